@@ -1,0 +1,1 @@
+"""Example shop application (synchronous SQLAlchemy) used as asyncify's migration sample."""

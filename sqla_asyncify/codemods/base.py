@@ -1,0 +1,100 @@
+"""The base every asyncify transformer shares: the plan, the scope being visited, and reporting.
+
+A transformer decides nothing project-wide: it asks the ``Plan`` (built from the whole project's
+index) and rewrites one concern. Imports are only queued (``AddImportsVisitor`` /
+``RemoveImportsVisitor`` through the shared ``CodemodContext``); ``rewrite.py`` applies them once,
+after every transformer has run, so report line numbers stay those of the input file.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import libcst as cst
+from libcst.codemod import Codemod, CodemodContext, VisitorBasedCodemodCommand
+from libcst.metadata import ParentNodeProvider, PositionProvider
+
+from ..names import QualnameTracker
+from ..plan import Plan
+from ..report import ReportItem
+
+
+def rule_id(module_name: str) -> str:
+    """``sqla_asyncify.codemods.query_to_select`` → ``query-to-select``."""
+    return module_name.rsplit(".", 1)[-1].replace("_", "-")
+
+
+class AsyncifyCodemod(QualnameTracker, VisitorBasedCodemodCommand):
+    """One rewrite concern, reading the project ``Plan``."""
+
+    DESCRIPTION: ClassVar[str] = ""
+    METADATA_DEPENDENCIES = (PositionProvider, ParentNodeProvider)
+
+    def __init__(
+        self,
+        context: CodemodContext,
+        plan: Plan,
+        module_name: str,
+        path: str,
+        items: list[ReportItem],
+    ) -> None:
+        super().__init__(context)
+        self._scope_init(module_name)
+        self.plan = plan
+        self.path = path
+        self.items = items
+        #: Set when the transformer changed something that needs no import or report to show.
+        self.changed = False
+
+    @classmethod
+    def rule(cls) -> str:
+        return rule_id(cls.__module__)
+
+    def transform_module(self, tree: cst.Module) -> cst.Module:
+        # Metadata only: imports queued in the shared context are applied once by the pipeline.
+        return Codemod.transform_module(self, tree)
+
+    # -- reporting -----------------------------------------------------------------------------
+    def line_of(self, node: cst.CSTNode) -> int:
+        try:
+            return self.get_metadata(PositionProvider, node).start.line
+        except KeyError:
+            return 0
+
+    def report(self, node: cst.CSTNode, reason: str, fix: str = "", rule: str | None = None) -> None:
+        """Record a manual-attention item at ``node`` (an original node) and leave it unchanged."""
+        item = ReportItem(self.path, self.line_of(node), rule or self.rule(), reason, fix)
+        if item not in self.items:
+            self.items.append(item)
+
+    # -- scope tracking (qualnames shared with the index) ---------------------------------------
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool | None:
+        self._push("class", node.name.value)
+        return None
+
+    def leave_ClassDef(self, original_node: cst.ClassDef, updated_node: cst.ClassDef) -> cst.BaseStatement:
+        self._pop()
+        return updated_node
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool | None:
+        self._push("function", node.name.value)
+        return None
+
+    def leave_FunctionDef(
+        self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
+    ) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement] | cst.RemovalSentinel:
+        self._pop()
+        return updated_node
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool | None:
+        self._push("lambda", "<lambda>")
+        return None
+
+    def leave_Lambda(self, original_node: cst.Lambda, updated_node: cst.Lambda) -> cst.BaseExpression:
+        self._pop()
+        return updated_node
+
+    def in_async_context(self) -> bool:
+        """Whether code here runs inside a function that is (or becomes) ``async def``."""
+        # Only a function body itself: a lambda or a class body nested in it cannot await.
+        return self.scope_kind == "function" and self.plan.is_async(self.scope_qualname)

@@ -1,0 +1,371 @@
+"""Per-module index: the read-only facts the plan needs, extracted once per file.
+
+A ``ModuleIndex`` is pure, frozen, picklable data about one module, computed from that module alone:
+its imports, module-level definitions, classes, and for every function its parameters, local
+bindings and call sites, each described symbolically (a ``Callee``). Nothing here decides what is a
+session or what becomes async: that needs the whole project and is the plan's job. Keeping the index
+per-file and self-contained is what lets it be cached by content hash and built in parallel.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from .names import Callee, QualnameTracker, dotted, resolve_relative
+
+INDEX_VERSION = 1  # bump when the shape of the index changes (invalidates caches)
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    name: str
+    #: Absolute qualnames of every name in the annotation (``Optional[Session]`` → typing.Optional,
+    #: sqlalchemy.orm.Session), in source order.
+    annotation: tuple[str, ...] = ()
+    #: Absolute qualname of ``X`` in a ``= Depends(X)`` default.
+    depends: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Binding:
+    """``name = <value>`` (or ``with <value> as name``): ``value`` called (``f(...)``) or referenced."""
+
+    name: str
+    value: Callee
+    called: bool
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class CallSite:
+    callee: Callee
+    line: int
+    awaited: bool = False
+    #: The call is a ``with`` item (``with SessionLocal() as db``) rather than a plain call.
+    in_with: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionInfo:
+    qualname: str
+    name: str
+    line: int
+    kind: str  # "function" | "lambda" | "module"
+    is_async: bool = False
+    is_generator: bool = False
+    class_qualname: str | None = None  # set for methods
+    parent: str | None = None  # enclosing function qualname, for closures
+    decorators: tuple[str, ...] = ()
+    params: tuple[Param, ...] = ()
+    bindings: tuple[Binding, ...] = ()
+    #: ``self.<attr> = <value>`` in a method: the class attribute's value.
+    attr_bindings: tuple[Binding, ...] = ()
+    #: What ``return``/``yield`` hand back, when it is a name, attribute chain or call of one.
+    returns: tuple[Binding, ...] = ()
+    calls: tuple[CallSite, ...] = ()
+    #: Absolute qualnames in the return annotation.
+    returns_annotation: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ClassInfo:
+    qualname: str
+    line: int
+    bases: tuple[str, ...] = ()
+    #: Class-level annotations ``db: Session`` → (attr, annotation qualnames).
+    annotations: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleIndex:
+    module: str
+    path: str
+    #: Local name → absolute qualname, for every import (``from .db import get_db`` → app.db.get_db).
+    imports: tuple[tuple[str, str], ...] = ()
+    functions: tuple[FunctionInfo, ...] = ()
+    classes: tuple[ClassInfo, ...] = ()
+    #: Module-level ``NAME = value`` bindings (``SessionLocal = sessionmaker(...)``).
+    globals: tuple[Binding, ...] = ()
+    #: Module-level ``Alias = Annotated[...]`` and other non-call assignments: name → qualnames in it.
+    aliases: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    mentions_sqlalchemy: bool = False
+
+
+@dataclass
+class _FunctionBuilder:
+    info: dict[str, object]
+    bindings: list[Binding] = field(default_factory=list)
+    attr_bindings: list[Binding] = field(default_factory=list)
+    returns: list[Binding] = field(default_factory=list)
+    calls: list[CallSite] = field(default_factory=list)
+    is_generator: bool = False
+
+    def build(self) -> FunctionInfo:
+        return FunctionInfo(
+            **self.info,  # type: ignore[arg-type]
+            is_generator=self.is_generator,
+            bindings=tuple(self.bindings),
+            attr_bindings=tuple(self.attr_bindings),
+            returns=tuple(self.returns),
+            calls=tuple(self.calls),
+        )
+
+
+class Indexer(QualnameTracker, cst.CSTVisitor):
+    """Collects a ``ModuleIndex`` from one parsed module (read-only)."""
+
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(self, module_name: str, path: str, is_package: bool) -> None:
+        super().__init__()
+        self._scope_init(module_name)
+        self.path = path
+        self.is_package = is_package
+        self.imports: dict[str, str] = {}
+        self.functions: list[FunctionInfo] = []
+        self.classes: list[ClassInfo] = []
+        self.globals: list[Binding] = []
+        self.aliases: list[tuple[str, tuple[str, ...]]] = []
+        self._stack: list[_FunctionBuilder] = [
+            _FunctionBuilder({"qualname": f"{module_name}.<module>", "name": "<module>", "line": 1, "kind": "module"})
+        ]
+        self._class_stack: list[tuple[str, list[tuple[str, tuple[str, ...]]]]] = []
+        self._awaited: set[int] = set()
+        self._with_calls: set[int] = set()
+
+    # -- helpers -------------------------------------------------------------------------------
+    def _line(self, node: cst.CSTNode) -> int:
+        return self.get_metadata(PositionProvider, node).start.line
+
+    def qualify(self, name: str) -> str:
+        """Absolute qualname of a dotted name as written in this module (imports resolved)."""
+        root, _, rest = name.partition(".")
+        base = self.imports.get(root, f"{self.module_name}.{root}")
+        return f"{base}.{rest}" if rest else base
+
+    def _names_in(self, node: cst.CSTNode | None) -> tuple[str, ...]:
+        if node is None:
+            return ()
+        found: list[str] = []
+
+        class _Collect(cst.CSTVisitor):
+            def visit_Attribute(s, n: cst.Attribute) -> bool:  # noqa: N805
+                text = dotted(n)
+                if text is not None:
+                    found.append(text)
+                    return False
+                return True
+
+            def visit_Name(s, n: cst.Name) -> None:  # noqa: N805
+                found.append(n.value)
+
+            def visit_SimpleString(s, n: cst.SimpleString) -> None:  # noqa: N805
+                # String annotations ("Session"): parse the inner expression.
+                try:
+                    inner = cst.parse_expression(n.evaluated_value)  # type: ignore[arg-type]
+                except Exception:
+                    return
+                inner.visit(s)
+
+        node.visit(_Collect())
+        return tuple(self.qualify(n) for n in found)
+
+    @property
+    def _current(self) -> _FunctionBuilder:
+        return self._stack[-1]
+
+    # -- imports -------------------------------------------------------------------------------
+    def visit_Import(self, node: cst.Import) -> None:
+        for alias in node.names:
+            full = dotted(alias.name) or ""
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                self.imports[alias.asname.name.value] = full
+            else:
+                root = full.split(".")[0]
+                self.imports[root] = root
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        if isinstance(node.names, cst.ImportStar):
+            return
+        target = dotted(node.module) if node.module is not None else None
+        base = resolve_relative(self.module_name, self.is_package, len(node.relative), target)
+        for alias in node.names:
+            name = dotted(alias.name) or ""
+            local = name
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                local = alias.asname.name.value
+            self.imports[local] = f"{base}.{name}" if base else name
+
+    # -- scopes --------------------------------------------------------------------------------
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self._push("class", node.name.value)
+        self._class_stack.append((self.scope_qualname, []))
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        qualname, annotations = self._class_stack.pop()
+        bases = tuple(q for arg in original_node.bases if arg.keyword is None for q in self._names_in(arg.value)[:1])
+        self.classes.append(ClassInfo(qualname, self._line(original_node), bases, tuple(annotations)))
+        self._pop()
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if self.scope_kind == "class" and isinstance(node.target, cst.Name):
+            self._class_stack[-1][1].append((node.target.value, self._names_in(node.annotation.annotation)))
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        enclosing_class = self.scope_qualname if self.scope_kind == "class" else None
+        parent = self.function_qualname
+        self._push("function", node.name.value)
+        params = []
+        for p in (*node.params.posonly_params, *node.params.params, *node.params.kwonly_params):
+            params.append(self._param(p))
+        for star in (node.params.star_arg, node.params.star_kwarg):
+            if isinstance(star, cst.Param):
+                params.append(Param(star.name.value))
+        decorators = tuple(
+            self.qualify(text)
+            for d in node.decorators
+            if (text := dotted(d.decorator.func if isinstance(d.decorator, cst.Call) else d.decorator))
+        )
+        self._stack.append(
+            _FunctionBuilder(
+                {
+                    "qualname": self.scope_qualname,
+                    "name": node.name.value,
+                    "line": self._line(node),
+                    "kind": "function",
+                    "is_async": node.asynchronous is not None,
+                    "class_qualname": enclosing_class,
+                    "parent": parent,
+                    "decorators": decorators,
+                    "params": tuple(params),
+                    "returns_annotation": self._names_in(node.returns.annotation) if node.returns else (),
+                }
+            )
+        )
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self.functions.append(self._stack.pop().build())
+        self._pop()
+
+    def visit_Lambda(self, node: cst.Lambda) -> None:
+        parent = self.function_qualname
+        self._push("lambda", "<lambda>")
+        self._stack.append(
+            _FunctionBuilder(
+                {
+                    "qualname": self.scope_qualname,
+                    "name": "<lambda>",
+                    "line": self._line(node),
+                    "kind": "lambda",
+                    "parent": parent,
+                    "params": tuple(Param(p.name.value) for p in node.params.params),
+                }
+            )
+        )
+
+    def leave_Lambda(self, original_node: cst.Lambda) -> None:
+        self.functions.append(self._stack.pop().build())
+        self._pop()
+
+    def _param(self, p: cst.Param) -> Param:
+        annotation = self._names_in(p.annotation.annotation) if p.annotation else ()
+        depends = None
+        if isinstance(p.default, cst.Call) and p.default.args:
+            func = dotted(p.default.func)
+            if func and self.qualify(func).endswith("Depends"):
+                target = dotted(p.default.args[0].value)
+                depends = self.qualify(target) if target else None
+        return Param(p.name.value, annotation, depends)
+
+    # -- statements ----------------------------------------------------------------------------
+    def visit_Await(self, node: cst.Await) -> None:
+        self._awaited.add(id(node.expression))
+
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        if isinstance(node.item, cst.Call):
+            self._with_calls.add(id(node.item))
+            callee = Callee.of(node.item.func)
+            if callee and node.asname and isinstance(node.asname.name, cst.Name):
+                self._bind(node.asname.name.value, callee, True, node)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            self._assign(target.target, node.value, node)
+
+    def leave_AnnAssign(self, original_node: cst.AnnAssign) -> None:
+        if original_node.value is not None:
+            self._assign(original_node.target, original_node.value, original_node)
+
+    def _assign(self, target: cst.BaseExpression, value: cst.BaseExpression, node: cst.CSTNode) -> None:
+        called = isinstance(value, cst.Call)
+        callee = Callee.of(value.func if isinstance(value, cst.Call) else value)
+        if isinstance(target, cst.Name):
+            if callee is not None:
+                self._bind(target.value, callee, called, node)
+            elif self.scope_kind == "module":
+                self.aliases.append((target.value, self._names_in(value)))
+        elif (
+            isinstance(target, cst.Attribute)
+            and isinstance(target.value, cst.Name)
+            and target.value.value == "self"
+            and callee is not None
+        ):
+            self._current.attr_bindings.append(Binding(target.attr.value, callee, called, self._line(node)))
+
+    def _bind(self, name: str, callee: Callee, called: bool, node: cst.CSTNode) -> None:
+        binding = Binding(name, callee, called, self._line(node))
+        if self.scope_kind == "module":
+            self.globals.append(binding)
+            if not called:
+                self.aliases.append((name, (self.qualify(str(callee)),)))
+        elif self.scope_kind in ("function", "lambda"):
+            self._current.bindings.append(binding)
+
+    def _returned(self, value: cst.BaseExpression | None, node: cst.CSTNode) -> None:
+        if value is None:
+            return
+        called = isinstance(value, cst.Call)
+        callee = Callee.of(value.func if isinstance(value, cst.Call) else value)
+        if callee is not None:
+            self._current.returns.append(Binding("<return>", callee, called, self._line(node)))
+
+    def visit_Return(self, node: cst.Return) -> None:
+        self._returned(node.value, node)
+
+    def visit_Yield(self, node: cst.Yield) -> None:
+        self._current.is_generator = True
+        if not isinstance(node.value, cst.From):
+            self._returned(node.value, node)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        callee = Callee.of(node.func)
+        if callee is None:
+            # ``db.query(M).filter(...).first()``: the terminal's receiver is a call; the inner
+            # ``db.query`` call is visited on its own.
+            return
+        self._current.calls.append(
+            CallSite(callee, self._line(node), id(node) in self._awaited, id(node) in self._with_calls)
+        )
+
+
+def index_module(module: cst.Module, module_name: str, path: Path | str, is_package: bool = False) -> ModuleIndex:
+    """Index one parsed module."""
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    indexer = Indexer(module_name, str(path), is_package)
+    wrapper.visit(indexer)
+    functions = [*indexer.functions, indexer._stack[0].build()]
+    imports = indexer.imports
+    return ModuleIndex(
+        module=module_name,
+        path=str(path),
+        imports=tuple(sorted(imports.items())),
+        functions=tuple(functions),
+        classes=tuple(indexer.classes),
+        globals=tuple(indexer.globals),
+        aliases=tuple(indexer.aliases),
+        mentions_sqlalchemy=any(q.startswith(("sqlalchemy", "sqlmodel")) for q in imports.values()),
+    )

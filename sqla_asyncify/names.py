@@ -1,0 +1,128 @@
+"""Naming shared by analysis and rewriting: module names, function qualnames, and call targets.
+
+The index and every transformer must name a function and describe a call the same way, or the plan
+and the rewrite disagree. This module is that one definition.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import libcst as cst
+
+
+def module_name_for(path: Path) -> str:
+    """The dotted module name Python would import ``path`` as (packages found by ``__init__.py``)."""
+    path = path.resolve()
+    parts = [] if path.stem == "__init__" else [path.stem]
+    parent = path.parent
+    while (parent / "__init__.py").exists():
+        parts.insert(0, parent.name)
+        if parent.parent == parent:
+            break
+        parent = parent.parent
+    return ".".join(parts) or path.parent.name
+
+
+def is_package_init(path: Path) -> bool:
+    return path.name == "__init__.py"
+
+
+def resolve_relative(module: str, is_package: bool, level: int, target: str | None) -> str:
+    """Absolute module for ``from <.level><target> import …`` written inside ``module``."""
+    if level == 0:
+        return target or ""
+    base = module.split(".")
+    if not is_package:
+        base = base[:-1]
+    if level > 1:
+        base = base[: len(base) - (level - 1)] if level - 1 <= len(base) else []
+    if target:
+        base = base + target.split(".")
+    return ".".join(base)
+
+
+def dotted(node: cst.BaseExpression) -> str | None:
+    """``a.b.c`` for a chain of plain names and attributes, else None."""
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        inner = dotted(node.value)
+        return None if inner is None else f"{inner}.{node.attr.value}"
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Callee:
+    """How an expression names its target before resolution: ``root.path[0].path[1]…``.
+
+    ``f`` → ("f", ()); ``self.db.commit`` → ("self", ("db", "commit")); ``crud.get_user`` →
+    ("crud", ("get_user",)). The plan resolves the root against locals, the module and imports.
+    """
+
+    root: str
+    path: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, node: cst.BaseExpression) -> Callee | None:
+        text = dotted(node)
+        if text is None:
+            return None
+        root, *rest = text.split(".")
+        return cls(root, tuple(rest))
+
+    def __str__(self) -> str:
+        return ".".join((self.root, *self.path))
+
+
+class QualnameTracker:
+    """Mixin for visitors and transformers: the qualname of the scope being visited.
+
+    Functions nest as ``module.Class.method`` and ``module.outer.inner``; lambdas are
+    ``<lambda>`` scopes that can never be async.
+    """
+
+    module_name: str
+
+    def _scope_init(self, module_name: str) -> None:
+        self.module_name = module_name
+        self._scopes: list[tuple[str, str]] = []  # (kind, qualname)
+        self._lambdas = 0
+
+    @property
+    def scope_qualname(self) -> str:
+        return self._scopes[-1][1] if self._scopes else self.module_name
+
+    @property
+    def scope_kind(self) -> str:
+        """"module", "class", "function" or "lambda"."""
+        return self._scopes[-1][0] if self._scopes else "module"
+
+    @property
+    def function_qualname(self) -> str | None:
+        """The innermost enclosing ``def`` (None at module or class level, or inside a lambda)."""
+        for kind, qualname in reversed(self._scopes):
+            if kind == "function":
+                return qualname
+            if kind == "lambda":
+                return None
+        return None
+
+    @property
+    def context_qualname(self) -> str:
+        """The innermost function or lambda, or ``module.<module>`` for module-level code."""
+        for kind, qualname in reversed(self._scopes):
+            if kind in ("function", "lambda"):
+                return qualname
+        return f"{self.module_name}.<module>"
+
+    def _push(self, kind: str, name: str) -> None:
+        if kind == "lambda":
+            # Lambdas are numbered in visit order, which index and transformers share.
+            self._lambdas += 1
+            name = f"<lambda{self._lambdas}>"
+        self._scopes.append((kind, f"{self.scope_qualname}.{name}"))
+
+    def _pop(self) -> None:
+        self._scopes.pop()

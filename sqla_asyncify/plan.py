@@ -1,0 +1,391 @@
+"""The plan: project-wide decisions, derived from the module indexes, read by every transformer.
+
+Given every ``ModuleIndex`` of the project, the plan answers, by qualified name:
+
+* what a name in a function denotes (a session, a sessionmaker, an instance of a project class, a
+  project function…): a small flow-insensitive type inference over parameters, annotations,
+  ``Depends(...)``, local bindings, ``self.<attr>`` assignments and function return values;
+* what a call does (session I/O that must be awaited, a sync session call, a call of a project
+  function) — ``classify``;
+* which functions must become ``async def``: a fixpoint from direct session I/O up through callers,
+  across modules, stopped at boundaries that cannot be async (``__init__``, properties, lambdas,
+  module-level code), each reported with the chain that reached it.
+
+The plan is pure data over the index; it never touches a syntax tree.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from . import sqla
+from .index import Binding, FunctionInfo, ModuleIndex, Param
+from .names import Callee
+from .report import ReportItem
+
+
+@dataclass(frozen=True, slots=True)
+class Ty:
+    """What an expression denotes. ``kind`` is one of the constants below; ``name`` a qualname."""
+
+    kind: str
+    name: str = ""
+
+
+UNKNOWN = Ty("unknown")
+SESSION = Ty("session")
+SESSIONMAKER = Ty("sessionmaker")  # calling it builds a session
+SESSIONMAKER_FACTORY = Ty("sessionmaker-factory")  # calling it builds a sessionmaker
+SESSION_CLASS = Ty("session-class")  # calling it builds a session
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """What a call does. ``kind``: "session-io", "session-query", "session-sync", "function",
+    "session-context" (``with SessionLocal() as s``), or "other"."""
+
+    kind: str
+    name: str = ""
+
+    @property
+    def is_session_io(self) -> bool:
+        return self.kind in ("session-io", "session-query", "session-context")
+
+
+OTHER = Target("other")
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """Why a function becomes async: its own session I/O, or a call of a function that becomes async."""
+
+    kind: str  # "io" | "call"
+    detail: str  # the I/O call as written (``db.commit``) or the callee's qualname
+    line: int
+
+
+@dataclass
+class Plan:
+    """Project-wide answers for the rewrite. Build with ``Plan.build(indexes)``."""
+
+    modules: Mapping[str, ModuleIndex]
+    #: Functions to turn into ``async def`` (not already async), with why.
+    to_async: dict[str, Reason] = field(default_factory=dict)
+    #: Functions that stay sync although they reach session I/O, reported.
+    items: list[ReportItem] = field(default_factory=list)
+    #: Qualnames held sync by the user (``--keep-sync``); they stop the spread like a boundary.
+    held_sync: frozenset[str] = frozenset()
+
+    # -- construction ----------------------------------------------------------------------------
+    @classmethod
+    def build(cls, indexes: Iterable[ModuleIndex], held_sync: Iterable[str] = ()) -> Plan:
+        plan = cls({m.module: m for m in indexes}, held_sync=frozenset(held_sync))
+        plan._solve()
+        return plan
+
+    @cached_property
+    def functions(self) -> dict[str, FunctionInfo]:
+        return {f.qualname: f for m in self.modules.values() for f in m.functions}
+
+    @cached_property
+    def _function_module(self) -> dict[str, ModuleIndex]:
+        return {f.qualname: m for m in self.modules.values() for f in m.functions}
+
+    @cached_property
+    def classes(self) -> dict[str, object]:
+        return {c.qualname: c for m in self.modules.values() for c in m.classes}
+
+    @cached_property
+    def _globals(self) -> dict[str, tuple[ModuleIndex, Binding]]:
+        return {f"{m.module}.{b.name}": (m, b) for m in self.modules.values() for b in m.globals}
+
+    @cached_property
+    def _aliases(self) -> dict[str, tuple[str, ...]]:
+        return {f"{m.module}.{name}": names for m in self.modules.values() for name, names in m.aliases}
+
+    @cached_property
+    def _imports(self) -> dict[str, dict[str, str]]:
+        return {m.module: dict(m.imports) for m in self.modules.values()}
+
+    # -- symbols -------------------------------------------------------------------------------
+    def symbol(self, qualname: str, _seen: frozenset[str] = frozenset()) -> Ty:
+        """What a module-level qualname denotes, following re-exports between project modules."""
+        if qualname in _seen:
+            return UNKNOWN
+        seen = _seen | {qualname}
+        if qualname in sqla.SESSION_CLASSES:
+            return SESSION_CLASS
+        if qualname in sqla.SESSIONMAKER_FACTORIES:
+            return SESSIONMAKER_FACTORY
+        if qualname in self.modules:
+            return Ty("module", qualname)
+        if qualname in self.functions:
+            return Ty("function", qualname)
+        if qualname in self.classes:
+            return Ty("class", qualname)
+        if qualname in self._globals:
+            module, binding = self._globals[qualname]
+            return self._value_type(f"{module.module}.<module>", binding.value, binding.called, seen)
+        module, _, name = qualname.rpartition(".")
+        if module in self.modules:  # a name imported into a project module: a re-export
+            target = self._imports[module].get(name)
+            if target is not None:
+                return self.symbol(target, seen)
+        return UNKNOWN
+
+    def _module_name_type(self, module: str, name: str, seen: frozenset[str]) -> Ty:
+        local = f"{module}.{name}"
+        if local in self.functions or local in self.classes or local in self._globals:
+            return self.symbol(local, seen)
+        target = self._imports.get(module, {}).get(name)
+        if target is not None:
+            return self.symbol(target, seen)
+        return self.symbol(name, seen)  # a builtin or an unknown name
+
+    # -- types of local names ------------------------------------------------------------------
+    def name_type(self, scope: str, name: str, _seen: frozenset[str] = frozenset()) -> Ty:
+        """What ``name`` denotes inside function (or lambda, or ``m.<module>``) ``scope``."""
+        key = f"{scope}:{name}"
+        if key in _seen:
+            return UNKNOWN
+        seen = _seen | {key}
+        fn = self.functions.get(scope)
+        if fn is None:
+            return UNKNOWN
+        module = self._function_module[scope].module
+        if fn.kind != "module":
+            for i, param in enumerate(fn.params):
+                if param.name == name:
+                    if i == 0 and fn.class_qualname and name in ("self", "cls") and fn.kind == "function":
+                        return Ty("instance" if name == "self" else "class", fn.class_qualname)
+                    return self._param_type(param, seen)
+            types = [self._value_type(scope, b.value, b.called, seen) for b in fn.bindings if b.name == name]
+            known = [t for t in types if t != UNKNOWN]
+            if known:
+                return SESSION if SESSION in known else known[0]
+            if types:
+                return UNKNOWN
+            if fn.parent is not None:
+                return self.name_type(fn.parent, name, seen)
+        return self._module_name_type(module, name, seen)
+
+    def _param_type(self, param: Param, seen: frozenset[str]) -> Ty:
+        if param.depends is not None:
+            ty = self._call_type(self.symbol(param.depends, seen), seen)
+            if ty != UNKNOWN:
+                return ty
+        return self._annotation_type(param.annotation, seen)
+
+    def _annotation_type(self, names: Iterable[str], seen: frozenset[str]) -> Ty:
+        found = UNKNOWN
+        for name in names:
+            if name in sqla.SESSION_CLASSES:
+                return SESSION
+            if name in self._aliases and name not in seen:
+                ty = self._annotation_type(self._aliases[name], seen | {name})
+            else:
+                sym = self.symbol(name, seen)
+                ty = Ty("instance", sym.name) if sym.kind == "class" else (
+                    self._call_type(sym, seen) if sym.kind == "function" else UNKNOWN
+                )
+            if ty == SESSION:
+                return ty
+            if found == UNKNOWN:
+                found = ty
+        return found
+
+    def _value_type(self, scope: str, callee: Callee, called: bool, seen: frozenset[str]) -> Ty:
+        ty = self.name_type(scope, callee.root, seen)
+        for attr in callee.path:
+            ty = self._attr_type(ty, attr, seen)
+        return self._call_type(ty, seen) if called else ty
+
+    def _attr_type(self, ty: Ty, attr: str, seen: frozenset[str]) -> Ty:
+        if ty.kind == "module":
+            return self.symbol(f"{ty.name}.{attr}", seen)
+        if ty.kind in ("instance", "class"):
+            method = self._find_method(ty.name, attr)
+            if method is not None:
+                return Ty("function", method)
+            if ty.kind == "instance":
+                return self._instance_attr_type(ty.name, attr, seen)
+        if ty == SESSION:
+            return Ty("session-method", attr)
+        return UNKNOWN
+
+    def _mro(self, cls: str) -> list[str]:
+        order, queue = [], deque([cls])
+        while queue:
+            c = queue.popleft()
+            if c in order or c not in self.classes:
+                continue
+            order.append(c)
+            queue.extend(self.classes[c].bases)  # type: ignore[attr-defined]
+        return order
+
+    def _find_method(self, cls: str, name: str) -> str | None:
+        for c in self._mro(cls):
+            if f"{c}.{name}" in self.functions:
+                return f"{c}.{name}"
+        return None
+
+    def _instance_attr_type(self, cls: str, attr: str, seen: frozenset[str]) -> Ty:
+        for c in self._mro(cls):
+            for a, names in self.classes[c].annotations:  # type: ignore[attr-defined]
+                if a == attr:
+                    ty = self._annotation_type(names, seen)
+                    if ty != UNKNOWN:
+                        return ty
+            for fn in self.functions.values():
+                if fn.class_qualname != c:
+                    continue
+                for b in fn.attr_bindings:
+                    if b.name == attr:
+                        ty = self._value_type(fn.qualname, b.value, b.called, seen)
+                        if ty != UNKNOWN:
+                            return ty
+        return UNKNOWN
+
+    def _call_type(self, ty: Ty, seen: frozenset[str]) -> Ty:
+        if ty in (SESSION_CLASS, SESSIONMAKER):
+            return SESSION
+        if ty == SESSIONMAKER_FACTORY:
+            return SESSIONMAKER
+        if ty.kind == "class":
+            return Ty("instance", ty.name)
+        if ty.kind == "function" and ty.name not in seen:
+            fn = self.functions[ty.name]
+            inner = seen | {ty.name}
+            if fn.returns_annotation:
+                annotated = self._annotation_type(fn.returns_annotation, inner)
+                if annotated != UNKNOWN:
+                    return annotated
+            for ret in fn.returns:
+                rt = self._value_type(fn.qualname, ret.value, ret.called, inner)
+                if rt != UNKNOWN:
+                    return rt
+        return UNKNOWN
+
+    # -- calls ---------------------------------------------------------------------------------
+    def classify(self, scope: str, callee: Callee, in_with: bool = False) -> Target:
+        """What calling ``callee`` inside ``scope`` does."""
+        if callee.path:
+            receiver = self._value_type(scope, Callee(callee.root, callee.path[:-1]), False, frozenset())
+            method = callee.path[-1]
+            if receiver == SESSION:
+                if in_with and method in ("begin", "begin_nested"):
+                    return Target("session-context", method)
+                if method in sqla.AWAITED_SESSION_METHODS:
+                    return Target("session-io", method)
+                if method == sqla.LEGACY_QUERY_METHOD:
+                    return Target("session-query", method)
+                return Target("session-sync", method)
+        ty = self._value_type(scope, callee, False, frozenset())
+        if in_with and self._call_type(ty, frozenset()) == SESSION:
+            return Target("session-context", str(callee))
+        if ty.kind == "function":
+            return Target("function", ty.name)
+        return OTHER
+
+    def qualify(self, module: str, callee: Callee) -> str:
+        """The absolute dotted name of ``callee`` as written at module level of ``module``."""
+        base = self._imports.get(module, {}).get(callee.root, callee.root)
+        return ".".join((base, *callee.path))
+
+    def is_session(self, scope: str, callee: Callee) -> bool:
+        """Whether the expression ``callee`` (not called) denotes a session inside ``scope``."""
+        return self._value_type(scope, callee, False, frozenset()) == SESSION
+
+    # -- the async fixpoint --------------------------------------------------------------------
+    def boundary_reason(self, fn: FunctionInfo) -> str | None:
+        """Why ``fn`` can never be a coroutine function, or None."""
+        if fn.kind == "lambda":
+            return "a lambda cannot be async"
+        if fn.kind == "module":
+            return "module-level code cannot await"
+        if fn.qualname in self.held_sync:
+            return "held sync by configuration"
+        if fn.name.startswith("__") and fn.name.endswith("__") and fn.name not in sqla.ASYNC_DUNDERS:
+            return f"`{fn.name}` is a sync protocol method"
+        for deco in fn.decorators:
+            if deco in sqla.SYNC_ONLY_DECORATORS or deco.rsplit(".", 1)[-1] in (
+                "property", "cached_property", "setter", "getter", "deleter", "contextmanager",
+            ):
+                return f"decorated with `@{deco.rsplit('.', 1)[-1]}`"
+        return None
+
+    def _solve(self) -> None:
+        callers: dict[str, list[tuple[str, int]]] = {}
+        queue: deque[str] = deque()
+        for fn in self.functions.values():
+            for site in fn.calls:
+                target = self.classify(fn.qualname, site.callee, site.in_with)
+                if target.is_session_io:
+                    self._mark(fn, Reason("io", str(site.callee) if not site.in_with else f"with {site.callee}()", site.line), queue)
+                elif target.kind == "function" and not self.functions[target.name].is_generator:
+                    callers.setdefault(target.name, []).append((fn.qualname, site.line))
+        while queue:
+            callee = queue.popleft()
+            for caller, line in callers.get(callee, ()):
+                self._mark(self.functions[caller], Reason("call", callee, line), queue)
+
+    def _mark(self, fn: FunctionInfo, reason: Reason, queue: deque[str]) -> None:
+        if fn.is_async or fn.qualname in self.to_async:
+            return
+        why_not = self.boundary_reason(fn)
+        if why_not is not None:
+            if (fn.qualname, reason.line) in self._reported:
+                return
+            self._reported.add((fn.qualname, reason.line))
+            chain = " -> ".join(self.chain_from(reason))
+            self.items.append(
+                ReportItem(
+                    self._function_module[fn.qualname].path,
+                    reason.line,
+                    "sync-boundary",
+                    f"`{fn.qualname}` must stay sync ({why_not}) but reaches session I/O: {chain}",
+                    "move the I/O out of it, or call it through `await session.run_sync(...)`",
+                )
+            )
+            return
+        self.to_async[fn.qualname] = reason
+        queue.append(fn.qualname)
+
+    @cached_property
+    def _reported(self) -> set[tuple[str, int]]:
+        return set()
+
+    # -- queries for transformers and the CLI --------------------------------------------------
+    def becomes_async(self, qualname: str) -> bool:
+        return qualname in self.to_async
+
+    def is_async(self, qualname: str) -> bool:
+        """Async after the rewrite: already ``async def``, or made so."""
+        fn = self.functions.get(qualname)
+        return qualname in self.to_async or (fn is not None and fn.is_async)
+
+    def chain_from(self, reason: Reason) -> list[str]:
+        """``[callee, …, io]`` for a reason: the calls down to session I/O."""
+        chain: list[str] = []
+        seen: set[str] = set()
+        while reason.kind == "call" and reason.detail not in seen:
+            seen.add(reason.detail)
+            chain.append(reason.detail)
+            next_reason = self.to_async.get(reason.detail)
+            if next_reason is None:
+                break
+            reason = next_reason
+        if reason.kind == "io":
+            chain.append(reason.detail)
+        return chain
+
+    def chain(self, qualname: str) -> list[str]:
+        """``[qualname, callee, …, io]``: why ``qualname`` becomes async (empty if it does not)."""
+        reason = self.to_async.get(qualname)
+        return [] if reason is None else [qualname, *self.chain_from(reason)]
+
+    def path_of(self, qualname: str) -> str:
+        return self._function_module[qualname].path

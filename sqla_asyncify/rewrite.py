@@ -1,0 +1,23 @@
+"""Rewriting one module: run the ordered transformers, then apply queued imports once."""
+
+from __future__ import annotations
+
+import libcst as cst
+from libcst.codemod import CodemodContext
+from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
+
+from .codemods import CODEMODS
+from .plan import Plan
+from .report import ReportItem
+
+
+def rewrite_module(tree: cst.Module, plan: Plan, module_name: str, path: str) -> tuple[cst.Module, list[ReportItem]]:
+    """Apply every transformer of ``CODEMODS`` in order; return the new tree and the report items."""
+    items: list[ReportItem] = []
+    context = CodemodContext(filename=path, full_module_name=module_name)
+    for codemod in CODEMODS:
+        tree = codemod(context, plan, module_name, path, items).transform_module(tree)
+    # Imports last and once: transformers only queued them (line numbers stay the input's).
+    tree = AddImportsVisitor(context).transform_module(tree)
+    tree = RemoveImportsVisitor(context).transform_module(tree)
+    return tree, items

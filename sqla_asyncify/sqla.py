@@ -1,0 +1,128 @@
+"""What SQLAlchemy itself says: which names are sessions and which session methods are coroutines.
+
+Every table here was checked against the installed SQLAlchemy (2.1.9 and 2.0.x) with
+``inspect.iscoroutinefunction`` and by running both forms; see ``docs/rules.md`` and
+``tests/test_sqla_facts.py``, which re-checks these tables against whatever SQLAlchemy is installed.
+"""
+
+from __future__ import annotations
+
+#: Qualified names that denote a session class (a call builds a session; an annotation types one).
+SESSION_CLASSES: frozenset[str] = frozenset(
+    {
+        "sqlalchemy.orm.Session",
+        "sqlalchemy.orm.session.Session",
+        "sqlalchemy.ext.asyncio.AsyncSession",
+        "sqlalchemy.ext.asyncio.session.AsyncSession",
+        "sqlmodel.Session",
+        "sqlmodel.orm.session.Session",
+        "sqlmodel.ext.asyncio.session.AsyncSession",
+    }
+)
+
+#: The sync session classes that the migration replaces.
+SYNC_SESSION_CLASSES: frozenset[str] = frozenset(
+    {"sqlalchemy.orm.Session", "sqlalchemy.orm.session.Session"}
+)
+
+#: Factories whose instances build sessions when called (``SessionLocal = sessionmaker(...)``).
+SESSIONMAKER_FACTORIES: frozenset[str] = frozenset(
+    {
+        "sqlalchemy.orm.sessionmaker",
+        "sqlalchemy.orm.session.sessionmaker",
+        "sqlalchemy.orm.scoped_session",
+        "sqlalchemy.orm.scoping.scoped_session",
+        "sqlalchemy.ext.asyncio.async_sessionmaker",
+        "sqlalchemy.ext.asyncio.session.async_sessionmaker",
+        "sqlalchemy.ext.asyncio.async_scoped_session",
+        "sqlalchemy.ext.asyncio.scoping.async_scoped_session",
+    }
+)
+
+#: ``AsyncSession`` methods that are coroutine functions: a call must be awaited (rules §1.1).
+#: ``delete`` is one: without ``await`` the delete is silently lost (rules §1.7).
+AWAITED_SESSION_METHODS: frozenset[str] = frozenset(
+    {
+        "aclose",
+        "close",
+        "commit",
+        "connection",
+        "delete",
+        "execute",
+        "flush",
+        "get",
+        "get_one",
+        "invalidate",
+        "merge",
+        "refresh",
+        "reset",
+        "rollback",
+        "run_sync",
+        "scalar",
+        "scalars",
+        "stream",
+        "stream_scalars",
+        # sqlmodel's AsyncSession.exec
+        "exec",
+    }
+)
+
+#: ``AsyncSession`` methods that stay plain calls: awaiting them is a TypeError (rules §1.1).
+SYNC_SESSION_METHODS: frozenset[str] = frozenset(
+    {
+        "add",
+        "add_all",
+        "begin",
+        "begin_nested",
+        "expire",
+        "expire_all",
+        "expunge",
+        "expunge_all",
+        "get_bind",
+        "get_nested_transaction",
+        "get_transaction",
+        "identity_key",
+        "in_nested_transaction",
+        "in_transaction",
+        "is_modified",
+        "object_session",
+    }
+)
+
+#: The legacy entry point that has no AsyncSession counterpart (``AsyncSession.query`` does not exist).
+LEGACY_QUERY_METHOD = "query"
+
+#: Callables that take a coroutine (not its result) as an argument: a call passed to them is not awaited.
+COROUTINE_CONSUMERS: frozenset[str] = frozenset(
+    {
+        "asyncio.run",
+        "asyncio.create_task",
+        "asyncio.ensure_future",
+        "asyncio.gather",
+        "asyncio.wait_for",
+        "asyncio.shield",
+        "asyncio.wait",
+        "asyncio.as_completed",
+        "asyncio.run_coroutine_threadsafe",
+        "anyio.run",
+    }
+)
+
+#: Decorators that make a function impossible to turn into a coroutine function.
+SYNC_ONLY_DECORATORS: frozenset[str] = frozenset(
+    {
+        "property",
+        "builtins.property",
+        "functools.cached_property",
+        "cached_property",
+        "sqlalchemy.orm.validates",
+        "sqlalchemy.ext.hybrid.hybrid_property",
+        "sqlalchemy.ext.hybrid.hybrid_method",
+        "sqlalchemy.orm.reconstructor",
+        "sqlalchemy.event.listens_for",
+        "contextlib.contextmanager",
+    }
+)
+
+#: Dunder methods that a coroutine can implement (everything else is a sync protocol).
+ASYNC_DUNDERS: frozenset[str] = frozenset({"__aenter__", "__aexit__", "__anext__", "__call__"})
