@@ -32,7 +32,7 @@ def _gitignore_spec(directory: Path) -> pathspec.PathSpec | None:
         lines = ignore.read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
         return None
-    return pathspec.PathSpec.from_lines("gitwildmatch", lines)
+    return pathspec.PathSpec.from_lines("gitignore", lines)
 
 
 def discover(paths: Iterable[Path], exclude: Iterable[str] = ()) -> Iterator[Path]:
@@ -42,8 +42,8 @@ def discover(paths: Iterable[Path], exclude: Iterable[str] = ()) -> Iterator[Pat
     files (each applying to its own folder and below), the default excludes and ``exclude``
     (gitwildmatch patterns) are honoured. Symlinked folders are not followed.
     """
-    user = pathspec.PathSpec.from_lines("gitwildmatch", [*DEFAULT_EXCLUDES, *exclude])
-    user_only = pathspec.PathSpec.from_lines("gitwildmatch", list(exclude))
+    user = pathspec.PathSpec.from_lines("gitignore", [*DEFAULT_EXCLUDES, *exclude])
+    user_only = pathspec.PathSpec.from_lines("gitignore", list(exclude))
     seen: set[Path] = set()
     for root in paths:
         root = Path(root)

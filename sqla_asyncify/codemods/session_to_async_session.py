@@ -5,6 +5,10 @@ Rewrites every annotation that names ``sqlalchemy.orm.Session`` (however importe
 ``Annotated[Session, Depends(...)]`` and module-level type aliases) to ``AsyncSession`` from
 ``sqlalchemy.ext.asyncio``. The old import is removed only when nothing else uses it (a
 ``Session(engine)`` call keeps it). Calls that build sessions are the sessions codemod's concern.
+
+The new import takes the old one's place (``from sqlalchemy.orm import Session, sessionmaker`` is
+followed by ``from sqlalchemy.ext.asyncio import AsyncSession``), as a person would write it; only
+when the old import is not a top-level ``from`` import is it queued with ``AddImportsVisitor``.
 """
 
 from __future__ import annotations
@@ -37,6 +41,20 @@ class SessionToAsyncSession(AsyncifyCodemod):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self._type_depth = 0
         self._replaced: set[str] = set()  # local spellings replaced (``Session``, ``DbSession``)
+        self._uses: dict[str, int] = {}  # local spelling → references outside imports
+        self._renames: dict[str, int] = {}  # local spelling → references renamed
+        self._import_depth = 0
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        self._import_depth += 1
+
+    def leave_ImportFrom(self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom) -> cst.ImportFrom:
+        self._import_depth -= 1
+        return updated_node
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if not self._import_depth and self._qualnames(node) & sqla.SYNC_SESSION_CLASSES:
+            self._uses[node.value] = self._uses.get(node.value, 0) + 1
 
     def _qualnames(self, node: cst.CSTNode) -> set[str]:
         return {q.name for q in self.get_metadata(QualifiedNameProvider, node, set())}
@@ -68,6 +86,7 @@ class SessionToAsyncSession(AsyncifyCodemod):
         if text is None:
             return None
         self._replaced.add(text)
+        self._renames[text] = self._renames.get(text, 0) + 1
         return cst.Name("AsyncSession")
 
     def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.BaseExpression:
@@ -79,6 +98,12 @@ class SessionToAsyncSession(AsyncifyCodemod):
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
         if not self._replaced:
             return updated_node
+        body = list(updated_node.body)
+        for i, statement in enumerate(body):
+            new = self._replace_import(statement)
+            if new is not None:
+                body[i : i + 1] = new
+                return updated_node.with_changes(body=body)
         AddImportsVisitor.add_needed_import(self.context, "sqlalchemy.ext.asyncio", "AsyncSession")
         for spelling in self._replaced:
             if "." in spelling:
@@ -87,3 +112,32 @@ class SessionToAsyncSession(AsyncifyCodemod):
                 asname = None if spelling == "Session" else spelling
                 RemoveImportsVisitor.remove_unused_import(self.context, module, "Session", asname)
         return updated_node
+
+    def _replace_import(self, statement: cst.BaseStatement) -> list[cst.BaseStatement] | None:
+        """``from sqlalchemy.orm import Session[, …]`` → the same minus Session, plus the AsyncSession import."""
+        if not (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1):
+            return None
+        imp = statement.body[0]
+        if not isinstance(imp, cst.ImportFrom) or isinstance(imp.names, cst.ImportStar) or imp.relative:
+            return None
+        if dotted(imp.module) not in ("sqlalchemy.orm", "sqlalchemy.orm.session") if imp.module else True:
+            return None
+        kept, dropped = [], False
+        for alias in imp.names:
+            local = alias.evaluated_alias or alias.evaluated_name
+            if alias.evaluated_name == "Session" and local in self._replaced:
+                if self._uses.get(local, 0) <= self._renames.get(local, 0):
+                    dropped = True
+                    continue
+            kept.append(alias)
+        new_import = cst.SimpleStatementLine(
+            body=[cst.ImportFrom(module=cst.parse_expression("sqlalchemy.ext.asyncio"), names=[cst.ImportAlias(cst.Name("AsyncSession"))])]  # type: ignore[arg-type]
+        )
+        if not dropped:
+            return [statement, new_import] if any(
+                (a.evaluated_alias or a.evaluated_name) in self._replaced for a in imp.names
+            ) else None
+        if not kept:
+            return [new_import.with_changes(leading_lines=statement.leading_lines)]
+        kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        return [statement.with_changes(body=[imp.with_changes(names=kept)]), new_import]

@@ -1,0 +1,234 @@
+"""Loading golden cases, running the pipeline on them, and executing before (sync) vs after (async).
+
+A case is ``golden/<codemod>/<case>/`` with either ``before.py``/``after.py`` or ``before/``/``after/``
+trees. Optional files:
+
+* ``report.txt`` — the report items the run must produce, one ``<file>:<line> <rule>`` a line
+  (without it, the run must produce none);
+* ``scenario.py`` — makes the case executable: ``CALLS = [(target, args), ...]`` where ``target`` is
+  ``func`` or ``Class.method`` (single-file cases) or ``module:func`` / ``module:Class.method``
+  (trees). The session is the first argument (for ``Class.method``, the constructor's). Each call
+  runs on a fresh copy of the seed data: ``before`` with a sync ``Session`` on sqlite, ``after`` with
+  an ``AsyncSession`` on aiosqlite; the harness commits after each call, as a caller would.
+  Results (and exceptions by type) and the database contents afterwards must be equal.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import importlib
+import inspect
+import shutil
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqla_asyncify.pipeline import RunConfig, run
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = ROOT / "golden"
+SUPPORT = GOLDEN / "_support"
+
+
+@dataclass(frozen=True)
+class GoldenCase:
+    codemod: str
+    name: str
+    directory: Path
+
+    @property
+    def id(self) -> str:
+        return f"{self.codemod}/{self.name}"
+
+    @property
+    def is_tree(self) -> bool:
+        return (self.directory / "before").is_dir()
+
+    def side(self, which: str) -> dict[str, bytes]:
+        """``{relative path: bytes}`` of ``before`` or ``after``."""
+        if self.is_tree:
+            base = self.directory / which
+            return {p.relative_to(base).as_posix(): p.read_bytes() for p in sorted(base.rglob("*")) if p.is_file() and "__pycache__" not in p.parts}
+        return {"case.py": (self.directory / f"{which}.py").read_bytes()}
+
+    def expected_report(self) -> set[str]:
+        path = self.directory / "report.txt"
+        if not path.exists():
+            return set()
+        return {line.strip() for line in path.read_text().splitlines() if line.strip() and not line.startswith("#")}
+
+
+def golden_cases() -> list[GoldenCase]:
+    cases = []
+    for codemod_dir in sorted(p for p in GOLDEN.iterdir() if p.is_dir() and not p.name.startswith("_")):
+        for case_dir in sorted(p for p in codemod_dir.iterdir() if p.is_dir()):
+            cases.append(GoldenCase(codemod_dir.name, case_dir.name, case_dir))
+    return cases
+
+
+def materialize(files: dict[str, bytes], directory: Path) -> None:
+    for rel, data in files.items():
+        target = directory / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+
+
+def migrate(files: dict[str, bytes], workdir: Path) -> tuple[dict[str, bytes], set[str]]:
+    """Run the whole pipeline over ``files`` laid out in ``workdir``; return outputs and report lines."""
+    if workdir.exists():
+        shutil.rmtree(workdir)
+    workdir.mkdir(parents=True)
+    materialize(files, workdir)
+    result = run(RunConfig(paths=(workdir,)))
+    assert not result.errors, [f"{e.path}: {e.error}" for e in result.errors]
+    out = dict(files)
+    for outcome in result.outcomes:
+        out[outcome.path.relative_to(workdir).as_posix()] = outcome.updated
+    report = set()
+    for item in result.items:
+        rel = Path(item.path).resolve().relative_to(workdir.resolve()).as_posix()
+        report.add(f"{rel}:{item.line} {item.rule}")
+    return out, report
+
+
+# -- execution ---------------------------------------------------------------------------------
+def normalize(value: Any) -> Any:
+    """Comparable form of a result: ORM objects by class and primary key, rows by value."""
+    from sqlalchemy import inspect as sa_inspect
+    from sqlalchemy.engine import Row
+
+    if isinstance(value, Row):
+        return ("Row", tuple(normalize(v) for v in value))
+    if isinstance(value, (list, tuple)):
+        return [normalize(v) for v in value]
+    if isinstance(value, dict):
+        return {k: normalize(v) for k, v in value.items()}
+    if isinstance(value, (str, int, float, bool, type(None))):
+        return value
+    try:
+        state = sa_inspect(value)
+    except Exception:
+        return repr(value)
+    identity = getattr(state, "identity", None)
+    return (type(value).__name__, tuple(identity) if identity else None)
+
+
+def _dump(sync_engine: Any) -> dict[str, list[tuple[Any, ...]]]:
+    from sqlalchemy import inspect as sa_inspect, text
+
+    with sync_engine.connect() as conn:
+        return {
+            table: [tuple(r) for r in conn.execute(text(f"SELECT * FROM {table} ORDER BY 1"))]
+            for table in sa_inspect(conn).get_table_names()
+        }
+
+
+def _fresh_db(path: Path) -> str:
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session
+
+    import golden_models
+
+    if path.exists():
+        path.unlink()
+    engine = create_engine(f"sqlite:///{path}")
+    golden_models.Base.metadata.create_all(engine)
+    with Session(engine) as session:
+        golden_models.seed(session)
+    engine.dispose()
+    return str(path)
+
+
+@dataclass
+class Call:
+    module: str
+    target: str
+    args: tuple[Any, ...]
+    raises: bool = False
+
+
+def scenario_calls(case: GoldenCase) -> list[Call]:
+    namespace: dict[str, Any] = {}
+    exec((case.directory / "scenario.py").read_text(), namespace)
+    calls = []
+    for target, args, *marks in namespace["CALLS"]:
+        module, _, func = target.rpartition(":") if ":" in target else ("case", "", target)
+        calls.append(Call(module, func, tuple(args), "raises" in marks))
+    return calls
+
+
+@contextlib.contextmanager
+def imported_tree(directory: Path) -> Iterator[None]:
+    """Make ``directory`` importable, and forget every module loaded from it afterwards."""
+    sys.path.insert(0, str(directory))
+    sys.path.insert(0, str(SUPPORT))
+    importlib.invalidate_caches()
+    try:
+        yield
+    finally:
+        sys.path.remove(str(directory))
+        sys.path.remove(str(SUPPORT))
+        for name, module in list(sys.modules.items()):
+            file = getattr(module, "__file__", None) or ""
+            if file.startswith(str(directory)):
+                del sys.modules[name]
+
+
+def _resolve(call: Call, session: Any) -> Any:
+    module = importlib.import_module(call.module)
+    head, _, method = call.target.partition(".")
+    obj = getattr(module, head)
+    return getattr(obj(session), method) if method else functools.partial(obj, session)
+
+
+def run_sync_side(directory: Path, calls: list[Call], db_path: Path) -> list[Any]:
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session
+
+    results = []
+    with imported_tree(directory):
+        for call in calls:
+            engine = create_engine(f"sqlite:///{_fresh_db(db_path)}")
+            with Session(engine) as session:
+                try:
+                    value = normalize(_resolve(call, session)(*call.args))
+                    session.commit()  # as the caller would: the data left behind is compared too
+                except Exception as exc:
+                    value = ("!raised", type(exc).__name__)
+            results.append((value, _dump(engine)))
+            engine.dispose()
+    return results
+
+
+def run_async_side(directory: Path, calls: list[Call], db_path: Path) -> list[Any]:
+    from sqlalchemy import create_engine
+    from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
+
+    async def one(call: Call) -> Any:
+        engine = create_async_engine(f"sqlite+aiosqlite:///{_fresh_db(db_path)}")
+        # Sessions as the migration builds them: async_sessionmaker(..., expire_on_commit=False).
+        async with AsyncSession(engine, expire_on_commit=False) as session:
+            try:
+                func = _resolve(call, session)
+                value = func(*call.args)
+                if inspect.isawaitable(value):
+                    value = await value
+                value = normalize(value)
+                await session.commit()
+            except Exception as exc:
+                value = ("!raised", type(exc).__name__)
+        await engine.dispose()
+        return value
+
+    results = []
+    with imported_tree(directory):
+        for call in calls:
+            value = asyncio.run(one(call))
+            sync_engine = create_engine(f"sqlite:///{db_path}")
+            results.append((value, _dump(sync_engine)))
+            sync_engine.dispose()
+    return results
