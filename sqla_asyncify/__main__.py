@@ -1,0 +1,5 @@
+"""``python -m sqla_asyncify`` runs the CLI."""
+
+from .cli import main
+
+main()

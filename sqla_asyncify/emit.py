@@ -1,0 +1,78 @@
+"""Emitting outcomes: unified diffs that ``git apply`` accepts, atomic writes, the JSON report.
+
+Diffs are built from bytes (``difflib.diff_bytes``) so each file keeps its own encoding and newline
+style, and a missing final newline gets git's ``\\ No newline at end of file`` marker.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
+from .pipeline import FileOutcome, RunResult, display_path
+from .sourcefile import SourceError, write_atomic
+
+_NO_EOL = b"\\ No newline at end of file\n"
+
+
+def unified_diff(outcome: FileOutcome) -> bytes:
+    """The ``git apply``-able diff of one outcome (empty when unchanged)."""
+    if not outcome.changed:
+        return b""
+    name = display_path(outcome.path).encode()
+    lines = difflib.diff_bytes(
+        difflib.unified_diff,
+        outcome.original.splitlines(keepends=True),
+        outcome.updated.splitlines(keepends=True),
+        b"a/" + name,
+        b"b/" + name,
+    )
+    out = bytearray()
+    for line in lines:
+        if line.startswith((b"---", b"+++")):
+            line = line.rstrip(b"\n") + b"\n"
+        out += line
+        if not line.endswith(b"\n"):
+            out += b"\n" + _NO_EOL
+    return bytes(out)
+
+
+def write_outcomes(outcomes: Iterable[FileOutcome]) -> list[tuple[Path, str]]:
+    """Atomically write every changed outcome; return ``(path, error)`` for files that could not be."""
+    failures = []
+    for outcome in outcomes:
+        if not outcome.changed:
+            continue
+        try:
+            write_atomic(outcome.path, outcome.updated)
+        except (SourceError, OSError) as exc:
+            failures.append((outcome.path, str(exc)))
+    return failures
+
+
+def json_report(result: RunResult, written: Iterable[Path] = ()) -> str:
+    """Every change and every manual-attention item, with path, line, rule and reason."""
+    plan = result.analysis.plan
+    changes = []
+    for fn, reason in sorted(plan.to_async.items()):
+        changes.append(
+            {
+                "path": plan.path_of(fn),
+                "rule": "make-async",
+                "function": fn,
+                "line": next((f.line for f in [plan.functions[fn]]), 0),
+                "chain": plan.chain(fn),
+            }
+        )
+    return json.dumps(
+        {
+            "changed_files": [display_path(o.path) for o in result.changed],
+            "written_files": [display_path(p) for p in written],
+            "changes": changes,
+            "items": [i.to_json() for i in result.items],
+            "errors": [{"path": display_path(e.path), "error": e.error} for e in result.errors],
+        },
+        indent=2,
+    )
