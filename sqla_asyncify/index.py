@@ -17,7 +17,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from .names import Callee, QualnameTracker, dotted, resolve_relative
 
-INDEX_VERSION = 1  # bump when the shape of the index changes (invalidates caches)
+INDEX_VERSION = 2  # bump when the shape of the index changes (invalidates caches)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +47,8 @@ class CallSite:
     awaited: bool = False
     #: The call is a ``with`` item (``with SessionLocal() as db``) rather than a plain call.
     in_with: bool = False
+    #: The call's result is handed to another call (``asyncio.run(main())``, ``loop.create_task(f())``).
+    argument: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +138,7 @@ class Indexer(QualnameTracker, cst.CSTVisitor):
         self._class_stack: list[tuple[str, list[tuple[str, tuple[str, ...]]]]] = []
         self._awaited: set[int] = set()
         self._with_calls: set[int] = set()
+        self._arguments: set[int] = set()
 
     # -- helpers -------------------------------------------------------------------------------
     def _line(self, node: cst.CSTNode) -> int:
@@ -285,6 +288,9 @@ class Indexer(QualnameTracker, cst.CSTVisitor):
     def visit_Await(self, node: cst.Await) -> None:
         self._awaited.add(id(node.expression))
 
+    def visit_Arg(self, node: cst.Arg) -> None:
+        self._arguments.add(id(node.value))
+
     def visit_WithItem(self, node: cst.WithItem) -> None:
         if isinstance(node.item, cst.Call):
             self._with_calls.add(id(node.item))
@@ -348,7 +354,13 @@ class Indexer(QualnameTracker, cst.CSTVisitor):
             # ``db.query`` call is visited on its own.
             return
         self._current.calls.append(
-            CallSite(callee, self._line(node), id(node) in self._awaited, id(node) in self._with_calls)
+            CallSite(
+                callee,
+                self._line(node),
+                awaited=id(node) in self._awaited,
+                in_with=id(node) in self._with_calls,
+                argument=id(node) in self._arguments,
+            )
         )
 
 

@@ -58,22 +58,38 @@ class Callee:
     """How an expression names its target before resolution: ``root.path[0].path[1]…``.
 
     ``f`` → ("f", ()); ``self.db.commit`` → ("self", ("db", "commit")); ``crud.get_user`` →
-    ("crud", ("get_user",)). The plan resolves the root against locals, the module and imports.
+    ("crud", ("get_user",)); ``UserService(db).rename`` → ("UserService", ("rename",), calls=(0,)):
+    ``calls`` lists the path lengths after which the expression so far is called. The plan
+    resolves the root against locals, the module and imports.
     """
 
     root: str
     path: tuple[str, ...] = ()
+    calls: tuple[int, ...] = ()
 
     @classmethod
     def of(cls, node: cst.BaseExpression) -> Callee | None:
-        text = dotted(node)
-        if text is None:
-            return None
-        root, *rest = text.split(".")
-        return cls(root, tuple(rest))
+        if isinstance(node, cst.Name):
+            return cls(node.value)
+        if isinstance(node, cst.Attribute):
+            inner = cls.of(node.value)
+            return None if inner is None else cls(inner.root, (*inner.path, node.attr.value), inner.calls)
+        if isinstance(node, cst.Call):
+            inner = cls.of(node.func)
+            if inner is None or len(inner.path) in inner.calls:
+                return None  # ``f()()``: nothing to resolve
+            return cls(inner.root, inner.path, (*inner.calls, len(inner.path)))
+        return None
+
+    def prefix(self, length: int) -> Callee:
+        """The first ``length`` path elements, with the calls among them."""
+        return Callee(self.root, self.path[:length], tuple(c for c in self.calls if c <= length))
 
     def __str__(self) -> str:
-        return ".".join((self.root, *self.path))
+        text = self.root + ("()" if 0 in self.calls else "")
+        for i, attr in enumerate(self.path, 1):
+            text += f".{attr}" + ("()" if i in self.calls else "")
+        return text
 
 
 class QualnameTracker:

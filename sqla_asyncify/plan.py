@@ -40,22 +40,55 @@ SESSION = Ty("session")
 SESSIONMAKER = Ty("sessionmaker")  # calling it builds a session
 SESSIONMAKER_FACTORY = Ty("sessionmaker-factory")  # calling it builds a sessionmaker
 SESSION_CLASS = Ty("session-class")  # calling it builds a session
+ENGINE = Ty("engine")  # ``create_engine(...)`` (an ``AsyncEngine`` after the migration)
+ENGINE_FACTORY = Ty("engine-factory")  # calling it builds an engine
+CONNECTION = Ty("connection")  # ``engine.connect()`` / ``engine.begin()`` (an ``AsyncConnection``)
+METADATA = Ty("metadata")  # ``Base.metadata``, ``MetaData()``
+METADATA_CLASS = Ty("metadata-class")  # calling it builds a ``MetaData``
+DECLARATIVE_BASE_FACTORY = Ty("declarative-base-factory")  # ``declarative_base``
+METADATA_OWNER = Ty("metadata-owner")  # a class whose ``.metadata`` is a ``MetaData``
 
 
 @dataclass(frozen=True, slots=True)
 class Target:
     """What a call does. ``kind``: "session-io", "session-query", "session-sync", "function",
-    "session-context" (``with SessionLocal() as s``), or "other"."""
+    "session-context" (``with SessionLocal() as s``, ``with s.begin()``, ``with Maker.begin() as s``),
+    "engine-io" (``engine.dispose()``, ``engine.connect()`` outside ``with``), "engine-context"
+    (``with engine.begin() / engine.connect() as conn``), "connection-io" (``conn.execute(...)``),
+    "connection-context" (``with conn.begin()``), "metadata-io" (``Base.metadata.create_all(engine)``,
+    rewritten to ``conn.run_sync`` rather than awaited), or "other"."""
 
     kind: str
     name: str = ""
 
     @property
     def is_session_io(self) -> bool:
-        return self.kind in ("session-io", "session-query", "session-context")
+        """Database I/O: the function doing it must be async (the name predates engines)."""
+        return self.kind in IO_KINDS
+
+    @property
+    def is_awaited(self) -> bool:
+        """A coroutine after the migration: the call must be awaited."""
+        return self.kind in AWAITED_KINDS
+
+    @property
+    def is_async_context(self) -> bool:
+        """An async context manager after the migration: ``with`` becomes ``async with``."""
+        return self.kind in CONTEXT_KINDS
+
+
+AWAITED_KINDS = frozenset({"session-io", "engine-io", "connection-io"})
+CONTEXT_KINDS = frozenset({"session-context", "engine-context", "connection-context"})
+IO_KINDS = frozenset({"session-query", "metadata-io"}) | AWAITED_KINDS | CONTEXT_KINDS
 
 
 OTHER = Target("other")
+
+#: What to do with ``metadata.create_all(engine)`` where nothing can await it (import time).
+METADATA_DDL_FIX = (
+    "run it from async startup code (the FastAPI lifespan, an `async def init_models()`): "
+    "`async with engine.begin() as conn: await conn.run_sync(Base.metadata.create_all)`"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +98,8 @@ class Reason:
     kind: str  # "io" | "call"
     detail: str  # the I/O call as written (``db.commit``) or the callee's qualname
     line: int
+    #: For I/O that a boundary cannot await: the fix to report, when a specific one exists.
+    fix: str = ""
 
 
 @dataclass
@@ -120,6 +155,14 @@ class Plan:
             return SESSION_CLASS
         if qualname in sqla.SESSIONMAKER_FACTORIES:
             return SESSIONMAKER_FACTORY
+        if qualname in sqla.ENGINE_FACTORIES:
+            return ENGINE_FACTORY
+        if qualname in sqla.METADATA_CLASSES:
+            return METADATA_CLASS
+        if qualname in sqla.DECLARATIVE_BASE_FACTORIES:
+            return DECLARATIVE_BASE_FACTORY
+        if qualname in sqla.METADATA_OWNERS:
+            return METADATA_OWNER
         if qualname in self.modules:
             return Ty("module", qualname)
         if qualname in self.functions:
@@ -199,8 +242,12 @@ class Plan:
 
     def _value_type(self, scope: str, callee: Callee, called: bool, seen: frozenset[str]) -> Ty:
         ty = self.name_type(scope, callee.root, seen)
-        for attr in callee.path:
+        if 0 in callee.calls:
+            ty = self._call_type(ty, seen)
+        for i, attr in enumerate(callee.path, 1):
             ty = self._attr_type(ty, attr, seen)
+            if i in callee.calls:
+                ty = self._call_type(ty, seen)
         return self._call_type(ty, seen) if called else ty
 
     def _attr_type(self, ty: Ty, attr: str, seen: frozenset[str]) -> Ty:
@@ -212,8 +259,16 @@ class Plan:
                 return Ty("function", method)
             if ty.kind == "instance":
                 return self._instance_attr_type(ty.name, attr, seen)
+        if attr == "metadata" and (ty == METADATA_OWNER or ty.kind == "class"):
+            return METADATA  # ``Base.metadata`` of a declarative base (or any model class)
         if ty == SESSION:
             return Ty("session-method", attr)
+        if ty == SESSIONMAKER and attr == "begin":
+            return Ty("sessionmaker-method", attr)
+        if ty == ENGINE:
+            return Ty("engine-method", attr)
+        if ty == CONNECTION:
+            return Ty("connection-method", attr)
         return UNKNOWN
 
     def _mro(self, cls: str) -> list[str]:
@@ -254,6 +309,16 @@ class Plan:
             return SESSION
         if ty == SESSIONMAKER_FACTORY:
             return SESSIONMAKER
+        if ty == Ty("sessionmaker-method", "begin"):
+            return SESSION  # ``with SessionLocal.begin() as s``
+        if ty == ENGINE_FACTORY:
+            return ENGINE
+        if ty.kind == "engine-method" and ty.name in sqla.ENGINE_CONTEXT_METHODS:
+            return CONNECTION
+        if ty == METADATA_CLASS:
+            return METADATA
+        if ty == DECLARATIVE_BASE_FACTORY:
+            return METADATA_OWNER
         if ty.kind == "class":
             return Ty("instance", ty.name)
         if ty.kind == "function" and ty.name not in seen:
@@ -273,7 +338,7 @@ class Plan:
     def classify(self, scope: str, callee: Callee, in_with: bool = False) -> Target:
         """What calling ``callee`` inside ``scope`` does."""
         if callee.path:
-            receiver = self._value_type(scope, Callee(callee.root, callee.path[:-1]), False, frozenset())
+            receiver = self._value_type(scope, callee.prefix(len(callee.path) - 1), False, frozenset())
             method = callee.path[-1]
             if receiver == SESSION:
                 if in_with and method in ("begin", "begin_nested"):
@@ -283,6 +348,22 @@ class Plan:
                 if method == sqla.LEGACY_QUERY_METHOD:
                     return Target("session-query", method)
                 return Target("session-sync", method)
+            if receiver == SESSIONMAKER and in_with and method == "begin":
+                return Target("session-context", str(callee))
+            if receiver == ENGINE:
+                if in_with and method in sqla.ENGINE_CONTEXT_METHODS:
+                    return Target("engine-context", method)
+                if method in sqla.AWAITED_ENGINE_METHODS:
+                    return Target("engine-io", method)
+                return OTHER
+            if receiver == CONNECTION:
+                if in_with and method in ("begin", "begin_nested"):
+                    return Target("connection-context", method)
+                if method in sqla.AWAITED_CONNECTION_METHODS:
+                    return Target("connection-io", method)
+                return OTHER
+            if receiver == METADATA and method in sqla.METADATA_DDL_METHODS:
+                return Target("metadata-io", method)
         ty = self._value_type(scope, callee, False, frozenset())
         if in_with and self._call_type(ty, frozenset()) == SESSION:
             return Target("session-context", str(callee))
@@ -294,6 +375,10 @@ class Plan:
         """The absolute dotted name of ``callee`` as written at module level of ``module``."""
         base = self._imports.get(module, {}).get(callee.root, callee.root)
         return ".".join((base, *callee.path))
+
+    def type_of(self, scope: str, callee: Callee) -> Ty:
+        """What the expression ``callee`` (not called) denotes inside ``scope``."""
+        return self._value_type(scope, callee, False, frozenset())
 
     def is_session(self, scope: str, callee: Callee) -> bool:
         """Whether the expression ``callee`` (not called) denotes a session inside ``scope``."""
@@ -324,9 +409,16 @@ class Plan:
             for site in fn.calls:
                 target = self.classify(fn.qualname, site.callee, site.in_with)
                 if target.is_session_io:
-                    self._mark(fn, Reason("io", str(site.callee) if not site.in_with else f"with {site.callee}()", site.line), queue)
+                    fix = METADATA_DDL_FIX if target.kind == "metadata-io" else ""
+                    detail = str(site.callee) if not site.in_with else f"with {site.callee}()"
+                    self._mark(fn, Reason("io", detail, site.line, fix), queue)
                 elif target.kind == "function" and not self.functions[target.name].is_generator:
                     callers.setdefault(target.name, []).append((fn.qualname, site.line))
+                    callee = self.functions[target.name]
+                    if callee.is_async and not site.awaited and not site.argument:
+                        # A bare call of an existing coroutine function from sync code: the caller
+                        # must await it too (this is also how a migrated tree stays a fixed point).
+                        self._mark(fn, Reason("call", callee.qualname, site.line), queue)
         while queue:
             callee = queue.popleft()
             for caller, line in callers.get(callee, ()):
@@ -347,7 +439,7 @@ class Plan:
                     reason.line,
                     "sync-boundary",
                     f"`{fn.qualname}` must stay sync ({why_not}) but reaches session I/O: {chain}",
-                    "move the I/O out of it, or call it through `await session.run_sync(...)`",
+                    reason.fix or "move the I/O out of it, or call it through `await session.run_sync(...)`",
                 )
             )
             return

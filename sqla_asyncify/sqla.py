@@ -126,3 +126,63 @@ SYNC_ONLY_DECORATORS: frozenset[str] = frozenset(
 
 #: Dunder methods that a coroutine can implement (everything else is a sync protocol).
 ASYNC_DUNDERS: frozenset[str] = frozenset({"__aenter__", "__aexit__", "__anext__", "__call__"})
+
+#: Functions that build an engine (``engine = create_engine(url)``); the migration makes them async.
+ENGINE_FACTORIES: frozenset[str] = frozenset(
+    {
+        "sqlalchemy.create_engine",
+        "sqlalchemy.engine.create_engine",
+        "sqlalchemy.engine.create.create_engine",
+        "sqlalchemy.ext.asyncio.create_async_engine",
+        "sqlalchemy.ext.asyncio.engine.create_async_engine",
+    }
+)
+
+#: The sync engine factories that the migration replaces with ``create_async_engine``.
+SYNC_ENGINE_FACTORIES: frozenset[str] = frozenset(
+    {"sqlalchemy.create_engine", "sqlalchemy.engine.create_engine", "sqlalchemy.engine.create.create_engine"}
+)
+
+#: ``AsyncEngine`` methods that are coroutines (rules §1.5). ``connect()`` is sync but returns an
+#: ``AsyncConnection`` that must be started: outside ``async with`` it is ``await engine.connect()``.
+AWAITED_ENGINE_METHODS: frozenset[str] = frozenset({"dispose", "raw_connection", "connect"})
+
+#: ``AsyncEngine`` methods used as ``async with engine.begin() / engine.connect() as conn``.
+ENGINE_CONTEXT_METHODS: frozenset[str] = frozenset({"begin", "connect"})
+
+#: ``AsyncConnection`` coroutine methods (rules §1.4).
+AWAITED_CONNECTION_METHODS: frozenset[str] = frozenset(
+    {
+        "execute",
+        "scalar",
+        "scalars",
+        "exec_driver_sql",
+        "commit",
+        "rollback",
+        "close",
+        "aclose",
+        "invalidate",
+        "run_sync",
+        "get_raw_connection",
+        "get_isolation_level",
+        "execution_options",
+        "stream",
+        "stream_scalars",
+    }
+)
+
+#: Classes whose instances are ``MetaData`` (``metadata = MetaData()``).
+METADATA_CLASSES: frozenset[str] = frozenset({"sqlalchemy.MetaData", "sqlalchemy.schema.MetaData", "sqlalchemy.sql.schema.MetaData"})
+
+#: Functions returning a declarative base class (``Base = declarative_base()``): ``Base.metadata``.
+DECLARATIVE_BASE_FACTORIES: frozenset[str] = frozenset(
+    {"sqlalchemy.orm.declarative_base", "sqlalchemy.ext.declarative.declarative_base", "sqlalchemy.orm.decl_api.declarative_base"}
+)
+
+#: External classes with a ``metadata`` attribute (``SQLModel.metadata.create_all(engine)``).
+METADATA_OWNERS: frozenset[str] = frozenset(
+    {"sqlmodel.SQLModel", "sqlalchemy.orm.DeclarativeBase", "sqlalchemy.orm.DeclarativeBaseNoMeta"}
+)
+
+#: ``MetaData`` methods that run DDL on a bind: after the migration, through ``conn.run_sync``.
+METADATA_DDL_METHODS: frozenset[str] = frozenset({"create_all", "drop_all", "reflect"})

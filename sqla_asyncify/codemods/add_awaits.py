@@ -46,7 +46,7 @@ class AddAwaits(AsyncifyCodemod):
         if callee is None:
             return False
         target = self.plan.classify(self.context_qualname, callee)
-        if target.kind == "session-io":
+        if target.is_awaited:  # session, engine and connection coroutines (rules §1.1, §1.4, §1.5)
             return True
         return target.kind == "function" and self.plan.becomes_async(target.name)
 
