@@ -204,7 +204,9 @@ class Plan:
                 if param.name == name:
                     if i == 0 and fn.class_qualname and name in ("self", "cls") and fn.kind == "function":
                         return Ty("instance" if name == "self" else "class", fn.class_qualname)
-                    return self._param_type(param, seen)
+                    ty = self._param_type(param, seen)
+                    if ty != UNKNOWN:
+                        return ty
             types = [self._value_type(scope, b.value, b.called, seen) for b in fn.bindings if b.name == name]
             known = [t for t in types if t != UNKNOWN]
             if known:

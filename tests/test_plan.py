@@ -1,0 +1,216 @@
+"""The plan: what names denote, which functions become async, and which boundaries are reported."""
+
+from __future__ import annotations
+
+import textwrap
+
+import libcst as cst
+
+from sqla_asyncify.index import index_module
+from sqla_asyncify.names import Callee
+from sqla_asyncify.plan import Plan
+
+
+def build(modules: dict[str, str], held: tuple[str, ...] = ()) -> Plan:
+    indexes = []
+    for name, source in modules.items():
+        is_package = name.endswith(".__init__")
+        module = name.removesuffix(".__init__")
+        tree = cst.parse_module(textwrap.dedent(source))
+        indexes.append(index_module(tree, module, f"{name.replace('.', '/')}.py", is_package))
+    return Plan.build(indexes, held_sync=held)
+
+
+DATABASE = """
+from sqlalchemy.orm import sessionmaker
+SessionLocal = sessionmaker()
+
+def get_db():
+    db = SessionLocal()
+    try:
+        yield db
+    finally:
+        db.close()
+"""
+
+
+def test_depends_on_a_generator_provider_types_the_parameter_as_a_session() -> None:
+    plan = build(
+        {
+            "app.database": DATABASE,
+            "app.routes": """
+            from fastapi import Depends
+            from app.database import get_db
+            def route(db=Depends(get_db)):
+                db.add(1)
+                db.commit()
+            """,
+        }
+    )
+    assert plan.is_session("app.routes.route", Callee("db"))
+    assert plan.classify("app.routes.route", Callee("db", ("add",))).kind == "session-sync"
+    assert plan.classify("app.routes.route", Callee("db", ("commit",))).kind == "session-io"
+    assert plan.chain("app.routes.route") == ["app.routes.route", "db.commit"]
+    assert plan.becomes_async("app.database.get_db")
+
+
+def test_untyped_names_are_not_guessed_to_be_sessions() -> None:
+    plan = build({"m": "def f(db):\n    db.commit()\n"})
+    assert not plan.to_async
+
+
+def test_async_spreads_through_callers_across_modules_and_re_exports() -> None:
+    plan = build(
+        {
+            "pkg.__init__": "from .crud import get_user\n",
+            "pkg.crud": """
+            from sqlalchemy.orm import Session
+            def get_user(db: Session, uid):
+                return db.get(object, uid)
+            """,
+            "pkg.service": """
+            import pkg
+            from pkg import get_user
+            def a(db):
+                return get_user(db, 1)
+            def b(db):
+                return pkg.get_user(db, 2)
+            def c(db):
+                return a(db)
+            def untouched(db):
+                return 1
+            """,
+        }
+    )
+    assert plan.chain("pkg.service.c") == ["pkg.service.c", "pkg.service.a", "pkg.crud.get_user", "db.get"]
+    assert plan.becomes_async("pkg.service.b")
+    assert not plan.becomes_async("pkg.service.untouched")
+
+
+def test_methods_resolve_through_self_attributes_instances_and_base_classes() -> None:
+    plan = build(
+        {
+            "m": """
+            from sqlalchemy.orm import Session
+            class Base:
+                def __init__(self, db: Session):
+                    self.db = db
+                def save(self):
+                    self.db.flush()
+            class Repo(Base):
+                def store(self):
+                    self.save()
+            class Service:
+                def __init__(self, db: Session):
+                    self.repo = Repo(db)
+                def run(self):
+                    self.repo.store()
+            def main(db: Session):
+                svc = Service(db)
+                svc.run()
+            """
+        }
+    )
+    assert plan.chain("m.main") == ["m.main", "m.Service.run", "m.Repo.store", "m.Base.save", "self.db.flush"]
+    assert not plan.becomes_async("m.Base.__init__")
+
+
+def test_boundaries_stop_the_spread_and_are_reported_with_the_chain() -> None:
+    plan = build(
+        {
+            "m": """
+            from sqlalchemy.orm import Session
+            def load(db: Session):
+                return db.scalar(1)
+            class C:
+                def __init__(self, db: Session):
+                    self.v = load(db)
+                @property
+                def p(self):
+                    return load(self.db)
+            key = lambda db: load(db)
+            def outer(db: Session):
+                def inner():
+                    return load(db)
+                return inner
+            load(None)
+            """
+        }
+    )
+    reported = {(item.line, item.rule) for item in plan.items}
+    assert reported == {(7, "sync-boundary"), (10, "sync-boundary"), (11, "sync-boundary"), (16, "sync-boundary")}
+    init = next(i for i in plan.items if i.line == 7)
+    assert "`m.C.__init__` must stay sync" in init.reason and "m.load -> db.scalar" in init.reason
+    assert plan.becomes_async("m.outer.inner")  # a closure can be async; its caller then awaits it
+    assert not plan.becomes_async("m.outer")  # returning the function does not call it
+
+
+def test_held_sync_functions_stop_the_spread_and_are_reported() -> None:
+    plan = build(
+        {
+            "m": """
+            from sqlalchemy.orm import Session
+            def load(db: Session):
+                return db.scalar(1)
+            def view(db: Session):
+                return load(db)
+            """
+        },
+        held=("m.view",),
+    )
+    assert plan.becomes_async("m.load") and not plan.becomes_async("m.view")
+    assert [i.rule for i in plan.items] == ["sync-boundary"]
+    assert "held sync" in plan.items[0].reason
+
+
+def test_with_sessionmaker_makes_the_function_async() -> None:
+    plan = build(
+        {
+            "app.database": DATABASE,
+            "app.jobs": """
+            from app import database
+            def purge():
+                with database.SessionLocal() as s:
+                    s.add(1)
+            """,
+        }
+    )
+    assert plan.becomes_async("app.jobs.purge")
+
+
+def test_calling_an_existing_coroutine_from_sync_code_spreads_but_passing_it_does_not() -> None:
+    plan = build(
+        {
+            "m": """
+            import asyncio
+            async def already():
+                pass
+            def bare():
+                already()
+            def runner():
+                asyncio.run(already())
+            """
+        }
+    )
+    assert plan.becomes_async("m.bare")
+    assert not plan.becomes_async("m.runner")
+
+
+def test_an_annotated_parameter_stays_a_session_when_rebound_from_itself() -> None:
+    plan = build(
+        {
+            "app.database": DATABASE,
+            "app.m": """
+            from sqlalchemy.orm import Session
+            from app.database import SessionLocal
+            def f(db: Session | None = None):
+                db = db or SessionLocal()
+                db.commit()
+            def g(session=None):
+                session = SessionLocal()
+                session.flush()
+            """,
+        }
+    )
+    assert plan.chain("app.m.f") == ["app.m.f", "db.commit"]
+    assert plan.chain("app.m.g") == ["app.m.g", "session.flush"]
