@@ -9,6 +9,7 @@ per-file and self-contained is what lets it be cached by content hash and built 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from .names import Callee, QualnameTracker, dotted, resolve_relative
 
-INDEX_VERSION = 2  # bump when the shape of the index changes (invalidates caches)
+INDEX_VERSION = 3  # bump when the shape of the index changes (invalidates caches)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +72,8 @@ class FunctionInfo:
     calls: tuple[CallSite, ...] = ()
     #: Absolute qualnames in the return annotation.
     returns_annotation: tuple[str, ...] = ()
+    #: ``# asyncify: keep-sync -- <reason>`` on the function: the reason ("" when none is given).
+    keep_sync: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +118,23 @@ class _FunctionBuilder:
             returns=tuple(self.returns),
             calls=tuple(self.calls),
         )
+
+
+KEEP_SYNC_PRAGMA = re.compile(r"#\s*asyncify:\s*keep-sync\b(?:\s*--\s*(?P<reason>.*))?")
+
+
+def keep_sync_pragma(node: cst.FunctionDef) -> str | None:
+    """The reason of a ``# asyncify: keep-sync -- reason`` comment above, or on, a ``def`` line."""
+    comments = [line.comment for line in node.leading_lines if line.comment]
+    for decorator in node.decorators:
+        comments += [line.comment for line in decorator.leading_lines if line.comment]
+    if isinstance(node.body, cst.IndentedBlock) and node.body.header.comment:
+        comments.append(node.body.header.comment)
+    for comment in comments:
+        match = KEEP_SYNC_PRAGMA.search(comment.value)
+        if match:
+            return (match.group("reason") or "").strip()
+    return None
 
 
 class Indexer(QualnameTracker, cst.CSTVisitor):
@@ -246,6 +266,7 @@ class Indexer(QualnameTracker, cst.CSTVisitor):
                     "decorators": decorators,
                     "params": tuple(params),
                     "returns_annotation": self._names_in(node.returns.annotation) if node.returns else (),
+                    "keep_sync": keep_sync_pragma(node),
                 }
             )
         )

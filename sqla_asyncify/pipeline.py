@@ -17,6 +17,7 @@ import libcst as cst
 
 from .discover import discover
 from .formatting import format_changed
+from .holds import held_functions
 from .index import ModuleIndex, index_module
 from .names import is_package_init, module_name_for
 from .plan import Plan
@@ -102,17 +103,8 @@ def analyze(config: RunConfig, progress: Progress | None = None, paths: Sequence
     return Analysis(files, plan, errors)
 
 
-def _held_sync(files: Iterable[ParsedFile], patterns: Sequence[str]) -> set[str]:
-    """Qualnames of functions held sync by ``--keep-sync`` (``module`` or ``module:function``)."""
-    held: set[str] = set()
-    for f in files:
-        for fn in f.index.functions:
-            for pattern in patterns:
-                module, _, func = pattern.partition(":")
-                local = fn.qualname[len(f.module_name) + 1 :]
-                if f.module_name == module and (not func or local == func or local.startswith(f"{func}.")):
-                    held.add(fn.qualname)
-    return held
+def _held_sync(files: Iterable[ParsedFile], patterns: Sequence[str]) -> dict[str, str]:
+    return held_functions((f.index for f in files), patterns)
 
 
 def _newline_text(module: cst.Module, code: str) -> str:

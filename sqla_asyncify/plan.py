@@ -111,13 +111,15 @@ class Plan:
     to_async: dict[str, Reason] = field(default_factory=dict)
     #: Functions that stay sync although they reach session I/O, reported.
     items: list[ReportItem] = field(default_factory=list)
-    #: Qualnames held sync by the user (``--keep-sync``); they stop the spread like a boundary.
-    held_sync: frozenset[str] = frozenset()
+    #: Qualnames held sync by the user (``--keep-sync``, config, pragma, a skipped file) → why.
+    #: They stop the spread like a boundary.
+    held_sync: Mapping[str, str] = field(default_factory=dict)
 
     # -- construction ----------------------------------------------------------------------------
     @classmethod
-    def build(cls, indexes: Iterable[ModuleIndex], held_sync: Iterable[str] = ()) -> Plan:
-        plan = cls({m.module: m for m in indexes}, held_sync=frozenset(held_sync))
+    def build(cls, indexes: Iterable[ModuleIndex], held_sync: Mapping[str, str] | Iterable[str] = ()) -> Plan:
+        held = dict(held_sync) if isinstance(held_sync, Mapping) else dict.fromkeys(held_sync, "held sync by configuration")
+        plan = cls({m.module: m for m in indexes}, held_sync=held)
         plan._solve()
         return plan
 
@@ -394,7 +396,7 @@ class Plan:
         if fn.kind == "module":
             return "module-level code cannot await"
         if fn.qualname in self.held_sync:
-            return "held sync by configuration"
+            return self.held_sync[fn.qualname]
         if fn.name.startswith("__") and fn.name.endswith("__") and fn.name not in sqla.ASYNC_DUNDERS:
             return f"`{fn.name}` is a sync protocol method"
         for deco in fn.decorators:

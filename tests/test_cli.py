@@ -251,23 +251,33 @@ def test_excluded_and_gitignored_files_are_not_touched(project: Path) -> None:
     assert "app/services.py" not in result.output and "app/database.py" not in result.output
 
 
+SAVE = "from sqlalchemy.orm import Session\n\n\ndef save(db: Session):\n    db.commit()\n"
+
+
+def _migrated(raw: bytes) -> bytes:
+    return (
+        raw.replace(b"from sqlalchemy.orm import Session", b"from sqlalchemy.ext.asyncio import AsyncSession")
+        .replace(b"def save(db: Session)", b"async def save(db: AsyncSession)")
+        .replace(b"db.commit()", b"await db.commit()")
+    )
+
+
 @pytest.mark.parametrize(
     "raw",
     [
-        pytest.param(b"\xef\xbb\xbf" + DATABASE.encode(), id="utf8-bom"),
-        pytest.param(DATABASE.replace("\n", "\r\n").encode(), id="crlf"),
-        pytest.param(b"# -*- coding: latin-1 -*-\n# caf\xe9\n" + DATABASE.encode(), id="latin-1"),
-        pytest.param(DATABASE.rstrip("\n").encode(), id="no-final-newline"),
+        pytest.param(b"\xef\xbb\xbf" + SAVE.encode(), id="utf8-bom"),
+        pytest.param(SAVE.replace("\n", "\r\n").encode(), id="crlf"),
+        pytest.param(b"# -*- coding: latin-1 -*-\n# caf\xe9\n" + SAVE.encode(), id="latin-1"),
+        pytest.param(SAVE.rstrip("\n").encode(), id="no-final-newline"),
     ],
 )
 def test_encodings_and_newlines_survive(project: Path, raw: bytes) -> None:
-    path = project / "app" / "database.py"
+    path = project / "app" / "save.py"
     path.write_bytes(raw)
-    diff = invoke("apply", "--dry-run", "app/database.py").stdout_bytes
-    assert invoke("apply", "app/database.py").exit_code == 0
-    out = path.read_bytes()
-    expected = raw.replace(b"def get_db", b"async def get_db").replace(b"db.close()", b"await db.close()")
-    assert out == expected
+    diff = invoke("apply", "--dry-run", "app/save.py").stdout_bytes
+    assert invoke("apply", "app/save.py").exit_code == 0
+    expected = _migrated(raw)
+    assert path.read_bytes() == expected
     # The dry-run diff applies to the original bytes and yields the same file.
     path.write_bytes(raw)
     subprocess.run(["git", "init", "-q"], cwd=project, check=True)

@@ -1,0 +1,41 @@
+"""What is held sync, and why: ``--keep-sync`` / ``keep-sync`` patterns and ``# asyncify: keep-sync`` pragmas.
+
+A pattern is a module (``app.legacy``), a function or method in one (``app.crud:get_user``,
+``app.services:Svc`` for every method of a class) or a file glob (``app/legacy/*.py``). A held
+function stays ``def``; the plan treats it as a boundary, and async callers reach it through
+``await session.run_sync(...)`` where the session is its first parameter.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterable, Sequence
+
+from .index import ModuleIndex
+
+
+def _matches(pattern: str, index: ModuleIndex, local: str) -> bool:
+    if "/" in pattern or pattern.endswith((".py", "*")):
+        return fnmatch.fnmatch(index.path, pattern)
+    module, _, func = pattern.partition(":")
+    if index.module != module:
+        return False
+    return not func or local == func or local.startswith(f"{func}.")
+
+
+def held_functions(indexes: Iterable[ModuleIndex], patterns: Sequence[str]) -> dict[str, str]:
+    """Qualname → reason, for every function held sync by a pattern or a pragma."""
+    held: dict[str, str] = {}
+    for index in indexes:
+        for fn in index.functions:
+            if fn.kind != "function":
+                continue
+            if fn.keep_sync is not None:
+                held[fn.qualname] = f"held sync by pragma: {fn.keep_sync or 'no reason given'}"
+                continue
+            local = fn.qualname[len(index.module) + 1 :]
+            for pattern in patterns:
+                if _matches(pattern, index, local):
+                    held[fn.qualname] = f"held sync by keep-sync `{pattern}`"
+                    break
+    return held
