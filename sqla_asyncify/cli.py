@@ -17,6 +17,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from . import __version__
+from .audit import audit as build_audit
+from .config import ConfigError, load_config
 from .emit import json_report, unified_diff, write_outcomes
 from .pipeline import FileOutcome, RunConfig, RunResult, analyze, display_path, rewrite_files
 from .report import ReportItem
@@ -50,12 +52,23 @@ def _main(
 
 
 def _config(paths: list[Path] | None, exclude: list[str], keep_sync: list[str], no_format: bool = False) -> RunConfig:
+    """The run's configuration: ``[tool.asyncify]`` from pyproject.toml, overridden by flags."""
     paths = paths or [Path(".")]
     missing = [p for p in paths if not p.exists()]
     if missing:
         err.print(f"[red]error:[/] no such file or folder: {', '.join(map(str, missing))}")
         raise typer.Exit(2)
-    return RunConfig(tuple(paths), tuple(exclude), tuple(keep_sync), format=not no_format)
+    try:
+        file_config = load_config(paths)
+    except ConfigError as exc:
+        err.print(f"[red]error:[/] {exc}", highlight=False, markup=False)
+        raise typer.Exit(2) from None
+    return RunConfig(
+        tuple(paths),
+        (*(file_config.exclude or ()), *file_config.extend_exclude, *exclude),
+        (*file_config.keep_sync, *keep_sync),
+        format=not no_format,
+    )
 
 
 def _run(config: RunConfig, show_progress: bool) -> RunResult:
@@ -235,6 +248,48 @@ def plan(
     _report_errors(analysis.errors)
     if analysis.errors:
         raise typer.Exit(2)
+
+
+@app.command()
+def audit(
+    paths: PathsArg = None,
+    format: Annotated[str, typer.Option("--format", help="table, markdown or json.")] = "table",
+    exclude: ExcludeOpt = [],  # noqa: B006
+    keep_sync: KeepSyncOpt = [],  # noqa: B006
+) -> None:
+    """Where a partial migration stands (read-only). Exit 1 while anything not held sync remains."""
+    if format not in ("table", "markdown", "json"):
+        err.print(f"[red]error:[/] --format must be table, markdown or json, not {format!r}")
+        raise typer.Exit(2)
+    config = _config(paths, exclude, keep_sync)
+    result = _run(config, show_progress=False)
+    report = build_audit(result)
+    console = Console()
+    if format == "json":
+        console.print_json(report.to_json())
+    elif format == "markdown":
+        console.print(report.to_markdown(), markup=False, highlight=False, soft_wrap=True)
+    else:
+        table = Table(title="asyncify audit")
+        for column in ("file", "async", "to migrate", "held sync", "legacy queries", "bridges", "items"):
+            table.add_column(column, justify="left" if column in ("file", "items") else "right")
+        for f in report.files:
+            items = ", ".join(f"{rule}: {n}" for rule, n in sorted(f.items.items()))
+            table.add_row(
+                f.path, str(f.async_functions), str(len(f.to_migrate)), str(len(f.held_sync)),
+                str(f.legacy_queries), str(f.bridges), items,
+            )
+        console.print(table)
+        for name, value in report.totals().items():
+            console.print(f"{name}: {value}", highlight=False)
+        for f in report.files:
+            for qualname, why in f.held_sync.items():
+                console.print(f"held sync: {qualname} ({f.path}): {why}", highlight=False, markup=False)
+    _report_errors(result.errors)
+    if result.errors:
+        raise typer.Exit(2)
+    if report.remaining:
+        raise typer.Exit(1)
 
 
 def main() -> None:

@@ -39,3 +39,13 @@ def held_functions(indexes: Iterable[ModuleIndex], patterns: Sequence[str]) -> d
                     held[fn.qualname] = f"held sync by keep-sync `{pattern}`"
                     break
     return held
+
+
+def held_modules(indexes: Iterable[ModuleIndex], patterns: Sequence[str]) -> set[str]:
+    """Modules held sync whole (a module pattern or a file glob): their files are left untouched."""
+    return {
+        index.module
+        for index in indexes
+        for pattern in patterns
+        if ":" not in pattern and _matches(pattern, index, "")
+    }

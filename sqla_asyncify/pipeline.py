@@ -17,7 +17,7 @@ import libcst as cst
 
 from .discover import discover
 from .formatting import format_changed
-from .holds import held_functions
+from .holds import held_functions, held_modules
 from .index import ModuleIndex, index_module
 from .names import is_package_init, module_name_for
 from .plan import Plan
@@ -63,6 +63,8 @@ class Analysis:
     files: list[ParsedFile]
     plan: Plan
     errors: list[FileOutcome]
+    #: Modules held sync whole: never rewritten.
+    held_modules: frozenset[str] = frozenset()
 
 
 def display_path(path: Path) -> str:
@@ -100,7 +102,8 @@ def analyze(config: RunConfig, progress: Progress | None = None, paths: Sequence
         except RecursionError:
             errors.append(FileOutcome(path, b"", b"", error="too deeply nested to analyze"))
     plan = Plan.build((f.index for f in files), held_sync=_held_sync(files, config.keep_sync))
-    return Analysis(files, plan, errors)
+    held = frozenset(held_modules((f.index for f in files), config.keep_sync))
+    return Analysis(files, plan, errors, held)
 
 
 def _held_sync(files: Iterable[ParsedFile], patterns: Sequence[str]) -> dict[str, str]:
@@ -137,6 +140,9 @@ def rewrite_files(
     for parsed in analysis.files:
         if progress:
             progress("rewrite", parsed.path)
+        if parsed.module_name in analysis.held_modules:
+            outcomes.append(FileOutcome(parsed.path, parsed.source, parsed.source))
+            continue
         outcomes.append(rewrite_file(parsed, analysis.plan, do_format))
     return outcomes
 

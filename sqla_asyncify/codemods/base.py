@@ -94,6 +94,10 @@ class AsyncifyCodemod(QualnameTracker, VisitorBasedCodemodCommand):
         self._pop()
         return updated_node
 
+    def in_held_sync(self) -> bool:
+        """Whether code here belongs to a function held sync (it keeps its sync ``Session``)."""
+        return any(qualname in self.plan.held_sync for _, qualname in self._scopes)
+
     def in_async_context(self) -> bool:
         """Whether code here runs inside a function that is (or becomes) ``async def``."""
         # Only a function body itself: a lambda or a class body nested in it cannot await.

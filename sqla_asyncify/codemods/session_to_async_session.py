@@ -82,6 +82,8 @@ class SessionToAsyncSession(AsyncifyCodemod):
     def _rename(self, original: cst.BaseExpression) -> cst.BaseExpression | None:
         if not self._type_depth or not (self._qualnames(original) & sqla.SYNC_SESSION_CLASSES):
             return None
+        if self.in_held_sync():
+            return None  # a function held sync keeps its sync Session
         text = dotted(original)
         if text is None:
             return None

@@ -1,0 +1,105 @@
+"""``[tool.asyncify]`` configuration, keep-sync holds (patterns and pragmas) and ``asyncify audit``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from sqla_asyncify.cli import app
+from sqla_asyncify.config import ConfigError, load_config
+
+runner = CliRunner()
+
+CRUD = """\
+from sqlalchemy.orm import Session
+
+
+def get_user(db: Session, uid: int):
+    return db.get(object, uid)
+
+
+def legacy_report(db: Session):  # asyncify: keep-sync -- pandas needs a sync connection
+    return db.query(object).all()
+"""
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("")
+    (tmp_path / "app" / "crud.py").write_text(CRUD)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def write_config(root: Path, body: str) -> None:
+    (root / "pyproject.toml").write_text(f"[project]\nname = 'x'\n\n[tool.asyncify]\n{body}\n")
+
+
+def test_config_is_found_walking_up_and_read(project: Path) -> None:
+    write_config(project, 'keep-sync = ["app.crud:get_user"]\njobs = 2\nasync-driver = { postgresql = "psycopg" }')
+    config = load_config([project / "app" / "crud.py"])
+    assert config.keep_sync == ("app.crud:get_user",)
+    assert config.jobs == 2 and config.async_driver == {"postgresql": "psycopg"}
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("keep_sync = []", "unknown key `keep_sync`"),
+        ('keep-sync = "app.crud"', "`keep-sync` must be a list of strings"),
+        ("jobs = 0", "`jobs` must be a positive integer"),
+        ('expire-on-commit = "no"', "`expire-on-commit` must be true or false"),
+        ('async-driver = { postgresql = "psycopg2" }', "is not an async driver"),
+    ],
+)
+def test_bad_config_is_a_clear_error_naming_the_key(project: Path, body: str, message: str) -> None:
+    write_config(project, body)
+    with pytest.raises(ConfigError, match=message.replace("`", ".")):
+        load_config([project])
+    result = runner.invoke(app, ["apply", "--check", "app"])
+    assert result.exit_code == 2
+    assert message in result.stderr
+
+
+def test_keep_sync_from_config_holds_the_function_and_audit_reports_it(project: Path) -> None:
+    write_config(project, 'keep-sync = ["app.crud:get_user"]')
+    result = runner.invoke(app, ["audit", "--format", "json", "app"])
+    data = json.loads(result.stdout)
+    crud = next(f for f in data["files"] if f["path"] == "app/crud.py")
+    assert crud["held_sync"] == {
+        "app.crud.get_user": "held sync by keep-sync `app.crud:get_user`",
+        "app.crud.legacy_report": "held sync by pragma: pandas needs a sync connection",
+    }
+    assert crud["to_migrate"] == [] and crud["legacy_queries"] == 0 and crud["legacy_queries_held"] == 1
+
+
+def test_audit_exits_1_while_work_remains_and_lists_it(project: Path) -> None:
+    result = runner.invoke(app, ["audit", "--format", "markdown", "app"])
+    assert result.exit_code == 1
+    assert "- `app.crud.get_user` (app/crud.py)" in result.stdout
+    assert "held sync by pragma: pandas needs a sync connection" in result.stdout
+
+
+def test_audit_exits_0_when_everything_left_is_held(project: Path) -> None:
+    result = runner.invoke(app, ["audit", "--keep-sync", "app.crud", "app"])
+    assert result.exit_code == 0, result.stdout
+    assert "functions held sync: 2" in result.stdout
+
+
+def test_a_module_held_sync_is_left_byte_identical(project: Path) -> None:
+    result = runner.invoke(app, ["apply", "--keep-sync", "app/crud.py", "app"])
+    assert result.exit_code == 0
+    assert (project / "app" / "crud.py").read_text() == CRUD
+
+
+def test_pragma_holds_one_function_while_the_rest_migrates(project: Path) -> None:
+    result = runner.invoke(app, ["apply", "app"])
+    assert result.exit_code == 0
+    text = (project / "app" / "crud.py").read_text()
+    assert "async def get_user" in text and "return await db.get(object, uid)" in text
+    assert "def legacy_report(db: Session):  # asyncify: keep-sync" in text
+    assert "db.query(object).all()" in text
