@@ -431,6 +431,9 @@ class Plan:
     def _mark(self, fn: FunctionInfo, reason: Reason, queue: deque[str]) -> None:
         if fn.is_async or fn.qualname in self.to_async:
             return
+        if fn.qualname in self.held_sync and fn.kind == "function":
+            self._hold(fn, reason, queue)
+            return
         why_not = self.boundary_reason(fn)
         if why_not is not None:
             if (fn.qualname, reason.line) in self._reported:
@@ -449,6 +452,31 @@ class Plan:
             return
         self.to_async[fn.qualname] = reason
         queue.append(fn.qualname)
+
+    def _hold(self, fn: FunctionInfo, reason: Reason, queue: deque[str]) -> None:
+        """A function held sync that reaches session I/O: async callers bridge to it with
+        ``await session.run_sync(...)``, which hands it a sync ``Session``. Held code that calls a
+        function made async cannot work that way, and is reported."""
+        if reason.kind == "call" and reason.detail in self.to_async and (fn.qualname, reason.line) not in self._reported:
+            self._reported.add((fn.qualname, reason.line))
+            self.items.append(
+                ReportItem(
+                    self._function_module[fn.qualname].path,
+                    reason.line,
+                    "sync-calls-async",
+                    f"`{fn.qualname}` is {self.held_sync[fn.qualname]} but calls `{reason.detail}`, "
+                    f"which becomes async: {' -> '.join(self.chain_from(reason))}",
+                    f"hold `{reason.detail}` sync too, or migrate `{fn.qualname}`",
+                )
+            )
+        if fn.qualname not in self.bridged:
+            self.bridged[fn.qualname] = reason
+            queue.append(fn.qualname)
+
+    @cached_property
+    def bridged(self) -> dict[str, Reason]:
+        """Functions held sync that reach session I/O, and why: their async callers use ``run_sync``."""
+        return {}
 
     @cached_property
     def _reported(self) -> set[tuple[str, int]]:
@@ -470,7 +498,7 @@ class Plan:
         while reason.kind == "call" and reason.detail not in seen:
             seen.add(reason.detail)
             chain.append(reason.detail)
-            next_reason = self.to_async.get(reason.detail)
+            next_reason = self.to_async.get(reason.detail) or self.bridged.get(reason.detail)
             if next_reason is None:
                 break
             reason = next_reason

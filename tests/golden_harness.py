@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sqla_asyncify.config import load_config
 from sqla_asyncify.pipeline import RunConfig, run
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,7 +53,11 @@ class GoldenCase:
         """``{relative path: bytes}`` of ``before`` or ``after``."""
         if self.is_tree:
             base = self.directory / which
-            return {p.relative_to(base).as_posix(): p.read_bytes() for p in sorted(base.rglob("*")) if p.is_file() and "__pycache__" not in p.parts}
+            return {
+                p.relative_to(base).as_posix(): p.read_bytes()
+                for p in sorted(base.rglob("*"))
+                if p.is_file() and "__pycache__" not in p.parts
+            }
         return {"case.py": (self.directory / f"{which}.py").read_bytes()}
 
     def expected_report(self) -> set[str]:
@@ -83,7 +88,8 @@ def migrate(files: dict[str, bytes], workdir: Path) -> tuple[dict[str, bytes], s
         shutil.rmtree(workdir)
     workdir.mkdir(parents=True)
     materialize(files, workdir)
-    result = run(RunConfig(paths=(workdir,)))
+    config = load_config([workdir])  # a case may carry a pyproject.toml with [tool.asyncify]
+    result = run(RunConfig(paths=(workdir,), keep_sync=config.keep_sync))
     assert not result.errors, [f"{e.path}: {e.error}" for e in result.errors]
     out = dict(files)
     for outcome in result.outcomes:

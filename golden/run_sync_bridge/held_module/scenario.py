@@ -1,0 +1,5 @@
+CALLS = [
+    ("api:names", ()),
+    ("api:stats", (1,)),
+    ("api:stats", (3,)),
+]

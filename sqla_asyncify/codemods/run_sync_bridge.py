@@ -1,0 +1,98 @@
+"""Calls from async code into functions held sync go through ``session.run_sync`` (rules §1.1, §3.15).
+
+``AsyncSession.run_sync(fn, *args)`` calls ``fn(sync_session, *args)`` in a greenlet where lazy loads
+and legacy ``Query`` work. So, inside a function that is (or becomes) async:
+
+* ``crud.get_user(db, 5)`` with ``crud.get_user`` held sync and the session first →
+  ``db.run_sync(crud.get_user, 5)``;
+* any other shape (session elsewhere in the arguments, or in a constructor:
+  ``LegacyService(db).total(x)``) → ``db.run_sync(lambda sync_session: LegacyService(sync_session).total(x))``.
+
+The ``await`` is added by ``AddAwaits`` (``run_sync`` is a session coroutine). A call into held code
+that hands it no session cannot be bridged: it is reported as ``sync-calls-async``.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from ..names import Callee
+from .base import AsyncifyCodemod
+
+SYNC_SESSION = "sync_session"
+
+
+class _ReplaceSession(cst.CSTTransformer):
+    """Replace every occurrence of one session expression (by code) with ``sync_session``."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__()
+        self.code = code
+
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.BaseExpression:
+        return cst.Name(SYNC_SESSION) if original_node.value == self.code else updated_node
+
+    def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.BaseExpression:
+        return cst.Name(SYNC_SESSION) if cst.Module([]).code_for_node(original_node) == self.code else updated_node
+
+
+class RunSyncBridge(AsyncifyCodemod):
+    DESCRIPTION = "Bridge async callers to functions held sync with `session.run_sync`."
+
+    def _session_in(self, node: cst.CSTNode) -> cst.BaseExpression | None:
+        """The first expression in ``node`` that denotes a session here (``db``, ``self.db``)."""
+        found: list[cst.BaseExpression] = []
+        scope = self.context_qualname
+        plan = self.plan
+
+        class _Find(cst.CSTVisitor):
+            def visit_Name(self, n: cst.Name) -> None:
+                if not found and plan.is_session(scope, Callee(n.value)):
+                    found.append(n)
+
+            def visit_Attribute(self, n: cst.Attribute) -> bool:
+                callee = Callee.of(n)
+                if not found and callee is not None and not callee.calls and plan.is_session(scope, callee):
+                    found.append(n)
+                    return False
+                return True
+
+        node.visit(_Find())
+        return found[0] if found else None
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        callee = Callee.of(original_node.func)
+        if callee is None or not self.in_async_context():
+            return updated_node
+        target = self.plan.classify(self.context_qualname, callee)
+        if target.kind != "function" or target.name not in self.plan.bridged:
+            return updated_node
+        session = self._session_in(original_node)
+        if session is None:
+            self.report(
+                original_node,
+                f"`{target.name}` is held sync and reaches session I/O, but this call hands it no session to bridge with",
+                f"pass the session and call it as `await session.run_sync({target.name.rsplit('.', 1)[-1]}, ...)`",
+                rule="sync-calls-async",
+            )
+            return updated_node
+        code = cst.Module([]).code_for_node(session)
+        first = original_node.args[0] if original_node.args else None
+        if (
+            not callee.calls
+            and first is not None
+            and first.keyword is None
+            and not first.star
+            and cst.Module([]).code_for_node(first.value) == code
+        ):
+            # ``f(db, a, b)`` → ``db.run_sync(f, a, b)``
+            args = [cst.Arg(updated_node.func), *updated_node.args[1:]]
+        else:
+            body = updated_node.with_changes(lpar=[], rpar=[]).visit(_ReplaceSession(code))
+            args = [cst.Arg(cst.Lambda(cst.Parameters([cst.Param(cst.Name(SYNC_SESSION))]), body))]  # type: ignore[arg-type]
+        return cst.Call(
+            func=cst.Attribute(session.deep_clone(), cst.Name("run_sync")),
+            args=args,
+            lpar=updated_node.lpar,
+            rpar=updated_node.rpar,
+        )
