@@ -1,0 +1,101 @@
+"""Lazy-loaded relationships → ``lazy="selectin"``, so no attribute access does hidden I/O (rules §3.1).
+
+Under asyncio a lazy load raises ``MissingGreenlet`` (wrapped in ``StatementError`` on 2.1) — in the
+code that touches ``order.items``, and equally in FastAPI's serialization of a response model with
+``from_attributes``, which runs outside any code a codemod can rewrite. Loading the relationship
+with its parent removes the hazard everywhere: each ``relationship(...)`` (and ``backref(...)``)
+whose loader strategy is the lazy default (no ``lazy=``, ``lazy="select"`` or ``lazy=True``) gets
+``lazy="selectin"``. The objects and values are the same; the SQL is issued earlier (one
+``SELECT … WHERE … IN`` per relationship and query), so each change is reported as ``lazy-load``
+with the narrower alternative (per-query ``selectinload()`` plus ``lazy="raise"``).
+
+Refused and reported: ``lazy="dynamic"`` (incompatible with asyncio, rules §3.16) and a ``lazy=``
+that is not a literal. Other strategies (``joined``, ``selectin``, ``subquery``, ``immediate``,
+``raise``, ``noload``, ``write_only``) do no lazy I/O and are left alone.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+from libcst.metadata import ParentNodeProvider, QualifiedNameProvider
+
+from .base import AsyncifyCodemod
+
+RELATIONSHIP_FUNCTIONS = frozenset(
+    {
+        "sqlalchemy.orm.relationship",
+        "sqlalchemy.orm.relationships.relationship",
+        "sqlalchemy.orm._orm_constructors.relationship",
+        "sqlalchemy.orm.backref",
+        "sqlalchemy.orm._orm_constructors.backref",
+    }
+)
+LAZY_DEFAULTS = frozenset({"'select'", '"select"', "True"})
+
+
+class SelectinRelationships(AsyncifyCodemod):
+    DESCRIPTION = 'Load lazy relationships with `lazy="selectin"` (no implicit I/O under asyncio).'
+    METADATA_DEPENDENCIES = (*AsyncifyCodemod.METADATA_DEPENDENCIES, QualifiedNameProvider)
+
+    def _is_relationship(self, node: cst.Call) -> bool:
+        names = {q.name for q in self.get_metadata(QualifiedNameProvider, node.func, set())}
+        return bool(names & RELATIONSHIP_FUNCTIONS)
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        if not self._is_relationship(original_node):
+            return updated_node
+        what = "backref" if any(
+            q.name.endswith("backref") for q in self.get_metadata(QualifiedNameProvider, original_node.func, set())
+        ) else "relationship"
+        target = self._describe(original_node)
+        lazy = next((a for a in original_node.args if a.keyword and a.keyword.value == "lazy"), None)
+        if any(a.star == "**" for a in original_node.args):
+            return updated_node  # ``**kwargs`` may set lazy: nothing to see statically
+        if lazy is not None:
+            code = cst.Module([]).code_for_node(lazy.value)
+            if code in ('"dynamic"', "'dynamic'"):
+                self.report(
+                    original_node,
+                    f'{what} {target} uses lazy="dynamic", which does not work under asyncio (rules §3.16)',
+                    'use lazy="write_only" with explicit select() statements, or reach it through `await session.run_sync(...)`',
+                    rule="lazy-load",
+                )
+                return updated_node
+            if code not in LAZY_DEFAULTS:
+                if not isinstance(lazy.value, (cst.SimpleString, cst.Name)):
+                    self.report(original_node, f"{what} {target}: lazy= is not a literal; cannot tell if it loads lazily", rule="lazy-load")
+                return updated_node
+        self.report(
+            original_node,
+            f'{what} {target} loaded lazily would raise MissingGreenlet under asyncio; set lazy="selectin" '
+            "(same objects, loaded with the parent)",
+            'for less eager SQL: lazy="raise" here and `.options(selectinload(...))` on the queries that need it',
+            rule="lazy-load",
+        )
+        selectin = cst.SimpleString('"selectin"')
+        if lazy is not None:
+            args = [a.with_changes(value=selectin) if a.keyword and a.keyword.value == "lazy" else a for a in updated_node.args]
+        else:
+            args = list(updated_node.args)
+            new = cst.Arg(
+                keyword=cst.Name("lazy"),
+                value=selectin,
+                equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")),
+            )
+            if args and not isinstance(args[-1].comma, cst.MaybeSentinel):
+                # keep a trailing comma layout (``relationship(\n    "X",\n)``) by adding after it
+                new = new.with_changes(comma=args[-1].comma)
+                args[-1] = args[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+            args.append(new)
+        return updated_node.with_changes(args=args)
+
+    def _describe(self, node: cst.Call) -> str:
+        """``Order.items`` for ``items = relationship(...)`` in class ``Order``."""
+        parent = self.get_metadata(ParentNodeProvider, node, None)
+        target = None
+        if isinstance(parent, cst.AnnAssign):
+            target = parent.target
+        elif isinstance(parent, cst.Assign) and len(parent.targets) == 1:
+            target = parent.targets[0].target
+        attr = f".{target.value}" if isinstance(target, cst.Name) else ""
+        return f"`{self.scope_qualname.rsplit('.', 1)[-1]}{attr}`"
