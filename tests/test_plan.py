@@ -159,8 +159,27 @@ def test_held_sync_functions_stop_the_spread_and_are_reported() -> None:
         held=("m.view",),
     )
     assert plan.becomes_async("m.load") and not plan.becomes_async("m.view")
-    assert [i.rule for i in plan.items] == ["sync-boundary"]
-    assert "held sync" in plan.items[0].reason
+    # Held code that calls a function made async cannot work: reported with the chain.
+    assert [i.rule for i in plan.items] == ["sync-calls-async"]
+    assert "held sync" in plan.items[0].reason and "m.load -> db.scalar" in plan.items[0].reason
+
+
+def test_async_callers_of_held_functions_are_planned_to_bridge() -> None:
+    plan = build(
+        {
+            "m": """
+            from sqlalchemy.orm import Session
+            def legacy(db: Session):
+                return db.query(object).all()
+            def view(db: Session):
+                return legacy(db)
+            """
+        },
+        held=("m.legacy",),
+    )
+    assert not plan.items
+    assert "m.legacy" in plan.bridged and not plan.becomes_async("m.legacy")
+    assert plan.chain("m.view") == ["m.view", "m.legacy", "db.query"]
 
 
 def test_with_sessionmaker_makes_the_function_async() -> None:
