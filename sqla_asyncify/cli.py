@@ -19,6 +19,7 @@ from rich.table import Table
 from . import __version__
 from .audit import audit as build_audit
 from .config import ConfigError, load_config
+from .dependencies import required_packages
 from .emit import json_report, unified_diff, write_outcomes
 from .pipeline import FileOutcome, RunConfig, RunResult, analyze, display_path, rewrite_files
 from .report import ReportItem
@@ -112,6 +113,9 @@ def _summary(result: RunResult, written: int, console: Console) -> None:
     table.add_row("functions made async", str(len(plan.to_async)))
     table.add_row("manual items", str(len(result.items)))
     console.print(table)
+    packages = required_packages(o.updated for o in result.changed)
+    if packages:
+        console.print(f"The migrated code needs: {', '.join(packages)}", highlight=False, markup=False)
 
 
 def _emit_diff(outcome: FileOutcome) -> None:

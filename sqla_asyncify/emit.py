@@ -11,6 +11,7 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
+from .dependencies import required_packages
 from .pipeline import FileOutcome, RunResult, display_path
 from .sourcefile import SourceError, write_atomic
 
@@ -73,6 +74,7 @@ def json_report(result: RunResult, written: Iterable[Path] = ()) -> str:
             "changes": changes,
             "items": [i.to_json() for i in result.items],
             "errors": [{"path": display_path(e.path), "error": e.error} for e in result.errors],
+            "required_packages": required_packages(o.updated for o in result.changed),
         },
         indent=2,
     )

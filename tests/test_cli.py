@@ -310,3 +310,11 @@ def test_files_not_formatted_with_black_keep_their_style(project: Path) -> None:
             return [ 1,2 ]
         """
     )
+
+
+def test_summary_names_the_packages_the_migrated_code_needs(project: Path) -> None:
+    (project / "app" / "engine.py").write_text(
+        'from sqlalchemy import create_engine\n\nengine = create_engine("sqlite:///app.db")\n'
+    )
+    result = invoke("apply", "app")
+    assert "The migrated code needs: aiosqlite, sqlalchemy[asyncio]" in result.output
