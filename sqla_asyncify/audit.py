@@ -95,7 +95,7 @@ def audit(result: RunResult) -> Audit:
                 fa.async_functions += 1
             if plan.becomes_async(fn.qualname):
                 fa.to_migrate.append(fn.qualname)
-            if fn.qualname in plan.held_sync:
+            if fn.qualname in plan.held_sync and fn.kind == "function":
                 fa.held_sync[fn.qualname] = plan.held_sync[fn.qualname]
             for site in fn.calls:
                 target = plan.classify(fn.qualname, site.callee, site.in_with)

@@ -23,12 +23,29 @@ def _matches(pattern: str, index: ModuleIndex, local: str) -> bool:
     return not func or local == func or local.startswith(f"{func}.")
 
 
+MIGRATION_SCRIPT_REASON = "an alembic migration script: alembic runs it sync"
+
+
+def is_migration_script(index: ModuleIndex) -> bool:
+    """Alembic's ``env.py`` and revision files (they import ``alembic``): they stay sync, untouched."""
+    return any(target == "alembic" or target.startswith("alembic.") for _, target in index.imports)
+
+
 def held_functions(indexes: Iterable[ModuleIndex], patterns: Sequence[str]) -> dict[str, str]:
-    """Qualname → reason, for every function held sync by a pattern or a pragma."""
+    """Qualname → reason, for every function held sync by a pattern, a pragma, or being in a migration script."""
     held: dict[str, str] = {}
     for index in indexes:
+        script = is_migration_script(index)
         for fn in index.functions:
-            if fn.kind != "function":
+            if fn.kind == "lambda":
+                continue
+            if fn.kind == "module":
+                # Module-level code of a module held whole stays as it is, calling its own sync code.
+                if script or any(":" not in p and _matches(p, index, "") for p in patterns):
+                    held[fn.qualname] = MIGRATION_SCRIPT_REASON if script else "module held sync"
+                continue
+            if script:
+                held[fn.qualname] = MIGRATION_SCRIPT_REASON
                 continue
             if fn.keep_sync is not None:
                 held[fn.qualname] = f"held sync by pragma: {fn.keep_sync or 'no reason given'}"
@@ -42,10 +59,10 @@ def held_functions(indexes: Iterable[ModuleIndex], patterns: Sequence[str]) -> d
 
 
 def held_modules(indexes: Iterable[ModuleIndex], patterns: Sequence[str]) -> set[str]:
-    """Modules held sync whole (a module pattern or a file glob): their files are left untouched."""
+    """Modules held sync whole (a module pattern, a file glob, a migration script): left untouched."""
     return {
         index.module
         for index in indexes
-        for pattern in patterns
-        if ":" not in pattern and _matches(pattern, index, "")
+        if is_migration_script(index)
+        or any(":" not in pattern and _matches(pattern, index, "") for pattern in patterns)
     }

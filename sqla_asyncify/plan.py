@@ -427,13 +427,37 @@ class Plan:
             callee = queue.popleft()
             for caller, line in callers.get(callee, ()):
                 self._mark(self.functions[caller], Reason("call", callee, line), queue)
+        self._check_alembic_env()
+
+    def _check_alembic_env(self) -> None:
+        """Alembic's ``env.py`` stays sync; if it takes the app's settings, their URL is now async."""
+        for module in self.modules.values():
+            imports = dict(module.imports)
+            if "alembic.context" not in imports.values():
+                continue
+            from_project = sorted(
+                local for local, target in imports.items() if target.rpartition(".")[0] in self.modules or target in self.modules
+            )
+            if from_project and self.to_async:
+                self.items.append(
+                    ReportItem(
+                        module.path,
+                        1,
+                        "alembic-env",
+                        f"alembic env.py imports {', '.join(from_project)} from the migrated project: a database URL "
+                        "it takes from there now names an async driver, which alembic's sync engine cannot use",
+                        "use alembic's async env.py (async_engine_from_config + `await connection.run_sync(do_run_migrations)` "
+                        "under asyncio.run), or give env.py a sync URL (make_url(url).set(drivername=...))",
+                    )
+                )
 
     def _mark(self, fn: FunctionInfo, reason: Reason, queue: deque[str]) -> None:
         if fn.is_async or fn.qualname in self.to_async:
             return
-        if fn.qualname in self.held_sync and fn.kind == "function":
-            self._hold(fn, reason, queue)
-            return
+        if fn.qualname in self.held_sync:
+            if fn.kind == "function":
+                self._hold(fn, reason, queue)
+            return  # module-level code of a module held whole: untouched, sync, consistent
         why_not = self.boundary_reason(fn)
         if why_not is not None:
             if (fn.qualname, reason.line) in self._reported:
