@@ -18,7 +18,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from .names import Callee, QualnameTracker, dotted, resolve_relative
 
-INDEX_VERSION = 3  # bump when the shape of the index changes (invalidates caches)
+INDEX_VERSION = 4  # bump when the shape of the index changes (invalidates caches)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +50,8 @@ class CallSite:
     in_with: bool = False
     #: The call's result is handed to another call (``asyncio.run(main())``, ``loop.create_task(f())``).
     argument: bool = False
+    #: Module-level code under ``if __name__ == "__main__":`` (no event loop can be running there).
+    main_guard: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +139,16 @@ def keep_sync_pragma(node: cst.FunctionDef) -> str | None:
     return None
 
 
+def is_main_guard(node: cst.If) -> bool:
+    """``if __name__ == "__main__":``"""
+    test = node.test
+    if not (isinstance(test, cst.Comparison) and len(test.comparisons) == 1):
+        return False
+    target = test.comparisons[0]
+    sides = {cst.Module([]).code_for_node(test.left), cst.Module([]).code_for_node(target.comparator)}
+    return isinstance(target.operator, cst.Equal) and sides in ({"__name__", '"__main__"'}, {"__name__", "'__main__'"})
+
+
 class Indexer(QualnameTracker, cst.CSTVisitor):
     """Collects a ``ModuleIndex`` from one parsed module (read-only)."""
 
@@ -159,6 +171,7 @@ class Indexer(QualnameTracker, cst.CSTVisitor):
         self._awaited: set[int] = set()
         self._with_calls: set[int] = set()
         self._arguments: set[int] = set()
+        self._main_guard = 0
 
     # -- helpers -------------------------------------------------------------------------------
     def _line(self, node: cst.CSTNode) -> int:
@@ -309,6 +322,14 @@ class Indexer(QualnameTracker, cst.CSTVisitor):
     def visit_Await(self, node: cst.Await) -> None:
         self._awaited.add(id(node.expression))
 
+    def visit_If(self, node: cst.If) -> None:
+        if is_main_guard(node):
+            self._main_guard += 1
+
+    def leave_If(self, original_node: cst.If) -> None:
+        if is_main_guard(original_node):
+            self._main_guard -= 1
+
     def visit_Arg(self, node: cst.Arg) -> None:
         self._arguments.add(id(node.value))
 
@@ -381,6 +402,7 @@ class Indexer(QualnameTracker, cst.CSTVisitor):
                 awaited=id(node) in self._awaited,
                 in_with=id(node) in self._with_calls,
                 argument=id(node) in self._arguments,
+                main_guard=self._main_guard > 0 and self.scope_kind == "module",
             )
         )
 

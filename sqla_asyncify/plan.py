@@ -417,6 +417,8 @@ class Plan:
                     detail = str(site.callee) if not site.in_with else f"with {site.callee}()"
                     self._mark(fn, Reason("io", detail, site.line, fix), queue)
                 elif target.kind == "function" and not self.functions[target.name].is_generator:
+                    if site.main_guard:
+                        continue  # ``if __name__ == "__main__": main()`` → ``asyncio.run(main())``
                     callers.setdefault(target.name, []).append((fn.qualname, site.line))
                     callee = self.functions[target.name]
                     if callee.is_async and not site.awaited and not site.argument:

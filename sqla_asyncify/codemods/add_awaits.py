@@ -13,9 +13,7 @@ there would turn it into an async generator.
 from __future__ import annotations
 
 import libcst as cst
-from libcst.metadata import ParentNodeProvider
 
-from .. import sqla
 from ..names import Callee
 from .base import AsyncifyCodemod
 
@@ -50,22 +48,9 @@ class AddAwaits(AsyncifyCodemod):
             return True
         return target.kind == "function" and self.plan.becomes_async(target.name)
 
-    def _is_consumed_as_coroutine(self, node: cst.Call) -> bool:
-        """Already awaited, a ``with`` item, or handed to ``asyncio.run`` and friends."""
-        parent = self.get_metadata(ParentNodeProvider, node, None)
-        if isinstance(parent, (cst.Await, cst.WithItem)):
-            return True
-        if isinstance(parent, cst.Arg):
-            outer = self.get_metadata(ParentNodeProvider, parent, None)
-            if isinstance(outer, cst.Call):
-                callee = Callee.of(outer.func)
-                if callee is not None and self.plan.qualify(self.module_name, callee) in sqla.COROUTINE_CONSUMERS:
-                    return True
-        return False
-
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         updated_node = updated_node.with_changes(func=parenthesized_await(updated_node.func))
-        if not self._needs_await(original_node) or self._is_consumed_as_coroutine(original_node):
+        if not self._needs_await(original_node) or self.is_consumed_as_coroutine(original_node):
             return updated_node
         if not self.in_async_context():
             return updated_node  # the plan reported why this code cannot await

@@ -14,7 +14,8 @@ import libcst as cst
 from libcst.codemod import Codemod, CodemodContext, VisitorBasedCodemodCommand
 from libcst.metadata import ParentNodeProvider, PositionProvider
 
-from ..names import QualnameTracker
+from .. import sqla
+from ..names import Callee, QualnameTracker
 from ..plan import Plan
 from ..report import ReportItem
 
@@ -93,6 +94,19 @@ class AsyncifyCodemod(QualnameTracker, VisitorBasedCodemodCommand):
     def leave_Lambda(self, original_node: cst.Lambda, updated_node: cst.Lambda) -> cst.BaseExpression:
         self._pop()
         return updated_node
+
+    def is_consumed_as_coroutine(self, node: cst.Call) -> bool:
+        """Already awaited, a ``with`` item, or handed to ``asyncio.run``/``gather``/``create_task``…"""
+        parent = self.get_metadata(ParentNodeProvider, node, None)
+        if isinstance(parent, (cst.Await, cst.WithItem)):
+            return True
+        if isinstance(parent, cst.Arg):
+            outer = self.get_metadata(ParentNodeProvider, parent, None)
+            if isinstance(outer, cst.Call):
+                callee = Callee.of(outer.func)
+                if callee is not None and self.plan.qualify(self.module_name, callee) in sqla.COROUTINE_CONSUMERS:
+                    return True
+        return False
 
     def in_held_sync(self) -> bool:
         """Whether code here belongs to a function held sync (it keeps its sync ``Session``)."""
