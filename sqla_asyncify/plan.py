@@ -207,6 +207,8 @@ class Plan:
                     if i == 0 and fn.class_qualname and name in ("self", "cls") and fn.kind == "function":
                         return Ty("instance" if name == "self" else "class", fn.class_qualname)
                     ty = self._param_type(param, seen)
+                    if ty == UNKNOWN and fn.kind == "function" and self._takes_fixtures(fn):
+                        ty = self._fixture_type(module, name, seen)
                     if ty != UNKNOWN:
                         return ty
             types = [self._value_type(scope, b.value, b.called, seen) for b in fn.bindings if b.name == name]
@@ -218,6 +220,41 @@ class Plan:
             if fn.parent is not None:
                 return self.name_type(fn.parent, name, seen)
         return self._module_name_type(module, name, seen)
+
+    # -- pytest fixtures: a parameter named like a fixture is what the fixture yields or returns ----
+    @cached_property
+    def fixtures(self) -> dict[str, list[str]]:
+        """Fixture name → qualnames of ``@pytest.fixture`` functions with that name."""
+        found: dict[str, list[str]] = {}
+        for fn in self.functions.values():
+            if fn.kind == "function" and any(d in sqla.FIXTURE_DECORATORS for d in fn.decorators):
+                found.setdefault(fn.name, []).append(fn.qualname)
+        return found
+
+    def _takes_fixtures(self, fn: FunctionInfo) -> bool:
+        """Tests (``test_*`` in a test module) and fixtures receive fixtures as parameters."""
+        module = self._function_module[fn.qualname].module.rsplit(".", 1)[-1]
+        is_test_module = module.startswith("test_") or module.endswith("_test") or module == "conftest"
+        return (is_test_module and fn.name.startswith("test")) or fn.name in self.fixtures and any(
+            d in sqla.FIXTURE_DECORATORS for d in fn.decorators
+        )
+
+    def _fixture_type(self, module: str, name: str, seen: frozenset[str]) -> Ty:
+        """The fixture visible from ``module``: its own module's first, then a ``conftest``'s."""
+        candidates = self.fixtures.get(name, [])
+        package = module.rpartition(".")[0]
+        ranked = sorted(
+            candidates,
+            key=lambda q: (
+                self._function_module[q].module != module,
+                not package.startswith(self._function_module[q].module.rpartition(".")[0]),
+            ),
+        )
+        for qualname in ranked:
+            ty = self._call_type(Ty("function", qualname), seen)
+            if ty != UNKNOWN:
+                return ty
+        return UNKNOWN
 
     def _param_type(self, param: Param, seen: frozenset[str]) -> Ty:
         if param.depends is not None:
@@ -536,6 +573,15 @@ class Plan:
         """``[qualname, callee, …, io]``: why ``qualname`` becomes async (empty if it does not)."""
         reason = self.to_async.get(qualname)
         return [] if reason is None else [qualname, *self.chain_from(reason)]
+
+    def methods_of(self, class_qualname: str) -> list[str]:
+        """Names of the methods defined directly in a class."""
+        prefix = f"{class_qualname}."
+        return [
+            q[len(prefix) :]
+            for q, f in self.functions.items()
+            if f.class_qualname == class_qualname and q.startswith(prefix) and "." not in q[len(prefix) :]
+        ]
 
     def path_of(self, qualname: str) -> str:
         return self._function_module[qualname].path

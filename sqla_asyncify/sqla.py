@@ -186,3 +186,6 @@ METADATA_OWNERS: frozenset[str] = frozenset(
 
 #: ``MetaData`` methods that run DDL on a bind: after the migration, through ``conn.run_sync``.
 METADATA_DDL_METHODS: frozenset[str] = frozenset({"create_all", "drop_all", "reflect"})
+
+#: Decorators that make a function a pytest fixture (its parameters and users get fixtures by name).
+FIXTURE_DECORATORS: frozenset[str] = frozenset({"pytest.fixture", "pytest_asyncio.fixture"})
