@@ -1,4 +1,4 @@
-"""A migrated test suite runs: the golden pytest + unittest case passes before (sync) and after (async)."""
+"""Migrated test suites run: golden cases with a ``tests/`` folder pass before (sync) and after (async)."""
 
 from __future__ import annotations
 
@@ -11,13 +11,18 @@ import pytest
 
 from golden_harness import GOLDEN
 
-CASE = GOLDEN / "async_tests" / "pytest_and_unittest"
+CASES = {
+    "pytest_and_unittest": (GOLDEN / "async_tests" / "pytest_and_unittest", "5 passed"),
+    "session_mocks": (GOLDEN / "mock_specs" / "session_mocks", "3 passed"),
+}
 
 
 @pytest.mark.parametrize("side", ["before", "after"])
-def test_suite_passes(side: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_suite_passes(case: str, side: str, tmp_path: Path) -> None:
+    directory, passed = CASES[case]
     tree = tmp_path / side
-    shutil.copytree(CASE / side, tree)
+    shutil.copytree(directory / side, tree)
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-W", "error::RuntimeWarning", "tests"],
         cwd=tree,
@@ -26,4 +31,4 @@ def test_suite_passes(side: str, tmp_path: Path) -> None:
         timeout=120,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "5 passed" in proc.stdout
+    assert passed in proc.stdout

@@ -1,0 +1,5 @@
+from sqlalchemy.ext.asyncio import AsyncSession
+
+
+def make_session(bind: object) -> AsyncSession:
+    return AsyncSession(bind=bind)

@@ -1,0 +1,28 @@
+from types import SimpleNamespace
+from unittest.mock import MagicMock, create_autospec, patch
+
+from sqlalchemy.orm import Session
+
+from shop import db as shop_db
+from shop import service
+
+
+def test_rename_commits_and_refreshes():
+    db = MagicMock(spec=Session)
+    user = SimpleNamespace(name="a")
+    assert service.rename(db, user, "b").name == "b"
+    db.add.assert_called_once_with(user)
+    db.commit.assert_called_once()
+    db.refresh.assert_called_once_with(user)
+
+
+def test_autospec_session():
+    db = create_autospec(Session, instance=True)
+    service.rename(db, SimpleNamespace(name="a"), "c")
+    db.commit.assert_called_once()
+
+
+def test_patch_target_follows_the_rename():
+    with patch("shop.db.Session") as factory:
+        assert shop_db.make_session("engine") is factory.return_value
+        factory.assert_called_once_with(bind="engine")

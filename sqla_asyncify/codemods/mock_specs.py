@@ -1,0 +1,79 @@
+"""Mocks follow the renames: a mock specced as ``Session`` becomes one specced as ``AsyncSession``.
+
+``MagicMock(spec=AsyncSession)`` (and ``Mock``, ``AsyncMock``, ``create_autospec``, ``patch(...,
+spec=…)``) makes the session's coroutine methods ``AsyncMock``s and leaves ``add`` & co. plain, so a
+migrated ``await db.commit()`` works against it. ``patch("pkg.mod.Session")`` and friends name the
+symbol the migration puts in ``pkg.mod`` (``AsyncSession``, ``create_async_engine``,
+``async_sessionmaker``) when ``pkg.mod`` is a project module that imported the sync one.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
+from libcst.metadata import QualifiedNameProvider
+
+from .. import sqla
+from .base import AsyncifyCodemod
+
+MOCK_FACTORIES = frozenset(
+    f"unittest.mock.{name}"
+    for name in ("Mock", "MagicMock", "AsyncMock", "NonCallableMock", "NonCallableMagicMock", "create_autospec", "patch", "patch.object")
+) | frozenset({"mock.Mock", "mock.MagicMock", "mock.create_autospec", "mock.patch", "pytest_mock.MockerFixture"})
+PATCHERS = frozenset({"unittest.mock.patch", "mock.patch"})
+
+#: Sync symbol imported from SQLAlchemy → the name the migration gives it in the importing module.
+RENAMED_SYMBOLS: dict[str, str] = {
+    "sqlalchemy.orm.Session": "AsyncSession",
+    "sqlalchemy.orm.sessionmaker": "async_sessionmaker",
+    "sqlalchemy.create_engine": "create_async_engine",
+}
+
+
+class MockSpecs(AsyncifyCodemod):
+    DESCRIPTION = "Spec mocks as AsyncSession and point patch() targets at the renamed symbols."
+    METADATA_DEPENDENCIES = (*AsyncifyCodemod.METADATA_DEPENDENCIES, QualifiedNameProvider)
+
+    def _names(self, node: cst.CSTNode) -> set[str]:
+        return {q.name for q in self.get_metadata(QualifiedNameProvider, node, set())}
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        names = self._names(original_node.func)
+        if not names & MOCK_FACTORIES:
+            return updated_node
+        args = list(updated_node.args)
+        for i, (original, arg) in enumerate(zip(original_node.args, updated_node.args)):
+            specs_here = (arg.keyword is not None and arg.keyword.value in ("spec", "spec_set", "autospec")) or (
+                i == 0 and arg.keyword is None and names & {"unittest.mock.create_autospec", "mock.create_autospec"}
+            )
+            if specs_here and self._names(original.value) & sqla.SYNC_SESSION_CLASSES:
+                self.add_async_session_import()
+                args[i] = arg.with_changes(value=cst.Name("AsyncSession"))
+            elif i == 0 and arg.keyword is None and names & PATCHERS and isinstance(arg.value, cst.SimpleString):
+                renamed = self._patch_target(arg.value)
+                if renamed is not None:
+                    args[i] = arg.with_changes(value=renamed)
+        return updated_node.with_changes(args=args)
+
+    def add_async_session_import(self) -> None:
+        AddImportsVisitor.add_needed_import(self.context, "sqlalchemy.ext.asyncio", "AsyncSession")
+        RemoveImportsVisitor.remove_unused_import(self.context, "sqlalchemy.orm", "Session")
+
+    def _patch_target(self, node: cst.SimpleString) -> cst.SimpleString | None:
+        value = node.evaluated_value
+        if not isinstance(value, str):
+            return None
+        module, _, name = value.rpartition(".")
+        index = self.plan.modules.get(module)
+        if index is None:
+            return None
+        imported = dict(index.imports).get(name)
+        new = RENAMED_SYMBOLS.get(imported or "")
+        if new is None or not self._module_changes(module):
+            return None
+        quote = node.quote
+        return node.with_changes(value=f"{node.prefix}{quote}{module}.{new}{quote}")
+
+    def _module_changes(self, module: str) -> bool:
+        """The patched module is migrated (not held sync whole)."""
+        return f"{module}.<module>" not in self.plan.held_sync
