@@ -52,7 +52,14 @@ def _main(
     """asyncify: sync SQLAlchemy → async SQLAlchemy 2.x, exactly, or a report of what it left."""
 
 
-def _config(paths: list[Path] | None, exclude: list[str], keep_sync: list[str], no_format: bool = False) -> RunConfig:
+def _config(
+    paths: list[Path] | None,
+    exclude: list[str],
+    keep_sync: list[str],
+    no_format: bool = False,
+    jobs: int | None = None,
+    no_cache: bool = False,
+) -> RunConfig:
     """The run's configuration: ``[tool.asyncify]`` from pyproject.toml, overridden by flags."""
     paths = paths or [Path(".")]
     missing = [p for p in paths if not p.exists()]
@@ -69,6 +76,8 @@ def _config(paths: list[Path] | None, exclude: list[str], keep_sync: list[str], 
         (*(file_config.exclude or ()), *file_config.extend_exclude, *exclude),
         (*file_config.keep_sync, *keep_sync),
         format=not no_format,
+        jobs=jobs if jobs is not None else file_config.jobs,
+        cache=not no_cache,
     )
 
 
@@ -139,12 +148,14 @@ def apply(
     exclude: ExcludeOpt = [],  # noqa: B006 - typer needs a literal default
     keep_sync: KeepSyncOpt = [],  # noqa: B006
     no_format: Annotated[bool, typer.Option("--no-format", help="Do not run black on changed files.")] = False,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Worker processes (default: one per core).")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write .asyncify_cache/.")] = False,
 ) -> None:
     """Migrate PATHS to async SQLAlchemy (writes files unless --dry-run/--check)."""
     if sum((dry_run, check, interactive)) > 1:
         err.print("[red]error:[/] --dry-run, --check and --interactive are exclusive")
         raise typer.Exit(2)
-    config = _config(paths, exclude, keep_sync, no_format)
+    config = _config(paths, exclude, keep_sync, no_format, jobs, no_cache)
     out = Console(stderr=dry_run)  # a dry run keeps stdout for the diff alone
     result = _run(config, show_progress=err.is_terminal and not interactive)
     written: list[Path] = []

@@ -40,7 +40,9 @@ def discover(paths: Iterable[Path], exclude: Iterable[str] = ()) -> Iterator[Pat
 
     A file named explicitly is always included (unless excluded). Inside folders, ``.gitignore``
     files (each applying to its own folder and below), the default excludes and ``exclude``
-    (gitwildmatch patterns) are honoured. Symlinked folders are not followed.
+    (gitwildmatch patterns) are honoured. Symlinked folders are not followed; a symlinked file is
+    skipped when it points inside the folder (its target is found itself), and yielded when it
+    points out of it, so that the pipeline reports it without reading it.
     """
     user = pathspec.PathSpec.from_lines("gitignore", [*DEFAULT_EXCLUDES, *exclude])
     user_only = pathspec.PathSpec.from_lines("gitignore", list(exclude))
@@ -52,9 +54,11 @@ def discover(paths: Iterable[Path], exclude: Iterable[str] = ()) -> Iterator[Pat
                 seen.add(root.resolve())
                 yield root
             continue
+        root_resolved = root.resolve()
         specs: list[tuple[Path, pathspec.PathSpec]] = []
         for dirpath, dirnames, filenames in os.walk(root):
             here = Path(dirpath)
+            here_resolved = here.resolve()  # once per folder: files are never symlinks below
             spec = _gitignore_spec(here)
             if spec is not None:
                 specs.append((here, spec))
@@ -76,7 +80,15 @@ def discover(paths: Iterable[Path], exclude: Iterable[str] = ()) -> Iterator[Pat
                 path = here / name
                 if path.suffix not in (".py", ".pyi") or ignored(path, False):
                     continue
-                key = path.resolve()
+                if path.is_symlink():
+                    # Never followed: a link to a file inside the tree is found as that file; a
+                    # link out of the tree is yielded so the pipeline reports it, unread.
+                    target = path.resolve()
+                    if root_resolved == target or root_resolved in target.parents:
+                        continue
+                    yield path
+                    continue
+                key = here_resolved / name
                 if key not in seen:
                     seen.add(key)
                     yield path

@@ -1,31 +1,52 @@
-"""The pipeline: discover → parse → index → plan → rewrite → format → verify.
+"""The pipeline: discover → pre-scan → parse → index → plan → rewrite → format → verify.
 
-``analyze`` produces the read-only ``Analysis`` (parsed files, indexes, plan) that ``apply``,
-``--check``, ``--interactive``, ``plan`` and ``audit`` all read; ``rewrite_files`` turns it into
-per-file outcomes. Nothing here prints or writes: the CLI renders and emits. A file that cannot be
-processed becomes an error outcome for that file; the rest of the run goes on.
+``analyze`` produces the read-only ``Analysis`` (files, indexes, plan) that ``apply``, ``--check``,
+``--interactive``, ``plan`` and ``audit`` all read; ``rewrite_files`` turns it into per-file
+outcomes. Nothing here prints or writes project files: the CLI renders and emits. A file that cannot
+be processed becomes an error outcome for that file; the rest of the run goes on.
+
+Scale (docs/performance.md):
+
+* the pre-scan (``prescan.py``) keeps files that cannot be affected away from libcst: they are
+  checked with stdlib ``ast`` (so a broken file is still reported) and come out unchanged;
+* the rest are parsed and indexed, and later rewritten, in a process pool (``RunConfig.jobs``,
+  default: the number of cores; ``1`` runs in-process), each file with fresh transformers, results
+  in input order;
+* pre-scan facts, indexes, the plan and rewrite outcomes are cached by content hash
+  (``cache.py``), so ``--check`` on an unchanged project parses nothing.
 """
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Iterable, Sequence
+import multiprocessing
+import os
+import signal
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
+from typing import Any, TypeVar
 
 import libcst as cst
 
+from .cache import Cache, NoCache, content_hash, key_of, tool_digest
 from .discover import discover
 from .formatting import format_changed
 from .holds import held_functions, held_modules
-from .index import ModuleIndex, index_module
+from .index import INDEX_VERSION, ModuleIndex, index_module
 from .names import is_package_init, module_name_for
 from .plan import Plan
+from .prescan import FACTS_VERSION, FileFacts, file_facts, mentions_sqlalchemy, relevant_files
 from .report import ReportItem
-from .rewrite import rewrite_module
 from .sourcefile import SourceError, read_source
 
 Progress = Callable[[str, Path], None]
+
+#: Below this many files to parse (or rewrite), a process pool costs more than it saves.
+MIN_PARALLEL = 8
 
 
 @dataclass(frozen=True)
@@ -34,15 +55,49 @@ class RunConfig:
     exclude: tuple[str, ...] = ()
     keep_sync: tuple[str, ...] = ()
     format: bool = True
+    #: Worker processes for parsing, indexing and rewriting; None: one per core; 1: in-process.
+    jobs: int | None = None
+    #: Use the on-disk cache (``.asyncify_cache/`` under the project root, or ``cache_dir``).
+    cache: bool = True
+    cache_dir: Path | None = None
+
+    @property
+    def workers(self) -> int:
+        return max(1, self.jobs if self.jobs is not None else (os.cpu_count() or 1))
 
 
-@dataclass
 class ParsedFile:
-    path: Path
-    module_name: str
-    source: bytes
-    tree: cst.Module
-    index: ModuleIndex
+    """One processable file. ``relevant`` files were indexed (the index may come from the cache);
+    other files have an empty index and are never parsed with libcst. ``tree`` parses on demand."""
+
+    __slots__ = ("path", "module_name", "source", "index", "relevant", "digest", "_tree")
+
+    def __init__(
+        self,
+        path: Path,
+        module_name: str,
+        source: bytes,
+        index: ModuleIndex,
+        relevant: bool = True,
+        tree: cst.Module | None = None,
+        digest: str | None = None,
+    ) -> None:
+        self.path = path
+        self.module_name = module_name
+        self.source = source
+        self.index = index
+        self.relevant = relevant
+        self.digest = digest or content_hash(source)
+        self._tree = tree
+
+    @property
+    def tree(self) -> cst.Module:
+        if self._tree is None:
+            self._tree = cst.parse_module(self.source)
+        return self._tree
+
+    def __repr__(self) -> str:
+        return f"ParsedFile({self.path!s}, {self.module_name!r}, relevant={self.relevant})"
 
 
 @dataclass
@@ -63,88 +118,409 @@ class Analysis:
     files: list[ParsedFile]
     plan: Plan
     errors: list[FileOutcome]
+    config: RunConfig = field(default_factory=RunConfig)
+    #: Names the whole plan (every planned index and path, ``--keep-sync``): rewrite outcomes
+    #: are cached under it.
+    plan_key: str = ""
+    cache: Cache = field(default_factory=NoCache, repr=False)
+    #: Counters and seconds per stage, for ``bench/`` and debugging.
+    stats: dict[str, float] = field(default_factory=dict)
     #: Modules held sync whole: never rewritten.
     held_modules: frozenset[str] = frozenset()
 
 
+@lru_cache(maxsize=8192)
+def _resolve_folder(cwd: str, folder: str) -> Path:
+    return Path(cwd, folder).resolve()
+
+
+def _resolved(path: Path) -> Path:
+    """``path.resolve()`` for a file that is not itself a symlink, resolving each folder once."""
+    return _resolve_folder(os.getcwd(), str(path.parent)) / path.name
+
+
 def display_path(path: Path) -> str:
     try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
+        target = path.resolve() if path.is_symlink() else _resolved(path)
+        return target.relative_to(_resolve_folder(os.getcwd(), ".")).as_posix()
+    except (ValueError, OSError):
         return path.as_posix()
+
+
+# -- module names, memoized per folder -------------------------------------------------------
+class _ModuleNames:
+    """``module_name_for`` without re-checking every parent folder for every file."""
+
+    def __init__(self) -> None:
+        self._packages: dict[Path, tuple[str, ...]] = {}
+
+    def _package_parts(self, folder: Path) -> tuple[str, ...]:
+        if folder in self._packages:
+            return self._packages[folder]
+        parts: tuple[str, ...] = ()
+        if (folder / "__init__.py").exists() and folder.parent != folder:
+            parts = (*self._package_parts(folder.parent), folder.name)
+        elif (folder / "__init__.py").exists():
+            parts = (folder.name,)
+        self._packages[folder] = parts
+        return parts
+
+    def __call__(self, path: Path) -> str:
+        resolved = _resolved(path)
+        parts = list(self._package_parts(resolved.parent))
+        if resolved.stem != "__init__":
+            parts.append(resolved.stem)
+        return ".".join(parts) or resolved.parent.name
+
+
+# -- per-file work (run in workers or in-process) --------------------------------------------
+def _parse(source: bytes) -> cst.Module:
+    try:
+        return cst.parse_module(source)
+    except cst.ParserSyntaxError as exc:
+        raise SourceError(f"does not parse: line {exc.raw_line}: {exc.message}") from exc
+    except (UnicodeDecodeError, LookupError, SyntaxError) as exc:
+        raise SourceError(f"cannot be decoded: {exc}") from exc
 
 
 def parse_file(path: Path) -> ParsedFile:
     """Read, parse and index one file; ``SourceError`` says why it cannot be processed."""
     source = read_source(path)
-    try:
-        tree = cst.parse_module(source)
-    except cst.ParserSyntaxError as exc:
-        raise SourceError(f"does not parse: line {exc.raw_line}: {exc.message}") from exc
-    except (UnicodeDecodeError, LookupError, SyntaxError) as exc:
-        raise SourceError(f"cannot be decoded: {exc}") from exc
+    tree = _parse(source)
     module_name = module_name_for(path)
     index = index_module(tree, module_name, display_path(path), is_package_init(path))
-    return ParsedFile(path, module_name, source, tree, index)
+    return ParsedFile(path, module_name, source, index, True, tree)
 
 
-def analyze(config: RunConfig, progress: Progress | None = None, paths: Sequence[Path] | None = None) -> Analysis:
-    """Parse and index every discovered file, then plan the whole project."""
-    files: list[ParsedFile] = []
-    errors: list[FileOutcome] = []
-    for path in paths if paths is not None else list(discover(config.paths, config.exclude)):
-        if progress:
-            progress("index", path)
-        try:
-            files.append(parse_file(path))
-        except SourceError as exc:
-            errors.append(FileOutcome(path, b"", b"", error=str(exc)))
-        except RecursionError:
-            errors.append(FileOutcome(path, b"", b"", error="too deeply nested to analyze"))
-    plan = Plan.build((f.index for f in files), held_sync=_held_sync(files, config.keep_sync))
-    held = frozenset(held_modules((f.index for f in files), config.keep_sync))
-    return Analysis(files, plan, errors, held)
+def _index_source(
+    source: bytes, module_name: str, display: str, is_package: bool
+) -> tuple[cst.Module | None, ModuleIndex | None, str | None]:
+    """``(tree, index, None)`` or ``(None, None, error)``; never raises for a bad file."""
+    try:
+        tree = _parse(source)
+        return tree, index_module(tree, module_name, display, is_package), None
+    except SourceError as exc:
+        return None, None, str(exc)
+    except RecursionError:
+        return None, None, "too deeply nested to analyze"
+    except Exception as exc:  # an internal error on one file must not stop the run
+        return None, None, f"internal error while indexing, file left unchanged: {exc!r}"
 
 
-def _held_sync(files: Iterable[ParsedFile], patterns: Sequence[str]) -> dict[str, str]:
-    return held_functions((f.index for f in files), patterns)
+def _index_task(args: tuple[bytes, str, str, bool]) -> tuple[ModuleIndex | None, str | None]:
+    _, index, error = _index_source(*args)
+    return index, error  # the tree stays here: it is cheap to parse again, costly to pickle
 
 
 def _newline_text(module: cst.Module, code: str) -> str:
     return code.replace(module.default_newline, "\n") if module.default_newline != "\n" else code
 
 
-def rewrite_file(parsed: ParsedFile, plan: Plan, do_format: bool = True) -> FileOutcome:
-    """Rewrite one parsed file against the plan; never raises for a bad file."""
+def _rewrite_tree(
+    tree: cst.Module, source: bytes, plan: Plan, module_name: str, display: str, do_format: bool
+) -> tuple[bytes, list[ReportItem], str | None]:
+    """``(updated, items, error)`` for one file; ``updated is source`` when nothing changed."""
+    from .rewrite import rewrite_module  # the transformers (and libcst.matchers): only when rewriting
+
     try:
-        tree, items = rewrite_module(parsed.tree, plan, parsed.module_name, parsed.index.path)
-        if tree.deep_equals(parsed.tree) or tree.code == parsed.tree.code:
-            return FileOutcome(parsed.path, parsed.source, parsed.source, items)
-        code = tree.code
+        new, items = rewrite_module(tree, plan, module_name, display)
+        if new.deep_equals(tree) or new.code == tree.code:
+            return source, items, None
+        code = new.code
         if do_format:
-            formatted = format_changed(_newline_text(parsed.tree, parsed.tree.code), _newline_text(tree, code))
-            code = formatted.replace("\n", tree.default_newline) if tree.default_newline != "\n" else formatted
+            formatted = format_changed(_newline_text(tree, tree.code), _newline_text(new, code))
+            code = formatted.replace("\n", new.default_newline) if new.default_newline != "\n" else formatted
         ast.parse(code)  # verify: the output must parse
-        updated = code.encode(tree.encoding)
+        return code.encode(new.encoding), items, None
     except Exception as exc:  # an internal error on one file must not stop the run
-        return FileOutcome(
-            parsed.path, parsed.source, parsed.source, error=f"internal error, file left unchanged: {exc!r}"
-        )
-    return FileOutcome(parsed.path, parsed.source, updated, items)
+        return source, [], f"internal error, file left unchanged: {exc!r}"
+
+
+_WORKER_PLAN: Plan | None = None
+
+
+def _worker_init(plan: Plan | None = None) -> None:
+    # Ctrl-C is the parent's to handle: it stops the pool; a worker must not die mid-task with
+    # a traceback of its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    global _WORKER_PLAN
+    _WORKER_PLAN = plan
+
+
+def _rewrite_task(args: tuple[bytes, str, str, bool]) -> tuple[bytes | None, list[ReportItem], str | None]:
+    source, module_name, display, do_format = args
+    assert _WORKER_PLAN is not None
+    try:
+        tree = _parse(source)
+    except SourceError as exc:
+        return None, [], str(exc)
+    except RecursionError:
+        return None, [], "too deeply nested to analyze"
+    updated, items, error = _rewrite_tree(tree, source, _WORKER_PLAN, module_name, display, do_format)
+    return (None if updated is source else updated), items, error
+
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def _map(
+    fn: Callable[[T], R],
+    items: Sequence[T],
+    jobs: int,
+    plan: Plan | None = None,
+    chunksize: int = 1,
+) -> Iterator[R]:
+    """``map(fn, items)`` in input order, in a process pool when worth it."""
+    if jobs <= 1 or len(items) < MIN_PARALLEL:
+        global _WORKER_PLAN
+        previous, _WORKER_PLAN = _WORKER_PLAN, plan
+        try:
+            for item in items:
+                yield fn(item)
+        finally:
+            _WORKER_PLAN = previous
+        return
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    executor = ProcessPoolExecutor(
+        max_workers=min(jobs, len(items)), mp_context=context, initializer=_worker_init, initargs=(plan,)
+    )
+    try:
+        yield from executor.map(fn, items, chunksize=chunksize)
+    except GeneratorExit:
+        raise
+    except BaseException:
+        # Ctrl-C or an error: stop now, not after the tasks already queued.
+        processes = list((getattr(executor, "_processes", None) or {}).values())
+        executor.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            try:
+                process.terminate()
+            except Exception:
+                pass
+        raise
+    finally:
+        executor.shutdown(wait=True)
+
+
+def _chunks(count: int, jobs: int) -> int:
+    return max(1, min(64, count // (jobs * 8)))
+
+
+# -- analysis --------------------------------------------------------------------------------
+def _open_cache(config: RunConfig, paths: Sequence[Path] | None) -> Cache:
+    if not config.cache:
+        return NoCache()
+    return Cache.for_paths(paths or config.paths, config.cache_dir)
+
+
+def analyze(config: RunConfig, progress: Progress | None = None, paths: Sequence[Path] | None = None) -> Analysis:
+    """Pre-scan every discovered file, parse and index the relevant ones, then plan the project."""
+    stats: dict[str, float] = {}
+    started = time.perf_counter()
+    files_in = list(paths) if paths is not None else list(discover(config.paths, config.exclude))
+    stats["discover_s"] = time.perf_counter() - started
+    cache = _open_cache(config, paths)
+    digest = tool_digest()
+    jobs = config.workers
+    errors: dict[int, FileOutcome] = {}
+
+    # Read and hash every file.
+    t = time.perf_counter()
+    sources: list[bytes] = []
+    for i, path in enumerate(files_in):
+        if path.is_symlink():
+            sources.append(b"")
+            errors[i] = FileOutcome(path, b"", b"", error="is a symlink; not followed (run on its target)")
+            continue
+        try:
+            sources.append(read_source(path))
+        except SourceError as exc:
+            sources.append(b"")
+            errors[i] = FileOutcome(path, b"", b"", error=str(exc))
+    hashes = [content_hash(s) for s in sources]
+    module_name = _ModuleNames()
+    modules = [module_name(p) for p in files_in]
+    packages = [is_package_init(p) for p in files_in]
+    displays = [display_path(p) for p in files_in]
+    mentions = [i not in errors and mentions_sqlalchemy(s) for i, s in enumerate(sources)]
+    stats["read_s"] = time.perf_counter() - t
+
+    # Pre-scan: decode + ``ast`` the files that do not mention SQLAlchemy (cached by content).
+    t = time.perf_counter()
+    scan = [i for i in range(len(files_in)) if i not in errors and not mentions[i]]
+    fact_keys = {i: key_of("facts", FACTS_VERSION, digest, hashes[i]) for i in scan}
+    cached_facts = cache.get_many("facts", fact_keys.values())
+    facts: dict[int, FileFacts] = {}
+    todo = []
+    for i in scan:
+        found = cached_facts.get(fact_keys[i])
+        if isinstance(found, FileFacts):
+            facts[i] = found
+        else:
+            todo.append(i)
+    computed = _map(file_facts, [sources[i] for i in todo], jobs, chunksize=_chunks(len(todo), jobs))
+    for i, fact in zip(todo, computed):
+        facts[i] = fact
+    cache.put_many("facts", {fact_keys[i]: facts[i] for i in todo})
+    for i, fact in facts.items():
+        if fact.error is not None:
+            errors[i] = FileOutcome(files_in[i], sources[i], sources[i], error=fact.error)
+    relevant = relevant_files(modules, packages, mentions, facts)
+    stats["prescan_s"] = time.perf_counter() - t
+    stats["facts_computed"] = len(todo)
+
+    # Parse and index the relevant files (cached by content, module name and package flag).
+    t = time.perf_counter()
+    wanted = [i for i in range(len(files_in)) if relevant[i] and i not in errors]
+    index_keys = {i: key_of("index", INDEX_VERSION, digest, hashes[i], modules[i], packages[i]) for i in wanted}
+    cached_indexes = cache.get_many("index", index_keys.values())
+    indexes: dict[int, ModuleIndex] = {}
+    trees: dict[int, cst.Module] = {}
+    todo = []
+    for i in wanted:
+        found = cached_indexes.get(index_keys[i])
+        if isinstance(found, ModuleIndex) and found.module == modules[i]:
+            indexes[i] = found if found.path == displays[i] else _with_path(found, displays[i])
+        else:
+            todo.append(i)
+    fresh: dict[str, ModuleIndex] = {}
+    if jobs <= 1 or len(todo) < MIN_PARALLEL:
+        for i in todo:  # in-process: keep the tree for the rewrite
+            tree, index, error = _index_source(sources[i], modules[i], displays[i], packages[i])
+            if progress:
+                progress("index", files_in[i])
+            if error is not None or index is None or tree is None:
+                errors[i] = FileOutcome(files_in[i], b"", b"", error=error)
+                continue
+            indexes[i], trees[i] = index, tree
+            fresh[index_keys[i]] = index
+    else:
+        args = [(sources[i], modules[i], displays[i], packages[i]) for i in todo]
+        for i, (index, error) in zip(todo, _map(_index_task, args, jobs)):
+            if progress:
+                progress("index", files_in[i])
+            if error is not None or index is None:
+                errors[i] = FileOutcome(files_in[i], b"", b"", error=error)
+                continue
+            indexes[i] = index
+            fresh[index_keys[i]] = index
+    cache.put_many("index", fresh)
+    stats["index_s"] = time.perf_counter() - t
+    stats["indexed"] = len(todo)
+
+    files: list[ParsedFile] = []
+    for i, path in enumerate(files_in):
+        if i in errors:
+            continue
+        if progress and not (relevant[i] and i in todo):
+            progress("index", path)
+        if relevant[i]:
+            files.append(ParsedFile(path, modules[i], sources[i], indexes[i], True, trees.get(i), hashes[i]))
+        else:
+            files.append(ParsedFile(path, modules[i], sources[i], ModuleIndex(modules[i], displays[i]), False, None, hashes[i]))
+
+    # Plan the relevant files (cached by everything it reads).
+    t = time.perf_counter()
+    planned = [f for f in files if f.relevant]
+    held = _held_sync(planned, config.keep_sync)
+    plan_key = key_of(
+        "plan", digest, sorted(held.items()), [(index_keys[i], displays[i]) for i in sorted(indexes) if i not in errors]
+    )
+    plan = cache.get("plan", plan_key)
+    if not isinstance(plan, Plan):
+        plan = Plan.build((f.index for f in planned), held_sync=held)
+        cache.put("plan", plan_key, plan)
+    stats["plan_s"] = time.perf_counter() - t
+    stats.update(
+        files=len(files_in),
+        relevant=len(planned),
+        errors=len(errors),
+        analyze_s=time.perf_counter() - started,
+    )
+    ordered_errors = [errors[i] for i in sorted(errors)]
+    held_whole = frozenset(held_modules((f.index for f in planned), config.keep_sync))
+    return Analysis(files, plan, ordered_errors, config, plan_key, cache, stats, held_whole)
+
+
+def _with_path(index: ModuleIndex, path: str) -> ModuleIndex:
+    from dataclasses import replace
+
+    return replace(index, path=path)
+
+
+def _held_sync(files: Iterable[ParsedFile], patterns: Sequence[str]) -> dict[str, str]:
+    return held_functions((f.index for f in files), patterns)
+
+
+# -- rewriting -------------------------------------------------------------------------------
+def rewrite_file(parsed: ParsedFile, plan: Plan, do_format: bool = True) -> FileOutcome:
+    """Rewrite one file against the plan; never raises for a bad file."""
+    if not parsed.relevant:
+        return FileOutcome(parsed.path, parsed.source, parsed.source)
+    try:
+        tree = parsed.tree
+    except Exception as exc:
+        return FileOutcome(parsed.path, parsed.source, parsed.source, error=f"internal error, file left unchanged: {exc!r}")
+    updated, items, error = _rewrite_tree(tree, parsed.source, plan, parsed.module_name, parsed.index.path, do_format)
+    return FileOutcome(parsed.path, parsed.source, updated, items, error)
 
 
 def rewrite_files(
     analysis: Analysis, progress: Progress | None = None, do_format: bool = True
 ) -> list[FileOutcome]:
-    outcomes = []
-    for parsed in analysis.files:
-        if progress:
-            progress("rewrite", parsed.path)
-        if parsed.module_name in analysis.held_modules:
-            outcomes.append(FileOutcome(parsed.path, parsed.source, parsed.source))
-            continue
-        outcomes.append(rewrite_file(parsed, analysis.plan, do_format))
-    return outcomes
+    """Every file's outcome, in ``analysis.files`` order: from the cache when the plan and the file
+    are unchanged, else rewritten (in a process pool when there are enough)."""
+    started = time.perf_counter()
+    files = analysis.files
+    cache = analysis.cache
+    outcomes: list[FileOutcome | None] = [None] * len(files)
+    keys: dict[int, str] = {}
+    for i, parsed in enumerate(files):
+        if not parsed.relevant or parsed.module_name in analysis.held_modules:
+            outcomes[i] = FileOutcome(parsed.path, parsed.source, parsed.source)
+        else:
+            keys[i] = key_of("outcome", analysis.plan_key, parsed.digest, parsed.module_name, parsed.index.path, do_format)
+    cached = cache.get_many("outcome", keys.values()) if analysis.plan_key else {}
+    todo = []
+    for i, key in keys.items():
+        found = cached.get(key)
+        if isinstance(found, tuple) and len(found) == 2:
+            updated, items = found
+            outcomes[i] = FileOutcome(files[i].path, files[i].source, files[i].source if updated is None else updated, list(items))
+        else:
+            todo.append(i)
+    jobs = analysis.config.workers
+    results: Iterable[FileOutcome]
+    if jobs <= 1 or len(todo) < MIN_PARALLEL:
+        results = (rewrite_file(files[i], analysis.plan, do_format) for i in todo)
+    else:
+        args = [(files[i].source, files[i].module_name, files[i].index.path, do_format) for i in todo]
+        results = (
+            FileOutcome(files[i].path, files[i].source, files[i].source if updated is None else updated, items, error)
+            for i, (updated, items, error) in zip(todo, _map(_rewrite_task, args, jobs, plan=analysis.plan))
+        )
+    fresh: dict[str, Any] = {}
+    try:
+        for i, outcome in zip(todo, results):
+            outcomes[i] = outcome
+            if outcome.error is None:
+                fresh[keys[i]] = (None if outcome.updated == outcome.original else outcome.updated, tuple(outcome.items))
+            if progress:
+                progress("rewrite", files[i].path)
+    finally:
+        cache.put_many("outcome", fresh)  # what was finished is kept, even on Ctrl-C
+    if progress:
+        done = set(todo)
+        for i, parsed in enumerate(files):
+            if i not in done:
+                progress("rewrite", parsed.path)
+    analysis.stats["rewrite_s"] = time.perf_counter() - started
+    analysis.stats["rewritten"] = len(todo)
+    analysis.stats["cache_hits"], analysis.stats["cache_misses"] = cache.hits, cache.misses
+    cache.write_stats(analysis.stats)
+    return [o for o in outcomes if o is not None]
 
 
 @dataclass

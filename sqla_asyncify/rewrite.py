@@ -7,6 +7,7 @@ from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 
 from .codemods import CODEMODS
+from .codemods.imports import apply_swaps
 from .plan import Plan
 from .report import ReportItem
 
@@ -18,6 +19,7 @@ def rewrite_module(tree: cst.Module, plan: Plan, module_name: str, path: str) ->
     for codemod in CODEMODS:
         tree = codemod(context, plan, module_name, path, items).transform_module(tree)
     # Imports last and once: transformers only queued them (line numbers stay the input's).
+    tree = apply_swaps(context, tree)  # in place: ``create_engine`` → ``create_async_engine`` …
     tree = AddImportsVisitor(context).transform_module(tree)
     tree = RemoveImportsVisitor(context).transform_module(tree)
     return tree, items

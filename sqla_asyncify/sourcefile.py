@@ -29,7 +29,9 @@ def write_atomic(path: Path, data: bytes) -> None:
     if path.is_symlink():
         raise SourceError("is a symlink; not written (resolve it and run on the target)")
     mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o644
-    if path.exists() and not os.access(path, os.W_OK):
+    # The mode bits, not only ``os.access``: root may write anything, but a file its owner made
+    # read-only is a statement that it must not change.
+    if path.exists() and (not mode & stat.S_IWUSR or not os.access(path, os.W_OK)):
         raise SourceError("is read-only; not written")
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".asyncify-tmp")
     try:

@@ -3,16 +3,60 @@
 from __future__ import annotations
 
 from .add_awaits import AddAwaits
+from .async_engine import AsyncEngine
+from .async_sessionmaker import AsyncSessionmaker
+from .async_with import AsyncWith
+from .async_tests import AsyncTests
+from .asyncio_run_entry import AsyncioRunEntry
 from .base import AsyncifyCodemod
+from .create_all import RunSyncCreateAll
+from .engine_events import EngineEvents
 from .make_async import MakeAsync
+from .mock_specs import MockSpecs
+from .query_to_select import QueryToSelect
+from .run_sync_bridge import RunSyncBridge
+from .selectin_relationships import SelectinRelationships
 from .session_to_async_session import SessionToAsyncSession
 
 CODEMODS: tuple[type[AsyncifyCodemod], ...] = (
+    # The wiring transformers run before anything that moves lines (QueryToSelect joins a multi-line
+    # chain into one), so the lines they report are the input's; none of them adds or removes one.
+    # AsyncWith first: it asks the plan about ``with SessionLocal()`` / ``with Session(engine)`` /
+    # ``with engine.begin()`` by the names the index saw, before the renamers change them.
+    AsyncWith,
+    # Renamers (create_engine → create_async_engine, sessionmaker/Session/scoped_session → async
+    # forms). What the plan knows comes from the index of the input, so later transformers still
+    # type ``s`` in ``with Session(engine) as s`` as a session; only a renamed call itself is no
+    # longer classified (none of them is awaited or queried).
+    AsyncEngine,
+    AsyncSessionmaker,
+    # Engine listeners → ``engine.sync_engine``: reads only the plan's engine types (from the
+    # index), so anywhere works; kept with the other wiring, before lines move.
+    EngineEvents,
+    # Then legacy ``session.query(...)`` chains become ``session.execute(select(...))`` (no awaits),
+    # so the transformers below see plain session calls.
+    QueryToSelect,
+    # Before AddAwaits, which awaits the ``session.run_sync(...)`` it emits; after QueryToSelect,
+    # so a legacy query in the call's arguments is already a ``select``.
+    RunSyncBridge,
     # Awaits after every transformer that produces session calls (query-to-select emits
     # ``db.execute(select(...))``, which add-awaits then awaits and parenthesizes).
     AddAwaits,
+    # Module-level code under ``if __name__ == "__main__":`` is never awaited (AddAwaits skips it).
+    AsyncioRunEntry,
     MakeAsync,
+    # After MakeAsync: decorators and unittest base classes for what it made async.
+    AsyncTests,
+    MockSpecs,
+    # After AsyncSessionmaker: once ``Session(engine)`` calls are renamed, a ``Session`` import used
+    # only by annotations is replaced in place rather than kept beside the new one.
     SessionToAsyncSession,
+    # Independent of the plan: relationship loader strategies in model classes.
+    SelectinRelationships,
+    # Last: it turns one line into two (``async with engine.begin() as conn:`` + ``await
+    # conn.run_sync(...)``), so every transformer that reports by line runs before it; it writes
+    # its own ``await``/``async with`` since the connection it introduces is not in the plan.
+    RunSyncCreateAll,
 )
 
 __all__ = ["CODEMODS", "AsyncifyCodemod"]

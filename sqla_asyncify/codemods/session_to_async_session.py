@@ -101,9 +101,17 @@ class SessionToAsyncSession(AsyncifyCodemod):
         if not self._replaced:
             return updated_node
         body = list(updated_node.body)
+        # Another transformer may have imported AsyncSession already (``from sqlalchemy.ext.asyncio
+        # import AsyncSession, create_async_engine``): then only the Session import is trimmed.
+        already = any(_imports_async_session(st) for st in body)
         for i, statement in enumerate(body):
             new = self._replace_import(statement)
             if new is not None:
+                if already:
+                    new = [st for st in new if not _imports_async_session(st)]
+                    if not new and i + 1 < len(body):
+                        nxt = body[i + 1]
+                        body[i + 1] = nxt.with_changes(leading_lines=[*statement.leading_lines, *nxt.leading_lines])  # type: ignore[attr-defined]
                 body[i : i + 1] = new
                 return updated_node.with_changes(body=body)
         AddImportsVisitor.add_needed_import(self.context, "sqlalchemy.ext.asyncio", "AsyncSession")
@@ -143,3 +151,18 @@ class SessionToAsyncSession(AsyncifyCodemod):
             return [new_import.with_changes(leading_lines=statement.leading_lines)]
         kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
         return [statement.with_changes(body=[imp.with_changes(names=kept)]), new_import]
+
+
+def _imports_async_session(statement: cst.BaseStatement) -> bool:
+    """``from sqlalchemy.ext.asyncio import …, AsyncSession, …`` (top level, not aliased)."""
+    if not (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1):
+        return False
+    imp = statement.body[0]
+    return (
+        isinstance(imp, cst.ImportFrom)
+        and not imp.relative
+        and imp.module is not None
+        and dotted(imp.module) == "sqlalchemy.ext.asyncio"
+        and not isinstance(imp.names, cst.ImportStar)
+        and any(a.evaluated_name == "AsyncSession" and a.asname is None for a in imp.names)
+    )

@@ -1,0 +1,3 @@
+from .config import DATABASE_URL
+
+ALEMBIC_URL = DATABASE_URL

@@ -1,0 +1,18 @@
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
+
+from .models import User
+
+engine = create_async_engine("sqlite+aiosqlite://")
+
+
+def open_session() -> AsyncSession:
+    return AsyncSession(engine)
+
+
+def open_bound(autoflush: bool) -> AsyncSession:
+    return AsyncSession(bind=engine, autoflush=autoflush)
+
+
+async def names(session: AsyncSession) -> list[str]:
+    return list(await session.scalars(select(User.name)))

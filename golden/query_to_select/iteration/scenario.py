@@ -1,0 +1,5 @@
+CALLS = [
+    ("names_in_order", ()),
+    ("joined_users", ()),
+    ("email_rows", ()),
+]

@@ -1,0 +1,5 @@
+CALLS = [
+    ("users_with_addresses", ()),
+    ("users_without_addresses", ()),
+    ("address_counts", ()),
+]

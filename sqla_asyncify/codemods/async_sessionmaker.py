@@ -1,0 +1,164 @@
+"""Session factories: ``sessionmaker`` → ``async_sessionmaker``, ``Session(...)`` → ``AsyncSession(...)``,
+``scoped_session`` → ``async_scoped_session`` (rules §1.2, §1.3, §3.2, §3.3, §3.11, §3.13).
+
+* ``sessionmaker(...)`` → ``async_sessionmaker(..., expire_on_commit=False)``. The keyword is added
+  only when absent, and reported (``expire-on-commit``): with the sync default, reading an attribute
+  after ``commit()`` re-SELECTs it; on an AsyncSession that implicit load raises MissingGreenlet, and
+  with ``expire_on_commit=False`` it returns the value held in memory instead, which is not
+  refreshed from the database (rules §3.3). ``autocommit=True`` is reported: no 2.x session
+  accepts it (rules §3.11).
+* ``scoped_session(<a sessionmaker>)`` → ``async_scoped_session(<it>, scopefunc=asyncio.current_task)``
+  (one session per task instead of per thread; a ``scopefunc=`` given is kept), reported
+  (``scoped-session``): ``remove()`` becomes a coroutine to await at the end of each task, and
+  ``query_property()``, ``run_sync`` and ``in_transaction`` are not proxied. A ``scoped_session``
+  of anything else is only reported.
+* ``Session(engine)`` / ``Session(bind=engine)`` (``sqlalchemy.orm.Session``) → ``AsyncSession(...)``.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+from libcst.codemod.visitors import AddImportsVisitor
+
+from .. import sqla
+from ..names import Callee
+from .base import AsyncifyCodemod
+from .imports import ImportSwaps
+
+SESSIONMAKERS = frozenset({"sqlalchemy.orm.sessionmaker", "sqlalchemy.orm.session.sessionmaker"})
+SCOPED_SESSIONS = frozenset({"sqlalchemy.orm.scoped_session", "sqlalchemy.orm.scoping.scoped_session"})
+
+EXPIRE_ON_COMMIT_REASON = (
+    "`expire_on_commit=False` was set: an AsyncSession cannot re-load expired attributes implicitly, "
+    "so attributes read after `commit()` now return the values held in memory instead of re-SELECTing them"
+)
+EXPIRE_ON_COMMIT_FIX = (
+    "where code must see values changed in the database by others after a commit, "
+    "`await session.refresh(obj)` (or keep expire_on_commit=True and use `await obj.awaitable_attrs.x`)"
+)
+
+
+class AsyncSessionmaker(ImportSwaps, AsyncifyCodemod):
+    DESCRIPTION = "sessionmaker → async_sessionmaker, Session(...) → AsyncSession(...), scoped_session → async_scoped_session."
+
+    def _qualname(self, call: cst.Call) -> str | None:
+        callee = Callee.of(call.func)
+        if callee is None or callee.calls:
+            return None
+        return self.plan.qualify(self.module_name, callee)
+
+    def _rename(self, call: cst.Call, new: str, module: str = "sqlalchemy.ext.asyncio") -> cst.Call:
+        """Call ``new`` (imported from ``module``) instead of ``call.func``; drop the old import if unused."""
+        callee = Callee.of(call.func)
+        assert callee is not None
+        self.queue_swap(call.func, self.plan.qualify(self.module_name, callee), module, new)
+        return call.with_changes(func=cst.Name(new))
+
+    @staticmethod
+    def _keyword(call: cst.Call, name: str) -> cst.Arg | None:
+        return next((a for a in call.args if a.keyword is not None and a.keyword.value == name), None)
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        qualname = self._qualname(original_node)
+        if qualname in SESSIONMAKERS:
+            return self._sessionmaker(original_node, updated_node)
+        if qualname in sqla.SYNC_SESSION_CLASSES:
+            return self._rename(updated_node, "AsyncSession")
+        if qualname in SCOPED_SESSIONS:
+            return self._scoped_session(original_node, updated_node)
+        return updated_node
+
+    def _sessionmaker(self, original: cst.Call, call: cst.Call) -> cst.Call:
+        autocommit = self._keyword(original, "autocommit")
+        if autocommit is not None and not (isinstance(autocommit.value, cst.Name) and autocommit.value.value == "False"):
+            self.report(
+                original,
+                "`autocommit=True` is no longer supported (ArgumentError in SQLAlchemy 2.x, sync and async)",
+                "drop it and commit explicitly (`await session.commit()`, or `async with Maker.begin() as session:`)",
+                rule="autocommit",
+            )
+        if self._keyword(original, "class_") is not None:
+            self.report(
+                original,
+                "a custom session class: async_sessionmaker builds AsyncSession, whose `sync_session_class` "
+                "is what wraps a sync Session subclass",
+                "use `async_sessionmaker(..., sync_session_class=YourSession)` (or an AsyncSession subclass as `class_`)",
+                rule="custom-session-class",
+            )
+        if self._keyword(original, "expire_on_commit") is None:
+            self.report(original, EXPIRE_ON_COMMIT_REASON, EXPIRE_ON_COMMIT_FIX, rule="expire-on-commit")
+            args = list(call.args)
+            if args:
+                last = args[-1]
+                if last.comma == cst.MaybeSentinel.DEFAULT or isinstance(last.comma, cst.MaybeSentinel):
+                    args[-1] = last.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+                    trailing = cst.MaybeSentinel.DEFAULT
+                else:
+                    # A trailing comma (often a multi-line call): the new keyword goes last, in the same layout.
+                    trailing = last.comma
+                    args[-1] = last.with_changes(comma=self._separator(call))
+                args.append(
+                    cst.Arg(
+                        keyword=cst.Name("expire_on_commit"),
+                        value=cst.Name("False"),
+                        equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")),
+                        comma=trailing,
+                    )
+                )
+            else:
+                args.append(
+                    cst.Arg(
+                        keyword=cst.Name("expire_on_commit"),
+                        value=cst.Name("False"),
+                        equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")),
+                    )
+                )
+            call = call.with_changes(args=args)
+        return self._rename(call, "async_sessionmaker")
+
+    @staticmethod
+    def _separator(call: cst.Call) -> cst.Comma:
+        """The comma between arguments as this call writes it (``, `` or ``,\\n    ``)."""
+        for arg in call.args[:-1]:
+            if isinstance(arg.comma, cst.Comma):
+                return arg.comma
+        return cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+
+    def _scoped_session(self, original: cst.Call, call: cst.Call) -> cst.BaseExpression:
+        factory = original.args[0] if original.args and original.args[0].keyword is None else None
+        convertible = False
+        if factory is not None:
+            value = factory.value
+            if isinstance(value, cst.Call):
+                convertible = self._qualname(value) in SESSIONMAKERS
+            elif (callee := Callee.of(value)) is not None:
+                convertible = self.plan.type_of(self.context_qualname, callee).kind == "sessionmaker"
+        if not convertible:
+            self.report(
+                original,
+                "scoped_session of a factory that is not a sessionmaker: async_scoped_session needs an async_sessionmaker",
+                "build it as `async_scoped_session(async_sessionmaker(engine, expire_on_commit=False), scopefunc=asyncio.current_task)`",
+                rule="scoped-session",
+            )
+            return call
+        self.report(
+            original,
+            "scoped_session → async_scoped_session: sessions are now per asyncio task (scopefunc), "
+            "`remove()` is a coroutine, and `query_property()`, `run_sync`, `in_transaction` are not proxied",
+            "`await Scoped.remove()` at the end of each task (e.g. in a middleware/dependency's finally); "
+            "replace `Model.query` with `select(Model)` executed on the session",
+            rule="scoped-session",
+        )
+        if self._keyword(original, "scopefunc") is None:
+            AddImportsVisitor.add_needed_import(self.context, "asyncio")
+            args = list(call.args)
+            args[-1] = args[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+            args.append(
+                cst.Arg(
+                    keyword=cst.Name("scopefunc"),
+                    value=cst.parse_expression("asyncio.current_task"),
+                    equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")),
+                )
+            )
+            call = call.with_changes(args=args)
+        return self._rename(call, "async_scoped_session")

@@ -1,0 +1,51 @@
+"""``with`` → ``async with`` for the context managers that become async (rules §3.7, §3.8, §3.17).
+
+Sessions (``with SessionLocal() as s``, ``with Session(engine) as s``, ``with s:``), session
+transactions (``with s.begin():``, ``with s.begin_nested():``, ``with SessionLocal.begin() as s:``),
+engine connections (``with engine.begin() as conn:``, ``with engine.connect() as conn:``) and
+connection transactions (``with conn.begin():``): the plan classifies each item
+(``Plan.classify(..., in_with=True)``), and the functions holding them are async per the plan.
+
+A ``with`` whose items are partly async context managers and partly sync ones (``with
+SessionLocal() as s, open(path) as f:``) cannot be one statement: it is reported and left. So is
+one in code that cannot await (module level, a function held sync): the plan reported that already.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from ..names import Callee
+from .base import AsyncifyCodemod
+
+
+class AsyncWith(AsyncifyCodemod):
+    DESCRIPTION = "Turn `with` on sessions, transactions and connections into `async with`."
+
+    def _is_async_item(self, item: cst.WithItem) -> bool:
+        expr = item.item
+        if isinstance(expr, cst.Call):
+            callee = Callee.of(expr.func)
+            return callee is not None and self.plan.classify(self.context_qualname, callee, in_with=True).is_async_context
+        callee = Callee.of(expr)  # ``with session:`` — an AsyncSession is an async context manager
+        return callee is not None and self.plan.is_session(self.context_qualname, callee)
+
+    def leave_With(self, original_node: cst.With, updated_node: cst.With) -> cst.BaseStatement:
+        if original_node.asynchronous is not None:
+            return updated_node
+        flags = [self._is_async_item(item) for item in original_node.items]
+        if not any(flags):
+            return updated_node
+        if not self.in_async_context():
+            return updated_node  # the plan reported why this code cannot await
+        if not all(flags):
+            sync_items = ", ".join(
+                cst.Module([]).code_for_node(item.item) for item, is_async in zip(original_node.items, flags) if not is_async
+            )
+            self.report(
+                original_node,
+                f"`with` mixes async context managers with sync ones ({sync_items}): one `async with` cannot hold both",
+                "split it: `async with <session/connection items>:` with a nested `with <the other items>:` inside",
+            )
+            return updated_node
+        return updated_node.with_changes(asynchronous=cst.Asynchronous())

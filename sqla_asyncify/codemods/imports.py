@@ -1,0 +1,161 @@
+"""Swapping one imported name for another where the old import stands, as a person would.
+
+``from sqlalchemy import create_engine`` becomes ``from sqlalchemy.ext.asyncio import
+create_async_engine`` in the same place (blank lines and comments kept); a second swap into the
+same module merges into that line (``from sqlalchemy.ext.asyncio import async_sessionmaker,
+create_async_engine``). The old name is dropped only when nothing else in the module uses it.
+When the old import is not a plain top-level ``from`` import, the new one is queued with
+``AddImportsVisitor`` instead (and the old one with ``RemoveImportsVisitor``).
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+from libcst.codemod import CodemodContext
+from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
+
+from ..names import dotted
+
+
+class _Uses(cst.CSTVisitor):
+    """How many times a local name is referenced outside import statements."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.count = 0
+
+    def visit_Import(self, node: cst.Import) -> bool:
+        return False
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+        return False
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        node.value.visit(self)  # ``x.name``: the attribute is not a reference
+        return False
+
+    def visit_Arg(self, node: cst.Arg) -> bool:
+        node.value.visit(self)  # ``f(name=...)``: the keyword is not a reference
+        return False
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if node.value == self.name:
+            self.count += 1
+
+
+def _from_import(statement: cst.CSTNode) -> cst.ImportFrom | None:
+    if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
+        imp = statement.body[0]
+        if isinstance(imp, cst.ImportFrom) and not imp.relative and not isinstance(imp.names, cst.ImportStar):
+            return imp
+    return None
+
+
+def _local(alias: cst.ImportAlias) -> str:
+    return alias.evaluated_alias or alias.evaluated_name
+
+
+def _with_names(imp: cst.ImportFrom, names: list[cst.ImportAlias]) -> cst.ImportFrom:
+    names = [n.with_changes(comma=cst.MaybeSentinel.DEFAULT) for n in names]
+    if imp.lpar is None:
+        names = [
+            n.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))) if i < len(names) - 1 else n
+            for i, n in enumerate(names)
+        ]
+    else:  # a parenthesized multi-line import: keep its layout (one name a line, trailing comma)
+        first_comma = next((n.comma for n in imp.names if isinstance(n.comma, cst.Comma)), cst.Comma())  # type: ignore[union-attr]
+        names = [n.with_changes(comma=first_comma) for n in names]
+    return imp.with_changes(names=names)
+
+
+def swap_import(
+    tree: cst.Module,
+    context: CodemodContext,
+    old_modules: frozenset[str] | set[str],
+    old_name: str,
+    local: str,
+    new_module: str,
+    new_name: str,
+) -> cst.Module:
+    """Import ``new_name`` from ``new_module`` where ``local`` (``old_name`` from one of
+    ``old_modules``) is imported, dropping the old name if ``tree`` no longer uses it."""
+    uses = _Uses(local)
+    tree.visit(uses)
+    keep_old = uses.count > 0
+    body = list(tree.body)
+    old_at = next(
+        (
+            i
+            for i, st in enumerate(body)
+            if (imp := _from_import(st)) is not None
+            and dotted(imp.module) in old_modules  # type: ignore[arg-type]
+            and any(a.evaluated_name == old_name and _local(a) == local for a in imp.names)  # type: ignore[union-attr]
+        ),
+        None,
+    )
+    if old_at is None:
+        AddImportsVisitor.add_needed_import(context, new_module, new_name)
+        if not keep_old:
+            for module in old_modules:
+                RemoveImportsVisitor.remove_unused_import(context, module, old_name, None if local == old_name else local)
+        return tree
+    new_at = next(
+        (i for i, st in enumerate(body) if (imp := _from_import(st)) is not None and dotted(imp.module) == new_module),  # type: ignore[arg-type]
+        None,
+    )
+    if new_at is not None:
+        imp = _from_import(body[new_at])
+        assert imp is not None
+        if not any(a.evaluated_name == new_name and a.asname is None for a in imp.names):  # type: ignore[union-attr]
+            names = sorted([*imp.names, cst.ImportAlias(cst.Name(new_name))], key=lambda a: a.evaluated_name)  # type: ignore[misc]
+            body[new_at] = body[new_at].with_changes(body=[_with_names(imp, names)])  # type: ignore[attr-defined]
+    old_statement = body[old_at]
+    old_imp = _from_import(old_statement)
+    assert old_imp is not None
+    kept = [a for a in old_imp.names if keep_old or not (a.evaluated_name == old_name and _local(a) == local)]  # type: ignore[union-attr]
+    new_statement = cst.SimpleStatementLine(
+        body=[cst.ImportFrom(module=cst.parse_expression(new_module), names=[cst.ImportAlias(cst.Name(new_name))])]  # type: ignore[arg-type]
+    )
+    replacement: list[cst.BaseStatement] = []
+    if kept:
+        replacement.append(old_statement.with_changes(body=[_with_names(old_imp, kept)]))  # type: ignore[arg-type]
+        if new_at is None:
+            replacement.append(new_statement)
+    elif new_at is None:
+        replacement.append(new_statement.with_changes(leading_lines=old_statement.leading_lines))  # type: ignore[attr-defined]
+    elif old_at + 1 < len(body):
+        # The old line goes; its blank lines and comments stay with what follows it.
+        nxt = body[old_at + 1]
+        body[old_at + 1] = nxt.with_changes(leading_lines=[*old_statement.leading_lines, *nxt.leading_lines])  # type: ignore[attr-defined]
+    body[old_at : old_at + 1] = replacement
+    return tree.with_changes(body=body)
+
+
+SWAPS_KEY = "asyncify_import_swaps"
+
+
+class ImportSwaps:
+    """Mixin for transformers: queue swaps in the shared context while visiting; ``rewrite.py``
+    applies them once, after every transformer, with the other queued imports (so the lines
+    every transformer reports stay those of the input)."""
+
+    context: CodemodContext
+
+    def queue_swap(self, call_func: cst.BaseExpression, qualified: str, new_module: str, new_name: str) -> None:
+        """``call_func`` (how the old callable is written; ``qualified`` its absolute name) is now
+        ``new_name`` from ``new_module``."""
+        swaps: list[tuple[str, str, str, str, str]] = self.context.scratch.setdefault(SWAPS_KEY, [])
+        old_module, _, old_name = qualified.rpartition(".")
+        if isinstance(call_func, cst.Name):
+            swap = (old_module, old_name, call_func.value, new_module, new_name)
+            if swap not in swaps:
+                swaps.append(swap)
+        else:  # ``sa.create_engine``: the module import stays (it may serve other uses)
+            AddImportsVisitor.add_needed_import(self.context, new_module, new_name)
+
+
+def apply_swaps(context: CodemodContext, tree: cst.Module) -> cst.Module:
+    """Apply the swaps queued with ``ImportSwaps.queue_swap`` (in queue order)."""
+    for old_module, old_name, local, new_module, new_name in context.scratch.get(SWAPS_KEY, []):
+        tree = swap_import(tree, context, {old_module}, old_name, local, new_module, new_name)
+    return tree

@@ -1,0 +1,199 @@
+"""query-to-select: why the exact forms matter (the naive 2.x forms differ on the seed data), and the
+transformer's edges that golden cases do not show well (sync boundaries, escapes, SQLModel)."""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, select
+from sqlalchemy.exc import InvalidRequestError, MultipleResultsFound
+from sqlalchemy.orm import Session, joinedload
+
+from golden_harness import SUPPORT, migrate
+
+sys.path.insert(0, str(SUPPORT))
+from golden_models import Address, Base, User, seed  # noqa: E402
+
+
+@pytest.fixture
+def db() -> Iterator[Session]:
+    engine = create_engine("sqlite://")
+    Base.metadata.create_all(engine)
+    with Session(engine) as session:
+        seed(session)
+        yield session
+    engine.dispose()
+
+
+# -- the naive rewrites are wrong on the seed data (so the golden cases test something) ----------
+def test_naive_first_raises_where_legacy_first_returns(db: Session) -> None:
+    stmt = select(User).where(User.name == "alice")
+    with pytest.raises(MultipleResultsFound):
+        db.execute(stmt).scalar_one_or_none()
+    assert db.query(User).filter(User.name == "alice").first() is db.get(User, 1)
+    assert db.execute(stmt.limit(1)).scalars().first() is db.get(User, 1)
+
+
+def test_naive_all_without_unique_returns_duplicates(db: Session) -> None:
+    stmt = select(User).join(User.addresses).order_by(User.id)
+    assert [u.id for u in db.execute(stmt).scalars().all()] == [1, 1, 2, 4]
+    assert [u.id for u in db.query(User).join(User.addresses).order_by(User.id).all()] == [1, 2, 4]
+    assert [u.id for u in db.execute(stmt).unique().scalars().all()] == [1, 2, 4]
+
+
+def test_joinedload_collection_needs_unique(db: Session) -> None:
+    stmt = select(User).options(joinedload(User.addresses))
+    with pytest.raises(InvalidRequestError):
+        db.execute(stmt).scalars().all()
+
+
+def test_unique_on_columns_is_wrong(db: Session) -> None:
+    assert len(db.query(User.name).all()) == 4
+    assert len(db.execute(select(User.name)).unique().all()) == 3
+
+
+def test_single_column_first_is_a_row(db: Session) -> None:
+    row = db.query(User.id).order_by(User.id).first()
+    assert tuple(row) == (1,) and tuple(db.execute(select(User.id).order_by(User.id).limit(1)).first()) == (1,)
+
+
+# -- the transformer ------------------------------------------------------------------------------
+def run(source: str, tmp_path: Path) -> tuple[str, set[str]]:
+    out, report = migrate({"case.py": textwrap.dedent(source).encode()}, tmp_path / "run")
+    return out["case.py"].decode(), report
+
+
+def test_query_in_code_that_cannot_await_is_left_alone(tmp_path: Path) -> None:
+    source = """\
+        from sqlalchemy.orm import Session
+        from models import User
+
+        class Repo:
+            def __init__(self, db: Session):
+                self.db = db
+
+            @property
+            def count(self):
+                return self.db.query(User).count()
+
+        def by_key(db: Session):
+            return sorted([1, 2], key=lambda i: db.query(User).get(i).name)
+        """
+    out, report = run(source, tmp_path)
+    assert "self.db.query(User).count()" in out
+    assert "db.query(User).get(i).name" in out
+    assert not any(r.endswith("query-unsupported") for r in report)
+
+
+def test_variable_used_in_a_closure_is_reported_and_unchanged(tmp_path: Path) -> None:
+    source = """\
+        from sqlalchemy.orm import Session
+        from models import User
+
+        def f(db: Session):
+            q = db.query(User)
+            q = q.filter(User.id > 1)
+            def g():
+                return q.all()
+            return q.first(), g
+        """
+    out, report = run(source, tmp_path)
+    assert "q = db.query(User)" in out and "q = q.filter(User.id > 1)" in out and "q.first()" in out
+    assert "case.py:5 query-unsupported" in report
+
+
+def test_builders_are_renamed(tmp_path: Path) -> None:
+    source = """\
+        from sqlalchemy.orm import Session
+        from models import Address, User
+
+        def f(db: Session):
+            return (
+                db.query(User)
+                .with_entities(User.id)
+                .add_columns(User.name)
+                .populate_existing()
+                .execution_options(x=1)
+                .with_for_update(nowait=True)
+                .all()
+            )
+        """
+    out, report = run(source, tmp_path)
+    assert "select(User)" in out and ".with_only_columns(User.id)" in out and ".add_columns(User.name)" in out
+    assert ".execution_options(populate_existing=True)" in out and ".with_for_update(nowait=True)" in out
+    # with_entities makes it a column select: rows, and no .unique()
+    assert ".unique()" not in out and ".scalars()" not in out
+    assert report == set()
+
+
+def test_sqlmodel_module_is_reported(tmp_path: Path) -> None:
+    source = """\
+        from sqlmodel import Session
+        from models import Hero
+
+        def f(session: Session):
+            return session.query(Hero).all()
+        """
+    out, report = run(source, tmp_path)
+    assert "session.query(Hero).all()" in out
+    assert "case.py:5 query-unsupported" in report
+
+
+def test_variable_assigned_from_different_queries_is_reported(tmp_path: Path) -> None:
+    source = """\
+        from sqlalchemy.orm import Session
+        from models import Address, User
+
+        def f(db: Session, flag: bool):
+            q = db.query(User)
+            if flag:
+                q = db.query(Address)
+            return q.all()
+        """
+    out, report = run(source, tmp_path)
+    assert "q = db.query(User)" in out and "q.all()" in out
+    assert "case.py:5 query-unsupported" in report
+
+
+def test_query_property_is_reported(tmp_path: Path) -> None:
+    source = """\
+        from sqlalchemy.orm import scoped_session, sessionmaker
+        from models import Base, User
+
+        Session = scoped_session(sessionmaker())
+        Base.query = Session.query_property()
+
+        def names():
+            return [u.name for u in User.query.filter(User.age > 3).all()]
+        """
+    out, report = run(source, tmp_path)
+    assert "User.query.filter(User.age > 3).all()" in out
+    assert "case.py:8 query-unsupported" in report
+
+
+def test_rewrite_keeps_the_line_count(tmp_path: Path) -> None:
+    """Transformers after this one report by line: a rewritten chain must span as many lines."""
+    import shutil
+
+    from libcst.codemod import CodemodContext
+
+    from sqla_asyncify.codemods.query_to_select import QueryToSelect
+    from sqla_asyncify.pipeline import RunConfig, analyze
+
+    cases = sorted((SUPPORT.parent / "query_to_select").glob("*/before.py"))
+    assert cases
+    for i, before in enumerate(cases):
+        work = tmp_path / str(i)
+        work.mkdir()
+        shutil.copy(before, work / "case.py")
+        analysis = analyze(RunConfig(paths=(work,)))
+        (parsed,) = analysis.files
+        context = CodemodContext(filename=str(work / "case.py"), full_module_name=parsed.module_name)
+        out = QueryToSelect(context, analysis.plan, parsed.module_name, parsed.index.path, []).transform_module(
+            parsed.tree
+        )
+        assert out.code.count("\n") == parsed.tree.code.count("\n"), before

@@ -1,0 +1,36 @@
+"""The registry, golden/ and docs/ list the same transformers, and each module owns one."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from sqla_asyncify.codemods import CODEMODS
+from sqla_asyncify.codemods.base import AsyncifyCodemod
+
+ROOT = Path(__file__).resolve().parent.parent
+#: Golden folders for whole-pipeline cases that no single transformer owns.
+CROSS_CUTTING = {"project"}
+
+
+def test_every_transformer_is_a_one_class_module_with_a_docstring() -> None:
+    ids = [codemod.rule() for codemod in CODEMODS]
+    assert len(ids) == len(set(ids))
+    for codemod in CODEMODS:
+        assert issubclass(codemod, AsyncifyCodemod)
+        module = __import__(codemod.__module__, fromlist=["_"])
+        assert module.__doc__ and len(module.__doc__.strip()) > 40, codemod.__module__
+        assert codemod.DESCRIPTION, codemod.__name__
+
+
+def test_every_transformer_has_golden_cases() -> None:
+    ids = {codemod.rule() for codemod in CODEMODS}
+    folders = {p.name.replace("_", "-") for p in (ROOT / "golden").iterdir() if p.is_dir() and not p.name.startswith("_")}
+    assert ids - folders == set(), "transformers without golden cases"
+    assert folders - ids - CROSS_CUTTING == set(), "golden folders for no transformer"
+
+
+def test_every_transformer_is_documented() -> None:
+    text = (ROOT / "docs" / "codemods.md").read_text()
+    documented = set(re.findall(r"^## `([a-z0-9-]+)`", text, flags=re.M))
+    assert documented == {codemod.rule() for codemod in CODEMODS}
