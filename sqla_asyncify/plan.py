@@ -211,6 +211,9 @@ class Plan:
                         ty = self._fixture_type(module, name, seen)
                     if ty != UNKNOWN:
                         return ty
+            nested = f"{scope}.{name}"  # a function or class defined inside this one
+            if nested in self.functions or nested in self.classes:
+                return self.symbol(nested, seen)
             types = [self._value_type(scope, b.value, b.called, seen) for b in fn.bindings if b.name == name]
             known = [t for t in types if t != UNKNOWN]
             if known:

@@ -1,25 +1,66 @@
 """``def`` → ``async def`` for every function the plan makes async.
 
 The plan decides (direct session I/O, or a call of a function that becomes async, across modules);
-this transformer only flips the keyword. A generator becomes an async generator, which FastAPI
-accepts as a dependency. Functions that cannot become async were reported by the plan and stay.
+this transformer flips the keyword. A generator becomes an async generator, which FastAPI accepts
+as a dependency; its return annotation follows (``Iterator[X]`` → ``AsyncIterator[X]``,
+``Generator[X, S, R]`` → ``AsyncGenerator[X, S]``, imported from where the old one came from).
+Functions that cannot become async were reported by the plan and stay.
 """
 
 from __future__ import annotations
 
 import libcst as cst
+from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
+from libcst.metadata import QualifiedNameProvider
 
 from .base import AsyncifyCodemod
+
+#: Sync generator annotations → their async counterpart (same module: typing or collections.abc).
+_GENERATOR_TYPES = {
+    "Iterator": "AsyncIterator",
+    "Iterable": "AsyncIterable",
+    "Generator": "AsyncGenerator",
+}
+_TYPE_MODULES = ("typing", "collections.abc", "typing_extensions")
 
 
 class MakeAsync(AsyncifyCodemod):
     DESCRIPTION = "Turn functions that reach session I/O into `async def`."
+    METADATA_DEPENDENCIES = (*AsyncifyCodemod.METADATA_DEPENDENCIES, QualifiedNameProvider)
 
     def leave_FunctionDef(
         self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
     ) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement] | cst.RemovalSentinel:
         qualname = self.scope_qualname
         result = super().leave_FunctionDef(original_node, updated_node)
-        if updated_node.asynchronous is None and self.plan.becomes_async(qualname):
-            return updated_node.with_changes(asynchronous=cst.Asynchronous())
-        return result
+        if updated_node.asynchronous is not None or not self.plan.becomes_async(qualname):
+            return result
+        updated_node = updated_node.with_changes(asynchronous=cst.Asynchronous())
+        info = self.plan.functions.get(qualname)
+        if info is not None and info.is_generator and original_node.returns is not None:
+            returns = self._async_generator_annotation(original_node.returns.annotation)
+            if returns is not None:
+                updated_node = updated_node.with_changes(returns=cst.Annotation(returns))
+        return updated_node
+
+    def _async_generator_annotation(self, annotation: cst.BaseExpression) -> cst.BaseExpression | None:
+        """``Iterator[X]`` → ``AsyncIterator[X]``; ``Generator[X, S, R]`` → ``AsyncGenerator[X, S]``."""
+        if not isinstance(annotation, cst.Subscript):
+            return None
+        names = {q.name for q in self.get_metadata(QualifiedNameProvider, annotation.value, set())}
+        for name in names:
+            module, _, short = name.rpartition(".")
+            if module in _TYPE_MODULES and short in _GENERATOR_TYPES:
+                new = _GENERATOR_TYPES[short]
+                if isinstance(annotation.value, cst.Attribute):
+                    value: cst.BaseExpression = annotation.value.with_changes(attr=cst.Name(new))
+                else:
+                    AddImportsVisitor.add_needed_import(self.context, module, new)
+                    RemoveImportsVisitor.remove_unused_import(self.context, module, short)
+                    value = cst.Name(new)
+                elements = list(annotation.slice)
+                if short == "Generator":
+                    elements = elements[:2]
+                    elements[-1] = elements[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+                return annotation.with_changes(value=value, slice=elements)
+        return None

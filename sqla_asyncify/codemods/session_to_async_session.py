@@ -13,6 +13,8 @@ when the old import is not a top-level ``from`` import is it queued with ``AddIm
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import QualifiedNameProvider
@@ -44,9 +46,15 @@ class SessionToAsyncSession(AsyncifyCodemod):
         self._uses: dict[str, int] = {}  # local spelling → references outside imports
         self._renames: dict[str, int] = {}  # local spelling → references renamed
         self._import_depth = 0
+        self._spellings: set[str] = set()  # local names of sqlalchemy.orm.Session, for string annotations
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         self._import_depth += 1
+        if node.module is not None and dotted(node.module) in ("sqlalchemy.orm", "sqlalchemy.orm.session"):
+            if not isinstance(node.names, cst.ImportStar):
+                for alias in node.names:
+                    if alias.evaluated_name == "Session":
+                        self._spellings.add(alias.evaluated_alias or "Session")
 
     def leave_ImportFrom(self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom) -> cst.ImportFrom:
         self._import_depth -= 1
@@ -90,6 +98,24 @@ class SessionToAsyncSession(AsyncifyCodemod):
         self._replaced.add(text)
         self._renames[text] = self._renames.get(text, 0) + 1
         return cst.Name("AsyncSession")
+
+    def leave_SimpleString(
+        self, original_node: cst.SimpleString, updated_node: cst.SimpleString
+    ) -> cst.BaseExpression:
+        """A string annotation (``"Session"``, ``"Optional[DbSession]"``): rename inside it."""
+        if not self._type_depth or self.in_held_sync() or not self._spellings:
+            return updated_node
+        pattern = re.compile(r"(?<![\w.])(" + "|".join(map(re.escape, sorted(self._spellings))) + r")(?![\w.])")
+        inner = updated_node.value[len(updated_node.prefix) + len(updated_node.quote) : -len(updated_node.quote)]
+        new_inner, count = pattern.subn("AsyncSession", inner)
+        if not count:
+            return updated_node
+        for spelling in set(pattern.findall(inner)):
+            self._replaced.add(spelling)
+            self._renames[spelling] = self._renames.get(spelling, 0) + 1
+            self._uses[spelling] = self._uses.get(spelling, 0) + 1
+        quote = updated_node.quote
+        return updated_node.with_changes(value=f"{updated_node.prefix}{quote}{new_inner}{quote}")
 
     def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.BaseExpression:
         return self._rename(original_node) or updated_node
