@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from . import sqla
-from .index import Binding, FunctionInfo, ModuleIndex, Param
+from .index import Binding, CallSite, FunctionInfo, ModuleIndex, Param
 from .names import Callee
 from .report import ReportItem
 
@@ -576,6 +576,30 @@ class Plan:
         """``[qualname, callee, …, io]``: why ``qualname`` becomes async (empty if it does not)."""
         reason = self.to_async.get(qualname)
         return [] if reason is None else [qualname, *self.chain_from(reason)]
+
+    def has_async_work(self, module: str) -> bool:
+        """Whether anything in ``module`` becomes async, awaits, or bridges: else the plan-driven
+        transformers have nothing to do there."""
+        return module in self._modules_with_async_work
+
+    @cached_property
+    def _modules_with_async_work(self) -> frozenset[str]:
+        found = set()
+        for index in self.modules.values():
+            for fn in index.functions:
+                if fn.qualname in self.to_async or fn.is_async:
+                    found.add(index.module)
+                    break
+                if any(self._site_needs_work(fn, site) for site in fn.calls):
+                    found.add(index.module)
+                    break
+        return frozenset(found)
+
+    def _site_needs_work(self, fn: FunctionInfo, site: CallSite) -> bool:
+        target = self.classify(fn.qualname, site.callee, site.in_with)
+        if target.is_session_io:
+            return True
+        return target.kind == "function" and (target.name in self.to_async or target.name in self.bridged)
 
     def methods_of(self, class_qualname: str) -> list[str]:
         """Names of the methods defined directly in a class."""

@@ -16,7 +16,14 @@ def rewrite_module(tree: cst.Module, plan: Plan, module_name: str, path: str) ->
     """Apply every transformer of ``CODEMODS`` in order; return the new tree and the report items."""
     items: list[ReportItem] = []
     context = CodemodContext(filename=path, full_module_name=module_name)
+    source = tree.code
+    async_work = plan.has_async_work(module_name)
     for codemod in CODEMODS:
+        # A pass costs a full traversal with metadata: skip the ones with nothing to do here.
+        if codemod.TRIGGERS and not any(word in source for word in codemod.TRIGGERS):
+            continue
+        if codemod.PLAN_DRIVEN and not async_work:
+            continue
         tree = codemod(context, plan, module_name, path, items).transform_module(tree)
     # Imports last and once: transformers only queued them (line numbers stay the input's).
     tree = apply_swaps(context, tree)  # in place: ``create_engine`` → ``create_async_engine`` …

@@ -27,6 +27,7 @@ def parenthesized_await(node: cst.BaseExpression) -> cst.BaseExpression:
 
 class AddAwaits(AsyncifyCodemod):
     DESCRIPTION = "Await AsyncSession coroutines and calls of functions made async."
+    PLAN_DRIVEN = True
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

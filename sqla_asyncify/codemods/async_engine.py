@@ -112,6 +112,7 @@ def url_scheme(node: cst.BaseExpression) -> str | None:
 
 class AsyncEngine(ImportSwaps, AsyncifyCodemod):
     DESCRIPTION = "create_engine → create_async_engine, with an async driver in the URL."
+    TRIGGERS = ("create_engine",)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

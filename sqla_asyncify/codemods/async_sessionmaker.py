@@ -40,6 +40,7 @@ EXPIRE_ON_COMMIT_FIX = (
 
 class AsyncSessionmaker(ImportSwaps, AsyncifyCodemod):
     DESCRIPTION = "sessionmaker → async_sessionmaker, Session(...) → AsyncSession(...), scoped_session → async_scoped_session."
+    TRIGGERS = ("sessionmaker", "Session", "scoped_session")
 
     def _qualname(self, call: cst.Call) -> str | None:
         callee = Callee.of(call.func)

@@ -39,6 +39,8 @@ def _decorator_target(decorator: cst.Decorator) -> cst.BaseExpression:
 
 class AsyncTests(AsyncifyCodemod):
     DESCRIPTION = "Run migrated tests and fixtures as coroutines (pytest-asyncio, IsolatedAsyncioTestCase)."
+    PLAN_DRIVEN = True
+    TRIGGERS = ("test", "fixture", "TestCase")
     METADATA_DEPENDENCIES = (*AsyncifyCodemod.METADATA_DEPENDENCIES, QualifiedNameProvider)
 
     def _names(self, node: cst.CSTNode) -> set[str]:

@@ -21,6 +21,7 @@ from .base import AsyncifyCodemod
 
 class AsyncWith(AsyncifyCodemod):
     DESCRIPTION = "Turn `with` on sessions, transactions and connections into `async with`."
+    TRIGGERS = ("with",)
 
     def _is_async_item(self, item: cst.WithItem) -> bool:
         expr = item.item

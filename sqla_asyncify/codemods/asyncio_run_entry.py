@@ -17,6 +17,8 @@ from .base import AsyncifyCodemod
 
 class AsyncioRunEntry(AsyncifyCodemod):
     DESCRIPTION = "Run an entry point made async with `asyncio.run(...)` under `if __name__ == '__main__':`."
+    PLAN_DRIVEN = True
+    TRIGGERS = ("__main__",)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

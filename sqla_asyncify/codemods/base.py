@@ -29,6 +29,12 @@ class AsyncifyCodemod(QualnameTracker, VisitorBasedCodemodCommand):
     """One rewrite concern, reading the project ``Plan``."""
 
     DESCRIPTION: ClassVar[str] = ""
+    #: Words without which the module cannot contain anything this transformer rewrites (import
+    #: aliases still spell them); a module whose source has none of them skips the pass. Empty:
+    #: always run (the transformers driven by the plan rather than by a spelling).
+    TRIGGERS: ClassVar[tuple[str, ...]] = ()
+    #: Acts only where the plan has async work in the module (``Plan.has_async_work``).
+    PLAN_DRIVEN: ClassVar[bool] = False
     METADATA_DEPENDENCIES = (PositionProvider, ParentNodeProvider)
 
     def __init__(

@@ -30,6 +30,7 @@ from .base import AsyncifyCodemod
 
 class RunSyncCreateAll(AsyncifyCodemod):
     DESCRIPTION = "metadata.create_all(engine) → async with engine.begin() as conn: await conn.run_sync(...)."
+    TRIGGERS = ("create_all", "drop_all", "reflect")
 
     def _ddl_call(self, statement: cst.SimpleStatementLine) -> cst.Call | None:
         if len(statement.body) != 1 or not isinstance(statement.body[0], cst.Expr):

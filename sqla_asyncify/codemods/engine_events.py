@@ -27,6 +27,7 @@ EVENT_FUNCTIONS = frozenset(
 
 class EngineEvents(AsyncifyCodemod):
     DESCRIPTION = "event.listen(engine, ...) → event.listen(engine.sync_engine, ...)."
+    TRIGGERS = ("event",)
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         callee = Callee.of(original_node.func)

@@ -26,6 +26,7 @@ _TYPE_MODULES = ("typing", "collections.abc", "typing_extensions")
 
 class MakeAsync(AsyncifyCodemod):
     DESCRIPTION = "Turn functions that reach session I/O into `async def`."
+    PLAN_DRIVEN = True
     METADATA_DEPENDENCIES = (*AsyncifyCodemod.METADATA_DEPENDENCIES, QualifiedNameProvider)
 
     def leave_FunctionDef(

@@ -267,6 +267,7 @@ class _Scope(cst.CSTVisitor):
 
 class QueryToSelect(AsyncifyCodemod):
     DESCRIPTION = "Rewrite legacy session.query(...) chains into select() executed on the session."
+    TRIGGERS = ("query",)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

@@ -38,6 +38,7 @@ class _ReplaceSession(cst.CSTTransformer):
 
 class RunSyncBridge(AsyncifyCodemod):
     DESCRIPTION = "Bridge async callers to functions held sync with `session.run_sync`."
+    PLAN_DRIVEN = True
 
     def _session_in(self, node: cst.CSTNode) -> cst.BaseExpression | None:
         """The first expression in ``node`` that denotes a session here (``db``, ``self.db``)."""

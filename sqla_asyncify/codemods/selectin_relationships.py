@@ -35,6 +35,7 @@ LAZY_DEFAULTS = frozenset({"'select'", '"select"', "True"})
 
 class SelectinRelationships(AsyncifyCodemod):
     DESCRIPTION = 'Load lazy relationships with `lazy="selectin"` (no implicit I/O under asyncio).'
+    TRIGGERS = ("relationship", "backref")
     METADATA_DEPENDENCIES = (*AsyncifyCodemod.METADATA_DEPENDENCIES, QualifiedNameProvider)
 
     def _is_relationship(self, node: cst.Call) -> bool:

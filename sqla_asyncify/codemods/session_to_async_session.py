@@ -37,6 +37,7 @@ _TYPE_FORMS = frozenset(
 
 class SessionToAsyncSession(AsyncifyCodemod):
     DESCRIPTION = "Annotate sessions as AsyncSession."
+    TRIGGERS = ("Session",)
     METADATA_DEPENDENCIES = (*AsyncifyCodemod.METADATA_DEPENDENCIES, QualifiedNameProvider)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
