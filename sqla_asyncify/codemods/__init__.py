@@ -6,6 +6,7 @@ from .add_awaits import AddAwaits
 from .async_engine import AsyncEngine
 from .async_sessionmaker import AsyncSessionmaker
 from .async_with import AsyncWith
+from .async_sleep import AsyncSleep
 from .async_tests import AsyncTests
 from .asyncio_run_entry import AsyncioRunEntry
 from .base import AsyncifyCodemod
@@ -48,6 +49,8 @@ CODEMODS: tuple[type[AsyncifyCodemod], ...] = (
     # After MakeAsync: decorators and unittest base classes for what it made async.
     AsyncTests,
     MockSpecs,
+    # Its ``await asyncio.sleep`` is not a call the plan knows: it writes the await itself.
+    AsyncSleep,
     # After AsyncSessionmaker: once ``Session(engine)`` calls are renamed, a ``Session`` import used
     # only by annotations is replaced in place rather than kept beside the new one.
     SessionToAsyncSession,
