@@ -87,7 +87,9 @@ def create_product(db: Session, product: schemas.ProductCreate) -> Product:
     return db_product
 
 
-def update_product(db: Session, product: Product, changes: schemas.ProductUpdate) -> Product:
+def update_product(
+    db: Session, product: Product, changes: schemas.ProductUpdate
+) -> Product:
     for field, value in changes.model_dump(exclude_unset=True).items():
         setattr(product, field, value)
     db.commit()
@@ -122,7 +124,9 @@ def unsold_products(db: Session) -> list[Product]:
     )
 
 
-def get_orders_for_user(db: Session, user_id: int, skip: int = 0, limit: int = 100) -> list[Order]:
+def get_orders_for_user(
+    db: Session, user_id: int, skip: int = 0, limit: int = 100
+) -> list[Order]:
     return (
         db.query(Order)
         .filter_by(user_id=user_id)

@@ -54,11 +54,15 @@ class OrderService:
             for line in lines:
                 product = self._get_product(line.product_id)
                 if product.stock < line.quantity:
-                    raise InsufficientStockError(f"Only {product.stock} of {product.name} left")
+                    raise InsufficientStockError(
+                        f"Only {product.stock} of {product.name} left"
+                    )
                 product.stock -= line.quantity
                 order.items.append(
                     OrderItem(
-                        product_id=product.id, quantity=line.quantity, unit_price=product.price
+                        product_id=product.id,
+                        quantity=line.quantity,
+                        unit_price=product.price,
                     )
                 )
         except OrderError:

@@ -54,7 +54,10 @@ def make_user(client):
 @pytest.fixture
 def make_product(client):
     def _make_product(
-        price: float = 10.0, stock: int = 10, category: str | None = None, name: str | None = None
+        price: float = 10.0,
+        stock: int = 10,
+        category: str | None = None,
+        name: str | None = None,
     ) -> dict:
         response = client.post(
             "/products/",

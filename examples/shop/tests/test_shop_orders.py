@@ -17,7 +17,9 @@ def test_place_order_decrements_stock(client, make_user, make_product):
     order = response.json()
     assert order["user_id"] == user["id"]
     assert order["status"] == "pending"
-    lines = sorted((i["product_id"], i["quantity"], i["unit_price"]) for i in order["items"])
+    lines = sorted(
+        (i["product_id"], i["quantity"], i["unit_price"]) for i in order["items"]
+    )
     assert lines == sorted([(apple["id"], 3, 1.5), (pear["id"], 4, 2.0)])
     assert client.get(f"/products/{apple['id']}").json()["stock"] == 7
     assert client.get(f"/products/{pear['id']}").json()["stock"] == 0
@@ -27,7 +29,9 @@ def test_place_order_decrements_stock(client, make_user, make_product):
     assert fetched.json() == order
 
 
-def test_insufficient_stock_rejected_and_nothing_changes(client, make_user, make_product):
+def test_insufficient_stock_rejected_and_nothing_changes(
+    client, make_user, make_product
+):
     user = make_user()
     plenty = make_product(stock=10)
     scarce = make_product(stock=1)
@@ -74,7 +78,9 @@ def test_invalid_orders(client, make_user, make_product, missing_id):
     no_user = client.post("/orders/", json={"user_id": missing_id, "items": one_line})
     assert no_user.status_code == 404
     bad_line = [{"product_id": missing_id, "quantity": 1}]
-    no_product = client.post("/orders/", json={"user_id": user["id"], "items": bad_line})
+    no_product = client.post(
+        "/orders/", json={"user_id": user["id"], "items": bad_line}
+    )
     assert no_product.status_code == 404
     assert client.get(f"/orders/{missing_id}").status_code == 404
     assert client.get(f"/orders/{missing_id}/total").status_code == 404
@@ -93,7 +99,9 @@ def test_order_total(client, make_user, make_product, make_order):
     assert response.json() == {"order_id": order["id"], "total": 19.0, "item_count": 5}
 
 
-def test_price_change_does_not_affect_existing_order(client, make_user, make_product, make_order):
+def test_price_change_does_not_affect_existing_order(
+    client, make_user, make_product, make_order
+):
     user = make_user()
     product = make_product(price=5.0, stock=10)
     order = make_order(user["id"], (product["id"], 2))
@@ -101,7 +109,9 @@ def test_price_change_does_not_affect_existing_order(client, make_user, make_pro
     assert client.get(f"/orders/{order['id']}/total").json()["total"] == 10.0
 
 
-def test_list_orders_for_user_with_pagination(client, make_user, make_product, make_order):
+def test_list_orders_for_user_with_pagination(
+    client, make_user, make_product, make_order
+):
     user = make_user()
     other = make_user()
     product = make_product(stock=50)
@@ -113,7 +123,9 @@ def test_list_orders_for_user_with_pagination(client, make_user, make_product, m
     assert [o["id"] for o in page["items"]] == [o["id"] for o in reversed(orders)]
     assert all(len(o["items"]) == 1 for o in page["items"])
 
-    second = client.get("/orders/", params={"user_id": user["id"], "skip": 1, "limit": 1}).json()
+    second = client.get(
+        "/orders/", params={"user_id": user["id"], "skip": 1, "limit": 1}
+    ).json()
     assert second["total"] == 3
     assert [o["id"] for o in second["items"]] == [orders[1]["id"]]
 
@@ -142,7 +154,9 @@ def test_cancel_order_restores_stock(client, make_user, make_product, make_order
     assert client.get(f"/products/{a['id']}").json()["stock"] == 5
 
 
-def test_orders_containing_product_are_not_duplicated(client, make_user, make_product, make_order):
+def test_orders_containing_product_are_not_duplicated(
+    client, make_user, make_product, make_order
+):
     user = make_user()
     product = make_product(stock=20)
     filler = make_product(stock=20)

@@ -35,7 +35,9 @@ def test_list_products_by_category_with_pagination(client, make_product, unique)
     assert [p["id"] for p in listed] == [p["id"] for p in created]
     assert other["id"] not in {p["id"] for p in listed}
 
-    page = client.get("/products/", params={"category": category, "skip": 1, "limit": 2}).json()
+    page = client.get(
+        "/products/", params={"category": category, "skip": 1, "limit": 2}
+    ).json()
     assert [p["id"] for p in page] == [created[1]["id"], created[2]["id"]]
 
     unfiltered = client.get("/products/", params={"limit": 500}).json()
@@ -52,7 +54,10 @@ def test_update_product_stock(client, make_product):
     assert updated["name"] == product["name"]
     assert client.get(f"/products/{product['id']}").json()["stock"] == 42
 
-    assert client.patch(f"/products/{product['id']}", json={"stock": -1}).status_code == 422
+    assert (
+        client.patch(f"/products/{product['id']}", json={"stock": -1}).status_code
+        == 422
+    )
 
 
 def test_category_counts(client, make_product, unique):

@@ -54,7 +54,9 @@ def test_list_user_emails(client, make_user):
     assert all(set(row) == {"id", "email"} for row in rows)
 
 
-def test_delete_user_removes_user_and_orders(client, make_user, make_product, make_order):
+def test_delete_user_removes_user_and_orders(
+    client, make_user, make_product, make_order
+):
     user = make_user()
     product = make_product(stock=5)
     order = make_order(user["id"], (product["id"], 1))
@@ -77,7 +79,11 @@ def test_top_customers_and_spent(client, make_user, make_product, make_order):
 
     top = client.get("/users/top-customers", params={"min_orders": 3}).json()
     by_id = {row["id"]: row for row in top}
-    assert by_id[loyal["id"]] == {"id": loyal["id"], "email": loyal["email"], "order_count": 3}
+    assert by_id[loyal["id"]] == {
+        "id": loyal["id"],
+        "email": loyal["email"],
+        "order_count": 3,
+    }
     assert casual["id"] not in by_id
     counts = [row["order_count"] for row in top]
     assert counts == sorted(counts, reverse=True)

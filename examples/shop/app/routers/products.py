@@ -16,7 +16,9 @@ def _get_or_404(db: Session, product_id: int):
     return product
 
 
-@router.post("/", response_model=schemas.ProductOut, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/", response_model=schemas.ProductOut, status_code=status.HTTP_201_CREATED
+)
 def create_product(product: schemas.ProductCreate, db: Session = Depends(get_db)):
     if crud.get_product_by_name(db, product.name) is not None:
         raise HTTPException(status_code=409, detail="Product name already exists")
