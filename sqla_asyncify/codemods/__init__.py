@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .add_awaits import AddAwaits
 from .async_engine import AsyncEngine
+from .async_http_client import AsyncHttpClient
 from .async_sessionmaker import AsyncSessionmaker
 from .async_with import AsyncWith
 from .async_sleep import AsyncSleep
@@ -20,8 +21,8 @@ from .selectin_relationships import SelectinRelationships
 from .session_to_async_session import SessionToAsyncSession
 
 CODEMODS: tuple[type[AsyncifyCodemod], ...] = (
-    # The wiring transformers run before anything that moves lines (QueryToSelect joins a multi-line
-    # chain into one), so the lines they report are the input's; none of them adds or removes one.
+    # Report lines are the input's: no transformer before RunSyncCreateAll adds or removes a line
+    # (QueryToSelect keeps a rewritten chain's line count; imports are applied after all of them).
     # AsyncWith first: it asks the plan about ``with SessionLocal()`` / ``with Session(engine)`` /
     # ``with engine.begin()`` by the names the index saw, before the renamers change them.
     AsyncWith,
@@ -43,6 +44,9 @@ CODEMODS: tuple[type[AsyncifyCodemod], ...] = (
     # Awaits after every transformer that produces session calls (query-to-select emits
     # ``db.execute(select(...))``, which add-awaits then awaits and parenthesizes).
     AddAwaits,
+    # TestClient → httpx.AsyncClient where the plan converts it (one loop for tests using the db and
+    # HTTP together); the requests on it are awaited by AddAwaits, through the plan, like session calls.
+    AsyncHttpClient,
     # Module-level code under ``if __name__ == "__main__":`` is never awaited (AddAwaits skips it).
     AsyncioRunEntry,
     MakeAsync,
