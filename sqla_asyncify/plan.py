@@ -47,6 +47,12 @@ METADATA = Ty("metadata")  # ``Base.metadata``, ``MetaData()``
 METADATA_CLASS = Ty("metadata-class")  # calling it builds a ``MetaData``
 DECLARATIVE_BASE_FACTORY = Ty("declarative-base-factory")  # ``declarative_base``
 METADATA_OWNER = Ty("metadata-owner")  # a class whose ``.metadata`` is a ``MetaData``
+HTTP_CLIENT_CLASS = Ty("http-client-class")  # ``fastapi``/``starlette.testclient.TestClient``
+#: A ``TestClient`` instance is ``Ty("http-client", origin)``: ``origin`` names where it is built
+#: (``scope:name`` of the binding, ``scope:<return>``), so the plan can convert that one client.
+HTTP_CLIENT_KIND = "http-client"
+ASYNC_HTTP_CLIENT_CLASS = Ty("async-http-client-class")  # ``httpx.AsyncClient``
+ASYNC_HTTP_CLIENT = Ty("async-http-client")  # its request methods are coroutines
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +62,9 @@ class Target:
     "engine-io" (``engine.dispose()``, ``engine.connect()`` outside ``with``), "engine-context"
     (``with engine.begin() / engine.connect() as conn``), "connection-io" (``conn.execute(...)``),
     "connection-context" (``with conn.begin()``), "metadata-io" (``Base.metadata.create_all(engine)``,
-    rewritten to ``conn.run_sync`` rather than awaited), or "other"."""
+    rewritten to ``conn.run_sync`` rather than awaited), "http-io" (a request on an
+    ``httpx.AsyncClient`` or on a ``TestClient`` the plan converts to one), "http-sync" (a request on a
+    ``TestClient`` that stays), or "other"."""
 
     kind: str
     name: str = ""
@@ -77,7 +85,7 @@ class Target:
         return self.kind in CONTEXT_KINDS
 
 
-AWAITED_KINDS = frozenset({"session-io", "engine-io", "connection-io"})
+AWAITED_KINDS = frozenset({"session-io", "engine-io", "connection-io", "http-io"})
 CONTEXT_KINDS = frozenset({"session-context", "engine-context", "connection-context"})
 IO_KINDS = frozenset({"session-query", "metadata-io"}) | AWAITED_KINDS | CONTEXT_KINDS
 
@@ -102,6 +110,11 @@ class Reason:
     fix: str = ""
 
 
+def _with_origin(ty: Ty, origin: str) -> Ty:
+    """A ``TestClient`` built here is known by this origin (kept when it already has one)."""
+    return Ty(HTTP_CLIENT_KIND, origin) if ty.kind == HTTP_CLIENT_KIND and not ty.name else ty
+
+
 @dataclass
 class Plan:
     """Project-wide answers for the rewrite. Build with ``Plan.build(indexes)``."""
@@ -114,6 +127,9 @@ class Plan:
     #: Qualnames held sync by the user (``--keep-sync``, config, pragma, a skipped file) → why.
     #: They stop the spread like a boundary.
     held_sync: Mapping[str, str] = field(default_factory=dict)
+    #: Origins (``scope:name``) of ``TestClient``s converted to ``httpx.AsyncClient``: those used by a
+    #: test or fixture that becomes async (see ``_convert_http_clients``).
+    http_clients: set[str] = field(default_factory=set)
 
     # -- construction ----------------------------------------------------------------------------
     @classmethod
@@ -165,6 +181,10 @@ class Plan:
             return DECLARATIVE_BASE_FACTORY
         if qualname in sqla.METADATA_OWNERS:
             return METADATA_OWNER
+        if qualname in sqla.TEST_CLIENT_CLASSES:
+            return HTTP_CLIENT_CLASS
+        if qualname in sqla.ASYNC_HTTP_CLIENT_CLASSES:
+            return ASYNC_HTTP_CLIENT_CLASS
         if qualname in self.modules:
             return Ty("module", qualname)
         if qualname in self.functions:
@@ -173,7 +193,8 @@ class Plan:
             return Ty("class", qualname)
         if qualname in self._globals:
             module, binding = self._globals[qualname]
-            return self._value_type(f"{module.module}.<module>", binding.value, binding.called, seen)
+            ty = self._value_type(f"{module.module}.<module>", binding.value, binding.called, seen)
+            return _with_origin(ty, f"{module.module}.<module>:{binding.name}")
         module, _, name = qualname.rpartition(".")
         if module in self.modules:  # a name imported into a project module: a re-export
             target = self._imports[module].get(name)
@@ -214,7 +235,11 @@ class Plan:
             nested = f"{scope}.{name}"  # a function or class defined inside this one
             if nested in self.functions or nested in self.classes:
                 return self.symbol(nested, seen)
-            types = [self._value_type(scope, b.value, b.called, seen) for b in fn.bindings if b.name == name]
+            types = [
+                _with_origin(self._value_type(scope, b.value, b.called, seen), f"{scope}:{name}")
+                for b in fn.bindings
+                if b.name == name
+            ]
             known = [t for t in types if t != UNKNOWN]
             if known:
                 return SESSION if SESSION in known else known[0]
@@ -242,18 +267,23 @@ class Plan:
             d in sqla.FIXTURE_DECORATORS for d in fn.decorators
         )
 
-    def _fixture_type(self, module: str, name: str, seen: frozenset[str]) -> Ty:
-        """The fixture visible from ``module``: its own module's first, then a ``conftest``'s."""
+    def _visible_fixtures(self, module: str, name: str) -> list[str]:
+        """Fixtures named ``name`` as seen from ``module``: its own module's first, then the nearest
+        ``conftest``'s (the deepest package enclosing ``module``)."""
         candidates = self.fixtures.get(name, [])
         package = module.rpartition(".")[0]
-        ranked = sorted(
+        return sorted(
             candidates,
             key=lambda q: (
                 self._function_module[q].module != module,
                 not package.startswith(self._function_module[q].module.rpartition(".")[0]),
+                -len(self._function_module[q].module),
             ),
         )
-        for qualname in ranked:
+
+    def _fixture_type(self, module: str, name: str, seen: frozenset[str]) -> Ty:
+        """The fixture visible from ``module``: its own module's first, then a ``conftest``'s."""
+        for qualname in self._visible_fixtures(module, name):
             ty = self._call_type(Ty("function", qualname), seen)
             if ty != UNKNOWN:
                 return ty
@@ -361,6 +391,10 @@ class Plan:
             return CONNECTION
         if ty == METADATA_CLASS:
             return METADATA
+        if ty == HTTP_CLIENT_CLASS:
+            return Ty(HTTP_CLIENT_KIND)  # its origin is set where it is bound or returned
+        if ty == ASYNC_HTTP_CLIENT_CLASS:
+            return ASYNC_HTTP_CLIENT
         if ty == DECLARATIVE_BASE_FACTORY:
             return METADATA_OWNER
         if ty.kind == "class":
@@ -375,7 +409,7 @@ class Plan:
             for ret in fn.returns:
                 rt = self._value_type(fn.qualname, ret.value, ret.called, inner)
                 if rt != UNKNOWN:
-                    return rt
+                    return _with_origin(rt, f"{fn.qualname}:<return>")
         return UNKNOWN
 
     # -- calls ---------------------------------------------------------------------------------
@@ -408,6 +442,11 @@ class Plan:
                 return OTHER
             if receiver == METADATA and method in sqla.METADATA_DDL_METHODS:
                 return Target("metadata-io", method)
+            if receiver == ASYNC_HTTP_CLIENT or receiver.kind == HTTP_CLIENT_KIND:
+                if method not in sqla.HTTP_REQUEST_METHODS:
+                    return OTHER
+                converted = receiver == ASYNC_HTTP_CLIENT or receiver.name in self.http_clients
+                return Target("http-io" if converted else "http-sync", method)
         ty = self._value_type(scope, callee, False, frozenset())
         if in_with and self._call_type(ty, frozenset()) == SESSION:
             return Target("session-context", str(callee))
@@ -465,11 +504,95 @@ class Plan:
                         # A bare call of an existing coroutine function from sync code: the caller
                         # must await it too (this is also how a migrated tree stays a fixed point).
                         self._mark(fn, Reason("call", callee.qualname, site.line), queue)
+        self._spread(queue, callers)
+        self._convert_http_clients(queue, callers)
+        self._check_alembic_env()
+
+    def _spread(self, queue: deque[str], callers: Mapping[str, list[tuple[str, int]]]) -> None:
         while queue:
             callee = queue.popleft()
             for caller, line in callers.get(callee, ()):
                 self._mark(self.functions[caller], Reason("call", callee, line), queue)
-        self._check_alembic_env()
+
+    # -- HTTP test clients: one event loop -----------------------------------------------------
+    def _convert_http_clients(self, queue: deque[str], callers: Mapping[str, list[tuple[str, int]]]) -> None:
+        """``TestClient`` runs the app on its own loop (in a thread); a test or fixture made async
+        runs on pytest-asyncio's session loop, with the app's pooled connections. A client such a
+        test uses (itself, or through the fixtures it requests) becomes an ``httpx.AsyncClient`` on
+        the app (``ASGITransport``): its requests are awaited, so every function sending them
+        becomes async too, which can convert further clients — a fixpoint. Clients used only by
+        sync code (an HTTP-only suite) stay."""
+        if not any(target in sqla.TEST_CLIENT_CLASSES for m in self.modules.values() for _, target in m.imports):
+            return  # the common case: no test client anywhere, no per-call typing to pay for
+        while True:
+            new = {origin for q in list(self.to_async) for origin in self._http_clients_used(self.functions[q])}
+            new -= self.http_clients
+            if not new:
+                return
+            self.http_clients |= new
+            for fn in self.functions.values():
+                for site in fn.calls:
+                    if site.in_with and self.http_client_built_with(fn.qualname, site) in new:
+                        self._mark(fn, Reason("io", f"with {site.callee}()", site.line), queue)
+                    elif self.classify(fn.qualname, site.callee, site.in_with).kind == "http-io":
+                        self._mark(fn, Reason("io", str(site.callee), site.line), queue)
+            self._spread(queue, callers)
+
+    def http_client_built_with(self, scope: str, site: CallSite) -> str | None:
+        """For ``with TestClient(app) as c`` in ``scope``: the origin of ``c``, else None."""
+        if self.type_of(scope, site.callee) != HTTP_CLIENT_CLASS:
+            return None
+        fn = self.functions[scope]
+        for b in fn.bindings:
+            if b.line == site.line and b.called and b.value == site.callee:
+                return f"{scope}:{b.name}"
+        return None
+
+    def _http_clients_used(self, fn: FunctionInfo) -> set[str]:
+        """Origins of the ``TestClient``s ``fn`` sends requests on, or gets from its fixtures."""
+        found = set()
+        for site in fn.calls:
+            if site.callee.path:
+                ty = self.type_of(fn.qualname, site.callee.prefix(len(site.callee.path) - 1))
+                if ty.kind == HTTP_CLIENT_KIND and ty.name:
+                    found.add(ty.name)
+        if fn.kind == "function" and self._takes_fixtures(fn):
+            for fixture in self._fixture_closure(fn):
+                ty = self._call_type(Ty("function", fixture), frozenset())
+                if ty.kind == HTTP_CLIENT_KIND and ty.name:
+                    found.add(ty.name)
+        return found
+
+    def _fixture_closure(self, fn: FunctionInfo) -> list[str]:
+        """The fixtures a test or fixture requests, directly or through other fixtures."""
+        found: list[str] = []
+        todo = [fn]
+        while todo:
+            current = todo.pop()
+            module = self._function_module[current.qualname].module
+            for param in current.params:
+                visible = [
+                    q
+                    for q in self._visible_fixtures(module, param.name)
+                    if q != current.qualname and self._fixture_visible_from(q, module)
+                ]
+                if visible and visible[0] not in found:
+                    found.append(visible[0])
+                    todo.append(self.functions[visible[0]])
+        return found
+
+    def _fixture_visible_from(self, fixture: str, module: str) -> bool:
+        """Defined in ``module`` itself, or in a ``conftest`` of its package or a parent package."""
+        where = self._function_module[fixture].module
+        if where == module:
+            return True
+        package, _, name = where.rpartition(".")
+        return name == "conftest" and (not package or module == package or module.startswith(f"{package}."))
+
+    def is_http_client(self, scope: str, callee: Callee) -> bool:
+        """Whether ``callee`` (not called) is an HTTP client whose requests are awaited after the rewrite."""
+        ty = self.type_of(scope, callee)
+        return ty == ASYNC_HTTP_CLIENT or (ty.kind == HTTP_CLIENT_KIND and ty.name in self.http_clients)
 
     def _check_alembic_env(self) -> None:
         """Alembic's ``env.py`` stays sync; if it takes the app's settings, their URL is now async."""

@@ -189,3 +189,14 @@ METADATA_DDL_METHODS: frozenset[str] = frozenset({"create_all", "drop_all", "ref
 
 #: Decorators that make a function a pytest fixture (its parameters and users get fixtures by name).
 FIXTURE_DECORATORS: frozenset[str] = frozenset({"pytest.fixture", "pytest_asyncio.fixture"})
+
+#: Sync ASGI test clients: they run the app on an event loop of their own, in a thread.
+TEST_CLIENT_CLASSES: frozenset[str] = frozenset({"fastapi.testclient.TestClient", "starlette.testclient.TestClient"})
+
+#: httpx's async client, what a converted test client becomes: its request methods are coroutines.
+ASYNC_HTTP_CLIENT_CLASSES: frozenset[str] = frozenset({"httpx.AsyncClient", "httpx._client.AsyncClient"})
+
+#: Request methods shared by ``TestClient`` and ``httpx.AsyncClient`` (awaited on the latter).
+HTTP_REQUEST_METHODS: frozenset[str] = frozenset(
+    {"get", "post", "put", "patch", "delete", "head", "options", "request", "send"}
+)

@@ -1,13 +1,17 @@
-"""End to end: migrate the bundled sync FastAPI shop (examples/shop) and run its unchanged HTTP suite.
+"""End to end: migrate the bundled sync FastAPI shop (examples/shop), then run its tests.
 
-The copy is migrated with the CLI as a user would (``asyncify apply .`` inside it); the suite then
-runs in a subprocess against the async app (aiosqlite). A second run must change nothing, and the
-HTTP tests themselves must be left untouched by the migration.
+The copy is migrated with the CLI as a user would (``asyncify apply .`` inside it). The shop has two
+suites: an HTTP suite (``tests/test_shop_*.py``) that must be left untouched and pass against the
+async app, and unit tests (``tests/unit/``) of the service layer and crud functions that the
+migration turns async — including tests that use the ``db`` fixture and an HTTP client together,
+whose ``TestClient`` becomes an ``httpx.AsyncClient`` on the one session loop. Both run in one
+subprocess (aiosqlite), as ``pytest`` in the shop would run them. A second run must change nothing.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -19,6 +23,8 @@ from sqla_asyncify.pipeline import RunConfig, run
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOP = ROOT / "examples" / "shop"
+HTTP_TESTS = 25  # tests/test_shop_*.py
+UNIT_TESTS = 17  # tests/unit/
 
 
 def _copy_shop(tmp_path: Path) -> Path:
@@ -57,9 +63,52 @@ def test_migration_converts_the_wiring(migrated_shop: Path) -> None:
 
 
 def test_http_tests_are_left_unchanged(migrated_shop: Path) -> None:
-    for original in (SHOP / "tests").rglob("*.py"):
-        copy = migrated_shop / "tests" / original.relative_to(SHOP / "tests")
+    originals = list((SHOP / "tests").glob("*.py"))  # the HTTP suite and its conftest, not tests/unit/
+    assert len(originals) == 4
+    for original in originals:
+        copy = migrated_shop / "tests" / original.name
         assert copy.read_text() == original.read_text(), copy
+
+
+def test_unit_tests_are_migrated(migrated_shop: Path) -> None:
+    unit = migrated_shop / "tests" / "unit"
+    conftest = (unit / "conftest.py").read_text()
+    assert "async def db():" in conftest and "await session.close()" in conftest
+    assert '@pytest_asyncio.fixture(loop_scope="session")\nasync def api():' in conftest
+    assert "async with app.router.lifespan_context(app), httpx.AsyncClient(" in conftest
+    assert "transport=httpx.ASGITransport(app=app)" in conftest and "TestClient" not in conftest
+    assert "async def _new_user(" in conftest and "await crud.create_user(" in conftest
+    both = (unit / "test_service_and_http.py").read_text()
+    assert "await api.get(" in both and "await OrderService(db).place_order(" in both
+    services = (unit / "test_services.py").read_text()
+    assert services.count('@pytest.mark.asyncio(loop_scope="session")') == 7
+    assert "await service.cancel_order(order.id)" in services
+
+
+def _run_pytest(shop: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-W", "error::RuntimeWarning"],
+        cwd=shop,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=env,
+    )
+
+
+def _passed(done: subprocess.CompletedProcess[str]) -> int:
+    assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-2000:]
+    summary = done.stdout.strip().splitlines()[-1]
+    assert "failed" not in summary and "error" not in summary, done.stdout[-2000:]
+    match = re.search(r"(\d+) passed", summary)
+    assert match, done.stdout[-2000:]
+    return int(match.group(1))
+
+
+def test_example_suites_pass_before_migration(tmp_path: Path) -> None:
+    """The shop's HTTP suite and its sync unit tests pass as written (on a copy: no stray .db)."""
+    assert _passed(_run_pytest(_copy_shop(tmp_path))) == HTTP_TESTS + UNIT_TESTS
 
 
 def test_second_run_changes_nothing(migrated_shop: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -69,17 +118,7 @@ def test_second_run_changes_nothing(migrated_shop: Path, monkeypatch: pytest.Mon
     assert [o.path for o in result.changed] == []
 
 
-def test_example_http_suite_passes_after_migration(migrated_shop: Path) -> None:
-    """All 25 HTTP tests of the shop pass against the migrated app (engine, sessionmaker, get_db,
-    lifespan create_all, queries, lazy relationships all converted)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
-    done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
-        cwd=migrated_shop,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env=env,
-    )
-    assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-2000:]
-    assert " passed" in done.stdout and "failed" not in done.stdout, done.stdout[-2000:]
+def test_example_suites_pass_after_migration(migrated_shop: Path) -> None:
+    """The 25 unchanged HTTP tests and the 17 migrated unit tests (service layer, crud, db fixture
+    together with the converted HTTP client) pass against the migrated app, in one pytest run."""
+    assert _passed(_run_pytest(migrated_shop)) == HTTP_TESTS + UNIT_TESTS

@@ -14,6 +14,9 @@ from golden_harness import GOLDEN
 CASES = {
     "pytest_and_unittest": (GOLDEN / "async_tests" / "pytest_and_unittest", "5 passed"),
     "session_mocks": (GOLDEN / "mock_specs" / "session_mocks", "3 passed"),
+    # db fixture and HTTP client in one test: the client becomes an httpx.AsyncClient on one loop.
+    "db_and_http": (GOLDEN / "async_http_client" / "db_and_http", "5 passed"),
+    "client_forms": (GOLDEN / "async_http_client" / "client_forms", "5 passed"),
 }
 
 

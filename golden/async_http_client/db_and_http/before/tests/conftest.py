@@ -1,0 +1,30 @@
+import pytest
+from fastapi.testclient import TestClient
+
+from shop.api import app
+from shop.db import SessionLocal
+
+
+@pytest.fixture(scope="session")
+def client():
+    with TestClient(app) as c:
+        yield c
+
+
+@pytest.fixture
+def db():
+    session = SessionLocal()
+    try:
+        yield session
+    finally:
+        session.close()
+
+
+@pytest.fixture
+def add_over_http(client):
+    def _add(name):
+        response = client.post(f"/items/{name}")
+        assert response.status_code == 200
+        return response.json()
+
+    return _add

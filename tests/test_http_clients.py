@@ -1,0 +1,96 @@
+"""The plan's HTTP clients: which ``TestClient``s become ``httpx.AsyncClient`` (one event loop)."""
+
+from __future__ import annotations
+
+from sqla_asyncify.names import Callee
+
+from test_plan import build
+
+APP = """
+from fastapi import FastAPI
+from sqlalchemy.orm import Session, sessionmaker
+SessionLocal = sessionmaker()
+app = FastAPI()
+
+def count(db: Session):
+    return db.scalar("select 1")
+"""
+
+CONFTEST = """
+import pytest
+from fastapi.testclient import TestClient
+from app.main import SessionLocal, app
+
+@pytest.fixture
+def client():
+    with TestClient(app) as c:
+        yield c
+
+@pytest.fixture
+def db():
+    s = SessionLocal()
+    yield s
+    s.close()
+
+@pytest.fixture
+def make_thing(client):
+    def _make(name):
+        return client.post("/things", json={"name": name}).json()
+    return _make
+"""
+
+
+def test_an_http_only_suite_keeps_its_test_client() -> None:
+    plan = build(
+        {
+            "app.main": APP,
+            "tests.conftest": CONFTEST,
+            "tests.test_http": "def test_get(client, make_thing):\n    make_thing('a')\n    assert client.get('/').status_code == 200\n",
+        }
+    )
+    assert plan.http_clients == set()
+    assert plan.classify("tests.test_http.test_get", Callee("client", ("get",))).kind == "http-sync"
+    assert not plan.becomes_async("tests.test_http.test_get")
+    assert not plan.becomes_async("tests.conftest.client")
+
+
+def test_a_test_using_the_db_converts_the_clients_it_reaches_through_fixtures() -> None:
+    plan = build(
+        {
+            "app.main": APP,
+            "tests.conftest": CONFTEST,
+            "tests.test_both": (
+                "from app.main import count\n"
+                "def test_both(db, make_thing):\n    make_thing('a')\n    assert count(db) == 1\n"
+                "def test_http(client):\n    assert client.get('/').status_code == 200\n"
+            ),
+        }
+    )
+    assert plan.http_clients == {"tests.conftest.client:c"}
+    # the fixture enters the client with ``async with``; requests on it are awaited, so their
+    # senders become async: the factory's closure, and every test on the same client
+    assert plan.becomes_async("tests.conftest.client")
+    assert plan.becomes_async("tests.conftest.make_thing._make")
+    assert plan.classify("tests.test_both.test_http", Callee("client", ("get",))).kind == "http-io"
+    assert plan.becomes_async("tests.test_both.test_http")
+    assert not plan.becomes_async("tests.conftest.make_thing")  # returns the (now async) closure
+
+
+def test_the_nearest_conftest_fixture_is_the_one_converted() -> None:
+    plan = build(
+        {
+            "app.main": APP,
+            "tests.__init__": "",
+            "tests.conftest": CONFTEST,
+            "tests.unit.__init__": "",
+            "tests.unit.conftest": (
+                "import pytest\nfrom fastapi.testclient import TestClient\nfrom app.main import app\n"
+                "@pytest.fixture\ndef client():\n    return TestClient(app)\n"
+            ),
+            "tests.unit.test_unit": "from app.main import count\ndef test_unit(db, client):\n    assert count(db) == 1\n",
+            "tests.test_http": "def test_get(client):\n    assert client.get('/').status_code == 200\n",
+        }
+    )
+    assert plan.http_clients == {"tests.unit.conftest.client:<return>"}
+    assert not plan.becomes_async("tests.test_http.test_get")
+    assert not plan.becomes_async("tests.unit.conftest.client")  # a plain ``return``: no ``async with``
