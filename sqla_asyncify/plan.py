@@ -20,6 +20,7 @@ from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import ClassVar
 
 from . import sqla
 from .index import Binding, CallSite, FunctionInfo, ModuleIndex, Param
@@ -164,27 +165,26 @@ class Plan:
         return {m.module: dict(m.imports) for m in self.modules.values()}
 
     # -- symbols -------------------------------------------------------------------------------
+    #: What a name from SQLAlchemy (or a test client library) denotes, by qualified name.
+    _library_symbols: ClassVar[tuple[tuple[frozenset[str], Ty], ...]] = (
+        (sqla.SESSION_CLASSES, SESSION_CLASS),
+        (sqla.SESSIONMAKER_FACTORIES, SESSIONMAKER_FACTORY),
+        (sqla.ENGINE_FACTORIES, ENGINE_FACTORY),
+        (sqla.METADATA_CLASSES, METADATA_CLASS),
+        (sqla.DECLARATIVE_BASE_FACTORIES, DECLARATIVE_BASE_FACTORY),
+        (sqla.METADATA_OWNERS, METADATA_OWNER),
+        (sqla.TEST_CLIENT_CLASSES, HTTP_CLIENT_CLASS),
+        (sqla.ASYNC_HTTP_CLIENT_CLASSES, ASYNC_HTTP_CLIENT_CLASS),
+    )
+
     def symbol(self, qualname: str, _seen: frozenset[str] = frozenset()) -> Ty:
         """What a module-level qualname denotes, following re-exports between project modules."""
         if qualname in _seen:
             return UNKNOWN
         seen = _seen | {qualname}
-        if qualname in sqla.SESSION_CLASSES:
-            return SESSION_CLASS
-        if qualname in sqla.SESSIONMAKER_FACTORIES:
-            return SESSIONMAKER_FACTORY
-        if qualname in sqla.ENGINE_FACTORIES:
-            return ENGINE_FACTORY
-        if qualname in sqla.METADATA_CLASSES:
-            return METADATA_CLASS
-        if qualname in sqla.DECLARATIVE_BASE_FACTORIES:
-            return DECLARATIVE_BASE_FACTORY
-        if qualname in sqla.METADATA_OWNERS:
-            return METADATA_OWNER
-        if qualname in sqla.TEST_CLIENT_CLASSES:
-            return HTTP_CLIENT_CLASS
-        if qualname in sqla.ASYNC_HTTP_CLIENT_CLASSES:
-            return ASYNC_HTTP_CLIENT_CLASS
+        for names, ty in self._library_symbols:
+            if qualname in names:
+                return ty
         if qualname in self.modules:
             return Ty("module", qualname)
         if qualname in self.functions:
