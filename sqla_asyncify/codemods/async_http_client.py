@@ -41,7 +41,7 @@ from libcst.metadata import ParentNodeProvider, QualifiedNameProvider
 
 from .. import sqla
 from ..names import Callee
-from .base import AsyncifyCodemod
+from .base import AsyncifyCodemod, keyword_arg
 
 #: TestClient keyword → (where it goes, its name there); ``None``: dropped (loop selection only).
 _KEYWORDS: dict[str, tuple[str, str] | None] = {
@@ -61,12 +61,6 @@ _UNSUPPORTED = {
     "stream": "`AsyncClient.stream` is an async context manager yielding a response read with `aiter_*`",
 }
 _ASGI_APP = "asgi_app"
-
-
-def _kw(name: str, value: cst.BaseExpression) -> cst.Arg:
-    return cst.Arg(
-        value=value, keyword=cst.Name(name), equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace(""))
-    )
 
 
 class AsyncHttpClient(AsyncifyCodemod):
@@ -143,8 +137,8 @@ class AsyncHttpClient(AsyncifyCodemod):
                 )
             else:
                 self._lifespans[converted] = app_arg
-        transport: list[cst.Arg] = [_kw("app", app)]
-        client: dict[str, cst.Arg] = {"base_url": _kw("base_url", cst.SimpleString('"http://testserver"'))}
+        transport: list[cst.Arg] = [keyword_arg("app", app)]
+        client: dict[str, cst.Arg] = {"base_url": keyword_arg("base_url", cst.SimpleString('"http://testserver"'))}
         first = positional[0] if positional else None
         for arg in updated_node.args:
             if arg is first or (arg.keyword is not None and arg.keyword.value == "app"):
@@ -166,12 +160,12 @@ class AsyncHttpClient(AsyncifyCodemod):
                     "configure it on the `httpx.AsyncClient` or `httpx.ASGITransport` by hand",
                 )
                 continue
-            target = _kw(where[1], arg.value)
+            target = keyword_arg(where[1], arg.value)
             if where[0] == "transport":
                 transport.append(target)
             else:
                 client[where[1]] = target
-        client.setdefault("follow_redirects", _kw("follow_redirects", cst.Name("True")))
+        client.setdefault("follow_redirects", keyword_arg("follow_redirects", cst.Name("True")))
         AddImportsVisitor.add_needed_import(self.context, "httpx")
         local = original_node.func.value if isinstance(original_node.func, cst.Name) else None
         for qualname in self._names(original_node.func) & sqla.TEST_CLIENT_CLASSES:
@@ -181,7 +175,7 @@ class AsyncHttpClient(AsyncifyCodemod):
         return cst.Call(
             func=cst.Attribute(cst.Name("httpx"), cst.Name("AsyncClient")),
             args=[
-                _kw("transport", cst.Call(cst.Attribute(cst.Name("httpx"), cst.Name("ASGITransport")), args=transport)),
+                keyword_arg("transport", cst.Call(cst.Attribute(cst.Name("httpx"), cst.Name("ASGITransport")), args=transport)),
                 *client.values(),
             ],
             lpar=updated_node.lpar,

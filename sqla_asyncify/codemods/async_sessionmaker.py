@@ -22,7 +22,7 @@ from libcst.codemod.visitors import AddImportsVisitor
 
 from .. import sqla
 from ..names import Callee
-from .base import AsyncifyCodemod
+from .base import AsyncifyCodemod, keyword_arg
 from .imports import ImportSwaps
 
 SESSIONMAKERS = frozenset({"sqlalchemy.orm.sessionmaker", "sqlalchemy.orm.session.sessionmaker"})
@@ -98,22 +98,9 @@ class AsyncSessionmaker(ImportSwaps, AsyncifyCodemod):
                     # A trailing comma (often a multi-line call): the new keyword goes last, in the same layout.
                     trailing = last.comma
                     args[-1] = last.with_changes(comma=self._separator(call))
-                args.append(
-                    cst.Arg(
-                        keyword=cst.Name("expire_on_commit"),
-                        value=cst.Name("False"),
-                        equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")),
-                        comma=trailing,
-                    )
-                )
+                args.append(keyword_arg("expire_on_commit", cst.Name("False"), trailing))
             else:
-                args.append(
-                    cst.Arg(
-                        keyword=cst.Name("expire_on_commit"),
-                        value=cst.Name("False"),
-                        equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")),
-                    )
-                )
+                args.append(keyword_arg("expire_on_commit", cst.Name("False")))
             call = call.with_changes(args=args)
         return self._rename(call, "async_sessionmaker")
 
@@ -154,12 +141,6 @@ class AsyncSessionmaker(ImportSwaps, AsyncifyCodemod):
             AddImportsVisitor.add_needed_import(self.context, "asyncio")
             args = list(call.args)
             args[-1] = args[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
-            args.append(
-                cst.Arg(
-                    keyword=cst.Name("scopefunc"),
-                    value=cst.parse_expression("asyncio.current_task"),
-                    equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")),
-                )
-            )
+            args.append(keyword_arg("scopefunc", cst.parse_expression("asyncio.current_task")))
             call = call.with_changes(args=args)
         return self._rename(call, "async_scoped_session")

@@ -20,15 +20,11 @@ import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import QualifiedNameProvider
 
-from .base import AsyncifyCodemod
+from .base import AsyncifyCodemod, keyword_arg
 
 #: One event loop for every async test and fixture: pooled connections of a module-level async
 #: engine must not cross loops ("Future attached to a different loop").
-_LOOP_SCOPE = cst.Arg(
-    keyword=cst.Name("loop_scope"),
-    value=cst.SimpleString('"session"'),
-    equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")),
-)
+_LOOP_SCOPE = keyword_arg("loop_scope", cst.SimpleString('"session"'))
 _UNITTEST_RENAMES = {"setUp": "asyncSetUp", "tearDown": "asyncTearDown"}
 _TESTCASE = frozenset({"unittest.TestCase", "unittest.case.TestCase"})
 

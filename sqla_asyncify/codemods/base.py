@@ -20,6 +20,18 @@ from ..plan import Plan
 from ..report import ReportItem
 
 
+def keyword_arg(
+    name: str, value: cst.BaseExpression, comma: cst.Comma | cst.MaybeSentinel = cst.MaybeSentinel.DEFAULT
+) -> cst.Arg:
+    """``name=value``, spaced as PEP 8 writes keyword arguments."""
+    return cst.Arg(
+        keyword=cst.Name(name),
+        value=value,
+        equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")),
+        comma=comma,
+    )
+
+
 def rule_id(module_name: str) -> str:
     """``sqla_asyncify.codemods.query_to_select`` → ``query-to-select``."""
     return module_name.rsplit(".", 1)[-1].replace("_", "-")

@@ -19,7 +19,7 @@ from __future__ import annotations
 import libcst as cst
 from libcst.metadata import ParentNodeProvider, QualifiedNameProvider
 
-from .base import AsyncifyCodemod
+from .base import AsyncifyCodemod, keyword_arg
 
 RELATIONSHIP_FUNCTIONS = frozenset(
     {
@@ -78,11 +78,7 @@ class SelectinRelationships(AsyncifyCodemod):
             args = [a.with_changes(value=selectin) if a.keyword and a.keyword.value == "lazy" else a for a in updated_node.args]
         else:
             args = list(updated_node.args)
-            new = cst.Arg(
-                keyword=cst.Name("lazy"),
-                value=selectin,
-                equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")),
-            )
+            new = keyword_arg("lazy", selectin)
             if args and not isinstance(args[-1].comma, cst.MaybeSentinel):
                 # keep a trailing comma layout (``relationship(\n    "X",\n)``) by adding after it
                 new = new.with_changes(comma=args[-1].comma)
