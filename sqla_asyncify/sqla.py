@@ -22,8 +22,17 @@ SESSION_CLASSES: frozenset[str] = frozenset(
 
 #: The sync session classes that the migration replaces.
 SYNC_SESSION_CLASSES: frozenset[str] = frozenset(
-    {"sqlalchemy.orm.Session", "sqlalchemy.orm.session.Session"}
+    {"sqlalchemy.orm.Session", "sqlalchemy.orm.session.Session", "sqlmodel.Session", "sqlmodel.orm.session.Session"}
 )
+
+#: Where each sync session class's async counterpart (``AsyncSession``) is imported from: SQLModel's
+#: keeps ``exec()`` (rules §4).
+ASYNC_SESSION_MODULE: dict[str, str] = {
+    "sqlalchemy.orm.Session": "sqlalchemy.ext.asyncio",
+    "sqlalchemy.orm.session.Session": "sqlalchemy.ext.asyncio",
+    "sqlmodel.Session": "sqlmodel.ext.asyncio.session",
+    "sqlmodel.orm.session.Session": "sqlmodel.ext.asyncio.session",
+}
 
 #: Factories whose instances build sessions when called (``SessionLocal = sessionmaker(...)``).
 SESSIONMAKER_FACTORIES: frozenset[str] = frozenset(
@@ -129,7 +138,7 @@ ASYNC_DUNDERS: frozenset[str] = frozenset({"__aenter__", "__aexit__", "__anext__
 
 #: Functions that build an engine (``engine = create_engine(url)``); the migration makes them async.
 ENGINE_FACTORIES: frozenset[str] = frozenset(
-    {
+    {"sqlmodel.create_engine", 
         "sqlalchemy.create_engine",
         "sqlalchemy.engine.create_engine",
         "sqlalchemy.engine.create.create_engine",
@@ -140,7 +149,7 @@ ENGINE_FACTORIES: frozenset[str] = frozenset(
 
 #: The sync engine factories that the migration replaces with ``create_async_engine``.
 SYNC_ENGINE_FACTORIES: frozenset[str] = frozenset(
-    {"sqlalchemy.create_engine", "sqlalchemy.engine.create_engine", "sqlalchemy.engine.create.create_engine"}
+    {"sqlmodel.create_engine", "sqlalchemy.create_engine", "sqlalchemy.engine.create_engine", "sqlalchemy.engine.create.create_engine"}
 )
 
 #: ``AsyncEngine`` methods that are coroutines (rules §1.5). ``connect()`` is sync but returns an

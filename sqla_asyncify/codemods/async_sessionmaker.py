@@ -64,7 +64,7 @@ class AsyncSessionmaker(ImportSwaps, AsyncifyCodemod):
         if qualname in SESSIONMAKERS:
             return self._sessionmaker(original_node, updated_node)
         if qualname in sqla.SYNC_SESSION_CLASSES:
-            return self._rename(updated_node, "AsyncSession")
+            return self._rename(updated_node, "AsyncSession", sqla.ASYNC_SESSION_MODULE[qualname])
         if qualname in SCOPED_SESSIONS:
             return self._scoped_session(original_node, updated_node)
         return updated_node

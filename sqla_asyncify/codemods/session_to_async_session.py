@@ -22,6 +22,7 @@ from libcst.metadata import QualifiedNameProvider
 from .. import sqla
 from ..names import dotted
 from .base import AsyncifyCodemod
+from .imports import ImportSwaps
 
 #: Subscripted names whose slices are types even outside an annotation (``DbDep = Annotated[...]``).
 _TYPE_FORMS = frozenset(
@@ -35,7 +36,7 @@ _TYPE_FORMS = frozenset(
 )
 
 
-class SessionToAsyncSession(AsyncifyCodemod):
+class SessionToAsyncSession(ImportSwaps, AsyncifyCodemod):
     DESCRIPTION = "Annotate sessions as AsyncSession."
     TRIGGERS = ("Session",)
     METADATA_DEPENDENCIES = (*AsyncifyCodemod.METADATA_DEPENDENCIES, QualifiedNameProvider)
@@ -96,6 +97,11 @@ class SessionToAsyncSession(AsyncifyCodemod):
         text = dotted(original)
         if text is None:
             return None
+        sqlmodel = sorted(q for q in self._qualnames(original) if q.startswith("sqlmodel."))
+        if sqlmodel:
+            # SQLModel's AsyncSession (it keeps ``exec``) lives elsewhere: swap its import in place.
+            self.queue_swap(original, sqlmodel[0], sqla.ASYNC_SESSION_MODULE[sqlmodel[0]], "AsyncSession")
+            return cst.Name("AsyncSession")
         self._replaced.add(text)
         self._renames[text] = self._renames.get(text, 0) + 1
         return cst.Name("AsyncSession")
