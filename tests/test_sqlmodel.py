@@ -28,6 +28,7 @@ with Session(engine) as s:
 """
 
 ASYNC_RUN = """
+import asyncio
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 import case
