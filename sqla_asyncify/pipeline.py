@@ -25,6 +25,7 @@ import signal
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -360,9 +361,9 @@ def analyze(config: RunConfig, progress: Progress | None = None, paths: Sequence
             facts[i] = found
         else:
             todo.append(i)
-    computed = _map(file_facts, [sources[i] for i in todo], jobs, chunksize=_chunks(len(todo), jobs))
-    for i, fact in zip(todo, computed):
-        facts[i] = fact
+    with closing(_map(file_facts, [sources[i] for i in todo], jobs, chunksize=_chunks(len(todo), jobs))) as computed:
+        for i, fact in zip(todo, computed):
+            facts[i] = fact
     cache.put_many("facts", {fact_keys[i]: facts[i] for i in todo})
     for i, fact in facts.items():
         if fact.error is not None:
@@ -398,14 +399,15 @@ def analyze(config: RunConfig, progress: Progress | None = None, paths: Sequence
             fresh[index_keys[i]] = index
     else:
         args = [(sources[i], modules[i], displays[i], packages[i]) for i in todo]
-        for i, (index, error) in zip(todo, _map(_index_task, args, jobs)):
-            if progress:
-                progress("index", files_in[i])
-            if error is not None or index is None:
-                errors[i] = FileOutcome(files_in[i], b"", b"", error=error)
-                continue
-            indexes[i] = index
-            fresh[index_keys[i]] = index
+        with closing(_map(_index_task, args, jobs)) as indexed:  # closing: the pool stops here
+            for i, (index, error) in zip(todo, indexed):
+                if progress:
+                    progress("index", files_in[i])
+                if error is not None or index is None:
+                    errors[i] = FileOutcome(files_in[i], b"", b"", error=error)
+                    continue
+                indexes[i] = index
+                fresh[index_keys[i]] = index
     cache.put_many("index", fresh)
     stats["index_s"] = time.perf_counter() - t
     stats["indexed"] = len(todo)
@@ -430,8 +432,21 @@ def analyze(config: RunConfig, progress: Progress | None = None, paths: Sequence
     )
     plan = cache.get("plan", plan_key)
     if not isinstance(plan, Plan):
-        plan = Plan.build((f.index for f in planned), held_sync=held)
-        cache.put("plan", plan_key, plan)
+        try:
+            plan = Plan.build((f.index for f in planned), held_sync=held)
+            cache.put("plan", plan_key, plan)
+        except Exception as exc:  # noqa: BLE001 - a planning bug must not take the run down
+            # The plan is project-wide: without it nothing can be migrated consistently, so every
+            # relevant file is left as it is and the run reports one error (exit 2).
+            where = Path(config.paths[0]) if config.paths else Path(".")
+            errors[len(files_in)] = FileOutcome(
+                where, b"", b"", error=f"internal error while planning the project, nothing migrated: {exc!r}"[:2000]
+            )
+            for f in planned:
+                f.relevant = False
+            planned = []
+            plan = Plan.build([], held_sync={})
+            plan_key = ""
     stats["plan_s"] = time.perf_counter() - t
     stats.update(
         files=len(files_in),
@@ -492,14 +507,15 @@ def rewrite_files(
         else:
             todo.append(i)
     jobs = analysis.config.workers
-    results: Iterable[FileOutcome]
+    parallel: Iterator[tuple[bytes | None, list[ReportItem], str | None]] = iter(())
     if jobs <= 1 or len(todo) < MIN_PARALLEL:
-        results = (rewrite_file(files[i], analysis.plan, do_format) for i in todo)
+        results: Iterable[FileOutcome] = (rewrite_file(files[i], analysis.plan, do_format) for i in todo)
     else:
         args = [(files[i].source, files[i].module_name, files[i].index.path, do_format) for i in todo]
+        parallel = _map(_rewrite_task, args, jobs, plan=analysis.plan)
         results = (
             FileOutcome(files[i].path, files[i].source, files[i].source if updated is None else updated, items, error)
-            for i, (updated, items, error) in zip(todo, _map(_rewrite_task, args, jobs, plan=analysis.plan))
+            for i, (updated, items, error) in zip(todo, parallel)
         )
     fresh: dict[str, Any] = {}
     try:
@@ -510,6 +526,7 @@ def rewrite_files(
             if progress:
                 progress("rewrite", files[i].path)
     finally:
+        getattr(parallel, "close", lambda: None)()  # stop the pool now, not when collected
         cache.put_many("outcome", fresh)  # what was finished is kept, even on Ctrl-C
     if progress:
         done = set(todo)

@@ -361,7 +361,11 @@ class Plan:
                 return f"{c}.{name}"
         return None
 
-    def _instance_attr_type(self, cls: str, attr: str, seen: frozenset[str]) -> Ty:
+    def _instance_attr_type(self, cls: str, attr: str, _seen: frozenset[str]) -> Ty:
+        key = f"{cls}@{attr}"
+        if key in _seen:  # ``self.parent = self.parent.parent``: defined by itself
+            return UNKNOWN
+        seen = _seen | {key}
         for c in self._mro(cls):
             for a, names in self.classes[c].annotations:  # type: ignore[attr-defined]
                 if a == attr:
@@ -467,6 +471,18 @@ class Plan:
         """Whether the expression ``callee`` (not called) denotes a session inside ``scope``."""
         return self._value_type(scope, callee, False, frozenset()) == SESSION
 
+    def session_names(self, scope: str) -> list[str]:
+        """Parameters and locals of ``scope`` that denote a session, in definition order."""
+        fn = self.functions.get(scope)
+        if fn is None:
+            return []
+        names = dict.fromkeys([*(p.name for p in fn.params), *(b.name for b in fn.bindings)])
+        return [n for n in names if self.is_session(scope, Callee(n))]
+
+    def is_held_class(self, class_qualname: str) -> bool:
+        """A project class held sync (its ``__init__`` is): its instances hold a sync ``Session``."""
+        return f"{class_qualname}.__init__" in self.held_sync
+
     # -- the async fixpoint --------------------------------------------------------------------
     def boundary_reason(self, fn: FunctionInfo) -> str | None:
         """Why ``fn`` can never be a coroutine function, or None."""
@@ -485,7 +501,26 @@ class Plan:
                 return f"decorated with `@{deco.rsplit('.', 1)[-1]}`"
         return None
 
+    def _hold_callees(self) -> None:
+        """Held code keeps calling what it calls, sync: a project function called from a held one
+        is held too (async callers reach it through ``run_sync`` like the held code itself)."""
+        held = dict(self.held_sync)
+        queue = deque(q for q in held if q in self.functions and self.functions[q].kind == "function")
+        while queue:
+            caller = queue.popleft()
+            for site in self.functions[caller].calls:
+                target = self.classify(caller, site.callee, site.in_with)
+                if target.kind != "function" or target.name in held:
+                    continue
+                callee = self.functions[target.name]
+                if callee.is_async or callee.kind != "function" or callee.name.startswith("__"):
+                    continue
+                held[target.name] = f"held sync: called by held `{caller}`"
+                queue.append(target.name)
+        self.held_sync = held
+
     def _solve(self) -> None:
+        self._hold_callees()
         callers: dict[str, list[tuple[str, int]]] = {}
         queue: deque[str] = deque()
         for fn in self.functions.values():
@@ -623,6 +658,8 @@ class Plan:
             if fn.kind == "function":
                 self._hold(fn, reason, queue)
             return  # module-level code of a module held whole: untouched, sync, consistent
+        if fn.kind == "lambda" and reason.kind == "call" and reason.detail in self.bridged:
+            return  # ``lambda sync_session: held(...)`` inside ``run_sync``: sync code calling sync code
         why_not = self.boundary_reason(fn)
         if why_not is not None:
             if (fn.qualname, reason.line) in self._reported:

@@ -158,10 +158,10 @@ def test_held_sync_functions_stop_the_spread_and_are_reported() -> None:
         },
         held=("m.view",),
     )
-    assert plan.becomes_async("m.load") and not plan.becomes_async("m.view")
-    # Held code that calls a function made async cannot work: reported with the chain.
-    assert [i.rule for i in plan.items] == ["sync-calls-async"]
-    assert "held sync" in plan.items[0].reason and "m.load -> db.scalar" in plan.items[0].reason
+    # Held code keeps calling what it calls, sync: the callee is held too, with why.
+    assert not plan.becomes_async("m.load") and not plan.becomes_async("m.view")
+    assert plan.held_sync["m.load"] == "held sync: called by held `m.view`"
+    assert not plan.items
 
 
 def test_async_callers_of_held_functions_are_planned_to_bridge() -> None:
@@ -233,3 +233,22 @@ def test_an_annotated_parameter_stays_a_session_when_rebound_from_itself() -> No
     )
     assert plan.chain("app.m.f") == ["app.m.f", "db.commit"]
     assert plan.chain("app.m.g") == ["app.m.g", "session.flush"]
+
+
+def test_self_referential_attributes_do_not_recurse() -> None:
+    plan = build(
+        {
+            "m": """
+            from sqlalchemy.orm import Session
+            class Node:
+                def __init__(self, parent):
+                    self.parent = parent
+                def up(self):
+                    self.parent = self.parent.parent
+                    return self.parent.up()
+            def f(db: Session):
+                db.commit()
+            """
+        }
+    )
+    assert plan.becomes_async("m.f") and not plan.becomes_async("m.Node.up")

@@ -6,7 +6,10 @@ and legacy ``Query`` work. So, inside a function that is (or becomes) async:
 * ``crud.get_user(db, 5)`` with ``crud.get_user`` held sync and the session first →
   ``db.run_sync(crud.get_user, 5)``;
 * any other shape (session elsewhere in the arguments, or in a constructor:
-  ``LegacyService(db).total(x)``) → ``db.run_sync(lambda sync_session: LegacyService(sync_session).total(x))``.
+  ``LegacyService(db).total(x)``) → ``db.run_sync(lambda sync_session: LegacyService(sync_session).total(x))``;
+* an instance of a class held sync, built in async code: ``svc = LegacyService(db)`` →
+  ``LegacyService(db.sync_session)`` (the sync ``Session`` behind the ``AsyncSession``), and each
+  ``svc.total(x)`` → ``db.run_sync(lambda sync_session: svc.total(x))``, where that session can do I/O.
 
 The ``await`` is added by ``AddAwaits`` (``run_sync`` is a session coroutine). A call into held code
 that hands it no session cannot be bridged: it is reported as ``sync-calls-async``.
@@ -61,14 +64,50 @@ class RunSyncBridge(AsyncifyCodemod):
         node.visit(_Find())
         return found[0] if found else None
 
+    def _on_held_instance(self, callee: Callee) -> bool:
+        """``x.method`` where ``x`` is an instance of a class held sync."""
+        if not callee.path:
+            return False
+        receiver = self.plan.type_of(self.context_qualname, callee.prefix(len(callee.path) - 1))
+        return receiver.kind == "instance" and self.plan.is_held_class(receiver.name)
+
+    def _held_constructor(self, callee: Callee, updated_node: cst.Call) -> cst.Call | None:
+        """``OrderService(db)`` of a held class in async code → ``OrderService(db.sync_session)``."""
+        built = self.plan.type_of(self.context_qualname, callee)
+        if built.kind != "class" or not self.plan.is_held_class(built.name):
+            return None
+        args, changed = [], False
+        for arg in updated_node.args:
+            value = Callee.of(arg.value)
+            if value is not None and not value.calls and self.plan.is_session(self.context_qualname, value):
+                arg = arg.with_changes(value=cst.Attribute(arg.value, cst.Name("sync_session")))
+                changed = True
+            args.append(arg)
+        return updated_node.with_changes(args=args) if changed else None
+
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         callee = Callee.of(original_node.func)
         if callee is None or not self.in_async_context():
             return updated_node
+        constructed = self._held_constructor(callee, updated_node)
+        if constructed is not None:
+            return constructed
         target = self.plan.classify(self.context_qualname, callee)
         if target.kind != "function" or target.name not in self.plan.bridged:
             return updated_node
         session = self._session_in(original_node)
+        if session is None and self._on_held_instance(callee):
+            # ``service.place_order(...)`` on ``service = OrderService(db.sync_session)``: run the
+            # method where the sync session it holds can do I/O.
+            names = self.plan.session_names(self.context_qualname)
+            if names:
+                body = updated_node.with_changes(lpar=[], rpar=[])
+                return cst.Call(
+                    func=cst.Attribute(cst.Name(names[0]), cst.Name("run_sync")),
+                    args=[cst.Arg(cst.Lambda(cst.Parameters([cst.Param(cst.Name(SYNC_SESSION))]), body))],  # type: ignore[arg-type]
+                    lpar=updated_node.lpar,
+                    rpar=updated_node.rpar,
+                )
         if session is None:
             self.report(
                 original_node,
@@ -89,7 +128,9 @@ class RunSyncBridge(AsyncifyCodemod):
             # ``f(db, a, b)`` → ``db.run_sync(f, a, b)``
             args = [cst.Arg(updated_node.func), *updated_node.args[1:]]
         else:
-            body = updated_node.with_changes(lpar=[], rpar=[]).visit(_ReplaceSession(code))
+            # From the original call: a held constructor inside it gets ``sync_session`` itself,
+            # not the ``db.sync_session`` this pass gives one standing alone.
+            body = original_node.with_changes(lpar=[], rpar=[]).visit(_ReplaceSession(code))
             args = [cst.Arg(cst.Lambda(cst.Parameters([cst.Param(cst.Name(SYNC_SESSION))]), body))]  # type: ignore[arg-type]
         return cst.Call(
             func=cst.Attribute(session.deep_clone(), cst.Name("run_sync")),
