@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 import libcst as cst
-from libcst.codemod import Codemod, CodemodContext, VisitorBasedCodemodCommand
+from libcst.codemod import Codemod, CodemodContext
 from libcst.metadata import ParentNodeProvider, PositionProvider
 
 from .. import sqla
@@ -37,7 +37,7 @@ def rule_id(module_name: str) -> str:
     return module_name.rsplit(".", 1)[-1].replace("_", "-")
 
 
-class AsyncifyCodemod(QualnameTracker, VisitorBasedCodemodCommand):
+class AsyncifyCodemod(QualnameTracker, Codemod, cst.CSTTransformer):
     """One rewrite concern, reading the project ``Plan``."""
 
     DESCRIPTION: ClassVar[str] = ""
@@ -68,6 +68,9 @@ class AsyncifyCodemod(QualnameTracker, VisitorBasedCodemodCommand):
     @classmethod
     def rule(cls) -> str:
         return rule_id(cls.__module__)
+
+    def transform_module_impl(self, tree: cst.Module) -> cst.Module:
+        return tree.visit(self)
 
     def transform_module(self, tree: cst.Module) -> cst.Module:
         # Metadata only: imports queued in the shared context are applied once by the pipeline.
