@@ -59,10 +59,10 @@ def held_functions(indexes: Iterable[ModuleIndex], patterns: Sequence[str]) -> d
 
 
 def held_modules(indexes: Iterable[ModuleIndex], patterns: Sequence[str]) -> set[str]:
-    """Modules held sync whole (a module pattern, a file glob, a migration script): left untouched."""
+    """Modules held sync whole (a module pattern or a file glob): left untouched. (Migration scripts
+    are held function by function and rewritten only by ``AlembicSyncUrl``.)"""
     return {
         index.module
         for index in indexes
-        if is_migration_script(index)
-        or any(":" not in pattern and _matches(pattern, index, "") for pattern in patterns)
+        if any(":" not in pattern and _matches(pattern, index, "") for pattern in patterns)
     }

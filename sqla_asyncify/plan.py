@@ -541,7 +541,6 @@ class Plan:
                         self._mark(fn, Reason("call", callee.qualname, site.line), queue)
         self._spread(queue, callers)
         self._convert_http_clients(queue, callers)
-        self._check_alembic_env()
 
     def _spread(self, queue: deque[str], callers: Mapping[str, list[tuple[str, int]]]) -> None:
         while queue:
@@ -628,28 +627,6 @@ class Plan:
         """Whether ``callee`` (not called) is an HTTP client whose requests are awaited after the rewrite."""
         ty = self.type_of(scope, callee)
         return ty == ASYNC_HTTP_CLIENT or (ty.kind == HTTP_CLIENT_KIND and ty.name in self.http_clients)
-
-    def _check_alembic_env(self) -> None:
-        """Alembic's ``env.py`` stays sync; if it takes the app's settings, their URL is now async."""
-        for module in self.modules.values():
-            imports = dict(module.imports)
-            if "alembic.context" not in imports.values():
-                continue
-            from_project = sorted(
-                local for local, target in imports.items() if target.rpartition(".")[0] in self.modules or target in self.modules
-            )
-            if from_project and self.to_async:
-                self.items.append(
-                    ReportItem(
-                        module.path,
-                        1,
-                        "alembic-env",
-                        f"alembic env.py imports {', '.join(from_project)} from the migrated project: a database URL "
-                        "it takes from there now names an async driver, which alembic's sync engine cannot use",
-                        "use alembic's async env.py (async_engine_from_config + `await connection.run_sync(do_run_migrations)` "
-                        "under asyncio.run), or give env.py a sync URL (make_url(url).set(drivername=...))",
-                    )
-                )
 
     def _mark(self, fn: FunctionInfo, reason: Reason, queue: deque[str]) -> None:
         if fn.is_async or fn.qualname in self.to_async:

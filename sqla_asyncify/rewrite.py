@@ -6,7 +6,8 @@ import libcst as cst
 from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 
-from .codemods import CODEMODS
+from .codemods import CODEMODS, MIGRATION_SCRIPT_CODEMODS
+from .holds import is_migration_script
 from .codemods.imports import apply_swaps
 from .plan import Plan
 from .report import ReportItem
@@ -18,7 +19,9 @@ def rewrite_module(tree: cst.Module, plan: Plan, module_name: str, path: str) ->
     context = CodemodContext(filename=path, full_module_name=module_name)
     source = tree.code
     async_work = plan.has_async_work(module_name)
-    for codemod in CODEMODS:
+    index = plan.modules.get(module_name)
+    codemods = MIGRATION_SCRIPT_CODEMODS if index is not None and is_migration_script(index) else CODEMODS
+    for codemod in codemods:
         # A pass costs a full traversal with metadata: skip the ones with nothing to do here.
         if codemod.TRIGGERS and not any(word in source for word in codemod.TRIGGERS):
             continue

@@ -410,3 +410,17 @@ def test_a_planning_bug_is_one_reported_error_and_nothing_is_written(
     assert result.exit_code == 2
     assert "internal error while planning" in result.stderr
     assert (project / "app" / "m.py").read_text() == SOURCE
+
+
+def test_alembic_sync_url_expression_gives_a_loadable_sync_url(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # The expression AlembicSyncUrl writes into env.py, on what the migrated app's URL now is.
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'a.db'}"
+    sync = make_url(url).set(drivername=make_url(url).get_backend_name())
+    assert sync.drivername == "sqlite"
+    engine = create_engine(sync)
+    with engine.connect() as conn:
+        assert conn.execute(text("select 1")).scalar() == 1
+    engine.dispose()

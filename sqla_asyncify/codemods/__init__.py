@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .add_awaits import AddAwaits
+from .alembic_sync_url import AlembicSyncUrl
 from .async_engine import AsyncEngine
 from .async_http_client import AsyncHttpClient
 from .async_sessionmaker import AsyncSessionmaker
@@ -66,4 +67,7 @@ CODEMODS: tuple[type[AsyncifyCodemod], ...] = (
     RunSyncCreateAll,
 )
 
-__all__ = ["CODEMODS", "AsyncifyCodemod"]
+#: Alembic's env.py and revision files stay sync; only this runs on them.
+MIGRATION_SCRIPT_CODEMODS: tuple[type[AsyncifyCodemod], ...] = (AlembicSyncUrl,)
+
+__all__ = ["CODEMODS", "MIGRATION_SCRIPT_CODEMODS", "AsyncifyCodemod"]
