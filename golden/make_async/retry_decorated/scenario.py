@@ -1,0 +1,1 @@
+CALLS = [("user_name", (1,)), ("user_name", (99,)), ("names", ())]
