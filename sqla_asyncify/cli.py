@@ -78,6 +78,7 @@ def _config(
         format=not no_format,
         jobs=jobs if jobs is not None else file_config.jobs,
         cache=not no_cache,
+        async_drivers=file_config.async_driver,
     )
 
 

@@ -3,11 +3,10 @@
 Keys (command-line flags override them):
 
 * ``keep-sync`` — list of ``module``, ``module:function`` or file globs held sync;
-* ``exclude`` — gitignore-style patterns replacing the built-in excludes;
-* ``extend-exclude`` — patterns added to the excludes;
-* ``async-driver`` — table ``dialect = "driver"`` (``postgresql = "asyncpg"`` or ``"psycopg"``);
-* ``expire-on-commit`` — ``false`` (default: sessionmakers get ``expire_on_commit=False``, reported)
-  or ``true`` (leave the sessionmaker's default and report each post-commit read instead);
+* ``exclude``, ``extend-exclude`` — gitignore-style patterns skipped in addition to the built-in
+  excludes (``.git``, ``.venv``, ``build``…), like ``--exclude``;
+* ``async-driver`` — table ``dialect = "driver"``: the async driver converted URLs get
+  (``postgresql = "psycopg"`` instead of the default ``asyncpg``);
 * ``jobs`` — worker processes (positive integer).
 
 An unknown key or a value of the wrong type is a ``ConfigError`` naming the key (exit 2), never
@@ -48,7 +47,6 @@ class FileConfig:
     exclude: tuple[str, ...] | None = None
     extend_exclude: tuple[str, ...] = ()
     async_driver: dict[str, str] = field(default_factory=dict)
-    expire_on_commit: bool = False
     jobs: int | None = None
 
 
@@ -104,10 +102,6 @@ def load_config(paths: Iterable[Path]) -> FileConfig:
                         f"(one of {', '.join(sorted(KNOWN_DRIVERS[dialect]))})"
                     )
             values["async_driver"] = dict(value)
-        elif key == "expire-on-commit":
-            if not isinstance(value, bool):
-                raise ConfigError(f"{where}: `expire-on-commit` must be true or false, got {value!r}")
-            values["expire_on_commit"] = value
         elif key == "jobs":
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise ConfigError(f"{where}: `jobs` must be a positive integer, got {value!r}")

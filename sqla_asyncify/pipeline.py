@@ -23,7 +23,7 @@ import multiprocessing
 import os
 import signal
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Mapping, Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -56,6 +56,8 @@ class RunConfig:
     exclude: tuple[str, ...] = ()
     keep_sync: tuple[str, ...] = ()
     format: bool = True
+    #: ``[tool.asyncify] async-driver``: dialect → async driver for converted URLs.
+    async_drivers: Mapping[str, str] = field(default_factory=dict)
     #: Worker processes for parsing, indexing and rewriting; None: one per core; 1: in-process.
     jobs: int | None = None
     #: Use the on-disk cache (``.asyncify_cache/`` under the project root, or ``cache_dir``).
@@ -428,12 +430,16 @@ def analyze(config: RunConfig, progress: Progress | None = None, paths: Sequence
     planned = [f for f in files if f.relevant]
     held = _held_sync(planned, config.keep_sync)
     plan_key = key_of(
-        "plan", digest, sorted(held.items()), [(index_keys[i], displays[i]) for i in sorted(indexes) if i not in errors]
+        "plan",
+        digest,
+        sorted(held.items()),
+        sorted(config.async_drivers.items()),
+        [(index_keys[i], displays[i]) for i in sorted(indexes) if i not in errors],
     )
     plan = cache.get("plan", plan_key)
     if not isinstance(plan, Plan):
         try:
-            plan = Plan.build((f.index for f in planned), held_sync=held)
+            plan = Plan.build((f.index for f in planned), held_sync=held, async_drivers=config.async_drivers)
             cache.put("plan", plan_key, plan)
         except Exception as exc:  # noqa: BLE001 - a planning bug must not take the run down
             # The plan is project-wide: without it nothing can be migrated consistently, so every

@@ -128,15 +128,22 @@ class Plan:
     #: Qualnames held sync by the user (``--keep-sync``, config, pragma, a skipped file) → why.
     #: They stop the spread like a boundary.
     held_sync: Mapping[str, str] = field(default_factory=dict)
+    #: ``[tool.asyncify] async-driver``: dialect → the async driver its URLs get (``postgresql`` → ``psycopg``).
+    async_drivers: Mapping[str, str] = field(default_factory=dict)
     #: Origins (``scope:name``) of ``TestClient``s converted to ``httpx.AsyncClient``: those used by a
     #: test or fixture that becomes async (see ``_convert_http_clients``).
     http_clients: set[str] = field(default_factory=set)
 
     # -- construction ----------------------------------------------------------------------------
     @classmethod
-    def build(cls, indexes: Iterable[ModuleIndex], held_sync: Mapping[str, str] | Iterable[str] = ()) -> Plan:
+    def build(
+        cls,
+        indexes: Iterable[ModuleIndex],
+        held_sync: Mapping[str, str] | Iterable[str] = (),
+        async_drivers: Mapping[str, str] | None = None,
+    ) -> Plan:
         held = dict(held_sync) if isinstance(held_sync, Mapping) else dict.fromkeys(held_sync, "held sync by configuration")
-        plan = cls({m.module: m for m in indexes}, held_sync=held)
+        plan = cls({m.module: m for m in indexes}, held_sync=held, async_drivers=dict(async_drivers or {}))
         plan._solve()
         return plan
 

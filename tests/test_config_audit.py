@@ -52,7 +52,7 @@ def test_config_is_found_walking_up_and_read(project: Path) -> None:
         ("keep_sync = []", "unknown key `keep_sync`"),
         ('keep-sync = "app.crud"', "`keep-sync` must be a list of strings"),
         ("jobs = 0", "`jobs` must be a positive integer"),
-        ('expire-on-commit = "no"', "`expire-on-commit` must be true or false"),
+        ('expire-on-commit = false', "unknown key `expire-on-commit`"),
         ('async-driver = { postgresql = "psycopg2" }', "is not an async driver"),
     ],
 )
@@ -103,3 +103,15 @@ def test_pragma_holds_one_function_while_the_rest_migrates(project: Path) -> Non
     assert "async def get_user" in text and "return await db.get(object, uid)" in text
     assert "def legacy_report(db: Session):  # asyncify: keep-sync" in text
     assert "db.query(object).all()" in text
+
+
+def test_async_driver_from_config_chooses_the_driver_of_converted_urls(project: Path) -> None:
+    (project / "app" / "db.py").write_text('from sqlalchemy import create_engine\n\nengine = create_engine("postgresql://u@h/db")\n')
+    write_config(project, 'async-driver = { postgresql = "psycopg" }')
+    result = runner.invoke(app, ["apply", "app/db.py"])
+    assert result.exit_code == 0, result.output
+    assert 'create_async_engine("postgresql+psycopg://u@h/db")' in (project / "app" / "db.py").read_text()
+    (project / "app" / "db.py").write_text('from sqlalchemy import create_engine\n\nengine = create_engine("postgresql://u@h/db")\n')
+    write_config(project, 'keep-sync = []')
+    runner.invoke(app, ["apply", "app/db.py"])
+    assert 'create_async_engine("postgresql+asyncpg://u@h/db")' in (project / "app" / "db.py").read_text()

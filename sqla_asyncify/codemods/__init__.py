@@ -17,6 +17,7 @@ from .engine_events import EngineEvents
 from .make_async import MakeAsync
 from .mock_specs import MockSpecs
 from .query_to_select import QueryToSelect
+from .rollback_expiry import RollbackExpiry
 from .run_sync_bridge import RunSyncBridge
 from .selectin_relationships import SelectinRelationships
 from .session_to_async_session import SessionToAsyncSession
@@ -61,6 +62,8 @@ CODEMODS: tuple[type[AsyncifyCodemod], ...] = (
     SessionToAsyncSession,
     # Independent of the plan: relationship loader strategies in model classes.
     SelectinRelationships,
+    # Reports only; before RunSyncCreateAll, which moves lines.
+    RollbackExpiry,
     # Last: it turns one line into two (``async with engine.begin() as conn:`` + ``await
     # conn.run_sync(...)``), so every transformer that reports by line runs before it; it writes
     # its own ``await``/``async with`` since the connection it introduces is not in the plan.

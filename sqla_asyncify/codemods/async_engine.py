@@ -184,7 +184,7 @@ class AsyncEngine(ImportSwaps, AsyncifyCodemod):
                     name = url.value.value
                     scheme = codemod._constant_scheme(self.context_qualname, name)
                     if scheme is not None:
-                        new = scheme if scheme in ASYNC_READY else ASYNC_DRIVERS.get(scheme)
+                        new = scheme if scheme in ASYNC_READY else codemod._driver_for(scheme)
                         codemod._constants[name] = (scheme, new)
                         codemod._url_args.add(id(url.value))
 
@@ -263,10 +263,17 @@ class AsyncEngine(ImportSwaps, AsyncifyCodemod):
             args=[a.with_changes(value=_replace_scheme(value, scheme, new)) if a is url_arg else a for a in call.args]
         )
 
+    def _driver_for(self, scheme: str) -> str | None:
+        """The async ``dialect+driver`` for a sync one: ``[tool.asyncify] async-driver`` first."""
+        dialect = scheme.partition("+")[0]
+        if scheme in ASYNC_DRIVERS and dialect in self.plan.async_drivers:
+            return f"{dialect}+{self.plan.async_drivers[dialect]}"
+        return ASYNC_DRIVERS.get(scheme)
+
     def _async_scheme(self, node: cst.CSTNode, scheme: str) -> str | None:
         if scheme in ASYNC_READY:
             return scheme
-        new = ASYNC_DRIVERS.get(scheme)
+        new = self._driver_for(scheme)
         if new is None:
             self.report(
                 node,
