@@ -131,7 +131,7 @@ def test_migrated_wiring_behaves_like_the_sync_original(wiring, tmp_path: Path, 
     assert "async with AsyncSession(engine) as session, session.begin():" in code
     assert "await engine.dispose()" in code
     assert '@event.listens_for(engine.sync_engine, "connect")' in code
-    assert report == ["10 expire-on-commit"]
+    assert report == ["10 expire-on-commit", "40 expire-on-commit"]
 
     monkeypatch.setenv("WIRING_DB", str(tmp_path / "sync.db"))
     expected = _load(before, "wiring_before").scenario()

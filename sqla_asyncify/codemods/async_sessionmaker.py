@@ -64,10 +64,26 @@ class AsyncSessionmaker(ImportSwaps, AsyncifyCodemod):
         if qualname in SESSIONMAKERS:
             return self._sessionmaker(original_node, updated_node)
         if qualname in sqla.SYNC_SESSION_CLASSES:
+            self._report_expiring_session(original_node)
             return self._rename(updated_node, "AsyncSession", sqla.ASYNC_SESSION_MODULE[qualname])
         if qualname in SCOPED_SESSIONS:
             return self._scoped_session(original_node, updated_node)
         return updated_node
+
+    def _report_expiring_session(self, original: cst.Call) -> None:
+        """``Session(engine)`` → ``AsyncSession(engine)`` keeps ``expire_on_commit=True``: after a
+        commit, reading an attribute reloads it, which raises MissingGreenlet (rules §3.2). The call is
+        not given ``expire_on_commit=False`` (that would change what it is called with, which tests
+        may assert); it is reported."""
+        keyword = self._keyword(original, "expire_on_commit")
+        if keyword is None or (isinstance(keyword.value, cst.Name) and keyword.value.value == "True"):
+            self.report(
+                original,
+                "this AsyncSession expires objects on commit: an attribute read after `await session.commit()` "
+                "reloads it, which raises MissingGreenlet under asyncio",
+                "pass `expire_on_commit=False`, or `await session.refresh(obj)` after each commit before reading",
+                rule="expire-on-commit",
+            )
 
     def _sessionmaker(self, original: cst.Call, call: cst.Call) -> cst.Call:
         autocommit = self._keyword(original, "autocommit")
