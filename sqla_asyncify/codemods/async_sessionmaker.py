@@ -102,6 +102,8 @@ class AsyncSessionmaker(ImportSwaps, AsyncifyCodemod):
                 "use `async_sessionmaker(..., sync_session_class=YourSession)` (or an AsyncSession subclass as `class_`)",
                 rule="custom-session-class",
             )
+        if self._keyword(original, "expire_on_commit") is not None:
+            self._report_expiring_session(original)  # explicitly True: reads after commit need a refresh
         if self._keyword(original, "expire_on_commit") is None:
             self.report(original, EXPIRE_ON_COMMIT_REASON, EXPIRE_ON_COMMIT_FIX, rule="expire-on-commit")
             args = list(call.args)
