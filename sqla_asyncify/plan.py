@@ -130,6 +130,10 @@ class Plan:
     held_sync: Mapping[str, str] = field(default_factory=dict)
     #: ``[tool.asyncify] async-driver``: dialect → the async driver its URLs get (``postgresql`` → ``psycopg``).
     async_drivers: Mapping[str, str] = field(default_factory=dict)
+    #: Functions held sync that reach session I/O, and why: their async callers use ``run_sync``.
+    bridged: dict[str, Reason] = field(default_factory=dict)
+    #: (function, line) pairs already reported, so each boundary is reported once.
+    _reported: set[tuple[str, int]] = field(default_factory=set, repr=False)
     #: Origins (``scope:name``) of ``TestClient``s converted to ``httpx.AsyncClient``: those used by a
     #: test or fixture that becomes async (see ``_convert_http_clients``).
     http_clients: set[str] = field(default_factory=set)
@@ -682,15 +686,6 @@ class Plan:
         if fn.qualname not in self.bridged:
             self.bridged[fn.qualname] = reason
             queue.append(fn.qualname)
-
-    @cached_property
-    def bridged(self) -> dict[str, Reason]:
-        """Functions held sync that reach session I/O, and why: their async callers use ``run_sync``."""
-        return {}
-
-    @cached_property
-    def _reported(self) -> set[tuple[str, int]]:
-        return set()
 
     # -- queries for transformers and the CLI --------------------------------------------------
     def becomes_async(self, qualname: str) -> bool:
