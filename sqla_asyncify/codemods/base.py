@@ -8,7 +8,8 @@ after every transformer has run, so report line numbers stay those of the input 
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 import libcst as cst
 from libcst.codemod import Codemod, CodemodContext
@@ -18,6 +19,9 @@ from .. import sqla
 from ..names import Callee, QualnameTracker
 from ..plan import Plan
 from ..report import ReportItem
+from .metadata import TreeMetadata
+
+_MISSING: Any = object()
 
 
 def keyword_arg(
@@ -72,9 +76,65 @@ class AsyncifyCodemod(QualnameTracker, Codemod, cst.CSTTransformer):
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         return tree.visit(self)
 
-    def transform_module(self, tree: cst.Module) -> cst.Module:
-        # Metadata only: imports queued in the shared context are applied once by the pipeline.
-        return Codemod.transform_module(self, tree)
+    def transform_module(self, tree: cst.Module, metadata: TreeMetadata | None = None) -> cst.Module:
+        """Visit ``tree`` as is (no copy), with ``metadata`` of that same tree when the previous
+        pass left it unchanged. Imports queued in the shared context are applied once by the
+        pipeline, not here."""
+        self._tree_metadata = metadata if metadata is not None and metadata.tree is tree else TreeMetadata(tree)
+        return self.transform_module_impl(tree)
+
+    @property
+    def module(self) -> cst.Module:
+        """The module being visited (as handed to ``transform_module``)."""
+        return self._tree_metadata.tree
+
+    def get_metadata(self, key: Any, node: cst.CSTNode, default: Any = _MISSING) -> Any:
+        value = self._tree_metadata.get(key, node, default)
+        if value is _MISSING:
+            raise KeyError(f"no {key.__name__} for {type(node).__name__}")
+        return value
+
+    def qualified_names(self, node: cst.CSTNode) -> set[str]:
+        """Qualified names of a name or attribute chain (``QualifiedNameProvider``), empty for one
+        no import binds (see ``TreeMetadata.qualified_names``)."""
+        return self._tree_metadata.qualified_names(node)
+
+    # -- dispatch: one lookup per node type and class, not an f-string + getattr per node ---------
+    _VISIT: ClassVar[dict[type, Callable[..., Any] | None]] = {}
+    _LEAVE: ClassVar[dict[type, Callable[..., Any] | None]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._VISIT, cls._LEAVE = {}, {}
+        # Per-attribute hooks (``visit_Call_func``) are not dispatched: none is defined.
+        assert not any(
+            name.startswith(("visit_", "leave_")) and name.count("_") > 1 and name.split("_")[1][:1].isupper()
+            for name in vars(cls)
+        ), f"{cls.__name__}: attribute visitors are not dispatched"
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        kind = type(node)
+        table = type(self)._VISIT
+        try:
+            visit = table[kind]
+        except KeyError:
+            visit = table[kind] = getattr(type(self), f"visit_{kind.__name__}", None)
+        return visit is None or visit(self, node) is not False
+
+    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> Any:
+        kind = type(original_node)
+        table = type(self)._LEAVE
+        try:
+            leave = table[kind]
+        except KeyError:
+            leave = table[kind] = getattr(type(self), f"leave_{kind.__name__}", None)
+        return updated_node if leave is None else leave(self, original_node, updated_node)
+
+    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
+        pass
+
+    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
+        pass
 
     # -- reporting -----------------------------------------------------------------------------
     def line_of(self, node: cst.CSTNode) -> int:
