@@ -165,11 +165,13 @@ def test_report_json_lists_changes_with_chains_and_items(project: Path) -> None:
 
 
 def test_unparsable_file_is_named_exit_2_and_others_still_migrate(project: Path) -> None:
-    (project / "app" / "broken.py").write_text("def f(:\n")
+    # It imports a module the migration changes, so asyncify must read it, and cannot.
+    broken = "from .services import UserService\n\ndef f(:\n"
+    (project / "app" / "broken.py").write_text(broken)
     result = invoke("apply", "app")
     assert result.exit_code == 2
     assert "app/broken.py" in result.stderr and "does not parse" in result.stderr
-    assert (project / "app" / "broken.py").read_text() == "def f(:\n"
+    assert (project / "app" / "broken.py").read_text() == broken
     assert "async def get_db" in (project / "app" / "database.py").read_text()
 
 
