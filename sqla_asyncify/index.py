@@ -16,6 +16,7 @@ from pathlib import Path
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from .dispatch import VisitorDispatch
 from .names import Callee, QualnameTracker, dotted, resolve_relative
 
 INDEX_VERSION = 4  # bump when the shape of the index changes (invalidates caches)
@@ -149,7 +150,32 @@ def is_main_guard(node: cst.If) -> bool:
     return isinstance(target.operator, cst.Equal) and sides in ({"__name__", '"__main__"'}, {"__name__", "'__main__'"})
 
 
-class Indexer(QualnameTracker, cst.CSTVisitor):
+class _Names(VisitorDispatch, cst.CSTVisitor):
+    """Dotted names in an expression, string annotations (``"Session"``) included."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        text = dotted(node)
+        if text is not None:
+            self.found.append(text)
+            return False
+        return True
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.found.append(node.value)
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        try:
+            inner = cst.parse_expression(node.evaluated_value)  # type: ignore[arg-type]
+        except Exception:
+            return
+        inner.visit(self)
+
+
+class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
     """Collects a ``ModuleIndex`` from one parsed module (read-only)."""
 
     METADATA_DEPENDENCIES = (PositionProvider,)
@@ -186,29 +212,9 @@ class Indexer(QualnameTracker, cst.CSTVisitor):
     def _names_in(self, node: cst.CSTNode | None) -> tuple[str, ...]:
         if node is None:
             return ()
-        found: list[str] = []
-
-        class _Collect(cst.CSTVisitor):
-            def visit_Attribute(s, n: cst.Attribute) -> bool:  # noqa: N805
-                text = dotted(n)
-                if text is not None:
-                    found.append(text)
-                    return False
-                return True
-
-            def visit_Name(s, n: cst.Name) -> None:  # noqa: N805
-                found.append(n.value)
-
-            def visit_SimpleString(s, n: cst.SimpleString) -> None:  # noqa: N805
-                # String annotations ("Session"): parse the inner expression.
-                try:
-                    inner = cst.parse_expression(n.evaluated_value)  # type: ignore[arg-type]
-                except Exception:
-                    return
-                inner.visit(s)
-
-        node.visit(_Collect())
-        return tuple(self.qualify(n) for n in found)
+        collect = _Names()
+        node.visit(collect)
+        return tuple(self.qualify(n) for n in collect.found)
 
     @property
     def _current(self) -> _FunctionBuilder:

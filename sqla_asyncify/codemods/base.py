@@ -8,7 +8,6 @@ after every transformer has run, so report line numbers stay those of the input 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any, ClassVar
 
 import libcst as cst
@@ -16,6 +15,7 @@ from libcst.codemod import Codemod, CodemodContext
 from libcst.metadata import ParentNodeProvider, PositionProvider
 
 from .. import sqla
+from ..dispatch import TransformerDispatch
 from ..names import Callee, QualnameTracker
 from ..plan import Plan
 from ..report import ReportItem
@@ -41,7 +41,7 @@ def rule_id(module_name: str) -> str:
     return module_name.rsplit(".", 1)[-1].replace("_", "-")
 
 
-class AsyncifyCodemod(QualnameTracker, Codemod, cst.CSTTransformer):
+class AsyncifyCodemod(TransformerDispatch, QualnameTracker, Codemod, cst.CSTTransformer):
     """One rewrite concern, reading the project ``Plan``."""
 
     DESCRIPTION: ClassVar[str] = ""
@@ -98,43 +98,6 @@ class AsyncifyCodemod(QualnameTracker, Codemod, cst.CSTTransformer):
         """Qualified names of a name or attribute chain (``QualifiedNameProvider``), empty for one
         no import binds (see ``TreeMetadata.qualified_names``)."""
         return self._tree_metadata.qualified_names(node)
-
-    # -- dispatch: one lookup per node type and class, not an f-string + getattr per node ---------
-    _VISIT: ClassVar[dict[type, Callable[..., Any] | None]] = {}
-    _LEAVE: ClassVar[dict[type, Callable[..., Any] | None]] = {}
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        cls._VISIT, cls._LEAVE = {}, {}
-        # Per-attribute hooks (``visit_Call_func``) are not dispatched: none is defined.
-        assert not any(
-            name.startswith(("visit_", "leave_")) and name.count("_") > 1 and name.split("_")[1][:1].isupper()
-            for name in vars(cls)
-        ), f"{cls.__name__}: attribute visitors are not dispatched"
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        kind = type(node)
-        table = type(self)._VISIT
-        try:
-            visit = table[kind]
-        except KeyError:
-            visit = table[kind] = getattr(type(self), f"visit_{kind.__name__}", None)
-        return visit is None or visit(self, node) is not False
-
-    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> Any:
-        kind = type(original_node)
-        table = type(self)._LEAVE
-        try:
-            leave = table[kind]
-        except KeyError:
-            leave = table[kind] = getattr(type(self), f"leave_{kind.__name__}", None)
-        return updated_node if leave is None else leave(self, original_node, updated_node)
-
-    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
-        pass
-
-    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
-        pass
 
     # -- reporting -----------------------------------------------------------------------------
     def line_of(self, node: cst.CSTNode) -> int:

@@ -14,10 +14,11 @@ import libcst as cst
 from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 
+from ..dispatch import VisitorDispatch
 from ..names import dotted
 
 
-class _Uses(cst.CSTVisitor):
+class _Uses(VisitorDispatch, cst.CSTVisitor):
     """How many times a local name is referenced outside import statements."""
 
     def __init__(self, name: str) -> None:
