@@ -307,10 +307,6 @@ def _map(
         executor.shutdown(wait=True)
 
 
-def _chunks(count: int, jobs: int) -> int:
-    return max(1, min(64, count // (jobs * 8)))
-
-
 # -- analysis --------------------------------------------------------------------------------
 def _open_cache(config: RunConfig, paths: Sequence[Path] | None) -> Cache:
     if not config.cache:
@@ -363,9 +359,8 @@ def analyze(config: RunConfig, progress: Progress | None = None, paths: Sequence
             facts[i] = found
         else:
             todo.append(i)
-    with closing(_map(file_facts, [sources[i] for i in todo], jobs, chunksize=_chunks(len(todo), jobs))) as computed:
-        for i, fact in zip(todo, computed):
-            facts[i] = fact
+    for i in todo:  # in-process: a decode and a text search cost less than handing bytes to a pool
+        facts[i] = file_facts(sources[i])
     cache.put_many("facts", {fact_keys[i]: facts[i] for i in todo})
     for i, fact in facts.items():
         if fact.error is not None:
@@ -513,6 +508,12 @@ def rewrite_files(
         else:
             todo.append(i)
     jobs = analysis.config.workers
+    if jobs > 1 and len(todo) >= MIN_PARALLEL:
+        # Import the transformers (and black) once, here: forked workers inherit them.
+        from . import rewrite  # noqa: F401
+
+        if do_format:
+            import black  # noqa: F401
     parallel: Iterator[tuple[bytes | None, list[ReportItem], str | None]] = iter(())
     if jobs <= 1 or len(todo) < MIN_PARALLEL:
         results: Iterable[FileOutcome] = (rewrite_file(files[i], analysis.plan, do_format) for i in todo)
