@@ -22,6 +22,9 @@ def _format(text: str) -> str | None:
 
 def format_changed(before: str, after: str) -> str:
     """``after``, black-formatted if ``before`` was black-clean. Works on ``\\n`` text."""
-    if before == after or _format(before) != before:
+    if before == after:
         return after
-    return _format(after) or after
+    formatted = _format(after)
+    if formatted is None or formatted == after:
+        return after  # nothing black would change: whether ``before`` was black-clean is moot
+    return formatted if _format(before) == before else after
