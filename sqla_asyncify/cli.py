@@ -21,6 +21,7 @@ from .audit import audit as build_audit
 from .config import ConfigError, load_config
 from .dependencies import required_packages
 from .emit import json_report, unified_diff, write_outcomes
+from .formatting import BlackStyle
 from .pipeline import FileOutcome, RunConfig, RunResult, analyze, display_path, rewrite_files
 from .report import ReportItem
 
@@ -79,6 +80,7 @@ def _config(
         jobs=jobs if jobs is not None else file_config.jobs,
         cache=not no_cache,
         async_drivers=file_config.async_driver,
+        black=BlackStyle.for_paths(paths),
     )
 
 

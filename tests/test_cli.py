@@ -320,3 +320,33 @@ def test_summary_names_the_packages_the_migrated_code_needs(project: Path) -> No
     )
     result = invoke("apply", "app")
     assert "The migrated code needs: aiosqlite, sqlalchemy[asyncio]" in result.output
+
+
+LONG_LINES = """\
+from sqlalchemy.orm import Session
+
+
+def find_named(db: Session, name: str, city: str, minimum_age: int, maximum_age: int, limit: int) -> list:
+    return db.query(User).filter(User.name == name, User.city == city, User.age >= minimum_age).order_by(User.id).all()
+"""
+
+
+@pytest.mark.parametrize("line_length", [None, 120])
+def test_black_settings_of_the_project_decide_formatting(project: Path, line_length: int | None) -> None:
+    import black
+
+    if line_length is not None:
+        (project / "pyproject.toml").write_text(f"[tool.black]\nline-length = {line_length}\n")
+    (project / "app" / "long.py").write_text(LONG_LINES)
+    invoke("apply", "app/long.py")
+    out = (project / "app" / "long.py").read_text()
+    assert "async def find_named(db: AsyncSession, name: str, city: str, minimum_age: int, maximum_age: int, limit: int) -> list:\n" in out
+    if line_length is None:
+        # Not black-clean at black's default 88: the file keeps its style, the rewrite is not wrapped.
+        assert black.format_str(LONG_LINES, mode=black.Mode()) != LONG_LINES
+        assert "    return (await db.execute(select(User).where(" in out
+    else:
+        # Black-clean at the project's 120: the output is formatted at 120.
+        assert black.format_str(LONG_LINES, mode=black.Mode(line_length=120)) == LONG_LINES
+        assert black.format_str(out, mode=black.Mode(line_length=120)) == out
+        assert "    return (await db.execute(select(User)" not in out
