@@ -10,6 +10,7 @@ import).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import fields
 from typing import Any, ClassVar
 
 import libcst as cst
@@ -66,9 +67,37 @@ class VisitorDispatch(_Tables):
             leave(self, original_node)
 
 
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _unchanged(original: cst.CSTNode, updated: cst.CSTNode) -> bool:
+    """Whether ``updated`` is ``original`` rebuilt from the very same children (libcst rebuilds
+    every node it visits, changed or not)."""
+    kind = type(original)
+    if type(updated) is not kind:
+        return False
+    names = _FIELDS.get(kind)
+    if names is None:
+        names = _FIELDS[kind] = tuple(f.name for f in fields(kind))  # type: ignore[arg-type]
+    for name in names:
+        a, b = getattr(original, name), getattr(updated, name)
+        if a is b:
+            continue
+        if type(a) is not type(b) or not isinstance(a, (tuple, list)) or len(a) != len(b):
+            return False
+        for x, y in zip(a, b):
+            if x is not y:
+                return False
+    return True
+
+
 class TransformerDispatch(_Tables):
-    """Mix in before ``cst.CSTTransformer``."""
+    """Mix in before ``cst.CSTTransformer``. A node nothing changed below comes back as the
+    original object, so an untouched tree stays the same object (and its metadata stays valid for
+    the next pass, see ``codemods/metadata.py``)."""
 
     def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> Any:
+        if updated_node is not original_node and _unchanged(original_node, updated_node):
+            updated_node = original_node
         leave = self._leave_method(type(original_node))
         return updated_node if leave is None else leave(self, original_node, updated_node)
