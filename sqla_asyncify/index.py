@@ -18,7 +18,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from .names import Callee, QualnameTracker, dotted, resolve_relative
 
-INDEX_VERSION = 4  # bump when the shape of the index changes (invalidates caches)
+INDEX_VERSION = 5  # bump when the shape of the index changes (invalidates caches)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +39,8 @@ class Binding:
     value: Callee
     called: bool
     line: int
+    #: For a call: its arguments that are plain names or attribute chains (``bind=engine`` → "engine").
+    args: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +78,9 @@ class FunctionInfo:
     returns_annotation: tuple[str, ...] = ()
     #: ``# asyncify: keep-sync -- <reason>`` on the function: the reason ("" when none is given).
     keep_sync: str | None = None
+    #: Every name or attribute chain read in the body (``SessionLocal``, ``database.engine``), sorted:
+    #: what the plan resolves to tell which project globals the function uses.
+    refs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,11 +114,13 @@ class _FunctionBuilder:
     attr_bindings: list[Binding] = field(default_factory=list)
     returns: list[Binding] = field(default_factory=list)
     calls: list[CallSite] = field(default_factory=list)
+    refs: set[str] = field(default_factory=set)
     is_generator: bool = False
 
     def build(self) -> FunctionInfo:
         return FunctionInfo(
             **self.info,  # type: ignore[arg-type]
+            refs=tuple(sorted(self.refs)),
             is_generator=self.is_generator,
             bindings=tuple(self.bindings),
             attr_bindings=tuple(self.attr_bindings),
@@ -171,6 +178,7 @@ class Indexer(QualnameTracker, cst.CSTVisitor):
         self._awaited: set[int] = set()
         self._with_calls: set[int] = set()
         self._arguments: set[int] = set()
+        self._not_refs: set[int] = set()  # Name nodes that are not reads (keywords, def names…)
         self._main_guard = 0
 
     # -- helpers -------------------------------------------------------------------------------
@@ -215,7 +223,11 @@ class Indexer(QualnameTracker, cst.CSTVisitor):
         return self._stack[-1]
 
     # -- imports -------------------------------------------------------------------------------
-    def visit_Import(self, node: cst.Import) -> None:
+    def visit_Import(self, node: cst.Import) -> bool:
+        self._import(node)
+        return False
+
+    def _import(self, node: cst.Import) -> None:
         for alias in node.names:
             full = dotted(alias.name) or ""
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
@@ -224,7 +236,7 @@ class Indexer(QualnameTracker, cst.CSTVisitor):
                 root = full.split(".")[0]
                 self.imports[root] = root
 
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+    def _import_from(self, node: cst.ImportFrom) -> None:
         if isinstance(node.names, cst.ImportStar):
             return
         target = dotted(node.module) if node.module is not None else None
@@ -238,6 +250,7 @@ class Indexer(QualnameTracker, cst.CSTVisitor):
 
     # -- scopes --------------------------------------------------------------------------------
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self._not_refs.add(id(node.name))
         self._push("class", node.name.value)
         self._class_stack.append((self.scope_qualname, []))
 
@@ -252,6 +265,7 @@ class Indexer(QualnameTracker, cst.CSTVisitor):
             self._class_stack[-1][1].append((node.target.value, self._names_in(node.annotation.annotation)))
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._not_refs.add(id(node.name))
         enclosing_class = self.scope_qualname if self.scope_kind == "class" else None
         parent = self.function_qualname
         self._push("function", node.name.value)
@@ -318,6 +332,29 @@ class Indexer(QualnameTracker, cst.CSTVisitor):
                 depends = self.qualify(target) if target else None
         return Param(p.name.value, annotation, depends)
 
+    # -- references ----------------------------------------------------------------------------
+    def visit_Name(self, node: cst.Name) -> None:
+        if id(node) not in self._not_refs:
+            self._current.refs.add(node.value)
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        text = dotted(node)
+        if text is not None:  # ``database.engine``: the chain, not its parts
+            self._current.refs.add(text)
+            return False
+        self._not_refs.add(id(node.attr))
+        return True
+
+    def visit_Param(self, node: cst.Param) -> None:
+        self._not_refs.add(id(node.name))
+
+    def visit_ImportAlias(self, node: cst.ImportAlias) -> bool:
+        return False
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:  # type: ignore[override]
+        self._import_from(node)
+        return False
+
     # -- statements ----------------------------------------------------------------------------
     def visit_Await(self, node: cst.Await) -> None:
         self._awaited.add(id(node.expression))
@@ -332,6 +369,8 @@ class Indexer(QualnameTracker, cst.CSTVisitor):
 
     def visit_Arg(self, node: cst.Arg) -> None:
         self._arguments.add(id(node.value))
+        if node.keyword is not None:
+            self._not_refs.add(id(node.keyword))
 
     def visit_WithItem(self, node: cst.WithItem) -> None:
         if isinstance(node.item, cst.Call):
@@ -353,7 +392,8 @@ class Indexer(QualnameTracker, cst.CSTVisitor):
         callee = Callee.of(value.func if isinstance(value, cst.Call) else value)
         if isinstance(target, cst.Name):
             if callee is not None:
-                self._bind(target.value, callee, called, node)
+                args = tuple(t for a in value.args if (t := dotted(a.value))) if isinstance(value, cst.Call) else ()
+                self._bind(target.value, callee, called, node, args)
             elif self.scope_kind == "module":
                 self.aliases.append((target.value, self._names_in(value)))
         elif (
@@ -364,8 +404,8 @@ class Indexer(QualnameTracker, cst.CSTVisitor):
         ):
             self._current.attr_bindings.append(Binding(target.attr.value, callee, called, self._line(node)))
 
-    def _bind(self, name: str, callee: Callee, called: bool, node: cst.CSTNode) -> None:
-        binding = Binding(name, callee, called, self._line(node))
+    def _bind(self, name: str, callee: Callee, called: bool, node: cst.CSTNode, args: tuple[str, ...] = ()) -> None:
+        binding = Binding(name, callee, called, self._line(node), args)
         if self.scope_kind == "module":
             self.globals.append(binding)
             if not called:

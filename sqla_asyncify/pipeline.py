@@ -499,7 +499,9 @@ def rewrite_files(
     outcomes: list[FileOutcome | None] = [None] * len(files)
     keys: dict[int, str] = {}
     for i, parsed in enumerate(files):
-        if not parsed.relevant or parsed.module_name in analysis.held_modules:
+        if not parsed.relevant or (
+            parsed.module_name in analysis.held_modules and not analysis.plan.twins_in(parsed.module_name)
+        ):
             outcomes[i] = FileOutcome(parsed.path, parsed.source, parsed.source)
         else:
             keys[i] = key_of("outcome", analysis.plan_key, parsed.digest, parsed.module_name, parsed.index.path, do_format)
