@@ -661,6 +661,7 @@ class Plan:
         A dependency whose body does more than open, yield, commit/rollback and close a session gets
         no twin: migrated code depending on it is held too (reported), so nothing awaits a sync session.
         """
+        no_twin: dict[str, str] = {}  # migrated code held because wiring it reads has no twin
         while True:
             self._hold_callees()
             if not self.held_sync:
@@ -670,8 +671,9 @@ class Plan:
             for fn in self.functions.values():
                 if fn.kind == "lambda" or not self._is_held_code(fn):
                     continue
+                user = f"module `{fn.qualname[: -len('.<module>')]}`" if fn.kind == "module" else f"`{fn.qualname}`"
                 for used in self._wiring_used(fn):
-                    kept.setdefault(used, f"used by held `{fn.qualname}`")
+                    kept.setdefault(used, f"used by held {user}")
                     if self._wiring_kind(used) == "provider" and used not in held:
                         held[used] = f"held sync: held `{fn.qualname}` depends on it"
             for qualname in list(kept):
@@ -690,13 +692,27 @@ class Plan:
             for fn in self.functions.values() if kept else ():
                 if fn.qualname in held or not self._migrated_user(fn):
                     continue
-                blocked = [q for q in self._wiring_used(fn) if q in kept and q not in twins]
+                blocked = sorted(q for q in self._wiring_used(fn) if q in kept and q not in twins)
                 if blocked:
                     held[fn.qualname] = (
                         f"held sync: it uses `{blocked[0]}`, which stays sync for held code and has no async twin"
                     )
+                    no_twin[fn.qualname] = blocked[0]
             if kept == self.sync_wiring and held == self.held_sync:
                 self.twins = twins
+                for qualname, wiring in sorted(no_twin.items()):
+                    fn = self.functions[qualname]
+                    self.items.append(
+                        ReportItem(
+                            self._function_module[qualname].path,
+                            fn.line,
+                            "coexist-sessions",
+                            f"`{qualname}` stays sync: it uses `{wiring}`, which held code keeps sync and which "
+                            "gets no async twin (only a plain engine, `sessionmaker(...)`, or a dependency that "
+                            "opens, yields, commits and closes a session does)",
+                            "write the async twin by hand beside it and use it here, or migrate the held code",
+                        )
+                    )
                 return
             self.sync_wiring, self.held_sync = kept, held
 
@@ -714,6 +730,8 @@ class Plan:
         """The one sessionmaker a dependency like ``get_db`` opens its session from, when its body is
         simple enough to be given an async twin (else None)."""
         fn = self.functions[provider]
+        if fn.decorators:
+            return None  # what a decorator makes of it is not known
         makers = set()
         for site in fn.calls:
             target = self.classify(provider, site.callee, site.in_with)

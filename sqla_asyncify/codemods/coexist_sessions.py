@@ -298,12 +298,14 @@ class CoexistSessions(AsyncifyCodemod):
             "and migrated code depends on it instead",
             "once no held code depends on it, remove the sync dependency",
         )
+        if isinstance(body, cst.IndentedBlock):
+            body = body.with_changes(header=cst.TrailingWhitespace())  # not the original's pragma
         added = node.with_changes(
             name=cst.Name(twin),
             asynchronous=cst.Asynchronous(),
             body=body,
             returns=None,
-            leading_lines=node.leading_lines or [cst.EmptyLine(), cst.EmptyLine()],
+            leading_lines=[cst.EmptyLine(), cst.EmptyLine()],
         )
         return [added]
 

@@ -1,0 +1,15 @@
+from sqlalchemy import create_engine
+from sqlalchemy.orm import sessionmaker
+
+engine = create_engine("sqlite:///./app.db", connect_args={"check_same_thread": False})
+SessionLocal = sessionmaker(bind=engine)
+
+
+def get_db():  # asyncify: keep-sync -- the reporting plugin iterates it synchronously
+    with SessionLocal() as db:
+        try:
+            yield db
+            db.commit()
+        except Exception:
+            db.rollback()
+            raise
