@@ -153,6 +153,8 @@ class Plan:
     bridged: dict[str, Reason] = field(default_factory=dict)
     #: (function, line) pairs already reported, so each boundary is reported once.
     _reported: set[tuple[str, int]] = field(default_factory=set, repr=False)
+    #: Entry points doing session I/O themselves: not wrapped, reported as boundaries.
+    _entry_io: set[str] = field(default_factory=set, repr=False)
     #: Origins (``scope:name``) of ``TestClient``s converted to ``httpx.AsyncClient``: those used by a
     #: test or fixture that becomes async (see ``_convert_http_clients``).
     http_clients: set[str] = field(default_factory=set)
@@ -162,6 +164,9 @@ class Plan:
     #: Of ``sync_wiring``, what migrated code uses: qualname → the name of its async twin, defined
     #: beside it (``SessionLocal`` → ``AsyncSessionLocal``, ``get_db`` → ``get_async_db``).
     twins: dict[str, str] = field(default_factory=dict)
+    #: Sync entry points (click/typer commands, Celery tasks…) that call code made async → why: they
+    #: stay ``def`` and run those calls with ``asyncio.run(...)`` (see ``entry_framework``).
+    entries: dict[str, Reason] = field(default_factory=dict)
 
     # -- construction ----------------------------------------------------------------------------
     @classmethod
@@ -520,6 +525,30 @@ class Plan:
         return f"{class_qualname}.__init__" in self.held_sync
 
     # -- the async fixpoint --------------------------------------------------------------------
+    def entry_framework(self, fn: FunctionInfo) -> str | None:
+        """The framework that calls ``fn`` synchronously as a command or task, or None:
+        ``@click.command()``, ``@cli.command()`` on a click group, ``@app.command()`` on a
+        ``typer.Typer()``, ``@celery.task`` on a ``Celery()``, ``@shared_task``, ``@dramatiq.actor``."""
+        if fn.kind != "function" or fn.is_async:
+            return None
+        for deco in fn.decorators:
+            if deco in sqla.SYNC_ENTRY_DECORATORS:
+                return sqla.SYNC_ENTRY_DECORATORS[deco]
+            owner, _, method = deco.rpartition(".")
+            owner_def = self._definition(owner)
+            if owner_def in self._globals:
+                module, binding = self._globals[owner_def]
+                registry = sqla.SYNC_ENTRY_REGISTRIES.get(self.qualify(module.module, binding.value)) if binding.called else None
+                if registry is not None and method in registry[1]:
+                    return registry[0]
+            elif owner_def in self.functions and method in ("command", "group"):
+                group = self.functions[owner_def]  # ``@click.group() def cli()`` → ``@cli.command()``
+                if any(sqla.SYNC_ENTRY_DECORATORS.get(d) == "click" for d in group.decorators) or any(
+                    d.rpartition(".")[2] == "group" for d in group.decorators
+                ):
+                    return "click"
+        return None
+
     def boundary_reason(self, fn: FunctionInfo) -> str | None:
         """Why ``fn`` can never be a coroutine function, or None."""
         if fn.kind == "lambda":
@@ -530,6 +559,9 @@ class Plan:
             return self.held_sync[fn.qualname]
         if fn.name.startswith("__") and fn.name.endswith("__") and fn.name not in sqla.ASYNC_DUNDERS:
             return f"`{fn.name}` is a sync protocol method"
+        framework = self.entry_framework(fn)
+        if framework is not None:
+            return f"{framework} calls it synchronously"
         for deco in fn.decorators:
             if deco in sqla.SYNC_ONLY_DECORATORS or deco.rsplit(".", 1)[-1] in (
                 "property", "cached_property", "setter", "getter", "deleter", "contextmanager",
@@ -848,6 +880,32 @@ class Plan:
                         self._mark(fn, Reason("call", callee.qualname, site.line), queue)
         self._spread(queue, callers)
         self._convert_http_clients(queue, callers)
+        self._settle_entries(callers)
+
+    def _settle_entries(self, callers: Mapping[str, list[tuple[str, int]]]) -> None:
+        """An entry point that async code also calls directly may run where an event loop is running,
+        and ``asyncio.run`` would raise there: it is left as it is and reported (``sync-calls-async``)."""
+        for qualname, reason in list(self.entries.items()):
+            if qualname in self._entry_io:
+                del self.entries[qualname]
+                continue
+            for caller, line in callers.get(qualname, ()):
+                if self.is_async(caller):
+                    del self.entries[qualname]
+                    chain = " -> ".join([qualname, *self.chain_from(reason)])
+                    self.items.append(
+                        ReportItem(
+                            self._function_module[qualname].path,
+                            self.functions[qualname].line,
+                            "sync-calls-async",
+                            f"`{qualname}` is called synchronously ({self.entry_framework(self.functions[qualname])}) "
+                            f"and also by async `{caller}` (line {line}), where an event loop runs and `asyncio.run` "
+                            f"would raise; it calls code made async: {chain}",
+                            "split it: an `async def` the async caller awaits, and the sync entry running it "
+                            "with `asyncio.run(...)`",
+                        )
+                    )
+                    break
 
     def _spread(self, queue: deque[str], callers: Mapping[str, list[tuple[str, int]]]) -> None:
         while queue:
@@ -944,6 +1002,14 @@ class Plan:
             return  # module-level code of a module held whole: untouched, sync, consistent
         if fn.kind == "lambda" and reason.kind == "call" and reason.detail in self.bridged:
             return  # ``lambda sync_session: held(...)`` inside ``run_sync``: sync code calling sync code
+        if reason.kind == "call" and fn.qualname not in self._entry_io and self.entry_framework(fn) is not None:
+            # A command or task calling code made async: it stays sync and runs the call with
+            # ``asyncio.run`` (``_settle_entries`` checks no event loop can be running there).
+            self.entries.setdefault(fn.qualname, reason)
+            return
+        if reason.kind == "io" and self.entry_framework(fn) is not None:
+            self._entry_io.add(fn.qualname)  # its own session I/O: reported, left as it is
+            self.entries.pop(fn.qualname, None)
         why_not = self.boundary_reason(fn)
         if why_not is not None:
             if (fn.qualname, reason.line) in self._reported:
@@ -956,7 +1022,12 @@ class Plan:
                     reason.line,
                     "sync-boundary",
                     f"`{fn.qualname}` must stay sync ({why_not}) but reaches session I/O: {chain}",
-                    reason.fix or "move the I/O out of it, or call it through `await session.run_sync(...)`",
+                    reason.fix
+                    or (
+                        "move its body into an `async def` and run that with `asyncio.run(...)`"
+                        if self.entry_framework(fn) is not None
+                        else "move the I/O out of it, or call it through `await session.run_sync(...)`"
+                    ),
                 )
             )
             return

@@ -304,3 +304,55 @@ def run_app_side(directory: Path, scenario: AppScenario, workdir: Path) -> tuple
     data = _dump(sync_engine)
     sync_engine.dispose()
     return responses, data
+
+
+# -- executed as a command line: click/typer commands run in-process --------------------------------
+@dataclass
+class CliScenario:
+    """``scenario.py`` with ``CLI = "module:obj"`` (a click command/group or a ``typer.Typer``),
+    ``DATABASE`` as for apps, and ``INVOCATIONS = [[arg, ...], ...]``, run in order in one process."""
+
+    cli: str
+    database: str
+    invocations: list[list[str]]
+
+
+def cli_scenario(case: GoldenCase) -> CliScenario | None:
+    namespace: dict[str, Any] = {}
+    exec((case.directory / "scenario.py").read_text(), namespace)
+    if "CLI" not in namespace:
+        return None
+    return CliScenario(namespace["CLI"], namespace["DATABASE"], [list(i) for i in namespace["INVOCATIONS"]])
+
+
+def run_cli_side(directory: Path, scenario: CliScenario, workdir: Path) -> tuple[list[Any], dict[str, Any]]:
+    """Invoke the command line of ``directory`` from ``workdir``; return (exit code, output, exception
+    type) per invocation and the database contents afterwards."""
+    import os
+
+    import click.testing
+    import typer
+    import typer.testing
+    from sqlalchemy import create_engine
+
+    workdir.mkdir(parents=True, exist_ok=True)
+    db_path = workdir / scenario.database
+    cwd = os.getcwd()
+    os.chdir(workdir)  # the tree's engines open ``./<database>``
+    results = []
+    try:
+        with imported_tree(directory):
+            _fresh_db(db_path)
+            module_name, _, attr = scenario.cli.partition(":")
+            cli = getattr(importlib.import_module(module_name), attr)
+            runner = typer.testing.CliRunner() if isinstance(cli, typer.Typer) else click.testing.CliRunner()
+            for args in scenario.invocations:
+                result = runner.invoke(cli, args)
+                error = None if result.exception is None or isinstance(result.exception, SystemExit) else type(result.exception).__name__
+                results.append((result.exit_code, result.output, error))
+    finally:
+        os.chdir(cwd)
+    sync_engine = create_engine(f"sqlite:///{db_path}")
+    data = _dump(sync_engine)
+    sync_engine.dispose()
+    return results, data

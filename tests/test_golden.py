@@ -12,10 +12,12 @@ import pytest
 from golden_harness import (
     GoldenCase,
     app_scenario,
+    cli_scenario,
     golden_cases,
     materialize,
     migrate,
     run_app_side,
+    run_cli_side,
     run_async_side,
     run_sync_side,
     scenario_calls,
@@ -44,7 +46,7 @@ def test_after_is_a_fixed_point(case: GoldenCase, tmp_path: Path) -> None:
 
 
 RUNNABLE = [c for c in CASES if (c.directory / "scenario.py").exists()]
-CALLED = [c for c in RUNNABLE if app_scenario(c) is None]
+CALLED = [c for c in RUNNABLE if app_scenario(c) is None and cli_scenario(c) is None]
 
 
 @pytest.mark.parametrize("case", CALLED, ids=[c.id for c in CALLED])
@@ -75,4 +77,22 @@ def test_before_and_after_serve_the_same(case: GoldenCase, tmp_path: Path) -> No
     async_responses, async_data = run_app_side(tmp_path / "after", scenario, tmp_path / "run-after")
     assert all(status == 200 for status, _ in sync_responses), sync_responses
     assert async_responses == sync_responses
+    assert async_data == sync_data
+
+
+INVOKED = [c for c in RUNNABLE if cli_scenario(c) is not None]
+
+
+@pytest.mark.parametrize("case", INVOKED, ids=[c.id for c in INVOKED])
+def test_before_and_after_command_lines_do_the_same(case: GoldenCase, tmp_path: Path) -> None:
+    """Commands of ``before`` and of ``after`` (still sync, running migrated code with
+    ``asyncio.run``) print the same, exit the same and leave the same data."""
+    scenario = cli_scenario(case)
+    assert scenario is not None
+    materialize(case.side("before"), tmp_path / "before")
+    materialize(case.side("after"), tmp_path / "after")
+    sync_results, sync_data = run_cli_side(tmp_path / "before", scenario, tmp_path / "run-before")
+    async_results, async_data = run_cli_side(tmp_path / "after", scenario, tmp_path / "run-after")
+    assert all(code == 0 and error is None for code, _, error in sync_results), sync_results
+    assert async_results == sync_results
     assert async_data == sync_data

@@ -108,3 +108,52 @@ def test_twin_names() -> None:
     assert twin_name("session_factory", "sessionmaker") == "async_session_factory"
     assert twin_name("get_db", "provider") == "get_async_db"
     assert twin_name("ENGINE", "engine") == "ASYNC_ENGINE"
+
+
+ENTRIES = """
+import click
+from celery import shared_task
+from sqlalchemy.orm import Session
+
+SessionLocal = None
+
+
+def count(db: Session) -> int:
+    return db.scalar(1)
+
+
+def report() -> int:
+    return count(None)
+
+
+@click.group()
+def cli():
+    pass
+
+
+@cli.command()
+def show():
+    print(report())
+
+
+@shared_task
+def direct(db: Session) -> int:
+    return db.scalar(1)
+
+
+def helper():
+    return report()
+"""
+
+
+def test_sync_entry_points_stay_sync_and_are_not_spread_through() -> None:
+    index = index_module(cst.parse_module(textwrap.dedent(ENTRIES)), "jobs", "jobs.py")
+    plan = Plan.build([index])
+    assert plan.entry_framework(plan.functions["jobs.show"]) == "click"
+    assert plan.entry_framework(plan.functions["jobs.direct"]) == "Celery"
+    assert plan.entry_framework(plan.functions["jobs.helper"]) is None
+    assert set(plan.entries) == {"jobs.show"}  # wraps its call of report() in asyncio.run
+    assert not plan.becomes_async("jobs.show") and not plan.becomes_async("jobs.direct")
+    assert plan.becomes_async("jobs.helper") and plan.becomes_async("jobs.report")
+    # A task doing session I/O itself is left as it is, and reported.
+    assert [(i.line, i.rule) for i in plan.items] == [(29, "sync-boundary")]
