@@ -55,6 +55,9 @@ class RunConfig:
     paths: tuple[Path, ...] = (Path("."),)
     exclude: tuple[str, ...] = ()
     keep_sync: tuple[str, ...] = ()
+    #: Modules that must not change at all (files skipped in ``--interactive``): held sync, and no
+    #: async twin of their session wiring is added to them.
+    frozen: tuple[str, ...] = ()
     format: bool = True
     #: ``[tool.asyncify] async-driver``: dialect → async driver for converted URLs.
     async_drivers: Mapping[str, str] = field(default_factory=dict)
@@ -434,12 +437,15 @@ def analyze(config: RunConfig, progress: Progress | None = None, paths: Sequence
         digest,
         sorted(held.items()),
         sorted(config.async_drivers.items()),
+        sorted(config.frozen),
         [(index_keys[i], displays[i]) for i in sorted(indexes) if i not in errors],
     )
     plan = cache.get("plan", plan_key)
     if not isinstance(plan, Plan):
         try:
-            plan = Plan.build((f.index for f in planned), held_sync=held, async_drivers=config.async_drivers)
+            plan = Plan.build(
+                (f.index for f in planned), held_sync=held, async_drivers=config.async_drivers, frozen=config.frozen
+            )
             cache.put("plan", plan_key, plan)
         except Exception as exc:  # noqa: BLE001 - a planning bug must not take the run down
             # The plan is project-wide: without it nothing can be migrated consistently, so every

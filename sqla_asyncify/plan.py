@@ -167,6 +167,8 @@ class Plan:
     #: Sync entry points (click/typer commands, Celery tasks…) that call code made async → why: they
     #: stay ``def`` and run those calls with ``asyncio.run(...)`` (see ``entry_framework``).
     entries: dict[str, Reason] = field(default_factory=dict)
+    #: Modules that must not change at all (skipped in ``--interactive``): wiring there gets no twin.
+    frozen: frozenset[str] = frozenset()
 
     # -- construction ----------------------------------------------------------------------------
     @classmethod
@@ -175,9 +177,15 @@ class Plan:
         indexes: Iterable[ModuleIndex],
         held_sync: Mapping[str, str] | Iterable[str] = (),
         async_drivers: Mapping[str, str] | None = None,
+        frozen: Iterable[str] = (),
     ) -> Plan:
         held = dict(held_sync) if isinstance(held_sync, Mapping) else dict.fromkeys(held_sync, "held sync by configuration")
-        plan = cls({m.module: m for m in indexes}, held_sync=held, async_drivers=dict(async_drivers or {}))
+        plan = cls(
+            {m.module: m for m in indexes},
+            held_sync=held,
+            async_drivers=dict(async_drivers or {}),
+            frozen=frozenset(frozen),
+        )
         plan._solve()
         return plan
 
@@ -792,6 +800,8 @@ class Plan:
                 continue
             kind = self._wiring_kind(qualname)
             needs: list[str] = []
+            if qualname.rpartition(".")[0] in self.frozen:
+                continue  # a file the user kept as it is: nothing can be added to it
             if kind == "provider":
                 maker = self._provider_sessionmaker(qualname)
                 if maker is None:
@@ -849,6 +859,19 @@ class Plan:
     def global_line(self, qualname: str) -> int:
         """The line of a module-level binding, as indexed (the input's)."""
         return self._globals[qualname][1].line
+
+    def twin_beside(self, qualname: str) -> str:
+        """The async twin of kept wiring: planned, or already defined beside it (a migrated tree,
+        where migrated code reads the twin itself); "" when there is none."""
+        if qualname in self.twins:
+            return self.twins[qualname]
+        kind = self._wiring_kind(qualname)
+        if kind is None:
+            return ""
+        module, _, name = qualname.rpartition(".")
+        twin = twin_name(name, kind if kind != "factory" else "sessionmaker")
+        defined = f"{module}.{twin}"
+        return twin if defined in self.functions or defined in self._globals else ""
 
     def twins_in(self, module: str) -> bool:
         """Whether ``module`` defines wiring that gets an async twin."""
@@ -1051,8 +1074,19 @@ class Plan:
                 )
             )
         if fn.qualname not in self.bridged:
+            if self._opens_own_sync_session(fn):
+                return  # it needs no session from its callers: they call it as they are
             self.bridged[fn.qualname] = reason
             queue.append(fn.qualname)
+
+    def _opens_own_sync_session(self, fn: FunctionInfo) -> bool:
+        """A held function taking no session, that opens its own from wiring kept sync
+        (``with SessionLocal() as db`` on the sync sessionmaker): self-contained sync code."""
+        if not self.sync_wiring or fn.kind != "function" or fn.class_qualname is not None:
+            return False
+        if any(self.name_type(fn.qualname, p.name) == SESSION for p in fn.params):
+            return False
+        return bool(self._wiring_used(fn) & self.sync_wiring.keys())
 
     # -- queries for transformers and the CLI --------------------------------------------------
     def becomes_async(self, qualname: str) -> bool:

@@ -1,4 +1,4 @@
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, event
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
@@ -8,6 +8,11 @@ async_engine = create_async_engine(
 )
 SessionLocal = sessionmaker(bind=engine)
 AsyncSessionLocal = async_sessionmaker(bind=async_engine, expire_on_commit=False)
+
+
+@event.listens_for(engine, "connect")
+def _foreign_keys(dbapi_connection, connection_record):
+    dbapi_connection.execute("PRAGMA foreign_keys=ON")
 
 
 def get_db():  # asyncify: keep-sync -- the reporting plugin iterates it synchronously
