@@ -778,12 +778,11 @@ class Plan:
             qualname = self.global_of(provider, site.callee.root) if not site.callee.path else None
             if qualname is not None and self._wiring_kind(qualname) == "sessionmaker":
                 makers.add(qualname)
-            elif target.kind in ("session-io", "session-sync") and target.name in TWIN_SESSION_METHODS:
-                continue
-            elif target.kind == "session-context" and target.name in ("begin", "begin_nested"):
-                continue
-            else:
-                return None
+            elif not (
+                (target.kind in ("session-io", "session-sync") and target.name in TWIN_SESSION_METHODS)
+                or (target.kind == "session-context" and target.name in ("begin", "begin_nested"))
+            ):
+                return None  # anything else (a project call, logging…) is not known to carry over
         return makers.pop() if len(makers) == 1 else None
 
     def _twins(self, kept: Mapping[str, str]) -> dict[str, str]:

@@ -8,7 +8,6 @@ import ast
 from pathlib import Path
 
 import pytest
-
 from golden_harness import (
     GoldenCase,
     app_scenario,
@@ -17,8 +16,8 @@ from golden_harness import (
     materialize,
     migrate,
     run_app_side,
-    run_cli_side,
     run_async_side,
+    run_cli_side,
     run_sync_side,
     scenario_calls,
 )

@@ -85,7 +85,7 @@ def _leading_text(node: cst.BaseExpression) -> tuple[str, str] | None:
     return None
 
 
-def _replace_scheme(node: cst.BaseExpression, old: str, new: str) -> cst.BaseExpression:
+def replace_scheme(node: cst.BaseExpression, old: str, new: str) -> cst.BaseExpression:
     """The URL expression with its leading ``old://`` replaced by ``new://``."""
     if isinstance(node, cst.SimpleString):
         head = len(node.prefix) + len(node.quote)
@@ -96,9 +96,9 @@ def _replace_scheme(node: cst.BaseExpression, old: str, new: str) -> cst.BaseExp
         parts = [first.with_changes(value=new + first.value[len(old) :]), *node.parts[1:]]
         return node.with_changes(parts=parts)
     if isinstance(node, cst.ConcatenatedString):
-        return node.with_changes(left=_replace_scheme(node.left, old, new))
+        return node.with_changes(left=replace_scheme(node.left, old, new))
     if isinstance(node, cst.BinaryOperation):
-        return node.with_changes(left=_replace_scheme(node.left, old, new))
+        return node.with_changes(left=replace_scheme(node.left, old, new))
     raise AssertionError(node)
 
 
@@ -271,7 +271,7 @@ class AsyncEngine(ImportSwaps, AsyncifyCodemod):
         if new is None or new == scheme:
             return call
         return call.with_changes(
-            args=[a.with_changes(value=_replace_scheme(value, scheme, new)) if a is url_arg else a for a in call.args]
+            args=[a.with_changes(value=replace_scheme(value, scheme, new)) if a is url_arg else a for a in call.args]
         )
 
     def _driver_for(self, scheme: str) -> str | None:
@@ -320,7 +320,7 @@ class AsyncEngine(ImportSwaps, AsyncifyCodemod):
         old, new = self._constants.get(name, (None, None))
         if old is None or new is None or new == old or url_scheme(value) != old:
             return value
-        return _replace_scheme(value, old, new)
+        return replace_scheme(value, old, new)
 
     def leave_AnnAssign(self, original_node: cst.AnnAssign, updated_node: cst.AnnAssign) -> cst.AnnAssign:
         target = original_node.target

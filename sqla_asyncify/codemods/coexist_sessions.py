@@ -33,8 +33,18 @@ from .. import sqla
 from ..names import Callee, dotted
 from ..plan import Plan
 from ..report import ReportItem
-from .async_engine import DYNAMIC_FIX, ASYNC_READY, async_driver_for, url_scheme, _replace_scheme
-from .async_sessionmaker import EXPIRE_ON_COMMIT_FIX, EXPIRE_ON_COMMIT_REASON, with_expire_on_commit_false
+from .async_engine import (
+    ASYNC_READY,
+    DYNAMIC_FIX,
+    async_driver_for,
+    replace_scheme,
+    url_scheme,
+)
+from .async_sessionmaker import (
+    EXPIRE_ON_COMMIT_FIX,
+    EXPIRE_ON_COMMIT_REASON,
+    with_expire_on_commit_false,
+)
 from .base import AsyncifyCodemod
 
 
@@ -277,7 +287,7 @@ class CoexistSessions(AsyncifyCodemod):
                     AddImportsVisitor.add_needed_import(self.context, "sqlalchemy", "make_url")
                     value = cst.parse_expression(f'make_url({value.value}).set(drivername="{new}")')
                 else:
-                    value = _replace_scheme(value, scheme, new)  # type: ignore[arg-type]
+                    value = replace_scheme(value, scheme, new)  # type: ignore[arg-type]
                 args[at] = args[at].with_changes(value=value)
         return call.with_changes(func=cst.Name("create_async_engine"), args=args)
 
@@ -329,7 +339,7 @@ class CoexistSessions(AsyncifyCodemod):
             for alias in imp.names:
                 local = alias.evaluated_alias or alias.evaluated_name
                 renamed = self._renamed.get(local)
-                if renamed is None or alias.asname is not None:
+                if renamed is None:
                     names.append(alias)
                     continue
                 uses = _Uses(local)
