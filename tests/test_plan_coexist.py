@@ -157,3 +157,16 @@ def test_sync_entry_points_stay_sync_and_are_not_spread_through() -> None:
     assert plan.becomes_async("jobs.helper") and plan.becomes_async("jobs.report")
     # A task doing session I/O itself is left as it is, and reported.
     assert [(i.line, i.rule) for i in plan.items] == [(29, "sync-boundary")]
+
+
+def test_a_held_function_opening_its_own_sync_session_leaves_its_callers_as_they_are() -> None:
+    routes = """
+from app import legacy
+
+
+def report():
+    return legacy.nightly()
+"""
+    plan = _plan(["app.legacy"], routes)
+    assert "app.legacy.nightly" not in plan.bridged  # it takes no session: nothing to bridge
+    assert not plan.becomes_async("app.routes.report")
