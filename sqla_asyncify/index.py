@@ -41,6 +41,8 @@ class Binding:
     line: int
     #: For a call: its arguments that are plain names or attribute chains (``bind=engine`` → "engine").
     args: tuple[str, ...] = ()
+    #: A module-level statement of its own, not inside an ``if``/``try``/``with``/loop block.
+    top_level: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +83,8 @@ class FunctionInfo:
     #: Every name or attribute chain read in the body (``SessionLocal``, ``database.engine``), sorted:
     #: what the plan resolves to tell which project globals the function uses.
     refs: tuple[str, ...] = ()
+    #: Defined by a statement of its own at module level (not inside an ``if``/``try``… block).
+    top_level: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +184,7 @@ class Indexer(QualnameTracker, cst.CSTVisitor):
         self._arguments: set[int] = set()
         self._not_refs: set[int] = set()  # Name nodes that are not reads (keywords, def names…)
         self._main_guard = 0
+        self._module_blocks = 0  # depth of ``if``/``try``/``with``/loop blocks at module level
 
     # -- helpers -------------------------------------------------------------------------------
     def _line(self, node: cst.CSTNode) -> int:
@@ -294,6 +299,7 @@ class Indexer(QualnameTracker, cst.CSTVisitor):
                     "params": tuple(params),
                     "returns_annotation": self._names_in(node.returns.annotation) if node.returns else (),
                     "keep_sync": keep_sync_pragma(node),
+                    "top_level": self._module_blocks == 0 and parent is None and enclosing_class is None,
                 }
             )
         )
@@ -359,6 +365,14 @@ class Indexer(QualnameTracker, cst.CSTVisitor):
     def visit_Await(self, node: cst.Await) -> None:
         self._awaited.add(id(node.expression))
 
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        if self.scope_kind == "module":
+            self._module_blocks += 1
+
+    def leave_IndentedBlock(self, original_node: cst.IndentedBlock) -> None:
+        if self.scope_kind == "module":
+            self._module_blocks -= 1
+
     def visit_If(self, node: cst.If) -> None:
         if is_main_guard(node):
             self._main_guard += 1
@@ -405,7 +419,7 @@ class Indexer(QualnameTracker, cst.CSTVisitor):
             self._current.attr_bindings.append(Binding(target.attr.value, callee, called, self._line(node)))
 
     def _bind(self, name: str, callee: Callee, called: bool, node: cst.CSTNode, args: tuple[str, ...] = ()) -> None:
-        binding = Binding(name, callee, called, self._line(node), args)
+        binding = Binding(name, callee, called, self._line(node), args, self._module_blocks == 0)
         if self.scope_kind == "module":
             self.globals.append(binding)
             if not called:

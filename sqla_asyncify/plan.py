@@ -801,6 +801,8 @@ class Plan:
             needs: list[str] = []
             if qualname.rpartition(".")[0] in self.frozen:
                 continue  # a file the user kept as it is: nothing can be added to it
+            if not self._defined_once_at_top_level(qualname):
+                continue  # the twin goes right after one top-level definition, or nowhere
             if kind == "provider":
                 maker = self._provider_sessionmaker(qualname)
                 if maker is None:
@@ -827,6 +829,13 @@ class Plan:
                     del twins[qualname]
                     changed = True
         return twins
+
+    def _defined_once_at_top_level(self, qualname: str) -> bool:
+        module, _, name = qualname.rpartition(".")
+        if qualname in self.functions:
+            return self.functions[qualname].top_level and not any(b.name == name for b in self.modules[module].globals)
+        bindings = [b for b in self.modules[module].globals if b.name == name]
+        return len(bindings) == 1 and bindings[0].top_level and f"{qualname}" not in self.functions
 
     def keeps_sync(self, qualname: str) -> bool:
         """Wiring that stays sync for held code (the transformers that convert wiring skip it)."""

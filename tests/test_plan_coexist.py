@@ -170,3 +170,16 @@ def report():
     plan = _plan(["app.legacy"], routes)
     assert "app.legacy.nightly" not in plan.bridged  # it takes no session: nothing to bridge
     assert not plan.becomes_async("app.routes.report")
+
+
+def test_wiring_defined_inside_a_block_gets_no_twin() -> None:
+    """The twin is written right after a top-level definition: wiring bound in an ``if`` (or twice)
+    has none, and its migrated users stay sync."""
+    nested = DATABASE.replace('\nengine = create_engine("sqlite://")\n', '\nif True:\n    engine = create_engine("sqlite://")\n')
+    indexes = [
+        index_module(cst.parse_module(textwrap.dedent(src)), name, f"{name.replace('.', '/')}.py")
+        for name, src in (("app.database", nested), ("app.legacy", LEGACY), ("app.routes", ROUTES))
+    ]
+    plan = Plan.build(indexes, held_sync=held_functions(indexes, ["app.legacy"]))
+    assert "app.database.engine" in plan.sync_wiring and plan.twins == {}
+    assert not plan.becomes_async("app.routes.read")
