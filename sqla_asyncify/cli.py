@@ -222,7 +222,9 @@ def _interactive(config: RunConfig, result: RunResult, out: Console) -> tuple[Ru
         skipped.add(outcome.path)
         before = {o.path: o.updated for o in result.outcomes}
         modules = {f.module_name for f in result.analysis.files if f.path in skipped}
-        config = replace(config, keep_sync=tuple(sorted({*config.keep_sync, *modules})))
+        config = replace(
+            config, keep_sync=tuple(sorted({*config.keep_sync, *modules})), frozen=tuple(sorted({*config.frozen, *modules}))
+        )
         analysis = analyze(config, paths=[f.path for f in result.analysis.files])
         result = RunResult(analysis, rewrite_files(analysis, do_format=config.format))
         now = {o.path: o for o in result.outcomes}

@@ -55,6 +55,9 @@ class RunConfig:
     paths: tuple[Path, ...] = (Path("."),)
     exclude: tuple[str, ...] = ()
     keep_sync: tuple[str, ...] = ()
+    #: Modules that must not change at all (files skipped in ``--interactive``): held sync, and no
+    #: async twin of their session wiring is added to them.
+    frozen: tuple[str, ...] = ()
     format: bool = True
     #: ``[tool.asyncify] async-driver``: dialect → async driver for converted URLs.
     async_drivers: Mapping[str, str] = field(default_factory=dict)
@@ -433,12 +436,15 @@ def analyze(config: RunConfig, progress: Progress | None = None, paths: Sequence
         digest,
         sorted(held.items()),
         sorted(config.async_drivers.items()),
+        sorted(config.frozen),
         [(index_keys[i], displays[i]) for i in sorted(indexes) if i not in errors],
     )
     plan = cache.get("plan", plan_key)
     if not isinstance(plan, Plan):
         try:
-            plan = Plan.build((f.index for f in planned), held_sync=held, async_drivers=config.async_drivers)
+            plan = Plan.build(
+                (f.index for f in planned), held_sync=held, async_drivers=config.async_drivers, frozen=config.frozen
+            )
             cache.put("plan", plan_key, plan)
         except Exception as exc:  # noqa: BLE001 - a planning bug must not take the run down
             # The plan is project-wide: without it nothing can be migrated consistently, so every
@@ -499,7 +505,9 @@ def rewrite_files(
     outcomes: list[FileOutcome | None] = [None] * len(files)
     keys: dict[int, str] = {}
     for i, parsed in enumerate(files):
-        if not parsed.relevant or parsed.module_name in analysis.held_modules:
+        if not parsed.relevant or (
+            parsed.module_name in analysis.held_modules and not analysis.plan.twins_in(parsed.module_name)
+        ):
             outcomes[i] = FileOutcome(parsed.path, parsed.source, parsed.source)
         else:
             keys[i] = key_of("outcome", analysis.plan_key, parsed.digest, parsed.module_name, parsed.index.path, style)

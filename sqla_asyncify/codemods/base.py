@@ -70,6 +70,11 @@ class AsyncifyCodemod(TransformerDispatch, QualnameTracker, Codemod, cst.CSTTran
         self.changed = False
 
     @classmethod
+    def wanted(cls, plan: Plan, module_name: str) -> bool:
+        """Whether the pass can have anything to do in this project (checked before the traversal)."""
+        return True
+
+    @classmethod
     def rule(cls) -> str:
         return rule_id(cls.__module__)
 
@@ -151,6 +156,21 @@ class AsyncifyCodemod(TransformerDispatch, QualnameTracker, Codemod, cst.CSTTran
                 if callee is not None and self.plan.qualify(self.module_name, callee) in sqla.COROUTINE_CONSUMERS:
                     return True
         return False
+
+    def kept_values(self, module: cst.Module) -> set[int]:
+        """Ids of the values of top-level ``name = <call>`` bindings of wiring that stays sync for held
+        code (``Plan.sync_wiring``): the transformers converting engines and sessionmakers skip them."""
+        if not self.plan.sync_wiring:
+            return set()
+        kept = set()
+        for statement in module.body:
+            if isinstance(statement, cst.SimpleStatementLine):
+                for small in statement.body:
+                    if isinstance(small, cst.Assign) and len(small.targets) == 1:
+                        target = small.targets[0].target
+                        if isinstance(target, cst.Name) and self.plan.keeps_sync(f"{self.module_name}.{target.value}"):
+                            kept.add(id(small.value))
+        return kept
 
     def in_held_sync(self) -> bool:
         """Whether code here belongs to a function held sync (it keeps its sync ``Session``)."""
