@@ -8,6 +8,7 @@ after every transformer has run, so report line numbers stay those of the input 
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from typing import Any, ClassVar
 
 import libcst as cst
@@ -99,10 +100,11 @@ class AsyncifyCodemod(TransformerDispatch, QualnameTracker, Codemod, cst.CSTTran
             raise KeyError(f"no {key.__name__} for {type(node).__name__}")
         return value
 
-    def qualified_names(self, node: cst.CSTNode) -> set[str]:
+    def qualified_names(self, node: cst.CSTNode, among: AbstractSet[str] | None = None) -> set[str]:
         """Qualified names of a name or attribute chain (``QualifiedNameProvider``), empty for one
-        no import binds (see ``TreeMetadata.qualified_names``)."""
-        return self._tree_metadata.qualified_names(node)
+        no import binds; ``among``: only these names matter to the caller, which can spare a scope
+        analysis (see ``TreeMetadata.qualified_names``)."""
+        return self._tree_metadata.qualified_names(node, among)
 
     # -- reporting -----------------------------------------------------------------------------
     def line_of(self, node: cst.CSTNode) -> int:

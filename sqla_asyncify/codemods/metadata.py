@@ -10,7 +10,7 @@ analysis for qualified names, positions for a file with nothing to report) is ne
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Set as AbstractSet
 from typing import Any
 
 import libcst as cst
@@ -57,6 +57,15 @@ class _Bindings(cst.CSTVisitor):
         self.star = False
 
     def _import(self, node: cst.Import | cst.ImportFrom) -> None:
+        if not isinstance(node.names, cst.ImportStar):
+            for alias in node.names:  # the names an import spells are not references
+                part: cst.BaseExpression = alias.name
+                while isinstance(part, cst.Attribute):
+                    self.not_references.update((id(part), id(part.attr)))
+                    part = part.value
+                self.not_references.add(id(part))
+                if alias.asname is not None:
+                    self.not_references.add(id(alias.asname.name))
         if isinstance(node, cst.ImportFrom):
             if isinstance(node.names, cst.ImportStar):
                 self.star = True
@@ -158,29 +167,40 @@ class TreeMetadata:
         value = self.table(provider).get(node, default)
         return value() if isinstance(value, LazyValue) else value
 
-    def qualified_names(self, node: cst.CSTNode) -> set[str]:
+    def qualified_names(self, node: cst.CSTNode, among: AbstractSet[str] | None = None) -> set[str]:
         """``QualifiedNameProvider``'s names for ``node`` where they are plain to see, without its
         scope analysis of the whole module (≈ 7 parses): a name, or attribute chain, whose root
         only imports bind qualifies to the imported names; one nothing imports qualifies to a local
         definition or a builtin, never to anything asyncify looks for (all absolute names), so to
         no name here. A root both imported and bound otherwise (shadowing), or a star import,
-        takes the provider's answer."""
+        takes the provider's answer — unless the caller only asks ``among`` a set of absolute names
+        and none of the imported names is in it: then neither reading can be (a local binding never
+        qualifies to an absolute name), and the answer is empty."""
         if self._bindings is None:
             self._bindings = _Bindings()
             self.tree.visit(self._bindings)
         bindings = self._bindings
+        # The dotted name libcst's provider reads (``get_full_name_for_node``): a call or a
+        # subscript in the chain stands for what it calls or subscripts (``a.b().c`` → ``a.b.c``).
         rest: list[str] = []
         root = node
-        while isinstance(root, cst.Attribute):
-            rest.append(root.attr.value)
-            root = root.value
+        while isinstance(root, (cst.Attribute, cst.Call, cst.Subscript)):
+            if isinstance(root, cst.Attribute):
+                rest.append(root.attr.value)
+                root = root.value
+            else:
+                root = root.func if isinstance(root, cst.Call) else root.value
+        if id(node) in bindings.not_references:
+            return set()
         if isinstance(root, cst.Name) and not bindings.star:
-            if id(root) in bindings.not_references and root is node:
-                return set()
             imported = bindings.imports.get(root.value)
             if imported is None:
                 return set()
-        if isinstance(root, cst.Name) and not bindings.star and root.value not in bindings.other:
+        if isinstance(root, cst.Name) and not bindings.star:
             suffix = "".join(f".{part}" for part in reversed(rest))
-            return {name + suffix for name in imported}
+            derived = {name + suffix for name in imported}
+            if root.value not in bindings.other:
+                return derived
+            if among is not None and derived.isdisjoint(among):
+                return set()
         return {q.name for q in self.get(QualifiedNameProvider, node, set())}

@@ -35,11 +35,8 @@ class MockSpecs(AsyncifyCodemod):
     TRIGGERS = ("mock", "patch")
     METADATA_DEPENDENCIES = (*AsyncifyCodemod.METADATA_DEPENDENCIES, QualifiedNameProvider)
 
-    def _names(self, node: cst.CSTNode) -> set[str]:
-        return self.qualified_names(node)
-
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
-        names = self._names(original_node.func)
+        names = self.qualified_names(original_node.func, MOCK_FACTORIES)
         if not names & MOCK_FACTORIES:
             return updated_node
         args = list(updated_node.args)
@@ -47,7 +44,7 @@ class MockSpecs(AsyncifyCodemod):
             specs_here = (arg.keyword is not None and arg.keyword.value in ("spec", "spec_set", "autospec")) or (
                 i == 0 and arg.keyword is None and names & {"unittest.mock.create_autospec", "mock.create_autospec"}
             )
-            if specs_here and self._names(original.value) & sqla.SYNC_SESSION_CLASSES:
+            if specs_here and self.qualified_names(original.value, sqla.SYNC_SESSION_CLASSES) & sqla.SYNC_SESSION_CLASSES:
                 self.add_async_session_import()
                 args[i] = arg.with_changes(value=cst.Name("AsyncSession"))
             elif i == 0 and arg.keyword is None and names & PATCHERS and isinstance(arg.value, cst.SimpleString):

@@ -228,6 +228,23 @@ def _int_literal(node: cst.BaseExpression | None) -> int | None:
     return None
 
 
+def _assigned_kinds(scope: cst.CSTNode, kinds: dict[str, set[str]]) -> None:
+    """Add to ``kinds`` what each ``name = call(...)`` in ``scope`` makes ``name`` in a select list."""
+    for assign in m.findall(scope, m.Assign(value=m.Call())):
+        call = cst.ensure_type(cst.ensure_type(assign, cst.Assign).value, cst.Call)
+        name = _callee_name(call)
+        head = (dotted(call.func) or "").split(".")[0]
+        if name in _ENTITY_CALLS:
+            kind = "entity"
+        elif name in _COLUMN_CALLS or head == "func":
+            kind = "column"
+        else:
+            kind = "unknown"
+        for target in cst.ensure_type(assign, cst.Assign).targets:
+            if isinstance(target.target, cst.Name):
+                kinds.setdefault(target.target.value, set()).add(kind)
+
+
 def _contains_text_call(node: cst.CSTNode) -> bool:
     return bool(m.findall(node, m.Call(func=m.Name("text") | m.Attribute(attr=m.Name("text")))))
 
@@ -278,6 +295,7 @@ class QueryToSelect(AsyncifyCodemod):
         self._assigned: dict[str, list[cst.Assign]] = {}
         self._sqlmodel = False
         self._query_property = False
+        self._module_kinds: dict[str, set[str]] | None = None
 
     # -- setup ---------------------------------------------------------------------------------
     def visit_Module(self, node: cst.Module) -> None:
@@ -384,6 +402,8 @@ class QueryToSelect(AsyncifyCodemod):
         """Parse and check every query chain of ``fn``'s own body; queue the convertible ones."""
         scope = _Scope()
         fn.body.visit(scope)
+        if not scope.query_calls:
+            return  # every chain, and every query variable, starts at a ``.query(...)`` call here
         known = self._known_names(fn)
         var_names = self._query_variables(scope)
         chains = self._collect_chains(scope, var_names)
@@ -537,22 +557,13 @@ class QueryToSelect(AsyncifyCodemod):
         module level: ``aliased(...)`` → "entity"; a scalar subquery, label, EXISTS or SQL function
         (``n = db.query(...).scalar_subquery()``, ``top = func.max(...).label("top")``) → "column".
         A name assigned both ways, or anything else, stays unknown."""
-        kinds: dict[str, set[str]] = {}
-        module_lines = [s for s in self.module.body if isinstance(s, cst.SimpleStatementLine)]
-        for scope in (fn, *module_lines):
-            for assign in m.findall(scope, m.Assign(value=m.Call())):
-                call = cst.ensure_type(cst.ensure_type(assign, cst.Assign).value, cst.Call)
-                name = _callee_name(call)
-                head = (dotted(call.func) or "").split(".")[0]
-                if name in _ENTITY_CALLS:
-                    kind = "entity"
-                elif name in _COLUMN_CALLS or head == "func":
-                    kind = "column"
-                else:
-                    kind = "unknown"
-                for target in cst.ensure_type(assign, cst.Assign).targets:
-                    if isinstance(target.target, cst.Name):
-                        kinds.setdefault(target.target.value, set()).add(kind)
+        if self._module_kinds is None:  # module level: once per module, not once per function
+            self._module_kinds = {}
+            for statement in self.module.body:
+                if isinstance(statement, cst.SimpleStatementLine):
+                    _assigned_kinds(statement, self._module_kinds)
+        kinds = {name: set(k) for name, k in self._module_kinds.items()}
+        _assigned_kinds(fn, kinds)
         return {name: next(iter(k)) for name, k in kinds.items() if len(k) == 1 and "unknown" not in k}
 
     def _code(self, node: cst.CSTNode) -> str:

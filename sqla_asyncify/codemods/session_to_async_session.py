@@ -63,11 +63,11 @@ class SessionToAsyncSession(ImportSwaps, AsyncifyCodemod):
         return updated_node
 
     def visit_Name(self, node: cst.Name) -> None:
-        if not self._import_depth and self._qualnames(node) & sqla.SYNC_SESSION_CLASSES:
+        if not self._import_depth and self._qualnames(node, sqla.SYNC_SESSION_CLASSES) & sqla.SYNC_SESSION_CLASSES:
             self._uses[node.value] = self._uses.get(node.value, 0) + 1
 
-    def _qualnames(self, node: cst.CSTNode) -> set[str]:
-        return self.qualified_names(node)
+    def _qualnames(self, node: cst.CSTNode, among: frozenset[str] | None = None) -> set[str]:
+        return self.qualified_names(node, among)
 
     def visit_Annotation(self, node: cst.Annotation) -> None:
         self._type_depth += 1
@@ -77,11 +77,11 @@ class SessionToAsyncSession(ImportSwaps, AsyncifyCodemod):
         return updated_node
 
     def visit_Subscript(self, node: cst.Subscript) -> None:
-        if self._qualnames(node.value) & _TYPE_FORMS:
+        if self._qualnames(node.value, _TYPE_FORMS) & _TYPE_FORMS:
             self._type_depth += 1
 
     def leave_Subscript(self, original_node: cst.Subscript, updated_node: cst.Subscript) -> cst.BaseExpression:
-        if self._qualnames(original_node.value) & _TYPE_FORMS:
+        if self._qualnames(original_node.value, _TYPE_FORMS) & _TYPE_FORMS:
             self._type_depth -= 1
         return updated_node
 
@@ -90,7 +90,7 @@ class SessionToAsyncSession(ImportSwaps, AsyncifyCodemod):
         return self._type_depth == 0
 
     def _rename(self, original: cst.BaseExpression) -> cst.BaseExpression | None:
-        if not self._type_depth or not (self._qualnames(original) & sqla.SYNC_SESSION_CLASSES):
+        if not self._type_depth or not (self._qualnames(original, sqla.SYNC_SESSION_CLASSES) & sqla.SYNC_SESSION_CLASSES):
             return None
         if self.in_held_sync():
             return None  # a function held sync keeps its sync Session
