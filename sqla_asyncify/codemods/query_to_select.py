@@ -27,6 +27,11 @@ Converted:
   ``exists``;
 * a query built across statements of one function (``q = db.query(M)``; ``q = q.filter(...)``;
   ``q.all()``): the variable keeps its name and now holds a ``Select``.
+* ``q1.union(q2, ...)`` / ``union_all`` of one entity → ``select(aliased(M, union(s1, s2).subquery()))``
+  (rules §2.2): legacy ``Query._set_op`` wraps the compound in a subquery and adapts the entity, and
+  the later ``filter``/``order_by`` criteria, to it. Those criteria name the alias, bound with ``:=``
+  (``select(user_union := aliased(...)).order_by(user_union.id)``; naming ``User`` there would cross
+  join ``users``). Members are session queries or query variables selecting the same entity.
 
 Rule U (rules §2.0): ``.unique()`` follows ``execute()`` whenever the select list holds an ORM entity,
 for every terminal except ``first()`` without ``options(...)`` (``_duplicates_impossible``); never for
@@ -34,7 +39,8 @@ column-only selects. Rule S: S1 reads ``.scalars()`` / ``scalar_one*()``, S2 rea
 
 Refused — the chain is left byte-identical and reported as ``query-unsupported``: methods with no
 exact 2.x rewrite here (``from_statement``, ``yield_per`` (needs ``session.stream``), ``params``,
-``union``, unknown methods), ``text()`` criteria, string join targets, negative or empty literal
+unknown methods), unions of columns or several entities (a plain ``union()`` keys rows by column
+name, legacy by attribute), unions kept as a query or followed by other builders, ``text()`` criteria, string join targets, negative or empty literal
 slices, slice steps, ``Model.query`` of ``query_property()``, ``filter_by`` whose target entity cannot be named, ``get``/bulk forms with
 criteria or joins, a select list whose items cannot be told entity from column (``self.model``), a
 query object that escapes (returned, passed on, stored), and modules using SQLModel sessions
@@ -82,7 +88,13 @@ _RENAMED_BUILDERS: dict[str, str] = {
     "with_for_update": "with_for_update",
     "correlate": "correlate",
 }
-_BUILDERS = frozenset({*_RENAMED_BUILDERS, "filter_by", "populate_existing"})
+#: ``Query.union``/``union_all``: the compound wrapped in a subquery the entity is adapted to (rules §2.2).
+_SET_OPS = frozenset({"union", "union_all"})
+#: Builders that may follow a set operation: the ones whose criteria are re-pointed at the alias.
+_AFTER_SET_OP = frozenset(
+    {"filter", "where", "order_by", "limit", "offset", "slice", "distinct", "execution_options", "populate_existing"}
+)
+_BUILDERS = frozenset({*_RENAMED_BUILDERS, *_SET_OPS, "filter_by", "populate_existing"})
 #: Terminals that run the query (need the session, and an await after add-awaits).
 _EXECUTED = frozenset({"all", "first", "one", "one_or_none", "scalar", "count", "get", "delete", "update"})
 #: Terminals that only build SQL: legacy name → ``Select`` name.
@@ -108,17 +120,11 @@ _REFUSED: dict[str, tuple[str, str]] = {
         "`params()` binds parameters at execution time",
         "pass them to `session.execute(stmt, {...})`",
     ),
-    "union": (
-        "`Query.union()` wraps the compound in a subquery",
-        "use `aliased(M, union(s1, s2).subquery())` (rules §2.2)",
-    ),
-    "union_all": (
-        "`Query.union_all()` wraps the compound in a subquery",
-        "use `aliased(M, union_all(s1, s2).subquery())` (rules §2.2)",
-    ),
 }
+#: Fix for a refused set operation.
+_SET_OP_FIX = "use `ua = aliased(M, union(s1, s2).subquery())` and `select(ua)`, with later criteria on `ua` (rules §2.2)"
 #: Method names whose argument may be a plain (unexecuted) statement.
-_STATEMENT_CONSUMERS = frozenset({"in_", "not_in", "notin_", "exists"})
+_STATEMENT_CONSUMERS = frozenset({"in_", "not_in", "notin_", "exists", *_SET_OPS})
 #: A module importing one of these works with SQLModel sessions (``exec`` + ``sqlmodel.select``, rules §4).
 _SQLMODEL_SESSIONS = frozenset(
     {"sqlmodel.Session", "sqlmodel.orm.session.Session", "sqlmodel.ext.asyncio.session.AsyncSession"}
@@ -160,6 +166,11 @@ class _QueryChain:
     has_entity: bool = False
     #: ``options(...)`` in the chain (or anywhere in its variable's assignments).
     has_options: bool = False
+    #: Index of a ``union``/``union_all`` link, and the entity (as code) the compound is aliased as.
+    set_op: int | None = None
+    set_entity: str = ""
+    #: The name bound (``:=``) to that alias when later builders refer to the entity.
+    set_alias: str | None = None
     problem: str | None = None
     fix: str = ""
 
@@ -392,6 +403,7 @@ class QueryToSelect(AsyncifyCodemod):
                 chain.entities = infos[chain.var].entities
                 chain.session = infos[chain.var].session
             self._check(chain, known, infos)
+        self._check_set_ops(chains, infos, scope)
         self._decide(chains, infos, executable=self.plan.is_async(self.scope_qualname))
 
     def _query_variables(self, scope: _Scope) -> set[str]:
@@ -604,6 +616,10 @@ class QueryToSelect(AsyncifyCodemod):
             return
         chain.s1 = len(kinds) == 1 and kinds[0] == "entity"
         chain.has_entity = "entity" in kinds
+        set_ops = [i for i, link in enumerate(steps) if link.name in _SET_OPS]
+        if set_ops:
+            if not self._check_set_op(chain, steps, set_ops, select_list, refuse):
+                return
         # builders
         joins: list[tuple[int, _Link]] = []
         for i, link in enumerate(steps):
@@ -672,6 +688,129 @@ class QueryToSelect(AsyncifyCodemod):
             self._check_get(chain, refuse)
         elif terminal.name in ("delete", "update"):
             self._check_bulk(chain, refuse)
+
+    def _check_set_op(
+        self,
+        chain: _QueryChain,
+        steps: Sequence[_Link],
+        set_ops: list[int],
+        select_list: Sequence[cst.BaseExpression],
+        refuse: Callable[..., None],
+    ) -> bool:
+        """``q1.union(q2, ...)`` converts to ``select(aliased(M, union(s1, s2).subquery()))``: legacy
+        ``Query._set_op`` wraps the compound in a subquery and adapts the entity to it, which is what
+        an ``aliased`` entity does (rules §2.2). Only a single entity, named by its class, one set
+        operation, and later builders whose entity references can be re-pointed at the alias."""
+        i = set_ops[0]
+        name = steps[i].name
+        call = cst.ensure_type(steps[i].node, cst.Call)
+        entity = dotted(select_list[0]) if len(select_list) == 1 else None
+        if not chain.s1 or entity is None or not _class_like(entity):
+            refuse(
+                f"`Query.{name}()` of columns or of several entities: a plain `{name}()` keys its rows by "
+                "column name where legacy keys them by attribute, and each entity must be aliased to the compound",
+                _SET_OP_FIX,
+            )
+            return False
+        if len(set_ops) > 1:
+            refuse(f"more than one `Query.{name}()` in a chain: each wraps the one before in a subquery", _SET_OP_FIX)
+            return False
+        if chain.usage == "assign" or (chain.usage == "argument" and chain.terminal is None):
+            refuse(
+                f"a `Query.{name}()` kept as a query: later criteria on it would need the aliased entity",
+                "execute it where it is built, or rewrite with `aliased(M, union(...).subquery())` by hand",
+            )
+            return False
+        if not call.args or any(a.keyword is not None or a.star for a in call.args):
+            refuse(f"`Query.{name}()` without plain query arguments", _SET_OP_FIX)
+            return False
+        for later in steps[i + 1 :]:
+            if later.name not in _AFTER_SET_OP:
+                refuse(f"`{later.name}()` after `Query.{name}()`: not rewritten", _SET_OP_FIX)
+                return False
+        chain.set_op, chain.set_entity = i, entity
+        if any(self._refers_to(a, entity) for later in steps[i + 1 :] for a in cst.ensure_type(later.node, cst.Call).args):
+            # ``q1.union(q2).order_by(User.id)``: legacy adapts ``User.id`` to the subquery; the 2.x
+            # statement must name the alias, bound with ``:=`` (a comprehension's iterable cannot).
+            if self._in_comprehension(chain.outer):
+                refuse(
+                    f"criteria after `Query.{name}()` in a comprehension: the alias they need cannot be bound there",
+                    _SET_OP_FIX,
+                )
+                return False
+            chain.set_alias = ""  # named in _check_set_ops, once the function's names are known
+        return True
+
+    @staticmethod
+    def _refers_to(node: cst.CSTNode, entity: str) -> bool:
+        return any(dotted(n) == entity for n in m.findall(node, m.Name() | m.Attribute()))
+
+    def _in_comprehension(self, node: cst.CSTNode) -> bool:
+        cur = self._parent(node)
+        while cur is not None and not isinstance(cur, (cst.FunctionDef, cst.Module)):
+            if isinstance(cur, (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp, cst.Lambda)):
+                return True
+            cur = self._parent(cur)
+        return False
+
+    def _check_set_ops(self, chains: list[_QueryChain], infos: dict[str, _VarInfo], scope: _Scope) -> None:
+        """The members of a ``union()``: query chains (or query variables) with no terminal, on the
+        same session, selecting the same entity as the chain they join. A member of a refused union,
+        or a query handed to a ``union`` that is not a converted chain's, is refused (it stays a
+        ``Query``, as its consumer does)."""
+        owners: dict[int, _QueryChain] = {}
+        for chain in chains:
+            if chain.set_op is not None:
+                owners[id(chain.links[chain.set_op].node)] = chain
+        used = {n.value for n in scope.names} | scope.nested_names
+        members: dict[int, list[_QueryChain]] = {}
+        for chain in chains:
+            consumer = self._consumer(chain) if chain.usage == "argument" else None
+            if consumer is None or _callee_name(consumer) not in _SET_OPS:
+                continue
+            owner = owners.get(id(consumer))
+            if owner is None:
+                chain.problem = chain.problem or "a query handed to a `union()` that is not converted"
+                chain.fix = chain.fix or _SET_OP_FIX
+                continue
+            members.setdefault(id(owner), []).append(chain)
+            if chain.problem is None and (
+                chain.terminal is not None
+                or [self._code(e) for e in chain.entities] != [owner.set_entity]
+                or any(s.name in ("with_entities", "add_columns", "add_entity", *_SET_OPS) for s in chain.links)
+                or chain.session is None
+                or owner.session is None
+                or self._code(chain.session) != self._code(owner.session)
+            ):
+                chain.problem = (
+                    f"a `union()` member that does not select `{owner.set_entity}` from the same session"
+                )
+                chain.fix = _SET_OP_FIX
+        for chain in chains:
+            if chain.set_op is None:
+                continue
+            call = cst.ensure_type(chain.links[chain.set_op].node, cst.Call)
+            mine = members.get(id(chain), [])
+            if len(mine) != len(call.args) or any(c.problem for c in mine):
+                chain.problem = chain.problem or "a `union()` member that cannot be converted exactly"
+                chain.fix = chain.fix or _SET_OP_FIX
+            if chain.problem is not None:
+                for member in mine:
+                    member.problem = member.problem or "a member of a `union()` left as a legacy query"
+                continue
+            if chain.set_alias is not None:
+                base = chain.set_entity.rsplit(".", 1)[-1].lower() + "_union"
+                alias, n = base, 1
+                while alias in used:
+                    n += 1
+                    alias = f"{base}{n}"
+                used.add(alias)
+                chain.set_alias = alias
+
+    def _consumer(self, chain: _QueryChain) -> cst.Call | None:
+        arg = self._parent(chain.outer)
+        call = self._parent(arg) if isinstance(arg, cst.Arg) else None
+        return call if isinstance(call, cst.Call) else None
 
     def _filter_by_target(
         self,
@@ -773,8 +912,8 @@ class QueryToSelect(AsyncifyCodemod):
             return updated
         renderer = _Renderer(chain, updated)
         new = renderer.render()
-        for name in renderer.imports:
-            AddImportsVisitor.add_needed_import(self.context, "sqlalchemy", name)
+        for module, name in renderer.imports:
+            AddImportsVisitor.add_needed_import(self.context, module, name)
         self.changed = True
         if updated.lpar:
             new = new.with_changes(lpar=updated.lpar, rpar=updated.rpar)
@@ -823,7 +962,7 @@ class _Renderer:
 
     def __init__(self, chain: _QueryChain, updated_outer: cst.BaseExpression) -> None:
         self.chain = chain
-        self.imports: list[str] = []
+        self.imports: list[tuple[str, str]] = []  # (module, name)
         # The updated counterparts of the root and of every link (same structure as the original).
         nodes: list[cst.BaseExpression] = []
         cur = updated_outer
@@ -850,9 +989,9 @@ class _Renderer:
             else None
         )
 
-    def _import(self, name: str) -> cst.Name:
-        if name not in self.imports:
-            self.imports.append(name)
+    def _import(self, name: str, module: str = "sqlalchemy") -> cst.Name:
+        if (module, name) not in self.imports:
+            self.imports.append((module, name))
         return cst.Name(name)
 
     def _on(self, value: cst.BaseExpression, name: str, args: Sequence[cst.Arg] = ()) -> cst.Call:
@@ -876,6 +1015,11 @@ class _Renderer:
         link = self.chain.links[i]
         call = cst.ensure_type(self.link_nodes[i], cst.Call)
         func = cst.ensure_type(call.func, cst.Attribute)
+        if link.name in _SET_OPS:
+            return self._set_op(stmt, link.name, call)
+        chain = self.chain
+        if chain.set_op is not None and i > chain.set_op and chain.set_alias:
+            call = cst.ensure_type(call.visit(_Repoint(chain.set_entity, chain.set_alias)), cst.Call)
         if link.name == "filter_by":
             entity = self.chain.filter_by_targets[i]
             criteria = [
@@ -898,6 +1042,24 @@ class _Renderer:
                 args=[_kwarg("populate_existing", cst.Name("True"))],
             )
         return call.with_changes(func=func.with_changes(value=stmt, attr=cst.Name(_RENAMED_BUILDERS[link.name])))
+
+    def _set_op(self, stmt: cst.BaseExpression, name: str, call: cst.Call) -> cst.Call:
+        """``select(aliased(M, union(stmt, *members).subquery()))``, the alias bound with ``:=`` when
+        later builders name it (rules §2.2: legacy wraps the compound and adapts the entity)."""
+        compound = cst.Call(
+            func=self._import(name),
+            args=[cst.Arg(stmt, comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))), *call.args],
+        )
+        alias: cst.BaseExpression = cst.Call(
+            func=self._import("aliased", "sqlalchemy.orm"),
+            args=[
+                cst.Arg(cst.parse_expression(self.chain.set_entity), comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))),
+                cst.Arg(_attr_call(compound, "subquery")),
+            ],
+        )
+        if self.chain.set_alias:
+            alias = cst.NamedExpr(target=cst.Name(self.chain.set_alias), value=alias)
+        return cst.Call(func=self._import("select"), args=[cst.Arg(alias)])
 
     # -- results ---------------------------------------------------------------------------------
     def _execute(self, stmt: cst.BaseExpression) -> cst.Call:
@@ -1016,6 +1178,25 @@ class _Renderer:
         if sync is not None:
             stmt = self._on(stmt, "execution_options", [_kwarg("synchronize_session", sync)])
         return cst.Attribute(value=self._execute(stmt), attr=cst.Name("rowcount"))
+
+
+class _Repoint(cst.CSTTransformer):
+    """``User.x`` → ``alias.x`` in a builder's arguments (where legacy adapted the entity)."""
+
+    def __init__(self, entity: str, alias: str) -> None:
+        super().__init__()
+        self.entity, self.alias = entity, alias
+
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.BaseExpression:
+        return cst.Name(self.alias) if original_node.value == self.entity else updated_node
+
+    def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.BaseExpression:
+        if dotted(original_node) == self.entity:
+            return cst.Name(self.alias, lpar=updated_node.lpar, rpar=updated_node.rpar)
+        return updated_node.with_changes(attr=original_node.attr)  # ``x.User``: an attribute, kept
+
+    def leave_Arg(self, original_node: cst.Arg, updated_node: cst.Arg) -> cst.Arg:
+        return updated_node.with_changes(keyword=original_node.keyword)
 
 
 def _keep_line_count(new: cst.BaseExpression, missing: int) -> cst.BaseExpression:
