@@ -103,6 +103,31 @@ def test_column_union_keys_rows_by_column_name() -> None:
     engine.dispose()
 
 
+def test_yield_per_streams_without_unique(db: Session) -> None:
+    """Legacy ``yield_per`` does not de-duplicate; the buffered iteration rewrite (``.unique()``) would,
+    and ``unique()`` together with ``yield_per`` is refused by 2.x."""
+    legacy = db.query(User).join(User.addresses).order_by(User.id).yield_per(2)
+    assert [u.id for u in legacy] == [1, 1, 2, 4]
+    stmt = select(User).join(User.addresses).order_by(User.id)
+    assert [u.id for u in db.execute(stmt).unique().scalars()] == [1, 2, 4]
+    with pytest.raises(InvalidRequestError, match="yield_per"):
+        list(db.execute(stmt.execution_options(yield_per=2)).unique().scalars())
+    assert [u.id for u in db.execute(stmt.execution_options(yield_per=2)).scalars()] == [1, 1, 2, 4]
+
+
+def test_stream_scalars_is_a_coroutine_returning_an_async_scalar_result() -> None:
+    import inspect
+
+    from sqlalchemy.ext.asyncio import AsyncScalarResult, AsyncSession
+
+    assert inspect.iscoroutinefunction(AsyncSession.stream_scalars)
+    assert inspect.signature(AsyncSession.stream_scalars).return_annotation in (
+        "AsyncScalarResult[Any]",
+        AsyncScalarResult,
+    )
+    assert hasattr(AsyncScalarResult, "__aiter__") and not hasattr(AsyncScalarResult, "__iter__")
+
+
 # -- the transformer ------------------------------------------------------------------------------
 def run(source: str, tmp_path: Path) -> tuple[str, set[str]]:
     out, report = migrate({"case.py": textwrap.dedent(source).encode()}, tmp_path / "run")

@@ -32,13 +32,17 @@ Converted:
   the later ``filter``/``order_by`` criteria, to it. Those criteria name the alias, bound with ``:=``
   (``select(user_union := aliased(...)).order_by(user_union.id)``; naming ``User`` there would cross
   join ``users``). Members are session queries or query variables selecting the same entity.
+* ``for x in db.query(M)....yield_per(n):`` → ``async for x in await
+  db.stream_scalars(select(M)....execution_options(yield_per=n)):`` (``stream()`` for rows): legacy
+  ``yield_per`` streams and does not de-duplicate, so no ``.unique()`` (2.x refuses it with
+  ``yield_per``; joined eager collections raise on both sides alike).
 
 Rule U (rules §2.0): ``.unique()`` follows ``execute()`` whenever the select list holds an ORM entity,
 for every terminal except ``first()`` without ``options(...)`` (``_duplicates_impossible``); never for
 column-only selects. Rule S: S1 reads ``.scalars()`` / ``scalar_one*()``, S2 reads rows.
 
 Refused — the chain is left byte-identical and reported as ``query-unsupported``: methods with no
-exact 2.x rewrite here (``from_statement``, ``yield_per`` (needs ``session.stream``), ``params``,
+exact 2.x rewrite here (``from_statement``, ``yield_per`` other than a ``for`` statement's iterable, ``params``,
 unknown methods), unions of columns or several entities (a plain ``union()`` keys rows by column
 name, legacy by attribute), unions kept as a query or followed by other builders, ``text()`` criteria, string join targets, negative or empty literal
 slices, slice steps, ``Model.query`` of ``query_property()``, ``filter_by`` whose target entity cannot be named, ``get``/bulk forms with
@@ -94,7 +98,7 @@ _SET_OPS = frozenset({"union", "union_all"})
 _AFTER_SET_OP = frozenset(
     {"filter", "where", "order_by", "limit", "offset", "slice", "distinct", "execution_options", "populate_existing"}
 )
-_BUILDERS = frozenset({*_RENAMED_BUILDERS, *_SET_OPS, "filter_by", "populate_existing"})
+_BUILDERS = frozenset({*_RENAMED_BUILDERS, *_SET_OPS, "filter_by", "populate_existing", "yield_per"})
 #: Terminals that run the query (need the session, and an await after add-awaits).
 _EXECUTED = frozenset({"all", "first", "one", "one_or_none", "scalar", "count", "get", "delete", "update"})
 #: Terminals that only build SQL: legacy name → ``Select`` name.
@@ -113,7 +117,8 @@ _REFUSED: dict[str, tuple[str, str]] = {
         "rewrite with `select(M).from_statement(...)` by hand and check each terminal",
     ),
     "yield_per": (
-        "`yield_per()` streams and turns off de-duplication: a buffered `execute()` would not match",
+        "`yield_per()` streams and turns off de-duplication: converted only as the iterable of a `for` "
+        "statement (`async for` over `session.stream_scalars`); a buffered `execute()` would not match",
         "use `await session.stream(stmt.execution_options(yield_per=n))` with `async for` (rules §5 iter)",
     ),
     "params": (
@@ -171,6 +176,8 @@ class _QueryChain:
     set_entity: str = ""
     #: The name bound (``:=``) to that alias when later builders refer to the entity.
     set_alias: str | None = None
+    #: ``yield_per(n)`` in a ``for`` statement's iterable: streamed with ``async for``.
+    streamed: bool = False
     problem: str | None = None
     fix: str = ""
 
@@ -636,6 +643,11 @@ class QueryToSelect(AsyncifyCodemod):
             if link.name == "execution_options" and any(a.keyword is not None and a.keyword.value == "yield_per" for a in call.args):
                 refuse(*_REFUSED["yield_per"])
                 return
+            if link.name == "yield_per":
+                if not self._streams(chain, call):
+                    refuse(*_REFUSED["yield_per"])
+                    return
+                chain.streamed = True
             if link.name == "populate_existing" and call.args:
                 refuse("`populate_existing()` with arguments")
                 return
@@ -688,6 +700,24 @@ class QueryToSelect(AsyncifyCodemod):
             self._check_get(chain, refuse)
         elif terminal.name in ("delete", "update"):
             self._check_bulk(chain, refuse)
+
+    def _streams(self, chain: _QueryChain, call: cst.Call) -> bool:
+        """``for x in db.query(M)....yield_per(n):`` in a function made async streams exactly:
+        ``async for x in await db.stream_scalars(select(M)....execution_options(yield_per=n)):``
+        (``stream()`` for rows). Legacy ``yield_per`` turns uniquing off, so no ``.unique()``: 2.x
+        refuses ``unique()`` with ``yield_per``, and joined eager collections fail alike on both
+        sides (rules §2.0, §5 iter). Only the iterable of a ``for`` statement, built in place."""
+        parent = self._parent(chain.outer)
+        return (
+            chain.usage == "iter"
+            and isinstance(parent, cst.For)
+            and chain.var is None
+            and chain.set_op is None
+            and len(call.args) == 1
+            and call.args[0].keyword is None
+            and not call.args[0].star
+            and sum(link.name == "yield_per" for link in chain.links) == 1
+        )
 
     def _check_set_op(
         self,
@@ -894,6 +924,12 @@ class QueryToSelect(AsyncifyCodemod):
             refuse("bulk `update()` without values")
 
     # -- rewriting -----------------------------------------------------------------------------
+    def leave_For(self, original_node: cst.For, updated_node: cst.For) -> cst.For:
+        chain = self._convert.get(original_node.iter)
+        if chain is not None and chain.streamed:
+            return updated_node.with_changes(asynchronous=cst.Asynchronous())
+        return updated_node
+
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         return self._replace(original_node, updated_node)
 
@@ -915,7 +951,7 @@ class QueryToSelect(AsyncifyCodemod):
         for module, name in renderer.imports:
             AddImportsVisitor.add_needed_import(self.context, module, name)
         self.changed = True
-        if updated.lpar:
+        if updated.lpar and not chain.streamed:  # a stream call's own brackets hold the line breaks
             new = new.with_changes(lpar=updated.lpar, rpar=updated.rpar)
         missing = self.module.code_for_node(updated).count("\n") - self.module.code_for_node(new).count("\n")
         return _keep_line_count(new, missing)
@@ -1013,10 +1049,16 @@ class _Renderer:
 
     def _builder(self, stmt: cst.BaseExpression, i: int) -> cst.Call:
         link = self.chain.links[i]
-        call = cst.ensure_type(self.link_nodes[i], cst.Call)
+        # The chain's own parentheses go around the whole new expression (``_replace``), not here.
+        call = cst.ensure_type(self.link_nodes[i], cst.Call).with_changes(lpar=[], rpar=[])
         func = cst.ensure_type(call.func, cst.Attribute)
         if link.name in _SET_OPS:
             return self._set_op(stmt, link.name, call)
+        if link.name == "yield_per":
+            return call.with_changes(
+                func=func.with_changes(value=stmt, attr=cst.Name("execution_options")),
+                args=[_kwarg("yield_per", call.args[0].value)],
+            )
         chain = self.chain
         if chain.set_op is not None and i > chain.set_op and chain.set_alias:
             call = cst.ensure_type(call.visit(_Repoint(chain.set_entity, chain.set_alias)), cst.Call)
@@ -1080,6 +1122,8 @@ class _Renderer:
         terminal = chain.terminal
         if terminal is None:
             stmt = self.statement(len(chain.links))
+            if chain.streamed:
+                return _attr_call(self.session, "stream_scalars" if chain.s1 else "stream", [cst.Arg(stmt)])
             if chain.usage == "iter":
                 res = self._unique(self._execute(stmt), "iter")
                 return self._on(res, "scalars") if chain.s1 else res
