@@ -18,7 +18,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from .names import Callee, QualnameTracker, dotted, resolve_relative
 
-INDEX_VERSION = 4  # bump when the shape of the index changes (invalidates caches)
+INDEX_VERSION = 5  # bump when the shape of the index changes (invalidates caches)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +39,8 @@ class Binding:
     value: Callee
     called: bool
     line: int
+    #: The ``expire_on_commit=`` argument of the call, as written (``"True"``); None when absent.
+    expire_on_commit: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +149,16 @@ def is_main_guard(node: cst.If) -> bool:
     target = test.comparisons[0]
     sides = {cst.Module([]).code_for_node(test.left), cst.Module([]).code_for_node(target.comparator)}
     return isinstance(target.operator, cst.Equal) and sides in ({"__name__", '"__main__"'}, {"__name__", "'__main__'"})
+
+
+def _expire_on_commit(value: cst.BaseExpression) -> str | None:
+    """The ``expire_on_commit=`` argument of a call, as written (session factories and sessions)."""
+    if not isinstance(value, cst.Call):
+        return None
+    for arg in value.args:
+        if arg.keyword is not None and arg.keyword.value == "expire_on_commit":
+            return cst.Module([]).code_for_node(arg.value)
+    return None
 
 
 class Indexer(QualnameTracker, cst.CSTVisitor):
@@ -338,7 +350,7 @@ class Indexer(QualnameTracker, cst.CSTVisitor):
             self._with_calls.add(id(node.item))
             callee = Callee.of(node.item.func)
             if callee and node.asname and isinstance(node.asname.name, cst.Name):
-                self._bind(node.asname.name.value, callee, True, node)
+                self._bind(node.asname.name.value, callee, True, node, _expire_on_commit(node.item))
 
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
@@ -353,7 +365,7 @@ class Indexer(QualnameTracker, cst.CSTVisitor):
         callee = Callee.of(value.func if isinstance(value, cst.Call) else value)
         if isinstance(target, cst.Name):
             if callee is not None:
-                self._bind(target.value, callee, called, node)
+                self._bind(target.value, callee, called, node, _expire_on_commit(value))
             elif self.scope_kind == "module":
                 self.aliases.append((target.value, self._names_in(value)))
         elif (
@@ -364,8 +376,10 @@ class Indexer(QualnameTracker, cst.CSTVisitor):
         ):
             self._current.attr_bindings.append(Binding(target.attr.value, callee, called, self._line(node)))
 
-    def _bind(self, name: str, callee: Callee, called: bool, node: cst.CSTNode) -> None:
-        binding = Binding(name, callee, called, self._line(node))
+    def _bind(
+        self, name: str, callee: Callee, called: bool, node: cst.CSTNode, expire_on_commit: str | None = None
+    ) -> None:
+        binding = Binding(name, callee, called, self._line(node), expire_on_commit)
         if self.scope_kind == "module":
             self.globals.append(binding)
             if not called:
@@ -379,7 +393,7 @@ class Indexer(QualnameTracker, cst.CSTVisitor):
         called = isinstance(value, cst.Call)
         callee = Callee.of(value.func if isinstance(value, cst.Call) else value)
         if callee is not None:
-            self._current.returns.append(Binding("<return>", callee, called, self._line(node)))
+            self._current.returns.append(Binding("<return>", callee, called, self._line(node), _expire_on_commit(value)))
 
     def visit_Return(self, node: cst.Return) -> None:
         self._returned(node.value, node)
