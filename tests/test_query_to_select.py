@@ -283,6 +283,10 @@ def test_unions_that_cannot_be_exact_are_reported_and_unchanged(tmp_path: Path) 
 
         def after_options(db: Session):
             return db.query(User).union(db.query(User)).options(1).all()
+
+        def options_before(db: Session):
+            # Legacy keeps these options on the wrapping query too.
+            return db.query(User).options(selectinload(User.addresses)).union(db.query(User)).all()
         """
     out, report = run(source, tmp_path)
     assert "q = db.query(User).union(db.query(User))" in out and "ids.union(db.query(User.id))" in out
@@ -290,3 +294,5 @@ def test_unions_that_cannot_be_exact_are_reported_and_unchanged(tmp_path: Path) 
     assert "db.query(User).union(db.query(User)).options(1).all()" in out
     assert {"case.py:5 query-unsupported", "case.py:9 query-unsupported"} <= report
     assert {"case.py:12 query-unsupported", "case.py:15 query-unsupported"} <= report
+    assert "db.query(User).options(selectinload(User.addresses)).union(db.query(User)).all()" in out
+    assert "case.py:19 query-unsupported" in report

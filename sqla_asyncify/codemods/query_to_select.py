@@ -98,6 +98,10 @@ _SET_OPS = frozenset({"union", "union_all"})
 _AFTER_SET_OP = frozenset(
     {"filter", "where", "order_by", "limit", "offset", "slice", "distinct", "execution_options", "populate_existing"}
 )
+#: Builders of the receiver that legacy also keeps on the query wrapping the compound.
+_KEPT_BY_SET_OP = frozenset(
+    {"options", "execution_options", "populate_existing", "with_for_update", "correlate", "yield_per"}
+)
 _BUILDERS = frozenset({*_RENAMED_BUILDERS, *_SET_OPS, "filter_by", "populate_existing", "yield_per"})
 #: Terminals that run the query (need the session, and an await after add-awaits).
 _EXECUTED = frozenset({"all", "first", "one", "one_or_none", "scalar", "count", "get", "delete", "update"})
@@ -625,7 +629,7 @@ class QueryToSelect(AsyncifyCodemod):
         chain.has_entity = "entity" in kinds
         set_ops = [i for i, link in enumerate(steps) if link.name in _SET_OPS]
         if set_ops:
-            if not self._check_set_op(chain, steps, set_ops, select_list, refuse):
+            if not self._check_set_op(chain, steps, set_ops, select_list, refuse, infos):
                 return
         # builders
         joins: list[tuple[int, _Link]] = []
@@ -726,6 +730,7 @@ class QueryToSelect(AsyncifyCodemod):
         set_ops: list[int],
         select_list: Sequence[cst.BaseExpression],
         refuse: Callable[..., None],
+        infos: dict[str, _VarInfo],
     ) -> bool:
         """``q1.union(q2, ...)`` converts to ``select(aliased(M, union(s1, s2).subquery()))``: legacy
         ``Query._set_op`` wraps the compound in a subquery and adapts the entity to it, which is what
@@ -754,6 +759,19 @@ class QueryToSelect(AsyncifyCodemod):
         if not call.args or any(a.keyword is not None or a.star for a in call.args):
             refuse(f"`Query.{name}()` without plain query arguments", _SET_OP_FIX)
             return False
+        earlier = list(steps[:i])
+        if chain.var is not None:  # the receiver variable's own builders
+            earlier += [link for c in infos[chain.var].chains if c.usage == "assign" for link in c.steps]
+        for step in earlier:
+            if step.name in _KEPT_BY_SET_OP:
+                # ``Query._from_selectable`` drops criteria, order, limits and joins from the wrapping
+                # query, but keeps options, execution options and FOR UPDATE: they would have to be
+                # repeated on the alias.
+                refuse(
+                    f"`{step.name}()` before `Query.{name}()`: legacy applies it to the wrapping query too",
+                    _SET_OP_FIX,
+                )
+                return False
         for later in steps[i + 1 :]:
             if later.name not in _AFTER_SET_OP:
                 refuse(f"`{later.name}()` after `Query.{name}()`: not rewritten", _SET_OP_FIX)
