@@ -129,11 +129,18 @@ def test_objects_not_refreshable_are_reported_at_the_read(tmp_path: Path) -> Non
                 user = db.get(User, uid)
                 db.commit()
                 return user.name
+
+        def written_after_the_commit(uid: int):
+            with Session(engine) as db:
+                user = db.query(User).filter(User.id == uid).one()
+                db.commit()
+                db.query(User).filter(User.id == uid).update({"age": 1}, synchronize_session=False)
+                return user.age
         """
     )
     out, report = run(source, tmp_path)
     assert "refresh" not in out
-    assert {"case.py:11 expire-on-commit", "case.py:17 expire-on-commit"} <= report
+    assert {"case.py:11 expire-on-commit", "case.py:17 expire-on-commit", "case.py:24 expire-on-commit"} <= report
 
 
 def test_what_is_not_an_object_of_an_expiring_session_is_left_alone(tmp_path: Path) -> None:

@@ -18,7 +18,9 @@ files that were black-clean, puts it on a line of its own. It is applied only wh
 where the sync code would not: the session is a local name, the object a local name bound (or added)
 in the commit's block or an enclosing one, before it, and not None there (``one()``, ``get_one()``,
 ``add``, or a ``get()``/``first()`` result checked by ``if obj is None: raise``/``return``, or a
-commit under ``if obj:``). Otherwise the read is reported (``expire-on-commit``) with the fix.
+commit under ``if obj:``), and the session writes no SQL of its own (``update()``, ``delete()``,
+``text()``) between the commit and the read (the sync read would see those writes). Otherwise the
+read is reported (``expire-on-commit``) with the fix.
 Deleted objects are left alone (a committed delete detaches them unexpired). Sessions whose origin
 cannot be traced are not followed: the factory's own report covers them.
 """
@@ -58,6 +60,9 @@ class _Tracked:
     never_none: bool
     #: The commit statement that expired it, until it is read or refreshed.
     expired_by: cst.SimpleStatementLine | None = None
+    #: The session wrote SQL of its own (``update()``, ``delete()``…) since that commit: a refresh at
+    #: the commit would load what the sync read, later, would not.
+    written_since: bool = False
 
 
 class ExpireOnCommit(AsyncifyCodemod):
@@ -104,13 +109,16 @@ class ExpireOnCommit(AsyncifyCodemod):
             elif kind == "commit":
                 for obj in tracked.values():
                     if obj.session == name:
-                        obj.expired_by = node
+                        obj.expired_by, obj.written_since = node, False
+            elif kind == "write":
+                for obj in tracked.values():
+                    obj.written_since |= obj.session == name and obj.expired_by is not None
             elif kind == "read" and name in tracked and tracked[name].expired_by is not None:
                 obj = tracked[name]
                 commit = obj.expired_by
                 assert commit is not None
                 obj.expired_by = None  # refreshed by the fix, or reported once
-                if self._refreshable(obj, name, commit):
+                if not obj.written_since and self._refreshable(obj, name, commit):
                     pairs = self._refresh.setdefault(commit, [])
                     if (obj.session, name) not in pairs:
                         pairs.append((obj.session, name))
@@ -263,6 +271,12 @@ def _loaded_object(value: cst.BaseExpression, sessions: set[str]) -> tuple[str, 
     return None
 
 
+def _is_dml(statement: cst.BaseExpression) -> bool:
+    """``update(M)…``, ``delete(M)…``, ``insert(M)…`` or ``text(...)``: SQL that may write."""
+    root, _ = _method_chain(statement)
+    return isinstance(root, cst.Call) and m.matches(root.func, m.Name("update") | m.Name("delete") | m.Name("insert") | m.Name("text"))
+
+
 def _bound_names(target: cst.BaseExpression) -> list[str]:
     """Names an assignment target rebinds (not the objects of ``obj.x = ...`` / ``obj[k] = ...``)."""
     if isinstance(target, cst.Name):
@@ -319,6 +333,15 @@ class _Walker(cst.CSTVisitor):
             self.events.append(("bind", node, name, None))
 
     def visit_Call(self, node: cst.Call) -> None:
+        root, calls = _method_chain(node)
+        if (
+            isinstance(root, cst.Name)
+            and root.value in self.sessions
+            and len(calls) > 1
+            and _name(calls[0]) == "query"
+            and _name(calls[-1]) in ("update", "delete")
+        ):
+            self.events.append(("write", self._statement(node), root.value, None))  # bulk Query.update/delete
         if not (isinstance(node.func, cst.Attribute) and isinstance(node.func.value, cst.Name)):
             return
         session, method = node.func.value.value, node.func.attr.value
@@ -334,6 +357,8 @@ class _Walker(cst.CSTVisitor):
             self.events += [("delete", stmt, n, session) for n in names[:1]]
         elif method == "refresh":
             self.events += [("refresh", stmt, n, session) for n in names[:1]]
+        elif method == "execute" and node.args and _is_dml(node.args[0].value):
+            self.events.append(("write", stmt, session, None))
         elif method == "commit" and isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1:
             if isinstance(stmt.body[0], cst.Expr) and stmt.body[0].value is node:
                 self.events.append(("commit", stmt, session, None))
