@@ -79,7 +79,8 @@ def test_union_needs_the_alias_and_unique(db: Session) -> None:
 
 
 def test_column_union_keys_rows_by_column_name() -> None:
-    """Why column unions stay reported: executing ``union()`` keys rows by column name, legacy by attribute."""
+    """Executing a plain ``union()`` keys rows by column name, legacy by attribute: columns are read
+    through the entity aliased to the compound, which keys them as legacy does."""
     from sqlalchemy import Integer, String
     from sqlalchemy.orm import DeclarativeBase, mapped_column
 
@@ -100,6 +101,8 @@ def test_column_union_keys_rows_by_column_name() -> None:
         assert legacy.order_by(Thing.id).first()._fields == ("id", "label")
         plain = union(select(Thing.id, Thing.label).where(Thing.id == 1), select(Thing.id, Thing.label))
         assert session.execute(plain).first()._fields == ("thing_id", "label_text")
+        ta = aliased(Thing, plain.subquery())
+        assert session.execute(select(ta.id, ta.label).order_by(ta.id)).first()._fields == ("id", "label")
     engine.dispose()
 
 

@@ -31,7 +31,11 @@ Converted:
   (rules §2.2): legacy ``Query._set_op`` wraps the compound in a subquery and adapts the entity, and
   the later ``filter``/``order_by`` criteria, to it. Those criteria name the alias, bound with ``:=``
   (``select(user_union := aliased(...)).order_by(user_union.id)``; naming ``User`` there would cross
-  join ``users``). Members are session queries or query variables selecting the same entity.
+  join ``users``). Columns of one entity are read through the alias too
+  (``select((user_union := aliased(...)).id, user_union.name)``: rows keyed by attribute, as legacy;
+  a plain ``union()`` keys them by column name). Members are session queries or query variables
+  with the same select list; a receiver's ``options``/``execution_options``/``with_for_update`` are
+  refused (legacy keeps them on the wrapping query too).
 * ``for x in db.query(M)....yield_per(n):`` → ``async for x in await
   db.stream_scalars(select(M)....execution_options(yield_per=n)):`` (``stream()`` for rows): legacy
   ``yield_per`` streams and does not de-duplicate, so no ``.unique()`` (2.x refuses it with
@@ -43,8 +47,8 @@ column-only selects. Rule S: S1 reads ``.scalars()`` / ``scalar_one*()``, S2 rea
 
 Refused — the chain is left byte-identical and reported as ``query-unsupported``: methods with no
 exact 2.x rewrite here (``from_statement``, ``yield_per`` other than a ``for`` statement's iterable, ``params``,
-unknown methods), unions of columns or several entities (a plain ``union()`` keys rows by column
-name, legacy by attribute), unions kept as a query or followed by other builders, ``text()`` criteria, string join targets, negative or empty literal
+unknown methods), unions of several entities or of columns of several entities, unions kept as a
+query or followed by other builders, ``text()`` criteria, string join targets, negative or empty literal
 slices, slice steps, ``Model.query`` of ``query_property()``, ``filter_by`` whose target entity cannot be named, ``get``/bulk forms with
 criteria or joins, a select list whose items cannot be told entity from column (``self.model``), a
 query object that escapes (returned, passed on, stored), and modules using SQLModel sessions
@@ -178,6 +182,8 @@ class _QueryChain:
     #: Index of a ``union``/``union_all`` link, and the entity (as code) the compound is aliased as.
     set_op: int | None = None
     set_entity: str = ""
+    #: The select list the compound is read through (``User`` or ``User.id, User.name``), as code.
+    set_columns: list[str] = field(default_factory=list)
     #: The name bound (``:=``) to that alias when later builders refer to the entity.
     set_alias: str | None = None
     #: ``yield_per(n)`` in a ``for`` statement's iterable: streamed with ``async for``.
@@ -739,11 +745,11 @@ class QueryToSelect(AsyncifyCodemod):
         i = set_ops[0]
         name = steps[i].name
         call = cst.ensure_type(steps[i].node, cst.Call)
-        entity = dotted(select_list[0]) if len(select_list) == 1 else None
-        if not chain.s1 or entity is None or not _class_like(entity):
+        entity = _set_op_entity(chain.s1, [dotted(e) for e in select_list])
+        if entity is None:
             refuse(
-                f"`Query.{name}()` of columns or of several entities: a plain `{name}()` keys its rows by "
-                "column name where legacy keys them by attribute, and each entity must be aliased to the compound",
+                f"`Query.{name}()` of several entities, or of columns not all of one entity: each entity "
+                "must be aliased to the compound (a plain `union()` keys rows by column name, legacy by attribute)",
                 _SET_OP_FIX,
             )
             return False
@@ -777,9 +783,14 @@ class QueryToSelect(AsyncifyCodemod):
                 refuse(f"`{later.name}()` after `Query.{name}()`: not rewritten", _SET_OP_FIX)
                 return False
         chain.set_op, chain.set_entity = i, entity
-        if any(self._refers_to(a, entity) for later in steps[i + 1 :] for a in cst.ensure_type(later.node, cst.Call).args):
+        chain.set_columns = [self._code(e) for e in select_list]
+        later_refs = any(
+            self._refers_to(a, entity) for later in steps[i + 1 :] for a in cst.ensure_type(later.node, cst.Call).args
+        )
+        if later_refs or len(select_list) > 1:
             # ``q1.union(q2).order_by(User.id)``: legacy adapts ``User.id`` to the subquery; the 2.x
-            # statement must name the alias, bound with ``:=`` (a comprehension's iterable cannot).
+            # statement must name the alias, bound with ``:=`` (a comprehension's iterable cannot);
+            # so must ``select(ua.id, ua.name)`` for ``query(User.id, User.name)``.
             if self._in_comprehension(chain.outer):
                 refuse(
                     f"criteria after `Query.{name}()` in a comprehension: the alias they need cannot be bound there",
@@ -824,14 +835,14 @@ class QueryToSelect(AsyncifyCodemod):
             members.setdefault(id(owner), []).append(chain)
             if chain.problem is None and (
                 chain.terminal is not None
-                or [self._code(e) for e in chain.entities] != [owner.set_entity]
+                or [self._code(e) for e in chain.entities] != owner.set_columns
                 or any(s.name in ("with_entities", "add_columns", "add_entity", *_SET_OPS) for s in chain.links)
                 or chain.session is None
                 or owner.session is None
                 or self._code(chain.session) != self._code(owner.session)
             ):
                 chain.problem = (
-                    f"a `union()` member that does not select `{owner.set_entity}` from the same session"
+                    f"a `union()` member that does not select `{', '.join(owner.set_columns)}` from the same session"
                 )
                 chain.fix = _SET_OP_FIX
         for chain in chains:
@@ -1119,7 +1130,19 @@ class _Renderer:
         )
         if self.chain.set_alias:
             alias = cst.NamedExpr(target=cst.Name(self.chain.set_alias), value=alias)
-        return cst.Call(func=self._import("select"), args=[cst.Arg(alias)])
+        if self.chain.s1:
+            return cst.Call(func=self._import("select"), args=[cst.Arg(alias)])
+        # Columns of the entity, read through its alias: ``select((ua := aliased(...)).id, ua.name)``.
+        columns: list[cst.Arg] = []
+        for n, column in enumerate(self.chain.set_columns):
+            attr = cst.Name(column.rsplit(".", 1)[1])
+            if n == 0:
+                value = alias.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()]) if self.chain.set_alias else alias
+            else:
+                value = cst.Name(cst.ensure_type(self.chain.set_alias, str))
+            comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")) if n < len(self.chain.set_columns) - 1 else cst.MaybeSentinel.DEFAULT
+            columns.append(cst.Arg(cst.Attribute(value=value, attr=attr), comma=comma))
+        return cst.Call(func=self._import("select"), args=columns)
 
     # -- results ---------------------------------------------------------------------------------
     def _execute(self, stmt: cst.BaseExpression) -> cst.Call:
@@ -1240,6 +1263,22 @@ class _Renderer:
         if sync is not None:
             stmt = self._on(stmt, "execution_options", [_kwarg("synchronize_session", sync)])
         return cst.Attribute(value=self._execute(stmt), attr=cst.Name("rowcount"))
+
+
+def _set_op_entity(s1: bool, items: list[str | None]) -> str | None:
+    """The one entity a set operation's select list reads: ``User`` (S1), or ``User`` for ``User.id,
+    User.name`` (plain attributes of one class); else None."""
+    if s1:
+        return items[0] if len(items) == 1 and items[0] is not None and _class_like(items[0]) else None
+    heads = set()
+    for item in items:
+        if item is None or "." not in item:
+            return None
+        head, attr = item.rsplit(".", 1)
+        if not _class_like(head) or attr in ("c", "columns") or not attr.isidentifier():
+            return None
+        heads.add(head)
+    return heads.pop() if len(heads) == 1 else None
 
 
 class _Repoint(cst.CSTTransformer):

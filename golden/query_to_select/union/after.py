@@ -147,6 +147,43 @@ async def ids_in_order(db: AsyncSession):
     return [u.id for u in db.query(User).union(db.query(User)).order_by(User.id)]
 
 
+async def id_name_rows(db: AsyncSession):
+    # Columns of one entity: rows, keyed by attribute; UNION ALL keeps user 1 twice.
+    rows = (
+        await db.execute(
+            select(
+                (
+                    user_union := aliased(
+                        User,
+                        union_all(
+                            select(User.id, User.name).where(User.age == 30),
+                            select(User.id, User.name).where(User.name == "alice"),
+                        ).subquery(),
+                    )
+                ).id,
+                user_union.name,
+            ).order_by(user_union.id)
+        )
+    ).all()
+    return [row._asdict() for row in rows]
+
+
+async def ages(db: AsyncSession):
+    return (
+        await db.execute(
+            select(
+                aliased(
+                    User,
+                    union(
+                        select(User.age).where(User.id < 3),
+                        select(User.age).where(User.id > 2),
+                    ).subquery(),
+                ).age
+            )
+        )
+    ).all()
+
+
 async def user_ids(db: AsyncSession):
-    # A column union: reported (rows keyed by column name, not attribute).
+    # Columns of two entities: reported.
     return db.query(User.id).union(db.query(Address.user_id)).all()

@@ -76,6 +76,27 @@ def ids_in_order(db: Session):
     return [u.id for u in db.query(User).union(db.query(User)).order_by(User.id)]
 
 
+def id_name_rows(db: Session):
+    # Columns of one entity: rows, keyed by attribute; UNION ALL keeps user 1 twice.
+    rows = (
+        db.query(User.id, User.name)
+        .filter(User.age == 30)
+        .union_all(db.query(User.id, User.name).filter(User.name == "alice"))
+        .order_by(User.id)
+        .all()
+    )
+    return [row._asdict() for row in rows]
+
+
+def ages(db: Session):
+    return (
+        db.query(User.age)
+        .filter(User.id < 3)
+        .union(db.query(User.age).filter(User.id > 2))
+        .all()
+    )
+
+
 def user_ids(db: Session):
-    # A column union: reported (rows keyed by column name, not attribute).
+    # Columns of two entities: reported.
     return db.query(User.id).union(db.query(Address.user_id)).all()

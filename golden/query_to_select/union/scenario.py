@@ -8,3 +8,4 @@ CALLS = [
     ("names", ()),
     ("same_object", ()),
 ]
+CALLS += [("id_name_rows", ()), ("ages", ())]
