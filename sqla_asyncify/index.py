@@ -151,16 +151,6 @@ def is_main_guard(node: cst.If) -> bool:
     return isinstance(target.operator, cst.Equal) and sides in ({"__name__", '"__main__"'}, {"__name__", "'__main__'"})
 
 
-def _expire_on_commit(value: cst.BaseExpression) -> str | None:
-    """The ``expire_on_commit=`` argument of a call, as written (session factories and sessions)."""
-    if not isinstance(value, cst.Call):
-        return None
-    for arg in value.args:
-        if arg.keyword is not None and arg.keyword.value == "expire_on_commit":
-            return cst.Module([]).code_for_node(arg.value)
-    return None
-
-
 class Indexer(QualnameTracker, cst.CSTVisitor):
     """Collects a ``ModuleIndex`` from one parsed module (read-only)."""
 
@@ -438,3 +428,13 @@ def index_module(module: cst.Module, module_name: str, path: Path | str, is_pack
         aliases=tuple(indexer.aliases),
         mentions_sqlalchemy=any(q.startswith(("sqlalchemy", "sqlmodel")) for q in imports.values()),
     )
+
+
+def _expire_on_commit(value: cst.BaseExpression) -> str | None:
+    """The ``expire_on_commit=`` argument of a call, as written (session factories and sessions)."""
+    if not isinstance(value, cst.Call):
+        return None
+    for arg in value.args:
+        if arg.keyword is not None and arg.keyword.value == "expire_on_commit":
+            return cst.Module([]).code_for_node(arg.value)
+    return None
