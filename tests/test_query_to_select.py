@@ -290,6 +290,11 @@ def test_unions_that_cannot_be_exact_are_reported_and_unchanged(tmp_path: Path) 
         def options_before(db: Session):
             # Legacy keeps these options on the wrapping query too.
             return db.query(User).options(selectinload(User.addresses)).union(db.query(User)).all()
+
+        def options_in_a_base_variable(db: Session):
+            base = db.query(User).with_for_update()
+            q1 = base.filter(User.id == 1)
+            return q1.union(db.query(User)).all()
         """
     out, report = run(source, tmp_path)
     assert "q = db.query(User).union(db.query(User))" in out and "ids.union(db.query(User.id))" in out
@@ -299,3 +304,21 @@ def test_unions_that_cannot_be_exact_are_reported_and_unchanged(tmp_path: Path) 
     assert {"case.py:12 query-unsupported", "case.py:15 query-unsupported"} <= report
     assert "db.query(User).options(selectinload(User.addresses)).union(db.query(User)).all()" in out
     assert "case.py:19 query-unsupported" in report
+    assert "return q1.union(db.query(User)).all()" in out and "case.py:22 query-unsupported" in report
+
+
+def test_a_variable_refused_by_the_checks_keeps_the_variables_it_is_built_from(tmp_path: Path) -> None:
+    """``q1`` stays a Query (``get()`` after ``order_by``): ``base`` must too, or ``q1`` would be
+    built from a ``Select``, which has no ``get()``."""
+    source = """\
+        from sqlalchemy.orm import Session
+        from models import User
+
+        def f(db: Session):
+            base = db.query(User)
+            q1 = base.order_by(User.id)
+            return q1.get(1)
+        """
+    out, report = run(source, tmp_path)
+    assert "base = db.query(User)" in out and "select(" not in out
+    assert {"case.py:5 query-unsupported", "case.py:6 query-unsupported"} <= report

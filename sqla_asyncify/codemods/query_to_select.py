@@ -225,6 +225,8 @@ class _VarInfo:
     session: cst.BaseExpression | None = None
     has_join: bool = False
     has_options: bool = False
+    #: Variables built from or into this one (``active = base.filter(...)``).
+    linked: set[str] = field(default_factory=set)
     problem: str | None = None
     fix: str = ""
 
@@ -497,6 +499,8 @@ class QueryToSelect(AsyncifyCodemod):
             for c in info.chains:
                 if c.usage == "assign" and c.var is not None:
                     edges.append((info.name, c.var))
+                    info.linked.add(c.var)
+                    infos[c.var].linked.add(info.name)
                 if c.usage == "escape":
                     info.problem = info.problem or (
                         f"query variable `{info.name}` escapes the function (returned, passed on or stored) "
@@ -536,6 +540,17 @@ class QueryToSelect(AsyncifyCodemod):
         for info in infos.values():
             if info.problem is None and any(c.problem for c in info.chains):
                 info.problem = f"query variable `{info.name}` is used in a form that cannot be converted"
+        # A problem found by the checks spreads like one found earlier: ``q1 = base.order_by(...)``
+        # with ``q1`` kept a Query keeps ``base`` one too (a ``Select`` has no ``get()``…).
+        changed = True
+        while changed:
+            changed = False
+            for info in infos.values():
+                bad = next((other for other in sorted(info.linked) if infos[other].problem), None)
+                if info.problem is None and bad is not None:
+                    info.problem = f"query variable `{info.name}` is built from or into `{bad}`, which cannot be converted"
+                    changed = True
+        for info in infos.values():
             if info.problem is not None:  # one bad use: the variable stays a Query everywhere
                 self.report(info.assigns[0], f"{info.problem}; left unchanged", "convert it by hand to a `select()` statement", UNSUPPORTED)
                 for c in info.chains:
@@ -740,8 +755,8 @@ class QueryToSelect(AsyncifyCodemod):
     ) -> bool:
         """``q1.union(q2, ...)`` converts to ``select(aliased(M, union(s1, s2).subquery()))``: legacy
         ``Query._set_op`` wraps the compound in a subquery and adapts the entity to it, which is what
-        an ``aliased`` entity does (rules §2.2). Only a single entity, named by its class, one set
-        operation, and later builders whose entity references can be re-pointed at the alias."""
+        an ``aliased`` entity does (rules §2.2). Only one entity named by its class, or plain columns of
+        one, one set operation, and later builders whose entity references can be re-pointed at the alias."""
         i = set_ops[0]
         name = steps[i].name
         call = cst.ensure_type(steps[i].node, cst.Call)
@@ -766,8 +781,16 @@ class QueryToSelect(AsyncifyCodemod):
             refuse(f"`Query.{name}()` without plain query arguments", _SET_OP_FIX)
             return False
         earlier = list(steps[:i])
-        if chain.var is not None:  # the receiver variable's own builders
-            earlier += [link for c in infos[chain.var].chains if c.usage == "assign" for link in c.steps]
+        todo, seen = [chain.var] if chain.var is not None else [], set()
+        while todo:  # the receiver variable's builders, and those of the variables it is built from
+            var = todo.pop()
+            if var in seen or var not in infos:
+                continue
+            seen.add(var)
+            for c in infos[var].chains:
+                if c.usage == "assign":
+                    earlier += c.steps
+                    todo += [c.var] if c.var is not None else []
         for step in earlier:
             if step.name in _KEPT_BY_SET_OP:
                 # ``Query._from_selectable`` drops criteria, order, limits and joins from the wrapping
@@ -850,7 +873,10 @@ class QueryToSelect(AsyncifyCodemod):
                 continue
             call = cst.ensure_type(chain.links[chain.set_op].node, cst.Call)
             mine = members.get(id(chain), [])
-            if len(mine) != len(call.args) or any(c.problem for c in mine):
+            if len(mine) != len(call.args) or any(
+                c.problem or (c.var is not None and (infos[c.var].problem or any(x.problem for x in infos[c.var].chains)))
+                for c in mine
+            ):
                 chain.problem = chain.problem or "a `union()` member that cannot be converted exactly"
                 chain.fix = chain.fix or _SET_OP_FIX
             if chain.problem is not None:
