@@ -295,6 +295,9 @@ def test_unions_that_cannot_be_exact_are_reported_and_unchanged(tmp_path: Path) 
             base = db.query(User).with_for_update()
             q1 = base.filter(User.id == 1)
             return q1.union(db.query(User)).all()
+
+        def nested_after(db: Session):
+            return db.query(User).union(db.query(User)).filter(User.id.in_(db.query(Address.user_id))).all()
         """
     out, report = run(source, tmp_path)
     assert "q = db.query(User).union(db.query(User))" in out and "ids.union(db.query(User.id))" in out
@@ -305,6 +308,7 @@ def test_unions_that_cannot_be_exact_are_reported_and_unchanged(tmp_path: Path) 
     assert "db.query(User).options(selectinload(User.addresses)).union(db.query(User)).all()" in out
     assert "case.py:19 query-unsupported" in report
     assert "return q1.union(db.query(User)).all()" in out and "case.py:22 query-unsupported" in report
+    assert ".filter(User.id.in_(db.query(Address.user_id))).all()" in out and "case.py:26 query-unsupported" in report
 
 
 def test_a_variable_refused_by_the_checks_keeps_the_variables_it_is_built_from(tmp_path: Path) -> None:
