@@ -308,7 +308,7 @@ def test_unions_that_cannot_be_exact_are_reported_and_unchanged(tmp_path: Path) 
     assert "db.query(User).options(selectinload(User.addresses)).union(db.query(User)).all()" in out
     assert "case.py:19 query-unsupported" in report
     assert "return q1.union(db.query(User)).all()" in out and "case.py:22 query-unsupported" in report
-    assert ".filter(User.id.in_(db.query(Address.user_id))).all()" in out and "case.py:26 query-unsupported" in report
+    assert ".filter(User.id.in_(db.query(Address.user_id))).all()" in out and "case.py:27 query-unsupported" in report
 
 
 def test_a_variable_refused_by_the_checks_keeps_the_variables_it_is_built_from(tmp_path: Path) -> None:
