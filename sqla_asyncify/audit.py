@@ -2,7 +2,8 @@
 
 The document teams otherwise write by hand: functions already async, functions still sync that
 reach session I/O (left to migrate), functions held sync with their reasons, legacy ``.query(``
-calls left, ``run_sync`` bridges in place, and report items by rule.
+calls left, ``run_sync`` bridges in place, session wiring kept sync beside its async twin (two
+engines on one database), and report items by rule.
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ class FileAudit:
     legacy_queries: int = 0
     legacy_queries_held: int = 0
     bridges: int = 0
+    #: Engines, sessionmakers and dependencies held code keeps sync → their async twin ("" if none
+    #: is needed: only held code reads them) and why they stay.
+    coexisting: dict[str, dict[str, str]] = field(default_factory=dict)
     would_change: bool = False
     items: Counter[str] = field(default_factory=Counter)
 
@@ -49,6 +53,7 @@ class Audit:
             "legacy .query( calls left": sum(f.legacy_queries for f in self.files),
             "legacy .query( calls in held code": sum(f.legacy_queries_held for f in self.files),
             "run_sync bridges": sum(f.bridges for f in self.files),
+            "sync wiring beside an async twin": sum(1 for f in self.files for c in f.coexisting.values() if c["twin"]),
             "files that would change": sum(f.would_change for f in self.files),
             "report items": sum(sum(f.items.values()) for f in self.files),
         }
@@ -74,6 +79,12 @@ class Audit:
         held = [(f.path, q, why) for f in self.files for q, why in f.held_sync.items()]
         if held:
             lines += ["", "## Held sync", ""] + [f"- `{q}` ({path}): {why}" for path, q, why in held]
+        side = [(f.path, q, c) for f in self.files for q, c in f.coexisting.items()]
+        if side:
+            lines += ["", "## Sync wiring kept for held code", ""] + [
+                f"- `{q}` ({path}): {c['reason']}" + (f"; async twin `{c['twin']}`" if c["twin"] else "; no async twin")
+                for path, q, c in side
+            ]
         todo = [(f.path, q) for f in self.files for q in f.to_migrate]
         if todo:
             lines += ["", "## Left to migrate", ""] + [f"- `{q}` ({path})" for path, q in todo]
@@ -106,6 +117,10 @@ def audit(result: RunResult) -> Audit:
                         fa.legacy_queries += 1
                 elif target.kind == "session-io" and target.name == "run_sync":
                     fa.bridges += 1
+        module = parsed.index.module
+        for qualname, reason in sorted(plan.sync_wiring.items()):
+            if qualname.rpartition(".")[0] == module:
+                fa.coexisting[qualname] = {"twin": plan.twin_beside(qualname), "reason": reason}
         outcome = outcomes.get(parsed.path)
         if outcome is not None:
             fa.would_change = outcome.changed

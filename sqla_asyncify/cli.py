@@ -21,6 +21,7 @@ from .audit import audit as build_audit
 from .config import ConfigError, load_config
 from .dependencies import required_packages
 from .emit import json_report, unified_diff, write_outcomes
+from .formatting import BlackStyle
 from .pipeline import FileOutcome, RunConfig, RunResult, analyze, display_path, rewrite_files
 from .report import ReportItem
 
@@ -79,6 +80,7 @@ def _config(
         jobs=jobs if jobs is not None else file_config.jobs,
         cache=not no_cache,
         async_drivers=file_config.async_driver,
+        black=BlackStyle.for_paths(paths),
     )
 
 
@@ -220,7 +222,9 @@ def _interactive(config: RunConfig, result: RunResult, out: Console) -> tuple[Ru
         skipped.add(outcome.path)
         before = {o.path: o.updated for o in result.outcomes}
         modules = {f.module_name for f in result.analysis.files if f.path in skipped}
-        config = replace(config, keep_sync=tuple(sorted({*config.keep_sync, *modules})))
+        config = replace(
+            config, keep_sync=tuple(sorted({*config.keep_sync, *modules})), frozen=tuple(sorted({*config.frozen, *modules}))
+        )
         analysis = analyze(config, paths=[f.path for f in result.analysis.files])
         result = RunResult(analysis, rewrite_files(analysis, do_format=config.format))
         now = {o.path: o for o in result.outcomes}

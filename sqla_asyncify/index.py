@@ -16,9 +16,10 @@ from pathlib import Path
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from .dispatch import VisitorDispatch
 from .names import Callee, QualnameTracker, dotted, resolve_relative
 
-INDEX_VERSION = 5  # bump when the shape of the index changes (invalidates caches)
+INDEX_VERSION = 6  # bump when the shape of the index changes (invalidates caches)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +40,10 @@ class Binding:
     value: Callee
     called: bool
     line: int
+    #: For a call: its arguments that are plain names or attribute chains (``bind=engine`` → "engine").
+    args: tuple[str, ...] = ()
+    #: A module-level statement of its own, not inside an ``if``/``try``/``with``/loop block.
+    top_level: bool = True
     #: The ``expire_on_commit=`` argument of the call, as written (``"True"``); None when absent.
     expire_on_commit: str | None = None
 
@@ -78,6 +83,11 @@ class FunctionInfo:
     returns_annotation: tuple[str, ...] = ()
     #: ``# asyncify: keep-sync -- <reason>`` on the function: the reason ("" when none is given).
     keep_sync: str | None = None
+    #: Every name or attribute chain read in the body (``SessionLocal``, ``database.engine``), sorted:
+    #: what the plan resolves to tell which project globals the function uses.
+    refs: tuple[str, ...] = ()
+    #: Defined by a statement of its own at module level (not inside an ``if``/``try``… block).
+    top_level: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,11 +121,13 @@ class _FunctionBuilder:
     attr_bindings: list[Binding] = field(default_factory=list)
     returns: list[Binding] = field(default_factory=list)
     calls: list[CallSite] = field(default_factory=list)
+    refs: set[str] = field(default_factory=set)
     is_generator: bool = False
 
     def build(self) -> FunctionInfo:
         return FunctionInfo(
             **self.info,  # type: ignore[arg-type]
+            refs=tuple(sorted(self.refs)),
             is_generator=self.is_generator,
             bindings=tuple(self.bindings),
             attr_bindings=tuple(self.attr_bindings),
@@ -151,7 +163,32 @@ def is_main_guard(node: cst.If) -> bool:
     return isinstance(target.operator, cst.Equal) and sides in ({"__name__", '"__main__"'}, {"__name__", "'__main__'"})
 
 
-class Indexer(QualnameTracker, cst.CSTVisitor):
+class _Names(VisitorDispatch, cst.CSTVisitor):
+    """Dotted names in an expression, string annotations (``"Session"``) included."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        text = dotted(node)
+        if text is not None:
+            self.found.append(text)
+            return False
+        return True
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.found.append(node.value)
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        try:
+            inner = cst.parse_expression(node.evaluated_value)  # type: ignore[arg-type]
+        except Exception:
+            return
+        inner.visit(self)
+
+
+class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
     """Collects a ``ModuleIndex`` from one parsed module (read-only)."""
 
     METADATA_DEPENDENCIES = (PositionProvider,)
@@ -173,7 +210,9 @@ class Indexer(QualnameTracker, cst.CSTVisitor):
         self._awaited: set[int] = set()
         self._with_calls: set[int] = set()
         self._arguments: set[int] = set()
+        self._not_refs: set[int] = set()  # Name nodes that are not reads (keywords, def names…)
         self._main_guard = 0
+        self._module_blocks = 0  # depth of ``if``/``try``/``with``/loop blocks at module level
 
     # -- helpers -------------------------------------------------------------------------------
     def _line(self, node: cst.CSTNode) -> int:
@@ -188,36 +227,20 @@ class Indexer(QualnameTracker, cst.CSTVisitor):
     def _names_in(self, node: cst.CSTNode | None) -> tuple[str, ...]:
         if node is None:
             return ()
-        found: list[str] = []
-
-        class _Collect(cst.CSTVisitor):
-            def visit_Attribute(s, n: cst.Attribute) -> bool:  # noqa: N805
-                text = dotted(n)
-                if text is not None:
-                    found.append(text)
-                    return False
-                return True
-
-            def visit_Name(s, n: cst.Name) -> None:  # noqa: N805
-                found.append(n.value)
-
-            def visit_SimpleString(s, n: cst.SimpleString) -> None:  # noqa: N805
-                # String annotations ("Session"): parse the inner expression.
-                try:
-                    inner = cst.parse_expression(n.evaluated_value)  # type: ignore[arg-type]
-                except Exception:
-                    return
-                inner.visit(s)
-
-        node.visit(_Collect())
-        return tuple(self.qualify(n) for n in found)
+        collect = _Names()
+        node.visit(collect)
+        return tuple(self.qualify(n) for n in collect.found)
 
     @property
     def _current(self) -> _FunctionBuilder:
         return self._stack[-1]
 
     # -- imports -------------------------------------------------------------------------------
-    def visit_Import(self, node: cst.Import) -> None:
+    def visit_Import(self, node: cst.Import) -> bool:
+        self._import(node)
+        return False
+
+    def _import(self, node: cst.Import) -> None:
         for alias in node.names:
             full = dotted(alias.name) or ""
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
@@ -226,7 +249,7 @@ class Indexer(QualnameTracker, cst.CSTVisitor):
                 root = full.split(".")[0]
                 self.imports[root] = root
 
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+    def _import_from(self, node: cst.ImportFrom) -> None:
         if isinstance(node.names, cst.ImportStar):
             return
         target = dotted(node.module) if node.module is not None else None
@@ -240,6 +263,7 @@ class Indexer(QualnameTracker, cst.CSTVisitor):
 
     # -- scopes --------------------------------------------------------------------------------
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self._not_refs.add(id(node.name))
         self._push("class", node.name.value)
         self._class_stack.append((self.scope_qualname, []))
 
@@ -254,6 +278,7 @@ class Indexer(QualnameTracker, cst.CSTVisitor):
             self._class_stack[-1][1].append((node.target.value, self._names_in(node.annotation.annotation)))
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._not_refs.add(id(node.name))
         enclosing_class = self.scope_qualname if self.scope_kind == "class" else None
         parent = self.function_qualname
         self._push("function", node.name.value)
@@ -282,6 +307,7 @@ class Indexer(QualnameTracker, cst.CSTVisitor):
                     "params": tuple(params),
                     "returns_annotation": self._names_in(node.returns.annotation) if node.returns else (),
                     "keep_sync": keep_sync_pragma(node),
+                    "top_level": self._module_blocks == 0 and parent is None and enclosing_class is None,
                 }
             )
         )
@@ -320,9 +346,40 @@ class Indexer(QualnameTracker, cst.CSTVisitor):
                 depends = self.qualify(target) if target else None
         return Param(p.name.value, annotation, depends)
 
+    # -- references ----------------------------------------------------------------------------
+    def visit_Name(self, node: cst.Name) -> None:
+        if id(node) not in self._not_refs:
+            self._current.refs.add(node.value)
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        text = dotted(node)
+        if text is not None:  # ``database.engine``: the chain, not its parts
+            self._current.refs.add(text)
+            return False
+        self._not_refs.add(id(node.attr))
+        return True
+
+    def visit_Param(self, node: cst.Param) -> None:
+        self._not_refs.add(id(node.name))
+
+    def visit_ImportAlias(self, node: cst.ImportAlias) -> bool:
+        return False
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:  # type: ignore[override]
+        self._import_from(node)
+        return False
+
     # -- statements ----------------------------------------------------------------------------
     def visit_Await(self, node: cst.Await) -> None:
         self._awaited.add(id(node.expression))
+
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        if self.scope_kind == "module":
+            self._module_blocks += 1
+
+    def leave_IndentedBlock(self, original_node: cst.IndentedBlock) -> None:
+        if self.scope_kind == "module":
+            self._module_blocks -= 1
 
     def visit_If(self, node: cst.If) -> None:
         if is_main_guard(node):
@@ -334,13 +391,15 @@ class Indexer(QualnameTracker, cst.CSTVisitor):
 
     def visit_Arg(self, node: cst.Arg) -> None:
         self._arguments.add(id(node.value))
+        if node.keyword is not None:
+            self._not_refs.add(id(node.keyword))
 
     def visit_WithItem(self, node: cst.WithItem) -> None:
         if isinstance(node.item, cst.Call):
             self._with_calls.add(id(node.item))
             callee = Callee.of(node.item.func)
             if callee and node.asname and isinstance(node.asname.name, cst.Name):
-                self._bind(node.asname.name.value, callee, True, node, _expire_on_commit(node.item))
+                self._bind(node.asname.name.value, callee, True, node, expire_on_commit=_expire_on_commit(node.item))
 
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
@@ -355,7 +414,8 @@ class Indexer(QualnameTracker, cst.CSTVisitor):
         callee = Callee.of(value.func if isinstance(value, cst.Call) else value)
         if isinstance(target, cst.Name):
             if callee is not None:
-                self._bind(target.value, callee, called, node, _expire_on_commit(value))
+                args = tuple(t for a in value.args if (t := dotted(a.value))) if isinstance(value, cst.Call) else ()
+                self._bind(target.value, callee, called, node, args, _expire_on_commit(value))
             elif self.scope_kind == "module":
                 self.aliases.append((target.value, self._names_in(value)))
         elif (
@@ -367,9 +427,17 @@ class Indexer(QualnameTracker, cst.CSTVisitor):
             self._current.attr_bindings.append(Binding(target.attr.value, callee, called, self._line(node)))
 
     def _bind(
-        self, name: str, callee: Callee, called: bool, node: cst.CSTNode, expire_on_commit: str | None = None
+        self,
+        name: str,
+        callee: Callee,
+        called: bool,
+        node: cst.CSTNode,
+        args: tuple[str, ...] = (),
+        expire_on_commit: str | None = None,
     ) -> None:
-        binding = Binding(name, callee, called, self._line(node), expire_on_commit)
+        binding = Binding(
+            name, callee, called, self._line(node), args, self._module_blocks == 0, expire_on_commit=expire_on_commit
+        )
         if self.scope_kind == "module":
             self.globals.append(binding)
             if not called:
@@ -383,7 +451,7 @@ class Indexer(QualnameTracker, cst.CSTVisitor):
         called = isinstance(value, cst.Call)
         callee = Callee.of(value.func if isinstance(value, cst.Call) else value)
         if callee is not None:
-            self._current.returns.append(Binding("<return>", callee, called, self._line(node), _expire_on_commit(value)))
+            self._current.returns.append(Binding("<return>", callee, called, self._line(node), expire_on_commit=_expire_on_commit(value)))
 
     def visit_Return(self, node: cst.Return) -> None:
         self._returned(node.value, node)

@@ -35,7 +35,7 @@ import libcst as cst
 
 from .cache import Cache, NoCache, content_hash, key_of, tool_digest
 from .discover import discover
-from .formatting import format_changed
+from .formatting import BlackStyle, format_changed
 from .holds import held_functions, held_modules
 from .index import INDEX_VERSION, ModuleIndex, index_module
 from .names import is_package_init, module_name_for
@@ -55,6 +55,9 @@ class RunConfig:
     paths: tuple[Path, ...] = (Path("."),)
     exclude: tuple[str, ...] = ()
     keep_sync: tuple[str, ...] = ()
+    #: Modules that must not change at all (files skipped in ``--interactive``): held sync, and no
+    #: async twin of their session wiring is added to them.
+    frozen: tuple[str, ...] = ()
     format: bool = True
     #: ``[tool.asyncify] async-driver``: dialect → async driver for converted URLs.
     async_drivers: Mapping[str, str] = field(default_factory=dict)
@@ -63,6 +66,8 @@ class RunConfig:
     #: Use the on-disk cache (``.asyncify_cache/`` under the project root, or ``cache_dir``).
     cache: bool = True
     cache_dir: Path | None = None
+    #: The project's ``[tool.black]`` settings, for files that were black-clean.
+    black: BlackStyle = field(default_factory=BlackStyle)
 
     @property
     def workers(self) -> int:
@@ -220,18 +225,18 @@ def _newline_text(module: cst.Module, code: str) -> str:
 
 
 def _rewrite_tree(
-    tree: cst.Module, source: bytes, plan: Plan, module_name: str, display: str, do_format: bool
+    tree: cst.Module, source: bytes, plan: Plan, module_name: str, display: str, style: BlackStyle | None
 ) -> tuple[bytes, list[ReportItem], str | None]:
     """``(updated, items, error)`` for one file; ``updated is source`` when nothing changed."""
     from .rewrite import rewrite_module  # the transformers (and libcst.matchers): only when rewriting
 
     try:
         new, items = rewrite_module(tree, plan, module_name, display)
-        if new.deep_equals(tree) or new.code == tree.code:
+        if new is tree or new.code == tree.code:  # (a deep_equals would cost as much as the codegen)
             return source, items, None
         code = new.code
-        if do_format:
-            formatted = format_changed(_newline_text(tree, tree.code), _newline_text(new, code))
+        if style is not None:
+            formatted = format_changed(_newline_text(tree, tree.code), _newline_text(new, code), style)
             code = formatted.replace("\n", new.default_newline) if new.default_newline != "\n" else formatted
         ast.parse(code)  # verify: the output must parse
         return code.encode(new.encoding), items, None
@@ -250,8 +255,10 @@ def _worker_init(plan: Plan | None = None) -> None:
     _WORKER_PLAN = plan
 
 
-def _rewrite_task(args: tuple[bytes, str, str, bool]) -> tuple[bytes | None, list[ReportItem], str | None]:
-    source, module_name, display, do_format = args
+def _rewrite_task(
+    args: tuple[bytes, str, str, BlackStyle | None],
+) -> tuple[bytes | None, list[ReportItem], str | None]:
+    source, module_name, display, style = args
     assert _WORKER_PLAN is not None
     try:
         tree = _parse(source)
@@ -259,7 +266,7 @@ def _rewrite_task(args: tuple[bytes, str, str, bool]) -> tuple[bytes | None, lis
         return None, [], str(exc)
     except RecursionError:
         return None, [], "too deeply nested to analyze"
-    updated, items, error = _rewrite_tree(tree, source, _WORKER_PLAN, module_name, display, do_format)
+    updated, items, error = _rewrite_tree(tree, source, _WORKER_PLAN, module_name, display, style)
     return (None if updated is source else updated), items, error
 
 
@@ -305,10 +312,6 @@ def _map(
         raise
     finally:
         executor.shutdown(wait=True)
-
-
-def _chunks(count: int, jobs: int) -> int:
-    return max(1, min(64, count // (jobs * 8)))
 
 
 # -- analysis --------------------------------------------------------------------------------
@@ -363,9 +366,8 @@ def analyze(config: RunConfig, progress: Progress | None = None, paths: Sequence
             facts[i] = found
         else:
             todo.append(i)
-    with closing(_map(file_facts, [sources[i] for i in todo], jobs, chunksize=_chunks(len(todo), jobs))) as computed:
-        for i, fact in zip(todo, computed):
-            facts[i] = fact
+    for i in todo:  # in-process: a decode and a text search cost less than handing bytes to a pool
+        facts[i] = file_facts(sources[i])
     cache.put_many("facts", {fact_keys[i]: facts[i] for i in todo})
     for i, fact in facts.items():
         if fact.error is not None:
@@ -434,12 +436,15 @@ def analyze(config: RunConfig, progress: Progress | None = None, paths: Sequence
         digest,
         sorted(held.items()),
         sorted(config.async_drivers.items()),
+        sorted(config.frozen),
         [(index_keys[i], displays[i]) for i in sorted(indexes) if i not in errors],
     )
     plan = cache.get("plan", plan_key)
     if not isinstance(plan, Plan):
         try:
-            plan = Plan.build((f.index for f in planned), held_sync=held, async_drivers=config.async_drivers)
+            plan = Plan.build(
+                (f.index for f in planned), held_sync=held, async_drivers=config.async_drivers, frozen=config.frozen
+            )
             cache.put("plan", plan_key, plan)
         except Exception as exc:  # noqa: BLE001 - a planning bug must not take the run down
             # The plan is project-wide: without it nothing can be migrated consistently, so every
@@ -476,7 +481,7 @@ def _held_sync(files: Iterable[ParsedFile], patterns: Sequence[str]) -> dict[str
 
 
 # -- rewriting -------------------------------------------------------------------------------
-def rewrite_file(parsed: ParsedFile, plan: Plan, do_format: bool = True) -> FileOutcome:
+def rewrite_file(parsed: ParsedFile, plan: Plan, style: BlackStyle | None = BlackStyle()) -> FileOutcome:
     """Rewrite one file against the plan; never raises for a bad file."""
     if not parsed.relevant:
         return FileOutcome(parsed.path, parsed.source, parsed.source)
@@ -484,7 +489,7 @@ def rewrite_file(parsed: ParsedFile, plan: Plan, do_format: bool = True) -> File
         tree = parsed.tree
     except Exception as exc:
         return FileOutcome(parsed.path, parsed.source, parsed.source, error=f"internal error, file left unchanged: {exc!r}")
-    updated, items, error = _rewrite_tree(tree, parsed.source, plan, parsed.module_name, parsed.index.path, do_format)
+    updated, items, error = _rewrite_tree(tree, parsed.source, plan, parsed.module_name, parsed.index.path, style)
     return FileOutcome(parsed.path, parsed.source, updated, items, error)
 
 
@@ -496,13 +501,16 @@ def rewrite_files(
     started = time.perf_counter()
     files = analysis.files
     cache = analysis.cache
+    style = analysis.config.black if do_format else None
     outcomes: list[FileOutcome | None] = [None] * len(files)
     keys: dict[int, str] = {}
     for i, parsed in enumerate(files):
-        if not parsed.relevant or parsed.module_name in analysis.held_modules:
+        if not parsed.relevant or (
+            parsed.module_name in analysis.held_modules and not analysis.plan.twins_in(parsed.module_name)
+        ):
             outcomes[i] = FileOutcome(parsed.path, parsed.source, parsed.source)
         else:
-            keys[i] = key_of("outcome", analysis.plan_key, parsed.digest, parsed.module_name, parsed.index.path, do_format)
+            keys[i] = key_of("outcome", analysis.plan_key, parsed.digest, parsed.module_name, parsed.index.path, style)
     cached = cache.get_many("outcome", keys.values()) if analysis.plan_key else {}
     todo = []
     for i, key in keys.items():
@@ -513,11 +521,17 @@ def rewrite_files(
         else:
             todo.append(i)
     jobs = analysis.config.workers
+    if jobs > 1 and len(todo) >= MIN_PARALLEL:
+        # Import the transformers (and black) once, here: forked workers inherit them.
+        from . import rewrite  # noqa: F401
+
+        if style is not None:
+            import black  # noqa: F401
     parallel: Iterator[tuple[bytes | None, list[ReportItem], str | None]] = iter(())
     if jobs <= 1 or len(todo) < MIN_PARALLEL:
-        results: Iterable[FileOutcome] = (rewrite_file(files[i], analysis.plan, do_format) for i in todo)
+        results: Iterable[FileOutcome] = (rewrite_file(files[i], analysis.plan, style) for i in todo)
     else:
-        args = [(files[i].source, files[i].module_name, files[i].index.path, do_format) for i in todo]
+        args = [(files[i].source, files[i].module_name, files[i].index.path, style) for i in todo]
         parallel = _map(_rewrite_task, args, jobs, plan=analysis.plan)
         results = (
             FileOutcome(files[i].path, files[i].source, files[i].source if updated is None else updated, items, error)

@@ -93,6 +93,25 @@ IO_KINDS = frozenset({"session-query", "metadata-io"}) | AWAITED_KINDS | CONTEXT
 
 OTHER = Target("other")
 
+#: ``sessionmaker`` itself: the factory a twin ``async_sessionmaker`` can be built beside.
+SYNC_SESSIONMAKERS = frozenset({"sqlalchemy.orm.sessionmaker", "sqlalchemy.orm.session.sessionmaker"})
+#: Session methods a dependency may call and still be given an async twin (open, commit, close).
+TWIN_SESSION_METHODS = frozenset({"close", "commit", "rollback", "flush", "begin", "add", "expunge_all"})
+
+
+def twin_name(name: str, kind: str) -> str:
+    """The async twin's name: ``engine`` → ``async_engine``, ``SessionLocal`` → ``AsyncSessionLocal``,
+    ``session_factory`` → ``async_session_factory``, ``get_db`` → ``get_async_db``."""
+    if kind == "provider" and name.startswith("get_"):
+        return f"get_async_{name[4:]}"
+    if kind == "sessionmaker" and "Session" in name:
+        return name.replace("Session", "AsyncSession", 1)
+    if kind == "sessionmaker" and "session" in name:
+        return name.replace("session", "async_session", 1)
+    if name.isupper():
+        return f"ASYNC_{name}"
+    return f"Async{name}" if name[:1].isupper() else f"async_{name}"
+
 #: What to do with ``metadata.create_all(engine)`` where nothing can await it (import time).
 METADATA_DDL_FIX = (
     "run it from async startup code (the FastAPI lifespan, an `async def init_models()`): "
@@ -147,9 +166,22 @@ class Plan:
     bridged: dict[str, Reason] = field(default_factory=dict)
     #: (function, line) pairs already reported, so each boundary is reported once.
     _reported: set[tuple[str, int]] = field(default_factory=set, repr=False)
+    #: Entry points doing session I/O themselves: not wrapped, reported as boundaries.
+    _entry_io: set[str] = field(default_factory=set, repr=False)
     #: Origins (``scope:name``) of ``TestClient``s converted to ``httpx.AsyncClient``: those used by a
     #: test or fixture that becomes async (see ``_convert_http_clients``).
     http_clients: set[str] = field(default_factory=set)
+    #: Session wiring (module-level engines, sessionmakers, session dependencies such as ``get_db``)
+    #: that code held sync still uses, → why: it keeps its sync form (see ``_keep_sync_wiring``).
+    sync_wiring: dict[str, str] = field(default_factory=dict)
+    #: Of ``sync_wiring``, what migrated code uses: qualname → the name of its async twin, defined
+    #: beside it (``SessionLocal`` → ``AsyncSessionLocal``, ``get_db`` → ``get_async_db``).
+    twins: dict[str, str] = field(default_factory=dict)
+    #: Sync entry points (click/typer commands, Celery tasks…) that call code made async → why: they
+    #: stay ``def`` and run those calls with ``asyncio.run(...)`` (see ``entry_framework``).
+    entries: dict[str, Reason] = field(default_factory=dict)
+    #: Modules that must not change at all (skipped in ``--interactive``): wiring there gets no twin.
+    frozen: frozenset[str] = frozenset()
 
     # -- construction ----------------------------------------------------------------------------
     @classmethod
@@ -158,9 +190,15 @@ class Plan:
         indexes: Iterable[ModuleIndex],
         held_sync: Mapping[str, str] | Iterable[str] = (),
         async_drivers: Mapping[str, str] | None = None,
+        frozen: Iterable[str] = (),
     ) -> Plan:
         held = dict(held_sync) if isinstance(held_sync, Mapping) else dict.fromkeys(held_sync, "held sync by configuration")
-        plan = cls({m.module: m for m in indexes}, held_sync=held, async_drivers=dict(async_drivers or {}))
+        plan = cls(
+            {m.module: m for m in indexes},
+            held_sync=held,
+            async_drivers=dict(async_drivers or {}),
+            frozen=frozenset(frozen),
+        )
         plan._solve()
         return plan
 
@@ -587,6 +625,30 @@ class Plan:
         return f"{class_qualname}.__init__" in self.held_sync
 
     # -- the async fixpoint --------------------------------------------------------------------
+    def entry_framework(self, fn: FunctionInfo) -> str | None:
+        """The framework that calls ``fn`` synchronously as a command or task, or None:
+        ``@click.command()``, ``@cli.command()`` on a click group, ``@app.command()`` on a
+        ``typer.Typer()``, ``@celery.task`` on a ``Celery()``, ``@shared_task``, ``@dramatiq.actor``."""
+        if fn.kind != "function" or fn.is_async:
+            return None
+        for deco in fn.decorators:
+            if deco in sqla.SYNC_ENTRY_DECORATORS:
+                return sqla.SYNC_ENTRY_DECORATORS[deco]
+            owner, _, method = deco.rpartition(".")
+            owner_def = self._definition(owner)
+            if owner_def in self._globals:
+                module, binding = self._globals[owner_def]
+                registry = sqla.SYNC_ENTRY_REGISTRIES.get(self.qualify(module.module, binding.value)) if binding.called else None
+                if registry is not None and method in registry[1]:
+                    return registry[0]
+            elif owner_def in self.functions and method in ("command", "group"):
+                group = self.functions[owner_def]  # ``@click.group() def cli()`` → ``@cli.command()``
+                if any(sqla.SYNC_ENTRY_DECORATORS.get(d) == "click" for d in group.decorators) or any(
+                    d.rpartition(".")[2] == "group" for d in group.decorators
+                ):
+                    return "click"
+        return None
+
     def boundary_reason(self, fn: FunctionInfo) -> str | None:
         """Why ``fn`` can never be a coroutine function, or None."""
         if fn.kind == "lambda":
@@ -597,6 +659,9 @@ class Plan:
             return self.held_sync[fn.qualname]
         if fn.name.startswith("__") and fn.name.endswith("__") and fn.name not in sqla.ASYNC_DUNDERS:
             return f"`{fn.name}` is a sync protocol method"
+        framework = self.entry_framework(fn)
+        if framework is not None:
+            return f"{framework} calls it synchronously"
         for deco in fn.decorators:
             if deco in sqla.SYNC_ONLY_DECORATORS or deco.rsplit(".", 1)[-1] in (
                 "property", "cached_property", "setter", "getter", "deleter", "contextmanager",
@@ -622,8 +687,302 @@ class Plan:
                 queue.append(target.name)
         self.held_sync = held
 
+    # -- coexisting sync and async session wiring ---------------------------------------------
+    def global_of(self, scope: str, ref: str) -> str | None:
+        """The project-level qualname a name (or attribute chain) read in ``scope`` refers to — a
+        module global, a module-level function or class — following imports and re-exports; None for
+        a parameter, a local, or anything outside the project."""
+        root, *path = ref.split(".")
+        fn = self.functions.get(scope)
+        while fn is not None and fn.kind != "module":
+            if (
+                any(p.name == root for p in fn.params)
+                or any(b.name == root for b in fn.bindings)
+                or f"{fn.qualname}.{root}" in self.functions
+                or f"{fn.qualname}.{root}" in self.classes
+            ):
+                return None
+            fn = self.functions.get(fn.parent) if fn.parent else None
+        if scope not in self._function_module:
+            return None
+        module = self._function_module[scope].module
+        local = f"{module}.{root}"
+        if local in self.functions or local in self._globals or local in self.classes:
+            qualname: str | None = local
+        else:
+            qualname = self._imports[module].get(root)
+        qualname = self._definition(qualname)
+        for attr in path:
+            if qualname not in self.modules:
+                break
+            qualname = self._definition(f"{qualname}.{attr}")
+        return qualname if qualname in self.functions or qualname in self._globals else None
+
+    def _definition(self, qualname: str | None, _depth: int = 0) -> str | None:
+        """Where a re-exported name is defined (``app.deps.get_db`` imported from ``app.db``)."""
+        if qualname is None or qualname in self.functions or qualname in self._globals or _depth > 20:
+            return qualname
+        module, _, name = qualname.rpartition(".")
+        if module in self.modules and name in self._imports[module]:
+            return self._definition(self._imports[module][name], _depth + 1)
+        return qualname
+
+    def _wiring_kind(self, qualname: str) -> str | None:
+        memo: dict[str, str | None] = self.__dict__.setdefault("_wiring_kinds", {})
+        if qualname not in memo:
+            memo[qualname] = self._find_wiring_kind(qualname)
+        return memo[qualname]
+
+    def _find_wiring_kind(self, qualname: str) -> str | None:
+        """"engine", "sessionmaker" (built by ``sessionmaker(...)``), "provider" (a module-level
+        function returning or yielding a session: ``get_db``), "factory" (any other session
+        factory: ``scoped_session``…), or None."""
+        if qualname in self._globals:
+            module, binding = self._globals[qualname]
+            if not binding.called:
+                return None
+            built = self.qualify(module.module, binding.value)
+            if built in sqla.SYNC_ENGINE_FACTORIES:
+                return "engine"
+            if built in SYNC_SESSIONMAKERS:
+                return "sessionmaker"
+            ty = self.symbol(qualname)
+            return "factory" if ty == SESSIONMAKER else None
+        fn = self.functions.get(qualname)
+        if fn is None or fn.kind != "function" or fn.class_qualname or fn.parent or fn.is_async:
+            return None
+        return "provider" if self._call_type(Ty("function", qualname), frozenset()) == SESSION else None
+
+    def _wiring_used(self, fn: FunctionInfo) -> set[str]:
+        """The session wiring ``fn`` reads: names in its body, and its ``Depends(...)`` targets."""
+        refs = [*fn.refs, *(p.depends for p in fn.params if p.depends)]
+        found = set()
+        for ref in refs:
+            qualname = self.global_of(fn.qualname, ref) if ref in fn.refs else self._definition(ref)
+            if qualname is not None and self._wiring_kind(qualname) is not None:
+                found.add(qualname)
+        return found
+
+    def _is_held_code(self, fn: FunctionInfo) -> bool:
+        """``fn`` or a function enclosing it is held sync."""
+        current: FunctionInfo | None = fn
+        while current is not None:
+            if current.qualname in self.held_sync:
+                return True
+            current = self.functions.get(current.parent) if current.parent else None
+        return False
+
+    def _migrated_user(self, fn: FunctionInfo) -> bool:
+        """Code that gets the async twins of the wiring it reads: a function that is not held and can
+        become async (a lambda follows the function around it; module-level code stays sync)."""
+        if fn.kind == "module" or self._is_held_code(fn):
+            return False
+        if fn.kind == "lambda":
+            parent = self.functions.get(fn.parent) if fn.parent else None
+            return parent is not None and self._migrated_user(parent)
+        return self.boundary_reason(fn) is None
+
+    def _keep_sync_wiring(self) -> None:
+        """Which session factories are still needed sync, and which need an async twin beside them.
+
+        Held code (keep-sync patterns, pragmas, held modules, and what they call) keeps its sync
+        ``Session``: the engine, sessionmaker and dependency it reads stay as they are (``sync_wiring``)
+        — a dependency it reads is held itself — and so does what those are built from (a
+        sessionmaker's engine; every sessionmaker bound to a kept engine). Code that is migrated and
+        reads kept wiring gets an async twin of it (``twins``), and so does what a twin is built from.
+        A dependency whose body does more than open, yield, commit/rollback and close a session gets
+        no twin: migrated code depending on it is held too (reported), so nothing awaits a sync session.
+        """
+        no_twin: dict[str, str] = {}  # migrated code held because wiring it reads has no twin
+        while True:
+            self._hold_callees()
+            if not self.held_sync:
+                return  # the common case: nothing held, every factory is converted
+            kept = dict(self.sync_wiring)
+            held = dict(self.held_sync)
+            for fn in self.functions.values():
+                if fn.kind == "lambda" or not self._is_held_code(fn):
+                    continue
+                user = f"module `{fn.qualname[: -len('.<module>')]}`" if fn.kind == "module" else f"`{fn.qualname}`"
+                for used in self._wiring_used(fn):
+                    kept.setdefault(used, f"used by held {user}")
+                    if self._wiring_kind(used) == "provider" and used not in held:
+                        held[used] = f"held sync: held `{fn.qualname}` depends on it"
+            for qualname in list(kept):
+                kind = self._wiring_kind(qualname)
+                if kind in ("sessionmaker", "factory"):
+                    for engine in self._built_from(qualname, "engine"):
+                        kept.setdefault(engine, f"`{qualname}` is bound to it")
+            for qualname, reason in list(kept.items()):
+                if self._wiring_kind(qualname) == "engine":
+                    for maker in self._bound_to(qualname):
+                        kept.setdefault(maker, f"bound to `{qualname}`, which stays sync")
+            for qualname in list(held):
+                if self._wiring_kind(qualname) == "provider":
+                    kept.setdefault(qualname, held[qualname])
+            twins = self._twins(kept) if kept else {}
+            for fn in self.functions.values() if kept else ():
+                if fn.qualname in held or not self._migrated_user(fn):
+                    continue
+                blocked = sorted(q for q in self._wiring_used(fn) if q in kept and q not in twins)
+                if blocked:
+                    held[fn.qualname] = (
+                        f"held sync: it uses `{blocked[0]}`, which stays sync for held code and has no async twin"
+                    )
+                    no_twin[fn.qualname] = blocked[0]
+            if kept == self.sync_wiring and held == self.held_sync:
+                self.twins = twins
+                for qualname, wiring in sorted(no_twin.items()):
+                    fn = self.functions[qualname]
+                    self.items.append(
+                        ReportItem(
+                            self._function_module[qualname].path,
+                            fn.line,
+                            "coexist-sessions",
+                            f"`{qualname}` stays sync: it uses `{wiring}`, which held code keeps sync and which "
+                            "gets no async twin (only a plain engine, `sessionmaker(...)`, or a dependency that "
+                            "opens, yields, commits and closes a session does)",
+                            "write the async twin by hand beside it and use it here, or migrate the held code",
+                        )
+                    )
+                return
+            self.sync_wiring, self.held_sync = kept, held
+
+    def _built_from(self, qualname: str, kind: str) -> list[str]:
+        """The wiring of ``kind`` a global's value is built from (``sessionmaker(bind=engine)``)."""
+        module, binding = self._globals[qualname]
+        scope = f"{module.module}.<module>"
+        found = [self.global_of(scope, arg) for arg in binding.args]
+        return [q for q in found if q is not None and self._wiring_kind(q) == kind]
+
+    def _bound_to(self, engine: str) -> list[str]:
+        return [q for q in self._globals if self._wiring_kind(q) in ("sessionmaker", "factory") and engine in self._built_from(q, "engine")]
+
+    def _provider_sessionmaker(self, provider: str) -> str | None:
+        """The one sessionmaker a dependency like ``get_db`` opens its session from, when its body is
+        simple enough to be given an async twin (else None)."""
+        fn = self.functions[provider]
+        if fn.decorators:
+            return None  # what a decorator makes of it is not known
+        makers = set()
+        for site in fn.calls:
+            target = self.classify(provider, site.callee, site.in_with)
+            qualname = self.global_of(provider, site.callee.root) if not site.callee.path else None
+            if qualname is not None and self._wiring_kind(qualname) == "sessionmaker":
+                makers.add(qualname)
+            elif not (
+                (target.kind in ("session-io", "session-sync") and target.name in TWIN_SESSION_METHODS)
+                or (target.kind == "session-context" and target.name in ("begin", "begin_nested"))
+            ):
+                return None  # anything else (a project call, logging…) is not known to carry over
+        return makers.pop() if len(makers) == 1 else None
+
+    def _twins(self, kept: Mapping[str, str]) -> dict[str, str]:
+        """Kept wiring that migrated code reads (and what those twins are built from) → twin name."""
+        wanted: set[str] = set()
+        for fn in self.functions.values():
+            if fn.kind != "module" and self._migrated_user(fn):
+                wanted |= self._wiring_used(fn) & kept.keys()
+        twins: dict[str, str] = {}
+        todo = sorted(wanted)
+        while todo:
+            qualname = todo.pop()
+            if qualname in twins:
+                continue
+            kind = self._wiring_kind(qualname)
+            needs: list[str] = []
+            if qualname.rpartition(".")[0] in self.frozen:
+                continue  # a file the user kept as it is: nothing can be added to it
+            if not self._defined_once_at_top_level(qualname):
+                continue  # the twin goes right after one top-level definition, or nowhere
+            if kind == "provider":
+                maker = self._provider_sessionmaker(qualname)
+                if maker is None:
+                    continue
+                needs = [maker]
+            elif kind == "sessionmaker":
+                needs = self._built_from(qualname, "engine")
+                if len(needs) != 1:
+                    continue  # no visible engine (``sessionmaker()`` configured later): no twin
+            elif kind != "engine":
+                continue  # ``scoped_session``, custom factories: no twin
+            twins[qualname] = twin_name(qualname.rpartition(".")[2], kind)
+            todo.extend(needs)
+        # A twin needs the twins of what it is built from.
+        changed = True
+        while changed:
+            changed = False
+            for qualname in list(twins):
+                kind = self._wiring_kind(qualname)
+                needs = [self._provider_sessionmaker(qualname)] if kind == "provider" else (
+                    self._built_from(qualname, "engine") if kind == "sessionmaker" else []
+                )
+                if any(n is None or n not in twins for n in needs):
+                    del twins[qualname]
+                    changed = True
+        return twins
+
+    def _defined_once_at_top_level(self, qualname: str) -> bool:
+        module, _, name = qualname.rpartition(".")
+        if qualname in self.functions:
+            return self.functions[qualname].top_level and not any(b.name == name for b in self.modules[module].globals)
+        bindings = [b for b in self.modules[module].globals if b.name == name]
+        return len(bindings) == 1 and bindings[0].top_level and f"{qualname}" not in self.functions
+
+    def keeps_sync(self, qualname: str) -> bool:
+        """Wiring that stays sync for held code (the transformers that convert wiring skip it)."""
+        return qualname in self.sync_wiring
+
+    def twin_of(self, scope: str, ref: str, migrated: bool = True) -> tuple[str, str] | None:
+        """For a name read in function ``scope`` that denotes kept wiring with an async twin:
+        ``(qualname, twin name)`` — when code there is migrated (or, ``migrated=False``, always)."""
+        if not self.twins or (migrated and not self.migrated_user(scope)):
+            return None
+        qualname = self.global_of(scope, ref)
+        if qualname is None or qualname not in self.twins:
+            return None
+        return qualname, self.twins[qualname]
+
+    def migrated_user(self, scope: str) -> bool:
+        """Whether code in function ``scope`` reads the async twins of kept wiring."""
+        fn = self.functions.get(scope)
+        return fn is not None and self._migrated_user(fn)
+
+    def wiring_kind(self, qualname: str) -> str | None:
+        return self._wiring_kind(qualname)
+
+    @property
+    def global_names(self) -> frozenset[str]:
+        """Qualnames of every module-level binding of the project."""
+        return frozenset(self._globals)
+
+    def global_line(self, qualname: str) -> int:
+        """The line of a module-level binding, as indexed (the input's)."""
+        return self._globals[qualname][1].line
+
+    def twin_beside(self, qualname: str) -> str:
+        """The async twin of kept wiring: planned, or already defined beside it (a migrated tree,
+        where migrated code reads the twin itself); "" when there is none."""
+        if qualname in self.twins:
+            return self.twins[qualname]
+        kind = self._wiring_kind(qualname)
+        if kind is None:
+            return ""
+        module, _, name = qualname.rpartition(".")
+        twin = twin_name(name, kind if kind != "factory" else "sessionmaker")
+        defined = f"{module}.{twin}"
+        return twin if defined in self.functions or defined in self._globals else ""
+
+    def twins_in(self, module: str) -> bool:
+        """Whether ``module`` defines wiring that gets an async twin."""
+        return any(q.rpartition(".")[0] == module for q in self.twins)
+
+    def is_module_held(self, module: str) -> bool:
+        """A module held sync whole (its module-level code is held)."""
+        return self.held_sync.get(f"{module}.<module>") == "module held sync"
+
     def _solve(self) -> None:
-        self._hold_callees()
+        self._keep_sync_wiring()
         callers: dict[str, list[tuple[str, int]]] = {}
         queue: deque[str] = deque()
         for fn in self.functions.values():
@@ -644,6 +1003,32 @@ class Plan:
                         self._mark(fn, Reason("call", callee.qualname, site.line), queue)
         self._spread(queue, callers)
         self._convert_http_clients(queue, callers)
+        self._settle_entries(callers)
+
+    def _settle_entries(self, callers: Mapping[str, list[tuple[str, int]]]) -> None:
+        """An entry point that async code also calls directly may run where an event loop is running,
+        and ``asyncio.run`` would raise there: it is left as it is and reported (``sync-calls-async``)."""
+        for qualname, reason in list(self.entries.items()):
+            if qualname in self._entry_io:
+                del self.entries[qualname]
+                continue
+            for caller, line in callers.get(qualname, ()):
+                if self.is_async(caller):
+                    del self.entries[qualname]
+                    chain = " -> ".join([qualname, *self.chain_from(reason)])
+                    self.items.append(
+                        ReportItem(
+                            self._function_module[qualname].path,
+                            self.functions[qualname].line,
+                            "sync-calls-async",
+                            f"`{qualname}` is called synchronously ({self.entry_framework(self.functions[qualname])}) "
+                            f"and also by async `{caller}` (line {line}), where an event loop runs and `asyncio.run` "
+                            f"would raise; it calls code made async: {chain}",
+                            "split it: an `async def` the async caller awaits, and the sync entry running it "
+                            "with `asyncio.run(...)`",
+                        )
+                    )
+                    break
 
     def _spread(self, queue: deque[str], callers: Mapping[str, list[tuple[str, int]]]) -> None:
         while queue:
@@ -740,6 +1125,14 @@ class Plan:
             return  # module-level code of a module held whole: untouched, sync, consistent
         if fn.kind == "lambda" and reason.kind == "call" and reason.detail in self.bridged:
             return  # ``lambda sync_session: held(...)`` inside ``run_sync``: sync code calling sync code
+        if reason.kind == "call" and fn.qualname not in self._entry_io and self.entry_framework(fn) is not None:
+            # A command or task calling code made async: it stays sync and runs the call with
+            # ``asyncio.run`` (``_settle_entries`` checks no event loop can be running there).
+            self.entries.setdefault(fn.qualname, reason)
+            return
+        if reason.kind == "io" and self.entry_framework(fn) is not None:
+            self._entry_io.add(fn.qualname)  # its own session I/O: reported, left as it is
+            self.entries.pop(fn.qualname, None)
         why_not = self.boundary_reason(fn)
         if why_not is not None:
             if (fn.qualname, reason.line) in self._reported:
@@ -752,7 +1145,12 @@ class Plan:
                     reason.line,
                     "sync-boundary",
                     f"`{fn.qualname}` must stay sync ({why_not}) but reaches session I/O: {chain}",
-                    reason.fix or "move the I/O out of it, or call it through `await session.run_sync(...)`",
+                    reason.fix
+                    or (
+                        "move its body into an `async def` and run that with `asyncio.run(...)`"
+                        if self.entry_framework(fn) is not None
+                        else "move the I/O out of it, or call it through `await session.run_sync(...)`"
+                    ),
                 )
             )
             return
@@ -776,8 +1174,19 @@ class Plan:
                 )
             )
         if fn.qualname not in self.bridged:
+            if self._opens_own_sync_session(fn):
+                return  # it needs no session from its callers: they call it as they are
             self.bridged[fn.qualname] = reason
             queue.append(fn.qualname)
+
+    def _opens_own_sync_session(self, fn: FunctionInfo) -> bool:
+        """A held function taking no session, that opens its own from wiring kept sync
+        (``with SessionLocal() as db`` on the sync sessionmaker): self-contained sync code."""
+        if not self.sync_wiring or fn.kind != "function" or fn.class_qualname is not None:
+            return False
+        if any(self.name_type(fn.qualname, p.name) == SESSION for p in fn.params):
+            return False
+        return bool(self._wiring_used(fn) & self.sync_wiring.keys())
 
     # -- queries for transformers and the CLI --------------------------------------------------
     def becomes_async(self, qualname: str) -> bool:

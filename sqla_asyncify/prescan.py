@@ -27,16 +27,15 @@ less eager. See docs/performance.md.
 
 from __future__ import annotations
 
-import ast
 import io
+import re
 import tokenize
-import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from .names import resolve_relative
 
-FACTS_VERSION = 1  # bump when ``FileFacts`` or how it is computed changes (invalidates caches)
+FACTS_VERSION = 2  # bump when ``FileFacts`` or how it is computed changes (invalidates caches)
 
 _MARKERS = (b"sqlalchemy", b"sqlmodel")
 
@@ -59,56 +58,70 @@ class FileFacts:
     imports: tuple[ImportSpec, ...] = ()
 
 
-def decode_error(source: bytes) -> str | None:
-    """Why ``source`` cannot be decoded per PEP 263 / BOM, or None."""
+def _decoded(source: bytes) -> tuple[str | None, str | None]:
+    """``(text, None)``, or ``(None, why)`` when ``source`` cannot be decoded per PEP 263 / BOM."""
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(source).readline)
-        source.decode(encoding)
+        return source.decode(encoding), None
     except (SyntaxError, UnicodeDecodeError, LookupError) as exc:
-        return f"cannot be decoded: {exc}"
-    return None
+        return None, f"cannot be decoded: {exc}"
+
+
+def decode_error(source: bytes) -> str | None:
+    """Why ``source`` cannot be decoded per PEP 263 / BOM, or None."""
+    return _decoded(source)[1]
 
 
 def file_facts(source: bytes) -> FileFacts:
-    """Decode and ``ast``-parse ``source``; collect its imports. Never raises."""
-    error = decode_error(source)
-    if error is not None:
+    """Decode ``source`` and find its imports by their spelling. Never raises."""
+    text, error = _decoded(source)
+    if text is None:
         return FileFacts(error)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # invalid escapes and the like: not our business
-            tree = ast.parse(source)
-    except SyntaxError as exc:
-        return FileFacts(f"does not parse: line {exc.lineno}: {exc.msg}")
-    except (RecursionError, MemoryError):
-        return FileFacts("too deeply nested to analyze")
-    except (ValueError, TypeError) as exc:  # e.g. null bytes
-        return FileFacts(f"does not parse: {exc}")
-    return FileFacts(None, tuple(_imports(tree)))
+    return FileFacts(None, tuple(text_imports(text)))
 
 
-def _imports(tree: ast.Module) -> Iterable[ImportSpec]:
-    """Every import statement, at any depth (functions, ``if TYPE_CHECKING:``, ``try:``, ``match``).
+# An import statement starts a line or follows ``;`` or a compound statement's ``:`` (``if x:
+# import y``, ``try: import y``). The names run to the end of the line, through backslash
+# continuations, or to the closing parenthesis.
+_IMPORT = re.compile(
+    r"(?:^|[;:])[ \t]*(?:"
+    r"from[ \t]+(?P<module>\.*[ \t]*[\w.]*)[ \t]+import\b[ \t]*(?P<names>\([^)]*\)|(?:[^\n;#\\]|\\\r?\n)*)"
+    r"|import[ \t]+(?P<modules>(?:[^\n;#\\]|\\\r?\n)*))",
+    re.M,
+)
+_COMMENT = re.compile(r"#[^\n]*")
 
-    Imports are statements, so only statement lists are walked: ~10x fewer nodes than ``ast.walk``.
+
+def _names(text: str) -> list[tuple[str, str]]:
+    """``a as b, c`` (parenthesized, multi-line, commented or not) → ``[("a", "b"), ("c", "")]``."""
+    found = []
+    for part in _COMMENT.sub("", text).strip("() \t\r\n\\").replace("\\", " ").split(","):
+        words = part.split()
+        if words and all(w == "*" or all(p.isidentifier() for p in w.split(".")) for w in words):
+            found.append((words[0], words[2] if len(words) == 3 and words[1] == "as" else ""))
+    return found
+
+
+def text_imports(text: str) -> Iterable[ImportSpec]:
+    """Every import statement, at any depth, found by its spelling in ``text``.
+
+    A superset of what ``ast`` finds (tests/test_robustness.py checks it over the stdlib): an
+    import-like line inside a string or comment counts too, which can only make a file relevant
+    that is not — parsed for nothing, never missed. ~30x cheaper than ``ast.parse``, which is
+    what keeps the pre-scan of a large repository near the cost of reading it.
     """
-    stack: list[ast.stmt] = list(reversed(tree.body))
-    while stack:
-        node = stack.pop()
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                yield ("import", 0, alias.name, alias.asname or "")
-        elif isinstance(node, ast.ImportFrom):
-            yield ("from", node.level or 0, node.module or "", tuple(a.name for a in node.names))
+    for match in _IMPORT.finditer(text):
+        module = match.group("module")
+        if module is not None:
+            module = module.replace(" ", "").replace("\t", "")
+            dotted = module.lstrip(".")
+            names = tuple(name for name, _ in _names(match.group("names")))
+            if names:
+                yield ("from", len(module) - len(dotted), dotted, names)
         else:
-            for name in ("body", "orelse", "finalbody", "handlers", "cases"):
-                children = getattr(node, name, None)
-                if isinstance(children, list):
-                    for child in reversed(children):
-                        if isinstance(child, ast.stmt):
-                            stack.append(child)
-                        elif isinstance(child, (ast.ExceptHandler, ast.match_case)):
-                            stack.extend(reversed(child.body))
+            for name, alias in _names(match.group("modules")):
+                if name != "*":
+                    yield ("import", 0, name, alias)
 
 
 def import_targets(

@@ -216,3 +216,31 @@ ASYNC_HTTP_CLIENT_CLASSES: frozenset[str] = frozenset({"httpx.AsyncClient", "htt
 HTTP_REQUEST_METHODS: frozenset[str] = frozenset(
     {"get", "post", "put", "patch", "delete", "head", "options", "request", "send"}
 )
+
+#: Decorators that register a function with a framework calling it synchronously, where no event
+#: loop runs (a CLI command, a task in a worker process): a call it makes into code made async is
+#: run with ``asyncio.run(...)`` instead of the function becoming a coroutine function.
+SYNC_ENTRY_DECORATORS: dict[str, str] = {
+    "click.command": "click",
+    "click.group": "click",
+    "click.decorators.command": "click",
+    "click.decorators.group": "click",
+    "celery.shared_task": "Celery",
+    "celery.app.shared_task": "Celery",
+    "dramatiq.actor": "dramatiq",
+}
+
+#: Classes whose instances register sync entries through these decorator methods
+#: (``app = typer.Typer()`` → ``@app.command()``; ``celery = Celery()`` → ``@celery.task``).
+SYNC_ENTRY_REGISTRIES: dict[str, tuple[str, frozenset[str]]] = {
+    "typer.Typer": ("typer", frozenset({"command", "callback"})),
+    "typer.main.Typer": ("typer", frozenset({"command", "callback"})),
+    "celery.Celery": ("Celery", frozenset({"task"})),
+    "celery.app.base.Celery": ("Celery", frozenset({"task"})),
+    "click.Group": ("click", frozenset({"command", "group"})),
+    "click.core.Group": ("click", frozenset({"command", "group"})),
+}
+
+#: Frameworks whose entries run many times in one long-lived process (a worker), each call of
+#: ``asyncio.run`` on a new event loop.
+WORKER_FRAMEWORKS: frozenset[str] = frozenset({"Celery", "dramatiq"})

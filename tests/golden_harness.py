@@ -253,3 +253,121 @@ def run_async_side(
             results.append((value, _dump(sync_engine)))
             sync_engine.dispose()
     return results
+
+
+# -- executed through HTTP: a FastAPI app with its own database wiring ----------------------------
+@dataclass
+class AppScenario:
+    """``scenario.py`` with ``APP = "pkg.main:app"``, ``DATABASE = "app.db"`` (the file the tree's own
+    engine URL names, relative to the working directory) and ``REQUESTS = [(method, path[, params]),
+    ...]``: the requests run in order on one app (what one writes, the next reads), through
+    FastAPI's ``TestClient``, on a database seeded like every other case."""
+
+    app: str
+    database: str
+    requests: list[tuple[Any, ...]]
+
+
+def app_scenario(case: GoldenCase) -> AppScenario | None:
+    namespace: dict[str, Any] = {}
+    exec((case.directory / "scenario.py").read_text(), namespace)
+    if "APP" not in namespace:
+        return None
+    return AppScenario(namespace["APP"], namespace["DATABASE"], list(namespace["REQUESTS"]))
+
+
+def run_app_side(directory: Path, scenario: AppScenario, workdir: Path) -> tuple[list[Any], dict[str, Any]]:
+    """Serve ``scenario.requests`` with the app of ``directory`` run from ``workdir``; return each
+    response (status, JSON) and the database contents afterwards."""
+    import os
+
+    from fastapi.testclient import TestClient
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import Engine
+    from sqlalchemy.ext.asyncio import AsyncEngine
+
+    workdir.mkdir(parents=True, exist_ok=True)
+    db_path = workdir / scenario.database
+    cwd = os.getcwd()
+    os.chdir(workdir)  # the tree's engines open ``./<database>``
+    responses = []
+    try:
+        with imported_tree(directory):
+            _fresh_db(db_path)
+            module_name, _, attr = scenario.app.partition(":")
+            app = getattr(importlib.import_module(module_name), attr)
+            with TestClient(app) as client:
+                for method, path, *params in scenario.requests:
+                    response = client.request(method, path, params=params[0] if params else None)
+                    responses.append((response.status_code, response.json()))
+                # The tree's engines hold pooled connections to the file: close them on the app's loop.
+                engines = {
+                    id(v): v
+                    for name, m in list(sys.modules.items())
+                    if (getattr(m, "__file__", None) or "").startswith(str(directory))
+                    for v in vars(m).values()
+                    if isinstance(v, (Engine, AsyncEngine))
+                }
+                for engine in engines.values():
+                    if isinstance(engine, AsyncEngine):
+                        client.portal.call(engine.dispose)
+                    else:
+                        engine.dispose()
+    finally:
+        os.chdir(cwd)
+    sync_engine = create_engine(f"sqlite:///{db_path}")
+    data = _dump(sync_engine)
+    sync_engine.dispose()
+    return responses, data
+
+
+# -- executed as a command line: click/typer commands run in-process --------------------------------
+@dataclass
+class CliScenario:
+    """``scenario.py`` with ``CLI = "module:obj"`` (a click command/group or a ``typer.Typer``),
+    ``DATABASE`` as for apps, and ``INVOCATIONS = [[arg, ...], ...]``, run in order in one process."""
+
+    cli: str
+    database: str
+    invocations: list[list[str]]
+
+
+def cli_scenario(case: GoldenCase) -> CliScenario | None:
+    namespace: dict[str, Any] = {}
+    exec((case.directory / "scenario.py").read_text(), namespace)
+    if "CLI" not in namespace:
+        return None
+    return CliScenario(namespace["CLI"], namespace["DATABASE"], [list(i) for i in namespace["INVOCATIONS"]])
+
+
+def run_cli_side(directory: Path, scenario: CliScenario, workdir: Path) -> tuple[list[Any], dict[str, Any]]:
+    """Invoke the command line of ``directory`` from ``workdir``; return (exit code, output, exception
+    type) per invocation and the database contents afterwards."""
+    import os
+
+    import click.testing
+    import typer
+    import typer.testing
+    from sqlalchemy import create_engine
+
+    workdir.mkdir(parents=True, exist_ok=True)
+    db_path = workdir / scenario.database
+    cwd = os.getcwd()
+    os.chdir(workdir)  # the tree's engines open ``./<database>``
+    results = []
+    try:
+        with imported_tree(directory):
+            _fresh_db(db_path)
+            module_name, _, attr = scenario.cli.partition(":")
+            cli = getattr(importlib.import_module(module_name), attr)
+            runner = typer.testing.CliRunner() if isinstance(cli, typer.Typer) else click.testing.CliRunner()
+            for args in scenario.invocations:
+                result = runner.invoke(cli, args)
+                error = None if result.exception is None or isinstance(result.exception, SystemExit) else type(result.exception).__name__
+                results.append((result.exit_code, result.output, error))
+    finally:
+        os.chdir(cwd)
+    sync_engine = create_engine(f"sqlite:///{db_path}")
+    data = _dump(sync_engine)
+    sync_engine.dispose()
+    return results, data

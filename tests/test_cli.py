@@ -165,11 +165,13 @@ def test_report_json_lists_changes_with_chains_and_items(project: Path) -> None:
 
 
 def test_unparsable_file_is_named_exit_2_and_others_still_migrate(project: Path) -> None:
-    (project / "app" / "broken.py").write_text("def f(:\n")
+    # It imports a module the migration changes, so asyncify must read it, and cannot.
+    broken = "from .services import UserService\n\ndef f(:\n"
+    (project / "app" / "broken.py").write_text(broken)
     result = invoke("apply", "app")
     assert result.exit_code == 2
     assert "app/broken.py" in result.stderr and "does not parse" in result.stderr
-    assert (project / "app" / "broken.py").read_text() == "def f(:\n"
+    assert (project / "app" / "broken.py").read_text() == broken
     assert "async def get_db" in (project / "app" / "database.py").read_text()
 
 
@@ -318,3 +320,33 @@ def test_summary_names_the_packages_the_migrated_code_needs(project: Path) -> No
     )
     result = invoke("apply", "app")
     assert "The migrated code needs: aiosqlite, sqlalchemy[asyncio]" in result.output
+
+
+LONG_LINES = """\
+from sqlalchemy.orm import Session
+
+
+def find_named(db: Session, name: str, city: str, minimum_age: int, maximum_age: int, limit: int) -> list:
+    return db.query(User).filter(User.name == name, User.city == city, User.age >= minimum_age).order_by(User.id).all()
+"""
+
+
+@pytest.mark.parametrize("line_length", [None, 120])
+def test_black_settings_of_the_project_decide_formatting(project: Path, line_length: int | None) -> None:
+    import black
+
+    if line_length is not None:
+        (project / "pyproject.toml").write_text(f"[tool.black]\nline-length = {line_length}\n")
+    (project / "app" / "long.py").write_text(LONG_LINES)
+    invoke("apply", "app/long.py")
+    out = (project / "app" / "long.py").read_text()
+    assert "async def find_named(db: AsyncSession, name: str, city: str, minimum_age: int, maximum_age: int, limit: int) -> list:\n" in out
+    if line_length is None:
+        # Not black-clean at black's default 88: the file keeps its style, the rewrite is not wrapped.
+        assert black.format_str(LONG_LINES, mode=black.Mode()) != LONG_LINES
+        assert "    return (await db.execute(select(User).where(" in out
+    else:
+        # Black-clean at the project's 120: the output is formatted at 120.
+        assert black.format_str(LONG_LINES, mode=black.Mode(line_length=120)) == LONG_LINES
+        assert black.format_str(out, mode=black.Mode(line_length=120)) == out
+        assert "    return (await db.execute(select(User)" not in out

@@ -115,3 +115,57 @@ def test_async_driver_from_config_chooses_the_driver_of_converted_urls(project: 
     write_config(project, 'keep-sync = []')
     runner.invoke(app, ["apply", "app/db.py"])
     assert 'create_async_engine("postgresql+asyncpg://u@h/db")' in (project / "app" / "db.py").read_text()
+
+
+GOLDEN_COEXIST = Path(__file__).resolve().parent.parent / "golden" / "coexist_sessions" / "held_module" / "before"
+
+
+def test_audit_after_a_partial_migration_lists_coexisting_wiring_and_bridges(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    shutil.copytree(GOLDEN_COEXIST, tmp_path / "proj")
+    root = tmp_path / "proj"
+    legacy = root / "app" / "legacy.py"
+    legacy.write_text(legacy.read_text() + "\n\ndef user_count(db: Session) -> int:\n    return db.query(User).count()\n")
+    users = root / "app" / "users.py"
+    users.write_text(
+        users.read_text().replace("from .database import", "from . import legacy\nfrom .database import")
+        + '\n\n@router.get("/users/total")\ndef total(db: Session = Depends(get_db)) -> int:\n    return legacy.user_count(db)\n'
+    )
+    monkeypatch.chdir(root)
+    assert runner.invoke(app, ["apply", "app"]).exit_code == 0
+    assert "return await db.run_sync(legacy.user_count)" in users.read_text()
+
+    result = runner.invoke(app, ["audit", "--format", "json", "app"])
+    assert result.exit_code == 0, result.stdout  # all that is left is held
+    data = json.loads(result.stdout)
+    files = {f["path"]: f for f in data["files"]}
+    assert files["app/database.py"]["coexisting"] == {
+        "app.database.SessionLocal": {"twin": "AsyncSessionLocal", "reason": "used by held `app.legacy.nightly_names`"},
+        "app.database.engine": {"twin": "async_engine", "reason": "`app.database.SessionLocal` is bound to it"},
+        "app.database.get_db": {"twin": "get_async_db", "reason": "used by held `app.legacy.count_users`"},
+    }
+    assert files["app/users.py"]["bridges"] == 1 and files["app/users.py"]["coexisting"] == {}
+    assert data["totals"]["sync wiring beside an async twin"] == 3
+    assert data["totals"]["run_sync bridges"] == 1
+    assert not any(f["would_change"] for f in data["files"])  # the migrated tree is a fixed point
+
+    markdown = runner.invoke(app, ["audit", "--format", "markdown", "app"]).stdout
+    assert "- `app.database.engine` (app/database.py): `app.database.SessionLocal` is bound to it; async twin `async_engine`" in markdown
+
+
+def test_interactive_skip_of_the_database_module_adds_no_twin_there(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file skipped in --interactive is not written: its wiring gets no async twin, so migrated
+    code that would need one stays sync (reported) rather than import a twin that never appears."""
+    import shutil
+
+    shutil.copytree(GOLDEN_COEXIST, tmp_path / "proj")
+    root = tmp_path / "proj"
+    monkeypatch.chdir(root)
+    before = {p: p.read_bytes() for p in (root / "app").glob("*.py")}
+    result = runner.invoke(app, ["apply", "--interactive", "app"], input="n\ny\ny\n")
+    assert result.exit_code == 0, result.output
+    assert {p: p.read_bytes() for p in (root / "app").glob("*.py")} == before
+    assert "changed the plan for" in result.output

@@ -8,13 +8,16 @@ import ast
 from pathlib import Path
 
 import pytest
-
 from golden_harness import (
     GoldenCase,
+    app_scenario,
+    cli_scenario,
     golden_cases,
     materialize,
     migrate,
+    run_app_side,
     run_async_side,
+    run_cli_side,
     run_sync_side,
     scenario_calls,
     scenario_session,
@@ -43,9 +46,10 @@ def test_after_is_a_fixed_point(case: GoldenCase, tmp_path: Path) -> None:
 
 
 RUNNABLE = [c for c in CASES if (c.directory / "scenario.py").exists()]
+CALLED = [c for c in RUNNABLE if app_scenario(c) is None and cli_scenario(c) is None]
 
 
-@pytest.mark.parametrize("case", RUNNABLE, ids=[c.id for c in RUNNABLE])
+@pytest.mark.parametrize("case", CALLED, ids=[c.id for c in CALLED])
 def test_before_and_after_behave_the_same(case: GoldenCase, tmp_path: Path) -> None:
     calls = scenario_calls(case)
     materialize(case.side("before"), tmp_path / "before")
@@ -56,3 +60,39 @@ def test_before_and_after_behave_the_same(case: GoldenCase, tmp_path: Path) -> N
         raised = isinstance(s[0], tuple) and s[0][:1] == ("!raised",)
         assert raised == call.raises, f"{case.id}: {call.target}{call.args} on sync: {s[0]}"
         assert a == s, f"{case.id}: {call.target}{call.args}: sync {s} != async {a}"
+
+
+SERVED = [c for c in RUNNABLE if app_scenario(c) is not None]
+
+
+@pytest.mark.parametrize("case", SERVED, ids=[c.id for c in SERVED])
+def test_before_and_after_serve_the_same(case: GoldenCase, tmp_path: Path) -> None:
+    """The app of ``before`` (sync) and of ``after`` (migrated routes async, held code still sync on
+    its own engine) answer the same requests the same way and leave the same data."""
+    scenario = app_scenario(case)
+    assert scenario is not None
+    materialize(case.side("before"), tmp_path / "before")
+    materialize(case.side("after"), tmp_path / "after")
+    sync_responses, sync_data = run_app_side(tmp_path / "before", scenario, tmp_path / "run-before")
+    async_responses, async_data = run_app_side(tmp_path / "after", scenario, tmp_path / "run-after")
+    assert all(status == 200 for status, _ in sync_responses), sync_responses
+    assert async_responses == sync_responses
+    assert async_data == sync_data
+
+
+INVOKED = [c for c in RUNNABLE if cli_scenario(c) is not None]
+
+
+@pytest.mark.parametrize("case", INVOKED, ids=[c.id for c in INVOKED])
+def test_before_and_after_command_lines_do_the_same(case: GoldenCase, tmp_path: Path) -> None:
+    """Commands of ``before`` and of ``after`` (still sync, running migrated code with
+    ``asyncio.run``) print the same, exit the same and leave the same data."""
+    scenario = cli_scenario(case)
+    assert scenario is not None
+    materialize(case.side("before"), tmp_path / "before")
+    materialize(case.side("after"), tmp_path / "after")
+    sync_results, sync_data = run_cli_side(tmp_path / "before", scenario, tmp_path / "run-before")
+    async_results, async_data = run_cli_side(tmp_path / "after", scenario, tmp_path / "run-after")
+    assert all(code == 0 and error is None for code, _, error in sync_results), sync_results
+    assert async_results == sync_results
+    assert async_data == sync_data

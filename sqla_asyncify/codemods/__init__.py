@@ -12,6 +12,7 @@ from .async_sleep import AsyncSleep
 from .async_tests import AsyncTests
 from .asyncio_run_entry import AsyncioRunEntry
 from .base import AsyncifyCodemod
+from .coexist_sessions import CoexistSessions
 from .create_all import RunSyncCreateAll
 from .engine_events import EngineEvents
 from .expire_on_commit import ExpireOnCommit
@@ -73,9 +74,16 @@ CODEMODS: tuple[type[AsyncifyCodemod], ...] = (
     # conn.run_sync(...)``), so every transformer that reports by line runs before it; it writes
     # its own ``await``/``async with`` since the connection it introduces is not in the plan.
     RunSyncCreateAll,
+    # After every other: it adds the async twins of wiring kept sync (lines move; its own report
+    # lines come from the index), and the transformers above ask the plan about the names the
+    # index saw, so migrated code is pointed at the twins only now.
+    CoexistSessions,
 )
 
 #: Alembic's env.py and revision files stay sync; only this runs on them.
 MIGRATION_SCRIPT_CODEMODS: tuple[type[AsyncifyCodemod], ...] = (AlembicSyncUrl,)
 
-__all__ = ["CODEMODS", "MIGRATION_SCRIPT_CODEMODS", "AsyncifyCodemod"]
+#: A module held sync whole: only the async twins of its session wiring are added to it.
+HELD_MODULE_CODEMODS: tuple[type[AsyncifyCodemod], ...] = (CoexistSessions,)
+
+__all__ = ["CODEMODS", "HELD_MODULE_CODEMODS", "MIGRATION_SCRIPT_CODEMODS", "AsyncifyCodemod"]

@@ -53,7 +53,7 @@ class AlembicSyncUrl(AsyncifyCodemod):
         return cst.parse_expression(text)
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
-        names = {q.name for q in self.get_metadata(QualifiedNameProvider, original_node.func, set())}
+        names = self.qualified_names(original_node.func)
         args = list(updated_node.args)
         changed = False
         if names & {"alembic.context.config.set_main_option"} or (

@@ -19,6 +19,7 @@ module or imported by another (``shared-url``): those uses get the async URL too
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 import libcst as cst
 
@@ -84,7 +85,7 @@ def _leading_text(node: cst.BaseExpression) -> tuple[str, str] | None:
     return None
 
 
-def _replace_scheme(node: cst.BaseExpression, old: str, new: str) -> cst.BaseExpression:
+def replace_scheme(node: cst.BaseExpression, old: str, new: str) -> cst.BaseExpression:
     """The URL expression with its leading ``old://`` replaced by ``new://``."""
     if isinstance(node, cst.SimpleString):
         head = len(node.prefix) + len(node.quote)
@@ -95,10 +96,18 @@ def _replace_scheme(node: cst.BaseExpression, old: str, new: str) -> cst.BaseExp
         parts = [first.with_changes(value=new + first.value[len(old) :]), *node.parts[1:]]
         return node.with_changes(parts=parts)
     if isinstance(node, cst.ConcatenatedString):
-        return node.with_changes(left=_replace_scheme(node.left, old, new))
+        return node.with_changes(left=replace_scheme(node.left, old, new))
     if isinstance(node, cst.BinaryOperation):
-        return node.with_changes(left=_replace_scheme(node.left, old, new))
+        return node.with_changes(left=replace_scheme(node.left, old, new))
     raise AssertionError(node)
+
+
+def async_driver_for(scheme: str, async_drivers: Mapping[str, str]) -> str | None:
+    """The async ``dialect+driver`` for a sync one: ``[tool.asyncify] async-driver`` first."""
+    dialect = scheme.partition("+")[0]
+    if scheme in ASYNC_DRIVERS and dialect in async_drivers:
+        return f"{dialect}+{async_drivers[dialect]}"
+    return ASYNC_DRIVERS.get(scheme)
 
 
 def url_scheme(node: cst.BaseExpression) -> str | None:
@@ -122,6 +131,7 @@ class AsyncEngine(ImportSwaps, AsyncifyCodemod):
         self._module_values: dict[str, cst.BaseExpression | None] = {}
         self._url_args: set[int] = set()  # ids of the Name nodes passed as engine URLs
         self._other_uses: set[str] = set()  # converted constants also used for something else
+        self._kept: set[int] = set()  # engines that stay sync for held code (``Plan.sync_wiring``)
 
     def _is_create_engine(self, call: cst.Call) -> bool:
         callee = Callee.of(call.func)
@@ -138,6 +148,7 @@ class AsyncEngine(ImportSwaps, AsyncifyCodemod):
 
     # -- module-level constants, found before the rewrite ----------------------------------------
     def visit_Module(self, node: cst.Module) -> None:
+        self._kept = self.kept_values(node)
         for statement in node.body:
             if isinstance(statement, cst.SimpleStatementLine):
                 for small in statement.body:
@@ -177,7 +188,7 @@ class AsyncEngine(ImportSwaps, AsyncifyCodemod):
                 self._pop()
 
             def visit_Call(self, n: cst.Call) -> None:
-                if not codemod._is_create_engine(n):
+                if not codemod._is_create_engine(n) or id(n) in codemod._kept:
                     return
                 url = codemod._url_arg(n)
                 if url is not None and isinstance(url.value, cst.Name):
@@ -232,7 +243,7 @@ class AsyncEngine(ImportSwaps, AsyncifyCodemod):
 
     # -- the rewrite ---------------------------------------------------------------------------
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
-        if not self._is_create_engine(original_node):
+        if not self._is_create_engine(original_node) or id(original_node) in self._kept:
             return updated_node
         url_arg = self._url_arg(updated_node)
         if url_arg is not None:
@@ -260,15 +271,11 @@ class AsyncEngine(ImportSwaps, AsyncifyCodemod):
         if new is None or new == scheme:
             return call
         return call.with_changes(
-            args=[a.with_changes(value=_replace_scheme(value, scheme, new)) if a is url_arg else a for a in call.args]
+            args=[a.with_changes(value=replace_scheme(value, scheme, new)) if a is url_arg else a for a in call.args]
         )
 
     def _driver_for(self, scheme: str) -> str | None:
-        """The async ``dialect+driver`` for a sync one: ``[tool.asyncify] async-driver`` first."""
-        dialect = scheme.partition("+")[0]
-        if scheme in ASYNC_DRIVERS and dialect in self.plan.async_drivers:
-            return f"{dialect}+{self.plan.async_drivers[dialect]}"
-        return ASYNC_DRIVERS.get(scheme)
+        return async_driver_for(scheme, self.plan.async_drivers)
 
     def _async_scheme(self, node: cst.CSTNode, scheme: str) -> str | None:
         if scheme in ASYNC_READY:
@@ -313,7 +320,7 @@ class AsyncEngine(ImportSwaps, AsyncifyCodemod):
         old, new = self._constants.get(name, (None, None))
         if old is None or new is None or new == old or url_scheme(value) != old:
             return value
-        return _replace_scheme(value, old, new)
+        return replace_scheme(value, old, new)
 
     def leave_AnnAssign(self, original_node: cst.AnnAssign, updated_node: cst.AnnAssign) -> cst.AnnAssign:
         target = original_node.target

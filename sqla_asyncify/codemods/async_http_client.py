@@ -69,7 +69,7 @@ class AsyncHttpClient(AsyncifyCodemod):
     TRIGGERS = ("TestClient",)
 
     def _names(self, node: cst.CSTNode) -> set[str]:
-        return {q.name for q in self.get_metadata(QualifiedNameProvider, node, set())}
+        return self.qualified_names(node)
 
     def _is_test_client(self, node: cst.Call) -> bool:
         return bool(self._names(node.func) & sqla.TEST_CLIENT_CLASSES)

@@ -38,6 +38,32 @@ EXPIRE_ON_COMMIT_FIX = (
 )
 
 
+def _separator(call: cst.Call) -> cst.Comma:
+    """The comma between arguments as this call writes it (``, `` or ``,\\n    ``)."""
+    for arg in call.args[:-1]:
+        if isinstance(arg.comma, cst.Comma):
+            return arg.comma
+    return cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+
+
+def with_expire_on_commit_false(call: cst.Call) -> cst.Call:
+    """``call`` with ``expire_on_commit=False`` added last, in the layout of its arguments."""
+    args = list(call.args)
+    if args:
+        last = args[-1]
+        if last.comma == cst.MaybeSentinel.DEFAULT or isinstance(last.comma, cst.MaybeSentinel):
+            args[-1] = last.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+            trailing: cst.Comma | cst.MaybeSentinel = cst.MaybeSentinel.DEFAULT
+        else:
+            # A trailing comma (often a multi-line call): the new keyword goes last, in the same layout.
+            trailing = last.comma
+            args[-1] = last.with_changes(comma=_separator(call))
+        args.append(keyword_arg("expire_on_commit", cst.Name("False"), trailing))
+    else:
+        args.append(keyword_arg("expire_on_commit", cst.Name("False")))
+    return call.with_changes(args=args)
+
+
 class AsyncSessionmaker(ImportSwaps, AsyncifyCodemod):
     DESCRIPTION = "sessionmaker → async_sessionmaker, Session(...) → AsyncSession(...), scoped_session → async_scoped_session."
     TRIGGERS = ("sessionmaker", "Session", "scoped_session")
@@ -59,7 +85,12 @@ class AsyncSessionmaker(ImportSwaps, AsyncifyCodemod):
     def _keyword(call: cst.Call, name: str) -> cst.Arg | None:
         return next((a for a in call.args if a.keyword is not None and a.keyword.value == name), None)
 
+    def visit_Module(self, node: cst.Module) -> None:
+        self._kept = self.kept_values(node)  # sessionmakers that stay sync for held code
+
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        if id(original_node) in self._kept:
+            return updated_node
         qualname = self._qualname(original_node)
         if qualname in SESSIONMAKERS:
             return self._sessionmaker(original_node, updated_node)
@@ -106,29 +137,8 @@ class AsyncSessionmaker(ImportSwaps, AsyncifyCodemod):
             self._report_expiring_session(original)  # explicitly True: reads after commit need a refresh
         if self._keyword(original, "expire_on_commit") is None:
             self.report(original, EXPIRE_ON_COMMIT_REASON, EXPIRE_ON_COMMIT_FIX, rule="expire-on-commit")
-            args = list(call.args)
-            if args:
-                last = args[-1]
-                if last.comma == cst.MaybeSentinel.DEFAULT or isinstance(last.comma, cst.MaybeSentinel):
-                    args[-1] = last.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
-                    trailing = cst.MaybeSentinel.DEFAULT
-                else:
-                    # A trailing comma (often a multi-line call): the new keyword goes last, in the same layout.
-                    trailing = last.comma
-                    args[-1] = last.with_changes(comma=self._separator(call))
-                args.append(keyword_arg("expire_on_commit", cst.Name("False"), trailing))
-            else:
-                args.append(keyword_arg("expire_on_commit", cst.Name("False")))
-            call = call.with_changes(args=args)
+            call = with_expire_on_commit_false(call)
         return self._rename(call, "async_sessionmaker")
-
-    @staticmethod
-    def _separator(call: cst.Call) -> cst.Comma:
-        """The comma between arguments as this call writes it (``, `` or ``,\\n    ``)."""
-        for arg in call.args[:-1]:
-            if isinstance(arg.comma, cst.Comma):
-                return arg.comma
-        return cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
 
     def _scoped_session(self, original: cst.Call, call: cst.Call) -> cst.BaseExpression:
         factory = original.args[0] if original.args and original.args[0].keyword is None else None

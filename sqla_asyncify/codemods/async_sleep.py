@@ -25,7 +25,7 @@ class AsyncSleep(AsyncifyCodemod):
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         if self.scope_kind != "function" or not self.plan.becomes_async(self.scope_qualname):
             return updated_node
-        names = {q.name for q in self.get_metadata(QualifiedNameProvider, original_node.func, set())}
+        names = self.qualified_names(original_node.func)
         if not names & SLEEPS or self.is_consumed_as_coroutine(original_node):
             return updated_node
         AddImportsVisitor.add_needed_import(self.context, "asyncio")

@@ -1,8 +1,16 @@
-"""``if __name__ == "__main__": main()`` → ``asyncio.run(main())`` when ``main`` becomes async.
+"""Entry points where no event loop runs hand calls of code made async to ``asyncio.run``.
 
-Module-level code under a ``__main__`` guard is the one place where no event loop can be running,
-so a call of a function the plan makes async is handed to ``asyncio.run``. Module-level calls
-outside the guard (import time) are not rewritten: the plan reports them as ``sync-boundary``.
+* ``if __name__ == "__main__": main()`` → ``asyncio.run(main())`` when ``main`` becomes async.
+* A command or task a framework calls synchronously — ``@click.command()``, ``@cli.command()``,
+  ``@app.command()`` on a ``typer.Typer()``, ``@celery.task``, ``@shared_task``,
+  ``@dramatiq.actor`` (``Plan.entries``) — stays ``def`` (the framework would get a coroutine
+  that never runs), and each call it makes into code made async becomes ``asyncio.run(call)``.
+  A task in a worker runs many times in one process, each time on a new event loop: that is
+  reported (pooled async connections must not outlive the loop that opened them).
+
+The plan leaves out, and reports, entries that do session I/O themselves (``sync-boundary``) and
+entries async code also calls directly, where a loop could be running (``sync-calls-async``).
+Module-level calls outside the guard (import time) are not rewritten: the plan reports them.
 """
 
 from __future__ import annotations
@@ -10,15 +18,24 @@ from __future__ import annotations
 import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor
 
+from .. import sqla
 from ..index import is_main_guard
 from ..names import Callee
 from .base import AsyncifyCodemod
 
+WORKER_LOOP_REASON = (
+    "`{entry}` is a {framework} task: each run calls `asyncio.run`, a new event loop in the same worker "
+    "process, and async connections pooled by a module-level engine belong to the loop that opened them"
+)
+WORKER_LOOP_FIX = (
+    "give the worker's async engine `poolclass=NullPool`, or `await engine.dispose()` at the end of the coroutine it runs"
+)
+
 
 class AsyncioRunEntry(AsyncifyCodemod):
-    DESCRIPTION = "Run an entry point made async with `asyncio.run(...)` under `if __name__ == '__main__':`."
+    DESCRIPTION = "Run code made async with `asyncio.run(...)` from `__main__` guards, CLI commands and worker tasks."
     PLAN_DRIVEN = True
-    TRIGGERS = ("__main__",)
+    TRIGGERS = ("__main__", "command", "task", "actor", "callback", "group")
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -33,17 +50,34 @@ class AsyncioRunEntry(AsyncifyCodemod):
             self._guard -= 1
         return updated_node
 
+    def _in_entry(self) -> str | None:
+        """The sync entry point whose own body this is (not a nested function or lambda), or None."""
+        if self.scope_kind == "function" and self.scope_qualname in self.plan.entries:
+            return self.scope_qualname
+        return None
+
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
-        if not self._guard or self.scope_kind != "module":
+        entry = self._in_entry()
+        if entry is None and (not self._guard or self.scope_kind != "module"):
             return updated_node
         callee = Callee.of(original_node.func)
         if callee is None:
             return updated_node
         target = self.plan.classify(self.context_qualname, callee)
-        if target.kind != "function" or not self.plan.becomes_async(target.name):
+        if target.kind != "function" or not self.plan.is_async(target.name):
+            return updated_node
+        if entry is None and not self.plan.becomes_async(target.name):
             return updated_node
         if self.is_consumed_as_coroutine(original_node):
             return updated_node  # already ``asyncio.run(main())``
+        if entry is not None:
+            framework = self.plan.entry_framework(self.plan.functions[entry])
+            if framework in sqla.WORKER_FRAMEWORKS:
+                self.report(
+                    original_node,
+                    WORKER_LOOP_REASON.format(entry=entry.rpartition(".")[2], framework=framework),
+                    WORKER_LOOP_FIX,
+                )
         AddImportsVisitor.add_needed_import(self.context, "asyncio")
         return cst.Call(
             func=cst.Attribute(cst.Name("asyncio"), cst.Name("run")),

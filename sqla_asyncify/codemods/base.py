@@ -8,16 +8,20 @@ after every transformer has run, so report line numbers stay those of the input 
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import libcst as cst
 from libcst.codemod import Codemod, CodemodContext
 from libcst.metadata import ParentNodeProvider, PositionProvider
 
 from .. import sqla
+from ..dispatch import TransformerDispatch
 from ..names import Callee, QualnameTracker
 from ..plan import Plan
 from ..report import ReportItem
+from .metadata import TreeMetadata
+
+_MISSING: Any = object()
 
 
 def keyword_arg(
@@ -37,7 +41,7 @@ def rule_id(module_name: str) -> str:
     return module_name.rsplit(".", 1)[-1].replace("_", "-")
 
 
-class AsyncifyCodemod(QualnameTracker, Codemod, cst.CSTTransformer):
+class AsyncifyCodemod(TransformerDispatch, QualnameTracker, Codemod, cst.CSTTransformer):
     """One rewrite concern, reading the project ``Plan``."""
 
     DESCRIPTION: ClassVar[str] = ""
@@ -66,15 +70,39 @@ class AsyncifyCodemod(QualnameTracker, Codemod, cst.CSTTransformer):
         self.changed = False
 
     @classmethod
+    def wanted(cls, plan: Plan, module_name: str) -> bool:
+        """Whether the pass can have anything to do in this project (checked before the traversal)."""
+        return True
+
+    @classmethod
     def rule(cls) -> str:
         return rule_id(cls.__module__)
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         return tree.visit(self)
 
-    def transform_module(self, tree: cst.Module) -> cst.Module:
-        # Metadata only: imports queued in the shared context are applied once by the pipeline.
-        return Codemod.transform_module(self, tree)
+    def transform_module(self, tree: cst.Module, metadata: TreeMetadata | None = None) -> cst.Module:
+        """Visit ``tree`` as is (no copy), with ``metadata`` of that same tree when the previous
+        pass left it unchanged. Imports queued in the shared context are applied once by the
+        pipeline, not here."""
+        self._tree_metadata = metadata if metadata is not None and metadata.tree is tree else TreeMetadata(tree)
+        return self.transform_module_impl(tree)
+
+    @property
+    def module(self) -> cst.Module:
+        """The module being visited (as handed to ``transform_module``)."""
+        return self._tree_metadata.tree
+
+    def get_metadata(self, key: Any, node: cst.CSTNode, default: Any = _MISSING) -> Any:
+        value = self._tree_metadata.get(key, node, default)
+        if value is _MISSING:
+            raise KeyError(f"no {key.__name__} for {type(node).__name__}")
+        return value
+
+    def qualified_names(self, node: cst.CSTNode) -> set[str]:
+        """Qualified names of a name or attribute chain (``QualifiedNameProvider``), empty for one
+        no import binds (see ``TreeMetadata.qualified_names``)."""
+        return self._tree_metadata.qualified_names(node)
 
     # -- reporting -----------------------------------------------------------------------------
     def line_of(self, node: cst.CSTNode) -> int:
@@ -128,6 +156,21 @@ class AsyncifyCodemod(QualnameTracker, Codemod, cst.CSTTransformer):
                 if callee is not None and self.plan.qualify(self.module_name, callee) in sqla.COROUTINE_CONSUMERS:
                     return True
         return False
+
+    def kept_values(self, module: cst.Module) -> set[int]:
+        """Ids of the values of top-level ``name = <call>`` bindings of wiring that stays sync for held
+        code (``Plan.sync_wiring``): the transformers converting engines and sessionmakers skip them."""
+        if not self.plan.sync_wiring:
+            return set()
+        kept = set()
+        for statement in module.body:
+            if isinstance(statement, cst.SimpleStatementLine):
+                for small in statement.body:
+                    if isinstance(small, cst.Assign) and len(small.targets) == 1:
+                        target = small.targets[0].target
+                        if isinstance(target, cst.Name) and self.plan.keeps_sync(f"{self.module_name}.{target.value}"):
+                            kept.add(id(small.value))
+        return kept
 
     def in_held_sync(self) -> bool:
         """Whether code here belongs to a function held sync (it keeps its sync ``Session``)."""

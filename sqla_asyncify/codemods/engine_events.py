@@ -39,6 +39,18 @@ class EngineEvents(AsyncifyCodemod):
         if target is None or target.calls:
             return updated_node
         ty = self.plan.type_of(self.context_qualname, target)
+        kept = self.plan.global_of(self.context_qualname, str(target)) if self.plan.sync_wiring else None
+        if kept is not None and self.plan.keeps_sync(kept):
+            twin = self.plan.twins.get(kept)
+            if twin is not None and ty == ENGINE:
+                self.report(
+                    original_node,
+                    f"a listener on `{target}`, which stays sync for held code: `{twin}`, added beside it for "
+                    "migrated code, does not get it",
+                    f"listen on `{twin}.sync_engine` too (e.g. `event.listen({twin}.sync_engine, ...)`)",
+                    rule="coexist-sessions",
+                )
+            return updated_node
         if ty == ENGINE:
             first = updated_node.args[0]
             return updated_node.with_changes(

@@ -194,12 +194,14 @@ class ExpireOnCommit(AsyncifyCodemod):
             return updated_node
         self.changed = True
         body = list(updated_node.body)
-        semicolon = cst.Semicolon(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace(" "))
-        body[-1] = body[-1].with_changes(semicolon=semicolon)
+        def semicolon() -> cst.Semicolon:  # a node of its own each time: passes share trees uncopied
+            return cst.Semicolon(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace(" "))
+
+        body[-1] = body[-1].with_changes(semicolon=semicolon())
         for i, (session, obj) in enumerate(pairs):
             refresh = cst.Expr(
                 cst.Call(cst.Attribute(cst.Name(session), cst.Name("refresh")), args=[cst.Arg(cst.Name(obj))]),
-                semicolon=semicolon if i < len(pairs) - 1 else cst.MaybeSentinel.DEFAULT,
+                semicolon=semicolon() if i < len(pairs) - 1 else cst.MaybeSentinel.DEFAULT,
             )
             body.append(refresh)
         return updated_node.with_changes(body=body)

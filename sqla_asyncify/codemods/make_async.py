@@ -48,7 +48,7 @@ class MakeAsync(AsyncifyCodemod):
         """``Iterator[X]`` → ``AsyncIterator[X]``; ``Generator[X, S, R]`` → ``AsyncGenerator[X, S]``."""
         if not isinstance(annotation, cst.Subscript):
             return None
-        names = {q.name for q in self.get_metadata(QualifiedNameProvider, annotation.value, set())}
+        names = self.qualified_names(annotation.value)
         for name in names:
             module, _, short = name.rpartition(".")
             if module in _TYPE_MODULES and short in _GENERATOR_TYPES:

@@ -67,6 +67,7 @@ import libcst.matchers as m
 from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import ParentNodeProvider
 
+from ..dispatch import VisitorDispatch
 from ..names import Callee, dotted
 from .base import AsyncifyCodemod
 
@@ -261,7 +262,7 @@ def _contains_text_call(node: cst.CSTNode) -> bool:
     return bool(m.findall(node, m.Call(func=m.Name("text") | m.Attribute(attr=m.Name("text")))))
 
 
-class _Scope(cst.CSTVisitor):
+class _Scope(VisitorDispatch, cst.CSTVisitor):
     """Nodes of one function body, not descending into nested functions, lambdas or classes
     (names used there are still collected: a query variable used in a closure escapes)."""
 

@@ -39,7 +39,7 @@ class SelectinRelationships(AsyncifyCodemod):
     METADATA_DEPENDENCIES = (*AsyncifyCodemod.METADATA_DEPENDENCIES, QualifiedNameProvider)
 
     def _is_relationship(self, node: cst.Call) -> bool:
-        names = {q.name for q in self.get_metadata(QualifiedNameProvider, node.func, set())}
+        names = self.qualified_names(node.func)
         return bool(names & RELATIONSHIP_FUNCTIONS)
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:

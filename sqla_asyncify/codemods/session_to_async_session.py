@@ -67,7 +67,7 @@ class SessionToAsyncSession(ImportSwaps, AsyncifyCodemod):
             self._uses[node.value] = self._uses.get(node.value, 0) + 1
 
     def _qualnames(self, node: cst.CSTNode) -> set[str]:
-        return {q.name for q in self.get_metadata(QualifiedNameProvider, node, set())}
+        return self.qualified_names(node)
 
     def visit_Annotation(self, node: cst.Annotation) -> None:
         self._type_depth += 1

@@ -1,0 +1,56 @@
+import click
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
+
+from golden_models import User
+import asyncio
+
+engine = create_async_engine("sqlite+aiosqlite:///app.db")
+SessionLocal = async_sessionmaker(bind=engine, expire_on_commit=False)
+
+
+async def count_users(db: AsyncSession, min_age: int) -> int:
+    return await db.scalar(
+        select(func.count()).select_from(User).where(User.age >= min_age)
+    )
+
+
+async def add_user(name: str, age: int) -> int:
+    async with SessionLocal() as db:
+        user = User(name=name, age=age)
+        db.add(user)
+        await db.commit()
+        return user.id
+
+
+async def summary(min_age: int) -> str:
+    async with SessionLocal() as db:
+        return f"{await count_users(db, min_age)} users aged {min_age}+"
+
+
+@click.group()
+def cli() -> None:
+    """Admin commands: click calls them synchronously, so they stay sync."""
+
+
+@cli.command()
+@click.option("--min-age", default=0)
+def count(min_age: int) -> None:
+    click.echo(asyncio.run(summary(min_age)))
+
+
+@cli.command("add-user")
+@click.argument("name")
+@click.argument("age", type=int)
+def add_user_command(name: str, age: int) -> None:
+    user_id = asyncio.run(add_user(name, age))
+    click.echo(f"added {name} as {user_id}")
+
+
+@click.command()
+def standalone() -> None:
+    click.echo(asyncio.run(summary(30)))
+
+
+def banner() -> str:
+    return "no database here"

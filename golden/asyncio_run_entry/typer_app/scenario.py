@@ -1,0 +1,3 @@
+CLI = "case:app"
+DATABASE = "app.db"
+INVOCATIONS = [["show"], ["show", "--upper"]]

@@ -1,0 +1,6 @@
+APP = "app.main:app"
+DATABASE = "app.db"
+REQUESTS = [
+    ("GET", "/users/count"),
+    ("GET", "/users/3/name"),
+]

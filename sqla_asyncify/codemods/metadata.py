@@ -1,0 +1,186 @@
+"""Metadata of one tree, resolved on first use and shared by the transformers that visit it.
+
+libcst's ``Codemod.transform_module`` deep-copies the tree and resolves every declared provider
+before each pass, whether the pass asks for them or not. With a dozen transformers per file that
+was most of the rewrite's cost (docs/performance.md). Nodes are immutable, so metadata computed
+for a tree stays true for as long as that tree object is the one being visited: consecutive
+transformers that leave the tree unchanged share it, and a provider nobody asks for (scope
+analysis for qualified names, positions for a file with nothing to report) is never computed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, ParentNodeProvider, QualifiedNameProvider
+from libcst.metadata.base_provider import LazyValue
+
+
+class _Parents(cst.CSTVisitor):
+    """Child → parent for every node: ``ParentNodeProvider``'s answer in one plain traversal
+    (the provider walks ``node.children`` of every node, which costs a second traversal)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parents: dict[cst.CSTNode, cst.CSTNode] = {}
+        self._stack: list[cst.CSTNode] = []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if self._stack:
+            self.parents[node] = self._stack[-1]
+        self._stack.append(node)
+        return True
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        self._stack.pop()
+
+    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
+        pass
+
+    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
+        pass
+
+
+class _Bindings(cst.CSTVisitor):
+    """What a module binds, in one plain traversal: per local root name the absolute names its
+    imports give it (anywhere in the module), the names bound any other way (assignments,
+    parameters, definitions, loop and ``with`` targets, …), and the ``Name`` nodes that are not
+    references at all (attribute names, keywords, definition and parameter names)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.imports: dict[str, set[str]] = {}
+        self.other: set[str] = set()
+        self.not_references: set[int] = set()
+        self.star = False
+
+    def _import(self, node: cst.Import | cst.ImportFrom) -> None:
+        if isinstance(node, cst.ImportFrom):
+            if isinstance(node.names, cst.ImportStar):
+                self.star = True
+                return
+            base = "." * len(node.relative) + (_dotted(node.module) if node.module is not None else "")
+            for alias in node.names:
+                local = alias.evaluated_alias or alias.evaluated_name
+                joined = f"{base}.{alias.evaluated_name}" if base and not base.endswith(".") else base + alias.evaluated_name
+                self.imports.setdefault(local, set()).add(joined)
+            return
+        for alias in node.names:
+            if alias.asname is not None:
+                self.imports.setdefault(alias.evaluated_alias or "", set()).add(alias.evaluated_name)
+            else:
+                root = alias.evaluated_name.split(".")[0]
+                self.imports.setdefault(root, set()).add(root)
+
+    def _targets(self, node: cst.CSTNode) -> None:
+        if isinstance(node, cst.Name):
+            self.other.add(node.value)
+        elif isinstance(node, (cst.Tuple, cst.List)):
+            for element in node.elements:
+                self._targets(element.value)
+        elif isinstance(node, cst.StarredElement):
+            self._targets(node.value)
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, (cst.Import, cst.ImportFrom)):
+            self._import(node)
+            return False
+        if isinstance(node, cst.Attribute):
+            self.not_references.add(id(node.attr))
+        elif isinstance(node, cst.Arg) and node.keyword is not None:
+            self.not_references.add(id(node.keyword))
+        elif isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+            self.other.add(node.name.value)
+            self.not_references.add(id(node.name))
+        elif isinstance(node, cst.Param):
+            self.other.add(node.name.value)
+            self.not_references.add(id(node.name))
+        elif isinstance(node, (cst.AssignTarget, cst.AnnAssign, cst.AugAssign, cst.NamedExpr)):
+            self._targets(node.target)
+        elif isinstance(node, (cst.For, cst.CompFor)):
+            self._targets(node.target)
+        elif isinstance(node, cst.AsName):
+            self._targets(node.name)
+        elif isinstance(node, (cst.Global, cst.Nonlocal)):
+            self.other.update(item.name.value for item in node.names)
+        elif isinstance(node, (cst.MatchAs, cst.MatchStar)) and node.name is not None:
+            self.other.add(node.name.value)
+        elif isinstance(node, cst.MatchMapping) and node.rest is not None:
+            self.other.add(node.rest.value)
+        return True
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        pass
+
+    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
+        pass
+
+    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
+        pass
+
+
+def _dotted(node: cst.BaseExpression) -> str:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return f"{_dotted(node.value)}.{node.attr.value}"
+    return ""
+
+
+class TreeMetadata:
+    """Providers resolved lazily for ``tree`` (visited as is: never copied)."""
+
+    __slots__ = ("tree", "_wrapper", "_resolved", "_bindings")
+
+    def __init__(self, tree: cst.Module) -> None:
+        self.tree = tree
+        self._wrapper: MetadataWrapper | None = None
+        self._resolved: dict[type, Mapping[cst.CSTNode, Any]] = {}
+        self._bindings: _Bindings | None = None
+
+    def table(self, provider: type) -> Mapping[cst.CSTNode, Any]:
+        found = self._resolved.get(provider)
+        if found is None:
+            if provider is ParentNodeProvider:
+                parents = _Parents()
+                self.tree.visit(parents)
+                found = parents.parents
+            else:
+                if self._wrapper is None:
+                    self._wrapper = MetadataWrapper(self.tree, unsafe_skip_copy=True)
+                found = self._wrapper.resolve(provider)
+            self._resolved[provider] = found
+        return found
+
+    def get(self, provider: type, node: cst.CSTNode, default: Any) -> Any:
+        value = self.table(provider).get(node, default)
+        return value() if isinstance(value, LazyValue) else value
+
+    def qualified_names(self, node: cst.CSTNode) -> set[str]:
+        """``QualifiedNameProvider``'s names for ``node`` where they are plain to see, without its
+        scope analysis of the whole module (≈ 7 parses): a name, or attribute chain, whose root
+        only imports bind qualifies to the imported names; one nothing imports qualifies to a local
+        definition or a builtin, never to anything asyncify looks for (all absolute names), so to
+        no name here. A root both imported and bound otherwise (shadowing), or a star import,
+        takes the provider's answer."""
+        if self._bindings is None:
+            self._bindings = _Bindings()
+            self.tree.visit(self._bindings)
+        bindings = self._bindings
+        rest: list[str] = []
+        root = node
+        while isinstance(root, cst.Attribute):
+            rest.append(root.attr.value)
+            root = root.value
+        if isinstance(root, cst.Name) and not bindings.star:
+            if id(root) in bindings.not_references and root is node:
+                return set()
+            imported = bindings.imports.get(root.value)
+            if imported is None:
+                return set()
+        if isinstance(root, cst.Name) and not bindings.star and root.value not in bindings.other:
+            suffix = "".join(f".{part}" for part in reversed(rest))
+            return {name + suffix for name in imported}
+        return {q.name for q in self.get(QualifiedNameProvider, node, set())}
