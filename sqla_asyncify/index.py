@@ -19,7 +19,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from .dispatch import VisitorDispatch
 from .names import Callee, QualnameTracker, dotted, resolve_relative
 
-INDEX_VERSION = 5  # bump when the shape of the index changes (invalidates caches)
+INDEX_VERSION = 6  # bump when the shape of the index changes (invalidates caches)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +44,8 @@ class Binding:
     args: tuple[str, ...] = ()
     #: A module-level statement of its own, not inside an ``if``/``try``/``with``/loop block.
     top_level: bool = True
+    #: The ``expire_on_commit=`` argument of the call, as written (``"True"``); None when absent.
+    expire_on_commit: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -397,7 +399,7 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
             self._with_calls.add(id(node.item))
             callee = Callee.of(node.item.func)
             if callee and node.asname and isinstance(node.asname.name, cst.Name):
-                self._bind(node.asname.name.value, callee, True, node)
+                self._bind(node.asname.name.value, callee, True, node, expire_on_commit=_expire_on_commit(node.item))
 
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
@@ -413,7 +415,7 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
         if isinstance(target, cst.Name):
             if callee is not None:
                 args = tuple(t for a in value.args if (t := dotted(a.value))) if isinstance(value, cst.Call) else ()
-                self._bind(target.value, callee, called, node, args)
+                self._bind(target.value, callee, called, node, args, _expire_on_commit(value))
             elif self.scope_kind == "module":
                 self.aliases.append((target.value, self._names_in(value)))
         elif (
@@ -424,8 +426,18 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
         ):
             self._current.attr_bindings.append(Binding(target.attr.value, callee, called, self._line(node)))
 
-    def _bind(self, name: str, callee: Callee, called: bool, node: cst.CSTNode, args: tuple[str, ...] = ()) -> None:
-        binding = Binding(name, callee, called, self._line(node), args, self._module_blocks == 0)
+    def _bind(
+        self,
+        name: str,
+        callee: Callee,
+        called: bool,
+        node: cst.CSTNode,
+        args: tuple[str, ...] = (),
+        expire_on_commit: str | None = None,
+    ) -> None:
+        binding = Binding(
+            name, callee, called, self._line(node), args, self._module_blocks == 0, expire_on_commit=expire_on_commit
+        )
         if self.scope_kind == "module":
             self.globals.append(binding)
             if not called:
@@ -439,7 +451,7 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
         called = isinstance(value, cst.Call)
         callee = Callee.of(value.func if isinstance(value, cst.Call) else value)
         if callee is not None:
-            self._current.returns.append(Binding("<return>", callee, called, self._line(node)))
+            self._current.returns.append(Binding("<return>", callee, called, self._line(node), expire_on_commit=_expire_on_commit(value)))
 
     def visit_Return(self, node: cst.Return) -> None:
         self._returned(node.value, node)
@@ -484,3 +496,13 @@ def index_module(module: cst.Module, module_name: str, path: Path | str, is_pack
         aliases=tuple(indexer.aliases),
         mentions_sqlalchemy=any(q.startswith(("sqlalchemy", "sqlmodel")) for q in imports.values()),
     )
+
+
+def _expire_on_commit(value: cst.BaseExpression) -> str | None:
+    """The ``expire_on_commit=`` argument of a call, as written (session factories and sessions)."""
+    if not isinstance(value, cst.Call):
+        return None
+    for arg in value.args:
+        if arg.keyword is not None and arg.keyword.value == "expire_on_commit":
+            return cst.Module([]).code_for_node(arg.value)
+    return None

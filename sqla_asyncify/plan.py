@@ -130,6 +130,19 @@ class Reason:
     fix: str = ""
 
 
+def _expires(argument: str | None, default: bool | None) -> bool | None:
+    """``expire_on_commit=<argument>`` as written → its value; an expression we cannot read → None."""
+    if argument is None:
+        return default
+    return {"True": True, "False": False}.get(argument)
+
+
+def _agree(values: Iterable[bool | None]) -> bool | None:
+    """The one answer every origin gives, else None."""
+    found = set(values)
+    return found.pop() if len(found) == 1 else None
+
+
 def _with_origin(ty: Ty, origin: str) -> Ty:
     """A ``TestClient`` built here is known by this origin (kept when it already has one)."""
     return Ty(HTTP_CLIENT_KIND, origin) if ty.kind == HTTP_CLIENT_KIND and not ty.name else ty
@@ -527,6 +540,85 @@ class Plan:
             return []
         names = dict.fromkeys([*(p.name for p in fn.params), *(b.name for b in fn.bindings)])
         return [n for n in names if self.is_session(scope, Callee(n))]
+
+    # -- expiry on commit: where a session comes from --------------------------------------------
+    def session_expires(self, scope: str, callee: Callee, _seen: frozenset[str] = frozenset()) -> bool | None:
+        """Whether the session ``callee`` denotes in ``scope`` still expires its objects on commit
+        after the migration: True when it is built by ``Session(...)`` or by a session factory given
+        ``expire_on_commit=True`` (theirs, kept); False for ``expire_on_commit=False`` and for a
+        ``sessionmaker(...)`` without the keyword (the migration gives it ``False``); None when where
+        it comes from cannot be traced (an attribute, an annotated parameter, a scoped session)."""
+        if callee.path or callee.calls:
+            return None
+        fn = self.functions.get(scope)
+        key = f"{scope}:{callee.root}"
+        if fn is None or key in _seen:
+            return None
+        seen = _seen | {key}
+        for param in fn.params:
+            if param.name == callee.root:
+                providers = [param.depends] if param.depends else []
+                for name in param.annotation:  # ``Annotated[Session, Depends(get_db)]``, or an alias of it
+                    providers += [n for n in (name, *self._aliases.get(name, ())) if n in self.functions]
+                return _agree(self._provider_expires(q, seen) for q in providers)
+        bindings = [b for b in fn.bindings if b.name == callee.root]
+        if not bindings:
+            return None
+        return _agree(self._binding_expires(scope, b, seen) for b in bindings)
+
+    def _provider_expires(self, qualname: str, seen: frozenset[str]) -> bool | None:
+        """For a function returning or yielding a session (``get_db``): whether that session expires."""
+        fn = self.functions.get(qualname)
+        if fn is None or not fn.returns:
+            return None
+        return _agree(self._binding_expires(qualname, b, seen) for b in fn.returns)
+
+    def _binding_expires(self, scope: str, binding: Binding, seen: frozenset[str]) -> bool | None:
+        value = binding.value
+        if not binding.called:
+            return self.session_expires(scope, value, seen)  # another name for a session
+        if value.calls:
+            return None
+        ty = self.type_of(scope, value)
+        if ty == SESSION_CLASS:
+            return _expires(binding.expire_on_commit, default=True)
+        if ty.kind == "function":
+            return self._provider_expires(ty.name, seen)
+        if ty == SESSIONMAKER or ty == Ty("sessionmaker-method", "begin"):
+            maker = value if ty == SESSIONMAKER else value.prefix(len(value.path) - 1)
+            found = self._factory_binding(scope, maker)
+            if found is None:
+                return None
+            module, factory = found
+            if factory.value.calls or not factory.called:
+                return None
+            qualname = self.qualify(module, factory.value)
+            # ``sessionmaker(...)`` without the keyword is given ``expire_on_commit=False`` by the migration.
+            default = False if qualname in sqla.SYNC_SESSIONMAKERS else True if qualname in sqla.ASYNC_SESSIONMAKERS else None
+            return _expires(factory.expire_on_commit, default)
+        return None
+
+    def _factory_binding(self, scope: str, callee: Callee) -> tuple[str, Binding] | None:
+        """The binding that builds the session factory ``callee`` names: ``(module, binding)``."""
+        fn = self.functions.get(scope)
+        if fn is not None and not callee.path:
+            local = [b for b in fn.bindings if b.name == callee.root]
+            if local:
+                return (self._function_module[scope].module, local[0]) if len(local) == 1 else None
+        module = self._function_module[scope].module if fn is not None else scope
+        root = self._imports.get(module, {}).get(callee.root, f"{module}.{callee.root}")
+        return self._global_binding(".".join((root, *callee.path)), frozenset())
+
+    def _global_binding(self, qualname: str, seen: frozenset[str]) -> tuple[str, Binding] | None:
+        """A module-level binding by qualname, following re-exports between project modules."""
+        if qualname in seen:
+            return None
+        if qualname in self._globals:
+            module, binding = self._globals[qualname]
+            return module.module, binding
+        module, _, name = qualname.rpartition(".")
+        target = self._imports.get(module, {}).get(name)
+        return None if target is None else self._global_binding(target, seen | {qualname})
 
     def is_held_class(self, class_qualname: str) -> bool:
         """A project class held sync (its ``__init__`` is): its instances hold a sync ``Session``."""

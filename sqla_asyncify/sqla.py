@@ -35,6 +35,13 @@ ASYNC_SESSION_MODULE: dict[str, str] = {
 }
 
 #: Factories whose instances build sessions when called (``SessionLocal = sessionmaker(...)``).
+#: ``sessionmaker`` (the migration adds ``expire_on_commit=False`` when absent) and its async form
+#: (whose default stays ``True``).
+SYNC_SESSIONMAKERS: frozenset[str] = frozenset({"sqlalchemy.orm.sessionmaker", "sqlalchemy.orm.session.sessionmaker"})
+ASYNC_SESSIONMAKERS: frozenset[str] = frozenset(
+    {"sqlalchemy.ext.asyncio.async_sessionmaker", "sqlalchemy.ext.asyncio.session.async_sessionmaker"}
+)
+
 SESSIONMAKER_FACTORIES: frozenset[str] = frozenset(
     {
         "sqlalchemy.orm.sessionmaker",

@@ -11,6 +11,9 @@ trees. Optional files:
   runs on a fresh copy of the seed data: ``before`` with a sync ``Session`` on sqlite, ``after`` with
   an ``AsyncSession`` on aiosqlite; the harness commits after each call, as a caller would.
   Results (and exceptions by type) and the database contents afterwards must be equal.
+  ``SESSION = {"expire_on_commit": True}`` in it makes the async session keep the sync default
+  (a case whose project keeps it); otherwise it is built as the migration builds sessions, with
+  ``expire_on_commit=False``.
 """
 
 from __future__ import annotations
@@ -157,9 +160,19 @@ class Call:
     raises: bool = False
 
 
-def scenario_calls(case: GoldenCase) -> list[Call]:
+def _scenario(case: GoldenCase) -> dict[str, Any]:
     namespace: dict[str, Any] = {}
     exec((case.directory / "scenario.py").read_text(), namespace)
+    return namespace
+
+
+def scenario_session(case: GoldenCase) -> dict[str, Any]:
+    """Keyword arguments of the async side's ``AsyncSession``."""
+    return {"expire_on_commit": False, **_scenario(case).get("SESSION", {})}
+
+
+def scenario_calls(case: GoldenCase) -> list[Call]:
+    namespace = _scenario(case)
     calls = []
     for target, args, *marks in namespace["CALLS"]:
         module, _, func = target.rpartition(":") if ":" in target else ("case", "", target)
@@ -210,14 +223,16 @@ def run_sync_side(directory: Path, calls: list[Call], db_path: Path) -> list[Any
     return results
 
 
-def run_async_side(directory: Path, calls: list[Call], db_path: Path) -> list[Any]:
+def run_async_side(
+    directory: Path, calls: list[Call], db_path: Path, session_options: dict[str, Any] | None = None
+) -> list[Any]:
     from sqlalchemy import create_engine
     from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
     async def one(call: Call) -> Any:
         engine = create_async_engine(f"sqlite+aiosqlite:///{_fresh_db(db_path)}")
         # Sessions as the migration builds them: async_sessionmaker(..., expire_on_commit=False).
-        async with AsyncSession(engine, expire_on_commit=False) as session:
+        async with AsyncSession(engine, **(session_options or {"expire_on_commit": False})) as session:
             try:
                 func = _resolve(call, session)
                 value = func(*call.args)

@@ -20,6 +20,7 @@ from golden_harness import (
     run_cli_side,
     run_sync_side,
     scenario_calls,
+    scenario_session,
 )
 
 CASES = golden_cases()
@@ -54,7 +55,7 @@ def test_before_and_after_behave_the_same(case: GoldenCase, tmp_path: Path) -> N
     materialize(case.side("before"), tmp_path / "before")
     materialize(case.side("after"), tmp_path / "after")
     sync_results = run_sync_side(tmp_path / "before", calls, tmp_path / "sync.db")
-    async_results = run_async_side(tmp_path / "after", calls, tmp_path / "async.db")
+    async_results = run_async_side(tmp_path / "after", calls, tmp_path / "async.db", scenario_session(case))
     for call, s, a in zip(calls, sync_results, async_results):
         raised = isinstance(s[0], tuple) and s[0][:1] == ("!raised",)
         assert raised == call.raises, f"{case.id}: {call.target}{call.args} on sync: {s[0]}"

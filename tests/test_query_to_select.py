@@ -9,9 +9,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, select
-from sqlalchemy.exc import InvalidRequestError, MultipleResultsFound
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import create_engine, select, union, union_all
+from sqlalchemy.exc import InvalidRequestError, MultipleResultsFound, OperationalError, SAWarning
+from sqlalchemy.orm import Session, aliased, joinedload
 
 from golden_harness import SUPPORT, migrate
 
@@ -59,6 +59,76 @@ def test_unique_on_columns_is_wrong(db: Session) -> None:
 def test_single_column_first_is_a_row(db: Session) -> None:
     row = db.query(User.id).order_by(User.id).first()
     assert tuple(row) == (1,) and tuple(db.execute(select(User.id).order_by(User.id).limit(1)).first()) == (1,)
+
+
+def test_union_needs_the_alias_and_unique(db: Session) -> None:
+    """Legacy ``union`` adapts later criteria to the compound and de-duplicates objects; the 2.x
+    statement must name the alias in ``order_by`` (else a cross join with ``users``) and add ``.unique()``."""
+    legacy = db.query(User).filter(User.name == "alice").union_all(db.query(User).filter(User.age == 30))
+    assert [u.id for u in legacy.order_by(User.id).all()] == [1, 3, 4]
+    compound = union_all(select(User).where(User.name == "alice"), select(User).where(User.age == 30))
+    ua = aliased(User, compound.subquery())
+    assert [u.id for u in db.execute(select(ua).order_by(ua.id)).scalars().all()] == [1, 1, 3, 4]
+    assert [u.id for u in db.execute(select(ua).order_by(ua.id)).unique().scalars().all()] == [1, 3, 4]
+    # Criteria naming ``User`` instead of the alias: ``ORDER BY users.id`` has no FROM to refer to,
+    # ``WHERE users.age > 0`` brings one in (4 compound rows x 4 users).
+    with pytest.raises(OperationalError):
+        db.execute(select(ua).order_by(User.id)).all()
+    with pytest.warns(SAWarning, match="cartesian product"):
+        assert len(db.execute(select(ua).where(User.age > 0)).all()) == 16
+
+
+def test_column_union_keys_rows_by_column_name() -> None:
+    """Executing a plain ``union()`` keys rows by column name, legacy by attribute: columns are read
+    through the entity aliased to the compound, which keys them as legacy does."""
+    from sqlalchemy import Integer, String
+    from sqlalchemy.orm import DeclarativeBase, mapped_column
+
+    class Other(DeclarativeBase):
+        pass
+
+    class Thing(Other):
+        __tablename__ = "things"
+        id = mapped_column("thing_id", Integer, primary_key=True)
+        label = mapped_column("label_text", String(10))
+
+    engine = create_engine("sqlite://")
+    Other.metadata.create_all(engine)
+    with Session(engine) as session:
+        session.add_all([Thing(id=1, label="a"), Thing(id=2, label="b")])
+        session.flush()
+        legacy = session.query(Thing.id, Thing.label).filter(Thing.id == 1).union(session.query(Thing.id, Thing.label))
+        assert legacy.order_by(Thing.id).first()._fields == ("id", "label")
+        plain = union(select(Thing.id, Thing.label).where(Thing.id == 1), select(Thing.id, Thing.label))
+        assert session.execute(plain).first()._fields == ("thing_id", "label_text")
+        ta = aliased(Thing, plain.subquery())
+        assert session.execute(select(ta.id, ta.label).order_by(ta.id)).first()._fields == ("id", "label")
+    engine.dispose()
+
+
+def test_yield_per_streams_without_unique(db: Session) -> None:
+    """Legacy ``yield_per`` does not de-duplicate; the buffered iteration rewrite (``.unique()``) would,
+    and ``unique()`` together with ``yield_per`` is refused by 2.x."""
+    legacy = db.query(User).join(User.addresses).order_by(User.id).yield_per(2)
+    assert [u.id for u in legacy] == [1, 1, 2, 4]
+    stmt = select(User).join(User.addresses).order_by(User.id)
+    assert [u.id for u in db.execute(stmt).unique().scalars()] == [1, 2, 4]
+    with pytest.raises(InvalidRequestError, match="yield_per"):
+        list(db.execute(stmt.execution_options(yield_per=2)).unique().scalars())
+    assert [u.id for u in db.execute(stmt.execution_options(yield_per=2)).scalars()] == [1, 1, 2, 4]
+
+
+def test_stream_scalars_is_a_coroutine_returning_an_async_scalar_result() -> None:
+    import inspect
+
+    from sqlalchemy.ext.asyncio import AsyncScalarResult, AsyncSession
+
+    assert inspect.iscoroutinefunction(AsyncSession.stream_scalars)
+    assert inspect.signature(AsyncSession.stream_scalars).return_annotation in (
+        "AsyncScalarResult[Any]",
+        AsyncScalarResult,
+    )
+    assert hasattr(AsyncScalarResult, "__aiter__") and not hasattr(AsyncScalarResult, "__iter__")
 
 
 # -- the transformer ------------------------------------------------------------------------------
@@ -197,3 +267,62 @@ def test_rewrite_keeps_the_line_count(tmp_path: Path) -> None:
             parsed.tree
         )
         assert out.code.count("\n") == parsed.tree.code.count("\n"), before
+
+
+def test_unions_that_cannot_be_exact_are_reported_and_unchanged(tmp_path: Path) -> None:
+    source = """\
+        from sqlalchemy.orm import Session
+        from models import Address, User
+
+        def kept(db: Session):
+            q = db.query(User).union(db.query(User))
+            return q.filter(User.id > 1).all()
+
+        def into_a_set(db: Session, ids: set):
+            return ids.union(db.query(User.id))
+
+        def other_entity(db: Session):
+            return db.query(User).union(db.query(Address)).all()
+
+        def after_options(db: Session):
+            return db.query(User).union(db.query(User)).options(1).all()
+
+        def options_before(db: Session):
+            # Legacy keeps these options on the wrapping query too.
+            return db.query(User).options(selectinload(User.addresses)).union(db.query(User)).all()
+
+        def options_in_a_base_variable(db: Session):
+            base = db.query(User).with_for_update()
+            q1 = base.filter(User.id == 1)
+            return q1.union(db.query(User)).all()
+
+        def nested_after(db: Session):
+            return db.query(User).union(db.query(User)).filter(User.id.in_(db.query(Address.user_id))).all()
+        """
+    out, report = run(source, tmp_path)
+    assert "q = db.query(User).union(db.query(User))" in out and "ids.union(db.query(User.id))" in out
+    assert "db.query(User).union(db.query(Address)).all()" in out
+    assert "db.query(User).union(db.query(User)).options(1).all()" in out
+    assert {"case.py:5 query-unsupported", "case.py:9 query-unsupported"} <= report
+    assert {"case.py:12 query-unsupported", "case.py:15 query-unsupported"} <= report
+    assert "db.query(User).options(selectinload(User.addresses)).union(db.query(User)).all()" in out
+    assert "case.py:19 query-unsupported" in report
+    assert "return q1.union(db.query(User)).all()" in out and "case.py:22 query-unsupported" in report
+    assert ".filter(User.id.in_(db.query(Address.user_id))).all()" in out and "case.py:27 query-unsupported" in report
+
+
+def test_a_variable_refused_by_the_checks_keeps_the_variables_it_is_built_from(tmp_path: Path) -> None:
+    """``q1`` stays a Query (``get()`` after ``order_by``): ``base`` must too, or ``q1`` would be
+    built from a ``Select``, which has no ``get()``."""
+    source = """\
+        from sqlalchemy.orm import Session
+        from models import User
+
+        def f(db: Session):
+            base = db.query(User)
+            q1 = base.order_by(User.id)
+            return q1.get(1)
+        """
+    out, report = run(source, tmp_path)
+    assert "base = db.query(User)" in out and "select(" not in out
+    assert {"case.py:5 query-unsupported", "case.py:6 query-unsupported"} <= report

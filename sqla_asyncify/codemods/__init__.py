@@ -15,6 +15,7 @@ from .base import AsyncifyCodemod
 from .coexist_sessions import CoexistSessions
 from .create_all import RunSyncCreateAll
 from .engine_events import EngineEvents
+from .expire_on_commit import ExpireOnCommit
 from .make_async import MakeAsync
 from .mock_specs import MockSpecs
 from .query_to_select import QueryToSelect
@@ -38,6 +39,10 @@ CODEMODS: tuple[type[AsyncifyCodemod], ...] = (
     # Engine listeners → ``engine.sync_engine``: reads only the plan's engine types (from the
     # index), so anywhere works; kept with the other wiring, before lines move.
     EngineEvents,
+    # Reads after commit on sessions that still expire: follows the objects in the input's own
+    # forms (``db.query(...).one()``) so before QueryToSelect; its ``db.refresh(obj)`` shares the
+    # commit's line (no line added) and is awaited by AddAwaits.
+    ExpireOnCommit,
     # Then legacy ``session.query(...)`` chains become ``session.execute(select(...))`` (no awaits),
     # so the transformers below see plain session calls.
     QueryToSelect,

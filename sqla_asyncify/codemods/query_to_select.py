@@ -27,14 +27,28 @@ Converted:
   ``exists``;
 * a query built across statements of one function (``q = db.query(M)``; ``q = q.filter(...)``;
   ``q.all()``): the variable keeps its name and now holds a ``Select``.
+* ``q1.union(q2, ...)`` / ``union_all`` of one entity → ``select(aliased(M, union(s1, s2).subquery()))``
+  (rules §2.2): legacy ``Query._set_op`` wraps the compound in a subquery and adapts the entity, and
+  the later ``filter``/``order_by`` criteria, to it. Those criteria name the alias, bound with ``:=``
+  (``select(user_union := aliased(...)).order_by(user_union.id)``; naming ``User`` there would cross
+  join ``users``). Columns of one entity are read through the alias too
+  (``select((user_union := aliased(...)).id, user_union.name)``: rows keyed by attribute, as legacy;
+  a plain ``union()`` keys them by column name). Members are session queries or query variables
+  with the same select list; a receiver's ``options``/``execution_options``/``with_for_update`` are
+  refused (legacy keeps them on the wrapping query too).
+* ``for x in db.query(M)....yield_per(n):`` → ``async for x in await
+  db.stream_scalars(select(M)....execution_options(yield_per=n)):`` (``stream()`` for rows): legacy
+  ``yield_per`` streams and does not de-duplicate, so no ``.unique()`` (2.x refuses it with
+  ``yield_per``; joined eager collections raise on both sides alike).
 
 Rule U (rules §2.0): ``.unique()`` follows ``execute()`` whenever the select list holds an ORM entity,
 for every terminal except ``first()`` without ``options(...)`` (``_duplicates_impossible``); never for
 column-only selects. Rule S: S1 reads ``.scalars()`` / ``scalar_one*()``, S2 reads rows.
 
 Refused — the chain is left byte-identical and reported as ``query-unsupported``: methods with no
-exact 2.x rewrite here (``from_statement``, ``yield_per`` (needs ``session.stream``), ``params``,
-``union``, unknown methods), ``text()`` criteria, string join targets, negative or empty literal
+exact 2.x rewrite here (``from_statement``, ``yield_per`` other than a ``for`` statement's iterable, ``params``,
+unknown methods), unions of several entities or of columns of several entities, unions kept as a
+query or followed by other builders, ``text()`` criteria, string join targets, negative or empty literal
 slices, slice steps, ``Model.query`` of ``query_property()``, ``filter_by`` whose target entity cannot be named, ``get``/bulk forms with
 criteria or joins, a select list whose items cannot be told entity from column (``self.model``), a
 query object that escapes (returned, passed on, stored), and modules using SQLModel sessions
@@ -83,7 +97,17 @@ _RENAMED_BUILDERS: dict[str, str] = {
     "with_for_update": "with_for_update",
     "correlate": "correlate",
 }
-_BUILDERS = frozenset({*_RENAMED_BUILDERS, "filter_by", "populate_existing"})
+#: ``Query.union``/``union_all``: the compound wrapped in a subquery the entity is adapted to (rules §2.2).
+_SET_OPS = frozenset({"union", "union_all"})
+#: Builders that may follow a set operation: the ones whose criteria are re-pointed at the alias.
+_AFTER_SET_OP = frozenset(
+    {"filter", "where", "order_by", "limit", "offset", "slice", "distinct", "execution_options", "populate_existing"}
+)
+#: Builders of the receiver that legacy also keeps on the query wrapping the compound.
+_KEPT_BY_SET_OP = frozenset(
+    {"options", "execution_options", "populate_existing", "with_for_update", "correlate", "yield_per"}
+)
+_BUILDERS = frozenset({*_RENAMED_BUILDERS, *_SET_OPS, "filter_by", "populate_existing", "yield_per"})
 #: Terminals that run the query (need the session, and an await after add-awaits).
 _EXECUTED = frozenset({"all", "first", "one", "one_or_none", "scalar", "count", "get", "delete", "update"})
 #: Terminals that only build SQL: legacy name → ``Select`` name.
@@ -102,24 +126,19 @@ _REFUSED: dict[str, tuple[str, str]] = {
         "rewrite with `select(M).from_statement(...)` by hand and check each terminal",
     ),
     "yield_per": (
-        "`yield_per()` streams and turns off de-duplication: a buffered `execute()` would not match",
+        "`yield_per()` streams and turns off de-duplication: converted only as the iterable of a `for` "
+        "statement (`async for` over `session.stream_scalars`); a buffered `execute()` would not match",
         "use `await session.stream(stmt.execution_options(yield_per=n))` with `async for` (rules §5 iter)",
     ),
     "params": (
         "`params()` binds parameters at execution time",
         "pass them to `session.execute(stmt, {...})`",
     ),
-    "union": (
-        "`Query.union()` wraps the compound in a subquery",
-        "use `aliased(M, union(s1, s2).subquery())` (rules §2.2)",
-    ),
-    "union_all": (
-        "`Query.union_all()` wraps the compound in a subquery",
-        "use `aliased(M, union_all(s1, s2).subquery())` (rules §2.2)",
-    ),
 }
+#: Fix for a refused set operation.
+_SET_OP_FIX = "use `ua = aliased(M, union(s1, s2).subquery())` and `select(ua)`, with later criteria on `ua` (rules §2.2)"
 #: Method names whose argument may be a plain (unexecuted) statement.
-_STATEMENT_CONSUMERS = frozenset({"in_", "not_in", "notin_", "exists"})
+_STATEMENT_CONSUMERS = frozenset({"in_", "not_in", "notin_", "exists", *_SET_OPS})
 #: A module importing one of these works with SQLModel sessions (``exec`` + ``sqlmodel.select``, rules §4).
 _SQLMODEL_SESSIONS = frozenset(
     {"sqlmodel.Session", "sqlmodel.orm.session.Session", "sqlmodel.ext.asyncio.session.AsyncSession"}
@@ -161,6 +180,15 @@ class _QueryChain:
     has_entity: bool = False
     #: ``options(...)`` in the chain (or anywhere in its variable's assignments).
     has_options: bool = False
+    #: Index of a ``union``/``union_all`` link, and the entity (as code) the compound is aliased as.
+    set_op: int | None = None
+    set_entity: str = ""
+    #: The select list the compound is read through (``User`` or ``User.id, User.name``), as code.
+    set_columns: list[str] = field(default_factory=list)
+    #: The name bound (``:=``) to that alias when later builders refer to the entity.
+    set_alias: str | None = None
+    #: ``yield_per(n)`` in a ``for`` statement's iterable: streamed with ``async for``.
+    streamed: bool = False
     problem: str | None = None
     fix: str = ""
 
@@ -198,6 +226,8 @@ class _VarInfo:
     session: cst.BaseExpression | None = None
     has_join: bool = False
     has_options: bool = False
+    #: Variables built from or into this one (``active = base.filter(...)``).
+    linked: set[str] = field(default_factory=set)
     problem: str | None = None
     fix: str = ""
 
@@ -413,6 +443,7 @@ class QueryToSelect(AsyncifyCodemod):
                 chain.entities = infos[chain.var].entities
                 chain.session = infos[chain.var].session
             self._check(chain, known, infos)
+        self._check_set_ops(chains, infos, scope)
         self._decide(chains, infos, executable=self.plan.is_async(self.scope_qualname))
 
     def _query_variables(self, scope: _Scope) -> set[str]:
@@ -489,6 +520,8 @@ class QueryToSelect(AsyncifyCodemod):
             for c in info.chains:
                 if c.usage == "assign" and c.var is not None:
                     edges.append((info.name, c.var))
+                    info.linked.add(c.var)
+                    infos[c.var].linked.add(info.name)
                 if c.usage == "escape":
                     info.problem = info.problem or (
                         f"query variable `{info.name}` escapes the function (returned, passed on or stored) "
@@ -528,6 +561,17 @@ class QueryToSelect(AsyncifyCodemod):
         for info in infos.values():
             if info.problem is None and any(c.problem for c in info.chains):
                 info.problem = f"query variable `{info.name}` is used in a form that cannot be converted"
+        # A problem found by the checks spreads like one found earlier: ``q1 = base.order_by(...)``
+        # with ``q1`` kept a Query keeps ``base`` one too (a ``Select`` has no ``get()``…).
+        changed = True
+        while changed:
+            changed = False
+            for info in infos.values():
+                bad = next((other for other in sorted(info.linked) if infos[other].problem), None)
+                if info.problem is None and bad is not None:
+                    info.problem = f"query variable `{info.name}` is built from or into `{bad}`, which cannot be converted"
+                    changed = True
+        for info in infos.values():
             if info.problem is not None:  # one bad use: the variable stays a Query everywhere
                 self.report(info.assigns[0], f"{info.problem}; left unchanged", "convert it by hand to a `select()` statement", UNSUPPORTED)
                 for c in info.chains:
@@ -616,6 +660,10 @@ class QueryToSelect(AsyncifyCodemod):
             return
         chain.s1 = len(kinds) == 1 and kinds[0] == "entity"
         chain.has_entity = "entity" in kinds
+        set_ops = [i for i, link in enumerate(steps) if link.name in _SET_OPS]
+        if set_ops:
+            if not self._check_set_op(chain, steps, set_ops, select_list, refuse, infos):
+                return
         # builders
         joins: list[tuple[int, _Link]] = []
         for i, link in enumerate(steps):
@@ -632,6 +680,11 @@ class QueryToSelect(AsyncifyCodemod):
             if link.name == "execution_options" and any(a.keyword is not None and a.keyword.value == "yield_per" for a in call.args):
                 refuse(*_REFUSED["yield_per"])
                 return
+            if link.name == "yield_per":
+                if not self._streams(chain, call):
+                    refuse(*_REFUSED["yield_per"])
+                    return
+                chain.streamed = True
             if link.name == "populate_existing" and call.args:
                 refuse("`populate_existing()` with arguments")
                 return
@@ -684,6 +737,182 @@ class QueryToSelect(AsyncifyCodemod):
             self._check_get(chain, refuse)
         elif terminal.name in ("delete", "update"):
             self._check_bulk(chain, refuse)
+
+    def _streams(self, chain: _QueryChain, call: cst.Call) -> bool:
+        """``for x in db.query(M)....yield_per(n):`` in a function made async streams exactly:
+        ``async for x in await db.stream_scalars(select(M)....execution_options(yield_per=n)):``
+        (``stream()`` for rows). Legacy ``yield_per`` turns uniquing off, so no ``.unique()``: 2.x
+        refuses ``unique()`` with ``yield_per``, and joined eager collections fail alike on both
+        sides (rules §2.0, §5 iter). Only the iterable of a ``for`` statement, built in place."""
+        parent = self._parent(chain.outer)
+        return (
+            chain.usage == "iter"
+            and isinstance(parent, cst.For)
+            and chain.var is None
+            and chain.set_op is None
+            and len(call.args) == 1
+            and call.args[0].keyword is None
+            and not call.args[0].star
+            and sum(link.name == "yield_per" for link in chain.links) == 1
+        )
+
+    def _check_set_op(
+        self,
+        chain: _QueryChain,
+        steps: Sequence[_Link],
+        set_ops: list[int],
+        select_list: Sequence[cst.BaseExpression],
+        refuse: Callable[..., None],
+        infos: dict[str, _VarInfo],
+    ) -> bool:
+        """``q1.union(q2, ...)`` converts to ``select(aliased(M, union(s1, s2).subquery()))``: legacy
+        ``Query._set_op`` wraps the compound in a subquery and adapts the entity to it, which is what
+        an ``aliased`` entity does (rules §2.2). Only one entity named by its class, or plain columns of
+        one, one set operation, and later builders whose entity references can be re-pointed at the alias."""
+        i = set_ops[0]
+        name = steps[i].name
+        call = cst.ensure_type(steps[i].node, cst.Call)
+        entity = _set_op_entity(chain.s1, [dotted(e) for e in select_list])
+        if entity is None:
+            refuse(
+                f"`Query.{name}()` of several entities, or of columns not all of one entity: each entity "
+                "must be aliased to the compound (a plain `union()` keys rows by column name, legacy by attribute)",
+                _SET_OP_FIX,
+            )
+            return False
+        if len(set_ops) > 1:
+            refuse(f"more than one `Query.{name}()` in a chain: each wraps the one before in a subquery", _SET_OP_FIX)
+            return False
+        if chain.usage == "assign" or (chain.usage == "argument" and chain.terminal is None):
+            refuse(
+                f"a `Query.{name}()` kept as a query: later criteria on it would need the aliased entity",
+                "execute it where it is built, or rewrite with `aliased(M, union(...).subquery())` by hand",
+            )
+            return False
+        if not call.args or any(a.keyword is not None or a.star for a in call.args):
+            refuse(f"`Query.{name}()` without plain query arguments", _SET_OP_FIX)
+            return False
+        earlier = list(steps[:i])
+        todo, seen = [chain.var] if chain.var is not None else [], set()
+        while todo:  # the receiver variable's builders, and those of the variables it is built from
+            var = todo.pop()
+            if var in seen or var not in infos:
+                continue
+            seen.add(var)
+            for c in infos[var].chains:
+                if c.usage == "assign":
+                    earlier += c.steps
+                    todo += [c.var] if c.var is not None else []
+        for step in earlier:
+            if step.name in _KEPT_BY_SET_OP:
+                # ``Query._from_selectable`` drops criteria, order, limits and joins from the wrapping
+                # query, but keeps options, execution options and FOR UPDATE: they would have to be
+                # repeated on the alias.
+                refuse(
+                    f"`{step.name}()` before `Query.{name}()`: legacy applies it to the wrapping query too",
+                    _SET_OP_FIX,
+                )
+                return False
+        for later in steps[i + 1 :]:
+            if later.name not in _AFTER_SET_OP:
+                refuse(f"`{later.name}()` after `Query.{name}()`: not rewritten", _SET_OP_FIX)
+                return False
+            nested = m.Call(func=m.Name("select") | m.Attribute(attr=m.Name("query") | m.Name("select")))
+            if any(m.findall(a, nested) for a in cst.ensure_type(later.node, cst.Call).args):
+                # Whether legacy adapts the entity inside a nested query is not checked: left alone.
+                refuse(f"a nested query in `{later.name}()` after `Query.{name}()`", _SET_OP_FIX)
+                return False
+        chain.set_op, chain.set_entity = i, entity
+        chain.set_columns = [self._code(e) for e in select_list]
+        later_refs = any(
+            self._refers_to(a, entity) for later in steps[i + 1 :] for a in cst.ensure_type(later.node, cst.Call).args
+        )
+        if later_refs or len(select_list) > 1:
+            # ``q1.union(q2).order_by(User.id)``: legacy adapts ``User.id`` to the subquery; the 2.x
+            # statement must name the alias, bound with ``:=`` (a comprehension's iterable cannot);
+            # so must ``select(ua.id, ua.name)`` for ``query(User.id, User.name)``.
+            if self._in_comprehension(chain.outer):
+                refuse(
+                    f"criteria after `Query.{name}()` in a comprehension: the alias they need cannot be bound there",
+                    _SET_OP_FIX,
+                )
+                return False
+            chain.set_alias = ""  # named in _check_set_ops, once the function's names are known
+        return True
+
+    @staticmethod
+    def _refers_to(node: cst.CSTNode, entity: str) -> bool:
+        return any(dotted(n) == entity for n in m.findall(node, m.Name() | m.Attribute()))
+
+    def _in_comprehension(self, node: cst.CSTNode) -> bool:
+        cur = self._parent(node)
+        while cur is not None and not isinstance(cur, (cst.FunctionDef, cst.Module)):
+            if isinstance(cur, (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp, cst.Lambda)):
+                return True
+            cur = self._parent(cur)
+        return False
+
+    def _check_set_ops(self, chains: list[_QueryChain], infos: dict[str, _VarInfo], scope: _Scope) -> None:
+        """The members of a ``union()``: query chains (or query variables) with no terminal, on the
+        same session, selecting the same entity as the chain they join. A member of a refused union,
+        or a query handed to a ``union`` that is not a converted chain's, is refused (it stays a
+        ``Query``, as its consumer does)."""
+        owners: dict[int, _QueryChain] = {}
+        for chain in chains:
+            if chain.set_op is not None:
+                owners[id(chain.links[chain.set_op].node)] = chain
+        used = {n.value for n in scope.names} | scope.nested_names
+        members: dict[int, list[_QueryChain]] = {}
+        for chain in chains:
+            consumer = self._consumer(chain) if chain.usage == "argument" else None
+            if consumer is None or _callee_name(consumer) not in _SET_OPS:
+                continue
+            owner = owners.get(id(consumer))
+            if owner is None:
+                chain.problem = chain.problem or "a query handed to a `union()` that is not converted"
+                chain.fix = chain.fix or _SET_OP_FIX
+                continue
+            members.setdefault(id(owner), []).append(chain)
+            if chain.problem is None and (
+                chain.terminal is not None
+                or [self._code(e) for e in chain.entities] != owner.set_columns
+                or any(s.name in ("with_entities", "add_columns", "add_entity", *_SET_OPS) for s in chain.links)
+                or chain.session is None
+                or owner.session is None
+                or self._code(chain.session) != self._code(owner.session)
+            ):
+                chain.problem = (
+                    f"a `union()` member that does not select `{', '.join(owner.set_columns)}` from the same session"
+                )
+                chain.fix = _SET_OP_FIX
+        for chain in chains:
+            if chain.set_op is None:
+                continue
+            call = cst.ensure_type(chain.links[chain.set_op].node, cst.Call)
+            mine = members.get(id(chain), [])
+            if len(mine) != len(call.args) or any(
+                c.problem or (c.var is not None and (infos[c.var].problem or any(x.problem for x in infos[c.var].chains)))
+                for c in mine
+            ):
+                chain.problem = chain.problem or "a `union()` member that cannot be converted exactly"
+                chain.fix = chain.fix or _SET_OP_FIX
+            if chain.problem is not None:
+                for member in mine:
+                    member.problem = member.problem or "a member of a `union()` left as a legacy query"
+                continue
+            if chain.set_alias is not None:
+                base = chain.set_entity.rsplit(".", 1)[-1].lower() + "_union"
+                alias, n = base, 1
+                while alias in used:
+                    n += 1
+                    alias = f"{base}{n}"
+                used.add(alias)
+                chain.set_alias = alias
+
+    def _consumer(self, chain: _QueryChain) -> cst.Call | None:
+        arg = self._parent(chain.outer)
+        call = self._parent(arg) if isinstance(arg, cst.Arg) else None
+        return call if isinstance(call, cst.Call) else None
 
     def _filter_by_target(
         self,
@@ -767,6 +996,12 @@ class QueryToSelect(AsyncifyCodemod):
             refuse("bulk `update()` without values")
 
     # -- rewriting -----------------------------------------------------------------------------
+    def leave_For(self, original_node: cst.For, updated_node: cst.For) -> cst.For:
+        chain = self._convert.get(original_node.iter)
+        if chain is not None and chain.streamed:
+            return updated_node.with_changes(asynchronous=cst.Asynchronous())
+        return updated_node
+
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         return self._replace(original_node, updated_node)
 
@@ -785,10 +1020,10 @@ class QueryToSelect(AsyncifyCodemod):
             return updated
         renderer = _Renderer(chain, updated)
         new = renderer.render()
-        for name in renderer.imports:
-            AddImportsVisitor.add_needed_import(self.context, "sqlalchemy", name)
+        for module, name in renderer.imports:
+            AddImportsVisitor.add_needed_import(self.context, module, name)
         self.changed = True
-        if updated.lpar:
+        if updated.lpar and not chain.streamed:  # a stream call's own brackets hold the line breaks
             new = new.with_changes(lpar=updated.lpar, rpar=updated.rpar)
         missing = self.module.code_for_node(updated).count("\n") - self.module.code_for_node(new).count("\n")
         return _keep_line_count(new, missing)
@@ -835,7 +1070,7 @@ class _Renderer:
 
     def __init__(self, chain: _QueryChain, updated_outer: cst.BaseExpression) -> None:
         self.chain = chain
-        self.imports: list[str] = []
+        self.imports: list[tuple[str, str]] = []  # (module, name)
         # The updated counterparts of the root and of every link (same structure as the original).
         nodes: list[cst.BaseExpression] = []
         cur = updated_outer
@@ -862,9 +1097,9 @@ class _Renderer:
             else None
         )
 
-    def _import(self, name: str) -> cst.Name:
-        if name not in self.imports:
-            self.imports.append(name)
+    def _import(self, name: str, module: str = "sqlalchemy") -> cst.Name:
+        if (module, name) not in self.imports:
+            self.imports.append((module, name))
         return cst.Name(name)
 
     def _on(self, value: cst.BaseExpression, name: str, args: Sequence[cst.Arg] = ()) -> cst.Call:
@@ -886,8 +1121,19 @@ class _Renderer:
 
     def _builder(self, stmt: cst.BaseExpression, i: int) -> cst.Call:
         link = self.chain.links[i]
-        call = cst.ensure_type(self.link_nodes[i], cst.Call)
+        # The chain's own parentheses go around the whole new expression (``_replace``), not here.
+        call = cst.ensure_type(self.link_nodes[i], cst.Call).with_changes(lpar=[], rpar=[])
         func = cst.ensure_type(call.func, cst.Attribute)
+        if link.name in _SET_OPS:
+            return self._set_op(stmt, link.name, call)
+        if link.name == "yield_per":
+            return call.with_changes(
+                func=func.with_changes(value=stmt, attr=cst.Name("execution_options")),
+                args=[_kwarg("yield_per", call.args[0].value)],
+            )
+        chain = self.chain
+        if chain.set_op is not None and i > chain.set_op and chain.set_alias:
+            call = cst.ensure_type(call.visit(_Repoint(chain.set_entity, chain.set_alias)), cst.Call)
         if link.name == "filter_by":
             entity = self.chain.filter_by_targets[i]
             criteria = [
@@ -911,6 +1157,36 @@ class _Renderer:
             )
         return call.with_changes(func=func.with_changes(value=stmt, attr=cst.Name(_RENAMED_BUILDERS[link.name])))
 
+    def _set_op(self, stmt: cst.BaseExpression, name: str, call: cst.Call) -> cst.Call:
+        """``select(aliased(M, union(stmt, *members).subquery()))``, the alias bound with ``:=`` when
+        later builders name it (rules §2.2: legacy wraps the compound and adapts the entity)."""
+        compound = cst.Call(
+            func=self._import(name),
+            args=[cst.Arg(stmt, comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))), *call.args],
+        )
+        alias: cst.BaseExpression = cst.Call(
+            func=self._import("aliased", "sqlalchemy.orm"),
+            args=[
+                cst.Arg(cst.parse_expression(self.chain.set_entity), comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))),
+                cst.Arg(_attr_call(compound, "subquery")),
+            ],
+        )
+        if self.chain.set_alias:
+            alias = cst.NamedExpr(target=cst.Name(self.chain.set_alias), value=alias)
+        if self.chain.s1:
+            return cst.Call(func=self._import("select"), args=[cst.Arg(alias)])
+        # Columns of the entity, read through its alias: ``select((ua := aliased(...)).id, ua.name)``.
+        columns: list[cst.Arg] = []
+        for n, column in enumerate(self.chain.set_columns):
+            attr = cst.Name(column.rsplit(".", 1)[1])
+            if n == 0:
+                value = alias.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()]) if self.chain.set_alias else alias
+            else:
+                value = cst.Name(cst.ensure_type(self.chain.set_alias, str))
+            comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")) if n < len(self.chain.set_columns) - 1 else cst.MaybeSentinel.DEFAULT
+            columns.append(cst.Arg(cst.Attribute(value=value, attr=attr), comma=comma))
+        return cst.Call(func=self._import("select"), args=columns)
+
     # -- results ---------------------------------------------------------------------------------
     def _execute(self, stmt: cst.BaseExpression) -> cst.Call:
         return _attr_call(self.session, "execute", [cst.Arg(stmt)])
@@ -930,6 +1206,8 @@ class _Renderer:
         terminal = chain.terminal
         if terminal is None:
             stmt = self.statement(len(chain.links))
+            if chain.streamed:
+                return _attr_call(self.session, "stream_scalars" if chain.s1 else "stream", [cst.Arg(stmt)])
             if chain.usage == "iter":
                 res = self._unique(self._execute(stmt), "iter")
                 return self._on(res, "scalars") if chain.s1 else res
@@ -1028,6 +1306,41 @@ class _Renderer:
         if sync is not None:
             stmt = self._on(stmt, "execution_options", [_kwarg("synchronize_session", sync)])
         return cst.Attribute(value=self._execute(stmt), attr=cst.Name("rowcount"))
+
+
+def _set_op_entity(s1: bool, items: list[str | None]) -> str | None:
+    """The one entity a set operation's select list reads: ``User`` (S1), or ``User`` for ``User.id,
+    User.name`` (plain attributes of one class); else None."""
+    if s1:
+        return items[0] if len(items) == 1 and items[0] is not None and _class_like(items[0]) else None
+    heads = set()
+    for item in items:
+        if item is None or "." not in item:
+            return None
+        head, attr = item.rsplit(".", 1)
+        if not _class_like(head) or attr in ("c", "columns") or not attr.isidentifier():
+            return None
+        heads.add(head)
+    return heads.pop() if len(heads) == 1 else None
+
+
+class _Repoint(cst.CSTTransformer):
+    """``User.x`` → ``alias.x`` in a builder's arguments (where legacy adapted the entity)."""
+
+    def __init__(self, entity: str, alias: str) -> None:
+        super().__init__()
+        self.entity, self.alias = entity, alias
+
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.BaseExpression:
+        return cst.Name(self.alias) if original_node.value == self.entity else updated_node
+
+    def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.BaseExpression:
+        if dotted(original_node) == self.entity:
+            return cst.Name(self.alias, lpar=updated_node.lpar, rpar=updated_node.rpar)
+        return updated_node.with_changes(attr=original_node.attr)  # ``x.User``: an attribute, kept
+
+    def leave_Arg(self, original_node: cst.Arg, updated_node: cst.Arg) -> cst.Arg:
+        return updated_node.with_changes(keyword=original_node.keyword)
 
 
 def _keep_line_count(new: cst.BaseExpression, missing: int) -> cst.BaseExpression:

@@ -1,0 +1,386 @@
+"""Reads after ``commit()`` on a session that still expires on commit: ``await db.refresh(obj)`` (rules §3.2, §3.3).
+
+A session built by ``Session(engine)``, or by a factory given ``expire_on_commit=True`` (theirs: the
+migration keeps it), expires every object it holds on ``commit()``. Sync code then re-SELECTs on the
+next attribute read; under asyncio that implicit load raises ``MissingGreenlet`` (2.1: a
+``StatementError`` wrapping it). Where the plan traces a session of a function being made async to
+such a factory (``Plan.session_expires``: a local ``Session(...)``, ``SessionLocal()``, or a
+``Depends(get_db)`` provider), this transformer follows, in source order, the objects of that function
+that belong to the session — bound from one of its queries (``db.query(...).one()``, ``db.get(...)``,
+``db.execute(...)…``) or given to ``db.add``/``add_all`` — and finds the first read of each after a
+``commit()`` of it: an attribute (``obj.name``) or ``return obj`` (a FastAPI response model reads
+every attribute; any caller may).
+
+The fix loads what the sync read would have loaded, at the commit instead of the read:
+``db.refresh(obj)`` (awaited by add-awaits) right after the ``commit()`` statement, written on the
+commit's own line (``; ``) so the report lines of later transformers stay the input's; black, for
+files that were black-clean, puts it on a line of its own. It is applied only when it cannot fail
+where the sync code would not: the session is a local name, the object a local name bound (or added)
+in the commit's block or an enclosing one, before it, and not None there (``one()``, ``get_one()``,
+``add``, or a ``get()``/``first()`` result checked by ``if obj is None: raise``/``return``, or a
+commit under ``if obj:``), and the session writes no SQL of its own (``update()``, ``delete()``,
+``text()``) between the commit and the read (the sync read would see those writes). Otherwise the
+read is reported (``expire-on-commit``) with the fix.
+Deleted objects are left alone (a committed delete detaches them unexpired). Sessions whose origin
+cannot be traced are not followed: the factory's own report covers them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import libcst as cst
+import libcst.matchers as m
+from libcst.metadata import ParentNodeProvider
+
+from ..names import Callee, dotted
+from .base import AsyncifyCodemod
+
+#: Result methods giving one object (or None) of a single-entity statement.
+_OBJECT_TERMINALS = frozenset({"scalar", "scalar_one", "scalar_one_or_none"})
+#: Terminals that never give None: the object is always there to refresh.
+_NEVER_NONE = frozenset({"one", "get_one", "scalar_one", "merge"})
+#: Builders that change a select list: the result is no longer the entity.
+_RESHAPERS = frozenset({"with_entities", "add_columns", "add_entity", "with_only_columns", "values", "union", "union_all"})
+
+REASON = (
+    "`{obj}` belongs to `{session}`, which expires its objects on commit (expire_on_commit=True is kept); "
+    "after `{session}.commit()` (line {line}) this read reloads it, which raises MissingGreenlet under asyncio"
+)
+FIX = "`await {session}.refresh({obj})` right after the commit, before the read"
+
+
+@dataclass
+class _Tracked:
+    """An object of an expiring session, as the walk through the function body sees it."""
+
+    session: str
+    bound: cst.CSTNode  # the statement that bound (or added) it
+    never_none: bool
+    #: The commit statement that expired it, until it is read or refreshed.
+    expired_by: cst.SimpleStatementLine | None = None
+    #: The session wrote SQL of its own (``update()``, ``delete()``…) since that commit: a refresh at
+    #: the commit would load what the sync read, later, would not.
+    written_since: bool = False
+
+
+class ExpireOnCommit(AsyncifyCodemod):
+    DESCRIPTION = "After commit() on a session that expires on commit, refresh the objects read afterwards."
+    TRIGGERS = ("commit",)
+    PLAN_DRIVEN = True
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        #: Commit statement (original node) → ``(session, object)`` refreshes to add after it.
+        self._refresh: dict[cst.SimpleStatementLine, list[tuple[str, str]]] = {}
+
+    # -- analysis ------------------------------------------------------------------------------
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool | None:
+        super().visit_FunctionDef(node)
+        if self.plan.becomes_async(self.scope_qualname):
+            sessions = {
+                name
+                for name in self.plan.session_names(self.scope_qualname)
+                if self.plan.session_expires(self.scope_qualname, Callee(name)) is True
+            }
+            if sessions:
+                self._analyze(node, sessions)
+        return None
+
+    def _parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
+        return self.get_metadata(ParentNodeProvider, node, None)
+
+    def _analyze(self, fn: cst.FunctionDef, sessions: set[str]) -> None:
+        tracked: dict[str, _Tracked] = {}
+        for kind, node, name, extra in _events(fn, sessions, self._parent):
+            if kind == "bind":
+                if extra is None:
+                    tracked.pop(name, None)  # rebound to something else
+                else:
+                    session, never_none = extra
+                    tracked[name] = _Tracked(session, node, never_none)
+            elif kind == "add" and name not in tracked:
+                tracked[name] = _Tracked(extra, node, True)
+            elif kind == "delete":
+                tracked.pop(name, None)
+            elif kind == "refresh" and name in tracked:
+                tracked[name].expired_by = None
+            elif kind == "commit":
+                for obj in tracked.values():
+                    if obj.session == name:
+                        obj.expired_by, obj.written_since = node, False
+            elif kind == "write":
+                for obj in tracked.values():
+                    obj.written_since |= obj.session == name and obj.expired_by is not None
+            elif kind == "read" and name in tracked and tracked[name].expired_by is not None:
+                obj = tracked[name]
+                commit = obj.expired_by
+                assert commit is not None
+                obj.expired_by = None  # refreshed by the fix, or reported once
+                if not obj.written_since and self._refreshable(obj, name, commit):
+                    pairs = self._refresh.setdefault(commit, [])
+                    if (obj.session, name) not in pairs:
+                        pairs.append((obj.session, name))
+                else:
+                    self.report(
+                        node,
+                        REASON.format(obj=name, session=obj.session, line=self.line_of(commit)),
+                        FIX.format(obj=name, session=obj.session),
+                    )
+
+    def _blocks(self, node: cst.CSTNode) -> list[cst.CSTNode]:
+        """The statement blocks around ``node``, innermost first, up to the function."""
+        found: list[cst.CSTNode] = []
+        cur = self._parent(node)
+        while cur is not None and not isinstance(cur, cst.FunctionDef):
+            if isinstance(cur, cst.IndentedBlock):
+                found.append(cur)
+            cur = self._parent(cur)
+        return found
+
+    def _refreshable(self, obj: _Tracked, name: str, commit: cst.SimpleStatementLine) -> bool:
+        """``refresh`` right after ``commit`` runs only where the sync read would not fail first:
+        the object was bound in the commit's block or an enclosing one, and is not None there."""
+        bound_block = self._parent(obj.bound)
+        commit_blocks = self._blocks(commit)
+        if bound_block not in commit_blocks:
+            return False
+        return obj.never_none or self._checked_not_none(name, obj, commit, commit_blocks, bound_block)
+
+    def _checked_not_none(
+        self,
+        name: str,
+        obj: _Tracked,
+        commit: cst.SimpleStatementLine,
+        commit_blocks: list[cst.CSTNode],
+        bound_block: cst.CSTNode,
+    ) -> bool:
+        not_none = m.Name(name) | m.Comparison(
+            left=m.Name(name), comparisons=[m.ComparisonTarget(operator=m.IsNot(), comparator=m.Name("None"))]
+        )
+        is_none = m.UnaryOperation(operator=m.Not(), expression=m.Name(name)) | m.Comparison(
+            left=m.Name(name), comparisons=[m.ComparisonTarget(operator=m.Is(), comparator=m.Name("None"))]
+        )
+        # ``if obj: ... commit`` (the commit in the body, not the else)
+        for block in commit_blocks[: commit_blocks.index(bound_block)]:
+            parent = self._parent(block)
+            if isinstance(parent, cst.If) and parent.body is block and m.matches(parent.test, not_none):
+                return True
+        # ``if obj is None: raise ...`` between the binding and the commit, in the binding's block
+        body = list(cst.ensure_type(bound_block, cst.IndentedBlock).body)
+        outer = commit if bound_block is commit_blocks[0] else self._statement_in(bound_block, commit)
+        start, end = body.index(obj.bound) if obj.bound in body else -1, body.index(outer) if outer in body else -1
+        for stmt in body[start + 1 : end] if start >= 0 and end > start else ():
+            if isinstance(stmt, cst.If) and stmt.orelse is None and m.matches(stmt.test, is_none):
+                last = stmt.body.body[-1] if isinstance(stmt.body, cst.IndentedBlock) else None
+                if isinstance(last, cst.SimpleStatementLine) and isinstance(last.body[-1], (cst.Raise, cst.Return)):
+                    return True
+        return False
+
+    def _statement_in(self, block: cst.CSTNode, node: cst.CSTNode) -> cst.CSTNode | None:
+        """The statement of ``block`` that contains ``node``."""
+        cur: cst.CSTNode | None = node
+        while cur is not None and self._parent(cur) is not block:
+            cur = self._parent(cur)
+        return cur
+
+    # -- rewriting -----------------------------------------------------------------------------
+    def leave_SimpleStatementLine(
+        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
+    ) -> cst.SimpleStatementLine:
+        pairs = self._refresh.get(original_node)
+        if not pairs:
+            return updated_node
+        self.changed = True
+        body = list(updated_node.body)
+        def semicolon() -> cst.Semicolon:  # a node of its own each time: passes share trees uncopied
+            return cst.Semicolon(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace(" "))
+
+        body[-1] = body[-1].with_changes(semicolon=semicolon())
+        for i, (session, obj) in enumerate(pairs):
+            refresh = cst.Expr(
+                cst.Call(cst.Attribute(cst.Name(session), cst.Name("refresh")), args=[cst.Arg(cst.Name(obj))]),
+                semicolon=semicolon() if i < len(pairs) - 1 else cst.MaybeSentinel.DEFAULT,
+            )
+            body.append(refresh)
+        return updated_node.with_changes(body=body)
+
+
+# -- the walk -----------------------------------------------------------------------------------
+Event = tuple[str, cst.CSTNode, str, object]
+
+
+def _method_chain(node: cst.BaseExpression) -> tuple[cst.BaseExpression, list[cst.Call]]:
+    """``a.m1(...).m2(...)`` → (``a``, [m1 call, m2 call]); awaits and parentheses are looked through."""
+    calls: list[cst.Call] = []
+    cur = node
+    while True:
+        if isinstance(cur, cst.Await):
+            cur = cur.expression
+        elif isinstance(cur, cst.Call) and isinstance(cur.func, cst.Attribute):
+            calls.append(cur)
+            cur = cur.func.value
+        else:
+            break
+    calls.reverse()
+    return cur, calls
+
+
+def _name(call: cst.Call) -> str:
+    return cst.ensure_type(call.func, cst.Attribute).attr.value
+
+
+def _one_entity(args: Sequence[cst.Arg]) -> bool:
+    """A select list of exactly one class (``User``, ``models.User``): ORM objects, not rows."""
+    if len(args) != 1 or args[0].keyword is not None or args[0].star:
+        return False
+    text = dotted(args[0].value)
+    return text is not None and text.rsplit(".", 1)[-1][:1].isupper()
+
+
+def _select_of_one_entity(node: cst.BaseExpression) -> bool:
+    """``select(User).where(...)…`` with the select list never changed."""
+    root, calls = _method_chain(node)
+    if not (isinstance(root, cst.Call) and m.matches(root.func, m.Name("select"))):
+        return False
+    return _one_entity(root.args) and not any(_name(c) in _RESHAPERS for c in calls)
+
+
+def _loaded_object(value: cst.BaseExpression, sessions: set[str]) -> tuple[str, bool] | None:
+    """For an expression giving one ORM object of a session: ``(session, never None)``.
+
+    ``db.get(M, pk)`` / ``get_one`` / ``merge``; ``db.query(M)…first()`` (``one``, ``one_or_none``,
+    ``scalar``); ``db.scalar(select(M)…)``, ``db.scalars(select(M)…).first()``,
+    ``db.execute(select(M)…).scalar_one()`` and the like. Rows, columns, lists: None."""
+    root, calls = _method_chain(value)
+    if not (isinstance(root, cst.Name) and root.value in sessions and calls):
+        return None
+    session, method, last = root.value, _name(calls[0]), _name(calls[-1])
+    if method in ("get", "get_one", "merge") and len(calls) == 1:
+        return session, method != "get"
+    if method == "query":
+        if not _one_entity(calls[0].args) or any(_name(c) in _RESHAPERS for c in calls):
+            return None
+        return (session, last == "one") if last in ("first", "one", "one_or_none", "scalar") else None
+    if method in ("scalar", "scalars", "execute") and calls[0].args and _select_of_one_entity(calls[0].args[0].value):
+        if method == "scalar" and len(calls) == 1:
+            return session, False
+        if method == "execute" and last in _OBJECT_TERMINALS and len(calls) == 2:
+            return session, last in _NEVER_NONE
+        if method in ("scalars", "execute") and last in ("first", "one", "one_or_none") and len(calls) >= 2:
+            return (session, last == "one") if method == "scalars" or _name(calls[1]) == "scalars" else None
+    return None
+
+
+def _is_dml(statement: cst.BaseExpression) -> bool:
+    """``update(M)…``, ``delete(M)…``, ``insert(M)…`` or ``text(...)``: SQL that may write."""
+    root, _ = _method_chain(statement)
+    return isinstance(root, cst.Call) and m.matches(root.func, m.Name("update") | m.Name("delete") | m.Name("insert") | m.Name("text"))
+
+
+def _bound_names(target: cst.BaseExpression) -> list[str]:
+    """Names an assignment target rebinds (not the objects of ``obj.x = ...`` / ``obj[k] = ...``)."""
+    if isinstance(target, cst.Name):
+        return [target.value]
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return [n for e in target.elements for n in _bound_names(e.value)]
+    if isinstance(target, cst.StarredElement):
+        return _bound_names(target.value)
+    return []
+
+
+class _Walker(cst.CSTVisitor):
+    """Events of one function body in source order; nested functions, lambdas and classes are
+    not entered (what they read runs at another time)."""
+
+    def __init__(self, sessions: set[str], parent: object) -> None:
+        self.sessions = sessions
+        self.parent = parent
+        self.events: list[Event] = []
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+    def _statement(self, node: cst.CSTNode) -> cst.CSTNode:
+        cur = node
+        while not isinstance(cur, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+            cur = self.parent(cur)  # type: ignore[operator]
+        return cur
+
+    def leave_Assign(self, original_node: cst.Assign) -> None:
+        # After the value's own reads: ``user = db.get(User, user.id)`` reads the old one first.
+        if len(original_node.targets) != 1 or not isinstance(original_node.targets[0].target, cst.Name):
+            for target in original_node.targets:  # ``a, b = ...``: rebound; ``obj.x = ...``: not
+                for name in _bound_names(target.target):
+                    self.events.append(("bind", original_node, name, None))
+            return
+        self._bind(original_node, original_node.targets[0].target.value, original_node.value)
+
+    def leave_AnnAssign(self, original_node: cst.AnnAssign) -> None:
+        if isinstance(original_node.target, cst.Name) and original_node.value is not None:
+            self._bind(original_node, original_node.target.value, original_node.value)
+
+    def _bind(self, node: cst.CSTNode, name: str, value: cst.BaseExpression) -> None:
+        self.events.append(("bind", self._statement(node), name, _loaded_object(value, self.sessions)))
+
+    def visit_For(self, node: cst.For) -> None:
+        for name in _bound_names(node.target):
+            self.events.append(("bind", node, name, None))
+
+    def visit_Call(self, node: cst.Call) -> None:
+        root, calls = _method_chain(node)
+        if (
+            isinstance(root, cst.Name)
+            and root.value in self.sessions
+            and len(calls) > 1
+            and _name(calls[0]) == "query"
+            and _name(calls[-1]) in ("update", "delete")
+        ):
+            self.events.append(("write", self._statement(node), root.value, None))  # bulk Query.update/delete
+        if not (isinstance(node.func, cst.Attribute) and isinstance(node.func.value, cst.Name)):
+            return
+        session, method = node.func.value.value, node.func.attr.value
+        if session not in self.sessions:
+            return
+        names = [a.value.value for a in node.args if isinstance(a.value, cst.Name)]
+        if method == "add_all" and node.args and isinstance(node.args[0].value, (cst.List, cst.Tuple)):
+            names = [e.value.value for e in node.args[0].value.elements if isinstance(e.value, cst.Name)]
+        stmt = self._statement(node)
+        if method in ("add", "add_all"):
+            self.events += [("add", stmt, n, session) for n in names]
+        elif method == "delete":
+            self.events += [("delete", stmt, n, session) for n in names[:1]]
+        elif method == "refresh":
+            self.events += [("refresh", stmt, n, session) for n in names[:1]]
+        elif method == "execute" and node.args and _is_dml(node.args[0].value):
+            self.events.append(("write", stmt, session, None))
+        elif method == "commit" and isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1:
+            if isinstance(stmt.body[0], cst.Expr) and stmt.body[0].value is node:
+                self.events.append(("commit", stmt, session, None))
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        if isinstance(node.value, cst.Name) and not self._stored(node):
+            self.events.append(("read", node, node.value.value, None))
+
+    def _stored(self, node: cst.Attribute) -> bool:
+        parent = self.parent(node)  # type: ignore[operator]
+        if isinstance(parent, (cst.AssignTarget, cst.Del)):
+            return True
+        return isinstance(parent, cst.AnnAssign) and parent.target is node
+
+    def visit_Return(self, node: cst.Return) -> None:
+        if isinstance(node.value, cst.Name):
+            self.events.append(("read", node, node.value.value, None))
+
+
+def _events(fn: cst.FunctionDef, sessions: set[str], parent: object) -> Iterator[Event]:
+    walker = _Walker(sessions, parent)
+    fn.body.visit(walker)
+    yield from walker.events

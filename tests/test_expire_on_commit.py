@@ -1,0 +1,186 @@
+"""expire-on-commit: without the refresh the migrated read fails (so the golden case tests something),
+where a session comes from (``Plan.session_expires``), and the reads that are reported, not fixed."""
+
+from __future__ import annotations
+
+import asyncio
+import textwrap
+from pathlib import Path
+
+import pytest
+from sqlalchemy.exc import MissingGreenlet, StatementError
+
+from golden_harness import _fresh_db, golden_cases, imported_tree, materialize, migrate
+
+CASE = next(c for c in golden_cases() if c.id == "expire_on_commit/refresh_after_commit")
+
+
+def _without_refresh(source: str) -> str:
+    lines = [line for line in source.splitlines(keepends=True) if line.strip() != "await db.refresh(user)"]
+    return "".join(lines)
+
+
+def test_without_the_refresh_the_read_raises_missing_greenlet(tmp_path: Path) -> None:
+    from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
+
+    after = dict(CASE.side("after"))
+    after["app/routes.py"] = _without_refresh(after["app/routes.py"].decode()).encode()
+    assert b"refresh(user)" not in after["app/routes.py"]
+    materialize(after, tmp_path / "tree")
+
+    async def rename() -> None:
+        engine = create_async_engine(f"sqlite+aiosqlite:///{_fresh_db(tmp_path / 'db.sqlite')}")
+        try:
+            async with AsyncSession(engine, expire_on_commit=True) as session:
+                from app.routes import rename as route
+
+                await route(session, 1, "zed")
+        finally:
+            await engine.dispose()
+
+    with imported_tree(tmp_path / "tree"), pytest.raises((MissingGreenlet, StatementError)) as info:
+        asyncio.run(rename())
+    # 2.1 wraps it in a StatementError (rules §3.1); 2.0 raises MissingGreenlet itself.
+    assert isinstance(info.value, MissingGreenlet) or isinstance(info.value.orig, MissingGreenlet)
+
+
+# -- where a session comes from ------------------------------------------------------------------
+def plan_of(tmp_path: Path, files: dict[str, str]):
+    from sqla_asyncify.pipeline import RunConfig, analyze
+
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(textwrap.dedent(text))
+    return analyze(RunConfig(paths=(tmp_path,), cache=False, jobs=1)).plan
+
+
+def test_session_origins(tmp_path: Path) -> None:
+    from sqla_asyncify.names import Callee
+
+    plan = plan_of(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/db.py": """\
+                from sqlalchemy import create_engine
+                from sqlalchemy.orm import Session, sessionmaker
+                engine = create_engine("sqlite://")
+                Theirs = sessionmaker(engine, expire_on_commit=True)
+                Ours = sessionmaker(engine)
+                Off = sessionmaker(engine, expire_on_commit=False)
+                def get_db():
+                    db = Theirs()
+                    try:
+                        yield db
+                    finally:
+                        db.close()
+                """,
+            "pkg/use.py": """\
+                from fastapi import Depends
+                from sqlalchemy.orm import Session
+                from .db import Off, Ours, Theirs, engine, get_db
+                def a(db: Session = Depends(get_db)): db.commit()
+                def b():
+                    with Ours() as db: db.commit()
+                def c():
+                    with Session(engine) as db: db.commit()
+                def d():
+                    db = Session(engine, expire_on_commit=False); db.commit()
+                def e(db: Session): db.commit()
+                def f():
+                    with Theirs.begin() as db: db.commit()
+                def g():
+                    with Off() as db: db.commit()
+                """,
+        },
+    )
+    expected = {"a": True, "b": False, "c": True, "d": False, "e": None, "f": True, "g": False}
+    got = {name: plan.session_expires(f"pkg.use.{name}", Callee("db")) for name in expected}
+    assert got == expected
+
+
+# -- what is reported rather than refreshed, and what is left alone ----------------------------------
+def run(source: str, tmp_path: Path) -> tuple[str, set[str]]:
+    out, report = migrate({"case.py": textwrap.dedent(source).encode()}, tmp_path / "run")
+    return out["case.py"].decode(), report
+
+
+HEADER = """\
+from sqlalchemy import create_engine, func, select
+from sqlalchemy.orm import Session
+from models import User
+
+engine = create_engine("sqlite://")
+"""
+
+
+def test_objects_not_refreshable_are_reported_at_the_read(tmp_path: Path) -> None:
+    source = HEADER + textwrap.dedent(
+        """\
+        def bound_in_a_branch(flag: bool):
+            with Session(engine) as db:
+                if flag:
+                    user = db.query(User).filter(User.id == 1).one()
+                db.commit()
+                return user.name
+
+        def maybe_none(uid: int):
+            with Session(engine) as db:
+                user = db.get(User, uid)
+                db.commit()
+                return user.name
+
+        def written_after_the_commit(uid: int):
+            with Session(engine) as db:
+                user = db.query(User).filter(User.id == uid).one()
+                db.commit()
+                db.query(User).filter(User.id == uid).update({"age": 1}, synchronize_session=False)
+                return user.age
+        """
+    )
+    out, report = run(source, tmp_path)
+    assert "refresh" not in out
+    assert {"case.py:11 expire-on-commit", "case.py:17 expire-on-commit", "case.py:24 expire-on-commit"} <= report
+
+
+def test_what_is_not_an_object_of_an_expiring_session_is_left_alone(tmp_path: Path) -> None:
+    source = HEADER + textwrap.dedent(
+        """\
+        def query_object():
+            with Session(engine) as db:
+                q = db.query(User)
+                db.commit()
+                return q.all()
+
+        def column(uid: int):
+            with Session(engine) as db:
+                name = db.query(User.name).filter(User.id == uid).scalar()
+                db.commit()
+                return name.upper()
+
+        def deleted(uid: int):
+            with Session(engine) as db:
+                user = db.query(User).filter(User.id == uid).one()
+                db.delete(user)
+                db.commit()
+                return user.name
+
+        def not_expiring(uid: int):
+            with Session(engine, expire_on_commit=False) as db:
+                user = db.query(User).filter(User.id == uid).one()
+                db.commit()
+                return user.name
+
+        def refreshed_by_the_tool(uid: int):
+            with Session(engine) as db:
+                user = db.query(User).filter(User.id == uid).one()
+                db.commit()
+                user.name
+                return user
+        """
+    )
+    out, report = run(source, tmp_path)
+    # Not black-clean: the refresh stays on the commit's line.
+    assert out.count("refresh(") == 1 and "        await db.commit(); await db.refresh(user)\n        user.name" in out
+    # Only the ``Session(engine)`` constructions are reported (by async-sessionmaker), no read.
+    assert {r for r in report if r.endswith("expire-on-commit")} == {"case.py:7 expire-on-commit", "case.py:13 expire-on-commit", "case.py:19 expire-on-commit", "case.py:32 expire-on-commit"}
