@@ -162,6 +162,10 @@ class Plan:
     held_sync: Mapping[str, str] = field(default_factory=dict)
     #: ``[tool.asyncify] async-driver``: dialect → the async driver its URLs get (``postgresql`` → ``psycopg``).
     async_drivers: Mapping[str, str] = field(default_factory=dict)
+    #: ``[tool.asyncify] expire-on-commit``: ``"false"``, converted sessionmakers (and async twins)
+    #: get ``expire_on_commit=False``; ``"keep"``, they keep expiring (their sessions' reads after a
+    #: commit are refreshed by the ``expire-on-commit`` transformer).
+    expire_on_commit: str = "false"
     #: Functions held sync that reach session I/O, and why: their async callers use ``run_sync``.
     bridged: dict[str, Reason] = field(default_factory=dict)
     #: (function, line) pairs already reported, so each boundary is reported once.
@@ -191,6 +195,7 @@ class Plan:
         held_sync: Mapping[str, str] | Iterable[str] = (),
         async_drivers: Mapping[str, str] | None = None,
         frozen: Iterable[str] = (),
+        expire_on_commit: str = "false",
     ) -> Plan:
         held = dict(held_sync) if isinstance(held_sync, Mapping) else dict.fromkeys(held_sync, "held sync by configuration")
         plan = cls(
@@ -198,6 +203,7 @@ class Plan:
             held_sync=held,
             async_drivers=dict(async_drivers or {}),
             frozen=frozenset(frozen),
+            expire_on_commit=expire_on_commit,
         )
         plan._solve()
         return plan
@@ -546,7 +552,8 @@ class Plan:
         """Whether the session ``callee`` denotes in ``scope`` still expires its objects on commit
         after the migration: True when it is built by ``Session(...)`` or by a session factory given
         ``expire_on_commit=True`` (theirs, kept); False for ``expire_on_commit=False`` and for a
-        ``sessionmaker(...)`` without the keyword (the migration gives it ``False``); None when where
+        ``sessionmaker(...)`` without the keyword (the migration gives it ``False``; True when the
+        ``expire-on-commit`` policy is ``"keep"``); None when where
         it comes from cannot be traced (an attribute, an annotated parameter, a scoped session)."""
         if callee.path or callee.calls:
             return None
@@ -565,6 +572,11 @@ class Plan:
         if not bindings:
             return None
         return _agree(self._binding_expires(scope, b, seen) for b in bindings)
+
+    @property
+    def keeps_expiry(self) -> bool:
+        """Whether converted sessionmakers keep expiring on commit (``expire-on-commit = "keep"``)."""
+        return self.expire_on_commit == "keep"
 
     def _provider_expires(self, qualname: str, seen: frozenset[str]) -> bool | None:
         """For a function returning or yielding a session (``get_db``): whether that session expires."""
@@ -593,8 +605,9 @@ class Plan:
             if factory.value.calls or not factory.called:
                 return None
             qualname = self.qualify(module, factory.value)
-            # ``sessionmaker(...)`` without the keyword is given ``expire_on_commit=False`` by the migration.
-            default = False if qualname in sqla.SYNC_SESSIONMAKERS else True if qualname in sqla.ASYNC_SESSIONMAKERS else None
+            # ``sessionmaker(...)`` without the keyword is given ``expire_on_commit=False`` by the
+            # migration, unless the policy keeps expiry.
+            default = self.keeps_expiry if qualname in sqla.SYNC_SESSIONMAKERS else True if qualname in sqla.ASYNC_SESSIONMAKERS else None
             return _expires(factory.expire_on_commit, default)
         return None
 
