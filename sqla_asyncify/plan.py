@@ -23,7 +23,7 @@ from functools import cached_property
 from typing import ClassVar
 
 from . import sqla
-from .index import Binding, CallSite, FunctionInfo, ModuleIndex, Param
+from .index import Binding, CallSite, ClassInfo, FunctionInfo, ModuleIndex, Param
 from .names import Callee
 from .report import ReportItem
 
@@ -217,7 +217,7 @@ class Plan:
         return {f.qualname: m for m in self.modules.values() for f in m.functions}
 
     @cached_property
-    def classes(self) -> dict[str, object]:
+    def classes(self) -> dict[str, ClassInfo]:
         return {c.qualname: c for m in self.modules.values() for c in m.classes}
 
     @cached_property
@@ -420,7 +420,7 @@ class Plan:
             if c in order or c not in self.classes:
                 continue
             order.append(c)
-            queue.extend(self.classes[c].bases)  # type: ignore[attr-defined]
+            queue.extend(self.classes[c].bases)
         return order
 
     def _find_method(self, cls: str, name: str) -> str | None:
@@ -435,7 +435,7 @@ class Plan:
             return UNKNOWN
         seen = _seen | {key}
         for c in self._mro(cls):
-            for a, names in self.classes[c].annotations:  # type: ignore[attr-defined]
+            for a, names in self.classes[c].annotations:
                 if a == attr:
                     ty = self._annotation_type(names, seen)
                     if ty != UNKNOWN:
@@ -546,6 +546,20 @@ class Plan:
             return []
         names = dict.fromkeys([*(p.name for p in fn.params), *(b.name for b in fn.bindings)])
         return [n for n in names if self.is_session(scope, Callee(n))]
+
+    # -- mapped classes ------------------------------------------------------------------------------
+    def relationships(self, class_qualname: str, _seen: frozenset[str] = frozenset()) -> frozenset[str]:
+        """The relationship attributes of a project class (its own and its project bases') that
+        ``await session.refresh(obj)`` loads after the migration (``sqla.REFRESH_LOADS_LAZY``):
+        the ones a new object's read after ``commit()``/``flush()`` would lazy-load."""
+        info = self.classes.get(class_qualname)
+        if info is None or class_qualname in _seen:
+            return frozenset()
+        own = {attr for attr, lazy in info.relationships if lazy in sqla.REFRESH_LOADS_LAZY}
+        seen = _seen | {class_qualname}
+        for base in info.bases:
+            own |= self.relationships(base, seen)
+        return frozenset(own)
 
     # -- expiry on commit: where a session comes from --------------------------------------------
     def session_expires(self, scope: str, callee: Callee, _seen: frozenset[str] = frozenset()) -> bool | None:

@@ -184,3 +184,65 @@ def test_what_is_not_an_object_of_an_expiring_session_is_left_alone(tmp_path: Pa
     assert out.count("refresh(") == 1 and "        await db.commit(); await db.refresh(user)\n        user.name" in out
     # Only the ``Session(engine)`` constructions are reported (by async-sessionmaker), no read.
     assert {r for r in report if r.endswith("expire-on-commit")} == {"case.py:7 expire-on-commit", "case.py:13 expire-on-commit", "case.py:19 expire-on-commit", "case.py:32 expire-on-commit"}
+
+
+# -- new objects' relationships after commit/flush (rules §3.6) ------------------------------------
+NEW_CASE = next(c for c in golden_cases() if c.id == "expire_on_commit/new_object_relationships")
+
+
+@pytest.mark.parametrize("route", ["create", "create_returned"])
+def test_without_the_refresh_a_new_objects_relationship_raises(tmp_path: Path, route: str) -> None:
+    """Even with expire_on_commit=False (the default migration), a new object's never-assigned
+    collection is unloaded after commit/flush: without the inserted refresh, reading it raises."""
+    from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
+
+    after = dict(NEW_CASE.side("after"))
+    source = after["app/routes.py"].decode()
+    assert source.count("await db.refresh(user)") == 2
+    after["app/routes.py"] = _without_refresh(source).encode()
+    materialize(after, tmp_path / "tree")
+
+    async def call() -> None:
+        engine = create_async_engine(f"sqlite+aiosqlite:///{_fresh_db(tmp_path / 'db.sqlite')}")
+        try:
+            async with AsyncSession(engine, expire_on_commit=False) as session:
+                import app.routes
+
+                user = await getattr(app.routes, route)(session, "zed")
+                if route == "create_returned":
+                    user.addresses  # what a response model listing the relationship reads
+        finally:
+            await engine.dispose()
+
+    with imported_tree(tmp_path / "tree"), pytest.raises((MissingGreenlet, StatementError)) as info:
+        asyncio.run(call())
+    assert isinstance(info.value, MissingGreenlet) or isinstance(info.value.orig, MissingGreenlet)
+
+
+def test_relationships_of_mapped_classes(tmp_path: Path) -> None:
+    """The index records relationship attributes; the plan follows project bases and keeps those a
+    refresh loads after the migration."""
+    plan = plan_of(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/models.py": """\
+                from sqlalchemy import orm
+                from sqlalchemy.orm import DeclarativeBase, relationship
+                class Base(DeclarativeBase):
+                    pass
+                class Owned:
+                    owner = relationship("User")
+                class User(Owned, Base):
+                    __tablename__ = "users"
+                    addresses = relationship("Address")
+                    orders = orm.relationship("Order", lazy="joined")
+                    tags = relationship("Tag", lazy="raise")
+                    log = relationship("Log", lazy="dynamic")
+                    name = "x"
+                """,
+        },
+    )
+    assert plan.relationships("pkg.models.User") == {"owner", "addresses", "orders"}
+    assert plan.relationships("pkg.models.Owned") == {"owner"}
+    assert plan.relationships("pkg.models.Base") == frozenset()
