@@ -106,7 +106,7 @@ class _Constructed:
 
 class ExpireOnCommit(AsyncifyCodemod):
     DESCRIPTION = "After commit() on a session that expires on commit, refresh the objects read afterwards."
-    TRIGGERS = ("commit",)
+    TRIGGERS = ("commit", "flush")
     PLAN_DRIVEN = True
 
     def __init__(self, *args: object, **kwargs: object) -> None:
