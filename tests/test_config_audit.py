@@ -218,3 +218,16 @@ def test_expire_on_commit_flag_rejects_other_values(project: Path) -> None:
     result = runner.invoke(app, ["apply", "--check", "--expire-on-commit", "true", "app"])
     assert result.exit_code == 2
     assert "--expire-on-commit must be false or keep" in result.stderr
+
+
+def test_expire_on_commit_policy_is_part_of_the_plan_cache_key(project: Path) -> None:
+    """Same sources, same cache, another policy: the cached plan (and outcomes) must not be reused."""
+    write_config(project, "jobs = 1")
+    (project / "app" / "db.py").write_text(SESSIONS)
+    keep = runner.invoke(app, ["apply", "--dry-run", "--expire-on-commit", "keep", "app"])
+    default = runner.invoke(app, ["apply", "--dry-run", "app"])
+    keep_again = runner.invoke(app, ["apply", "--dry-run", "--expire-on-commit", "keep", "app"])
+    assert (project / ".asyncify_cache").is_dir()
+    assert "expire_on_commit=False" in default.stdout and "await db.refresh(user)" not in default.stdout
+    assert "expire_on_commit=False" not in keep.stdout and "await db.refresh(user)" in keep.stdout
+    assert keep_again.stdout == keep.stdout
