@@ -246,3 +246,128 @@ def test_relationships_of_mapped_classes(tmp_path: Path) -> None:
     assert plan.relationships("pkg.models.User") == {"owner", "addresses", "orders"}
     assert plan.relationships("pkg.models.Owned") == {"owner"}
     assert plan.relationships("pkg.models.Base") == frozenset()
+
+
+MODELS = """\
+from sqlalchemy import ForeignKey
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    addresses = relationship("Address")
+    orders = relationship("Order", lazy="raise")
+
+
+class Address(Base):
+    __tablename__ = "addresses"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+"""
+
+
+def run_with_models(source: str, tmp_path: Path) -> tuple[str, set[str]]:
+    files = {"models.py": MODELS.encode(), "case.py": textwrap.dedent(source).encode()}
+    out, report = migrate(files, tmp_path / "run")
+    return out["case.py"].decode(), {r for r in report if r.startswith("case.py")}
+
+
+def test_new_objects_relationships_reported_where_a_refresh_could_differ(tmp_path: Path) -> None:
+    source = textwrap.dedent(
+        """\
+        from sqlalchemy import select
+        from sqlalchemy.orm import Session
+        from models import Address, User
+
+        def added_in_a_branch(db: Session, flag: bool):
+            user = User()
+            if flag:
+                db.add(user)
+            db.commit()
+            return len(user.addresses)
+
+        def staged_since(db: Session):
+            user = User()
+            db.add(user)
+            db.commit()
+            db.add(Address(user_id=1))
+            return user.addresses
+
+        def autoflushed(db: Session):
+            user = User()
+            db.add(user)
+            db.execute(select(User))
+            return user.addresses
+        """
+    )
+    out, report = run_with_models(source, tmp_path)
+    assert "refresh" not in out
+    assert report == {"case.py:10 lazy-load", "case.py:17 lazy-load", "case.py:23 lazy-load"}
+
+
+def test_new_objects_loaded_or_not_models_are_left_alone(tmp_path: Path) -> None:
+    source = textwrap.dedent(
+        """\
+        from sqlalchemy.orm import Session
+        from models import Address, User
+
+        def assigned_after_add(db: Session):
+            user = User()
+            db.add(user)
+            user.addresses = []
+            db.commit()
+            return user.addresses
+
+        def only_columns(db: Session):
+            user = User()
+            db.add(user)
+            db.commit()
+            return user.id
+
+        def raise_loader_only(db: Session):
+            user = User(addresses=[])
+            db.add(user)
+            db.commit()
+            return user
+
+        def not_a_model(db: Session):
+            thing = Address.__class__()
+            db.add(thing)
+            db.commit()
+            return thing
+
+        def refreshed_already(db: Session):
+            user = User()
+            db.add(user)
+            db.flush()
+            db.refresh(user)
+            return user.addresses
+        """
+    )
+    out, report = run_with_models(source, tmp_path)
+    # Only the refresh the code had; "raise" is not a loader a refresh runs.
+    assert out.count("db.refresh(") == 1 and report == set(), out
+
+
+def test_a_returned_new_object_is_refreshed_after_the_last_flush(tmp_path: Path) -> None:
+    source = textwrap.dedent(
+        """\
+        from sqlalchemy.orm import Session
+        from models import User
+
+        def create(db: Session):
+            user = User()
+            db.add(user)
+            db.flush()
+            db.commit()
+            return user
+        """
+    )
+    out, report = run_with_models(source, tmp_path)
+    assert "    await db.flush()\n    await db.commit(); await db.refresh(user)\n    return user\n" in out
+    assert report == set()

@@ -39,7 +39,9 @@ in the sync original a read after commit reloads the object anyway (its sessions
 and a read after flush loads the relationship as it is in the database then. It is applied on the
 same conditions as above, and only when the session staged nothing since (``add``, ``add_all``,
 ``delete``, ``merge``, or SQL of its own: the sync lazy load, autoflushing, would see it);
-otherwise the read is reported (``lazy-load``) with the fix.
+otherwise the read is reported (``lazy-load``) with the fix. A query of the session between the
+``add`` and the first ``commit()``/``flush()`` may have autoflushed the object (the default
+``autoflush=True``), leaving no statement to refresh at: a read of its relationships is reported.
 """
 
 from __future__ import annotations
@@ -58,6 +60,8 @@ from .base import AsyncifyCodemod
 _OBJECT_TERMINALS = frozenset({"scalar", "scalar_one", "scalar_one_or_none"})
 #: Terminals that never give None: the object is always there to refresh.
 _NEVER_NONE = frozenset({"one", "get_one", "scalar_one", "merge"})
+#: Session methods that query, and so autoflush pending objects first (the default ``autoflush=True``).
+_AUTOFLUSHING = frozenset({"query", "execute", "scalar", "scalars", "get", "get_one", "stream", "stream_scalars"})
 #: Builders that change a select list: the result is no longer the entity.
 _RESHAPERS = frozenset({"with_entities", "add_columns", "add_entity", "with_only_columns", "values", "union", "union_all"})
 
@@ -67,12 +71,12 @@ REASON = (
 )
 FIX = "`await {session}.refresh({obj})` right after the commit, before the read"
 NEW_REASON = (
-    "`{obj}` is a new object of `{session}`: after `{session}.{method}()` (line {line}) its relationship{s} "
-    "{rels} {are} not loaded, and {what} lazy-loads {them}, which raises MissingGreenlet under asyncio"
+    "`{obj}` is a new object of `{session}`: after {event} (line {line}) its relationship{s} {rels} "
+    "{are} not loaded, and {what} lazy-loads {them}, which raises MissingGreenlet under asyncio"
 )
 NEW_FIX = (
-    "`await {session}.refresh({obj})` right after the {method} (relationships are selectin), "
-    "or assign {them} before it (`{obj}.{rel} = []`)"
+    "before the read, `await {session}.refresh({obj})` (after `await {session}.flush()` if the session "
+    "staged anything since; the relationships are selectin), or assign {them} before {event} (`{obj}.{rel} = []`)"
 )
 
 
@@ -94,6 +98,9 @@ class _Tracked:
     flushed_by: cst.SimpleStatementLine | None = None
     #: The session staged or wrote something since that commit/flush (autoflushed by a sync lazy load).
     staged_since: bool = False
+    #: A query of the session since the ``add`` may have autoflushed the new object (no statement
+    #: of ours to refresh at): a read of an unloaded relationship is reported.
+    autoflushed_by: cst.CSTNode | None = None
 
 
 @dataclass(frozen=True)
@@ -167,7 +174,11 @@ class ExpireOnCommit(AsyncifyCodemod):
                         if kind == "commit" and name in expiring:
                             obj.expired_by, obj.written_since = node, False
                         if obj.unloaded:
-                            obj.flushed_by, obj.staged_since = node, False
+                            obj.flushed_by, obj.staged_since, obj.autoflushed_by = node, False, None
+            elif kind == "io":
+                for obj in tracked.values():
+                    if obj.session == name and obj.unloaded and obj.flushed_by is None:
+                        obj.autoflushed_by = obj.autoflushed_by or node
             elif kind == "write":
                 for obj in tracked.values():
                     obj.written_since |= obj.session == name and obj.expired_by is not None
@@ -199,31 +210,33 @@ class ExpireOnCommit(AsyncifyCodemod):
             return
         if not (obj.unloaded and (attr is None or attr in obj.unloaded)):
             return
-        if obj.flushed_by is None:
+        if obj.flushed_by is None and obj.autoflushed_by is None:
             if attr is not None:
                 obj.unloaded -= {attr}  # still pending: initialised empty, no SQL
             return
-        flush, unloaded = obj.flushed_by, obj.unloaded
+        flush, unloaded, ours = obj.flushed_by or obj.autoflushed_by, obj.unloaded, obj.flushed_by is not None
+        assert flush is not None
         obj.unloaded, obj.flushed_by = frozenset(), None  # refreshed by the fix, or reported once
-        if not obj.staged_since and self._refreshable(obj, name, flush):
-            self._add_refresh(flush, obj.session, name)
+        if ours and not obj.staged_since and self._refreshable(obj, name, flush):  # type: ignore[arg-type]
+            self._add_refresh(flush, obj.session, name)  # type: ignore[arg-type]
             return
         rels = sorted(unloaded) if attr is None else [str(attr)]
-        method = _name(cst.ensure_type(cst.ensure_type(flush.body[0], cst.Expr).value, cst.Call))
+        event = _persisting(flush, obj.session)
+        them = "them" if len(rels) > 1 else "it"
         self.report(
             node,
             NEW_REASON.format(
                 obj=name,
                 session=obj.session,
-                method=method,
+                event=event,
                 line=self.line_of(flush),
                 s="s" if len(rels) > 1 else "",
                 rels=", ".join(f"`{r}`" for r in rels),
                 are="are" if len(rels) > 1 else "is",
                 what="this read" if attr is not None else "whatever reads the returned object",
-                them="them" if len(rels) > 1 else "it",
+                them=them,
             ),
-            NEW_FIX.format(session=obj.session, obj=name, method=method, them="them" if len(rels) > 1 else "it", rel=rels[0]),
+            NEW_FIX.format(session=obj.session, obj=name, event=event, them=them, rel=rels[0]),
             rule="lazy-load",
         )
 
@@ -376,6 +389,16 @@ def _loaded_object(value: cst.BaseExpression, sessions: set[str]) -> tuple[str, 
     return None
 
 
+def _persisting(statement: cst.CSTNode, session: str) -> str:
+    """What made a new object persistent, for a report: ``db.commit()``/``db.flush()`` (a statement
+    of its own), else the autoflush of a query."""
+    if isinstance(statement, cst.SimpleStatementLine) and isinstance(statement.body[0], cst.Expr):
+        call = statement.body[0].value
+        if isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute) and call.func.attr.value in ("commit", "flush"):
+            return f"`{session}.{call.func.attr.value}()`"
+    return f"the autoflush of a query of `{session}`"
+
+
 def _is_dml(statement: cst.BaseExpression) -> bool:
     """``update(M)…``, ``delete(M)…``, ``insert(M)…`` or ``text(...)``: SQL that may write."""
     root, _ = _method_chain(statement)
@@ -476,6 +499,8 @@ class _Walker(cst.CSTVisitor):
             self.events += [("refresh", stmt, n, session) for n in names[:1]]
         elif method == "execute" and node.args and _is_dml(node.args[0].value):
             self.events.append(("write", stmt, session, None))
+        elif method in _AUTOFLUSHING:
+            self.events.append(("io", stmt, session, None))
         elif method in ("commit", "flush") and isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1:
             if isinstance(stmt.body[0], cst.Expr) and stmt.body[0].value is node and not node.args:
                 self.events.append((method, stmt, session, None))
