@@ -147,10 +147,10 @@ class ExpireOnCommit(AsyncifyCodemod):
                     relationships = self.plan.relationships(ty.name) if ty.kind == "class" else frozenset()
                     if relationships - extra.keywords:
                         constructed[name] = set(relationships - extra.keywords)
-                elif extra is None or extra[0] not in expiring:  # type: ignore[index]
+                elif not isinstance(extra, tuple) or extra[0] not in expiring:
                     tracked.pop(name, None)  # rebound to something else
                 else:
-                    session, never_none = extra  # type: ignore[misc]
+                    session, never_none = extra
                     tracked[name] = _Tracked(session, node, never_none)
             elif kind == "add" and name not in tracked:
                 unloaded = frozenset(constructed.pop(name, ()))
@@ -197,10 +197,10 @@ class ExpireOnCommit(AsyncifyCodemod):
         """A read of ``name.attr`` (``attr`` None: ``return name``, which may read anything)."""
         if obj.expired_by is not None:
             commit = obj.expired_by
-            obj.expired_by = None  # refreshed by the fix, or reported once
+            # Refreshed by the fix (which loads the relationships too), or reported once.
+            obj.expired_by, obj.unloaded, obj.flushed_by = None, frozenset(), None
             if not obj.written_since and self._refreshable(obj, name, commit):
                 self._add_refresh(commit, obj.session, name)
-                obj.unloaded, obj.flushed_by = frozenset(), None  # the refresh loads them too
             else:
                 self.report(
                     node,
@@ -214,14 +214,16 @@ class ExpireOnCommit(AsyncifyCodemod):
             if attr is not None:
                 obj.unloaded -= {attr}  # still pending: initialised empty, no SQL
             return
-        flush, unloaded, ours = obj.flushed_by or obj.autoflushed_by, obj.unloaded, obj.flushed_by is not None
-        assert flush is not None
-        obj.unloaded, obj.flushed_by = frozenset(), None  # refreshed by the fix, or reported once
-        if ours and not obj.staged_since and self._refreshable(obj, name, flush):  # type: ignore[arg-type]
-            self._add_refresh(flush, obj.session, name)  # type: ignore[arg-type]
+        persisted = obj.flushed_by or obj.autoflushed_by
+        assert persisted is not None
+        # Only a commit()/flush() of ours is a statement to refresh after, and only if nothing was staged since.
+        refresh_at = obj.flushed_by if not obj.staged_since else None
+        unloaded, obj.unloaded, obj.flushed_by = obj.unloaded, frozenset(), None  # fixed, or reported once
+        if refresh_at is not None and self._refreshable(obj, name, refresh_at):
+            self._add_refresh(refresh_at, obj.session, name)
             return
         rels = sorted(unloaded) if attr is None else [str(attr)]
-        event = _persisting(flush, obj.session)
+        event = _persisting(persisted, obj.session)
         them = "them" if len(rels) > 1 else "it"
         self.report(
             node,
@@ -229,7 +231,7 @@ class ExpireOnCommit(AsyncifyCodemod):
                 obj=name,
                 session=obj.session,
                 event=event,
-                line=self.line_of(flush),
+                line=self.line_of(persisted),
                 s="s" if len(rels) > 1 else "",
                 rels=", ".join(f"`{r}`" for r in rels),
                 are="are" if len(rels) > 1 else "is",
