@@ -45,16 +45,17 @@ def test_without_the_refresh_the_read_raises_missing_greenlet(tmp_path: Path) ->
 
 
 # -- where a session comes from ------------------------------------------------------------------
-def plan_of(tmp_path: Path, files: dict[str, str]):
+def plan_of(tmp_path: Path, files: dict[str, str], expire_on_commit: str = "false"):
     from sqla_asyncify.pipeline import RunConfig, analyze
 
     for rel, text in files.items():
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text(textwrap.dedent(text))
-    return analyze(RunConfig(paths=(tmp_path,), cache=False, jobs=1)).plan
+    return analyze(RunConfig(paths=(tmp_path,), cache=False, jobs=1, expire_on_commit=expire_on_commit)).plan
 
 
-def test_session_origins(tmp_path: Path) -> None:
+@pytest.mark.parametrize("policy", ["false", "keep"])
+def test_session_origins(tmp_path: Path, policy: str) -> None:
     from sqla_asyncify.names import Callee
 
     plan = plan_of(
@@ -93,8 +94,10 @@ def test_session_origins(tmp_path: Path) -> None:
                     with Off() as db: db.commit()
                 """,
         },
+        policy,
     )
-    expected = {"a": True, "b": False, "c": True, "d": False, "e": None, "f": True, "g": False}
+    # ``Ours`` (no keyword) gets expire_on_commit=False from the migration, unless the policy keeps expiry.
+    expected = {"a": True, "b": policy == "keep", "c": True, "d": False, "e": None, "f": True, "g": False}
     got = {name: plan.session_expires(f"pkg.use.{name}", Callee("db")) for name in expected}
     assert got == expected
 
