@@ -369,8 +369,15 @@ def test_a_returned_new_object_is_refreshed_after_the_last_flush(tmp_path: Path)
             db.flush()
             db.commit()
             return user
+
+        def from_a_payload(db: Session, data: dict):
+            user = User(**data)
+            db.add(user)
+            db.commit()
+            return user
         """
     )
     out, report = run_with_models(source, tmp_path)
     assert "    await db.flush()\n    await db.commit(); await db.refresh(user)\n    return user\n" in out
+    assert "    user = User(**data)\n    db.add(user)\n    await db.commit(); await db.refresh(user)\n" in out
     assert report == set()

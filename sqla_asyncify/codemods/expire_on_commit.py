@@ -457,9 +457,11 @@ class _Walker(cst.CSTVisitor):
 
     def _bind(self, node: cst.CSTNode, name: str, value: cst.BaseExpression) -> None:
         extra: object = _loaded_object(value, self.sessions)
-        if extra is None and isinstance(value, cst.Call) and not any(a.star for a in value.args):
+        if extra is None and isinstance(value, cst.Call):
             callee = Callee.of(value.func)
             if callee is not None and not callee.calls and (callee.path or [callee.root])[-1][:1].isupper():
+                # ``Model(**data)`` may set a relationship too: a refresh after the commit still loads
+                # what the sync read would (the flushed collection), so only named keywords count.
                 keywords = frozenset(a.keyword.value for a in value.args if a.keyword is not None)
                 extra = _Constructed(callee, keywords)  # perhaps a model: the plan tells
         self.events.append(("bind", self._statement(node), name, extra))
