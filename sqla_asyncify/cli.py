@@ -18,7 +18,7 @@ from rich.table import Table
 
 from . import __version__
 from .audit import audit as build_audit
-from .config import ConfigError, load_config
+from .config import EXPIRE_POLICIES, ConfigError, load_config
 from .dependencies import required_packages
 from .emit import json_report, unified_diff, write_outcomes
 from .formatting import BlackStyle
@@ -37,6 +37,15 @@ PathsArg = Annotated[Optional[list[Path]], typer.Argument(help="Files or folders
 ExcludeOpt = Annotated[list[str], typer.Option("--exclude", help="gitignore-style pattern to skip (repeatable).")]
 KeepSyncOpt = Annotated[
     list[str], typer.Option("--keep-sync", help="Hold `module` or `module:function` sync (repeatable).")
+]
+ExpireOpt = Annotated[
+    Optional[str],
+    typer.Option(
+        "--expire-on-commit",
+        help='"false" (default): converted sessionmakers get expire_on_commit=False (reported); '
+        '"keep": they keep expiring and reads after commit are refreshed. Overrides [tool.asyncify].',
+        show_default=False,
+    ),
 ]
 
 
@@ -60,6 +69,7 @@ def _config(
     no_format: bool = False,
     jobs: int | None = None,
     no_cache: bool = False,
+    expire_on_commit: str | None = None,
 ) -> RunConfig:
     """The run's configuration: ``[tool.asyncify]`` from pyproject.toml, overridden by flags."""
     paths = paths or [Path(".")]
@@ -72,6 +82,9 @@ def _config(
     except ConfigError as exc:
         err.print(f"[red]error:[/] {exc}", highlight=False, markup=False)
         raise typer.Exit(2) from None
+    if expire_on_commit is not None and expire_on_commit not in EXPIRE_POLICIES:
+        err.print(f"[red]error:[/] --expire-on-commit must be false or keep, not {expire_on_commit!r}")
+        raise typer.Exit(2)
     return RunConfig(
         tuple(paths),
         (*(file_config.exclude or ()), *file_config.extend_exclude, *exclude),
@@ -80,6 +93,7 @@ def _config(
         jobs=jobs if jobs is not None else file_config.jobs,
         cache=not no_cache,
         async_drivers=file_config.async_driver,
+        expire_on_commit=expire_on_commit or file_config.expire_on_commit or "false",
         black=BlackStyle.for_paths(paths),
     )
 
@@ -153,12 +167,13 @@ def apply(
     no_format: Annotated[bool, typer.Option("--no-format", help="Do not run black on changed files.")] = False,
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Worker processes (default: one per core).")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write .asyncify_cache/.")] = False,
+    expire_on_commit: ExpireOpt = None,
 ) -> None:
     """Migrate PATHS to async SQLAlchemy (writes files unless --dry-run/--check)."""
     if sum((dry_run, check, interactive)) > 1:
         err.print("[red]error:[/] --dry-run, --check and --interactive are exclusive")
         raise typer.Exit(2)
-    config = _config(paths, exclude, keep_sync, no_format, jobs, no_cache)
+    config = _config(paths, exclude, keep_sync, no_format, jobs, no_cache, expire_on_commit)
     out = Console(stderr=dry_run)  # a dry run keeps stdout for the diff alone
     result = _run(config, show_progress=err.is_terminal and not interactive)
     written: list[Path] = []
@@ -250,9 +265,10 @@ def plan(
     paths: PathsArg = None,
     exclude: ExcludeOpt = [],  # noqa: B006
     keep_sync: KeepSyncOpt = [],  # noqa: B006
+    expire_on_commit: ExpireOpt = None,
 ) -> None:
     """Explain why each function becomes async: the chain of calls down to session I/O."""
-    config = _config(paths, exclude, keep_sync)
+    config = _config(paths, exclude, keep_sync, expire_on_commit=expire_on_commit)
     analysis = analyze(config)
     the_plan = analysis.plan
     console = Console()
@@ -276,12 +292,13 @@ def audit(
     format: Annotated[str, typer.Option("--format", help="table, markdown or json.")] = "table",
     exclude: ExcludeOpt = [],  # noqa: B006
     keep_sync: KeepSyncOpt = [],  # noqa: B006
+    expire_on_commit: ExpireOpt = None,
 ) -> None:
     """Where a partial migration stands (read-only). Exit 1 while anything not held sync remains."""
     if format not in ("table", "markdown", "json"):
         err.print(f"[red]error:[/] --format must be table, markdown or json, not {format!r}")
         raise typer.Exit(2)
-    config = _config(paths, exclude, keep_sync)
+    config = _config(paths, exclude, keep_sync, expire_on_commit=expire_on_commit)
     result = _run(config, show_progress=False)
     report = build_audit(result)
     console = Console()

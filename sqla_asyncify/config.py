@@ -7,7 +7,11 @@ Keys (command-line flags override them):
   excludes (``.git``, ``.venv``, ``build``…), like ``--exclude``;
 * ``async-driver`` — table ``dialect = "driver"``: the async driver converted URLs get
   (``postgresql = "psycopg"`` instead of the default ``asyncpg``);
-* ``jobs`` — worker processes (positive integer).
+* ``jobs`` — worker processes (positive integer);
+* ``expire-on-commit`` — ``"false"`` (default): converted sessionmakers get ``expire_on_commit=False``,
+  reported as the behaviour change it is (attributes read after a commit keep the values in memory,
+  rules §3.3); ``"keep"``: they keep expiring, and reads after a commit get ``await s.refresh(obj)``
+  (or are reported), the exact rewrite.
 
 An unknown key or a value of the wrong type is a ``ConfigError`` naming the key (exit 2), never
 silently ignored.
@@ -48,6 +52,11 @@ class FileConfig:
     extend_exclude: tuple[str, ...] = ()
     async_driver: dict[str, str] = field(default_factory=dict)
     jobs: int | None = None
+    expire_on_commit: str | None = None
+
+
+#: ``expire-on-commit`` values: what converted sessionmakers do with objects on commit.
+EXPIRE_POLICIES = ("false", "keep")
 
 
 def find_pyproject(paths: Iterable[Path]) -> Path | None:
@@ -106,6 +115,10 @@ def load_config(paths: Iterable[Path]) -> FileConfig:
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise ConfigError(f"{where}: `jobs` must be a positive integer, got {value!r}")
             values["jobs"] = value
+        elif key == "expire-on-commit":
+            if value not in EXPIRE_POLICIES:
+                raise ConfigError(f"{where}: `expire-on-commit` must be \"false\" or \"keep\", got {value!r}")
+            values["expire_on_commit"] = value
         else:
             raise ConfigError(
                 f"{where}: unknown key `{key}` (known: async-driver, exclude, expire-on-commit, "

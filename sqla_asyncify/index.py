@@ -10,16 +10,18 @@ per-file and self-contained is what lets it be cached by content hash and built 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from . import sqla
 from .dispatch import VisitorDispatch
 from .names import Callee, QualnameTracker, dotted, resolve_relative
 
-INDEX_VERSION = 6  # bump when the shape of the index changes (invalidates caches)
+INDEX_VERSION = 7  # bump when the shape of the index changes (invalidates caches)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +99,8 @@ class ClassInfo:
     bases: tuple[str, ...] = ()
     #: Class-level annotations ``db: Session`` → (attr, annotation qualnames).
     annotations: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    #: ``attr = relationship(...)`` in the class body → (attr, its ``lazy=`` as written, None when absent).
+    relationships: tuple[tuple[str, str | None], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,8 +274,30 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
     def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
         qualname, annotations = self._class_stack.pop()
         bases = tuple(q for arg in original_node.bases if arg.keyword is None for q in self._names_in(arg.value)[:1])
-        self.classes.append(ClassInfo(qualname, self._line(original_node), bases, tuple(annotations)))
+        relationships = tuple(self._relationships(original_node))
+        self.classes.append(ClassInfo(qualname, self._line(original_node), bases, tuple(annotations), relationships))
         self._pop()
+
+    def _relationships(self, node: cst.ClassDef) -> Iterator[tuple[str, str | None]]:
+        """``attr = relationship(...)`` / ``attr: Mapped[...] = relationship(...)`` of a class body."""
+        for stmt in node.body.body if isinstance(node.body, cst.IndentedBlock) else ():
+            for small in stmt.body if isinstance(stmt, cst.SimpleStatementLine) else ():
+                if isinstance(small, cst.Assign) and len(small.targets) == 1:
+                    target, value = small.targets[0].target, small.value
+                elif isinstance(small, cst.AnnAssign) and small.value is not None:
+                    target, value = small.target, small.value
+                else:
+                    continue
+                if not (isinstance(target, cst.Name) and isinstance(value, cst.Call)):
+                    continue
+                func = dotted(value.func)
+                if func is None or self.qualify(func) not in sqla.RELATIONSHIP_FUNCTIONS:
+                    continue
+                if any(a.star == "**" for a in value.args):
+                    yield target.value, "**"  # ``**kwargs`` may set lazy: unknown
+                    continue
+                lazy = next((a.value for a in value.args if a.keyword is not None and a.keyword.value == "lazy"), None)
+                yield target.value, None if lazy is None else cst.Module([]).code_for_node(lazy)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         if self.scope_kind == "class" and isinstance(node.target, cst.Name):

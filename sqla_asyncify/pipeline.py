@@ -61,6 +61,8 @@ class RunConfig:
     format: bool = True
     #: ``[tool.asyncify] async-driver``: dialect → async driver for converted URLs.
     async_drivers: Mapping[str, str] = field(default_factory=dict)
+    #: ``[tool.asyncify] expire-on-commit``: ``"false"`` or ``"keep"`` (see ``Plan.expire_on_commit``).
+    expire_on_commit: str = "false"
     #: Worker processes for parsing, indexing and rewriting; None: one per core; 1: in-process.
     jobs: int | None = None
     #: Use the on-disk cache (``.asyncify_cache/`` under the project root, or ``cache_dir``).
@@ -436,6 +438,7 @@ def analyze(config: RunConfig, progress: Progress | None = None, paths: Sequence
         digest,
         sorted(held.items()),
         sorted(config.async_drivers.items()),
+        config.expire_on_commit,
         sorted(config.frozen),
         [(index_keys[i], displays[i]) for i in sorted(indexes) if i not in errors],
     )
@@ -443,7 +446,11 @@ def analyze(config: RunConfig, progress: Progress | None = None, paths: Sequence
     if not isinstance(plan, Plan):
         try:
             plan = Plan.build(
-                (f.index for f in planned), held_sync=held, async_drivers=config.async_drivers, frozen=config.frozen
+                (f.index for f in planned),
+                held_sync=held,
+                async_drivers=config.async_drivers,
+                frozen=config.frozen,
+                expire_on_commit=config.expire_on_commit,
             )
             cache.put("plan", plan_key, plan)
         except Exception as exc:  # noqa: BLE001 - a planning bug must not take the run down

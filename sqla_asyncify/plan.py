@@ -23,7 +23,7 @@ from functools import cached_property
 from typing import ClassVar
 
 from . import sqla
-from .index import Binding, CallSite, FunctionInfo, ModuleIndex, Param
+from .index import Binding, CallSite, ClassInfo, FunctionInfo, ModuleIndex, Param
 from .names import Callee
 from .report import ReportItem
 
@@ -162,6 +162,10 @@ class Plan:
     held_sync: Mapping[str, str] = field(default_factory=dict)
     #: ``[tool.asyncify] async-driver``: dialect → the async driver its URLs get (``postgresql`` → ``psycopg``).
     async_drivers: Mapping[str, str] = field(default_factory=dict)
+    #: ``[tool.asyncify] expire-on-commit``: ``"false"``, converted sessionmakers (and async twins)
+    #: get ``expire_on_commit=False``; ``"keep"``, they keep expiring (their sessions' reads after a
+    #: commit are refreshed by the ``expire-on-commit`` transformer).
+    expire_on_commit: str = "false"
     #: Functions held sync that reach session I/O, and why: their async callers use ``run_sync``.
     bridged: dict[str, Reason] = field(default_factory=dict)
     #: (function, line) pairs already reported, so each boundary is reported once.
@@ -191,6 +195,7 @@ class Plan:
         held_sync: Mapping[str, str] | Iterable[str] = (),
         async_drivers: Mapping[str, str] | None = None,
         frozen: Iterable[str] = (),
+        expire_on_commit: str = "false",
     ) -> Plan:
         held = dict(held_sync) if isinstance(held_sync, Mapping) else dict.fromkeys(held_sync, "held sync by configuration")
         plan = cls(
@@ -198,6 +203,7 @@ class Plan:
             held_sync=held,
             async_drivers=dict(async_drivers or {}),
             frozen=frozenset(frozen),
+            expire_on_commit=expire_on_commit,
         )
         plan._solve()
         return plan
@@ -211,7 +217,7 @@ class Plan:
         return {f.qualname: m for m in self.modules.values() for f in m.functions}
 
     @cached_property
-    def classes(self) -> dict[str, object]:
+    def classes(self) -> dict[str, ClassInfo]:
         return {c.qualname: c for m in self.modules.values() for c in m.classes}
 
     @cached_property
@@ -414,7 +420,7 @@ class Plan:
             if c in order or c not in self.classes:
                 continue
             order.append(c)
-            queue.extend(self.classes[c].bases)  # type: ignore[attr-defined]
+            queue.extend(self.classes[c].bases)
         return order
 
     def _find_method(self, cls: str, name: str) -> str | None:
@@ -429,7 +435,7 @@ class Plan:
             return UNKNOWN
         seen = _seen | {key}
         for c in self._mro(cls):
-            for a, names in self.classes[c].annotations:  # type: ignore[attr-defined]
+            for a, names in self.classes[c].annotations:
                 if a == attr:
                     ty = self._annotation_type(names, seen)
                     if ty != UNKNOWN:
@@ -541,12 +547,27 @@ class Plan:
         names = dict.fromkeys([*(p.name for p in fn.params), *(b.name for b in fn.bindings)])
         return [n for n in names if self.is_session(scope, Callee(n))]
 
+    # -- mapped classes ------------------------------------------------------------------------------
+    def relationships(self, class_qualname: str, _seen: frozenset[str] = frozenset()) -> frozenset[str]:
+        """The relationship attributes of a project class (its own and its project bases') that
+        ``await session.refresh(obj)`` loads after the migration (``sqla.REFRESH_LOADS_LAZY``):
+        the ones a new object's read after ``commit()``/``flush()`` would lazy-load."""
+        info = self.classes.get(class_qualname)
+        if info is None or class_qualname in _seen:
+            return frozenset()
+        own = {attr for attr, lazy in info.relationships if lazy in sqla.REFRESH_LOADS_LAZY}
+        seen = _seen | {class_qualname}
+        for base in info.bases:
+            own |= self.relationships(base, seen)
+        return frozenset(own)
+
     # -- expiry on commit: where a session comes from --------------------------------------------
     def session_expires(self, scope: str, callee: Callee, _seen: frozenset[str] = frozenset()) -> bool | None:
         """Whether the session ``callee`` denotes in ``scope`` still expires its objects on commit
         after the migration: True when it is built by ``Session(...)`` or by a session factory given
         ``expire_on_commit=True`` (theirs, kept); False for ``expire_on_commit=False`` and for a
-        ``sessionmaker(...)`` without the keyword (the migration gives it ``False``); None when where
+        ``sessionmaker(...)`` without the keyword (the migration gives it ``False``; True when the
+        ``expire-on-commit`` policy is ``"keep"``); None when where
         it comes from cannot be traced (an attribute, an annotated parameter, a scoped session)."""
         if callee.path or callee.calls:
             return None
@@ -565,6 +586,11 @@ class Plan:
         if not bindings:
             return None
         return _agree(self._binding_expires(scope, b, seen) for b in bindings)
+
+    @property
+    def keeps_expiry(self) -> bool:
+        """Whether converted sessionmakers keep expiring on commit (``expire-on-commit = "keep"``)."""
+        return self.expire_on_commit == "keep"
 
     def _provider_expires(self, qualname: str, seen: frozenset[str]) -> bool | None:
         """For a function returning or yielding a session (``get_db``): whether that session expires."""
@@ -593,8 +619,9 @@ class Plan:
             if factory.value.calls or not factory.called:
                 return None
             qualname = self.qualify(module, factory.value)
-            # ``sessionmaker(...)`` without the keyword is given ``expire_on_commit=False`` by the migration.
-            default = False if qualname in sqla.SYNC_SESSIONMAKERS else True if qualname in sqla.ASYNC_SESSIONMAKERS else None
+            # ``sessionmaker(...)`` without the keyword is given ``expire_on_commit=False`` by the
+            # migration, unless the policy keeps expiry.
+            default = self.keeps_expiry if qualname in sqla.SYNC_SESSIONMAKERS else True if qualname in sqla.ASYNC_SESSIONMAKERS else None
             return _expires(factory.expire_on_commit, default)
         return None
 

@@ -42,6 +42,25 @@ ASYNC_SESSIONMAKERS: frozenset[str] = frozenset(
     {"sqlalchemy.ext.asyncio.async_sessionmaker", "sqlalchemy.ext.asyncio.session.async_sessionmaker"}
 )
 
+#: ``relationship(...)`` and ``backref(...)``: what ``selectin-relationships`` converts, and what the
+#: index records as a mapped class's relationship attributes.
+RELATIONSHIP_FUNCTIONS: frozenset[str] = frozenset(
+    {
+        "sqlalchemy.orm.relationship",
+        "sqlalchemy.orm.relationships.relationship",
+        "sqlalchemy.orm._orm_constructors.relationship",
+        "sqlalchemy.orm.backref",
+        "sqlalchemy.orm._orm_constructors.backref",
+    }
+)
+#: ``lazy=`` values (as written; None: absent) whose relationships ``await session.refresh(obj)``
+#: loads after the migration: the lazy default, which ``selectin-relationships`` turns into
+#: ``"selectin"``, and the eager strategies (verified on 2.1.9: a new object's ``selectin``,
+#: ``joined``, ``subquery`` and ``immediate`` collections are ``[]`` after commit + refresh).
+REFRESH_LOADS_LAZY: frozenset[str | None] = frozenset(
+    {None, "True", *(f"{q}{v}{q}" for q in "'\"" for v in ("select", "selectin", "joined", "subquery", "immediate"))}
+)
+
 SESSIONMAKER_FACTORIES: frozenset[str] = frozenset(
     {
         "sqlalchemy.orm.sessionmaker",

@@ -92,7 +92,14 @@ def migrate(files: dict[str, bytes], workdir: Path) -> tuple[dict[str, bytes], s
     workdir.mkdir(parents=True)
     materialize(files, workdir)
     config = load_config([workdir])  # a case may carry a pyproject.toml with [tool.asyncify]
-    result = run(RunConfig(paths=(workdir,), keep_sync=config.keep_sync, async_drivers=config.async_driver))
+    result = run(
+        RunConfig(
+            paths=(workdir,),
+            keep_sync=config.keep_sync,
+            async_drivers=config.async_driver,
+            expire_on_commit=config.expire_on_commit or "false",
+        )
+    )
     assert not result.errors, [f"{e.path}: {e.error}" for e in result.errors]
     out = dict(files)
     for outcome in result.outcomes:

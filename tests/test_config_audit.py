@@ -52,7 +52,8 @@ def test_config_is_found_walking_up_and_read(project: Path) -> None:
         ("keep_sync = []", "unknown key `keep_sync`"),
         ('keep-sync = "app.crud"', "`keep-sync` must be a list of strings"),
         ("jobs = 0", "`jobs` must be a positive integer"),
-        ('expire-on-commit = false', "unknown key `expire-on-commit`"),
+        ("expire-on-commit = false", "`expire-on-commit` must be"),
+        ('expire-on-commit = "true"', "`expire-on-commit` must be"),
         ('async-driver = { postgresql = "psycopg2" }', "is not an async driver"),
     ],
 )
@@ -169,3 +170,64 @@ def test_interactive_skip_of_the_database_module_adds_no_twin_there(tmp_path: Pa
     assert result.exit_code == 0, result.output
     assert {p: p.read_bytes() for p in (root / "app").glob("*.py")} == before
     assert "changed the plan for" in result.output
+
+
+SESSIONS = """\
+from sqlalchemy import create_engine
+from sqlalchemy.orm import sessionmaker
+
+engine = create_engine("sqlite:///./app.db")
+SessionLocal = sessionmaker(bind=engine)
+
+
+def rename(uid: int, name: str) -> str:
+    db = SessionLocal()
+    user = db.get(object, uid)
+    if user is None:
+        raise KeyError(uid)
+    user.name = name
+    db.commit()
+    return user.name
+"""
+
+
+@pytest.mark.parametrize(
+    ("body", "flags", "keeps"),
+    [
+        ("", [], False),
+        ('expire-on-commit = "false"', [], False),
+        ('expire-on-commit = "keep"', [], True),
+        ('expire-on-commit = "keep"', ["--expire-on-commit", "false"], False),
+        ('expire-on-commit = "false"', ["--expire-on-commit", "keep"], True),
+    ],
+)
+def test_expire_on_commit_policy_from_config_and_flag(project: Path, body: str, flags: list[str], keeps: bool) -> None:
+    write_config(project, body)
+    (project / "app" / "db.py").write_text(SESSIONS)
+    result = runner.invoke(app, ["apply", *flags, "app"])
+    assert result.exit_code == 0, result.output
+    text = (project / "app" / "db.py").read_text()
+    assert ("expire_on_commit=False" not in text) is keeps
+    # "keep": the read after the commit is refreshed there instead (rules §3.3).
+    assert ("await db.refresh(user)" in text) is keeps
+    # "false": the added keyword is reported as the behaviour change it is; "keep" has nothing to report.
+    assert ("expire-on-commit" in result.stdout) is not keeps, result.stdout
+
+
+def test_expire_on_commit_flag_rejects_other_values(project: Path) -> None:
+    result = runner.invoke(app, ["apply", "--check", "--expire-on-commit", "true", "app"])
+    assert result.exit_code == 2
+    assert "--expire-on-commit must be false or keep" in result.stderr
+
+
+def test_expire_on_commit_policy_is_part_of_the_plan_cache_key(project: Path) -> None:
+    """Same sources, same cache, another policy: the cached plan (and outcomes) must not be reused."""
+    write_config(project, "jobs = 1")
+    (project / "app" / "db.py").write_text(SESSIONS)
+    keep = runner.invoke(app, ["apply", "--dry-run", "--expire-on-commit", "keep", "app"])
+    default = runner.invoke(app, ["apply", "--dry-run", "app"])
+    keep_again = runner.invoke(app, ["apply", "--dry-run", "--expire-on-commit", "keep", "app"])
+    assert (project / ".asyncify_cache").is_dir()
+    assert "expire_on_commit=False" in default.stdout and "await db.refresh(user)" not in default.stdout
+    assert "expire_on_commit=False" not in keep.stdout and "await db.refresh(user)" in keep.stdout
+    assert keep_again.stdout == keep.stdout

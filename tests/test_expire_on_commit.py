@@ -45,16 +45,17 @@ def test_without_the_refresh_the_read_raises_missing_greenlet(tmp_path: Path) ->
 
 
 # -- where a session comes from ------------------------------------------------------------------
-def plan_of(tmp_path: Path, files: dict[str, str]):
+def plan_of(tmp_path: Path, files: dict[str, str], expire_on_commit: str = "false"):
     from sqla_asyncify.pipeline import RunConfig, analyze
 
     for rel, text in files.items():
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text(textwrap.dedent(text))
-    return analyze(RunConfig(paths=(tmp_path,), cache=False, jobs=1)).plan
+    return analyze(RunConfig(paths=(tmp_path,), cache=False, jobs=1, expire_on_commit=expire_on_commit)).plan
 
 
-def test_session_origins(tmp_path: Path) -> None:
+@pytest.mark.parametrize("policy", ["false", "keep"])
+def test_session_origins(tmp_path: Path, policy: str) -> None:
     from sqla_asyncify.names import Callee
 
     plan = plan_of(
@@ -93,8 +94,10 @@ def test_session_origins(tmp_path: Path) -> None:
                     with Off() as db: db.commit()
                 """,
         },
+        policy,
     )
-    expected = {"a": True, "b": False, "c": True, "d": False, "e": None, "f": True, "g": False}
+    # ``Ours`` (no keyword) gets expire_on_commit=False from the migration, unless the policy keeps expiry.
+    expected = {"a": True, "b": policy == "keep", "c": True, "d": False, "e": None, "f": True, "g": False}
     got = {name: plan.session_expires(f"pkg.use.{name}", Callee("db")) for name in expected}
     assert got == expected
 
@@ -184,3 +187,197 @@ def test_what_is_not_an_object_of_an_expiring_session_is_left_alone(tmp_path: Pa
     assert out.count("refresh(") == 1 and "        await db.commit(); await db.refresh(user)\n        user.name" in out
     # Only the ``Session(engine)`` constructions are reported (by async-sessionmaker), no read.
     assert {r for r in report if r.endswith("expire-on-commit")} == {"case.py:7 expire-on-commit", "case.py:13 expire-on-commit", "case.py:19 expire-on-commit", "case.py:32 expire-on-commit"}
+
+
+# -- new objects' relationships after commit/flush (rules §3.6) ------------------------------------
+NEW_CASE = next(c for c in golden_cases() if c.id == "expire_on_commit/new_object_relationships")
+
+
+@pytest.mark.parametrize("route", ["create", "create_returned"])
+def test_without_the_refresh_a_new_objects_relationship_raises(tmp_path: Path, route: str) -> None:
+    """Even with expire_on_commit=False (the default migration), a new object's never-assigned
+    collection is unloaded after commit/flush: without the inserted refresh, reading it raises."""
+    from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
+
+    after = dict(NEW_CASE.side("after"))
+    source = after["app/routes.py"].decode()
+    assert source.count("await db.refresh(user)") == 2
+    after["app/routes.py"] = _without_refresh(source).encode()
+    materialize(after, tmp_path / "tree")
+
+    async def call() -> None:
+        engine = create_async_engine(f"sqlite+aiosqlite:///{_fresh_db(tmp_path / 'db.sqlite')}")
+        try:
+            async with AsyncSession(engine, expire_on_commit=False) as session:
+                import app.routes
+
+                user = await getattr(app.routes, route)(session, "zed")
+                if route == "create_returned":
+                    _ = user.addresses  # what a response model listing the relationship reads
+        finally:
+            await engine.dispose()
+
+    with imported_tree(tmp_path / "tree"), pytest.raises((MissingGreenlet, StatementError)) as info:
+        asyncio.run(call())
+    assert isinstance(info.value, MissingGreenlet) or isinstance(info.value.orig, MissingGreenlet)
+
+
+def test_relationships_of_mapped_classes(tmp_path: Path) -> None:
+    """The index records relationship attributes; the plan follows project bases and keeps those a
+    refresh loads after the migration."""
+    plan = plan_of(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/models.py": """\
+                from sqlalchemy import orm
+                from sqlalchemy.orm import DeclarativeBase, relationship
+                class Base(DeclarativeBase):
+                    pass
+                class Owned:
+                    owner = relationship("User")
+                class User(Owned, Base):
+                    __tablename__ = "users"
+                    addresses = relationship("Address")
+                    orders = orm.relationship("Order", lazy="joined")
+                    tags = relationship("Tag", lazy="raise")
+                    log = relationship("Log", lazy="dynamic")
+                    name = "x"
+                """,
+        },
+    )
+    assert plan.relationships("pkg.models.User") == {"owner", "addresses", "orders"}
+    assert plan.relationships("pkg.models.Owned") == {"owner"}
+    assert plan.relationships("pkg.models.Base") == frozenset()
+
+
+MODELS = """\
+from sqlalchemy import ForeignKey
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    addresses = relationship("Address")
+    orders = relationship("Order", lazy="raise")
+
+
+class Address(Base):
+    __tablename__ = "addresses"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+"""
+
+
+def run_with_models(source: str, tmp_path: Path) -> tuple[str, set[str]]:
+    files = {"models.py": MODELS.encode(), "case.py": textwrap.dedent(source).encode()}
+    out, report = migrate(files, tmp_path / "run")
+    return out["case.py"].decode(), {r for r in report if r.startswith("case.py")}
+
+
+def test_new_objects_relationships_reported_where_a_refresh_could_differ(tmp_path: Path) -> None:
+    source = textwrap.dedent(
+        """\
+        from sqlalchemy import select
+        from sqlalchemy.orm import Session
+        from models import Address, User
+
+        def added_in_a_branch(db: Session, flag: bool):
+            user = User()
+            if flag:
+                db.add(user)
+            db.commit()
+            return len(user.addresses)
+
+        def staged_since(db: Session):
+            user = User()
+            db.add(user)
+            db.commit()
+            db.add(Address(user_id=1))
+            return user.addresses
+
+        def autoflushed(db: Session):
+            user = User()
+            db.add(user)
+            db.execute(select(User))
+            return user.addresses
+        """
+    )
+    out, report = run_with_models(source, tmp_path)
+    assert "refresh" not in out
+    assert report == {"case.py:10 lazy-load", "case.py:17 lazy-load", "case.py:23 lazy-load"}
+
+
+def test_new_objects_loaded_or_not_models_are_left_alone(tmp_path: Path) -> None:
+    source = textwrap.dedent(
+        """\
+        from sqlalchemy.orm import Session
+        from models import Address, User
+
+        def assigned_after_add(db: Session):
+            user = User()
+            db.add(user)
+            user.addresses = []
+            db.commit()
+            return user.addresses
+
+        def only_columns(db: Session):
+            user = User()
+            db.add(user)
+            db.commit()
+            return user.id
+
+        def raise_loader_only(db: Session):
+            user = User(addresses=[])
+            db.add(user)
+            db.commit()
+            return user
+
+        def not_a_model(db: Session):
+            thing = Address.__class__()
+            db.add(thing)
+            db.commit()
+            return thing
+
+        def refreshed_already(db: Session):
+            user = User()
+            db.add(user)
+            db.flush()
+            db.refresh(user)
+            return user.addresses
+        """
+    )
+    out, report = run_with_models(source, tmp_path)
+    # Only the refresh the code had; "raise" is not a loader a refresh runs.
+    assert out.count("db.refresh(") == 1 and report == set(), out
+
+
+def test_a_returned_new_object_is_refreshed_after_the_last_flush(tmp_path: Path) -> None:
+    source = textwrap.dedent(
+        """\
+        from sqlalchemy.orm import Session
+        from models import User
+
+        def create(db: Session):
+            user = User()
+            db.add(user)
+            db.flush()
+            db.commit()
+            return user
+
+        def from_a_payload(db: Session, data: dict):
+            user = User(**data)
+            db.add(user)
+            db.commit()
+            return user
+        """
+    )
+    out, report = run_with_models(source, tmp_path)
+    assert "    await db.flush()\n    await db.commit(); await db.refresh(user)\n    return user\n" in out
+    assert "    user = User(**data)\n    db.add(user)\n    await db.commit(); await db.refresh(user)\n" in out
+    assert report == set()

@@ -5,7 +5,9 @@
   only when absent, and reported (``expire-on-commit``): with the sync default, reading an attribute
   after ``commit()`` re-SELECTs it; on an AsyncSession that implicit load raises MissingGreenlet, and
   with ``expire_on_commit=False`` it returns the value held in memory instead, which is not
-  refreshed from the database (rules §3.3). ``autocommit=True`` is reported: no 2.x session
+  refreshed from the database (rules §3.3). With ``[tool.asyncify] expire-on-commit = "keep"`` the
+  call is left to expire, as the sync one did (the exact rewrite): the ``expire-on-commit``
+  transformer refreshes, or reports, the reads after its sessions' commits. ``autocommit=True`` is reported: no 2.x session
   accepts it (rules §3.11).
 * ``scoped_session(<a sessionmaker>)`` → ``async_scoped_session(<it>, scopefunc=asyncio.current_task)``
   (one session per task instead of per thread; a ``scopefunc=`` given is kept), reported
@@ -135,7 +137,7 @@ class AsyncSessionmaker(ImportSwaps, AsyncifyCodemod):
             )
         if self._keyword(original, "expire_on_commit") is not None:
             self._report_expiring_session(original)  # explicitly True: reads after commit need a refresh
-        if self._keyword(original, "expire_on_commit") is None:
+        if self._keyword(original, "expire_on_commit") is None and not self.plan.keeps_expiry:
             self.report(original, EXPIRE_ON_COMMIT_REASON, EXPIRE_ON_COMMIT_FIX, rule="expire-on-commit")
             call = with_expire_on_commit_false(call)
         return self._rename(call, "async_sessionmaker")

@@ -10,7 +10,8 @@ and names an async twin for each one migrated code reads (``Plan.twins``). This 
   (a module constant URL is reused through ``make_url(URL).set(drivername=...)``, so both engines
   follow it; rules §3.20); ``SessionLocal = sessionmaker(..., bind=engine)`` →
   ``AsyncSessionLocal = async_sessionmaker(..., bind=async_engine, expire_on_commit=False)``
-  (rules §3.3, §3.11); ``def get_db()`` → ``async def get_async_db()``, the same body on the async
+  (rules §3.3, §3.11; with ``expire-on-commit = "keep"`` the twin keeps expiring, no keyword is
+  added); ``def get_db()`` → ``async def get_async_db()``, the same body on the async
   sessionmaker with its session calls awaited and ``with`` made ``async with`` (rules §3.7, §3.10);
 * points migrated code at the twins: in every function that is not held (nor a sync boundary),
   ``Depends(get_db)`` → ``Depends(get_async_db)``, ``SessionLocal()`` → ``AsyncSessionLocal()``,
@@ -293,7 +294,10 @@ class CoexistSessions(AsyncifyCodemod):
 
     def _sessionmaker_twin(self, call: cst.Call, line: int) -> cst.Call:
         AddImportsVisitor.add_needed_import(self.context, "sqlalchemy.ext.asyncio", "async_sessionmaker")
-        if not any(a.keyword is not None and a.keyword.value == "expire_on_commit" for a in call.args):
+        # The twin follows the ``expire-on-commit`` policy, like a converted sessionmaker.
+        if not self.plan.keeps_expiry and not any(
+            a.keyword is not None and a.keyword.value == "expire_on_commit" for a in call.args
+        ):
             self._report_at(line, EXPIRE_ON_COMMIT_REASON, EXPIRE_ON_COMMIT_FIX, rule="expire-on-commit")
             call = with_expire_on_commit_false(call)
         return call.with_changes(func=cst.Name("async_sessionmaker"))

@@ -1,4 +1,5 @@
-"""Reads after ``commit()`` on a session that still expires on commit: ``await db.refresh(obj)`` (rules §3.2, §3.3).
+"""Reads after ``commit()`` on a session that still expires on commit, and reads of a new object's
+relationships after ``commit()``/``flush()``: ``await db.refresh(obj)`` (rules §3.2, §3.3, §3.6).
 
 A session built by ``Session(engine)``, or by a factory given ``expire_on_commit=True`` (theirs: the
 migration keeps it), expires every object it holds on ``commit()``. Sync code then re-SELECTs on the
@@ -23,6 +24,24 @@ commit under ``if obj:``), and the session writes no SQL of its own (``update()`
 read is reported (``expire-on-commit``) with the fix.
 Deleted objects are left alone (a committed delete detaches them unexpired). Sessions whose origin
 cannot be traced are not followed: the factory's own report covers them.
+
+New objects (rules §3.6), on every session whatever its expiry: an object built from a project
+model class with relationships (``Plan.relationships``) and given to ``db.add`` has its
+relationships unloaded once ``commit()`` or ``flush()`` made it persistent, unless they were
+assigned or touched before (``User(addresses=[])``, ``u.addresses = [...]``,
+``u.addresses.append(...)``: a pending object's collection is initialised empty, without SQL). Sync
+code lazy-loads such a relationship on its first read; under asyncio that raises ``MissingGreenlet``
+even with ``expire_on_commit=False`` (the default migration), e.g. in a FastAPI response model of
+``return user``. A read of one (``u.addresses``, ``len(u.addresses)``, ``for a in u.addresses``) or
+``return u`` gets the same ``db.refresh(u)`` right after that commit/flush, which loads them (they
+are ``lazy="selectin"`` after the migration, or eager already). This is the faithful translation:
+in the sync original a read after commit reloads the object anyway (its sessions usually expire),
+and a read after flush loads the relationship as it is in the database then. It is applied on the
+same conditions as above, and only when the session staged nothing since (``add``, ``add_all``,
+``delete``, ``merge``, or SQL of its own: the sync lazy load, autoflushing, would see it);
+otherwise the read is reported (``lazy-load``) with the fix. A query of the session between the
+``add`` and the first ``commit()``/``flush()`` may have autoflushed the object (the default
+``autoflush=True``), leaving no statement to refresh at: a read of its relationships is reported.
 """
 
 from __future__ import annotations
@@ -41,6 +60,8 @@ from .base import AsyncifyCodemod
 _OBJECT_TERMINALS = frozenset({"scalar", "scalar_one", "scalar_one_or_none"})
 #: Terminals that never give None: the object is always there to refresh.
 _NEVER_NONE = frozenset({"one", "get_one", "scalar_one", "merge"})
+#: Session methods that query, and so autoflush pending objects first (the default ``autoflush=True``).
+_AUTOFLUSHING = frozenset({"query", "execute", "scalar", "scalars", "get", "get_one", "stream", "stream_scalars"})
 #: Builders that change a select list: the result is no longer the entity.
 _RESHAPERS = frozenset({"with_entities", "add_columns", "add_entity", "with_only_columns", "values", "union", "union_all"})
 
@@ -49,6 +70,14 @@ REASON = (
     "after `{session}.commit()` (line {line}) this read reloads it, which raises MissingGreenlet under asyncio"
 )
 FIX = "`await {session}.refresh({obj})` right after the commit, before the read"
+NEW_REASON = (
+    "`{obj}` is a new object of `{session}`: after {event} (line {line}) its relationship{s} {rels} "
+    "{are} not loaded, and {what} lazy-loads {them}, which raises MissingGreenlet under asyncio"
+)
+NEW_FIX = (
+    "before the read, `await {session}.refresh({obj})` (after `await {session}.flush()` if the session "
+    "staged anything since; the relationships are selectin), or assign {them} before {event} (`{obj}.{rel} = []`)"
+)
 
 
 @dataclass
@@ -63,11 +92,28 @@ class _Tracked:
     #: The session wrote SQL of its own (``update()``, ``delete()``…) since that commit: a refresh at
     #: the commit would load what the sync read, later, would not.
     written_since: bool = False
+    #: A new object's relationships not assigned nor touched (rules §3.6); empty for loaded objects.
+    unloaded: frozenset[str] = frozenset()
+    #: The commit/flush that made the new object persistent with ``unloaded`` not loaded.
+    flushed_by: cst.SimpleStatementLine | None = None
+    #: The session staged or wrote something since that commit/flush (autoflushed by a sync lazy load).
+    staged_since: bool = False
+    #: A query of the session since the ``add`` may have autoflushed the new object (no statement
+    #: of ours to refresh at): a read of an unloaded relationship is reported.
+    autoflushed_by: cst.CSTNode | None = None
+
+
+@dataclass(frozen=True)
+class _Constructed:
+    """``name = Model(kw=...)``: the class as written and the keywords given."""
+
+    callee: Callee
+    keywords: frozenset[str]
 
 
 class ExpireOnCommit(AsyncifyCodemod):
     DESCRIPTION = "After commit() on a session that expires on commit, refresh the objects read afterwards."
-    TRIGGERS = ("commit",)
+    TRIGGERS = ("commit", "flush")
     PLAN_DRIVEN = True
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -79,55 +125,127 @@ class ExpireOnCommit(AsyncifyCodemod):
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool | None:
         super().visit_FunctionDef(node)
         if self.plan.becomes_async(self.scope_qualname):
-            sessions = {
-                name
-                for name in self.plan.session_names(self.scope_qualname)
-                if self.plan.session_expires(self.scope_qualname, Callee(name)) is True
-            }
+            sessions = set(self.plan.session_names(self.scope_qualname))
+            expiring = {name for name in sessions if self.plan.session_expires(self.scope_qualname, Callee(name)) is True}
             if sessions:
-                self._analyze(node, sessions)
+                self._analyze(node, sessions, expiring)
         return None
 
     def _parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
         return self.get_metadata(ParentNodeProvider, node, None)
 
-    def _analyze(self, fn: cst.FunctionDef, sessions: set[str]) -> None:
+    def _analyze(self, fn: cst.FunctionDef, sessions: set[str], expiring: set[str]) -> None:
         tracked: dict[str, _Tracked] = {}
+        #: New objects of a model class with relationships, not yet added → unloaded relationships.
+        constructed: dict[str, set[str]] = {}
         for kind, node, name, extra in _events(fn, sessions, self._parent):
             if kind == "bind":
-                if extra is None:
+                constructed.pop(name, None)
+                if isinstance(extra, _Constructed):
+                    tracked.pop(name, None)
+                    ty = self.plan.type_of(self.scope_qualname, extra.callee)
+                    relationships = self.plan.relationships(ty.name) if ty.kind == "class" else frozenset()
+                    if relationships - extra.keywords:
+                        constructed[name] = set(relationships - extra.keywords)
+                elif not isinstance(extra, tuple) or extra[0] not in expiring:
                     tracked.pop(name, None)  # rebound to something else
                 else:
                     session, never_none = extra
                     tracked[name] = _Tracked(session, node, never_none)
             elif kind == "add" and name not in tracked:
-                tracked[name] = _Tracked(extra, node, True)
+                unloaded = frozenset(constructed.pop(name, ()))
+                if extra in expiring or unloaded:
+                    tracked[name] = _Tracked(extra, node, True, unloaded=unloaded)
+                for obj in tracked.values():
+                    obj.staged_since |= obj.session == extra and obj.flushed_by is not None
+            elif kind in ("add", "stage"):
+                for obj in tracked.values():
+                    obj.staged_since |= obj.session == extra and obj.flushed_by is not None
             elif kind == "delete":
                 tracked.pop(name, None)
+                for obj in tracked.values():
+                    obj.staged_since |= obj.session == extra and obj.flushed_by is not None
             elif kind == "refresh" and name in tracked:
-                tracked[name].expired_by = None
-            elif kind == "commit":
+                tracked[name].expired_by = tracked[name].flushed_by = None
+                tracked[name].unloaded = frozenset()
+            elif kind in ("commit", "flush"):
                 for obj in tracked.values():
                     if obj.session == name:
-                        obj.expired_by, obj.written_since = node, False
+                        if kind == "commit" and name in expiring:
+                            obj.expired_by, obj.written_since = node, False
+                        if obj.unloaded:
+                            obj.flushed_by, obj.staged_since, obj.autoflushed_by = node, False, None
+            elif kind == "io":
+                for obj in tracked.values():
+                    if obj.session == name and obj.unloaded and obj.flushed_by is None:
+                        obj.autoflushed_by = obj.autoflushed_by or node
             elif kind == "write":
                 for obj in tracked.values():
                     obj.written_since |= obj.session == name and obj.expired_by is not None
-            elif kind == "read" and name in tracked and tracked[name].expired_by is not None:
-                obj = tracked[name]
-                commit = obj.expired_by
-                assert commit is not None
-                obj.expired_by = None  # refreshed by the fix, or reported once
-                if not obj.written_since and self._refreshable(obj, name, commit):
-                    pairs = self._refresh.setdefault(commit, [])
-                    if (obj.session, name) not in pairs:
-                        pairs.append((obj.session, name))
-                else:
-                    self.report(
-                        node,
-                        REASON.format(obj=name, session=obj.session, line=self.line_of(commit)),
-                        FIX.format(obj=name, session=obj.session),
-                    )
+                    obj.staged_since |= obj.session == name and obj.flushed_by is not None
+            elif kind == "store":
+                if name in constructed:
+                    constructed[name].discard(extra)
+                elif name in tracked and extra in tracked[name].unloaded:
+                    tracked[name].unloaded -= {extra}  # assigned: loaded, whatever happened before
+            elif kind == "read" and name in constructed:
+                constructed[name].discard(extra)  # a transient object's collection starts empty, no SQL
+            elif kind == "read" and name in tracked:
+                self._read(node, name, extra, tracked[name])
+
+    def _read(self, node: cst.CSTNode, name: str, attr: object, obj: _Tracked) -> None:
+        """A read of ``name.attr`` (``attr`` None: ``return name``, which may read anything)."""
+        if obj.expired_by is not None:
+            commit = obj.expired_by
+            # Refreshed by the fix (which loads the relationships too), or reported once.
+            obj.expired_by, obj.unloaded, obj.flushed_by = None, frozenset(), None
+            if not obj.written_since and self._refreshable(obj, name, commit):
+                self._add_refresh(commit, obj.session, name)
+            else:
+                self.report(
+                    node,
+                    REASON.format(obj=name, session=obj.session, line=self.line_of(commit)),
+                    FIX.format(obj=name, session=obj.session),
+                )
+            return
+        if not (obj.unloaded and (attr is None or attr in obj.unloaded)):
+            return
+        if obj.flushed_by is None and obj.autoflushed_by is None:
+            if attr is not None:
+                obj.unloaded -= {attr}  # still pending: initialised empty, no SQL
+            return
+        persisted = obj.flushed_by or obj.autoflushed_by
+        assert persisted is not None
+        # Only a commit()/flush() of ours is a statement to refresh after, and only if nothing was staged since.
+        refresh_at = obj.flushed_by if not obj.staged_since else None
+        unloaded, obj.unloaded, obj.flushed_by = obj.unloaded, frozenset(), None  # fixed, or reported once
+        if refresh_at is not None and self._refreshable(obj, name, refresh_at):
+            self._add_refresh(refresh_at, obj.session, name)
+            return
+        rels = sorted(unloaded) if attr is None else [str(attr)]
+        event = _persisting(persisted, obj.session)
+        them = "them" if len(rels) > 1 else "it"
+        self.report(
+            node,
+            NEW_REASON.format(
+                obj=name,
+                session=obj.session,
+                event=event,
+                line=self.line_of(persisted),
+                s="s" if len(rels) > 1 else "",
+                rels=", ".join(f"`{r}`" for r in rels),
+                are="are" if len(rels) > 1 else "is",
+                what="this read" if attr is not None else "whatever reads the returned object",
+                them=them,
+            ),
+            NEW_FIX.format(session=obj.session, obj=name, event=event, them=them, rel=rels[0]),
+            rule="lazy-load",
+        )
+
+    def _add_refresh(self, commit: cst.SimpleStatementLine, session: str, obj: str) -> None:
+        pairs = self._refresh.setdefault(commit, [])
+        if (session, obj) not in pairs:
+            pairs.append((session, obj))
 
     def _blocks(self, node: cst.CSTNode) -> list[cst.CSTNode]:
         """The statement blocks around ``node``, innermost first, up to the function."""
@@ -273,6 +391,16 @@ def _loaded_object(value: cst.BaseExpression, sessions: set[str]) -> tuple[str, 
     return None
 
 
+def _persisting(statement: cst.CSTNode, session: str) -> str:
+    """What made a new object persistent, for a report: ``db.commit()``/``db.flush()`` (a statement
+    of its own), else the autoflush of a query."""
+    if isinstance(statement, cst.SimpleStatementLine) and isinstance(statement.body[0], cst.Expr):
+        call = statement.body[0].value
+        if isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute) and call.func.attr.value in ("commit", "flush"):
+            return f"`{session}.{call.func.attr.value}()`"
+    return f"the autoflush of a query of `{session}`"
+
+
 def _is_dml(statement: cst.BaseExpression) -> bool:
     """``update(M)…``, ``delete(M)…``, ``insert(M)…`` or ``text(...)``: SQL that may write."""
     root, _ = _method_chain(statement)
@@ -328,7 +456,15 @@ class _Walker(cst.CSTVisitor):
             self._bind(original_node, original_node.target.value, original_node.value)
 
     def _bind(self, node: cst.CSTNode, name: str, value: cst.BaseExpression) -> None:
-        self.events.append(("bind", self._statement(node), name, _loaded_object(value, self.sessions)))
+        extra: object = _loaded_object(value, self.sessions)
+        if extra is None and isinstance(value, cst.Call):
+            callee = Callee.of(value.func)
+            if callee is not None and not callee.calls and (callee.path or [callee.root])[-1][:1].isupper():
+                # ``Model(**data)`` may set a relationship too: a refresh after the commit still loads
+                # what the sync read would (the flushed collection), so only named keywords count.
+                keywords = frozenset(a.keyword.value for a in value.args if a.keyword is not None)
+                extra = _Constructed(callee, keywords)  # perhaps a model: the plan tells
+        self.events.append(("bind", self._statement(node), name, extra))
 
     def visit_For(self, node: cst.For) -> None:
         for name in _bound_names(node.target):
@@ -355,19 +491,28 @@ class _Walker(cst.CSTVisitor):
         stmt = self._statement(node)
         if method in ("add", "add_all"):
             self.events += [("add", stmt, n, session) for n in names]
+            if len(names) < len(node.args) or method == "add_all":
+                self.events.append(("stage", stmt, "", session))  # something else staged too
         elif method == "delete":
             self.events += [("delete", stmt, n, session) for n in names[:1]]
+            if not names:
+                self.events.append(("stage", stmt, "", session))
+        elif method == "merge":
+            self.events.append(("stage", stmt, "", session))
         elif method == "refresh":
             self.events += [("refresh", stmt, n, session) for n in names[:1]]
         elif method == "execute" and node.args and _is_dml(node.args[0].value):
             self.events.append(("write", stmt, session, None))
-        elif method == "commit" and isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1:
-            if isinstance(stmt.body[0], cst.Expr) and stmt.body[0].value is node:
-                self.events.append(("commit", stmt, session, None))
+        elif method in _AUTOFLUSHING:
+            self.events.append(("io", stmt, session, None))
+        elif method in ("commit", "flush") and isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1:
+            if isinstance(stmt.body[0], cst.Expr) and stmt.body[0].value is node and not node.args:
+                self.events.append((method, stmt, session, None))
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
-        if isinstance(node.value, cst.Name) and not self._stored(node):
-            self.events.append(("read", node, node.value.value, None))
+        if isinstance(node.value, cst.Name):
+            kind = "store" if self._stored(node) else "read"
+            self.events.append((kind, node, node.value.value, node.attr.value))
 
     def _stored(self, node: cst.Attribute) -> bool:
         parent = self.parent(node)  # type: ignore[operator]
@@ -377,7 +522,7 @@ class _Walker(cst.CSTVisitor):
 
     def visit_Return(self, node: cst.Return) -> None:
         if isinstance(node.value, cst.Name):
-            self.events.append(("read", node, node.value.value, None))
+            self.events.append(("read", node, node.value.value, None))  # any attribute, later
 
 
 def _events(fn: cst.FunctionDef, sessions: set[str], parent: object) -> Iterator[Event]:

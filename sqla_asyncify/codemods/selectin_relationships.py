@@ -19,17 +19,9 @@ from __future__ import annotations
 import libcst as cst
 from libcst.metadata import ParentNodeProvider, QualifiedNameProvider
 
+from ..sqla import RELATIONSHIP_FUNCTIONS
 from .base import AsyncifyCodemod, keyword_arg
 
-RELATIONSHIP_FUNCTIONS = frozenset(
-    {
-        "sqlalchemy.orm.relationship",
-        "sqlalchemy.orm.relationships.relationship",
-        "sqlalchemy.orm._orm_constructors.relationship",
-        "sqlalchemy.orm.backref",
-        "sqlalchemy.orm._orm_constructors.backref",
-    }
-)
 LAZY_DEFAULTS = frozenset({"'select'", '"select"', "True"})
 
 
