@@ -23,6 +23,7 @@ import contextlib
 import functools
 import importlib
 import inspect
+import os
 import shutil
 import sys
 from collections.abc import Iterator
@@ -283,49 +284,59 @@ def app_scenario(case: GoldenCase) -> AppScenario | None:
     return AppScenario(namespace["APP"], namespace["DATABASE"], list(namespace["REQUESTS"]))
 
 
-def run_app_side(directory: Path, scenario: AppScenario, workdir: Path) -> tuple[list[Any], dict[str, Any]]:
-    """Serve ``scenario.requests`` with the app of ``directory`` run from ``workdir``; return each
-    response (status, JSON) and the database contents afterwards."""
-    import os
-
-    from fastapi.testclient import TestClient
-    from sqlalchemy import create_engine
-    from sqlalchemy.engine import Engine
-    from sqlalchemy.ext.asyncio import AsyncEngine
-
+@contextlib.contextmanager
+def _served_tree(directory: Path, workdir: Path, database: str, target: str) -> Iterator[Any]:
+    """Import ``directory`` as run from ``workdir`` on a fresh ``database``; yield ``target``
+    (``module:attribute``) of it."""
     workdir.mkdir(parents=True, exist_ok=True)
-    db_path = workdir / scenario.database
+    db_path = workdir / database
     cwd = os.getcwd()
     os.chdir(workdir)  # the tree's engines open ``./<database>``
-    responses = []
     try:
         with imported_tree(directory):
             _fresh_db(db_path)
-            module_name, _, attr = scenario.app.partition(":")
-            app = getattr(importlib.import_module(module_name), attr)
-            with TestClient(app) as client:
-                for method, path, *params in scenario.requests:
-                    response = client.request(method, path, params=params[0] if params else None)
-                    responses.append((response.status_code, response.json()))
-                # The tree's engines hold pooled connections to the file: close them on the app's loop.
-                engines = {
-                    id(v): v
-                    for name, m in list(sys.modules.items())
-                    if (getattr(m, "__file__", None) or "").startswith(str(directory))
-                    for v in vars(m).values()
-                    if isinstance(v, (Engine, AsyncEngine))
-                }
-                for engine in engines.values():
-                    if isinstance(engine, AsyncEngine):
-                        client.portal.call(engine.dispose)
-                    else:
-                        engine.dispose()
+            module_name, _, attr = target.partition(":")
+            yield getattr(importlib.import_module(module_name), attr)
     finally:
         os.chdir(cwd)
-    sync_engine = create_engine(f"sqlite:///{db_path}")
+
+
+def _database_contents(workdir: Path, database: str) -> dict[str, Any]:
+    from sqlalchemy import create_engine
+
+    sync_engine = create_engine(f"sqlite:///{workdir / database}")
     data = _dump(sync_engine)
     sync_engine.dispose()
-    return responses, data
+    return data
+
+
+def run_app_side(directory: Path, scenario: AppScenario, workdir: Path) -> tuple[list[Any], dict[str, Any]]:
+    """Serve ``scenario.requests`` with the app of ``directory`` run from ``workdir``; return each
+    response (status, JSON) and the database contents afterwards."""
+    from fastapi.testclient import TestClient
+    from sqlalchemy.engine import Engine
+    from sqlalchemy.ext.asyncio import AsyncEngine
+
+    responses = []
+    with _served_tree(directory, workdir, scenario.database, scenario.app) as app:
+        with TestClient(app) as client:
+            for method, path, *params in scenario.requests:
+                response = client.request(method, path, params=params[0] if params else None)
+                responses.append((response.status_code, response.json()))
+            # The tree's engines hold pooled connections to the file: close them on the app's loop.
+            engines = {
+                id(v): v
+                for name, m in list(sys.modules.items())
+                if (getattr(m, "__file__", None) or "").startswith(str(directory))
+                for v in vars(m).values()
+                if isinstance(v, (Engine, AsyncEngine))
+            }
+            for engine in engines.values():
+                if isinstance(engine, AsyncEngine):
+                    client.portal.call(engine.dispose)
+                else:
+                    engine.dispose()
+    return responses, _database_contents(workdir, scenario.database)
 
 
 # -- executed as a command line: click/typer commands run in-process --------------------------------
@@ -350,31 +361,15 @@ def cli_scenario(case: GoldenCase) -> CliScenario | None:
 def run_cli_side(directory: Path, scenario: CliScenario, workdir: Path) -> tuple[list[Any], dict[str, Any]]:
     """Invoke the command line of ``directory`` from ``workdir``; return (exit code, output, exception
     type) per invocation and the database contents afterwards."""
-    import os
-
     import click.testing
     import typer
     import typer.testing
-    from sqlalchemy import create_engine
 
-    workdir.mkdir(parents=True, exist_ok=True)
-    db_path = workdir / scenario.database
-    cwd = os.getcwd()
-    os.chdir(workdir)  # the tree's engines open ``./<database>``
     results = []
-    try:
-        with imported_tree(directory):
-            _fresh_db(db_path)
-            module_name, _, attr = scenario.cli.partition(":")
-            cli = getattr(importlib.import_module(module_name), attr)
-            runner = typer.testing.CliRunner() if isinstance(cli, typer.Typer) else click.testing.CliRunner()
-            for args in scenario.invocations:
-                result = runner.invoke(cli, args)
-                error = None if result.exception is None or isinstance(result.exception, SystemExit) else type(result.exception).__name__
-                results.append((result.exit_code, result.output, error))
-    finally:
-        os.chdir(cwd)
-    sync_engine = create_engine(f"sqlite:///{db_path}")
-    data = _dump(sync_engine)
-    sync_engine.dispose()
-    return results, data
+    with _served_tree(directory, workdir, scenario.database, scenario.cli) as cli:
+        runner = typer.testing.CliRunner() if isinstance(cli, typer.Typer) else click.testing.CliRunner()
+        for args in scenario.invocations:
+            result = runner.invoke(cli, args)
+            error = None if result.exception is None or isinstance(result.exception, SystemExit) else type(result.exception).__name__
+            results.append((result.exit_code, result.output, error))
+    return results, _database_contents(workdir, scenario.database)
