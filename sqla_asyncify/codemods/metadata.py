@@ -167,6 +167,28 @@ class TreeMetadata:
         value = self.table(provider).get(node, default)
         return value() if isinstance(value, LazyValue) else value
 
+    def _bound(self) -> _Bindings:
+        if self._bindings is None:
+            self._bindings = _Bindings()
+            self.tree.visit(self._bindings)
+        return self._bindings
+
+    def local_name_for(self, qualified: str) -> str | None:
+        """The name this module can spell ``qualified`` with: a name imported as exactly it and
+        bound no other way; None when there is none (or a star import makes it uncertain)."""
+        bindings = self._bound()
+        if bindings.star:
+            return None
+        for local, names in bindings.imports.items():
+            if names == {qualified} and local not in bindings.other:
+                return local
+        return None
+
+    def is_free(self, name: str) -> bool:
+        """Whether nothing in the module binds ``name`` (an import of it may be added)."""
+        bindings = self._bound()
+        return not bindings.star and name not in bindings.imports and name not in bindings.other
+
     def qualified_names(self, node: cst.CSTNode, among: AbstractSet[str] | None = None) -> set[str]:
         """``QualifiedNameProvider``'s names for ``node`` where they are plain to see, without its
         scope analysis of the whole module (≈ 7 parses): a name, or attribute chain, whose root
@@ -176,10 +198,7 @@ class TreeMetadata:
         takes the provider's answer — unless the caller only asks ``among`` a set of absolute names
         and none of the imported names is in it: then neither reading can be (a local binding never
         qualifies to an absolute name), and the answer is empty."""
-        if self._bindings is None:
-            self._bindings = _Bindings()
-            self.tree.visit(self._bindings)
-        bindings = self._bindings
+        bindings = self._bound()
         # The dotted name libcst's provider reads (``get_full_name_for_node``): a call or a
         # subscript in the chain stands for what it calls or subscripts (``a.b().c`` → ``a.b.c``).
         rest: list[str] = []
@@ -196,7 +215,6 @@ class TreeMetadata:
             imported = bindings.imports.get(root.value)
             if imported is None:
                 return set()
-        if isinstance(root, cst.Name) and not bindings.star:
             suffix = "".join(f".{part}" for part in reversed(rest))
             derived = {name + suffix for name in imported}
             if root.value not in bindings.other:

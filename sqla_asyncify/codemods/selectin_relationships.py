@@ -5,7 +5,8 @@ code that touches ``order.items``, and equally in FastAPI's serialization of a r
 ``from_attributes``, which runs outside any code a codemod can rewrite. Loading the relationship
 with its parent removes the hazard everywhere: each ``relationship(...)`` (and ``backref(...)``)
 whose loader strategy is the lazy default (no ``lazy=``, ``lazy="select"`` or ``lazy=True``) gets
-``lazy="selectin"``. The objects and values are the same; the SQL is issued earlier (one
+``lazy="selectin"``, and so does the reverse relationship a string ``backref="name"`` declares
+(``backref=backref("name", lazy="selectin")``). The objects and values are the same; the SQL is issued earlier (one
 ``SELECT … WHERE … IN`` per relationship and query), so each change is reported as ``lazy-load``
 with the narrower alternative (per-query ``selectinload()`` plus ``lazy="raise"``).
 
@@ -17,6 +18,7 @@ that is not a literal. Other strategies (``joined``, ``selectin``, ``subquery``,
 from __future__ import annotations
 
 import libcst as cst
+from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import ParentNodeProvider, QualifiedNameProvider
 
 from ..sqla import RELATIONSHIP_FUNCTIONS
@@ -58,6 +60,7 @@ class SelectinRelationships(AsyncifyCodemod):
                 if not isinstance(lazy.value, (cst.SimpleString, cst.Name)):
                     self.report(original_node, f"{what} {target}: lazy= is not a literal; cannot tell if it loads lazily", rule="lazy-load")
                 return updated_node
+        updated_node = self._string_backref(original_node, updated_node, target)
         self.report(
             original_node,
             f'{what} {target} loaded lazily would raise MissingGreenlet under asyncio; set lazy="selectin" '
@@ -78,9 +81,57 @@ class SelectinRelationships(AsyncifyCodemod):
             args.append(new)
         return updated_node.with_changes(args=args)
 
+    def _string_backref(self, original: cst.Call, updated: cst.Call, target: str) -> cst.Call:
+        """``backref="user"`` declares the reverse relationship with the lazy default: it becomes
+        ``backref=backref("user", lazy="selectin")``, the same relationship loaded eagerly."""
+        index = next((i for i, a in enumerate(original.args) if a.keyword and a.keyword.value == "backref"), None)
+        if index is None:
+            return updated
+        value = original.args[index].value
+        if not isinstance(value, (cst.SimpleString, cst.ConcatenatedString)) or not isinstance(
+            value.evaluated_value, str
+        ):
+            if not isinstance(value, cst.Call):  # ``backref(...)`` calls are visited on their own
+                self.report(
+                    original,
+                    f"the backref of {target} is not a literal: cannot tell whether it loads lazily",
+                    'spell it `backref=backref("name", lazy="selectin")`',
+                    rule="lazy-load",
+                )
+            return updated
+        name = self._tree_metadata.local_name_for("sqlalchemy.orm.backref")
+        if name is None and self._tree_metadata.is_free("backref"):
+            name = "backref"
+            AddImportsVisitor.add_needed_import(self.context, "sqlalchemy.orm", "backref")
+        if name is None:
+            self.report(
+                original,
+                f'the backref "{value.evaluated_value}" of {target} loads lazily and `backref` cannot be imported here',
+                f'spell it `backref=backref("{value.evaluated_value}", lazy="selectin")`',
+                rule="lazy-load",
+            )
+            return updated
+        self.report(
+            original,
+            f'the backref "{value.evaluated_value}" of {target} (the reverse relationship) loaded lazily would '
+            'raise MissingGreenlet under asyncio; declared with lazy="selectin"',
+            "for less eager SQL: lazy=\"raise\" there and `.options(selectinload(...))` on the queries that need it",
+            rule="lazy-load",
+        )
+        eager = cst.Call(cst.Name(name), [cst.Arg(value, comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))), keyword_arg("lazy", cst.SimpleString('"selectin"'))])
+        args = list(updated.args)
+        args[index] = args[index].with_changes(value=eager)
+        return updated.with_changes(args=args)
+
     def _describe(self, node: cst.Call) -> str:
-        """``Order.items`` for ``items = relationship(...)`` in class ``Order``."""
+        """``Order.items`` for ``items = relationship(...)`` in class ``Order``; ``"owner" of
+        `User.orders``` for the ``backref("owner")`` given to it."""
         parent = self.get_metadata(ParentNodeProvider, node, None)
+        if isinstance(parent, cst.Arg):
+            outer = self.get_metadata(ParentNodeProvider, parent, None)
+            first = node.args[0].value if node.args else None
+            if isinstance(outer, cst.Call) and isinstance(first, cst.SimpleString):
+                return f"{first.value} of {self._describe(outer)}"
         target = None
         if isinstance(parent, cst.AnnAssign):
             target = parent.target

@@ -1,0 +1,27 @@
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import backref, DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(50))
+    age: Mapped[int]
+    # The reverse side, Address.user, is declared by the string backref: lazy by default.
+    addresses = relationship(
+        "Address",
+        backref=backref("user", lazy="selectin"),
+        order_by="Address.id",
+        lazy="selectin",
+    )
+
+
+class Address(Base):
+    __tablename__ = "addresses"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(100))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

@@ -1,0 +1,21 @@
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from .models import Address, User
+from sqlalchemy import select
+
+
+async def owners(db: AsyncSession) -> list[tuple[str, str]]:
+    return [
+        (a.email, a.user.name)
+        for a in (await db.execute(select(Address).order_by(Address.id)))
+        .unique()
+        .scalars()
+        .all()
+    ]
+
+
+async def emails_of(db: AsyncSession, user_id: int) -> list[str]:
+    user = (
+        (await db.execute(select(User).where(User.id == user_id))).unique().scalar_one()
+    )
+    return [a.email for a in user.addresses]
