@@ -21,7 +21,7 @@ from . import sqla
 from .dispatch import VisitorDispatch
 from .names import Callee, QualnameTracker, dotted, resolve_relative
 
-INDEX_VERSION = 7  # bump when the shape of the index changes (invalidates caches)
+INDEX_VERSION = 8  # bump when the shape of the index changes (invalidates caches)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +101,9 @@ class ClassInfo:
     annotations: tuple[tuple[str, tuple[str, ...]], ...] = ()
     #: ``attr = relationship(...)`` in the class body → (attr, its ``lazy=`` as written, None when absent).
     relationships: tuple[tuple[str, str | None], ...] = ()
+    #: Reverse relationships its relationships declare with ``backref=``: (target class as written,
+    #: qualified when a name; the backref's name; its ``lazy=`` as written, None when absent).
+    backrefs: tuple[tuple[str, str, str | None], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,12 +277,18 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
     def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
         qualname, annotations = self._class_stack.pop()
         bases = tuple(q for arg in original_node.bases if arg.keyword is None for q in self._names_in(arg.value)[:1])
-        relationships = tuple(self._relationships(original_node))
-        self.classes.append(ClassInfo(qualname, self._line(original_node), bases, tuple(annotations), relationships))
+        backrefs: list[tuple[str, str, str | None]] = []
+        relationships = tuple(self._relationships(original_node, backrefs))
+        self.classes.append(
+            ClassInfo(qualname, self._line(original_node), bases, tuple(annotations), relationships, tuple(backrefs))
+        )
         self._pop()
 
-    def _relationships(self, node: cst.ClassDef) -> Iterator[tuple[str, str | None]]:
-        """``attr = relationship(...)`` / ``attr: Mapped[...] = relationship(...)`` of a class body."""
+    def _relationships(
+        self, node: cst.ClassDef, backrefs: list[tuple[str, str, str | None]]
+    ) -> Iterator[tuple[str, str | None]]:
+        """``attr = relationship(...)`` / ``attr: Mapped[...] = relationship(...)`` of a class body;
+        the reverse relationships their ``backref=`` declare go to ``backrefs``."""
         for stmt in node.body.body if isinstance(node.body, cst.IndentedBlock) else ():
             for small in stmt.body if isinstance(stmt, cst.SimpleStatementLine) else ():
                 if isinstance(small, cst.Assign) and len(small.targets) == 1:
@@ -298,6 +307,32 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
                     continue
                 lazy = next((a.value for a in value.args if a.keyword is not None and a.keyword.value == "lazy"), None)
                 yield target.value, None if lazy is None else cst.Module([]).code_for_node(lazy)
+                backref = self._backref(value)
+                if backref is not None:
+                    backrefs.append(backref)
+
+    def _backref(self, relationship: cst.Call) -> tuple[str, str, str | None] | None:
+        """``relationship("Address", backref="user")`` → ``("Address", "user", None)``;
+        ``backref=backref("user", lazy=…)`` → its ``lazy=`` as written. None when not literal."""
+        positional = [a.value for a in relationship.args if a.keyword is None and not a.star]
+        value = next((a.value for a in relationship.args if a.keyword is not None and a.keyword.value == "backref"), None)
+        if not positional or value is None:
+            return None
+        first = positional[0]
+        if isinstance(first, cst.SimpleString) and isinstance(first.evaluated_value, str):
+            target = first.evaluated_value
+        elif (text := dotted(first)) is not None:
+            target = self.qualify(text)
+        else:
+            return None
+        if isinstance(value, cst.SimpleString) and isinstance(value.evaluated_value, str):
+            return target, value.evaluated_value, None
+        if isinstance(value, cst.Call) and value.args and isinstance(value.args[0].value, cst.SimpleString):
+            name = value.args[0].value.evaluated_value
+            lazy = next((a.value for a in value.args if a.keyword is not None and a.keyword.value == "lazy"), None)
+            if isinstance(name, str) and not any(a.star == "**" for a in value.args):
+                return target, name, None if lazy is None else cst.Module([]).code_for_node(lazy)
+        return None
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         if self.scope_kind == "class" and isinstance(node.target, cst.Name):

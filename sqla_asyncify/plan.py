@@ -221,6 +221,20 @@ class Plan:
         return {c.qualname: c for m in self.modules.values() for c in m.classes}
 
     @cached_property
+    def _backrefs_to(self) -> dict[str, list[tuple[str, str | None]]]:
+        """Class qualname → the reverse relationships other classes declare on it with ``backref=``
+        (a string target names a mapped class by its name, as SQLAlchemy's registry resolves it)."""
+        by_name: dict[str, list[str]] = {}
+        for qualname in self.classes:
+            by_name.setdefault(qualname.rsplit(".", 1)[-1], []).append(qualname)
+        found: dict[str, list[tuple[str, str | None]]] = {}
+        for info in self.classes.values():
+            for target, name, lazy in info.backrefs:
+                for cls in [target] if target in self.classes else by_name.get(target.rsplit(".", 1)[-1], []):
+                    found.setdefault(cls, []).append((name, lazy))
+        return found
+
+    @cached_property
     def _globals(self) -> dict[str, tuple[ModuleIndex, Binding]]:
         return {f"{m.module}.{b.name}": (m, b) for m in self.modules.values() for b in m.globals}
 
@@ -556,6 +570,7 @@ class Plan:
         if info is None or class_qualname in _seen:
             return frozenset()
         own = {attr for attr, lazy in info.relationships if lazy in sqla.REFRESH_LOADS_LAZY}
+        own |= {name for name, lazy in self._backrefs_to.get(class_qualname, ()) if lazy in sqla.REFRESH_LOADS_LAZY}
         seen = _seen | {class_qualname}
         for base in info.bases:
             own |= self.relationships(base, seen)

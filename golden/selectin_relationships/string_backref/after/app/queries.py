@@ -19,3 +19,11 @@ async def emails_of(db: AsyncSession, user_id: int) -> list[str]:
         (await db.execute(select(User).where(User.id == user_id))).unique().scalar_one()
     )
     return [a.email for a in user.addresses]
+
+
+async def add_address(db: AsyncSession, user_id: int, email: str) -> tuple[str, str]:
+    address = Address(email=email, user_id=user_id)
+    db.add(address)
+    await db.commit()
+    await db.refresh(address)
+    return address.email, address.user.name

@@ -12,3 +12,10 @@ def owners(db: Session) -> list[tuple[str, str]]:
 def emails_of(db: Session, user_id: int) -> list[str]:
     user = db.query(User).filter(User.id == user_id).one()
     return [a.email for a in user.addresses]
+
+
+def add_address(db: Session, user_id: int, email: str) -> tuple[str, str]:
+    address = Address(email=email, user_id=user_id)
+    db.add(address)
+    db.commit()
+    return address.email, address.user.name
