@@ -428,6 +428,16 @@ class Plan:
         return UNKNOWN
 
     def _mro(self, cls: str) -> list[str]:
+        found = self._mros.get(cls)
+        if found is None:
+            found = self._mros[cls] = self._compute_mro(cls)
+        return found
+
+    @cached_property
+    def _mros(self) -> dict[str, list[str]]:
+        return {}
+
+    def _compute_mro(self, cls: str) -> list[str]:
         order, queue = [], deque([cls])
         while queue:
             c = queue.popleft()
@@ -443,26 +453,50 @@ class Plan:
                 return f"{c}.{name}"
         return None
 
+    @cached_property
+    def _methods(self) -> dict[str, list[FunctionInfo]]:
+        """Class qualname → its methods (the functions whose ``class_qualname`` it is)."""
+        found: dict[str, list[FunctionInfo]] = {}
+        for fn in self.functions.values():
+            if fn.class_qualname is not None:
+                found.setdefault(fn.class_qualname, []).append(fn)
+        return found
+
     def _instance_attr_type(self, cls: str, attr: str, _seen: frozenset[str]) -> Ty:
         key = f"{cls}@{attr}"
         if key in _seen:  # ``self.parent = self.parent.parent``: defined by itself
             return UNKNOWN
+        if not _seen and key in self._attr_types:
+            return self._attr_types[key]  # a top-level answer depends on nothing but the project
         seen = _seen | {key}
+        found = UNKNOWN
         for c in self._mro(cls):
             for a, names in self.classes[c].annotations:
                 if a == attr:
                     ty = self._annotation_type(names, seen)
                     if ty != UNKNOWN:
-                        return ty
-            for fn in self.functions.values():
-                if fn.class_qualname != c:
-                    continue
+                        found = ty
+                        break
+            if found != UNKNOWN:
+                break
+            for fn in self._methods.get(c, ()):
                 for b in fn.attr_bindings:
                     if b.name == attr:
                         ty = self._value_type(fn.qualname, b.value, b.called, seen)
                         if ty != UNKNOWN:
-                            return ty
-        return UNKNOWN
+                            found = ty
+                            break
+                if found != UNKNOWN:
+                    break
+            if found != UNKNOWN:
+                break
+        if not _seen:
+            self._attr_types[key] = found
+        return found
+
+    @cached_property
+    def _attr_types(self) -> dict[str, Ty]:
+        return {}
 
     def _call_type(self, ty: Ty, seen: frozenset[str]) -> Ty:
         if ty in (SESSION_CLASS, SESSIONMAKER):
