@@ -465,6 +465,24 @@ def analyze(config: RunConfig, progress: Progress | None = None, paths: Sequence
             planned = []
             plan = Plan.build([], held_sync={})
             plan_key = ""
+    if plan_key:
+        # A function the plan makes async but whose legacy query cannot be converted would run
+        # ``query()`` on an ``AsyncSession``: hold it sync instead (reached through ``run_sync``).
+        left = _left_queries(planned, plan, cache, plan_key)
+        extra = {q: r for q, r in left.items() if q not in held}
+        if extra:
+            held = {**held, **extra}
+            plan_key = key_of(plan_key, sorted(extra.items()))
+            plan = cache.get("plan", plan_key)
+            if not isinstance(plan, Plan):
+                plan = Plan.build(
+                    (f.index for f in planned),
+                    held_sync=held,
+                    async_drivers=config.async_drivers,
+                    frozen=config.frozen,
+                    expire_on_commit=config.expire_on_commit,
+                )
+                cache.put("plan", plan_key, plan)
     stats["plan_s"] = time.perf_counter() - t
     stats.update(
         files=len(files_in),
@@ -475,6 +493,36 @@ def analyze(config: RunConfig, progress: Progress | None = None, paths: Sequence
     ordered_errors = [errors[i] for i in sorted(errors)]
     held_whole = frozenset(held_modules((f.index for f in planned), config.keep_sync))
     return Analysis(files, plan, ordered_errors, config, plan_key, cache, stats, held_whole)
+
+
+LEFT_QUERY_REASON = "held sync: its legacy query at line {line} cannot be converted ({problem}); callers reach it through `run_sync`"
+
+
+def _left_queries(files: Sequence[ParsedFile], plan: Plan, cache: Cache, plan_key: str) -> dict[str, str]:
+    """Functions the plan makes async that keep a legacy query ``query-to-select`` cannot convert,
+    with the reason to hold them sync. Found by running that transformer alone over the modules
+    with a ``.query(`` and async work (cached under the plan's key: a warm run parses nothing)."""
+    key = key_of("left-queries", plan_key)
+    found = cache.get("left", key)
+    if isinstance(found, dict):
+        return found
+    from libcst.codemod import CodemodContext
+
+    from .codemods.query_to_select import LEFT_QUERIES, QueryToSelect
+
+    left: dict[str, str] = {}
+    for f in files:
+        if b".query(" not in f.source or not plan.has_async_work(f.module_name):
+            continue
+        context = CodemodContext(filename=f.index.path, full_module_name=f.module_name)
+        try:
+            QueryToSelect(context, plan, f.module_name, f.index.path, []).transform_module(f.tree)
+        except Exception:  # the rewrite reports it for this file; holding is an optimisation of safety
+            continue
+        for qualname, (line, problem) in context.scratch.get(LEFT_QUERIES, {}).items():
+            left[qualname] = LEFT_QUERY_REASON.format(line=line, problem=problem)
+    cache.put("left", key, left)
+    return left
 
 
 def _with_path(index: ModuleIndex, path: str) -> ModuleIndex:

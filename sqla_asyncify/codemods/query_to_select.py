@@ -72,6 +72,10 @@ from ..names import Callee, dotted
 from .base import AsyncifyCodemod
 
 UNSUPPORTED = "query-unsupported"
+#: ``context.scratch`` key: qualname of a function the plan makes async → (line, reason) of a legacy
+#: query left in it. Such a function cannot run on an ``AsyncSession`` (it has no ``query()``): the
+#: pipeline holds it sync and re-plans, so its callers reach it through ``run_sync``.
+LEFT_QUERIES = "asyncify_left_queries"
 #: Marks a chain of a refused query variable: the variable was reported once, at its assignment.
 _VARIABLE_REPORTED = "reported with its variable"
 
@@ -574,6 +578,8 @@ class QueryToSelect(AsyncifyCodemod):
         for info in infos.values():
             if info.problem is not None:  # one bad use: the variable stays a Query everywhere
                 self.report(info.assigns[0], f"{info.problem}; left unchanged", "convert it by hand to a `select()` statement", UNSUPPORTED)
+                if executable:
+                    self._left(info.assigns[0], info.problem)
                 for c in info.chains:
                     c.problem = c.problem or _VARIABLE_REPORTED
         refused = [c.outer for c in chains if c.problem is not None]
@@ -583,10 +589,16 @@ class QueryToSelect(AsyncifyCodemod):
             if chain.problem is not None:
                 if chain.problem != _VARIABLE_REPORTED:
                     self.report(chain.root, chain.problem, chain.fix or "rewrite it by hand with `select()` (rules §2)", UNSUPPORTED)
+                    if executable:
+                        self._left(chain.root, chain.problem)
                 continue
             if not executable and (chain.executes or chain.var is not None or chain.usage == "assign"):
                 continue  # the plan reports why this code cannot await; it stays a Query
             self._convert[chain.outer] = chain
+
+    def _left(self, node: cst.CSTNode, problem: str) -> None:
+        left: dict[str, tuple[int, str]] = self.context.scratch.setdefault(LEFT_QUERIES, {})
+        left.setdefault(self.scope_qualname, (self.line_of(node), problem))
 
     def _inside(self, node: cst.CSTNode, outer: cst.CSTNode) -> bool:
         cur: cst.CSTNode | None = node

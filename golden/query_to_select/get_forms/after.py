@@ -1,4 +1,4 @@
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from golden_models import User
@@ -21,5 +21,5 @@ async def get_fresh(db: AsyncSession, user_id: int):
     return again.name
 
 
-async def get_filtered(db: AsyncSession, user_id: int):
+def get_filtered(db: Session, user_id: int):
     return db.query(User).filter(User.age > 26).get(user_id)

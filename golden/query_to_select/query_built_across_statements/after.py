@@ -1,3 +1,4 @@
+from sqlalchemy.orm import Session
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from golden_models import Address, User
@@ -22,7 +23,7 @@ async def search_and_count(db: AsyncSession, with_address: bool):
     return total, first
 
 
-async def escaping(db: AsyncSession):
+def escaping(db: Session):
     q = db.query(User).filter(User.age == 30)
     return helper(q)
 

@@ -1,8 +1,8 @@
+from sqlalchemy.orm import aliased, Session
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from golden_models import Address, User
 from sqlalchemy import func, select, union, union_all
-from sqlalchemy.orm import aliased
 
 
 async def alice_or_thirty(db: AsyncSession):
@@ -142,7 +142,7 @@ async def same_object(db: AsyncSession):
     return first is await db.get(User, first.id)
 
 
-async def ids_in_order(db: AsyncSession):
+def ids_in_order(db: Session):
     # An alias cannot be bound in a comprehension's iterable: reported.
     return [u.id for u in db.query(User).union(db.query(User)).order_by(User.id)]
 
@@ -184,6 +184,6 @@ async def ages(db: AsyncSession):
     ).all()
 
 
-async def user_ids(db: AsyncSession):
+def user_ids(db: Session):
     # Columns of two entities: reported.
     return db.query(User.id).union(db.query(Address.user_id)).all()

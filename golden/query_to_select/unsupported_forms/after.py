@@ -1,38 +1,38 @@
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from golden_models import User
 
 
-async def from_statement(db: AsyncSession):
+def from_statement(db: Session):
     return db.query(User).from_statement(text("SELECT * FROM users")).all()
 
 
-async def streamed(db: AsyncSession):
+def streamed(db: Session):
     return [u.id for u in db.query(User).yield_per(2)]
 
 
-async def last_user(db: AsyncSession):
+def last_user(db: Session):
     return db.query(User).order_by(User.id)[-1]
 
 
-async def textual(db: AsyncSession):
+def textual(db: Session):
     return db.query(User).filter(text("age > 26")).all()
 
 
-async def string_join(db: AsyncSession):
+def string_join(db: Session):
     return db.query(User).join("addresses").all()
 
 
-async def unknown_entity(db: AsyncSession, model):
+def unknown_entity(db: Session, model):
     return db.query(model).first()
 
 
-async def returned(db: AsyncSession):
+def returned(db: Session):
     return db.query(User).filter(User.age > 26)
 
 
-async def nested_in_unsupported(db: AsyncSession):
+def nested_in_unsupported(db: Session):
     return (
         db.query(User)
         .filter(User.id.in_(db.query(User.id)))

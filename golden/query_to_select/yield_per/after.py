@@ -1,4 +1,4 @@
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from golden_models import User
@@ -59,6 +59,6 @@ async def birthday(db: AsyncSession):
         user.age += 1
 
 
-async def collected(db: AsyncSession):
+def collected(db: Session):
     # Not a for statement: reported.
     return [u.id for u in db.query(User).yield_per(2)]

@@ -1,0 +1,23 @@
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from golden_models import User
+
+
+def by_raw_sql(db: Session, minimum_age: int) -> list[User]:
+    # from_statement() has no exact select() form: this function stays sync.
+    return (
+        db.query(User)
+        .from_statement(text("SELECT * FROM users WHERE age >= :age ORDER BY id"))
+        .params(age=minimum_age)
+        .all()
+    )
+
+
+async def oldest(db: AsyncSession) -> User | None:
+    return (
+        (await db.execute(select(User).order_by(User.age.desc(), User.id).limit(1)))
+        .scalars()
+        .first()
+    )
