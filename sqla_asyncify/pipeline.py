@@ -468,7 +468,7 @@ def analyze(config: RunConfig, progress: Progress | None = None, paths: Sequence
     if plan_key:
         # A function the plan makes async but whose legacy query cannot be converted would run
         # ``query()`` on an ``AsyncSession``: hold it sync instead (reached through ``run_sync``).
-        left = _left_queries(planned, plan, cache, plan_key)
+        left = _left_queries(planned, plan, cache, plan_key, config.workers)
         extra = {q: r for q, r in left.items() if q not in held}
         if extra:
             held = {**held, **extra}
@@ -498,31 +498,52 @@ def analyze(config: RunConfig, progress: Progress | None = None, paths: Sequence
 LEFT_QUERY_REASON = "held sync: its legacy query at line {line} cannot be converted ({problem}); callers reach it through `run_sync`"
 
 
-def _left_queries(files: Sequence[ParsedFile], plan: Plan, cache: Cache, plan_key: str) -> dict[str, str]:
+def _left_queries(files: Sequence[ParsedFile], plan: Plan, cache: Cache, plan_key: str, jobs: int) -> dict[str, str]:
     """Functions the plan makes async that keep a legacy query ``query-to-select`` cannot convert,
     with the reason to hold them sync. Found by running that transformer alone over the modules
-    with a ``.query(`` and async work (cached under the plan's key: a warm run parses nothing)."""
+    with a ``.query(`` and async work, in the pool when there are enough (cached under the plan's
+    key: a warm run parses nothing)."""
     key = key_of("left-queries", plan_key)
     found = cache.get("left", key)
     if isinstance(found, dict):
         return found
+    todo = [f for f in files if b".query(" in f.source and plan.has_async_work(f.module_name)]
+    left: dict[str, str] = {}
+    if jobs <= 1 or len(todo) < MIN_PARALLEL:
+        results = [_left_in(f.tree, plan, f.module_name, f.index.path) for f in todo]
+    else:
+        from . import rewrite  # noqa: F401  (the transformers, imported once before forking)
+
+        with closing(_map(_left_task, [(f.source, f.module_name, f.index.path) for f in todo], jobs, plan=plan)) as mapped:
+            results = list(mapped)
+    for each in results:
+        for qualname, (line, problem) in each.items():
+            left[qualname] = LEFT_QUERY_REASON.format(line=line, problem=problem)
+    cache.put("left", key, left)
+    return left
+
+
+def _left_in(tree: cst.Module, plan: Plan, module_name: str, path: str) -> dict[str, tuple[int, str]]:
     from libcst.codemod import CodemodContext
 
     from .codemods.query_to_select import LEFT_QUERIES, QueryToSelect
 
-    left: dict[str, str] = {}
-    for f in files:
-        if b".query(" not in f.source or not plan.has_async_work(f.module_name):
-            continue
-        context = CodemodContext(filename=f.index.path, full_module_name=f.module_name)
-        try:
-            QueryToSelect(context, plan, f.module_name, f.index.path, []).transform_module(f.tree)
-        except Exception:  # the rewrite reports it for this file; holding is an optimisation of safety
-            continue
-        for qualname, (line, problem) in context.scratch.get(LEFT_QUERIES, {}).items():
-            left[qualname] = LEFT_QUERY_REASON.format(line=line, problem=problem)
-    cache.put("left", key, left)
-    return left
+    context = CodemodContext(filename=path, full_module_name=module_name)
+    try:
+        QueryToSelect(context, plan, module_name, path, []).transform_module(tree)
+    except Exception:  # the rewrite reports it for this file; holding only adds safety
+        return {}
+    return dict(context.scratch.get(LEFT_QUERIES, {}))
+
+
+def _left_task(args: tuple[bytes, str, str]) -> dict[str, tuple[int, str]]:
+    source, module_name, path = args
+    assert _WORKER_PLAN is not None
+    try:
+        tree = _parse(source)
+    except (SourceError, RecursionError):
+        return {}
+    return _left_in(tree, _WORKER_PLAN, module_name, path)
 
 
 def _with_path(index: ModuleIndex, path: str) -> ModuleIndex:
