@@ -445,13 +445,7 @@ def analyze(config: RunConfig, progress: Progress | None = None, paths: Sequence
     plan = cache.get("plan", plan_key)
     if not isinstance(plan, Plan):
         try:
-            plan = Plan.build(
-                (f.index for f in planned),
-                held_sync=held,
-                async_drivers=config.async_drivers,
-                frozen=config.frozen,
-                expire_on_commit=config.expire_on_commit,
-            )
+            plan = _build_plan(planned, held, config)
             cache.put("plan", plan_key, plan)
         except Exception as exc:  # noqa: BLE001 - a planning bug must not take the run down
             # The plan is project-wide: without it nothing can be migrated consistently, so every
@@ -475,13 +469,7 @@ def analyze(config: RunConfig, progress: Progress | None = None, paths: Sequence
             plan_key = key_of(plan_key, sorted(extra.items()))
             plan = cache.get("plan", plan_key)
             if not isinstance(plan, Plan):
-                plan = Plan.build(
-                    (f.index for f in planned),
-                    held_sync=held,
-                    async_drivers=config.async_drivers,
-                    frozen=config.frozen,
-                    expire_on_commit=config.expire_on_commit,
-                )
+                plan = _build_plan(planned, held, config)
                 cache.put("plan", plan_key, plan)
     stats["plan_s"] = time.perf_counter() - t
     stats.update(
@@ -493,6 +481,16 @@ def analyze(config: RunConfig, progress: Progress | None = None, paths: Sequence
     ordered_errors = [errors[i] for i in sorted(errors)]
     held_whole = frozenset(held_modules((f.index for f in planned), config.keep_sync))
     return Analysis(files, plan, ordered_errors, config, plan_key, cache, stats, held_whole)
+
+
+def _build_plan(planned: Sequence[ParsedFile], held: dict[str, str], config: RunConfig) -> Plan:
+    return Plan.build(
+        (f.index for f in planned),
+        held_sync=held,
+        async_drivers=config.async_drivers,
+        frozen=config.frozen,
+        expire_on_commit=config.expire_on_commit,
+    )
 
 
 LEFT_QUERY_REASON = "held sync: its legacy query at line {line} cannot be converted ({problem}); callers reach it through `run_sync`"
