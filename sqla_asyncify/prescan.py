@@ -67,11 +67,6 @@ def _decoded(source: bytes) -> tuple[str | None, str | None]:
         return None, f"cannot be decoded: {exc}"
 
 
-def decode_error(source: bytes) -> str | None:
-    """Why ``source`` cannot be decoded per PEP 263 / BOM, or None."""
-    return _decoded(source)[1]
-
-
 def file_facts(source: bytes) -> FileFacts:
     """Decode ``source`` and find its imports by their spelling. Never raises."""
     text, error = _decoded(source)

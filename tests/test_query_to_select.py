@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, aliased, joinedload
 from golden_harness import SUPPORT, migrate
 
 sys.path.insert(0, str(SUPPORT))
-from golden_models import Address, Base, User, seed  # noqa: E402
+from golden_models import Base, User, seed  # noqa: E402
 
 
 @pytest.fixture
