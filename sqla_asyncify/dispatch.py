@@ -31,24 +31,16 @@ class _Tables:
         if hooks:
             raise TypeError(f"{cls.__name__}: attribute hooks are not dispatched: {hooks}")
 
-    def _visit_method(self, kind: type) -> Callable[..., Any] | None:
-        table = type(self)._VISIT
+    def _method(self, table: dict[type, Callable[..., Any] | None], prefix: str, kind: type) -> Callable[..., Any] | None:
+        """``visit_<Type>``/``leave_<Type>`` of this class for node type ``kind`` (None: no hook)."""
         try:
             return table[kind]
         except KeyError:
-            found = table[kind] = getattr(type(self), f"visit_{kind.__name__}", None)
-            return found
-
-    def _leave_method(self, kind: type) -> Callable[..., Any] | None:
-        table = type(self)._LEAVE
-        try:
-            return table[kind]
-        except KeyError:
-            found = table[kind] = getattr(type(self), f"leave_{kind.__name__}", None)
+            found = table[kind] = getattr(type(self), f"{prefix}{kind.__name__}", None)
             return found
 
     def on_visit(self, node: cst.CSTNode) -> bool:
-        visit = self._visit_method(type(node))
+        visit = self._method(type(self)._VISIT, "visit_", type(node))
         return visit is None or visit(self, node) is not False
 
     def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
@@ -62,7 +54,7 @@ class VisitorDispatch(_Tables):
     """Mix in before ``cst.CSTVisitor``."""
 
     def on_leave(self, original_node: cst.CSTNode) -> None:
-        leave = self._leave_method(type(original_node))
+        leave = self._method(type(self)._LEAVE, "leave_", type(original_node))
         if leave is not None:
             leave(self, original_node)
 
@@ -99,5 +91,5 @@ class TransformerDispatch(_Tables):
     def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> Any:
         if updated_node is not original_node and _unchanged(original_node, updated_node):
             updated_node = original_node
-        leave = self._leave_method(type(original_node))
+        leave = self._method(type(self)._LEAVE, "leave_", type(original_node))
         return updated_node if leave is None else leave(self, original_node, updated_node)

@@ -17,8 +17,11 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, ParentNodeProvider, QualifiedNameProvider
 from libcst.metadata.base_provider import LazyValue
 
+from ..dispatch import VisitorDispatch
+from ..names import dotted
 
-class _Parents(cst.CSTVisitor):
+
+class _Parents(VisitorDispatch, cst.CSTVisitor):
     """Child → parent for every node: ``ParentNodeProvider``'s answer in one plain traversal
     (the provider walks ``node.children`` of every node, which costs a second traversal)."""
 
@@ -36,14 +39,8 @@ class _Parents(cst.CSTVisitor):
     def on_leave(self, original_node: cst.CSTNode) -> None:
         self._stack.pop()
 
-    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
-        pass
 
-    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
-        pass
-
-
-class _Bindings(cst.CSTVisitor):
+class _Bindings(VisitorDispatch, cst.CSTVisitor):
     """What a module binds, in one plain traversal: per local root name the absolute names its
     imports give it (anywhere in the module), the names bound any other way (assignments,
     parameters, definitions, loop and ``with`` targets, …), and the ``Name`` nodes that are not
@@ -70,7 +67,7 @@ class _Bindings(cst.CSTVisitor):
             if isinstance(node.names, cst.ImportStar):
                 self.star = True
                 return
-            base = "." * len(node.relative) + (_dotted(node.module) if node.module is not None else "")
+            base = "." * len(node.relative) + ((dotted(node.module) or "") if node.module is not None else "")
             for alias in node.names:
                 local = alias.evaluated_alias or alias.evaluated_name
                 joined = f"{base}.{alias.evaluated_name}" if base and not base.endswith(".") else base + alias.evaluated_name
@@ -122,20 +119,6 @@ class _Bindings(cst.CSTVisitor):
 
     def on_leave(self, original_node: cst.CSTNode) -> None:
         pass
-
-    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
-        pass
-
-    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
-        pass
-
-
-def _dotted(node: cst.BaseExpression) -> str:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        return f"{_dotted(node.value)}.{node.attr.value}"
-    return ""
 
 
 class TreeMetadata:
