@@ -170,6 +170,16 @@ def is_main_guard(node: cst.If) -> bool:
     return isinstance(target.operator, cst.Equal) and sides in ({"__name__", '"__main__"'}, {"__name__", "'__main__'"})
 
 
+def _keyword_value(call: cst.Call, name: str) -> cst.BaseExpression | None:
+    return next((a.value for a in call.args if a.keyword is not None and a.keyword.value == name), None)
+
+
+def _keyword_code(call: cst.Call, name: str) -> str | None:
+    """A call's ``name=`` argument as written, None when absent."""
+    value = _keyword_value(call, name)
+    return None if value is None else cst.Module([]).code_for_node(value)
+
+
 class _Names(VisitorDispatch, cst.CSTVisitor):
     """Dotted names in an expression, string annotations (``"Session"``) included."""
 
@@ -305,8 +315,7 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
                 if any(a.star == "**" for a in value.args):
                     yield target.value, "**"  # ``**kwargs`` may set lazy: unknown
                     continue
-                lazy = next((a.value for a in value.args if a.keyword is not None and a.keyword.value == "lazy"), None)
-                yield target.value, None if lazy is None else cst.Module([]).code_for_node(lazy)
+                yield target.value, _keyword_code(value, "lazy")
                 backref = self._backref(value)
                 if backref is not None:
                     backrefs.append(backref)
@@ -315,7 +324,7 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
         """``relationship("Address", backref="user")`` → ``("Address", "user", None)``;
         ``backref=backref("user", lazy=…)`` → its ``lazy=`` as written. None when not literal."""
         positional = [a.value for a in relationship.args if a.keyword is None and not a.star]
-        value = next((a.value for a in relationship.args if a.keyword is not None and a.keyword.value == "backref"), None)
+        value = _keyword_value(relationship, "backref")
         if not positional or value is None:
             return None
         first = positional[0]
@@ -329,9 +338,8 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
             return target, value.evaluated_value, None
         if isinstance(value, cst.Call) and value.args and isinstance(value.args[0].value, cst.SimpleString):
             name = value.args[0].value.evaluated_value
-            lazy = next((a.value for a in value.args if a.keyword is not None and a.keyword.value == "lazy"), None)
             if isinstance(name, str) and not any(a.star == "**" for a in value.args):
-                return target, name, None if lazy is None else cst.Module([]).code_for_node(lazy)
+                return target, name, _keyword_code(value, "lazy")
         return None
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
@@ -561,9 +569,4 @@ def index_module(module: cst.Module, module_name: str, path: Path | str, is_pack
 
 def _expire_on_commit(value: cst.BaseExpression) -> str | None:
     """The ``expire_on_commit=`` argument of a call, as written (session factories and sessions)."""
-    if not isinstance(value, cst.Call):
-        return None
-    for arg in value.args:
-        if arg.keyword is not None and arg.keyword.value == "expire_on_commit":
-            return cst.Module([]).code_for_node(arg.value)
-    return None
+    return _keyword_code(value, "expire_on_commit") if isinstance(value, cst.Call) else None
