@@ -20,7 +20,7 @@ silently ignored.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -59,8 +59,9 @@ class FileConfig:
 EXPIRE_POLICIES = ("false", "keep")
 
 
-def find_pyproject(paths: Iterable[Path]) -> Path | None:
-    """The nearest ``pyproject.toml`` with a ``[tool.asyncify]`` table above the first path."""
+def pyprojects(paths: Iterable[Path]) -> Iterator[tuple[Path, dict[str, Any]]]:
+    """Each ``pyproject.toml`` above the first path, nearest first, with its ``[tool]`` table.
+    One that cannot be read is a ``ConfigError``."""
     for start in paths:
         here = Path(start).resolve()
         for folder in [here, *here.parents] if here.is_dir() else list(here.parents):
@@ -70,10 +71,13 @@ def find_pyproject(paths: Iterable[Path]) -> Path | None:
                     data = tomllib.loads(candidate.read_text(encoding="utf-8"))
                 except (OSError, tomllib.TOMLDecodeError) as exc:
                     raise ConfigError(f"{candidate}: cannot be read: {exc}") from exc
-                if "asyncify" in data.get("tool", {}):
-                    return candidate
-        break
-    return None
+                yield candidate, data.get("tool", {})
+        return
+
+
+def find_pyproject(paths: Iterable[Path]) -> Path | None:
+    """The nearest ``pyproject.toml`` with a ``[tool.asyncify]`` table above the first path."""
+    return next((path for path, tool in pyprojects(paths) if "asyncify" in tool), None)
 
 
 def _strings(where: str, key: str, value: Any) -> tuple[str, ...]:

@@ -14,16 +14,12 @@ Black is imported lazily, since most files need no formatting.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
+from .config import ConfigError, pyprojects
 
 
 @dataclass(frozen=True)
@@ -40,20 +36,11 @@ class BlackStyle:
     def for_paths(cls, paths: Iterable[Path]) -> BlackStyle:
         """The settings of the nearest ``pyproject.toml`` above the first path with ``[tool.black]``;
         black's defaults when there is none or it cannot be read."""
-        for start in paths:
-            here = Path(start).resolve()
-            for folder in [here, *here.parents] if here.is_dir() else list(here.parents):
-                candidate = folder / "pyproject.toml"
-                if not candidate.is_file():
-                    continue
-                try:
-                    table = tomllib.loads(candidate.read_text(encoding="utf-8")).get("tool", {}).get("black")
-                except (OSError, tomllib.TOMLDecodeError):
-                    return cls()
-                if isinstance(table, dict):
-                    return cls.from_table(table)
-            break
-        return cls()
+        try:
+            table = next((tool["black"] for _, tool in pyprojects(paths) if "black" in tool), None)
+        except ConfigError:
+            return cls()
+        return cls.from_table(table) if isinstance(table, dict) else cls()
 
     @classmethod
     def from_table(cls, table: dict[str, Any]) -> BlackStyle:
