@@ -61,6 +61,8 @@ class CallSite:
     argument: bool = False
     #: Module-level code under ``if __name__ == "__main__":`` (no event loop can be running there).
     main_guard: bool = False
+    #: The call is the iterable of a ``for`` statement or of a comprehension's ``for``.
+    iterated: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,6 +228,7 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
         self._class_stack: list[tuple[str, list[tuple[str, tuple[str, ...]]]]] = []
         self._awaited: set[int] = set()
         self._with_calls: set[int] = set()
+        self._iterated: set[int] = set()
         self._arguments: set[int] = set()
         self._not_refs: set[int] = set()  # Name nodes that are not reads (keywords, def names…)
         self._main_guard = 0
@@ -463,6 +466,12 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
         if node.keyword is not None:
             self._not_refs.add(id(node.keyword))
 
+    def visit_For(self, node: cst.For) -> None:
+        self._iterated.add(id(node.iter))
+
+    def visit_CompFor(self, node: cst.CompFor) -> None:
+        self._iterated.add(id(node.iter))
+
     def visit_WithItem(self, node: cst.WithItem) -> None:
         if isinstance(node.item, cst.Call):
             self._with_calls.add(id(node.item))
@@ -544,6 +553,7 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
                 in_with=id(node) in self._with_calls,
                 argument=id(node) in self._arguments,
                 main_guard=self._main_guard > 0 and self.scope_kind == "module",
+                iterated=id(node) in self._iterated,
             )
         )
 

@@ -88,7 +88,11 @@ class AddAwaits(AsyncifyCodemod):
         target = self.plan.classify(self.context_qualname, callee)
         if target.is_awaited:  # session, engine and connection coroutines (rules §1.1, §1.4, §1.5)
             return True
-        return target.kind == "function" and self.plan.becomes_async(target.name)
+        if target.kind != "function" or not self.plan.becomes_async(target.name):
+            return False
+        # calling an async generator function returns an async generator, not a coroutine
+        info = self.plan.functions.get(target.name)
+        return info is None or not info.is_generator
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         updated_node = updated_node.with_changes(func=parenthesized_await(updated_node.func))
