@@ -22,10 +22,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import ClassVar
 
-from . import sqla
-from .index import Binding, CallSite, ClassInfo, FunctionInfo, ModuleIndex, Param
-from .names import Callee
-from .report import ReportItem
+from .. import sqla
+from ..index import Binding, CallSite, ClassInfo, FunctionInfo, ModuleIndex, Param
+from ..names import Callee
+from ..report import ReportItem
 
 
 @dataclass(frozen=True, slots=True)
