@@ -26,6 +26,7 @@ from .. import sqla
 from ..index import Binding, CallSite, ClassInfo, FunctionInfo, ModuleIndex, Param
 from ..names import Callee
 from ..report import ReportItem
+from .boundaries import Boundaries
 from .relationships import Relationships
 from .types import (
     ASYNC_HTTP_CLIENT,
@@ -80,7 +81,7 @@ METADATA_DDL_FIX = (
 )
 
 
-class Plan(Relationships):
+class Plan(Boundaries, Relationships):
     """Project-wide answers for the rewrite. Build with ``Plan.build(indexes)``."""
 
     # -- construction ----------------------------------------------------------------------------
@@ -103,73 +104,6 @@ class Plan(Relationships):
         )
         plan._solve()
         return plan
-
-    def is_held_class(self, class_qualname: str) -> bool:
-        """A project class held sync (its ``__init__`` is): its instances hold a sync ``Session``."""
-        return f"{class_qualname}.__init__" in self.held_sync
-
-    # -- the async fixpoint --------------------------------------------------------------------
-    def entry_framework(self, fn: FunctionInfo) -> str | None:
-        """The framework that calls ``fn`` synchronously as a command or task, or None:
-        ``@click.command()``, ``@cli.command()`` on a click group, ``@app.command()`` on a
-        ``typer.Typer()``, ``@celery.task`` on a ``Celery()``, ``@shared_task``, ``@dramatiq.actor``."""
-        if fn.kind != "function" or fn.is_async:
-            return None
-        for deco in fn.decorators:
-            if deco in sqla.SYNC_ENTRY_DECORATORS:
-                return sqla.SYNC_ENTRY_DECORATORS[deco]
-            owner, _, method = deco.rpartition(".")
-            owner_def = self._definition(owner)
-            if owner_def in self._globals:
-                module, binding = self._globals[owner_def]
-                registry = sqla.SYNC_ENTRY_REGISTRIES.get(self.qualify(module.module, binding.value)) if binding.called else None
-                if registry is not None and method in registry[1]:
-                    return registry[0]
-            elif owner_def in self.functions and method in ("command", "group"):
-                group = self.functions[owner_def]  # ``@click.group() def cli()`` → ``@cli.command()``
-                if any(sqla.SYNC_ENTRY_DECORATORS.get(d) == "click" for d in group.decorators) or any(
-                    d.rpartition(".")[2] == "group" for d in group.decorators
-                ):
-                    return "click"
-        return None
-
-    def boundary_reason(self, fn: FunctionInfo) -> str | None:
-        """Why ``fn`` can never be a coroutine function, or None."""
-        if fn.kind == "lambda":
-            return "a lambda cannot be async"
-        if fn.kind == "module":
-            return "module-level code cannot await"
-        if fn.qualname in self.held_sync:
-            return self.held_sync[fn.qualname]
-        if fn.name.startswith("__") and fn.name.endswith("__") and fn.name not in sqla.ASYNC_DUNDERS:
-            return f"`{fn.name}` is a sync protocol method"
-        framework = self.entry_framework(fn)
-        if framework is not None:
-            return f"{framework} calls it synchronously"
-        for deco in fn.decorators:
-            if deco in sqla.SYNC_ONLY_DECORATORS or deco.rsplit(".", 1)[-1] in (
-                "property", "cached_property", "setter", "getter", "deleter", "contextmanager",
-            ):
-                return f"decorated with `@{deco.rsplit('.', 1)[-1]}`"
-        return None
-
-    def _hold_callees(self) -> None:
-        """Held code keeps calling what it calls, sync: a project function called from a held one
-        is held too (async callers reach it through ``run_sync`` like the held code itself)."""
-        held = dict(self.held_sync)
-        queue = deque(q for q in held if q in self.functions and self.functions[q].kind == "function")
-        while queue:
-            caller = queue.popleft()
-            for site in self.functions[caller].calls:
-                target = self.classify(caller, site.callee, site.in_with)
-                if target.kind != "function" or target.name in held:
-                    continue
-                callee = self.functions[target.name]
-                if callee.is_async or callee.kind != "function" or callee.name.startswith("__"):
-                    continue
-                held[target.name] = f"held sync: called by held `{caller}`"
-                queue.append(target.name)
-        self.held_sync = held
 
     def _wiring_kind(self, qualname: str) -> str | None:
         memo: dict[str, str | None] = self.__dict__.setdefault("_wiring_kinds", {})
@@ -206,15 +140,6 @@ class Plan(Relationships):
             if qualname is not None and self._wiring_kind(qualname) is not None:
                 found.add(qualname)
         return found
-
-    def _is_held_code(self, fn: FunctionInfo) -> bool:
-        """``fn`` or a function enclosing it is held sync."""
-        current: FunctionInfo | None = fn
-        while current is not None:
-            if current.qualname in self.held_sync:
-                return True
-            current = self.functions.get(current.parent) if current.parent else None
-        return False
 
     def _migrated_user(self, fn: FunctionInfo) -> bool:
         """Code that gets the async twins of the wiring it reads: a function that is not held and can
@@ -411,10 +336,6 @@ class Plan(Relationships):
     def twins_in(self, module: str) -> bool:
         """Whether ``module`` defines wiring that gets an async twin."""
         return any(q.rpartition(".")[0] == module for q in self.twins)
-
-    def is_module_held(self, module: str) -> bool:
-        """A module held sync whole (its module-level code is held)."""
-        return self.held_sync.get(f"{module}.<module>") == "module held sync"
 
     def _solve(self) -> None:
         self._keep_sync_wiring()
