@@ -12,23 +12,36 @@ Given every ``ModuleIndex`` of the project, the plan answers, by qualified name:
   module-level code), each reported with the chain that reached it.
 
 The plan is pure data over the index; it never touches a syntax tree.
+
+One concern per module, each a class layered on the ones it reads (a method only calls methods of
+its own layer or of layers below it); ``Plan`` combines them into one object:
+
+* ``types``: ``Ty``, ``Target``, ``Reason`` — the values answers are made of;
+* ``project``: ``ProjectIndex``, the fields (the plan's state) and lookups by qualname, imports;
+* ``fixtures``: ``Fixtures``, which pytest fixture a parameter names;
+* ``inference``: ``Inference``, what a name, attribute or call result denotes;
+* ``classify``: ``Classification``, what a call does;
+* ``relationships``: ``Relationships``, relationships a refresh loads, expiry on commit (a side
+  branch: nothing above classification reads it);
+* ``boundaries``: ``Boundaries``, what cannot be async, and the held set's closure;
+* ``wiring``: ``Wiring``, session wiring kept sync for held code and its async twins;
+* ``fixpoint``: ``Fixpoint``, which functions become async, bridges to held code, chains;
+* ``entries`` / ``http_clients``: ``EntryPoints`` / ``HttpClients``, settled after the fixpoint.
+
+``project ← fixtures ← inference ← classify ← boundaries ← wiring ← fixpoint ← entries, http_clients``,
+and ``classify ← relationships``. ``Plan._solve`` runs the steps in order.
 """
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from functools import cached_property
-from typing import ClassVar
 
-from .. import sqla
-from ..index import Binding, CallSite, ClassInfo, FunctionInfo, ModuleIndex, Param
-from ..names import Callee
-from ..report import ReportItem
-from .fixpoint import METADATA_DDL_FIX, Fixpoint
+from ..index import ModuleIndex
+from .entries import EntryPoints
+from .fixpoint import METADATA_DDL_FIX
+from .http_clients import HttpClients
+from .project import ProjectIndex
 from .relationships import Relationships
-from .wiring import SYNC_SESSIONMAKERS, TWIN_SESSION_METHODS, twin_name
 from .types import (
     ASYNC_HTTP_CLIENT,
     ASYNC_HTTP_CLIENT_CLASS,
@@ -54,12 +67,48 @@ from .types import (
     Target,
     Ty,
 )
+from .wiring import SYNC_SESSIONMAKERS, TWIN_SESSION_METHODS, twin_name
+
+__all__ = [
+    "ASYNC_HTTP_CLIENT",
+    "ASYNC_HTTP_CLIENT_CLASS",
+    "AWAITED_KINDS",
+    "CONNECTION",
+    "CONTEXT_KINDS",
+    "DECLARATIVE_BASE_FACTORY",
+    "ENGINE",
+    "ENGINE_FACTORY",
+    "HTTP_CLIENT_CLASS",
+    "HTTP_CLIENT_KIND",
+    "IO_KINDS",
+    "METADATA",
+    "METADATA_CLASS",
+    "METADATA_DDL_FIX",
+    "METADATA_OWNER",
+    "OTHER",
+    "SESSION",
+    "SESSION_CLASS",
+    "SESSIONMAKER",
+    "SESSIONMAKER_FACTORY",
+    "SYNC_SESSIONMAKERS",
+    "TWIN_SESSION_METHODS",
+    "UNKNOWN",
+    "Plan",
+    "ProjectIndex",
+    "Reason",
+    "Target",
+    "Ty",
+    "twin_name",
+]
 
 
-class Plan(Fixpoint, Relationships):
-    """Project-wide answers for the rewrite. Build with ``Plan.build(indexes)``."""
+class Plan(EntryPoints, HttpClients, Relationships):
+    """Project-wide answers for the rewrite. Build with ``Plan.build(indexes)``.
 
-    # -- construction ----------------------------------------------------------------------------
+    The one object transformers, the CLI and the cache see: every layer's methods on one
+    instance, whose state is the dataclass fields of ``ProjectIndex`` (so it pickles as before).
+    """
+
     @classmethod
     def build(
         cls,
@@ -89,83 +138,4 @@ class Plan(Fixpoint, Relationships):
         self._spread(queue, callers)
         self._convert_http_clients(queue, callers)
         self._settle_entries(callers)
-
-    def _settle_entries(self, callers: Mapping[str, list[tuple[str, int]]]) -> None:
-        """An entry point that async code also calls directly may run where an event loop is running,
-        and ``asyncio.run`` would raise there: it is left as it is and reported (``sync-calls-async``)."""
-        for qualname, reason in list(self.entries.items()):
-            if qualname in self._entry_io:
-                del self.entries[qualname]
-                continue
-            for caller, line in callers.get(qualname, ()):
-                if self.is_async(caller):
-                    del self.entries[qualname]
-                    chain = " -> ".join([qualname, *self.chain_from(reason)])
-                    self.items.append(
-                        ReportItem(
-                            self._function_module[qualname].path,
-                            self.functions[qualname].line,
-                            "sync-calls-async",
-                            f"`{qualname}` is called synchronously ({self.entry_framework(self.functions[qualname])}) "
-                            f"and also by async `{caller}` (line {line}), where an event loop runs and `asyncio.run` "
-                            f"would raise; it calls code made async: {chain}",
-                            "split it: an `async def` the async caller awaits, and the sync entry running it "
-                            "with `asyncio.run(...)`",
-                        )
-                    )
-                    break
-
-    # -- HTTP test clients: one event loop -----------------------------------------------------
-    def _convert_http_clients(self, queue: deque[str], callers: Mapping[str, list[tuple[str, int]]]) -> None:
-        """``TestClient`` runs the app on its own loop (in a thread); a test or fixture made async
-        runs on pytest-asyncio's session loop, with the app's pooled connections. A client such a
-        test uses (itself, or through the fixtures it requests) becomes an ``httpx.AsyncClient`` on
-        the app (``ASGITransport``): its requests are awaited, so every function sending them
-        becomes async too, which can convert further clients — a fixpoint. Clients used only by
-        sync code (an HTTP-only suite) stay."""
-        if not any(target in sqla.TEST_CLIENT_CLASSES for m in self.modules.values() for _, target in m.imports):
-            return  # the common case: no test client anywhere, no per-call typing to pay for
-        while True:
-            new = {origin for q in list(self.to_async) for origin in self._http_clients_used(self.functions[q])}
-            new -= self.http_clients
-            if not new:
-                return
-            self.http_clients |= new
-            for fn in self.functions.values():
-                for site in fn.calls:
-                    if site.in_with and self.http_client_built_with(fn.qualname, site) in new:
-                        self._mark(fn, Reason("io", f"with {site.callee}()", site.line), queue)
-                    elif self.classify(fn.qualname, site.callee, site.in_with).kind == "http-io":
-                        self._mark(fn, Reason("io", str(site.callee), site.line), queue)
-            self._spread(queue, callers)
-
-    def http_client_built_with(self, scope: str, site: CallSite) -> str | None:
-        """For ``with TestClient(app) as c`` in ``scope``: the origin of ``c``, else None."""
-        if self.type_of(scope, site.callee) != HTTP_CLIENT_CLASS:
-            return None
-        fn = self.functions[scope]
-        for b in fn.bindings:
-            if b.line == site.line and b.called and b.value == site.callee:
-                return f"{scope}:{b.name}"
-        return None
-
-    def _http_clients_used(self, fn: FunctionInfo) -> set[str]:
-        """Origins of the ``TestClient``s ``fn`` sends requests on, or gets from its fixtures."""
-        found = set()
-        for site in fn.calls:
-            if site.callee.path:
-                ty = self.type_of(fn.qualname, site.callee.prefix(len(site.callee.path) - 1))
-                if ty.kind == HTTP_CLIENT_KIND and ty.name:
-                    found.add(ty.name)
-        if fn.kind == "function" and self._takes_fixtures(fn):
-            for fixture in self._fixture_closure(fn):
-                ty = self._call_type(Ty("function", fixture), frozenset())
-                if ty.kind == HTTP_CLIENT_KIND and ty.name:
-                    found.add(ty.name)
-        return found
-
-    def is_http_client(self, scope: str, callee: Callee) -> bool:
-        """Whether ``callee`` (not called) is an HTTP client whose requests are awaited after the rewrite."""
-        ty = self.type_of(scope, callee)
-        return ty == ASYNC_HTTP_CLIENT or (ty.kind == HTTP_CLIENT_KIND and ty.name in self.http_clients)
 
