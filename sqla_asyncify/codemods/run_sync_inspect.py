@@ -11,7 +11,8 @@ inspection gets a connection of its own, as the engine-bound ``Inspector`` check
 The variable keeps its name and now holds the engine being inspected (its annotation is dropped);
 ``inspect(engine).m(...)`` used in place converts the same way. The ``async with`` stays on the
 statement's line (the formatter splits it), so no line moves. An inspection used otherwise (passed
-on, returned, stored), or in code that stays sync, is reported and left.
+on, returned, stored) is reported and left. The plan makes a function inspecting such an engine
+async (its reason: the inspection); where it cannot, the plan reports why.
 """
 
 from __future__ import annotations
@@ -68,10 +69,8 @@ class RunSyncInspect(AsyncifyCodemod):
             for call in m.findall(node.body, m.Call()):
                 if id(call) not in bound and id(call) not in receivers and self._engine_inspected(cst.ensure_type(call, cst.Call)):
                     self.report(call, "`inspect()` of an AsyncEngine raises `NoInspectionAvailable`: used here other than to call a method", _FIX)
-        else:
-            for call in m.findall(node.body, m.Call()):
-                if self._engine_inspected(cst.ensure_type(call, cst.Call)):
-                    self.report(call, "`inspect()` of an AsyncEngine raises `NoInspectionAvailable`, and this code stays sync", _FIX)
+        # Code that stays sync: the plan made it async for its inspection unless it cannot be
+        # (reported there), or it is held, and held code keeps a sync engine of its own.
         self._inspectors.append(inspectors)
         return None
 

@@ -45,5 +45,8 @@ async def schema(db: AsyncSession = Depends(get_db)) -> dict:
 
 
 @app.get("/tables")
-def tables() -> list[str]:
-    return inspect(engine).get_table_names()
+async def tables() -> list[str]:
+    async with engine.connect() as conn:
+        return await conn.run_sync(
+            lambda sync_conn: inspect(sync_conn).get_table_names()
+        )
