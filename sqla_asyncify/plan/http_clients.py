@@ -78,23 +78,11 @@ class HttpClients(Fixpoint):
         found: set[str] = set()
         for fn in self.functions.values():
             for site in fn.calls:
-                if not site.args:
-                    continue
-                target = self.classify(fn.qualname, site.callee, site.in_with)
-                callee = self.functions.get(target.name) if target.kind == "function" else None
-                if callee is None or callee.kind != "function":
-                    continue
-                params = list(callee.params)
-                if callee.class_qualname and params and params[0].name in ("self", "cls") and site.callee.path:
-                    params = params[1:]  # a method called on an instance or class
-                for key, arg in site.args:
+                for callee, param, arg in self.bound_arguments(fn.qualname, site):
                     ty = self.type_of(fn.qualname, arg)
                     if ty.kind != HTTP_CLIENT_KIND or ty.name not in converted:
                         continue
-                    param = params[int(key)] if key.isdigit() and int(key) < len(params) else next(
-                        (p for p in params if p.name == key and not key.isdigit()), None
-                    )
-                    if param is not None and self.name_type(callee.qualname, param.name).kind in (HTTP_CLIENT_KIND, "unknown"):
+                    if self.name_type(callee.qualname, param.name).kind in (HTTP_CLIENT_KIND, "unknown"):
                         found.add(f"{callee.qualname}:{param.name}")
         return found
 
