@@ -335,6 +335,7 @@ class QueryToSelect(AsyncifyCodemod):
         self._query_property = False
         self._module_kinds: dict[str, set[str]] | None = None
         self._metaclasses: frozenset[str] | None = None
+        self._class_attributes: dict[int, set[str]] = {}  # class_values' cache, by class node
 
     # -- setup ---------------------------------------------------------------------------------
     def visit_Module(self, node: cst.Module) -> None:
@@ -635,7 +636,7 @@ class QueryToSelect(AsyncifyCodemod):
             if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
                 scopes.insert(0, node)
             node = self._parent(node)
-        for name in class_valued(self.module, scopes, self._metaclasses):
+        for name in class_valued(self.module, scopes, self._metaclasses, self._class_attributes):
             if name not in kinds:
                 known[name] = "entity"
         # a parameter every call site hands a project class (``count_rows(db, User)``)
