@@ -208,10 +208,15 @@ def add(dep: DependencyFile, reqs: list[str]) -> list[str]:
     return done
 
 
+def _read(path: Path) -> str:
+    """The file's text with its own newlines (``read_text`` would turn CRLF into LF)."""
+    return path.read_bytes().decode("utf-8")
+
+
 def _add_requirements(path: Path, reqs: list[str]) -> list[str]:
     if not reqs:
         return []
-    text = path.read_text(encoding="utf-8")
+    text = _read(path)
     newline = "\r\n" if "\r\n" in text else "\n"
     lines = text.splitlines(keepends=True)
     done = []
@@ -283,7 +288,7 @@ def _add_array(path: Path, table: str, key: str, reqs: list[str]) -> list[str]:
     """Add to the array ``key = [...]`` of ``[table]``, creating the key (or table) when missing."""
     if not reqs:
         return []
-    text = path.read_text(encoding="utf-8")
+    text = _read(path)
     newline = "\r\n" if "\r\n" in text else "\n"
     lines = text.splitlines(keepends=True)
     span = _section(lines, table)
@@ -368,7 +373,7 @@ def _add_poetry(dep: DependencyFile, path: Path, keys: tuple[str, ...], reqs: li
     """``name = "spec"`` (``{version = ..., extras = [...]}`` with extras) at the end of the table."""
     if not reqs:
         return []
-    text = path.read_text(encoding="utf-8")
+    text = _read(path)
     data = tomllib.loads(text)
     table: dict = data
     for k in keys:
