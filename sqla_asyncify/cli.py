@@ -315,16 +315,17 @@ def apply(
 
 
 def _projects(paths: list[Path] | None) -> list[Path]:
-    """The project folder of each file (pre-commit's file list): nearest pyproject.toml, setup.py,
-    setup.cfg or requirements file above it, else the current folder; each project once."""
+    """The project folder of each file (pre-commit's file list): the nearest folder above it with a
+    pyproject.toml, setup.py, setup.cfg or requirements file, else the current folder. Each project
+    once, and one inside another only as part of the outer one: the plan needs the whole project."""
+    cwd = Path.cwd().resolve()
     roots: list[Path] = []
     for path in paths or [Path(".")]:
         root = depfiles.project_root([path])
-        cwd = Path.cwd().resolve()
-        shown = Path(os.path.relpath(root, cwd)) if root.is_relative_to(cwd) else root
-        if shown not in roots and not any(shown.is_relative_to(r) for r in roots):
-            roots = [r for r in roots if not r.is_relative_to(shown)] + [shown]
-    return roots
+        if any(root.is_relative_to(r) for r in roots):
+            continue
+        roots = [r for r in roots if not r.is_relative_to(root)] + [root]
+    return [Path(os.path.relpath(r, cwd)) if r.is_relative_to(cwd) else r for r in roots]
 
 
 def _interactive(config: RunConfig, result: RunResult, out: Console, color: bool) -> tuple[RunResult, list[Path]]:
