@@ -33,6 +33,8 @@ app = typer.Typer(
     help="Migrate synchronous SQLAlchemy code (Session, legacy Query) to async SQLAlchemy 2.x.",
     no_args_is_help=True,
     add_completion=False,
+    # Help texts name `[tool.asyncify]` and `[rule]`: literal text, not rich markup.
+    rich_markup_mode=None,
 )
 #: Paths, code and messages are data: no console interprets ``[brackets]`` as markup, ``:100:`` as an
 #: emoji shortcode, or highlights numbers in them. Styles are given explicitly (``Text``).
