@@ -172,6 +172,14 @@ def _print_items(items: list[ReportItem], console: Console, format: str = "text"
             console.out(str(item))
 
 
+def _emit_items(result: RunResult, written: list[Path], format: str, console: Console) -> None:
+    """The run's report items in ``format``; ``json`` is the whole report (``docs/json-report.md``)."""
+    if format == "json":
+        console.out(json_report(result, written))
+    else:
+        _print_items(result.items, console, format)
+
+
 def _summary(result: RunResult, written: int, console: Console) -> None:
     plan = result.analysis.plan
     table = Table(title="asyncify summary", show_header=False)
@@ -296,14 +304,10 @@ def apply(
         for path, message in failures:
             _error(f"{display_path(path)}: {message}")
         if failures:
-            _print_items(result.items, out if not machine else _console(), format)
+            _emit_items(result, written, format, _console())
             _summary(result, len(written), people)
             raise typer.Exit(2)
-    items_to = err if dry_run else _console()
-    if format == "json":
-        items_to.out(json_report(result, written))
-    else:
-        _print_items(result.items, items_to, format)
+    _emit_items(result, written, format, err if dry_run else _console())
     if report is not None:
         report.write_text(json_report(result, written), encoding="utf-8")
     if not dry_run:
