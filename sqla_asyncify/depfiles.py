@@ -112,11 +112,15 @@ def _is_test(req: str) -> bool:
     return canonicalize_name(Requirement(req).name) in TEST_PACKAGES
 
 
+def quoted(reqs: list[str]) -> str:
+    """Requirements as shell words (``'sqlalchemy[asyncio]>=2.0'`` needs its quotes)."""
+    return " ".join(shlex.quote(r) for r in reqs)
+
+
 def install_command(dep: DependencyFile | None, reqs: list[str]) -> list[str]:
     """The command(s) that install ``reqs`` the way this project declares dependencies."""
     runtime = [r for r in reqs if not _is_test(r)]
     test = [r for r in reqs if _is_test(r)]
-    quoted = lambda rs: " ".join(shlex.quote(r) for r in rs)  # noqa: E731
     commands = []
     if dep is not None and dep.kind == "poetry":
         if runtime:
