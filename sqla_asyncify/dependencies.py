@@ -30,7 +30,9 @@ PYTEST_ASYNCIO = ("pytest-asyncio>=0.24", "pytest>=8.2")
 #: Needed only to run the tests: they go with the project's test dependencies where it has them.
 TEST_PACKAGES = frozenset({"pytest", "pytest-asyncio"})
 
-_URL_DRIVER = re.compile(rb"\b[a-z]+\+(aiosqlite|asyncpg|psycopg_async|psycopg|aiomysql|asyncmy|aioodbc)://")
+#: ``dialect+driver`` in a URL (``...://``) or a driver name (``.set(drivername="sqlite+aiosqlite")``,
+#: as the async twin of an engine kept sync is built).
+_URL_DRIVER = re.compile(rb"\b[a-z]+\+(aiosqlite|asyncpg|psycopg_async|psycopg|aiomysql|asyncmy|aioodbc)(?=://|[\"'])")
 
 
 def required_packages(changed_sources: Iterable[bytes]) -> list[str]:

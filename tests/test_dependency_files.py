@@ -44,6 +44,9 @@ def test_required_packages_have_the_minimum_versions_the_emitted_code_needs() ->
     assert required_packages([b'e = create_async_engine("mysql+aiomysql://h/db")']) == [
         "aiomysql", "sqlalchemy[asyncio]>=2.0",
     ]
+    # The async twin of an engine kept sync names its driver apart from the URL.
+    twin = b'async_engine = create_async_engine(make_url(URL).set(drivername="postgresql+asyncpg"))\n'
+    assert required_packages([twin]) == ["asyncpg", "sqlalchemy[asyncio]>=2.0"]
 
 
 def test_pep621_multiline_array_and_test_extra(tmp_path: Path) -> None:

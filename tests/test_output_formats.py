@@ -208,3 +208,12 @@ def test_color_diff_tells_headers_from_removed_lines_by_position() -> None:
     assert lines[3] == b"\x1b[31m--- a comment line removed\x1b[0m"
     assert lines[4] == b"\x1b[32m+++ one added\x1b[0m"
     assert lines[5] == b" same"
+
+
+def test_interactive_diff_is_coloured_only_when_asked(project: Path) -> None:
+    before = (project / "docs_src" / "sql_databases" / "tutorial002[red]" / "service.py").read_text()
+    plain = runner.invoke(app, ["apply", "-i", "--color", "never", "docs_src"], input="q\n", catch_exceptions=False)
+    assert "+async def count(db: AsyncSession) -> int:\n" in plain.stdout and "\x1b[" not in plain.stdout
+    coloured = runner.invoke(app, ["apply", "-i", "--color", "always", "docs_src"], input="q\n", catch_exceptions=False)
+    assert "\x1b[32m+async def count(db: AsyncSession) -> int:\x1b[0m\n" in coloured.stdout
+    assert (project / "docs_src" / "sql_databases" / "tutorial002[red]" / "service.py").read_text() == before
