@@ -199,7 +199,9 @@ def imported_tree(directory: Path) -> Iterator[None]:
     finally:
         sys.path.remove(str(directory))
         sys.path.remove(str(SUPPORT))
-        for name, module in list(sys.modules.items()):
+        # dict.copy(), not list(items()): a garbage collection while the list is built can run a
+        # finalizer that imports (an unawaited coroutine's warning does), resizing sys.modules.
+        for name, module in sys.modules.copy().items():
             file = getattr(module, "__file__", None) or ""
             if file.startswith(str(directory)):
                 del sys.modules[name]
