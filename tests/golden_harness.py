@@ -328,7 +328,7 @@ def run_app_side(directory: Path, scenario: AppScenario, workdir: Path) -> tuple
             # The tree's engines hold pooled connections to the file: close them on the app's loop.
             engines = {
                 id(v): v
-                for name, m in list(sys.modules.items())
+                for name, m in sys.modules.copy().items()
                 if (getattr(m, "__file__", None) or "").startswith(str(directory))
                 for v in vars(m).values()
                 if isinstance(v, (Engine, AsyncEngine))
