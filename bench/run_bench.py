@@ -101,7 +101,8 @@ def _rss_kb(pid: int) -> tuple[int, int]:
 
 def measure(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> dict[str, object]:
     """Run ``cmd``; wall seconds, exit code, stdout, and peak RSS (tree sum and largest process)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    before, cpu_before = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     peak = {"sum": 0, "single": 0}
@@ -123,9 +124,13 @@ def measure(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> dic
     wall = time.perf_counter() - start
     done.set()
     sampler.join()
-    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    after = usage.ru_maxrss
     return {
         "wall_s": wall,
+        # CPU seconds of the process and the workers it waited for: steadier than wall time on a
+        # shared machine (but two workers on two cores take half their CPU time in wall time).
+        "cpu_s": usage.ru_utime + usage.ru_stime - cpu_before,
         "rc": proc.returncode,
         "stdout": out.decode("utf-8", "replace"),
         "stderr": err.decode("utf-8", "replace"),
@@ -172,7 +177,7 @@ def bench(name: str, corpus: Path, env: dict[str, str], jobs: int | None, seed: 
     print(f"warm: {warm['wall_s']:.2f} s (exit {warm['rc']})", flush=True)
     if cold["stdout"] != warm["stdout"] or cold["rc"] != warm["rc"]:
         raise SystemExit("cold and warm runs disagree!")
-    return {"bare": floor, "bare_wall_s": bare["wall_s"], "bare_rss_mb": bare["peak_rss_tree_mb"],
+    return {"bare": floor, "bare_wall_s": bare["wall_s"], "bare_cpu_s": bare["cpu_s"], "bare_rss_mb": bare["peak_rss_tree_mb"],
             "cold": {k: v for k, v in cold.items() if k not in ("stdout", "stderr")},
             "warm": {k: v for k, v in warm.items() if k not in ("stdout", "stderr")},
             "cold_stages": cold_stats, "warm_stages": warm_stats}
@@ -186,12 +191,14 @@ def report(name: str, result: dict[str, object]) -> bool:
     peak = max(cold["peak_rss_tree_mb"], warm["peak_rss_tree_mb"])
     ok = True
     print(f"\n-- {name}")
-    print(f"{'':14s} {'wall s':>8s} {'x bare':>8s} {'target':>8s}  result")
-    print(f"{'bare parse':14s} {base:8.2f} {1:8.3f}")
+    base_cpu = float(result["bare_cpu_s"])  # type: ignore[arg-type]
+    print(f"{'':14s} {'wall s':>8s} {'x bare':>8s} {'target':>8s}  result  {'CPU s':>8s} {'x bare':>8s}")
+    print(f"{'bare parse':14s} {base:8.2f} {1:8.3f} {'':8s}  {'':6s}  {base_cpu:8.2f} {1:8.3f}")
     for label, run, goal in (("cold --check", cold, 0.25), ("warm --check", warm, 0.05)):
         ratio = run["wall_s"] / base
         ok = ok and ratio <= goal
-        print(f"{label:14s} {run['wall_s']:8.2f} {ratio:8.3f} {goal:8.2f}  {'PASS' if ratio <= goal else 'MISS'}")
+        print(f"{label:14s} {run['wall_s']:8.2f} {ratio:8.3f} {goal:8.2f}  {'PASS' if ratio <= goal else 'MISS':6s}  "
+              f"{run['cpu_s']:8.2f} {run['cpu_s'] / base_cpu:8.3f}")
     ok = ok and peak <= 1024
     print(f"peak RSS (process + workers): cold {cold['peak_rss_tree_mb']:.0f} MB, warm {warm['peak_rss_tree_mb']:.0f} MB, "
           f"bare parse {result['bare_rss_mb']:.0f} MB; largest single process "
