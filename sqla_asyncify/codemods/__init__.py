@@ -13,6 +13,7 @@ from .async_sleep import AsyncSleep
 from .async_tests import AsyncTests
 from .asyncio_run_entry import AsyncioRunEntry
 from .base import AsyncifyCodemod
+from .blocking_calls import BlockingCalls
 from .coexist_sessions import CoexistSessions
 from .create_all import RunSyncCreateAll
 from .engine_events import EngineEvents
@@ -73,6 +74,7 @@ CODEMODS: tuple[type[AsyncifyCodemod], ...] = (
     SelectinRelationships,
     # Reports only; before RunSyncCreateAll, which moves lines.
     RollbackExpiry,
+    BlockingCalls,
     # Last: it turns one line into two (``async with engine.begin() as conn:`` + ``await
     # conn.run_sync(...)``), so every transformer that reports by line runs before it; it writes
     # its own ``await``/``async with`` since the connection it introduces is not in the plan.
