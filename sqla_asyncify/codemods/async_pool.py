@@ -83,13 +83,11 @@ class AsyncPool(ImportSwaps, AsyncifyCodemod):
         name = _pool_name(qualified)
         if name in POOL_SWAPS:
             new = POOL_SWAPS[name]
-            self.queue_swap(original.value, qualified, "sqlalchemy.pool", new)
             value = arg.value
-            if isinstance(value, cst.Attribute):  # ``pool.QueuePool`` → ``pool.AsyncAdaptedQueuePool``
+            if isinstance(value, cst.Attribute):  # ``sa.pool.QueuePool``: the module reaches the new name too
                 return arg.with_changes(value=value.with_changes(attr=cst.Name(new)))
-            if isinstance(value, cst.Name) and value.value == name:
-                return arg.with_changes(value=cst.Name(new))
-            return arg.with_changes(value=cst.Name(new))  # an alias: the swap imports the new name
+            self.queue_swap(original.value, qualified, "sqlalchemy.pool", new)
+            return arg.with_changes(value=cst.Name(new))  # also for an alias: the swap imports the new name
         if name in SYNC_ONLY_POOLS:
             self.report(
                 original,
