@@ -30,7 +30,7 @@ import argparse
 import http.client
 import json
 import os
-import platform
+import shlex
 import socket
 import statistics
 import subprocess
@@ -85,7 +85,8 @@ def _children() -> dict[int, list[int]]:
 
 
 def tree_cpu(root: int) -> float:
-    """User + system CPU seconds of a process and all its live descendants."""
+    """User + system CPU seconds of a process and all its descendants: the live ones, and those that
+    exited and were reaped (their parent's cutime/cstime; PostgreSQL backends come and go)."""
     tree, total, todo = _children(), 0.0, [root]
     tick = os.sysconf("SC_CLK_TCK")
     while todo:
@@ -94,7 +95,7 @@ def tree_cpu(root: int) -> float:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        total += (int(fields[11]) + int(fields[12])) / tick
+        total += sum(int(f) for f in fields[11:15]) / tick
         todo.extend(tree.get(pid, []))
     return total
 
@@ -176,19 +177,41 @@ def start_app(variant: str, folder: Path, url: str, workers: int, logs: Path) ->
     with log_path.open("wb") as out:
         process = subprocess.Popen(command, cwd=folder, env=env, stdout=out, stderr=subprocess.STDOUT)
     app = App(variant, port, process, url, log_path)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            return None
-        try:
-            status, _ = _request(port, "GET", "/users/1", timeout=5)
-            if status == 200:
-                return app
-        except OSError:
-            pass
-        time.sleep(0.2)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                return None
+            try:
+                status, _ = _request(port, "GET", "/users/1", timeout=5)
+                if status == 200:
+                    return app
+            except OSError:
+                pass
+            time.sleep(0.2)
+    except BaseException:
+        app.stop()  # interrupted: leave no server behind
+        raise
     app.stop()
     return None
+
+
+def launch(setup: "Setup", variant: str, folder: Path, url: str, workers: int, logs: Path) -> App:
+    """Start one variant with the user's ``DATABASE_URL``. An async variant that does not start with
+    it is recorded (``setup.start_failure``: a tool defect) and from then on run with the URL spelled
+    ``postgresql+asyncpg://`` so the rest of the run still measures something."""
+    is_async = variant in ("migrated", "cleaned")
+    override = url.replace("postgresql+psycopg2://", "postgresql+asyncpg://")
+    app = start_app(variant, folder, override if is_async and setup.start_failure else url, workers, logs)
+    if app is None and is_async and setup.start_failure is None:
+        failed = sorted(logs.glob(f"{variant}-w{workers}-*.log"), key=lambda p: p.stat().st_mtime)[-1].read_text().strip().splitlines()
+        setup.start_failure = failed[-1] if failed else "exited without output"
+        setup.url_override = "postgresql+asyncpg://"
+        log(f"payoff: the migrated app did not start with DATABASE_URL={url}: {setup.start_failure}")
+        app = start_app(variant, folder, override, workers, logs)
+    if app is None:
+        raise RuntimeError(f"{variant} did not start: see {logs}")
+    return app
 
 
 # -- one measurement -----------------------------------------------------------------------------------
@@ -277,9 +300,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rtts", default="0,1,5", help="added delay per round trip, ms")
     parser.add_argument("--workers", default="1,2")
     parser.add_argument("--rounds", type=int, default=None, help="default: 2, --quick: 3")
-    parser.add_argument("--warmup", type=float, default=3.0)
-    parser.add_argument("--duration", type=float, default=10.0)
+    parser.add_argument("--warmup", type=float, help="seconds before the window (default 3, --quick 2)")
+    parser.add_argument("--duration", type=float, help="seconds of the window (default 10, --quick 8)")
     parser.add_argument("--cleaned", action="store_true", help="also measure the migrated app with its lazy=\"selectin\" edits removed")
+    parser.add_argument(
+        "--asyncify",
+        help="command that runs asyncify (default: this interpreter's `-m sqla_asyncify`), e.g. "
+        "'env PYTHONPATH=/path/to/checkout python -m sqla_asyncify' to measure another version of the tool",
+    )
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "payoff.md")
     parser.add_argument("--json", type=Path, help="also write the raw points here")
     args = parser.parse_args(argv)
@@ -290,15 +318,15 @@ def main(argv: list[str] | None = None) -> int:
         rtts=[int(r) for r in args.rtts.split(",")],
         workers=[int(w) for w in args.workers.split(",")],
         rounds=args.rounds or (3 if args.quick else 2),
-        warmup=args.warmup,
-        duration=args.duration,
+        warmup=args.warmup if args.warmup is not None else (2.0 if args.quick else 3.0),
+        duration=args.duration if args.duration is not None else (8.0 if args.quick else 10.0),
         quick=args.quick,
     )
     work = Path(tempfile.mkdtemp(prefix="payoff-"))
     logs = work / "logs"
     logs.mkdir()
     log(f"payoff: work folder {work}")
-    folders = variants.build(work / "variants", cleaned=args.cleaned)
+    folders = variants.build(work / "variants", shlex.split(args.asyncify) if args.asyncify else None, cleaned=args.cleaned)
     names = [*variants.VARIANTS, *(["cleaned"] if args.cleaned else [])]
     setup.variants = names
     setup.report_rules = variants.report_rules(work / "variants")
@@ -333,42 +361,27 @@ def main(argv: list[str] | None = None) -> int:
             log(f"payoff: proxy +{rtt} ms: SELECT 1 round trip {setup.measured_rtt[rtt]:.2f} ms")
             url = f"postgresql+psycopg2://postgres@127.0.0.1:{proxy_port}/{DB}"
             for workers in setup.workers:
-                apps = []
-                for variant in names:
-                    async_app = variant in ("migrated", "cleaned")
-                    app = start_app(variant, folders[variant], (async_app and setup.url_override) or url, workers, logs)
-                    if app is None and variant in ("migrated", "cleaned") and setup.url_override is None:
-                        # The tool's output did not start with the user's environment: recorded, then
-                        # measured with the async driver spelled out so the rest of the run means something.
-                        failed = sorted(logs.glob(f"{variant}-w{workers}-*.log"))[-1].read_text().strip().splitlines()
-                        setup.start_failure = failed[-1] if failed else "exited without output"
-                        log(f"payoff: the migrated app did not start with DATABASE_URL={url}: {setup.start_failure}")
-                        setup.url_override = url.replace("postgresql+psycopg2://", "postgresql+asyncpg://")
-                        app = start_app(variant, folders[variant], setup.url_override, workers, logs)
-                    if app is None:
-                        raise RuntimeError(f"{variant} did not start: see {logs}")
-                    apps.append(app)
-                if setup.url_override:
-                    # later proxies listen on other ports: keep the override pointing at this one
-                    setup.url_override = url.replace("postgresql+psycopg2://", "postgresql+asyncpg://")
-                if not setup.probes:
-                    setup.probes = {app.variant: probe(app, counters) for app in apps}
                 for round_ in range(setup.rounds):
                     for clients in setup.clients:
-                        order = apps[round_ % len(apps) :] + apps[: round_ % len(apps)]
-                        for app in order:
+                        order = names[round_ % len(names) :] + names[: round_ % len(names)]
+                        for variant in order:
+                            # A fresh app per point: a stalled variant (a blocked event loop, a pool
+                            # deadlock) must not carry its backlog into the next point.
+                            app = launch(setup, variant, folders[variant], url, workers, logs)
+                            apps = [app]
+                            if variant not in setup.probes:
+                                setup.probes[variant] = probe(app, counters)
                             result = run_load(app, clients, setup.warmup, setup.duration, round_ + 1, counters, pg_pid)
-                            point = Point(app.variant, rtt, workers, clients, round_ + 1, int(result["requests"]), int(result["errors"]),
+                            app.stop()
+                            apps = []
+                            point = Point(variant, rtt, workers, clients, round_ + 1, int(result["requests"]), int(result["errors"]),
                                           result["rps"], result["p50_ms"], result["p99_ms"], result["statements_per_req"],
                                           result["rows_per_req"], result["app_cpu_ms_per_req"], result["db_cpu_ms_per_req"])
                             points.append(point)
-                            log(f"payoff: rtt={rtt} w={workers} c={clients} r={round_ + 1} {app.variant:9s} {point.rps:7.1f} req/s "
+                            log(f"payoff: rtt={rtt} w={workers} c={clients} r={round_ + 1} {variant:9s} {point.rps:7.1f} req/s "
                                 f"p50 {point.p50_ms:6.1f} p99 {point.p99_ms:7.1f} ms err {point.errors} "
                                 f"stmt/req {point.statements_per_req:.2f} rows/req {point.rows_per_req:.1f} "
                                 f"cpu {point.app_cpu_ms_per_req:.2f}+{point.db_cpu_ms_per_req:.2f} ms/req")
-                for app in apps:
-                    app.stop()
-                apps = []
             proxy.terminate()
             proxy.wait()
             proxy = None
