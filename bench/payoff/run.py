@@ -291,6 +291,8 @@ class Setup:
     report_rules: dict[str, int] = field(default_factory=dict)
     probes: dict[str, dict[str, tuple[float, float, list[str]]]] = field(default_factory=dict)
     variants: list[str] = field(default_factory=list)
+    machine: str = ""  # filled at the end of the run (load average then)
+    tool: str = ""  # the asyncify commit the run measured
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -310,7 +312,17 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "payoff.md")
     parser.add_argument("--json", type=Path, help="also write the raw points here")
+    parser.add_argument("--from-json", type=Path, help="only write the report from the --json of an earlier run")
     args = parser.parse_args(argv)
+    if args.from_json:
+        import report  # noqa: PLC0415
+
+        data = json.loads(args.from_json.read_text())
+        setup = Setup(**{**data["setup"], "measured_rtt": {int(k): v for k, v in data["setup"]["measured_rtt"].items()}})
+        points = [Point(**p) for p in data["points"]]
+        findings = HERE / "findings.md"
+        report.write(args.out, setup, points, data.get("argv", sys.argv), ["", *findings.read_text().splitlines()] if findings.exists() else [])
+        return 0
     if args.quick:
         args.clients, args.rtts, args.workers = "50", "1", "1"
     setup = Setup(
@@ -322,6 +334,8 @@ def main(argv: list[str] | None = None) -> int:
         duration=args.duration if args.duration is not None else (8.0 if args.quick else 10.0),
         quick=args.quick,
     )
+    import report  # noqa: PLC0415
+
     work = Path(tempfile.mkdtemp(prefix="payoff-"))
     logs = work / "logs"
     logs.mkdir()
@@ -392,10 +406,9 @@ def main(argv: list[str] | None = None) -> int:
             proxy.terminate()
         pg.stop()
 
+    setup.machine, setup.tool = report.machine(), report.git_head(REPO)
     if args.json:
-        args.json.write_text(json.dumps({"setup": asdict(setup), "points": [asdict(p) for p in points]}, indent=1))
-    import report  # noqa: PLC0415 - matplotlib only when there is something to draw
-
+        args.json.write_text(json.dumps({"setup": asdict(setup), "points": [asdict(p) for p in points], "argv": sys.argv}, indent=1))
     if not args.quick:
         findings = HERE / "findings.md"
         notes = ["", *findings.read_text().splitlines()] if findings.exists() else []
