@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
+from libcst.metadata import PositionProvider
 
 from . import sqla
 from .dispatch import VisitorDispatch
 from .names import Callee, QualnameTracker, dotted, resolve_relative
+from .positions import positions
 
 INDEX_VERSION = 8  # bump when the shape of the index changes (invalidates caches)
 
@@ -550,9 +551,10 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
 
 def index_module(module: cst.Module, module_name: str, path: Path | str, is_package: bool = False) -> ModuleIndex:
     """Index one parsed module."""
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     indexer = Indexer(module_name, str(path), is_package)
-    wrapper.visit(indexer)
+    indexer.metadata = {PositionProvider: positions(module)}  # what MetadataWrapper.visit resolves
+    module.visit(indexer)
+    indexer.metadata = {}
     functions = [*indexer.functions, indexer._stack[0].build()]
     imports = indexer.imports
     return ModuleIndex(

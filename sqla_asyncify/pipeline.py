@@ -233,12 +233,15 @@ def _rewrite_tree(
     from .rewrite import rewrite_module  # the transformers (and libcst.matchers): only when rewriting
 
     try:
-        new, items = rewrite_module(tree, plan, module_name, display)
-        if new is tree or new.code == tree.code:  # (a deep_equals would cost as much as the codegen)
+        before = tree.code  # generated once: each codegen costs a fifth of a parse
+        new, items = rewrite_module(tree, plan, module_name, display, before)
+        if new is tree:
             return source, items, None
         code = new.code
+        if code == before:  # (a deep_equals would cost as much as the codegen)
+            return source, items, None
         if style is not None:
-            formatted = format_changed(_newline_text(tree, tree.code), _newline_text(new, code), style)
+            formatted = format_changed(_newline_text(tree, before), _newline_text(new, code), style)
             code = formatted.replace("\n", new.default_newline) if new.default_newline != "\n" else formatted
         ast.parse(code)  # verify: the output must parse
         return code.encode(new.encoding), items, None

@@ -61,6 +61,8 @@ CODEMODS: tuple[type[AsyncifyCodemod], ...] = (
     AsyncHttpClient,
     # Module-level code under ``if __name__ == "__main__":`` is never awaited (AddAwaits skips it).
     AsyncioRunEntry,
+    # From MakeAsync to RollbackExpiry: ``BATCHABLE``, one traversal for those a module needs
+    # (``codemods/batch.py``); each decides from the plan and the nodes as they were before it.
     MakeAsync,
     # After MakeAsync: decorators and unittest base classes for what it made async.
     AsyncTests,

@@ -32,6 +32,7 @@ RENAMED_SYMBOLS: dict[str, str] = {
 
 class MockSpecs(AsyncifyCodemod):
     DESCRIPTION = "Spec mocks as AsyncSession and point patch() targets at the renamed symbols."
+    BATCHABLE = True
     TRIGGERS = ("mock", "patch")
     METADATA_DEPENDENCIES = (*AsyncifyCodemod.METADATA_DEPENDENCIES, QualifiedNameProvider)
 

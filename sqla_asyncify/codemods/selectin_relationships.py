@@ -29,19 +29,16 @@ LAZY_DEFAULTS = frozenset({"'select'", '"select"', "True"})
 
 class SelectinRelationships(AsyncifyCodemod):
     DESCRIPTION = 'Load lazy relationships with `lazy="selectin"` (no implicit I/O under asyncio).'
+    BATCHABLE = True
     TRIGGERS = ("relationship", "backref")
     METADATA_DEPENDENCIES = (*AsyncifyCodemod.METADATA_DEPENDENCIES, QualifiedNameProvider)
 
-    def _is_relationship(self, node: cst.Call) -> bool:
-        names = self.qualified_names(node.func)
-        return bool(names & RELATIONSHIP_FUNCTIONS)
-
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
-        if not self._is_relationship(original_node):
+        # The names the provider gives, without its scope analysis where the imports tell.
+        names = self.qualified_names(original_node.func)
+        if not names & RELATIONSHIP_FUNCTIONS:
             return updated_node
-        what = "backref" if any(
-            q.name.endswith("backref") for q in self.get_metadata(QualifiedNameProvider, original_node.func, set())
-        ) else "relationship"
+        what = "backref" if any(name.endswith("backref") for name in names) else "relationship"
         target = self._describe(original_node)
         lazy = next((a for a in original_node.args if a.keyword and a.keyword.value == "lazy"), None)
         if any(a.star == "**" for a in original_node.args):
