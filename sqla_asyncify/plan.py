@@ -24,6 +24,7 @@ from typing import ClassVar
 
 from . import sqla
 from .index import Binding, CallSite, ClassInfo, FunctionInfo, ModuleIndex, Param
+from .loading import Loading
 from .names import Callee
 from .report import ReportItem
 
@@ -596,6 +597,11 @@ class Plan:
         return [n for n in names if self.is_session(scope, Callee(n))]
 
     # -- mapped classes ------------------------------------------------------------------------------
+    @cached_property
+    def loading(self) -> Loading:
+        """What loads each lazy relationship after the migration (``loading.py``)."""
+        return Loading(self)
+
     def relationships(self, class_qualname: str, _seen: frozenset[str] = frozenset()) -> frozenset[str]:
         """The relationship attributes of a project class (its own and its project bases') that
         ``await session.refresh(obj)`` loads after the migration (``sqla.REFRESH_LOADS_LAZY``):

@@ -14,6 +14,7 @@ from .asyncio_run_entry import AsyncioRunEntry
 from .base import AsyncifyCodemod
 from .coexist_sessions import CoexistSessions
 from .create_all import RunSyncCreateAll
+from .eager_load_options import EagerLoadOptions
 from .engine_events import EngineEvents
 from .expire_on_commit import ExpireOnCommit
 from .make_async import MakeAsync
@@ -25,6 +26,10 @@ from .selectin_relationships import SelectinRelationships
 from .session_to_async_session import SessionToAsyncSession
 
 CODEMODS: tuple[type[AsyncifyCodemod], ...] = (
+    # First: it finds the query sites ``loading.py`` chose by their positions in the input, and
+    # adds ``.options(...)`` on the same line, in the input's form (``db.query(M).options(...)``),
+    # which QueryToSelect carries into the ``select()`` and ExpireOnCommit still recognizes.
+    EagerLoadOptions,
     # Report lines are the input's: no transformer before RunSyncCreateAll adds or removes a line
     # (QueryToSelect keeps a rewritten chain's line count; imports are applied after all of them).
     # AsyncWith first: it asks the plan about ``with SessionLocal()`` / ``with Session(engine)`` /

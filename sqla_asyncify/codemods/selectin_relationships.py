@@ -21,6 +21,7 @@ import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import ParentNodeProvider, QualifiedNameProvider
 
+from ..loading import Decision
 from ..sqla import RELATIONSHIP_FUNCTIONS
 from .base import AsyncifyCodemod, keyword_arg
 
@@ -61,10 +62,14 @@ class SelectinRelationships(AsyncifyCodemod):
                     self.report(original_node, f"{what} {target}: lazy= is not a literal; cannot tell if it loads lazily", rule="lazy-load")
                 return updated_node
         updated_node = self._string_backref(original_node, updated_node, target)
+        decision = self._decision(original_node)
+        if decision is not None and decision.kind != "selectin":
+            return updated_node  # never read, or loaded by the queries that read it (eager-load-options)
+        why = f" ({'; '.join(decision.reasons[:3])})" if decision is not None else ""
         self.report(
             original_node,
-            f'{what} {target} loaded lazily would raise MissingGreenlet under asyncio; set lazy="selectin" '
-            "(same objects, loaded with the parent)",
+            f'{what} {target} is read where the plan cannot follow the objects back to their query{why}; '
+            'loaded lazily it would raise MissingGreenlet under asyncio: set lazy="selectin" (same objects, loaded with the parent)',
             'for less eager SQL: lazy="raise" here and `.options(selectinload(...))` on the queries that need it',
             rule="lazy-load",
         )
@@ -80,6 +85,18 @@ class SelectinRelationships(AsyncifyCodemod):
                 args[-1] = args[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
             args.append(new)
         return updated_node.with_changes(args=args)
+
+    def _decision(self, node: cst.Call) -> Decision | None:
+        """The plan's decision for ``attr = relationship(...)`` in the class being visited."""
+        parent = self.get_metadata(ParentNodeProvider, node, None)
+        target = None
+        if isinstance(parent, cst.AnnAssign):
+            target = parent.target
+        elif isinstance(parent, cst.Assign) and len(parent.targets) == 1:
+            target = parent.targets[0].target
+        if not isinstance(target, cst.Name) or self.scope_kind != "class":
+            return None
+        return self.plan.loading.decision(self.scope_qualname, target.value)
 
     def _string_backref(self, original: cst.Call, updated: cst.Call, target: str) -> cst.Call:
         """``backref="user"`` declares the reverse relationship with the lazy default: it becomes
@@ -98,6 +115,11 @@ class SelectinRelationships(AsyncifyCodemod):
                     'spell it `backref=backref("name", lazy="selectin")`',
                     rule="lazy-load",
                 )
+            return updated
+        owner = next((a.value for a in original.args if a.keyword is None and not a.star), None)
+        written = owner.evaluated_value if isinstance(owner, cst.SimpleString) else None
+        decision = self.plan.loading.backref_decision(self.module_name, written, value.evaluated_value) if isinstance(written, str) else None
+        if decision is not None and decision.kind != "selectin":
             return updated
         name = self._tree_metadata.local_name_for("sqlalchemy.orm.backref")
         if name is None and self._tree_metadata.is_free("backref"):
