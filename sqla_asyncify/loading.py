@@ -215,9 +215,18 @@ class Loading:
             r for r in (facts.refreshes if facts is not None else ())
             if r.target == var and r.line < line and r.session is not None and self.plan.is_session(scope, r.session)
         ]
+        expiring = [n for callee, n in (facts.commits if facts is not None else ()) if n < line and self._expires(scope, callee)]
+        if expiring and (not found or max(expiring) > max(r.line for r in found)):
+            # The session expires on commit (``Session(engine)``, the "keep" policy): a read after
+            # it is refreshed by ``expire-on-commit``, which loads what the model loads.
+            return Origin("unknown", reason=f"`{var}` expired by the commit at line {max(expiring)} of `{scope}`")
         if not found:
             return None
+        if self._held(scope):
+            return Origin("unknown", reason=f"`{var}` reloaded in `{scope}`, held sync")
         site = max(found, key=lambda r: r.line)
+        if site.form == "get":
+            return Origin("site", scope, site)  # ``db.get(M, obj.id, options=[...], populate_existing=True)``
         if site.form == "refresh-names":
             # ``db.refresh(user, ["orders"])`` loads the relationships it names (rules §3.4)
             return Origin("loaded", scope, site, reason=" ".join(site.options))
@@ -236,6 +245,12 @@ class Loading:
         cls = next(iter(classes))
         return Origin("site", scope, replace(site, entity=cls or ""))
 
+    def _expires(self, scope: str, callee: Callee) -> bool:
+        if not self.plan.is_session(scope, callee):
+            return False
+        expires = self.plan.session_expires(scope, callee)
+        return bool(expires) or expires is None and self.plan.keeps_expiry
+
     def _primary_key(self, cls: str | None) -> str | None:
         for c in self.plan._mro(cls) if cls else ():
             keys = self.primary_keys.get(c)
@@ -252,15 +267,25 @@ class Loading:
         which loads what the model loads."""
         facts = self.facts.get(origin.scope)
         commits = [
-            n for callee, n in (facts.commits if facts is not None else ())
+            n for callee, n in (*facts.commits, *facts.flushes) if facts is not None
             if n > origin.line and self.plan.is_session(origin.scope, callee)
-        ]
+        ] if facts is not None else []
         if not commits or (scope == origin.scope and line < min(commits)):
             return Origin("none")
         return Origin("unknown", reason=f"a new `{origin.reason.rsplit('.', 1)[-1]}` after the commit or flush at "
                       f"line {min(commits)} of `{origin.scope}` (its relationships are unloaded; refreshed, it loads what the model loads)")
 
+    def _held(self, scope: str) -> bool:
+        """Code the migration leaves as it is (held sync, or in a module held or skipped): no option
+        can be written there."""
+        module = self.module_of[scope].module if scope in self.module_of else ""
+        parts = scope.split(".")
+        prefixes = {".".join(parts[:i]) for i in range(1, len(parts) + 1)}
+        return bool(prefixes & set(self.plan.held_sync)) or self.plan.is_module_held(module) or module in self.plan.frozen
+
     def _flow_origins(self, scope: str, flow: Flow, depth: int) -> list[Origin]:
+        if flow.kind == "query" and flow.site is not None and self._held(scope):
+            return [Origin("unknown", reason=f"a query in `{scope}`, held sync")]
         if flow.kind == "query" and flow.site is not None:
             if flow.site.form != "select" and (
                 flow.site.session is None or not self.plan.is_session(scope, flow.site.session)

@@ -13,7 +13,7 @@ a project function: the plan answers (``loading.py``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
@@ -109,8 +109,9 @@ class LoadFacts:
     response_model: tuple[str, ...] = ()
     #: ``X.refresh(name)`` calls (no attribute names): they reload ``name`` without loader options.
     refreshes: tuple[QuerySite, ...] = ()
-    #: Lines of ``X.commit()`` / ``X.flush()`` calls (the plan checks ``X`` is a session).
+    #: ``X`` and line of ``X.commit()`` / ``X.flush()`` calls (the plan checks ``X`` is a session).
     commits: tuple[tuple[Callee, int], ...] = ()
+    flushes: tuple[tuple[Callee, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,12 +133,13 @@ class _Builder:
         self.response_model: tuple[str, ...] = ()
         self.refreshes: list[QuerySite] = []
         self.commits: list[tuple[Callee, int]] = []
+        self.flushes: list[tuple[Callee, int]] = []
         self.statements: dict[str, QuerySite] = {}  # ``stmt = select(M)…`` / ``q = db.query(M)``
 
     def build(self) -> LoadFacts:
         return LoadFacts(
             tuple(self.flows), tuple(self.reads), tuple(self.passes), tuple(self.serialized), self.response_model,
-            tuple(self.refreshes), tuple(self.commits),
+            tuple(self.refreshes), tuple(self.commits), tuple(self.flushes),
         )
 
 
@@ -461,7 +463,7 @@ class LoadingFacts(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
             method = callee.path[-1]
             receiver = Callee.of(node.func.value)
             if method in ("commit", "flush") and not node.args and receiver is not None:
-                self._b.commits.append((receiver, line))
+                (self._b.commits if method == "commit" else self._b.flushes).append((receiver, line))
             if (
                 method == "refresh"
                 and len(node.args) == 1
@@ -471,6 +473,22 @@ class LoadingFacts(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
             ):
                 site = self._make_site(node, "refresh", receiver, "", [])
                 self._b.refreshes.append(QuerySite(site.line, site.column, "refresh", receiver, "", (), node.args[0].value.value))
+            positional = [a.value for a in node.args if a.keyword is None and not a.star]
+            if (
+                method == "get"
+                and len(positional) == 2
+                and isinstance(positional[1], cst.Attribute)
+                and isinstance(positional[1].value, cst.Name)
+                and dotted(positional[0])
+                and receiver is not None
+                and any(a.keyword is not None and a.keyword.value == "populate_existing" for a in node.args)
+            ):
+                # ``db.get(M, obj.id, options=[...], populate_existing=True)``: ``obj`` reloaded with
+                # loaders (what ``eager-load-options`` writes for a refresh): a second run keeps it.
+                kw = next((a.value for a in node.args if a.keyword and a.keyword.value == "options"), None)
+                written = [cst.Module([]).code_for_node(e.value) for e in kw.elements] if isinstance(kw, (cst.List, cst.Tuple)) else []
+                site = self._make_site(node, "get", receiver, dotted(positional[0]) or "", written)
+                self._b.refreshes.append(replace(site, target=positional[1].value.value))
             if (
                 method == "refresh"
                 and len(node.args) == 2

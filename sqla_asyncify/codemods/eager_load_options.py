@@ -13,6 +13,8 @@ reported (``eager-load-options``) with the read that needs it.
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import PositionProvider
@@ -106,10 +108,15 @@ class EagerLoadOptions(AsyncifyCodemod):
         if root is None or loads.site.form == "refresh" and not self.plan.loading.primary_key(loads.entity):
             return options, described
         for chain in sorted(loads.chains, key=lambda c: [r.name for r in c]):
+            chain = self._own_part(chain)
+            if not chain:
+                continue
             first = f"{root}.{chain[0].attr}"
-            if first in existing:
-                continue  # the query's own loader for this path stands
-            option = self._chain(root, chain)
+            own = re.search(rf"(\w+)\({re.escape(first)}\)", existing)
+            if own is not None and (len(chain) == 1 or self._covered(existing, chain[1:])):
+                continue  # the query's own loaders cover this path
+            # the query's own loader for the first step stands; the rest is chained on it
+            option = self._chain(root, chain, own.group(1) if own is not None else None)
             if option is None:
                 self.report(
                     node,
@@ -122,7 +129,22 @@ class EagerLoadOptions(AsyncifyCodemod):
             described.append(" -> ".join(r.name for r in chain))
         return options, described
 
-    def _chain(self, root: str, chain: tuple[Rel, ...]) -> cst.BaseExpression | None:
+    def _own_part(self, chain: tuple[Rel, ...]) -> tuple[Rel, ...]:
+        """Without its tail of relationships the model loads itself (``lazy="selectin"`` where the
+        plan falls back to it): an option for those would only repeat the model's strategy."""
+        while chain:
+            decision = self.plan.loading.decision(chain[-1].owner, chain[-1].attr)
+            if decision is None or decision.kind != "selectin":
+                break
+            chain = chain[:-1]
+        return chain
+
+    @staticmethod
+    def _covered(existing: str, rest: tuple[Rel, ...]) -> bool:
+        """Whether the written options already name every later step (``….joinedload(B.c)``)."""
+        return all(f".{r.attr})" in existing for r in rest)
+
+    def _chain(self, root: str, chain: tuple[Rel, ...], first_loader: str | None = None) -> cst.BaseExpression | None:
         expr: cst.BaseExpression | None = None
         owner_text = root
         for i, rel in enumerate(chain):
@@ -132,7 +154,7 @@ class EagerLoadOptions(AsyncifyCodemod):
                 if spelled is None:
                     return None
                 owner_text = spelled
-            loader = self._loader(LOADERS[rel.collection])
+            loader = first_loader if i == 0 and first_loader else self._loader(LOADERS[rel.collection])
             if loader is None:
                 return None
             attr = cst.parse_expression(f"{owner_text}.{rel.attr}")
@@ -162,9 +184,21 @@ class EagerLoadOptions(AsyncifyCodemod):
         if module == self.module_name:
             return name
         if self._tree_metadata.is_free(name):
-            AddImportsVisitor.add_needed_import(self.context, module, name)
+            spelled, relative = self._spelled_module(module)
+            AddImportsVisitor.add_needed_import(self.context, spelled, name, relative=relative)
             return name
         return None
+
+    def _spelled_module(self, module: str) -> tuple[str, int]:
+        """``module`` as this file already imports from it: ``from .models import User`` makes the
+        new name join that relative import rather than start an absolute one beside it."""
+        resolved = dict(self.plan.modules[self.module_name].imports)
+        for local, written in self._tree_metadata._bound().imports.items():
+            for text in written:
+                if text.startswith(".") and resolved.get(local, "").rpartition(".")[0] == module:
+                    level = len(text) - len(text.lstrip("."))
+                    return text[level:].rpartition(".")[0], level
+        return module, 0
 
 
 def _is_site_call(node: cst.Call, form: str) -> bool:

@@ -87,8 +87,18 @@ class SelectinRelationships(AsyncifyCodemod):
         return updated_node.with_changes(args=args)
 
     def _decision(self, node: cst.Call) -> Decision | None:
-        """The plan's decision for ``attr = relationship(...)`` in the class being visited."""
+        """The plan's decision for ``attr = relationship(...)`` in the class being visited, or for
+        the reverse relationship a ``backref("name")`` given to one declares on its target."""
         parent = self.get_metadata(ParentNodeProvider, node, None)
+        if isinstance(parent, cst.Arg):
+            outer = self.get_metadata(ParentNodeProvider, parent, None)
+            first = node.args[0].value if node.args else None
+            target = outer.args[0].value if isinstance(outer, cst.Call) and outer.args else None
+            if isinstance(first, cst.SimpleString) and isinstance(target, cst.SimpleString):
+                name, owner = first.evaluated_value, target.evaluated_value
+                if isinstance(name, str) and isinstance(owner, str):
+                    return self.plan.loading.backref_decision(self.module_name, owner, name)
+            return None
         target = None
         if isinstance(parent, cst.AnnAssign):
             target = parent.target
