@@ -112,6 +112,9 @@ class LoadFacts:
     #: ``X`` and line of ``X.commit()`` / ``X.flush()`` calls (the plan checks ``X`` is a session).
     commits: tuple[tuple[Callee, int], ...] = ()
     flushes: tuple[tuple[Callee, int], ...] = ()
+    #: Lines assigning an attribute of an object (``user.name = …``, ``+=``, ``setattr(obj, …)``),
+    #: not of ``self``: a change a later query must not overwrite.
+    writes: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,12 +137,13 @@ class _Builder:
         self.refreshes: list[QuerySite] = []
         self.commits: list[tuple[Callee, int]] = []
         self.flushes: list[tuple[Callee, int]] = []
+        self.writes: list[int] = []
         self.statements: dict[str, QuerySite] = {}  # ``stmt = select(M)…`` / ``q = db.query(M)``
 
     def build(self) -> LoadFacts:
         return LoadFacts(
             tuple(self.flows), tuple(self.reads), tuple(self.passes), tuple(self.serialized), self.response_model,
-            tuple(self.refreshes), tuple(self.commits), tuple(self.flushes),
+            tuple(self.refreshes), tuple(self.commits), tuple(self.flushes), tuple(self.writes),
         )
 
 
@@ -324,6 +328,7 @@ class LoadingFacts(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
                 if method == "query" and len(node.args) == 1 and positional and dotted(positional[0]):
                     return self._make_site(node, "query", Callee.of(receiver), dotted(positional[0]) or "", options)
                 if method == "get" and positional and dotted(positional[0]) and len(positional) == 2:
+                    options += _populates(node)
                     kw = next((a.value for a in node.args if a.keyword and a.keyword.value == "options"), None)
                     if isinstance(kw, (cst.List, cst.Tuple)):
                         options += [cst.Module([]).code_for_node(e.value) for e in kw.elements]
@@ -336,6 +341,7 @@ class LoadingFacts(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
                     return None
                 if method == "options":
                     options += [cst.Module([]).code_for_node(a.value) for a in node.args]
+                options += _populates(node)
                 if method not in RESULT_METHODS:
                     return None
                 node = _unwrap(receiver)
@@ -353,6 +359,7 @@ class LoadingFacts(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
             if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
                 if node.func.attr.value == "options":
                     options += [cst.Module([]).code_for_node(a.value) for a in node.args]
+                options += _populates(node)
                 node = node.func.value
             elif isinstance(node, cst.Call) and dotted(node.func) and (dotted(node.func) or "").rsplit(".", 1)[-1] == "select":
                 positional = [a.value for a in node.args if a.keyword is None and not a.star]
@@ -405,9 +412,18 @@ class LoadingFacts(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
         if node.value is not None and self.scope_kind == "function":
             self._assign(node.target, node.value, self._line(node))
 
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._write(node.target, self._line(node))
+
+    def _write(self, target: cst.BaseExpression, line: int) -> None:
+        chain = _chain(target) if isinstance(target, cst.Attribute) else None
+        if chain is not None and chain[0] != "self":
+            self._b.writes.append(line)
+
     def _assign(self, target: cst.BaseExpression, value: cst.BaseExpression, line: int) -> None:
         if self.scope_kind != "function":
             return
+        self._write(target, line)
         if isinstance(target, cst.Name):
             statement = self._statement(_unwrap(value), [])
             query = self._site(value)
@@ -459,6 +475,8 @@ class LoadingFacts(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
         if callee is None:
             return
         line = self._line(node)
+        if callee == Callee("setattr"):
+            self._b.writes.append(line)
         if isinstance(node.func, cst.Attribute) and callee.path:
             method = callee.path[-1]
             receiver = Callee.of(node.func.value)
@@ -487,6 +505,7 @@ class LoadingFacts(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
                 # loaders (what ``eager-load-options`` writes for a refresh): a second run keeps it.
                 kw = next((a.value for a in node.args if a.keyword and a.keyword.value == "options"), None)
                 written = [cst.Module([]).code_for_node(e.value) for e in kw.elements] if isinstance(kw, (cst.List, cst.Tuple)) else []
+                written += _populates(node)
                 site = self._make_site(node, "get", receiver, dotted(positional[0]) or "", written)
                 self._b.refreshes.append(replace(site, target=positional[1].value.value))
             if (
@@ -518,6 +537,21 @@ class LoadingFacts(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
                     self._b.serialized.append(Serialized(chain[0], chain[1], (), line))
             if arg.keyword is None and position >= 0:
                 position += 1
+
+
+#: In ``QuerySite.options``: the query already overwrites the identity map's objects.
+POPULATES = "populate_existing"
+
+
+def _populates(call: cst.Call) -> list[str]:
+    """``[POPULATES]`` for ``.populate_existing()``, ``.execution_options(populate_existing=True)``,
+    ``get(..., populate_existing=True)``."""
+    func = call.func
+    if isinstance(func, cst.Attribute) and func.attr.value == "populate_existing":
+        return [POPULATES]
+    if any(a.keyword is not None and a.keyword.value == "populate_existing" for a in call.args):
+        return [POPULATES]
+    return []
 
 
 def _executes(value: cst.BaseExpression) -> bool:

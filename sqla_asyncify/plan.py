@@ -24,6 +24,7 @@ from typing import ClassVar
 
 from . import sqla
 from .index import Binding, CallSite, ClassInfo, FunctionInfo, ModuleIndex, Param
+from .freshness import Freshness
 from .loading import Loading
 from .names import Callee
 from .report import ReportItem
@@ -601,6 +602,11 @@ class Plan:
     def loading(self) -> Loading:
         """What loads each lazy relationship after the migration (``loading.py``)."""
         return Loading(self)
+
+    @cached_property
+    def freshness(self) -> Freshness:
+        """Queries that can follow a commit of their session (``freshness.py``)."""
+        return Freshness(self)
 
     def relationships(self, class_qualname: str, _seen: frozenset[str] = frozenset()) -> frozenset[str]:
         """The relationship attributes of a project class (its own and its project bases') that

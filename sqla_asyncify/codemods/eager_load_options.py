@@ -63,17 +63,43 @@ class EagerLoadOptions(AsyncifyCodemod):
         key = self.plan.loading.primary_key(loads.entity)
         entity = self._root(loads)
         comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+        ident: cst.BaseExpression = cst.Attribute(cst.Name(loads.site.target), cst.Name(key or ""))
+        if self._expires(loads):
+            # An expired object's ``obj.id`` would itself reload (MissingGreenlet): its identity
+            # key is kept in its state.
+            inspect = self._inspect_name()
+            if inspect is None:
+                return node
+            ident = cst.parse_expression(f"{inspect}({loads.site.target}).identity")
         return cst.Call(
             func=node.func.with_changes(attr=cst.Name("get")),
             args=[
                 cst.Arg(cst.parse_expression(entity or ""), comma=comma),
-                cst.Arg(cst.Attribute(cst.Name(loads.site.target), cst.Name(key or "")), comma=comma),
+                cst.Arg(ident, comma=comma),
                 keyword_arg("options", cst.List([cst.Element(o, comma=c) for o, c in zip(
                     options, [comma] * (len(options) - 1) + [cst.MaybeSentinel.DEFAULT]
                 )]), comma=comma),
                 keyword_arg("populate_existing", cst.Name("True")),
             ],
         )
+
+    def _expires(self, loads: SiteLoads) -> bool:
+        """Whether the refreshed object's session may still expire on commit after the migration."""
+        session = loads.site.session
+        expires = self.plan.session_expires(loads.scope, session) if session is not None else None
+        return bool(expires) or expires is None and self.plan.keeps_expiry
+
+    def _inspect_name(self) -> str | None:
+        local = self._tree_metadata.local_name_for("sqlalchemy.inspect")
+        if local is not None:
+            return local
+        for name in ("inspect", "sa_inspect"):
+            if self._tree_metadata.is_free(name):
+                AddImportsVisitor.add_needed_import(
+                    self.context, "sqlalchemy", "inspect", asname=None if name == "inspect" else name
+                )
+                return name
+        return None
 
     def _root(self, loads: SiteLoads) -> str | None:
         """The query's entity as this module spells it."""
