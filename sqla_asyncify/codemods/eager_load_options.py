@@ -19,7 +19,7 @@ import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import PositionProvider
 
-from ..loading import Rel, SiteLoads
+from ..plan.loading import Rel, SiteLoads
 from .base import AsyncifyCodemod, keyword_arg
 
 LOADERS = {True: "selectinload", None: "selectinload", False: "joinedload"}

@@ -21,7 +21,7 @@ import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import ParentNodeProvider, QualifiedNameProvider
 
-from ..loading import Decision
+from ..plan.loading import Decision
 from ..sqla import RELATIONSHIP_FUNCTIONS
 from .base import AsyncifyCodemod, keyword_arg
 

@@ -20,8 +20,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .loading_facts import QuerySite
-from .names import Callee
+from typing import TYPE_CHECKING
+
+from ..loading_facts import QuerySite
+from ..names import Callee
+
+if TYPE_CHECKING:
+    from .loading import Loads
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,10 +41,7 @@ class FreshSite:
 class Freshness:
     """Sites that get ``populate_existing`` (under the default policy). ``Freshness(plan)``."""
 
-    def __init__(self, plan: object) -> None:
-        from .plan import Plan
-
-        assert isinstance(plan, Plan)
+    def __init__(self, plan: Loads) -> None:
         self.plan = plan
         self.sites: dict[tuple[str, int, int], FreshSite] = {}
         if plan.keeps_expiry:

@@ -15,6 +15,8 @@ on the model) runs SQL the sync code never ran; this module decides, from the pr
   model, as before (the ``selectin-relationships`` transformer), with the reason.
 
 The rewriting is elsewhere: ``codemods/eager_load_options.py`` adds the options at each site.
+``Loads``, the plan's layer, builds it once per plan (``plan.loading``), with ``freshness.py``
+(``plan.freshness``): over classification, relationships and expiry, and held code.
 """
 
 from __future__ import annotations
@@ -22,9 +24,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
-from .index import FunctionInfo, ModuleIndex
-from .loading_facts import Flow, LoadFacts, QuerySite
-from .names import Callee
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from ..index import FunctionInfo, ModuleIndex
+from ..loading_facts import Flow, LoadFacts, QuerySite
+from ..names import Callee
+from .boundaries import Boundaries
+from .relationships import Relationships
+
+if TYPE_CHECKING:
+    from .freshness import Freshness
 
 LAZY_DEFAULT = frozenset({None, "True", '"select"', "'select'"})
 _MAX_DEPTH = 12
@@ -76,10 +86,7 @@ class Decision:
 class Loading:
     """Decisions for a whole project. Build with ``Loading(plan)``; read ``decisions``/``sites``."""
 
-    def __init__(self, plan: object) -> None:
-        from .plan import Plan  # a cycle at import time otherwise
-
-        assert isinstance(plan, Plan)
+    def __init__(self, plan: Loads) -> None:
         self.plan = plan
         self.primary_keys: dict[str, tuple[str, ...]] = {c: k for m in plan.modules.values() for c, k in m.primary_keys}
         self.facts: dict[str, LoadFacts] = {q: f for m in plan.modules.values() for q, f in m.loads}
@@ -537,3 +544,20 @@ class Loading:
 
     def site_loads(self, module: str, line: int, column: int) -> SiteLoads | None:
         return self.sites.get((module, line, column))
+
+
+class Loads(Relationships, Boundaries):
+    """``loading`` and ``freshness``: built on first use, from the layers below (what a call does,
+    whether a session expires, what is held sync)."""
+
+    @cached_property
+    def loading(self) -> Loading:
+        """What loads each lazy relationship after the migration (``Loading``)."""
+        return Loading(self)
+
+    @cached_property
+    def freshness(self) -> Freshness:
+        """Queries that can follow a commit of their session (``freshness.py``)."""
+        from .freshness import Freshness  # it reads ``loading``: imported where both exist
+
+        return Freshness(self)
