@@ -32,6 +32,8 @@ RESULT_METHODS = frozenset(
      "group_by", "having", "execution_options", "populate_existing", "params", "select_from", "correlate",
      "with_for_update"}
 )
+#: Terminals that hand back one object.
+SINGLE_TERMINALS = frozenset({"first", "one", "one_or_none", "scalar_one", "scalar_one_or_none", "scalar", "get"})
 VALIDATORS = frozenset({"model_validate", "from_orm", "parse_obj", "validate"})
 
 
@@ -49,6 +51,8 @@ class QuerySite:
     options: tuple[str, ...] = ()
     #: For ``db.refresh(obj)`` (form "refresh"): the name refreshed.
     target: str = ""
+    #: The value is one object (``get``, ``first()``, ``one()``…), not a list or rows.
+    single: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -319,6 +323,13 @@ class LoadingFacts(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
         """The query site a value expression executes (its innermost ``query``/``get``/executed
         ``select``), following statements bound earlier in the function."""
         node = _unwrap(node)
+        site = self._site_of(node)
+        if site is None:
+            return None
+        outer = node.func.attr.value if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) else ""
+        return replace(site, single=site.form == "get" or outer in SINGLE_TERMINALS)
+
+    def _site_of(self, node: cst.BaseExpression) -> QuerySite | None:
         options: list[str] = []
         while True:
             if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):

@@ -25,13 +25,22 @@ from .base import AsyncifyCodemod, keyword_arg
 LOADERS = {True: "selectinload", None: "selectinload", False: "joinedload"}
 
 
+#: What the load a caller runs itself starts with (``await db.run_sync(lambda _: None if user is None else …)``).
+LOAD_MARK = re.compile(r"\.run_sync\(\s*lambda _: \(?\s*None if ")
+
+
 class EagerLoadOptions(AsyncifyCodemod):
     DESCRIPTION = "Eager-load, per query, the relationships the code reads on its results."
-    TRIGGERS = ("query", "get", "select", "refresh")
+    TRIGGERS = ()  # sites are found by position, consumers by line: ``wanted`` says where
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self._loaded: set[int] = set()
 
     @classmethod
     def wanted(cls, plan: object, module_name: str) -> bool:
-        return any(key[0] == module_name for key in plan.loading.sites)  # type: ignore[attr-defined]
+        loading = plan.loading  # type: ignore[attr-defined]
+        return any(key[0] == module_name for key in (*loading.sites, *loading.consumers))
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         position = self.get_metadata(PositionProvider, original_node, None)
@@ -104,6 +113,39 @@ class EagerLoadOptions(AsyncifyCodemod):
     def _root(self, loads: SiteLoads) -> str | None:
         """The query's entity as this module spells it."""
         return loads.site.entity if loads.site.form != "refresh" else self._class_name(loads.entity)
+
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        # A second run: the load already follows its statement (black put it on a line of its own).
+        for statement, following in zip(node.body, node.body[1:]):
+            if LOAD_MARK.search(cst.Module([]).code_for_node(following)):
+                self._loaded.add(id(statement))
+
+    def leave_SimpleStatementLine(
+        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
+    ) -> cst.SimpleStatementLine:
+        """``user = crud.get_user(db, user_id)`` whose caller alone reads ``user.orders``: the lazy
+        loads the sync read ran, run here in the session's greenlet, on the same line."""
+        position = self.get_metadata(PositionProvider, original_node, None)
+        found = self.plan.loading.consumer_loads(self.module_name, position.start.line) if position else None
+        if found is None or not self.in_async_context():
+            return updated_node
+        scope, var, chains = found
+        session = self.plan.loading.session_in(scope)
+        if session is None or id(original_node) in self._loaded or LOAD_MARK.search(cst.Module([]).code_for_node(original_node)):
+            return updated_node
+        touches = [_touch(var, chain, 1) for chain in sorted(chains, key=lambda c: [r.name for r in c])]
+        body = touches[0] if len(touches) == 1 else f"({', '.join(touches)})"
+        load = cst.parse_statement(f"await {session}.run_sync(lambda _: None if {var} is None else {body})\n")
+        assert isinstance(load, cst.SimpleStatementLine)
+        described = ", ".join(" -> ".join(r.name for r in c) for c in chains)
+        self.report(
+            original_node,
+            f"`{var}` comes from a function other callers use without {described}: loaded here, by the same lazy "
+            "loads the sync code ran, in the session's greenlet (options on that function's query would load it for every caller)",
+            rule=self.rule(),
+        )
+        last = updated_node.body[-1].with_changes(semicolon=cst.Semicolon(whitespace_after=cst.SimpleWhitespace(" ")))
+        return updated_node.with_changes(body=[*updated_node.body[:-1], last, *load.body])
 
     @staticmethod
     def _args(options: list[cst.BaseExpression]) -> list[cst.Arg]:
@@ -232,3 +274,16 @@ def _is_site_call(node: cst.Call, form: str) -> bool:
     func = node.func
     name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
     return name == form
+
+
+def _touch(expr: str, chain: tuple[Rel, ...], depth: int) -> str:
+    """Source reading ``expr.a.b…`` along ``chain`` through every element of each collection (what
+    the sync reads lazy-loaded), e.g. ``[x1.items for x1 in user.orders]``."""
+    step = f"{expr}.{chain[0].attr}"
+    if len(chain) == 1:
+        return step
+    name = f"x{depth}"
+    inner = _touch(name, chain[1:], depth + 1)
+    if chain[0].collection is False:  # a many-to-one may be None
+        return f"[{inner} for {name} in [{step}] if {name} is not None]"
+    return f"[{inner} for {name} in {step}]"

@@ -63,6 +63,10 @@ class Origin:
     prefix: tuple[str, ...] = ()
     reason: str = ""
     line: int = 0  # "new": where the object is constructed
+    #: The call nearest the read that handed the objects over: (scope, name bound, line, the
+    #: function called), and how much of ``prefix`` the callee had walked already.
+    hop: tuple[str, str, int, str] | None = None
+    hop_len: int = 0
 
 
 @dataclass
@@ -96,6 +100,10 @@ class Loading:
         self._models()
         self.rel_names = {a for attrs in self.rels.values() for a in attrs}
         self.sites: dict[tuple[str, int, int], SiteLoads] = {}
+        #: (module, line) of a ``name = f(...)`` statement → (scope, name, chains) the caller loads
+        #: itself, right after it (``consumer_loads``).
+        self.consumers: dict[tuple[str, int], tuple[str, str, dict[tuple[Rel, ...], list[str]]]] = {}
+        self._call_sites: dict[str, int] | None = None
         self.unfollowed: dict[tuple[str, str], list[str]] = {}
         self._callers: dict[str, list[tuple[str, object]]] | None = None
         self._origin_cache: dict[tuple[str, str], list[Origin]] = {}
@@ -305,10 +313,7 @@ class Loading:
             refreshed = self._refreshed(scope, flow.root, flow.line)
             if refreshed is not None:
                 return [refreshed]
-            return [
-                Origin(o.kind, o.scope, o.site, (*o.prefix, *flow.path), o.reason, o.line)
-                for o in self.origins(scope, flow.root, depth + 1)
-            ]
+            return [replace(o, prefix=(*o.prefix, *flow.path)) for o in self.origins(scope, flow.root, depth + 1)]
         if flow.kind == "call" and flow.callee is not None:
             ty = self.plan._value_type(scope, flow.callee, False, frozenset()) if scope in self.plan.functions else None
             if ty is not None and ty.kind == "class":
@@ -318,7 +323,11 @@ class Loading:
             target = self._target(scope, flow.callee)
             if target is None:
                 return [Origin("unknown", reason=f"the result of `{flow.callee}()` (line {flow.line})")]
-            return self._return_origins(target, flow.element, depth + 1)
+            hop = (scope, flow.var, flow.line, target) if flow.var != "<return>" and flow.element is None else None
+            return [
+                replace(o, hop=hop, hop_len=len(o.prefix)) if o.kind == "site" else o
+                for o in self._return_origins(target, flow.element, depth + 1)
+            ]
         return [Origin("unknown", reason=f"line {flow.line}")]
 
     def _return_origins(self, scope: str, element: int | None, depth: int) -> list[Origin]:
@@ -491,10 +500,69 @@ class Loading:
     def _reached(self, path: tuple[str, ...], owner: str) -> bool:
         return any(r.target == owner for attrs in self.rels.values() for r in attrs.values() if r.attr == path[-1])
 
+    def session_in(self, scope: str) -> str | None:
+        """An expression for a session in ``scope``: a parameter or local, else ``self.<attr>``."""
+        names = self.plan.session_names(scope)
+        if names:
+            return names[0]
+        fn = self.plan.functions.get(scope)
+        if fn is None or fn.class_qualname is None or not fn.params or fn.params[0].name != "self":
+            return None
+        for other in self.plan.functions.values():  # ``self.db`` as the class's methods use it
+            if other.class_qualname != fn.class_qualname:
+                continue
+            for call in other.calls:
+                if call.callee.root == "self" and len(call.callee.path) >= 2:
+                    receiver = call.callee.prefix(1)
+                    if self.plan.is_session(scope, receiver):
+                        return str(receiver)
+        return None
+
+    def _callers_count(self, qualname: str) -> int:
+        if self._call_sites is None:
+            self._call_sites = {}
+            for fn in self.plan.functions.values():
+                for call in fn.calls:
+                    target = self._target(fn.qualname, call.callee)
+                    if target is not None:
+                        self._call_sites[target] = self._call_sites.get(target, 0) + 1
+        return self._call_sites.get(qualname, 0)
+
+    def _by_consumer(self, origin: Origin, chain: tuple[Rel, ...], why: str) -> bool:
+        """A single object a function hands to several callers, one of which reads a relationship
+        on it: options on that function's query would load it for every caller. The reader loads
+        it instead, right after the call, with the very lazy loads the sync code ran there
+        (``await db.run_sync(lambda _: obj.rel)``): the same statements, no more."""
+        if origin.hop is None or origin.site is None or not origin.site.single:
+            return False
+        scope, var, line, target = origin.hop
+        rest = chain[origin.hop_len:]
+        if not rest or len(chain[: origin.hop_len]) != origin.hop_len or any(r.collection is not False for r in chain[: origin.hop_len]):
+            return False  # the callee handed over a list, or a path into one
+        if any(r.collection is None for r in rest[:-1]):
+            return False  # cannot tell whether to iterate it
+        if self._callers_count(target) < 2 or not self.plan.is_async(scope) or self._held(scope):
+            return False
+        if self.session_in(scope) is None:
+            return False
+        key = (self.module_of[scope].module, line)
+        _, _, chains = self.consumers.setdefault(key, (scope, var, {}))
+        for existing in list(chains):
+            if existing == rest[: len(existing)]:
+                chains[rest] = chains.pop(existing) + [why]
+                return True
+            if rest == existing[: len(rest)]:
+                chains[existing].append(why)
+                return True
+        chains[rest] = [why]
+        return True
+
     def _add(self, origin: Origin, chain: tuple[Rel, ...], why: str) -> None:
         if not any((r.owner, r.attr) in self.lazy for r in chain):
             return  # loaded by the model's own strategy already
         assert origin.site is not None
+        if self._by_consumer(origin, chain, why):
+            return
         module = self.module_of[origin.scope].module
         key = (module, origin.site.line, origin.site.column)
         loads = self.sites.get(key)
@@ -520,6 +588,13 @@ class Loading:
                     by_rel.setdefault((rel.owner, rel.attr), []).append(
                         f"loaded by the query at {self.module_of[loads.scope].path}:{loads.site.line} ({whys[0]})"
                     )
+        for module, line in self.consumers:
+            scope, var, chains = self.consumers[(module, line)]
+            for chain, whys in chains.items():
+                for rel in chain:
+                    by_rel.setdefault((rel.owner, rel.attr), []).append(
+                        f"loaded after the call at {self.module_of[scope].path}:{line} ({whys[0]})"
+                    )
         decisions = {}
         for owner, attrs in self.rels.items():
             for attr, rel in attrs.items():
@@ -541,6 +616,9 @@ class Loading:
         """The decision for the reverse relationship ``backref=name`` declares on ``target``."""
         owner = self._resolve_class(target if "." in target else f"{module}.{target}") or self._resolve_class(target)
         return self.decisions.get((owner, name)) if owner is not None else None
+
+    def consumer_loads(self, module: str, line: int) -> tuple[str, str, dict[tuple[Rel, ...], list[str]]] | None:
+        return self.consumers.get((module, line))
 
     def site_loads(self, module: str, line: int, column: int) -> SiteLoads | None:
         return self.sites.get((module, line, column))
