@@ -206,7 +206,9 @@ def imported_tree(directory: Path) -> Iterator[None]:
     finally:
         sys.path.remove(str(directory))
         sys.path.remove(str(SUPPORT))
-        for name, module in list(sys.modules.items()):
+        # dict.copy(), not list(items()): a garbage collection while the list is built can run a
+        # finalizer that imports (an unawaited coroutine's warning does), resizing sys.modules.
+        for name, module in sys.modules.copy().items():
             file = getattr(module, "__file__", None) or ""
             if file.startswith(str(directory)):
                 del sys.modules[name]
@@ -362,7 +364,7 @@ def run_app_side(directory: Path, scenario: AppScenario, workdir: Path) -> tuple
             # The tree's engines hold pooled connections to the file: close them on the app's loop.
             engines = {
                 id(v): v
-                for name, m in list(sys.modules.items())
+                for name, m in sys.modules.copy().items()
                 if (getattr(m, "__file__", None) or "").startswith(str(directory))
                 for v in vars(m).values()
                 if isinstance(v, (Engine, AsyncEngine))
