@@ -56,7 +56,6 @@ class EagerLoadOptions(AsyncifyCodemod):
             original_node,
             f"this query's {loads.entity.rsplit('.', 1)[-1]} objects are read through {', '.join(described)}: "
             "loaded here, once per query, instead of lazily (which raises MissingGreenlet under asyncio)",
-            rule=self.rule(),
         )
         if loads.site.form == "get":
             return self._get_options(updated_node, options)
@@ -142,7 +141,6 @@ class EagerLoadOptions(AsyncifyCodemod):
             original_node,
             f"`{var}` comes from a function other callers use without {described}: loaded here, by the same lazy "
             "loads the sync code ran, in the session's greenlet (options on that function's query would load it for every caller)",
-            rule=self.rule(),
         )
         last = updated_node.body[-1].with_changes(semicolon=cst.Semicolon(whitespace_after=cst.SimpleWhitespace(" ")))
         return updated_node.with_changes(body=[*updated_node.body[:-1], last, *load.body])

@@ -42,7 +42,6 @@ class PopulateExisting(AsyncifyCodemod):
             f"this query can follow the commit at line {fresh.commit_line} of {where}: the sync session had expired "
             "its objects there, so the query re-read them; the migrated session keeps them, so the query now "
             "overwrites them with the rows (populate_existing)",
-            rule=self.rule(),
         )
         if fresh.site.form == "get":
             args = list(updated_node.args)
