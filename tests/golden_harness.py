@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import gc
 import importlib
 import inspect
 import os
@@ -262,6 +263,15 @@ def run_sync_side(directory: Path, calls: list[Call], db_path: Path, selects: li
     return results
 
 
+def _collect_leftovers() -> None:
+    """Finalize now what the tree left behind (sessions, pooled aiosqlite connections whose loop is
+    gone). Left to a later automatic collection, their finalizers run inside whatever the next test
+    is doing: a warning's traceback formatting calls ``ast.parse`` from within a running
+    ``ast.parse`` (CPython 3.11: "AST constructor recursion depth mismatch"), or an import lands
+    while ``sys.modules`` is iterated."""
+    gc.collect()
+
+
 def run_async_side(
     directory: Path,
     calls: list[Call],
@@ -298,6 +308,7 @@ def run_async_side(
             sync_engine = create_engine(f"sqlite:///{db_path}")
             results.append((value, _dump(sync_engine)))
             sync_engine.dispose()
+    _collect_leftovers()
     return results
 
 
@@ -374,6 +385,7 @@ def run_app_side(directory: Path, scenario: AppScenario, workdir: Path) -> tuple
                     client.portal.call(engine.dispose)
                 else:
                     engine.dispose()
+    _collect_leftovers()
     return responses, _database_contents(workdir, scenario.database)
 
 
@@ -410,4 +422,5 @@ def run_cli_side(directory: Path, scenario: CliScenario, workdir: Path) -> tuple
             result = runner.invoke(cli, args)
             error = None if result.exception is None or isinstance(result.exception, SystemExit) else type(result.exception).__name__
             results.append((result.exit_code, result.output, error))
+    _collect_leftovers()
     return results, _database_contents(workdir, scenario.database)
