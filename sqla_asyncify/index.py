@@ -23,7 +23,7 @@ from .loading_facts import LoadFacts, RelationshipTarget
 from .loading_facts import collect as collect_loading_facts
 from .names import Callee, QualnameTracker, dotted, resolve_relative
 
-INDEX_VERSION = 9  # bump when the shape of the index changes (invalidates caches)
+INDEX_VERSION = 10  # bump when the shape of the index changes (invalidates caches)
 
 
 @dataclass(frozen=True, slots=True)

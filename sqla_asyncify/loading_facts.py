@@ -119,6 +119,9 @@ class LoadFacts:
     #: Lines assigning an attribute of an object (``user.name = …``, ``+=``, ``setattr(obj, …)``),
     #: not of ``self``: a change a later query must not overwrite.
     writes: tuple[int, ...] = ()
+    #: Every name the function binds (assignments, loop and ``with`` targets, unpacking…): one with
+    #: no flow above holds objects from somewhere the plan cannot say.
+    bound: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,12 +145,14 @@ class _Builder:
         self.commits: list[tuple[Callee, int]] = []
         self.flushes: list[tuple[Callee, int]] = []
         self.writes: list[int] = []
+        self.bound: set[str] = set()
         self.statements: dict[str, QuerySite] = {}  # ``stmt = select(M)…`` / ``q = db.query(M)``
 
     def build(self) -> LoadFacts:
         return LoadFacts(
             tuple(self.flows), tuple(self.reads), tuple(self.passes), tuple(self.serialized), self.response_model,
             tuple(self.refreshes), tuple(self.commits), tuple(self.flushes), tuple(self.writes),
+            tuple(sorted(self.bound)),
         )
 
 
@@ -390,6 +395,8 @@ class LoadingFacts(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
     # -- flows ---------------------------------------------------------------------------------
     def _flow(self, var: str, value: cst.BaseExpression, line: int, element: int | None = None, key: str | None = None) -> None:
         value = _unwrap(value)
+        if isinstance(value, (cst.ListComp, cst.SetComp, cst.GeneratorExp)):
+            value = _unwrap(value.elt)  # ``[f(x) for x in …]`` holds what ``f(x)`` gives
         if isinstance(value, cst.Dict) and var == "<return>":
             for el in value.elements:
                 if isinstance(el, cst.DictElement) and isinstance(el.key, cst.SimpleString):
@@ -420,8 +427,32 @@ class LoadingFacts(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
             self._assign(target.target, node.value, line)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._bind_names(node.target)
         if node.value is not None and self.scope_kind == "function":
             self._assign(node.target, node.value, self._line(node))
+
+    def _bind_names(self, target: cst.BaseExpression | None) -> None:
+        if isinstance(target, cst.Name):
+            self._b.bound.add(target.value)
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self._bind_names(element.value)
+        elif isinstance(target, cst.StarredElement):
+            self._bind_names(target.value)
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        self._bind_names(node.target)
+
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        if node.asname is not None:
+            self._bind_names(node.asname.name)
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        self._bind_names(node.target)
+
+    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        if node.name is not None:
+            self._bind_names(node.name.name)
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
         self._write(node.target, self._line(node))
@@ -461,6 +492,7 @@ class LoadingFacts(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
         self._loop(node.target, node.iter, self._line(node))
 
     def _loop(self, target: cst.BaseExpression, iterable: cst.BaseExpression, line: int) -> None:
+        self._bind_names(target)
         if isinstance(target, cst.Name):
             chain = _chain(_unwrap(iterable))
             if chain is not None:

@@ -193,6 +193,8 @@ class Loading:
         if var in params:
             found += self._param_origins(scope, fn, var, depth)
         elif not flows:
+            if var in facts.bound:
+                return [Origin("unknown", reason=f"`{var}`, bound in `{scope}` from what the plan cannot follow")]
             if fn.parent is not None and fn.parent in self.facts:
                 return self.origins(fn.parent, var, depth + 1)
             return [Origin("none")]  # a module, class or global: not a loaded object
