@@ -66,8 +66,10 @@ def test_three_variants_from_one_source(built: dict[str, Path]) -> None:
     assert "create_async_engine(" in migrated["database.py"] and "async def read_user(" in migrated["main.py"]
     assert "await db.execute(select(User)" in migrated["crud.py"]
     assert variants.report_rules(built["migrated"].parent)["dynamic-url"] == 1
-    assert 'lazy="selectin"' in migrated["models.py"]
-    assert 'lazy="selectin"' not in (built["cleaned"] / "app" / "models.py").read_text()
+    # Issue 13: the relationships the app reads are loaded by the queries that read them, none by
+    # the model, so the tool's output and the hand-cleaned variant have the same models.
+    assert 'lazy="selectin"' not in migrated["models.py"]
+    assert (built["cleaned"] / "app" / "models.py").read_text() == migrated["models.py"]
 
 
 def _answers(folder: Path, url: str, seed_url: str, tmp_path: Path) -> list[object]:

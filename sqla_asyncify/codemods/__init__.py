@@ -16,10 +16,12 @@ from .base import AsyncifyCodemod
 from .blocking_calls import BlockingCalls
 from .coexist_sessions import CoexistSessions
 from .create_all import RunSyncCreateAll
+from .eager_load_options import EagerLoadOptions
 from .engine_events import EngineEvents
 from .expire_on_commit import ExpireOnCommit
 from .make_async import MakeAsync
 from .mock_specs import MockSpecs
+from .populate_existing import PopulateExisting
 from .query_to_select import QueryToSelect
 from .rollback_expiry import RollbackExpiry
 from .run_sync_bridge import RunSyncBridge
@@ -27,6 +29,12 @@ from .selectin_relationships import SelectinRelationships
 from .session_to_async_session import SessionToAsyncSession
 
 CODEMODS: tuple[type[AsyncifyCodemod], ...] = (
+    # First: it finds the query sites ``loading.py`` chose by their positions in the input, and
+    # adds ``.options(...)`` on the same line, in the input's form (``db.query(M).options(...)``),
+    # which QueryToSelect carries into the ``select()`` and ExpireOnCommit still recognizes.
+    EagerLoadOptions,
+    # Same positions, same line: ``.populate_existing()`` on the queries that follow a commit.
+    PopulateExisting,
     # Report lines are the input's: no transformer before RunSyncCreateAll adds or removes a line
     # (QueryToSelect keeps a rewritten chain's line count; imports are applied after all of them).
     # AsyncWith first: it asks the plan about ``with SessionLocal()`` / ``with Session(engine)`` /
