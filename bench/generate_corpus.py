@@ -1,6 +1,7 @@
 """Generate a large, deterministic corpus for ``bench/run_bench.py``.
 
-    python bench/generate_corpus.py OUT [--files 3000] [--apps 16] [--seed 1]
+    python bench/generate_corpus.py OUT [--files 3000] [--apps 16] [--stores 0] [--seed 1]
+    python bench/generate_corpus.py OUT --pathological [--lines 10000]
 
 Layout (a monorepo):
 
@@ -11,7 +12,18 @@ Layout (a monorepo):
   legacy ``query`` chains), ``services.py`` (classes over crud), ``routes.py`` (FastAPI-style
   handlers with ``Depends(get_db)``) and ``jobs.py`` / ``reports.py`` — callers that never name
   SQLAlchemy but call the services — plus imports of the unrelated libraries, which must stay
-  untouched.
+  untouched;
+* ``OUT/corp/store_KK/`` (``--stores``) — copies of the bundled example application
+  (``examples/shop``: models, database, crud, services, FastAPI routers, schemas, HTTP and unit
+  tests) under distinct package names (``from app.x`` becomes ``from corp.store_KK.app.x``), each
+  a variant: a few generated extra ``crud`` queries, a ``jobs.py`` calling crud and services
+  across modules, and an import of one of the unrelated libraries. Used for the *dense* corpus
+  (a quarter of the files relevant or more), where the rewrite is most of the work.
+
+``--pathological`` writes a different project instead: ``OUT/corp/bulk/`` with ``database.py``,
+``models.py`` and one module of about ``--lines`` lines holding thousands of legacy queries,
+session calls and calls between its own functions (each function calls the previous one, so
+making them async cascades through the whole module): one file's work must stay bounded.
 
 Deterministic for a seed: the same arguments give the same bytes.
 """
@@ -20,8 +32,11 @@ from __future__ import annotations
 
 import argparse
 import random
+import re
 import shutil
 from pathlib import Path
+
+SHOP = Path(__file__).resolve().parent.parent / "examples" / "shop"
 
 WORDS = (
     "alpha beta gamma delta epsilon zeta theta kappa lambda sigma omega river stone cloud "
@@ -278,14 +293,134 @@ def nightly_{i}():
     return f
 
 
-def generate(out: Path, files: int, apps: int, seed: int, lines_per_module: int) -> tuple[int, int]:
+#: Extra crud queries a store variant may carry: (template, model) with ``{i}`` a number.
+STORE_QUERIES = (
+    "def users_named_{i}(db: Session, prefix: str) -> list[User]:\n"
+    "    return db.query(User).filter(User.name.startswith(prefix)).order_by(User.id).limit({n}).all()\n",
+    "def cheapest_{i}(db: Session, category: str) -> Optional[Product]:\n"
+    "    return (\n        db.query(Product)\n        .filter(Product.category == category, Product.stock > {n})\n"
+    "        .order_by(Product.price)\n        .first()\n    )\n",
+    "def pending_orders_{i}(db: Session, user_id: int) -> int:\n"
+    "    return db.query(Order).filter_by(user_id=user_id, status=\"pending\").count()\n",
+    "def restock_{i}(db: Session, product_id: int, amount: int = {n}) -> Optional[Product]:\n"
+    "    product = db.get(Product, product_id)\n    if product is None:\n        return None\n"
+    "    product.stock += amount\n    db.commit()\n    db.refresh(product)\n    return product\n",
+    "def revenue_{i}(db: Session) -> float:\n"
+    "    total = (\n        db.query(func.sum(OrderItem.quantity * OrderItem.unit_price))\n"
+    "        .join(Order, OrderItem.order_id == Order.id)\n        .filter(Order.status != \"cancelled\")\n"
+    "        .scalar()\n    )\n    return round(total or 0.0, {n})\n",
+)
+
+
+def store_files(rng: random.Random, k: int, libs: int, mods: int) -> dict[str, str]:
+    """A copy of ``examples/shop`` as package ``corp.store_KK``, with generated variations."""
+    package = f"corp.store_{k:02d}"
+    files: dict[str, str] = {"__init__.py": f'"""Store {k}: a copy of the example shop."""\n'}
+    for path in sorted(SHOP.rglob("*.py")):
+        rel = path.relative_to(SHOP).as_posix()
+        text = path.read_text()
+        text = re.sub(r"^(\s*)from app(\.| import)", rf"\1from {package}.app\2", text, flags=re.M)
+        files[rel] = text
+    files["tests/__init__.py"] = ""
+    extras = [rng.choice(STORE_QUERIES).format(i=j, n=rng.randint(1, 9)) for j in range(rng.randint(2, 6))]
+    files["app/crud.py"] += "".join(f"\n\n{text}" for text in extras)
+    names = [re.match(r"def (\w+)", text).group(1) for text in extras]  # type: ignore[union-attr]
+    calls = "\n".join(f"        crud.{name}," for name in names)
+    files["app/jobs.py"] = (
+        f"from corp.lib_{rng.randrange(libs):02d} import mod_{rng.randrange(mods):03d} as helpers\n\n"
+        "from . import crud\nfrom .database import SessionLocal\nfrom .services import OrderService\n\n\n"
+        f"JOBS = (\n{calls}\n)\n\n\n"
+        "def order_report(user_id: int) -> dict:\n"
+        "    with SessionLocal() as db:\n"
+        "        service = OrderService(db)\n"
+        "        total, orders = service.list_orders_for_user(user_id, limit=10)\n"
+        "        spent = crud.total_spent(db, user_id)\n"
+        "    return {\"total\": total, \"orders\": [o.id for o in orders], \"spent\": spent}\n\n\n"
+        "def summaries(order_ids: list[int]) -> list[dict]:\n"
+        "    with SessionLocal() as db:\n"
+        "        service = OrderService(db)\n"
+        "        return [service.order_summary(order_id) for order_id in order_ids]\n"
+    )
+    return files
+
+
+def pathological_files(lines: int) -> dict[str, str]:
+    """``bulk.py``: about ``lines`` lines of legacy queries in functions that call each other."""
+    files = {
+        "__init__.py": "",
+        "database.py": (
+            "from sqlalchemy import create_engine\nfrom sqlalchemy.orm import DeclarativeBase, sessionmaker\n\n"
+            "engine = create_engine(\"sqlite:///bulk.db\")\nSessionLocal = sessionmaker(bind=engine)\n\n\n"
+            "class Base(DeclarativeBase):\n    pass\n"
+        ),
+        "models.py": (
+            "from sqlalchemy import ForeignKey, String\nfrom sqlalchemy.orm import Mapped, mapped_column, relationship\n\n"
+            "from .database import Base\n\n\n"
+            "class Account(Base):\n    __tablename__ = \"account\"\n\n"
+            "    id: Mapped[int] = mapped_column(primary_key=True)\n"
+            "    name: Mapped[str] = mapped_column(String(80))\n"
+            "    score: Mapped[int] = mapped_column(default=0)\n"
+            "    entries: Mapped[list[\"Entry\"]] = relationship(back_populates=\"account\")\n\n\n"
+            "class Entry(Base):\n    __tablename__ = \"entry\"\n\n"
+            "    id: Mapped[int] = mapped_column(primary_key=True)\n"
+            "    account_id: Mapped[int] = mapped_column(ForeignKey(\"account.id\"))\n"
+            "    amount: Mapped[int] = mapped_column(default=0)\n"
+            "    account: Mapped[Account] = relationship(back_populates=\"entries\")\n"
+        ),
+    }
+    out = [
+        "from sqlalchemy import func, select\nfrom sqlalchemy.orm import Session\n\n"
+        "from .database import SessionLocal\nfrom .models import Account, Entry\n\n\n"
+        "def step_0(db: Session) -> int:\n    return 0\n"
+    ]
+    i = 0
+    while sum(chunk.count("\n") for chunk in out) < lines:
+        i += 1
+        shape = i % 4
+        if shape == 0:
+            body = (
+                f"    rows = db.query(Account).filter(Account.score >= {i}).order_by(Account.id).limit(10).all()\n"
+                f"    return len(rows) + step_{i - 1}(db)\n"
+            )
+        elif shape == 1:
+            body = (
+                f"    total = db.query(func.sum(Entry.amount)).filter(Entry.account_id == {i}).scalar()\n"
+                f"    return (total or 0) + step_{i - 1}(db)\n"
+            )
+        elif shape == 2:
+            body = (
+                f"    account = db.get(Account, {i})\n    if account is None:\n"
+                f"        account = Account(name=\"a{i}\", score={i})\n        db.add(account)\n        db.flush()\n"
+                f"    return account.score + step_{i - 1}(db)\n"
+            )
+        else:
+            body = (
+                f"    count = db.scalar(select(func.count()).select_from(Entry).where(Entry.amount > {i})) or 0\n"
+                f"    first = db.query(Entry).filter_by(account_id={i}).first()\n"
+                f"    return count + (first.amount if first else 0) + step_{i - 1}(db)\n"
+            )
+        out.append(f"\n\ndef step_{i}(db: Session) -> int:\n{body}")
+    out.append(f"\n\ndef main() -> int:\n    with SessionLocal() as db:\n        return step_{i}(db)\n")
+    files["bulk.py"] = "".join(out)
+    return files
+
+
+def _write(folder: Path, files: dict[str, str]) -> int:
+    for name, text in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text)
+    return len(files)
+
+
+def generate(out: Path, files: int, apps: int, seed: int, lines_per_module: int, stores: int = 0) -> tuple[int, int]:
     rng = random.Random(seed)
     if out.exists():
         shutil.rmtree(out)
     root = out / "corp"
     root.mkdir(parents=True)
     (root / "__init__.py").write_text("")
-    shop_count = apps * 8
+    store_size = len(store_files(random.Random(0), 0, 1, 1)) if stores else 0
+    shop_count = apps * 8 + stores * store_size
     unrelated = max(0, files - shop_count - 1)
     libs = max(1, unrelated // 100)
     mods = -(-unrelated // libs)
@@ -309,6 +444,8 @@ def generate(out: Path, files: int, apps: int, seed: int, lines_per_module: int)
         for name, text in shop_files(rng, k, libs, mods - 1, size=rng.randint(4, 8)).items():
             (d / name).write_text(text)
             written += 1
+    for k in range(stores):
+        written += _write(root / f"store_{k:02d}", store_files(rng, k, libs, mods - 1))
     lines = sum(p.read_bytes().count(b"\n") for p in out.rglob("*.py"))
     (out / "pyproject.toml").write_text("[project]\nname = 'corp'\nversion = '0'\n")
     return written, lines
@@ -319,10 +456,22 @@ def main() -> None:
     parser.add_argument("out", type=Path)
     parser.add_argument("--files", type=int, default=3000)
     parser.add_argument("--apps", type=int, default=16)
-    parser.add_argument("--lines", type=int, default=175, help="mean lines per unrelated module")
+    parser.add_argument("--stores", type=int, default=0, help="copies of examples/shop (the dense corpus)")
+    parser.add_argument("--lines", type=int, default=None, help="mean lines per unrelated module (175); "
+                        "with --pathological, lines of its module (10,000)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--pathological", action="store_true", help="one huge module of queries instead")
     args = parser.parse_args()
-    files, lines = generate(args.out, args.files, args.apps, args.seed, args.lines)
+    if args.pathological:
+        if args.out.exists():
+            shutil.rmtree(args.out)
+        (args.out / "corp").mkdir(parents=True)
+        (args.out / "corp" / "__init__.py").write_text("")
+        files = 1 + _write(args.out / "corp" / "bulk", pathological_files(args.lines or 10_000))
+        (args.out / "pyproject.toml").write_text("[project]\nname = 'corp'\nversion = '0'\n")
+        lines = sum(p.read_bytes().count(b"\n") for p in args.out.rglob("*.py"))
+    else:
+        files, lines = generate(args.out, args.files, args.apps, args.seed, args.lines or 175, args.stores)
     print(f"{files} files, {lines} lines in {args.out}")
 
 

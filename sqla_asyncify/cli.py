@@ -395,7 +395,8 @@ def plan(
     expire_on_commit: ExpireOpt = None,
     color: ColorOpt = "auto",
 ) -> None:
-    """Explain why each function becomes async: the chain of calls down to session I/O."""
+    """Explain why each function becomes async (the chain of calls down to session I/O), and what
+    loads each relationship after the migration."""
     _use_color(color, sys.stdout)
     config = _config(paths, exclude, keep_sync, expire_on_commit=expire_on_commit)
     analysis = analyze(config)
@@ -410,6 +411,17 @@ def plan(
     if the_plan.items:
         console.print("\nStays sync (reported):")
         _print_items(sorted(the_plan.items), console)
+    decisions = the_plan.loading.decisions
+    if decisions:
+        console.print("\nRelationships (what loads each after the migration):")
+        labels = {"untouched": "left lazy", "options": "loaded by the queries that read it", "selectin": 'lazy="selectin"'}
+        for (owner, attr), decision in sorted(decisions.items()):
+            module = next((m for m in the_plan.modules.values() if any(c.qualname == owner for c in m.classes)), None)
+            where = f"{module.path}:{next(c.line for c in module.classes if c.qualname == owner)}" if module else owner
+            console.print(
+                f"{where}: {decision.rel.name}: {labels[decision.kind]} ({'; '.join(decision.reasons)})",
+                highlight=False, soft_wrap=True, markup=False,
+            )
     _report_errors(analysis.errors)
     if analysis.errors:
         raise typer.Exit(2)

@@ -19,9 +19,12 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from . import sqla
 from .dispatch import VisitorDispatch
+from .loading_facts import LoadFacts, RelationshipTarget
+from .loading_facts import collect as collect_loading_facts
 from .names import Callee, QualnameTracker, dotted, resolve_relative
+from .positions import positions
 
-INDEX_VERSION = 9  # bump when the shape of the index changes (invalidates caches)
+INDEX_VERSION = 11  # bump when the shape of the index changes (invalidates caches)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +126,12 @@ class ModuleIndex:
     #: Module-level ``Alias = Annotated[...]`` and other non-call assignments: name → qualnames in it.
     aliases: tuple[tuple[str, tuple[str, ...]], ...] = ()
     mentions_sqlalchemy: bool = False
+    #: Per function qualname: what it reads through relationships and where the objects come from
+    #: (``loading_facts.py``); per class: its relationships' targets.
+    loads: tuple[tuple[str, LoadFacts], ...] = ()
+    relationship_targets: tuple[tuple[str, tuple[RelationshipTarget, ...]], ...] = ()
+    #: Per class: its attributes declared ``primary_key=True``.
+    primary_keys: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass
@@ -579,11 +588,13 @@ def _named_args(call: cst.Call) -> tuple[tuple[str, Callee], ...]:
 
 def index_module(module: cst.Module, module_name: str, path: Path | str, is_package: bool = False) -> ModuleIndex:
     """Index one parsed module."""
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     indexer = Indexer(module_name, str(path), is_package)
-    wrapper.visit(indexer)
+    indexer.metadata = {PositionProvider: positions(module)}  # what MetadataWrapper.visit resolves
+    module.visit(indexer)
+    indexer.metadata = {}
     functions = [*indexer.functions, indexer._stack[0].build()]
     imports = indexer.imports
+    loading = collect_loading_facts(MetadataWrapper(module, unsafe_skip_copy=True), module_name, indexer.qualify)
     return ModuleIndex(
         module=module_name,
         path=str(path),
@@ -593,6 +604,9 @@ def index_module(module: cst.Module, module_name: str, path: Path | str, is_pack
         globals=tuple(indexer.globals),
         aliases=tuple(indexer.aliases),
         mentions_sqlalchemy=any(q.startswith(("sqlalchemy", "sqlmodel")) for q in imports.values()),
+        loads=tuple(sorted(loading.functions.items())),
+        relationship_targets=tuple(sorted((k, v) for k, v in loading.targets.items() if v)),
+        primary_keys=tuple(sorted((k, v) for k, v in loading.primary_keys.items() if v)),
     )
 
 

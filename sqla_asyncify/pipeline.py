@@ -234,12 +234,15 @@ def _rewrite_tree(
     from .rewrite import rewrite_module  # the transformers (and libcst.matchers): only when rewriting
 
     try:
-        new, items = rewrite_module(tree, plan, module_name, display)
-        if new is tree or new.code == tree.code:  # (a deep_equals would cost as much as the codegen)
+        before = tree.code  # generated once: each codegen costs a fifth of a parse
+        new, items = rewrite_module(tree, plan, module_name, display, before)
+        if new is tree:
             return source, items, None
         code = new.code
+        if code == before:  # (a deep_equals would cost as much as the codegen)
+            return source, items, None
         if style is not None:
-            formatted = format_changed(_newline_text(tree, tree.code), _newline_text(new, code), style)
+            formatted = format_changed(_newline_text(tree, before), _newline_text(new, code), style)
             code = formatted.replace("\n", new.default_newline) if new.default_newline != "\n" else formatted
         ast.parse(code)  # verify: the output must parse
         return code.encode(new.encoding), items, None
@@ -419,6 +422,23 @@ def analyze(config: RunConfig, progress: Progress | None = None, paths: Sequence
     stats["index_s"] = time.perf_counter() - t
     stats["indexed"] = len(todo)
 
+    # Modules relevant code imports without being relevant themselves (Pydantic schemas a route
+    # serializes with): indexed for the plan (``loading.py`` reads their fields), never rewritten.
+    side = _imported_side_modules(indexes, modules, relevant, errors)
+    side_indexes: dict[int, ModuleIndex] = {}
+    side_keys = {i: key_of("index", INDEX_VERSION, digest, hashes[i], modules[i], packages[i]) for i in side}
+    cached_side = cache.get_many("index", side_keys.values())
+    fresh_side: dict[str, ModuleIndex] = {}
+    for i in side:
+        found = cached_side.get(side_keys[i])
+        if isinstance(found, ModuleIndex) and found.module == modules[i]:
+            side_indexes[i] = found if found.path == displays[i] else _with_path(found, displays[i])
+            continue
+        _, index, error = _index_source(sources[i], modules[i], displays[i], packages[i])
+        if index is not None and error is None:
+            side_indexes[i] = fresh_side[side_keys[i]] = index
+    cache.put_many("index", fresh_side)
+
     files: list[ParsedFile] = []
     for i, path in enumerate(files_in):
         if i in errors:
@@ -428,11 +448,13 @@ def analyze(config: RunConfig, progress: Progress | None = None, paths: Sequence
         if relevant[i]:
             files.append(ParsedFile(path, modules[i], sources[i], indexes[i], True, trees.get(i), hashes[i]))
         else:
-            files.append(ParsedFile(path, modules[i], sources[i], ModuleIndex(modules[i], displays[i]), False, None, hashes[i]))
+            index = side_indexes.get(i, ModuleIndex(modules[i], displays[i]))
+            files.append(ParsedFile(path, modules[i], sources[i], index, False, None, hashes[i]))
 
     # Plan the relevant files (cached by everything it reads).
     t = time.perf_counter()
     planned = [f for f in files if f.relevant]
+    side_files = [f for f in files if not f.relevant and f.index.classes]
     held = _held_sync(planned, config.keep_sync)
     plan_key = key_of(
         "plan",
@@ -442,11 +464,12 @@ def analyze(config: RunConfig, progress: Progress | None = None, paths: Sequence
         config.expire_on_commit,
         sorted(config.frozen),
         [(index_keys[i], displays[i]) for i in sorted(indexes) if i not in errors],
+        [(side_keys[i], displays[i]) for i in sorted(side_indexes)],
     )
     plan = cache.get("plan", plan_key)
     if not isinstance(plan, Plan):
         try:
-            plan = _build_plan(planned, held, config)
+            plan = _build_plan([*planned, *side_files], held, config)
             cache.put("plan", plan_key, plan)
         except Exception as exc:  # noqa: BLE001 - a planning bug must not take the run down
             # The plan is project-wide: without it nothing can be migrated consistently, so every
@@ -470,7 +493,7 @@ def analyze(config: RunConfig, progress: Progress | None = None, paths: Sequence
             plan_key = key_of(plan_key, sorted(extra.items()))
             plan = cache.get("plan", plan_key)
             if not isinstance(plan, Plan):
-                plan = _build_plan(planned, held, config)
+                plan = _build_plan([*planned, *side_files], held, config)
                 cache.put("plan", plan_key, plan)
     stats["plan_s"] = time.perf_counter() - t
     stats.update(
@@ -482,6 +505,16 @@ def analyze(config: RunConfig, progress: Progress | None = None, paths: Sequence
     ordered_errors = [errors[i] for i in sorted(errors)]
     held_whole = frozenset(held_modules((f.index for f in planned), config.keep_sync))
     return Analysis(files, plan, ordered_errors, config, plan_key, cache, stats, held_whole)
+
+
+def _imported_side_modules(
+    indexes: Mapping[int, ModuleIndex], modules: Sequence[str], relevant: Sequence[bool], errors: Mapping[int, object]
+) -> list[int]:
+    """Files not relevant themselves that a relevant module imports (``from app import schemas``,
+    ``from app.schemas import OrderOut``): their classes can be the schemas a route serializes with."""
+    imported = {q for index in indexes.values() for _, q in index.imports}
+    wanted = imported | {q.rpartition(".")[0] for q in imported}
+    return [i for i, name in enumerate(modules) if not relevant[i] and i not in errors and name in wanted]
 
 
 def _build_plan(planned: Sequence[ParsedFile], held: dict[str, str], config: RunConfig) -> Plan:

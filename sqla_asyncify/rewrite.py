@@ -1,12 +1,17 @@
-"""Rewriting one module: run the ordered transformers, then apply queued imports once."""
+"""Rewriting one module: run the ordered transformers (neighbours marked ``BATCHABLE`` in one
+traversal, ``codemods/batch.py``), then apply queued imports once."""
 
 from __future__ import annotations
+
+import copy
 
 import libcst as cst
 from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 
 from .codemods import CODEMODS, HELD_MODULE_CODEMODS, MIGRATION_SCRIPT_CODEMODS
+from .codemods.base import AsyncifyCodemod
+from .codemods.batch import BatchedTransformers, Unbatchable
 from .holds import is_migration_script
 from .codemods.imports import add_queued_imports, apply_swaps
 from .codemods.metadata import TreeMetadata
@@ -14,11 +19,15 @@ from .plan import Plan
 from .report import ReportItem
 
 
-def rewrite_module(tree: cst.Module, plan: Plan, module_name: str, path: str) -> tuple[cst.Module, list[ReportItem]]:
-    """Apply every transformer of ``CODEMODS`` in order; return the new tree and the report items."""
+def rewrite_module(
+    tree: cst.Module, plan: Plan, module_name: str, path: str, source: str | None = None
+) -> tuple[cst.Module, list[ReportItem]]:
+    """Apply every transformer of ``CODEMODS`` in order; return the new tree and the report items.
+    ``source``: ``tree.code``, when the caller has it (generating it costs a fifth of a parse)."""
     items: list[ReportItem] = []
     context = CodemodContext(filename=path, full_module_name=module_name)
-    source = tree.code
+    if source is None:
+        source = tree.code
     async_work = plan.has_async_work(module_name)
     index = plan.modules.get(module_name)
     codemods = MIGRATION_SCRIPT_CODEMODS if index is not None and is_migration_script(index) else CODEMODS
@@ -26,6 +35,7 @@ def rewrite_module(tree: cst.Module, plan: Plan, module_name: str, path: str) ->
         # A module held whole keeps every line; it only gains the async twins of its wiring.
         codemods = HELD_MODULE_CODEMODS
     metadata = TreeMetadata(tree)  # shared while passes leave the tree unchanged
+    runs: list[type[AsyncifyCodemod]] = []
     for codemod in codemods:
         if not codemod.wanted(plan, module_name):
             continue
@@ -34,9 +44,19 @@ def rewrite_module(tree: cst.Module, plan: Plan, module_name: str, path: str) ->
             continue
         if codemod.PLAN_DRIVEN and not async_work:
             continue
-        tree = codemod(context, plan, module_name, path, items).transform_module(tree, metadata)
-        if tree is not metadata.tree:
-            metadata = TreeMetadata(tree)
+        runs.append(codemod)
+    for group in _batches(runs):
+        if len(group) > 1:
+            batched = _run_batch(group, tree, metadata, context, plan, module_name, path, items)
+            if batched is not None:
+                tree = batched
+                if tree is not metadata.tree:
+                    metadata = TreeMetadata(tree)
+                continue
+        for codemod in group:
+            tree = codemod(context, plan, module_name, path, items).transform_module(tree, metadata)
+            if tree is not metadata.tree:
+                metadata = TreeMetadata(tree)
     # Imports last and once: transformers only queued them (line numbers stay the input's).
     tree = apply_swaps(context, tree)  # in place: ``create_engine`` → ``create_async_engine`` …
     if context.scratch.get(AddImportsVisitor.CONTEXT_KEY):
@@ -45,3 +65,40 @@ def rewrite_module(tree: cst.Module, plan: Plan, module_name: str, path: str) ->
     if context.scratch.get(RemoveImportsVisitor.CONTEXT_KEY):
         tree = RemoveImportsVisitor(context).transform_module(tree)
     return tree, items
+
+
+def _batches(runs: list[type[AsyncifyCodemod]]) -> list[list[type[AsyncifyCodemod]]]:
+    """``runs`` in order, consecutive ``BATCHABLE`` transformers grouped (one traversal each group)."""
+    groups: list[list[type[AsyncifyCodemod]]] = []
+    for codemod in runs:
+        if codemod.BATCHABLE and groups and groups[-1][-1].BATCHABLE:
+            groups[-1].append(codemod)
+        else:
+            groups.append([codemod])
+    return groups
+
+
+def _run_batch(
+    group: list[type[AsyncifyCodemod]],
+    tree: cst.Module,
+    metadata: TreeMetadata,
+    context: CodemodContext,
+    plan: Plan,
+    module_name: str,
+    path: str,
+    items: list[ReportItem],
+) -> cst.Module | None:
+    """``group`` in one traversal of ``tree``; None (and nothing recorded) when the members cannot
+    share it (``batch.Unbatchable``): the caller then runs them one by one."""
+    reported = len(items)
+    scratch = copy.deepcopy(context.scratch)
+    members = [codemod(context, plan, module_name, path, items) for codemod in group]
+    for member in members:
+        member.start(tree, metadata)
+    try:
+        return tree.visit(BatchedTransformers(members))
+    except Unbatchable:
+        del items[reported:]
+        context.scratch.clear()
+        context.scratch.update(scratch)
+        return None

@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import gc
 import importlib
 import inspect
 import os
@@ -179,6 +180,13 @@ def scenario_session(case: GoldenCase) -> dict[str, Any]:
     return {"expire_on_commit": False, **_scenario(case).get("SESSION", {})}
 
 
+def parity_exceptions(case: GoldenCase) -> dict[str, str]:
+    """``PARITY_EXCEPTIONS = {"target": "why"}`` in ``scenario.py``: calls allowed more SELECTs
+    after the migration than before, each with the reason (a load the sync code does later, outside
+    the call: a response model serializing the returned object)."""
+    return dict(_scenario(case).get("PARITY_EXCEPTIONS", {}))
+
+
 def scenario_calls(case: GoldenCase) -> list[Call]:
     namespace = _scenario(case)
     calls = []
@@ -214,7 +222,27 @@ def _resolve(call: Call, session: Any) -> Any:
     return getattr(obj(session), method) if method else functools.partial(obj, session)
 
 
-def run_sync_side(directory: Path, calls: list[Call], db_path: Path) -> list[Any]:
+@contextlib.contextmanager
+def counted_selects() -> Iterator[list[int]]:
+    """Count the SELECT statements every engine sends while inside (listened for on the ``Engine``
+    class, so the sync engine an ``AsyncEngine`` drives counts too); ``box[0]`` is the count."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    box = [0]
+
+    def count(conn: Any, cursor: Any, statement: str, *rest: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            box[0] += 1
+
+    event.listen(Engine, "before_cursor_execute", count)
+    try:
+        yield box
+    finally:
+        event.remove(Engine, "before_cursor_execute", count)
+
+
+def run_sync_side(directory: Path, calls: list[Call], db_path: Path, selects: list[int] | None = None) -> list[Any]:
     from sqlalchemy import create_engine
     from sqlalchemy.orm import Session
 
@@ -222,19 +250,34 @@ def run_sync_side(directory: Path, calls: list[Call], db_path: Path) -> list[Any
     with imported_tree(directory):
         for call in calls:
             engine = create_engine(f"sqlite:///{_fresh_db(db_path)}")
-            with Session(engine) as session:
+            with Session(engine) as session, counted_selects() as counted:
                 try:
                     value = normalize(_resolve(call, session)(*call.args))
                     session.commit()  # as the caller would: the data left behind is compared too
                 except Exception as exc:
                     value = ("!raised", type(exc).__name__)
+            if selects is not None:
+                selects.append(counted[0])
             results.append((value, _dump(engine)))
             engine.dispose()
     return results
 
 
+def _collect_leftovers() -> None:
+    """Finalize now what the tree left behind (sessions, pooled aiosqlite connections whose loop is
+    gone). Left to a later automatic collection, their finalizers run inside whatever the next test
+    is doing: a warning's traceback formatting calls ``ast.parse`` from within a running
+    ``ast.parse`` (CPython 3.11: "AST constructor recursion depth mismatch"), or an import lands
+    while ``sys.modules`` is iterated."""
+    gc.collect()
+
+
 def run_async_side(
-    directory: Path, calls: list[Call], db_path: Path, session_options: dict[str, Any] | None = None
+    directory: Path,
+    calls: list[Call],
+    db_path: Path,
+    session_options: dict[str, Any] | None = None,
+    selects: list[int] | None = None,
 ) -> list[Any]:
     from sqlalchemy import create_engine
     from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
@@ -243,15 +286,18 @@ def run_async_side(
         engine = create_async_engine(f"sqlite+aiosqlite:///{_fresh_db(db_path)}")
         # Sessions as the migration builds them: async_sessionmaker(..., expire_on_commit=False).
         async with AsyncSession(engine, **(session_options or {"expire_on_commit": False})) as session:
-            try:
-                func = _resolve(call, session)
-                value = func(*call.args)
-                if inspect.isawaitable(value):
-                    value = await value
-                value = normalize(value)
-                await session.commit()
-            except Exception as exc:
-                value = ("!raised", type(exc).__name__)
+            with counted_selects() as counted:
+                try:
+                    func = _resolve(call, session)
+                    value = func(*call.args)
+                    if inspect.isawaitable(value):
+                        value = await value
+                    value = normalize(value)
+                    await session.commit()
+                except Exception as exc:
+                    value = ("!raised", type(exc).__name__)
+            if selects is not None:
+                selects.append(counted[0])
         await engine.dispose()
         return value
 
@@ -262,6 +308,7 @@ def run_async_side(
             sync_engine = create_engine(f"sqlite:///{db_path}")
             results.append((value, _dump(sync_engine)))
             sync_engine.dispose()
+    _collect_leftovers()
     return results
 
 
@@ -338,6 +385,7 @@ def run_app_side(directory: Path, scenario: AppScenario, workdir: Path) -> tuple
                     client.portal.call(engine.dispose)
                 else:
                     engine.dispose()
+    _collect_leftovers()
     return responses, _database_contents(workdir, scenario.database)
 
 
@@ -374,4 +422,5 @@ def run_cli_side(directory: Path, scenario: CliScenario, workdir: Path) -> tuple
             result = runner.invoke(cli, args)
             error = None if result.exception is None or isinstance(result.exception, SystemExit) else type(result.exception).__name__
             results.append((result.exit_code, result.output, error))
+    _collect_leftovers()
     return results, _database_contents(workdir, scenario.database)

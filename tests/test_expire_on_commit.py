@@ -12,6 +12,8 @@ from sqlalchemy.exc import MissingGreenlet, StatementError
 
 from golden_harness import _fresh_db, golden_cases, imported_tree, materialize, migrate
 
+pytestmark = pytest.mark.usefixtures("finalize_leftovers")
+
 CASE = next(c for c in golden_cases() if c.id == "expire_on_commit/refresh_after_commit")
 
 
@@ -96,8 +98,9 @@ def test_session_origins(tmp_path: Path, policy: str) -> None:
         },
         policy,
     )
-    # ``Ours`` (no keyword) gets expire_on_commit=False from the migration, unless the policy keeps expiry.
-    expected = {"a": True, "b": policy == "keep", "c": True, "d": False, "e": None, "f": True, "g": False}
+    # ``Ours`` and ``Session(engine)`` (no keyword) get expire_on_commit=False from the migration,
+    # unless the policy keeps expiry.
+    expected = {"a": True, "b": policy == "keep", "c": policy == "keep", "d": False, "e": None, "f": True, "g": False}
     got = {name: plan.session_expires(f"pkg.use.{name}", Callee("db")) for name in expected}
     assert got == expected
 
@@ -121,20 +124,20 @@ def test_objects_not_refreshable_are_reported_at_the_read(tmp_path: Path) -> Non
     source = HEADER + textwrap.dedent(
         """\
         def bound_in_a_branch(flag: bool):
-            with Session(engine) as db:
+            with Session(engine, expire_on_commit=True) as db:
                 if flag:
                     user = db.query(User).filter(User.id == 1).one()
                 db.commit()
                 return user.name
 
         def maybe_none(uid: int):
-            with Session(engine) as db:
+            with Session(engine, expire_on_commit=True) as db:
                 user = db.get(User, uid)
                 db.commit()
                 return user.name
 
         def written_after_the_commit(uid: int):
-            with Session(engine) as db:
+            with Session(engine, expire_on_commit=True) as db:
                 user = db.query(User).filter(User.id == uid).one()
                 db.commit()
                 db.query(User).filter(User.id == uid).update({"age": 1}, synchronize_session=False)
@@ -150,19 +153,19 @@ def test_what_is_not_an_object_of_an_expiring_session_is_left_alone(tmp_path: Pa
     source = HEADER + textwrap.dedent(
         """\
         def query_object():
-            with Session(engine) as db:
+            with Session(engine, expire_on_commit=True) as db:
                 q = db.query(User)
                 db.commit()
                 return q.all()
 
         def column(uid: int):
-            with Session(engine) as db:
+            with Session(engine, expire_on_commit=True) as db:
                 name = db.query(User.name).filter(User.id == uid).scalar()
                 db.commit()
                 return name.upper()
 
         def deleted(uid: int):
-            with Session(engine) as db:
+            with Session(engine, expire_on_commit=True) as db:
                 user = db.query(User).filter(User.id == uid).one()
                 db.delete(user)
                 db.commit()
@@ -175,7 +178,7 @@ def test_what_is_not_an_object_of_an_expiring_session_is_left_alone(tmp_path: Pa
                 return user.name
 
         def refreshed_by_the_tool(uid: int):
-            with Session(engine) as db:
+            with Session(engine, expire_on_commit=True) as db:
                 user = db.query(User).filter(User.id == uid).one()
                 db.commit()
                 user.name

@@ -1,5 +1,5 @@
 """Lazy loads under asyncio: the sync code works, a naive async port raises MissingGreenlet, and the
-migrated code (relationships loaded with ``selectin``) returns the same values on aiosqlite."""
+migrated code (each query loading what is read on its results) returns the same values on aiosqlite."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ from sqlalchemy import create_engine, exc
 from sqlalchemy.orm import Session
 
 from golden_harness import migrate
+
+pytestmark = pytest.mark.usefixtures("finalize_leftovers")
 
 MODELS = textwrap.dedent(
     """\
@@ -102,9 +104,17 @@ def _run_async(service: object, db_path: Path) -> list[object]:
 def trees(tmp_path: Path) -> dict[str, Path]:
     files = {"lazyapp/__init__.py": b"", "lazyapp/models.py": MODELS.encode(), "lazyapp/service.py": SERVICE.encode()}
     migrated, report = migrate(files, tmp_path / "after")
-    assert {r.split()[1] for r in report} == {"lazy-load"}
-    # The naive port: the service migrated, the models left as they were.
-    naive = dict(migrated, **{"lazyapp/models.py": files["lazyapp/models.py"]})
+    assert {r.split()[1] for r in report} == {"eager-load-options"}
+    # Both reads are followed to their queries: the models stay lazy, the queries load.
+    assert migrated["lazyapp/models.py"] == files["lazyapp/models.py"]
+    service = migrated["lazyapp/service.py"].decode()
+    get_option, select_option = ", options=[selectinload(Team.members)]", ".options(joinedload(Member.team))"
+    assert get_option in service and select_option in service
+    # The naive port: the same service without the loader options.
+    naive_service = service.replace(get_option, "")
+    naive_service = "\n".join(line for line in naive_service.splitlines() if line.strip() != select_option)
+    naive = dict(migrated, **{"lazyapp/service.py": naive_service.encode()})
+    assert "options" not in naive_service
     roots = {}
     for name, content in (("before", files), ("naive", naive), ("after", migrated)):
         root = tmp_path / f"tree_{name}"

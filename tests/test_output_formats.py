@@ -37,6 +37,11 @@ from sqlalchemy.orm import Session
 
 def count(db: Session) -> int:
     return db.scalar(text("select 1"))
+
+
+def orders_of(user):
+    # No call shows where ``user`` comes from: User.orders falls back to lazy="selectin" (reported).
+    return user.orders
 """
 
 

@@ -128,7 +128,7 @@ def test_migrated_wiring_behaves_like_the_sync_original(wiring, tmp_path: Path, 
     code = after.read_text()
     assert 'DATABASE_URL = f"sqlite+aiosqlite:///' in code
     assert "async with engine.begin() as conn:\n        await conn.run_sync(Base.metadata.create_all)" in code
-    assert "async with AsyncSession(engine) as session, session.begin():" in code
+    assert "async with AsyncSession(engine, expire_on_commit=False) as session, session.begin():" in code
     assert "await engine.dispose()" in code
     assert '@event.listens_for(engine.sync_engine, "connect")' in code
     assert report == ["10 expire-on-commit", "40 expire-on-commit"]

@@ -7,18 +7,22 @@ from .alembic_sync_url import AlembicSyncUrl
 from .async_engine import AsyncEngine
 from .async_for import AsyncFor
 from .async_http_client import AsyncHttpClient
+from .async_pool import AsyncPool
 from .async_sessionmaker import AsyncSessionmaker
 from .async_with import AsyncWith
 from .async_sleep import AsyncSleep
 from .async_tests import AsyncTests
 from .asyncio_run_entry import AsyncioRunEntry
 from .base import AsyncifyCodemod
+from .blocking_calls import BlockingCalls
 from .coexist_sessions import CoexistSessions
 from .create_all import RunSyncCreateAll
+from .eager_load_options import EagerLoadOptions
 from .engine_events import EngineEvents
 from .expire_on_commit import ExpireOnCommit
 from .make_async import MakeAsync
 from .mock_specs import MockSpecs
+from .populate_existing import PopulateExisting
 from .query_to_select import QueryToSelect
 from .rollback_expiry import RollbackExpiry
 from .run_sync_bridge import RunSyncBridge
@@ -27,6 +31,12 @@ from .selectin_relationships import SelectinRelationships
 from .session_to_async_session import SessionToAsyncSession
 
 CODEMODS: tuple[type[AsyncifyCodemod], ...] = (
+    # First: it finds the query sites ``loading.py`` chose by their positions in the input, and
+    # adds ``.options(...)`` on the same line, in the input's form (``db.query(M).options(...)``),
+    # which QueryToSelect carries into the ``select()`` and ExpireOnCommit still recognizes.
+    EagerLoadOptions,
+    # Same positions, same line: ``.populate_existing()`` on the queries that follow a commit.
+    PopulateExisting,
     # Report lines are the input's: no transformer before RunSyncCreateAll adds or removes a line
     # (QueryToSelect keeps a rewritten chain's line count; imports are applied after all of them).
     # AsyncWith first: it asks the plan about ``with SessionLocal()`` / ``with Session(engine)`` /
@@ -35,7 +45,9 @@ CODEMODS: tuple[type[AsyncifyCodemod], ...] = (
     # Renamers (create_engine → create_async_engine, sessionmaker/Session/scoped_session → async
     # forms). What the plan knows comes from the index of the input, so later transformers still
     # type ``s`` in ``with Session(engine) as s`` as a session; only a renamed call itself is no
-    # longer classified (none of them is awaited or queried).
+    # longer classified (none of them is awaited or queried). AsyncPool first: it recognises the
+    # engines AsyncEngine converts by their ``create_engine`` name.
+    AsyncPool,
     AsyncEngine,
     AsyncSessionmaker,
     # Engine listeners → ``engine.sync_engine``: reads only the plan's engine types (from the
@@ -66,6 +78,8 @@ CODEMODS: tuple[type[AsyncifyCodemod], ...] = (
     AsyncHttpClient,
     # Module-level code under ``if __name__ == "__main__":`` is never awaited (AddAwaits skips it).
     AsyncioRunEntry,
+    # From MakeAsync to RollbackExpiry: ``BATCHABLE``, one traversal for those a module needs
+    # (``codemods/batch.py``); each decides from the plan and the nodes as they were before it.
     MakeAsync,
     # After MakeAsync: decorators and unittest base classes for what it made async.
     AsyncTests,
@@ -79,6 +93,7 @@ CODEMODS: tuple[type[AsyncifyCodemod], ...] = (
     SelectinRelationships,
     # Reports only; before RunSyncCreateAll, which moves lines.
     RollbackExpiry,
+    BlockingCalls,
     # Last: it turns one line into two (``async with engine.begin() as conn:`` + ``await
     # conn.run_sync(...)``), so every transformer that reports by line runs before it; it writes
     # its own ``await``/``async with`` since the connection it introduces is not in the plan.

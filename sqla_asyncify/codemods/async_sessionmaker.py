@@ -14,7 +14,10 @@
   (``scoped-session``): ``remove()`` becomes a coroutine to await at the end of each task, and
   ``query_property()``, ``run_sync`` and ``in_transaction`` are not proxied. A ``scoped_session``
   of anything else is only reported.
-* ``Session(engine)`` / ``Session(bind=engine)`` (``sqlalchemy.orm.Session``) → ``AsyncSession(...)``.
+* ``Session(engine)`` / ``Session(bind=engine)`` (``sqlalchemy.orm.Session``) → ``AsyncSession(...)``,
+  given ``expire_on_commit=False`` under the default policy like a sessionmaker (reported); with
+  ``"keep"``, or ``expire_on_commit=True`` written, it keeps expiring (reported: reads after a commit
+  need the refreshes ``expire-on-commit`` adds).
 """
 
 from __future__ import annotations
@@ -97,17 +100,21 @@ class AsyncSessionmaker(ImportSwaps, AsyncifyCodemod):
         if qualname in SESSIONMAKERS:
             return self._sessionmaker(original_node, updated_node)
         if qualname in sqla.SYNC_SESSION_CLASSES:
-            self._report_expiring_session(original_node)
+            if self._keyword(original_node, "expire_on_commit") is None and not self.plan.keeps_expiry:
+                # The default policy, as for sessionmakers: reads after commit keep what memory
+                # holds instead of raising MissingGreenlet; queries after it re-read (populate-existing).
+                self.report(original_node, EXPIRE_ON_COMMIT_REASON, EXPIRE_ON_COMMIT_FIX, rule="expire-on-commit")
+                updated_node = with_expire_on_commit_false(updated_node)
+            else:
+                self._report_expiring_session(original_node)
             return self._rename(updated_node, "AsyncSession", sqla.ASYNC_SESSION_MODULE[qualname])
         if qualname in SCOPED_SESSIONS:
             return self._scoped_session(original_node, updated_node)
         return updated_node
 
     def _report_expiring_session(self, original: cst.Call) -> None:
-        """``Session(engine)`` → ``AsyncSession(engine)`` keeps ``expire_on_commit=True``: after a
-        commit, reading an attribute reloads it, which raises MissingGreenlet (rules §3.2). The call is
-        not given ``expire_on_commit=False`` (that would change what it is called with, which tests
-        may assert); it is reported."""
+        """A session that keeps ``expire_on_commit=True`` (written, or the "keep" policy): after a
+        commit, reading an attribute reloads it, which raises MissingGreenlet (rules §3.2): reported."""
         keyword = self._keyword(original, "expire_on_commit")
         if keyword is None or (isinstance(keyword.value, cst.Name) and keyword.value.value == "True"):
             self.report(

@@ -18,6 +18,7 @@ SLEEPS = frozenset({"time.sleep"})
 
 class AsyncSleep(AsyncifyCodemod):
     DESCRIPTION = "Sleep with `await asyncio.sleep(...)` in functions made async."
+    BATCHABLE = True
     TRIGGERS = ("sleep",)
     PLAN_DRIVEN = True
     METADATA_DEPENDENCIES = (*AsyncifyCodemod.METADATA_DEPENDENCIES, QualifiedNameProvider)

@@ -35,6 +35,7 @@ def _decorator_target(decorator: cst.Decorator) -> cst.BaseExpression:
 
 class AsyncTests(AsyncifyCodemod):
     DESCRIPTION = "Run migrated tests and fixtures as coroutines (pytest-asyncio, IsolatedAsyncioTestCase)."
+    BATCHABLE = True
     PLAN_DRIVEN = True
     TRIGGERS = ("test", "fixture", "TestCase")
     METADATA_DEPENDENCIES = (*AsyncifyCodemod.METADATA_DEPENDENCIES, QualifiedNameProvider)

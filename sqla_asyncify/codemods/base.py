@@ -52,6 +52,10 @@ class AsyncifyCodemod(TransformerDispatch, QualnameTracker, Codemod, cst.CSTTran
     TRIGGERS: ClassVar[tuple[str, ...]] = ()
     #: Acts only where the plan has async work in the module (``Plan.has_async_work``).
     PLAN_DRIVEN: ClassVar[bool] = False
+    #: May share one traversal with the batchable transformers next to it in the registry
+    #: (``codemods/batch.py``): it decides from the plan, the original nodes and the metadata of
+    #: the tree the batch starts from, never from what the transformers before it changed.
+    BATCHABLE: ClassVar[bool] = False
     METADATA_DEPENDENCIES = (PositionProvider, ParentNodeProvider)
 
     def __init__(
@@ -86,8 +90,12 @@ class AsyncifyCodemod(TransformerDispatch, QualnameTracker, Codemod, cst.CSTTran
         """Visit ``tree`` as is (no copy), with ``metadata`` of that same tree when the previous
         pass left it unchanged. Imports queued in the shared context are applied once by the
         pipeline, not here."""
-        self._tree_metadata = metadata if metadata is not None and metadata.tree is tree else TreeMetadata(tree)
+        self.start(tree, metadata)
         return self.transform_module_impl(tree)
+
+    def start(self, tree: cst.Module, metadata: TreeMetadata | None = None) -> None:
+        """Get ready to visit ``tree`` (alone or in a batch): its metadata, shared when given."""
+        self._tree_metadata = metadata if metadata is not None and metadata.tree is tree else TreeMetadata(tree)
 
     @property
     def module(self) -> cst.Module:

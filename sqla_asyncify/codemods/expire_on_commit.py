@@ -53,6 +53,7 @@ import libcst as cst
 import libcst.matchers as m
 from libcst.metadata import ParentNodeProvider
 
+from ..dispatch import VisitorDispatch
 from ..names import Callee, dotted
 from .base import AsyncifyCodemod
 
@@ -418,7 +419,7 @@ def _bound_names(target: cst.BaseExpression) -> list[str]:
     return []
 
 
-class _Walker(cst.CSTVisitor):
+class _Walker(VisitorDispatch, cst.CSTVisitor):
     """Events of one function body in source order; nested functions, lambdas and classes are
     not entered (what they read runs at another time)."""
 

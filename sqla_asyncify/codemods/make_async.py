@@ -26,6 +26,7 @@ _TYPE_MODULES = ("typing", "collections.abc", "typing_extensions")
 
 class MakeAsync(AsyncifyCodemod):
     DESCRIPTION = "Turn functions that reach session I/O into `async def`."
+    BATCHABLE = True
     PLAN_DRIVEN = True
     METADATA_DEPENDENCIES = (*AsyncifyCodemod.METADATA_DEPENDENCIES, QualifiedNameProvider)
 
@@ -38,17 +39,21 @@ class MakeAsync(AsyncifyCodemod):
             return result
         updated_node = updated_node.with_changes(asynchronous=cst.Asynchronous())
         info = self.plan.functions.get(qualname)
-        if info is not None and info.is_generator and original_node.returns is not None:
-            returns = self._async_generator_annotation(original_node.returns.annotation)
+        if info is not None and info.is_generator and original_node.returns is not None and updated_node.returns is not None:
+            returns = self._async_generator_annotation(original_node.returns.annotation, updated_node.returns.annotation)
             if returns is not None:
                 updated_node = updated_node.with_changes(returns=cst.Annotation(returns))
         return updated_node
 
-    def _async_generator_annotation(self, annotation: cst.BaseExpression) -> cst.BaseExpression | None:
-        """``Iterator[X]`` → ``AsyncIterator[X]``; ``Generator[X, S, R]`` → ``AsyncGenerator[X, S]``."""
-        if not isinstance(annotation, cst.Subscript):
+    def _async_generator_annotation(
+        self, original: cst.BaseExpression, annotation: cst.BaseExpression
+    ) -> cst.BaseExpression | None:
+        """``Iterator[X]`` → ``AsyncIterator[X]``; ``Generator[X, S, R]`` → ``AsyncGenerator[X, S]``.
+        Names are read on the ``original`` annotation; the new one is built from ``annotation``
+        (the updated one: in a batch, ``X`` may already be renamed)."""
+        if not isinstance(original, cst.Subscript) or not isinstance(annotation, cst.Subscript):
             return None
-        names = self.qualified_names(annotation.value)
+        names = self.qualified_names(original.value)
         for name in names:
             module, _, short = name.rpartition(".")
             if module in _TYPE_MODULES and short in _GENERATOR_TYPES:

@@ -14,11 +14,13 @@ from collections.abc import Mapping, Set as AbstractSet
 from typing import Any
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, ParentNodeProvider, QualifiedNameProvider
+from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider, QualifiedNameProvider
 from libcst.metadata.base_provider import LazyValue
 
 from ..dispatch import VisitorDispatch
 from ..names import dotted
+from ..positions import positions
+from ..walk import parents
 
 
 class _Parents(VisitorDispatch, cst.CSTVisitor):
@@ -136,9 +138,13 @@ class TreeMetadata:
         found = self._resolved.get(provider)
         if found is None:
             if provider is ParentNodeProvider:
-                parents = _Parents()
-                self.tree.visit(parents)
-                found = parents.parents
+                found = parents(self.tree)  # without libcst's traversal, which rebuilds every node
+                if found is None:
+                    collector = _Parents()
+                    self.tree.visit(collector)
+                    found = collector.parents
+            elif provider is PositionProvider:
+                found = positions(self.tree)  # the provider's table, computed faster
             else:
                 if self._wrapper is None:
                     self._wrapper = MetadataWrapper(self.tree, unsafe_skip_copy=True)

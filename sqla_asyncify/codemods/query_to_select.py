@@ -63,8 +63,9 @@ reports those as ``sync-boundary``.
 from __future__ import annotations
 
 import libcst as cst
-import libcst.matchers as m
 from libcst.codemod.visitors import AddImportsVisitor
+
+from ..walk import contains
 
 from .query_chain.emit import _keep_line_count, _Renderer
 from .query_chain.model import _class_like, _QueryChain, _VarInfo
@@ -100,8 +101,10 @@ class QueryToSelect(ChainShape):
         index = self.plan.modules.get(self.module_name)
         imports = dict(index.imports) if index is not None else {}
         self._sqlmodel = any(target in _SQLMODEL_SESSIONS for target in imports.values())
-        self._query_property = bool(
-            m.findall(node, m.Name("query_property") | m.Attribute(attr=m.Name("query_property")))
+        self._query_property = contains(
+            node,
+            lambda n: (isinstance(n, cst.Name) and n.value == "query_property")
+            or (isinstance(n, cst.Attribute) and n.attr.value == "query_property"),
         )
 
     def visit_Attribute(self, node: cst.Attribute) -> None:

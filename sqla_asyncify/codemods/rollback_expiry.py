@@ -19,6 +19,7 @@ from .base import AsyncifyCodemod
 
 class RollbackExpiry(AsyncifyCodemod):
     DESCRIPTION = "Report session rollbacks in code made async: objects read after them need a refresh."
+    BATCHABLE = True
     TRIGGERS = ("rollback",)
     PLAN_DRIVEN = True
 

@@ -21,6 +21,7 @@ import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import ParentNodeProvider, QualifiedNameProvider
 
+from ..plan.loading import Decision
 from ..sqla import RELATIONSHIP_FUNCTIONS
 from .base import AsyncifyCodemod, keyword_arg
 
@@ -29,19 +30,16 @@ LAZY_DEFAULTS = frozenset({"'select'", '"select"', "True"})
 
 class SelectinRelationships(AsyncifyCodemod):
     DESCRIPTION = 'Load lazy relationships with `lazy="selectin"` (no implicit I/O under asyncio).'
+    BATCHABLE = True
     TRIGGERS = ("relationship", "backref")
     METADATA_DEPENDENCIES = (*AsyncifyCodemod.METADATA_DEPENDENCIES, QualifiedNameProvider)
 
-    def _is_relationship(self, node: cst.Call) -> bool:
-        names = self.qualified_names(node.func)
-        return bool(names & RELATIONSHIP_FUNCTIONS)
-
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
-        if not self._is_relationship(original_node):
+        # The names the provider gives, without its scope analysis where the imports tell.
+        names = self.qualified_names(original_node.func)
+        if not names & RELATIONSHIP_FUNCTIONS:
             return updated_node
-        what = "backref" if any(
-            q.name.endswith("backref") for q in self.get_metadata(QualifiedNameProvider, original_node.func, set())
-        ) else "relationship"
+        what = "backref" if any(name.endswith("backref") for name in names) else "relationship"
         target = self._describe(original_node)
         lazy = next((a for a in original_node.args if a.keyword and a.keyword.value == "lazy"), None)
         if any(a.star == "**" for a in original_node.args):
@@ -61,10 +59,14 @@ class SelectinRelationships(AsyncifyCodemod):
                     self.report(original_node, f"{what} {target}: lazy= is not a literal; cannot tell if it loads lazily", rule="lazy-load")
                 return updated_node
         updated_node = self._string_backref(original_node, updated_node, target)
+        decision = self._decision(original_node)
+        if decision is not None and decision.kind != "selectin":
+            return updated_node  # never read, or loaded by the queries that read it (eager-load-options)
+        why = f" ({'; '.join(decision.reasons[:3])})" if decision is not None else ""
         self.report(
             original_node,
-            f'{what} {target} loaded lazily would raise MissingGreenlet under asyncio; set lazy="selectin" '
-            "(same objects, loaded with the parent)",
+            f'{what} {target} is read where the plan cannot follow the objects back to their query{why}; '
+            'loaded lazily it would raise MissingGreenlet under asyncio: set lazy="selectin" (same objects, loaded with the parent)',
             'for less eager SQL: lazy="raise" here and `.options(selectinload(...))` on the queries that need it',
             rule="lazy-load",
         )
@@ -80,6 +82,28 @@ class SelectinRelationships(AsyncifyCodemod):
                 args[-1] = args[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
             args.append(new)
         return updated_node.with_changes(args=args)
+
+    def _decision(self, node: cst.Call) -> Decision | None:
+        """The plan's decision for ``attr = relationship(...)`` in the class being visited, or for
+        the reverse relationship a ``backref("name")`` given to one declares on its target."""
+        parent = self.get_metadata(ParentNodeProvider, node, None)
+        if isinstance(parent, cst.Arg):
+            outer = self.get_metadata(ParentNodeProvider, parent, None)
+            first = node.args[0].value if node.args else None
+            target = outer.args[0].value if isinstance(outer, cst.Call) and outer.args else None
+            if isinstance(first, cst.SimpleString) and isinstance(target, cst.SimpleString):
+                name, owner = first.evaluated_value, target.evaluated_value
+                if isinstance(name, str) and isinstance(owner, str):
+                    return self.plan.loading.backref_decision(self.module_name, owner, name)
+            return None
+        target = None
+        if isinstance(parent, cst.AnnAssign):
+            target = parent.target
+        elif isinstance(parent, cst.Assign) and len(parent.targets) == 1:
+            target = parent.targets[0].target
+        if not isinstance(target, cst.Name) or self.scope_kind != "class":
+            return None
+        return self.plan.loading.decision(self.scope_qualname, target.value)
 
     def _string_backref(self, original: cst.Call, updated: cst.Call, target: str) -> cst.Call:
         """``backref="user"`` declares the reverse relationship with the lazy default: it becomes
@@ -98,6 +122,11 @@ class SelectinRelationships(AsyncifyCodemod):
                     'spell it `backref=backref("name", lazy="selectin")`',
                     rule="lazy-load",
                 )
+            return updated
+        owner = next((a.value for a in original.args if a.keyword is None and not a.star), None)
+        written = owner.evaluated_value if isinstance(owner, cst.SimpleString) else None
+        decision = self.plan.loading.backref_decision(self.module_name, written, value.evaluated_value) if isinstance(written, str) else None
+        if decision is not None and decision.kind != "selectin":
             return updated
         name = self._tree_metadata.local_name_for("sqlalchemy.orm.backref")
         if name is None and self._tree_metadata.is_free("backref"):

@@ -38,6 +38,7 @@ _TYPE_FORMS = frozenset(
 
 class SessionToAsyncSession(ImportSwaps, AsyncifyCodemod):
     DESCRIPTION = "Annotate sessions as AsyncSession."
+    BATCHABLE = True
     TRIGGERS = ("Session",)
     METADATA_DEPENDENCIES = (*AsyncifyCodemod.METADATA_DEPENDENCIES, QualifiedNameProvider)
 

@@ -26,10 +26,12 @@ its own layer or of layers below it); ``Plan`` combines them into one object:
 * ``boundaries``: ``Boundaries``, what cannot be async, and the held set's closure;
 * ``wiring``: ``Wiring``, session wiring kept sync for held code and its async twins;
 * ``fixpoint``: ``Fixpoint``, which functions become async, bridges to held code, chains;
-* ``entries`` / ``http_clients``: ``EntryPoints`` / ``HttpClients``, settled after the fixpoint.
+* ``entries`` / ``http_clients``: ``EntryPoints`` / ``HttpClients``, settled after the fixpoint;
+* ``loading`` (with ``freshness``): ``Loads``, what loads each relationship per query site, and the
+  queries that can follow a commit (over relationships and boundaries; read only by transformers).
 
 ``project ← fixtures ← inference ← classify ← boundaries ← wiring ← fixpoint ← entries, http_clients``,
-and ``classify ← relationships``. ``Plan._solve`` runs the steps in order.
+and ``classify ← relationships``, ``relationships, boundaries ← loading``. ``Plan._solve`` runs the steps in order.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from ..index import ModuleIndex
 from .entries import EntryPoints
 from .fixpoint import METADATA_DDL_FIX
 from .http_clients import HttpClients
+from .loading import Loads
 from .project import ProjectIndex
 from .relationships import Relationships
 from .types import (
@@ -102,7 +105,7 @@ __all__ = [
 ]
 
 
-class Plan(EntryPoints, HttpClients, Relationships):
+class Plan(EntryPoints, HttpClients, Loads):
     """Project-wide answers for the rewrite. Build with ``Plan.build(indexes)``.
 
     The one object transformers, the CLI and the cache see: every layer's methods on one

@@ -110,7 +110,9 @@ class Relationships(Classification):
             return None
         ty = self.type_of(scope, value)
         if ty == SESSION_CLASS:
-            return _expires(binding.expire_on_commit, default=True)
+            # ``Session(engine)`` is given ``expire_on_commit=False`` like a sessionmaker, unless the
+            # policy keeps expiry.
+            return _expires(binding.expire_on_commit, default=self.keeps_expiry)
         if ty.kind == "function":
             return self._provider_expires(ty.name, seen)
         if ty == SESSIONMAKER or ty == Ty("sessionmaker-method", "begin"):

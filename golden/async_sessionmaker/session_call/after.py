@@ -7,11 +7,11 @@ engine = create_async_engine("sqlite+aiosqlite://")
 
 
 def open_session() -> AsyncSession:
-    return AsyncSession(engine)
+    return AsyncSession(engine, expire_on_commit=False)
 
 
 def open_bound(autoflush: bool) -> AsyncSession:
-    return AsyncSession(bind=engine, autoflush=autoflush)
+    return AsyncSession(bind=engine, autoflush=autoflush, expire_on_commit=False)
 
 
 async def names(session: AsyncSession) -> list[str]:

@@ -18,7 +18,7 @@ async def add_user(name):
 
 
 async def rename(user_id, name):
-    async with AsyncSession(engine) as session, session.begin():
+    async with AsyncSession(engine, expire_on_commit=False) as session, session.begin():
         (await session.get(User, user_id)).name = name
 
 

@@ -13,7 +13,7 @@ async def count_users(db: AsyncSession) -> int:
 
 async def main() -> int:
     engine = create_async_engine("sqlite+aiosqlite:///app.db")
-    async with AsyncSession(engine) as db:
+    async with AsyncSession(engine, expire_on_commit=False) as db:
         print(await count_users(db))
     return 0
 

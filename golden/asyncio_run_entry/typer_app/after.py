@@ -14,7 +14,7 @@ async def names(db: AsyncSession) -> list[str]:
 
 
 async def list_names() -> list[str]:
-    async with AsyncSession(engine) as db:
+    async with AsyncSession(engine, expire_on_commit=False) as db:
         return await names(db)
 
 

@@ -7,3 +7,6 @@ CALLS = [
     ("app.routes:with_addresses", ("fay",)),
     ("app.routes:appended", ("gus",)),
 ]
+# `create_returned` hands the new user to a response model: refreshed at the flush (its row, then
+# its addresses), where the sync app lazy-loads them later, when the response model reads them.
+PARITY_EXCEPTIONS = {"create_returned": "refreshed for the response model that reads it after the call"}

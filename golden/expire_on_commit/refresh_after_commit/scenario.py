@@ -8,3 +8,6 @@ CALLS = [
     ("app.routes:swap_ages", (2,)),
     ("app.routes:refreshed_already", ("eve",)),
 ]
+# `create` returns the new user for a response model: the migrated code refreshes it at the commit
+# (1 SELECT); the sync app re-SELECTs it later, when the response model reads it — outside this call.
+PARITY_EXCEPTIONS = {"create": "refreshed for the response model that reads it after the call"}

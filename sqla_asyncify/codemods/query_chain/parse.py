@@ -15,6 +15,7 @@ from libcst.metadata import ParentNodeProvider
 
 from ...dispatch import VisitorDispatch
 from ...names import Callee
+from ...walk import descendants
 from ..base import AsyncifyCodemod
 from .model import (
     _BUILDERS,
@@ -40,7 +41,7 @@ class _Scope(VisitorDispatch, cst.CSTVisitor):
         self.nested_names: set[str] = set()
 
     def _enter(self, node: cst.CSTNode) -> bool:
-        self.nested_names.update(n.value for n in m.findall(node, m.Name()))
+        self.nested_names.update(n.value for n in descendants(node) if isinstance(n, cst.Name))
         return False
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:

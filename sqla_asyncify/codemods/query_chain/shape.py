@@ -18,6 +18,7 @@ import libcst.matchers as m
 
 from ...class_values import class_valued, metaclass_aliases
 from ...names import dotted
+from ...walk import contains, descendants, find_all
 from .model import (
     _AFTER_SET_OP,
     _BUILDERS,
@@ -52,7 +53,7 @@ def _int_literal(node: cst.BaseExpression | None) -> int | None:
 
 def _assigned_kinds(scope: cst.CSTNode, kinds: dict[str, set[str]]) -> None:
     """Add to ``kinds`` what each ``name = call(...)`` in ``scope`` makes ``name`` in a select list."""
-    for assign in m.findall(scope, m.Assign(value=m.Call())):
+    for assign in find_all(scope, lambda n: isinstance(n, cst.Assign) and isinstance(n.value, cst.Call)):
         call = cst.ensure_type(cst.ensure_type(assign, cst.Assign).value, cst.Call)
         name = _callee_name(call)
         head = (dotted(call.func) or "").split(".")[0]
@@ -67,8 +68,21 @@ def _assigned_kinds(scope: cst.CSTNode, kinds: dict[str, set[str]]) -> None:
                 kinds.setdefault(target.target.value, set()).add(kind)
 
 
+def _named(func: cst.BaseExpression, names: tuple[str, ...], attrs: tuple[str, ...] | None = None) -> bool:
+    """``func`` is a ``Name`` in ``names`` or an attribute access whose name is in ``attrs``
+    (default: ``names``) — the matcher ``m.Name(a) | m.Attribute(attr=m.Name(b))``."""
+    if isinstance(func, cst.Name):
+        return func.value in names
+    return isinstance(func, cst.Attribute) and func.attr.value in (names if attrs is None else attrs)
+
+
+def _is_nested_query(node: cst.CSTNode) -> bool:
+    """``select(...)``, ``x.query(...)`` or ``x.select(...)``."""
+    return isinstance(node, cst.Call) and _named(node.func, ("select",), ("query", "select"))
+
+
 def _contains_text_call(node: cst.CSTNode) -> bool:
-    return bool(m.findall(node, m.Call(func=m.Name("text") | m.Attribute(attr=m.Name("text")))))
+    return contains(node, lambda n: isinstance(n, cst.Call) and _named(n.func, ("text",)))
 
 
 def _set_op_entity(s1: bool, items: list[str | None]) -> str | None:
@@ -372,8 +386,7 @@ class ChainShape(ChainParsing):
             if later.name not in _AFTER_SET_OP:
                 refuse(f"`{later.name}()` after `Query.{name}()`: not rewritten", _SET_OP_FIX)
                 return False
-            nested = m.Call(func=m.Name("select") | m.Attribute(attr=m.Name("query") | m.Name("select")))
-            if any(m.findall(a, nested) for a in cst.ensure_type(later.node, cst.Call).args):
+            if any(contains(a, _is_nested_query) for a in cst.ensure_type(later.node, cst.Call).args):
                 # Whether legacy adapts the entity inside a nested query is not checked: left alone.
                 refuse(f"a nested query in `{later.name}()` after `Query.{name}()`", _SET_OP_FIX)
                 return False
@@ -397,7 +410,7 @@ class ChainShape(ChainParsing):
 
     @staticmethod
     def _refers_to(node: cst.CSTNode, entity: str) -> bool:
-        return any(dotted(n) == entity for n in m.findall(node, m.Name() | m.Attribute()))
+        return any(isinstance(n, (cst.Name, cst.Attribute)) and dotted(n) == entity for n in descendants(node))
 
     def _in_comprehension(self, node: cst.CSTNode) -> bool:
         cur = self._parent(node)

@@ -21,4 +21,4 @@ class Address(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(100))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    user: Mapped[User] = relationship(back_populates="addresses", lazy="selectin")
+    user: Mapped[User] = relationship(back_populates="addresses")

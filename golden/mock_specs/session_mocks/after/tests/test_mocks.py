@@ -27,4 +27,4 @@ async def test_autospec_session():
 def test_patch_target_follows_the_rename():
     with patch("shop.db.AsyncSession") as factory:
         assert shop_db.make_session("engine") is factory.return_value
-        factory.assert_called_once_with(bind="engine")
+        factory.assert_called_once_with(bind="engine", expire_on_commit=False)

@@ -13,10 +13,7 @@ class User(Base):
     age: Mapped[int]
     # The reverse side, Address.user, is declared by the string backref: lazy by default.
     addresses = relationship(
-        "Address",
-        backref=backref("user", lazy="selectin"),
-        order_by="Address.id",
-        lazy="selectin",
+        "Address", backref=backref("user", lazy="selectin"), order_by="Address.id"
     )
 
 

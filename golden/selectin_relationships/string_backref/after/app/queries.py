@@ -2,6 +2,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from .models import Address, User
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 
 async def owners(db: AsyncSession) -> list[tuple[str, str]]:
@@ -16,7 +17,15 @@ async def owners(db: AsyncSession) -> list[tuple[str, str]]:
 
 async def emails_of(db: AsyncSession, user_id: int) -> list[str]:
     user = (
-        (await db.execute(select(User).where(User.id == user_id))).unique().scalar_one()
+        (
+            await db.execute(
+                select(User)
+                .options(selectinload(User.addresses))
+                .where(User.id == user_id)
+            )
+        )
+        .unique()
+        .scalar_one()
     )
     return [a.email for a in user.addresses]
 

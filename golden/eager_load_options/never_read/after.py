@@ -1,0 +1,54 @@
+from sqlalchemy import select, ForeignKey, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.ext.asyncio import AsyncSession
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(50))
+    age: Mapped[int]
+    addresses: Mapped[list["Address"]] = relationship(back_populates="user")
+
+
+class Address(Base):
+    __tablename__ = "addresses"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(100))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    user: Mapped[User] = relationship(back_populates="addresses")
+
+
+class Mailbox:
+    """Not a mapped class: its ``addresses`` is no relationship."""
+
+    def __init__(self, addresses: list[str]) -> None:
+        self.addresses = addresses
+
+
+async def names(db: AsyncSession) -> list[str]:
+    return [
+        u.name
+        for u in (await db.execute(select(User).order_by(User.id)))
+        .unique()
+        .scalars()
+        .all()
+    ]
+
+
+async def emails_of(db: AsyncSession, user_id: int) -> list[str]:
+    return [
+        a.email
+        for a in (await db.execute(select(Address).where(Address.user_id == user_id)))
+        .unique()
+        .scalars()
+        .all()
+    ]
+
+
+def mailbox_size(box: Mailbox) -> int:
+    return len(box.addresses)
