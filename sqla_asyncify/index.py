@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import libcst as cst
-from libcst.metadata import PositionProvider
+from libcst.metadata import MetadataWrapper, PositionProvider
 
 from . import sqla
 from .dispatch import VisitorDispatch
@@ -24,7 +24,7 @@ from .loading_facts import collect as collect_loading_facts
 from .names import Callee, QualnameTracker, dotted, resolve_relative
 from .positions import positions
 
-INDEX_VERSION = 10  # bump when the shape of the index changes (invalidates caches)
+INDEX_VERSION = 11  # bump when the shape of the index changes (invalidates caches)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +64,10 @@ class CallSite:
     argument: bool = False
     #: Module-level code under ``if __name__ == "__main__":`` (no event loop can be running there).
     main_guard: bool = False
+    #: The call is the iterable of a ``for`` statement or of a comprehension's ``for``.
+    iterated: bool = False
+    #: Arguments that are plain names or attribute chains: (position as "0", "1"… or keyword, what it names).
+    args: tuple[tuple[str, Callee], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,6 +239,7 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
         self._class_stack: list[tuple[str, list[tuple[str, tuple[str, ...]]]]] = []
         self._awaited: set[int] = set()
         self._with_calls: set[int] = set()
+        self._iterated: set[int] = set()
         self._arguments: set[int] = set()
         self._not_refs: set[int] = set()  # Name nodes that are not reads (keywords, def names…)
         self._main_guard = 0
@@ -472,6 +477,12 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
         if node.keyword is not None:
             self._not_refs.add(id(node.keyword))
 
+    def visit_For(self, node: cst.For) -> None:
+        self._iterated.add(id(node.iter))
+
+    def visit_CompFor(self, node: cst.CompFor) -> None:
+        self._iterated.add(id(node.iter))
+
     def visit_WithItem(self, node: cst.WithItem) -> None:
         if isinstance(node.item, cst.Call):
             self._with_calls.add(id(node.item))
@@ -553,8 +564,26 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
                 in_with=id(node) in self._with_calls,
                 argument=id(node) in self._arguments,
                 main_guard=self._main_guard > 0 and self.scope_kind == "module",
+                iterated=id(node) in self._iterated,
+                args=_named_args(node),
             )
         )
+
+
+def _named_args(call: cst.Call) -> tuple[tuple[str, Callee], ...]:
+    """``f(client, db=self.db, x=1)`` → (("0", client), ("db", self.db)): what plain arguments name."""
+    found = []
+    position = 0
+    for arg in call.args:
+        if arg.star:
+            break  # positions after ``*args`` are unknown
+        key = arg.keyword.value if arg.keyword is not None else str(position)
+        if arg.keyword is None:
+            position += 1
+        callee = Callee.of(arg.value) if isinstance(arg.value, (cst.Name, cst.Attribute)) else None
+        if callee is not None and not callee.calls:
+            found.append((key, callee))
+    return tuple(found)
 
 
 def index_module(module: cst.Module, module_name: str, path: Path | str, is_package: bool = False) -> ModuleIndex:
@@ -565,7 +594,7 @@ def index_module(module: cst.Module, module_name: str, path: Path | str, is_pack
     indexer.metadata = {}
     functions = [*indexer.functions, indexer._stack[0].build()]
     imports = indexer.imports
-    loading = collect_loading_facts(wrapper, module_name, indexer.qualify)
+    loading = collect_loading_facts(MetadataWrapper(module, unsafe_skip_copy=True), module_name, indexer.qualify)
     return ModuleIndex(
         module=module_name,
         path=str(path),
