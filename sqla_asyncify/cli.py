@@ -22,7 +22,7 @@ from .config import EXPIRE_POLICIES, ConfigError, load_config
 from .dependencies import required_packages
 from .emit import json_report, unified_diff, write_outcomes
 from .formatting import BlackStyle
-from .pipeline import FileOutcome, RunConfig, RunResult, analyze, display_path, rewrite_files
+from .pipeline import FileOutcome, RunConfig, RunResult, analyze, display_path, rewrite_consistently
 from .report import ReportItem
 
 app = typer.Typer(
@@ -101,8 +101,7 @@ def _config(
 def _run(config: RunConfig, show_progress: bool) -> RunResult:
     """Analyze and rewrite, with a progress bar on a terminal."""
     if not show_progress:
-        analysis = analyze(config)
-        return RunResult(analysis, rewrite_files(analysis, do_format=config.format))
+        return rewrite_consistently(analyze(config), do_format=config.format)
     with Progress(
         TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), console=err, transient=True
     ) as progress:
@@ -113,7 +112,7 @@ def _run(config: RunConfig, show_progress: bool) -> RunResult:
 
         analysis = analyze(config, tick)
         progress.update(task, completed=0, total=len(analysis.files))
-        return RunResult(analysis, rewrite_files(analysis, tick, config.format))
+        return rewrite_consistently(analysis, tick, config.format)
 
 
 def _report_errors(errors: list[FileOutcome]) -> None:
@@ -186,7 +185,7 @@ def apply(
             out.print(f"would migrate {display_path(outcome.path)}", highlight=False)
         _print_items(result.items, out)
     elif interactive:
-        result, written = _interactive(config, result, out)
+        result, written = _interactive(result.analysis.config, result, out)
     else:
         failures = write_outcomes(result.changed)
         written = [o.path for o in result.changed if o.path not in {p for p, _ in failures}]
@@ -241,7 +240,7 @@ def _interactive(config: RunConfig, result: RunResult, out: Console) -> tuple[Ru
             config, keep_sync=tuple(sorted({*config.keep_sync, *modules})), frozen=tuple(sorted({*config.frozen, *modules}))
         )
         analysis = analyze(config, paths=[f.path for f in result.analysis.files])
-        result = RunResult(analysis, rewrite_files(analysis, do_format=config.format))
+        result = rewrite_consistently(analysis, do_format=config.format)
         now = {o.path: o for o in result.outcomes}
         affected = sorted(p for p in before if p not in skipped and now[p].updated != before[p])
         if affected:

@@ -26,7 +26,7 @@ import time
 from collections.abc import Mapping, Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import closing
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -545,8 +545,6 @@ def _left_task(args: tuple[bytes, str, str]) -> dict[str, tuple[int, str]]:
 
 
 def _with_path(index: ModuleIndex, path: str) -> ModuleIndex:
-    from dataclasses import replace
-
     return replace(index, path=path)
 
 
@@ -652,7 +650,44 @@ class RunResult:
         return sorted({*self.analysis.plan.items, *(i for o in self.outcomes for i in o.items)})
 
 
+HELD_AFTER_ERROR = (
+    "; its module is held sync whole and the rest of the project was planned again around it, "
+    "so no other file awaits what it left sync"
+)
+
+
+def rewrite_consistently(analysis: Analysis, progress: Progress | None = None, do_format: bool = True) -> RunResult:
+    """``rewrite_files``, then, while some relevant file cannot be rewritten (an internal error
+    leaves it unchanged), hold its module sync and frozen, as ``--interactive`` does with a
+    skipped file, plan again and rewrite: the files written never await a function that file
+    still defines sync, nor call one without awaiting it. Each such file stays an error (exit 2),
+    named with what happened."""
+    outcomes = rewrite_files(analysis, progress, do_format)
+    failed: dict[Path, str] = {}
+    while True:
+        new = {o.path: o.error for o in outcomes if o.error and o.path not in failed}
+        modules = {f.module_name for f in analysis.files if f.path in new and f.relevant}
+        if not modules:
+            break
+        failed.update({path: error for path, error in new.items() if error})
+        config = replace(
+            analysis.config,
+            keep_sync=tuple(sorted({*analysis.config.keep_sync, *modules})),
+            frozen=tuple(sorted({*analysis.config.frozen, *modules})),
+        )
+        earlier = analysis.errors
+        analysis = analyze(config, paths=[f.path for f in analysis.files])
+        seen = {e.path for e in analysis.errors}
+        analysis.errors = [*analysis.errors, *(e for e in earlier if e.path not in seen)]
+        outcomes = rewrite_files(analysis, None, do_format)
+    for outcome in outcomes:
+        if outcome.path in failed and outcome.error is None:
+            outcome.updated = outcome.original
+            outcome.error = failed[outcome.path] + HELD_AFTER_ERROR
+    return RunResult(analysis, outcomes)
+
+
 def run(config: RunConfig, progress: Progress | None = None) -> RunResult:
     """Analyze and rewrite, in memory. Emitting (diff, write) is the caller's job."""
     analysis = analyze(config, progress)
-    return RunResult(analysis, rewrite_files(analysis, progress, config.format))
+    return rewrite_consistently(analysis, progress, config.format)
