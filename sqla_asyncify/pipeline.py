@@ -38,6 +38,7 @@ from .discover import discover
 from .formatting import BlackStyle, format_changed
 from .holds import held_functions, held_modules
 from .index import INDEX_VERSION, ModuleIndex, index_module
+from .modules import module_names
 from .names import is_package_init, module_name_for
 from .plan import Plan
 from .prescan import FACTS_VERSION, FileFacts, file_facts, mentions_sqlalchemy, relevant_files
@@ -155,32 +156,6 @@ def display_path(path: Path) -> str:
         return target.relative_to(_resolve_folder(os.getcwd(), ".")).as_posix()
     except (ValueError, OSError):
         return path.as_posix()
-
-
-# -- module names, memoized per folder -------------------------------------------------------
-class _ModuleNames:
-    """``module_name_for`` without re-checking every parent folder for every file."""
-
-    def __init__(self) -> None:
-        self._packages: dict[Path, tuple[str, ...]] = {}
-
-    def _package_parts(self, folder: Path) -> tuple[str, ...]:
-        if folder in self._packages:
-            return self._packages[folder]
-        parts: tuple[str, ...] = ()
-        if (folder / "__init__.py").exists() and folder.parent != folder:
-            parts = (*self._package_parts(folder.parent), folder.name)
-        elif (folder / "__init__.py").exists():
-            parts = (folder.name,)
-        self._packages[folder] = parts
-        return parts
-
-    def __call__(self, path: Path) -> str:
-        resolved = _resolved(path)
-        parts = list(self._package_parts(resolved.parent))
-        if resolved.stem != "__init__":
-            parts.append(resolved.stem)
-        return ".".join(parts) or resolved.parent.name
 
 
 # -- per-file work (run in workers or in-process) --------------------------------------------
@@ -348,8 +323,9 @@ def analyze(config: RunConfig, progress: Progress | None = None, paths: Sequence
             sources.append(b"")
             errors[i] = FileOutcome(path, b"", b"", error=str(exc))
     hashes = [content_hash(s) for s in sources]
-    module_name = _ModuleNames()
-    modules = [module_name(p) for p in files_in]
+    modules, clashes = module_names(files_in, config.paths, sources, display_path)
+    for i, message in clashes.items():
+        errors.setdefault(i, FileOutcome(files_in[i], sources[i], sources[i], error=message))
     packages = [is_package_init(p) for p in files_in]
     displays = [display_path(p) for p in files_in]
     mentions = [i not in errors and mentions_sqlalchemy(s) for i, s in enumerate(sources)]
