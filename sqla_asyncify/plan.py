@@ -1068,7 +1068,12 @@ class Plan:
                     fix = METADATA_DDL_FIX if target.kind == "metadata-io" else ""
                     detail = str(site.callee) if not site.in_with else f"with {site.callee}()"
                     self._mark(fn, Reason("io", detail, site.line, fix), queue)
-                elif target.kind == "function" and not self.functions[target.name].is_generator:
+                elif target.kind == "function" and self.functions[target.name].is_generator:
+                    # Iterating a generator that becomes async needs ``async for``: the loop's
+                    # function becomes async with it. A plain call only builds the generator.
+                    if site.iterated and not self.functions[target.name].is_async:
+                        callers.setdefault(target.name, []).append((fn.qualname, site.line))
+                elif target.kind == "function":
                     if site.main_guard:
                         continue  # ``if __name__ == "__main__": main()`` → ``asyncio.run(main())``
                     callers.setdefault(target.name, []).append((fn.qualname, site.line))

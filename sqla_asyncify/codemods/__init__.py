@@ -5,6 +5,7 @@ from __future__ import annotations
 from .add_awaits import AddAwaits
 from .alembic_sync_url import AlembicSyncUrl
 from .async_engine import AsyncEngine
+from .async_for import AsyncFor
 from .async_http_client import AsyncHttpClient
 from .async_sessionmaker import AsyncSessionmaker
 from .async_with import AsyncWith
@@ -52,6 +53,9 @@ CODEMODS: tuple[type[AsyncifyCodemod], ...] = (
     # Awaits after every transformer that produces session calls (query-to-select emits
     # ``db.execute(select(...))``, which add-awaits then awaits and parenthesizes).
     AddAwaits,
+    # ``async for`` over generators made async: asks the plan about project functions only, so
+    # anywhere after the renamers works; beside AddAwaits, the other consumer of what became async.
+    AsyncFor,
     # TestClient → httpx.AsyncClient where the plan converts it (one loop for tests using the db and
     # HTTP together); the requests on it are awaited by AddAwaits, through the plan, like session calls.
     AsyncHttpClient,

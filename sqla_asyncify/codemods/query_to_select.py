@@ -50,7 +50,8 @@ exact 2.x rewrite here (``from_statement``, ``yield_per`` other than a ``for`` s
 unknown methods), unions of several entities or of columns of several entities, unions kept as a
 query or followed by other builders, ``text()`` criteria, string join targets, negative or empty literal
 slices, slice steps, ``Model.query`` of ``query_property()``, ``filter_by`` whose target entity cannot be named, ``get``/bulk forms with
-criteria or joins, a select list whose items cannot be told entity from column (``self.model``), a
+criteria or joins, a select list whose items cannot be told entity from column (a name with no
+evidence of holding a class, see ``class_values``; ``count``/``get``/bulk forms need none), a
 query object that escapes (returned, passed on, stored), and modules using SQLModel sessions
 (``sqlmodel.select`` + ``session.exec()`` are not emitted yet). Chains in code that cannot await
 (lambdas, properties, module level) stay as they are without a report of their own: the plan
@@ -67,6 +68,7 @@ import libcst.matchers as m
 from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import ParentNodeProvider
 
+from ..class_values import class_valued, metaclass_aliases
 from ..dispatch import VisitorDispatch
 from ..names import Callee, dotted
 from .base import AsyncifyCodemod
@@ -114,6 +116,8 @@ _KEPT_BY_SET_OP = frozenset(
 _BUILDERS = frozenset({*_RENAMED_BUILDERS, *_SET_OPS, "filter_by", "populate_existing", "yield_per"})
 #: Terminals that run the query (need the session, and an await after add-awaits).
 _EXECUTED = frozenset({"all", "first", "one", "one_or_none", "scalar", "count", "get", "delete", "update"})
+#: Executed terminals whose result does not depend on the select list's shape (Rule S).
+_SHAPE_FREE = frozenset({"count", "get", "delete", "update"})
 #: Terminals that only build SQL: legacy name → ``Select`` name.
 _STATEMENT: dict[str, str] = {
     "subquery": "subquery",
@@ -330,6 +334,7 @@ class QueryToSelect(AsyncifyCodemod):
         self._sqlmodel = False
         self._query_property = False
         self._module_kinds: dict[str, set[str]] | None = None
+        self._metaclasses: frozenset[str] | None = None
 
     # -- setup ---------------------------------------------------------------------------------
     def visit_Module(self, node: cst.Module) -> None:
@@ -620,7 +625,20 @@ class QueryToSelect(AsyncifyCodemod):
                     _assigned_kinds(statement, self._module_kinds)
         kinds = {name: set(k) for name, k in self._module_kinds.items()}
         _assigned_kinds(fn, kinds)
-        return {name: next(iter(k)) for name, k in kinds.items() if len(k) == 1 and "unknown" not in k}
+        known = {name: next(iter(k)) for name, k in kinds.items() if len(k) == 1 and "unknown" not in k}
+        # a name or `self.x` shown to hold a class: a class in a select list is an entity
+        if self._metaclasses is None:
+            self._metaclasses = metaclass_aliases(self.module)
+        scopes: list[cst.CSTNode] = []
+        node: cst.CSTNode | None = fn
+        while node is not None:
+            if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+                scopes.insert(0, node)
+            node = self._parent(node)
+        for name in class_valued(self.module, scopes, self._metaclasses):
+            if name not in kinds:
+                known[name] = "entity"
+        return known
 
     def _code(self, node: cst.CSTNode) -> str:
         return self.module.code_for_node(node)
@@ -663,6 +681,10 @@ class QueryToSelect(AsyncifyCodemod):
             elif link.name in ("add_columns", "add_entity"):
                 select_list += _arg_values(call)
         kinds = [self._entity_kind(e, known) for e in select_list]
+        if kinds == ["unknown"] and terminal is not None and terminal.name in _SHAPE_FREE:
+            # `get()` and bulk `delete()`/`update()` run only on one entity (legacy raises otherwise),
+            # and `count()` counts rows whatever they hold: the result does not depend on the shape
+            kinds = ["entity"] if terminal.name != "count" else ["column"]
         if "unknown" in kinds or not kinds:
             bad = [self._code(e) for e, k in zip(select_list, kinds) if k == "unknown"]
             refuse(
