@@ -1,0 +1,141 @@
+"""The plan: project-wide decisions, derived from the module indexes, read by every transformer.
+
+Given every ``ModuleIndex`` of the project, the plan answers, by qualified name:
+
+* what a name in a function denotes (a session, a sessionmaker, an instance of a project class, a
+  project function…): a small flow-insensitive type inference over parameters, annotations,
+  ``Depends(...)``, local bindings, ``self.<attr>`` assignments and function return values;
+* what a call does (session I/O that must be awaited, a sync session call, a call of a project
+  function) — ``classify``;
+* which functions must become ``async def``: a fixpoint from direct session I/O up through callers,
+  across modules, stopped at boundaries that cannot be async (``__init__``, properties, lambdas,
+  module-level code), each reported with the chain that reached it.
+
+The plan is pure data over the index; it never touches a syntax tree.
+
+One concern per module, each a class layered on the ones it reads (a method only calls methods of
+its own layer or of layers below it); ``Plan`` combines them into one object:
+
+* ``types``: ``Ty``, ``Target``, ``Reason`` — the values answers are made of;
+* ``project``: ``ProjectIndex``, the fields (the plan's state) and lookups by qualname, imports;
+* ``fixtures``: ``Fixtures``, which pytest fixture a parameter names;
+* ``inference``: ``Inference``, what a name, attribute or call result denotes;
+* ``classify``: ``Classification``, what a call does;
+* ``relationships``: ``Relationships``, relationships a refresh loads, expiry on commit (a side
+  branch: nothing above classification reads it);
+* ``boundaries``: ``Boundaries``, what cannot be async, and the held set's closure;
+* ``wiring``: ``Wiring``, session wiring kept sync for held code and its async twins;
+* ``fixpoint``: ``Fixpoint``, which functions become async, bridges to held code, chains;
+* ``entries`` / ``http_clients``: ``EntryPoints`` / ``HttpClients``, settled after the fixpoint.
+
+``project ← fixtures ← inference ← classify ← boundaries ← wiring ← fixpoint ← entries, http_clients``,
+and ``classify ← relationships``. ``Plan._solve`` runs the steps in order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from ..index import ModuleIndex
+from .entries import EntryPoints
+from .fixpoint import METADATA_DDL_FIX
+from .http_clients import HttpClients
+from .project import ProjectIndex
+from .relationships import Relationships
+from .types import (
+    ASYNC_HTTP_CLIENT,
+    ASYNC_HTTP_CLIENT_CLASS,
+    AWAITED_KINDS,
+    CONNECTION,
+    CONTEXT_KINDS,
+    DECLARATIVE_BASE_FACTORY,
+    ENGINE,
+    ENGINE_FACTORY,
+    HTTP_CLIENT_CLASS,
+    HTTP_CLIENT_KIND,
+    IO_KINDS,
+    METADATA,
+    METADATA_CLASS,
+    METADATA_OWNER,
+    OTHER,
+    SESSION,
+    SESSION_CLASS,
+    SESSIONMAKER,
+    SESSIONMAKER_FACTORY,
+    UNKNOWN,
+    Reason,
+    Target,
+    Ty,
+)
+from .wiring import SYNC_SESSIONMAKERS, TWIN_SESSION_METHODS, twin_name
+
+__all__ = [
+    "ASYNC_HTTP_CLIENT",
+    "ASYNC_HTTP_CLIENT_CLASS",
+    "AWAITED_KINDS",
+    "CONNECTION",
+    "CONTEXT_KINDS",
+    "DECLARATIVE_BASE_FACTORY",
+    "ENGINE",
+    "ENGINE_FACTORY",
+    "HTTP_CLIENT_CLASS",
+    "HTTP_CLIENT_KIND",
+    "IO_KINDS",
+    "METADATA",
+    "METADATA_CLASS",
+    "METADATA_DDL_FIX",
+    "METADATA_OWNER",
+    "OTHER",
+    "SESSION",
+    "SESSION_CLASS",
+    "SESSIONMAKER",
+    "SESSIONMAKER_FACTORY",
+    "SYNC_SESSIONMAKERS",
+    "TWIN_SESSION_METHODS",
+    "UNKNOWN",
+    "Plan",
+    "ProjectIndex",
+    "Reason",
+    "Target",
+    "Ty",
+    "twin_name",
+]
+
+
+class Plan(EntryPoints, HttpClients, Relationships):
+    """Project-wide answers for the rewrite. Build with ``Plan.build(indexes)``.
+
+    The one object transformers, the CLI and the cache see: every layer's methods on one
+    instance, whose state is the dataclass fields of ``ProjectIndex`` (so it pickles as before).
+    """
+
+    @classmethod
+    def build(
+        cls,
+        indexes: Iterable[ModuleIndex],
+        held_sync: Mapping[str, str] | Iterable[str] = (),
+        async_drivers: Mapping[str, str] | None = None,
+        frozen: Iterable[str] = (),
+        expire_on_commit: str = "false",
+    ) -> Plan:
+        held = dict(held_sync) if isinstance(held_sync, Mapping) else dict.fromkeys(held_sync, "held sync by configuration")
+        plan = cls(
+            {m.module: m for m in indexes},
+            held_sync=held,
+            async_drivers=dict(async_drivers or {}),
+            frozen=frozenset(frozen),
+            expire_on_commit=expire_on_commit,
+        )
+        plan._solve()
+        return plan
+
+    def _solve(self) -> None:
+        """Held code and its wiring first (they stop the spread), then the async fixpoint from
+        direct I/O up through callers, then the test clients it converts (which spread further),
+        then which sync entry points can run what they call under ``asyncio.run``."""
+        self._keep_sync_wiring()
+        queue, callers = self._seed()
+        self._spread(queue, callers)
+        self._convert_http_clients(queue, callers)
+        self._settle_entries(callers)
+

@@ -1,0 +1,102 @@
+"""Boundaries and held code: what can never become a coroutine function, and what stays sync by choice.
+
+A boundary (``boundary_reason``) is a lambda, module-level code, a sync dunder, a property or
+``@contextmanager``, an entry point a framework calls synchronously (``entry_framework``: click,
+typer, Celery, dramatiq), or a function held sync by the user. Held code keeps calling what it
+calls sync, so the held set is closed over its callees (``_hold_callees``). The user's keep-sync
+patterns themselves are matched in ``sqla_asyncify/holds.py``; this layer reads their result,
+``held_sync``.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+from .. import sqla
+from ..index import FunctionInfo
+from .classify import Classification
+
+
+class Boundaries(Classification):
+    """``boundary_reason``, ``entry_framework``, the held set's closure, and questions about it."""
+
+    # -- boundaries ----------------------------------------------------------------------------------
+    def entry_framework(self, fn: FunctionInfo) -> str | None:
+        """The framework that calls ``fn`` synchronously as a command or task, or None:
+        ``@click.command()``, ``@cli.command()`` on a click group, ``@app.command()`` on a
+        ``typer.Typer()``, ``@celery.task`` on a ``Celery()``, ``@shared_task``, ``@dramatiq.actor``."""
+        if fn.kind != "function" or fn.is_async:
+            return None
+        for deco in fn.decorators:
+            if deco in sqla.SYNC_ENTRY_DECORATORS:
+                return sqla.SYNC_ENTRY_DECORATORS[deco]
+            owner, _, method = deco.rpartition(".")
+            owner_def = self._definition(owner)
+            if owner_def in self._globals:
+                module, binding = self._globals[owner_def]
+                registry = sqla.SYNC_ENTRY_REGISTRIES.get(self.qualify(module.module, binding.value)) if binding.called else None
+                if registry is not None and method in registry[1]:
+                    return registry[0]
+            elif owner_def in self.functions and method in ("command", "group"):
+                group = self.functions[owner_def]  # ``@click.group() def cli()`` → ``@cli.command()``
+                if any(sqla.SYNC_ENTRY_DECORATORS.get(d) == "click" for d in group.decorators) or any(
+                    d.rpartition(".")[2] == "group" for d in group.decorators
+                ):
+                    return "click"
+        return None
+
+    def boundary_reason(self, fn: FunctionInfo) -> str | None:
+        """Why ``fn`` can never be a coroutine function, or None."""
+        if fn.kind == "lambda":
+            return "a lambda cannot be async"
+        if fn.kind == "module":
+            return "module-level code cannot await"
+        if fn.qualname in self.held_sync:
+            return self.held_sync[fn.qualname]
+        if fn.name.startswith("__") and fn.name.endswith("__") and fn.name not in sqla.ASYNC_DUNDERS:
+            return f"`{fn.name}` is a sync protocol method"
+        framework = self.entry_framework(fn)
+        if framework is not None:
+            return f"{framework} calls it synchronously"
+        for deco in fn.decorators:
+            if deco in sqla.SYNC_ONLY_DECORATORS or deco.rsplit(".", 1)[-1] in (
+                "property", "cached_property", "setter", "getter", "deleter", "contextmanager",
+            ):
+                return f"decorated with `@{deco.rsplit('.', 1)[-1]}`"
+        return None
+
+    # -- held code ---------------------------------------------------------------------------------
+    def _hold_callees(self) -> None:
+        """Held code keeps calling what it calls, sync: a project function called from a held one
+        is held too (async callers reach it through ``run_sync`` like the held code itself)."""
+        held = dict(self.held_sync)
+        queue = deque(q for q in held if q in self.functions and self.functions[q].kind == "function")
+        while queue:
+            caller = queue.popleft()
+            for site in self.functions[caller].calls:
+                target = self.classify(caller, site.callee, site.in_with)
+                if target.kind != "function" or target.name in held:
+                    continue
+                callee = self.functions[target.name]
+                if callee.is_async or callee.kind != "function" or callee.name.startswith("__"):
+                    continue
+                held[target.name] = f"held sync: called by held `{caller}`"
+                queue.append(target.name)
+        self.held_sync = held
+
+    def _is_held_code(self, fn: FunctionInfo) -> bool:
+        """``fn`` or a function enclosing it is held sync."""
+        current: FunctionInfo | None = fn
+        while current is not None:
+            if current.qualname in self.held_sync:
+                return True
+            current = self.functions.get(current.parent) if current.parent else None
+        return False
+
+    def is_module_held(self, module: str) -> bool:
+        """A module held sync whole (its module-level code is held)."""
+        return self.held_sync.get(f"{module}.<module>") == "module held sync"
+
+    def is_held_class(self, class_qualname: str) -> bool:
+        """A project class held sync (its ``__init__`` is): its instances hold a sync ``Session``."""
+        return f"{class_qualname}.__init__" in self.held_sync

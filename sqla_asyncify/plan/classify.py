@@ -1,0 +1,85 @@
+"""Classification: what a call does (``classify``), and which names denote a session.
+
+Over inference's ``Ty`` answers: a call on a session, an engine, a connection, ``MetaData`` or an
+HTTP test client is I/O to await, a context to enter with ``async with``, or stays sync; a call of
+a project function is named for the fixpoint. Its answers are ``Target`` values.
+"""
+
+from __future__ import annotations
+
+from .. import sqla
+from ..names import Callee
+from .inference import Inference
+from .types import (
+    ASYNC_HTTP_CLIENT,
+    CONNECTION,
+    ENGINE,
+    HTTP_CLIENT_KIND,
+    METADATA,
+    OTHER,
+    SESSION,
+    SESSIONMAKER,
+    Target,
+    Ty,
+)
+
+
+class Classification(Inference):
+    """``classify``, ``type_of``, ``is_session``, ``session_names``."""
+
+    def classify(self, scope: str, callee: Callee, in_with: bool = False) -> Target:
+        """What calling ``callee`` inside ``scope`` does."""
+        if callee.path:
+            receiver = self._value_type(scope, callee.prefix(len(callee.path) - 1), False, frozenset())
+            method = callee.path[-1]
+            if receiver == SESSION:
+                if in_with and method in ("begin", "begin_nested"):
+                    return Target("session-context", method)
+                if method in sqla.AWAITED_SESSION_METHODS:
+                    return Target("session-io", method)
+                if method == sqla.LEGACY_QUERY_METHOD:
+                    return Target("session-query", method)
+                return Target("session-sync", method)
+            if receiver == SESSIONMAKER and in_with and method == "begin":
+                return Target("session-context", str(callee))
+            if receiver == ENGINE:
+                if in_with and method in sqla.ENGINE_CONTEXT_METHODS:
+                    return Target("engine-context", method)
+                if method in sqla.AWAITED_ENGINE_METHODS:
+                    return Target("engine-io", method)
+                return OTHER
+            if receiver == CONNECTION:
+                if in_with and method in ("begin", "begin_nested"):
+                    return Target("connection-context", method)
+                if method in sqla.AWAITED_CONNECTION_METHODS:
+                    return Target("connection-io", method)
+                return OTHER
+            if receiver == METADATA and method in sqla.METADATA_DDL_METHODS:
+                return Target("metadata-io", method)
+            if receiver == ASYNC_HTTP_CLIENT or receiver.kind == HTTP_CLIENT_KIND:
+                if method not in sqla.HTTP_REQUEST_METHODS:
+                    return OTHER
+                converted = receiver == ASYNC_HTTP_CLIENT or receiver.name in self.http_clients
+                return Target("http-io" if converted else "http-sync", method)
+        ty = self._value_type(scope, callee, False, frozenset())
+        if in_with and self._call_type(ty, frozenset()) == SESSION:
+            return Target("session-context", str(callee))
+        if ty.kind == "function":
+            return Target("function", ty.name)
+        return OTHER
+
+    def type_of(self, scope: str, callee: Callee) -> Ty:
+        """What the expression ``callee`` (not called) denotes inside ``scope``."""
+        return self._value_type(scope, callee, False, frozenset())
+
+    def is_session(self, scope: str, callee: Callee) -> bool:
+        """Whether the expression ``callee`` (not called) denotes a session inside ``scope``."""
+        return self._value_type(scope, callee, False, frozenset()) == SESSION
+
+    def session_names(self, scope: str) -> list[str]:
+        """Parameters and locals of ``scope`` that denote a session, in definition order."""
+        fn = self.functions.get(scope)
+        if fn is None:
+            return []
+        names = dict.fromkeys([*(p.name for p in fn.params), *(b.name for b in fn.bindings)])
+        return [n for n in names if self.is_session(scope, Callee(n))]

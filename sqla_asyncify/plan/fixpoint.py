@@ -1,0 +1,181 @@
+"""The async fixpoint: which functions become ``async def``, and the chain of calls that reached each.
+
+Seeded by direct session I/O (and bare calls of existing coroutine functions), it spreads up
+through callers (``_spread``), across modules, until a boundary stops it (reported
+``sync-boundary``), a held function is reached (bridged with ``run_sync``: ``bridged``), or a sync
+entry point is (run with ``asyncio.run``: ``entries``). ``chain``/``chain_from`` explain each
+decision; ``has_async_work`` tells the rewrite which modules have anything to do. Held code and
+wiring are settled before it runs (the layers below).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Mapping
+from functools import cached_property
+
+from ..index import CallSite, FunctionInfo
+from ..report import ReportItem
+from .types import Reason
+from .wiring import Wiring
+
+
+#: What to do with ``metadata.create_all(engine)`` where nothing can await it (import time).
+METADATA_DDL_FIX = (
+    "run it from async startup code (the FastAPI lifespan, an `async def init_models()`): "
+    "`async with engine.begin() as conn: await conn.run_sync(Base.metadata.create_all)`"
+)
+
+
+class Fixpoint(Wiring):
+    """The fixpoint's steps (``_seed``, ``_spread``, ``_mark``, ``_hold``) and its answers."""
+
+    def _seed(self) -> tuple[deque[str], dict[str, list[tuple[str, int]]]]:
+        """Mark the functions doing session I/O themselves (or calling an existing coroutine
+        function bare), and map each project function to its callers, for ``_spread``."""
+        callers: dict[str, list[tuple[str, int]]] = {}
+        queue: deque[str] = deque()
+        for fn in self.functions.values():
+            for site in fn.calls:
+                target = self.classify(fn.qualname, site.callee, site.in_with)
+                if target.is_session_io:
+                    fix = METADATA_DDL_FIX if target.kind == "metadata-io" else ""
+                    detail = str(site.callee) if not site.in_with else f"with {site.callee}()"
+                    self._mark(fn, Reason("io", detail, site.line, fix), queue)
+                elif target.kind == "function" and self.functions[target.name].is_generator:
+                    # Iterating a generator that becomes async needs ``async for``: the loop's
+                    # function becomes async with it. A plain call only builds the generator.
+                    if site.iterated and not self.functions[target.name].is_async:
+                        callers.setdefault(target.name, []).append((fn.qualname, site.line))
+                elif target.kind == "function":
+                    if site.main_guard:
+                        continue  # ``if __name__ == "__main__": main()`` → ``asyncio.run(main())``
+                    callers.setdefault(target.name, []).append((fn.qualname, site.line))
+                    callee = self.functions[target.name]
+                    if callee.is_async and not site.awaited and not site.argument:
+                        # A bare call of an existing coroutine function from sync code: the caller
+                        # must await it too (this is also how a migrated tree stays a fixed point).
+                        self._mark(fn, Reason("call", callee.qualname, site.line), queue)
+        return queue, callers
+
+    def _spread(self, queue: deque[str], callers: Mapping[str, list[tuple[str, int]]]) -> None:
+        while queue:
+            callee = queue.popleft()
+            for caller, line in callers.get(callee, ()):
+                self._mark(self.functions[caller], Reason("call", callee, line), queue)
+
+    def _mark(self, fn: FunctionInfo, reason: Reason, queue: deque[str]) -> None:
+        if fn.is_async or fn.qualname in self.to_async:
+            return
+        if fn.qualname in self.held_sync:
+            if fn.kind == "function":
+                self._hold(fn, reason, queue)
+            return  # module-level code of a module held whole: untouched, sync, consistent
+        if fn.kind == "lambda" and reason.kind == "call" and reason.detail in self.bridged:
+            return  # ``lambda sync_session: held(...)`` inside ``run_sync``: sync code calling sync code
+        if reason.kind == "call" and fn.qualname not in self._entry_io and self.entry_framework(fn) is not None:
+            # A command or task calling code made async: it stays sync and runs the call with
+            # ``asyncio.run`` (``_settle_entries`` checks no event loop can be running there).
+            self.entries.setdefault(fn.qualname, reason)
+            return
+        if reason.kind == "io" and self.entry_framework(fn) is not None:
+            self._entry_io.add(fn.qualname)  # its own session I/O: reported, left as it is
+            self.entries.pop(fn.qualname, None)
+        why_not = self.boundary_reason(fn)
+        if why_not is not None:
+            if (fn.qualname, reason.line) in self._reported:
+                return
+            self._reported.add((fn.qualname, reason.line))
+            chain = " -> ".join(self.chain_from(reason))
+            self.items.append(
+                ReportItem(
+                    self._function_module[fn.qualname].path,
+                    reason.line,
+                    "sync-boundary",
+                    f"`{fn.qualname}` must stay sync ({why_not}) but reaches session I/O: {chain}",
+                    reason.fix
+                    or (
+                        "move its body into an `async def` and run that with `asyncio.run(...)`"
+                        if self.entry_framework(fn) is not None
+                        else "move the I/O out of it, or call it through `await session.run_sync(...)`"
+                    ),
+                )
+            )
+            return
+        self.to_async[fn.qualname] = reason
+        queue.append(fn.qualname)
+
+    def _hold(self, fn: FunctionInfo, reason: Reason, queue: deque[str]) -> None:
+        """A function held sync that reaches session I/O: async callers bridge to it with
+        ``await session.run_sync(...)``, which hands it a sync ``Session``. Held code that calls a
+        function made async cannot work that way, and is reported."""
+        if reason.kind == "call" and reason.detail in self.to_async and (fn.qualname, reason.line) not in self._reported:
+            self._reported.add((fn.qualname, reason.line))
+            self.items.append(
+                ReportItem(
+                    self._function_module[fn.qualname].path,
+                    reason.line,
+                    "sync-calls-async",
+                    f"`{fn.qualname}` is {self.held_sync[fn.qualname]} but calls `{reason.detail}`, "
+                    f"which becomes async: {' -> '.join(self.chain_from(reason))}",
+                    f"hold `{reason.detail}` sync too, or migrate `{fn.qualname}`",
+                )
+            )
+        if fn.qualname not in self.bridged:
+            if self._opens_own_sync_session(fn):
+                return  # it needs no session from its callers: they call it as they are
+            self.bridged[fn.qualname] = reason
+            queue.append(fn.qualname)
+
+    # -- queries for transformers and the CLI --------------------------------------------------
+    def becomes_async(self, qualname: str) -> bool:
+        return qualname in self.to_async
+
+    def is_async(self, qualname: str) -> bool:
+        """Async after the rewrite: already ``async def``, or made so."""
+        fn = self.functions.get(qualname)
+        return qualname in self.to_async or (fn is not None and fn.is_async)
+
+    def chain_from(self, reason: Reason) -> list[str]:
+        """``[callee, …, io]`` for a reason: the calls down to session I/O."""
+        chain: list[str] = []
+        seen: set[str] = set()
+        while reason.kind == "call" and reason.detail not in seen:
+            seen.add(reason.detail)
+            chain.append(reason.detail)
+            next_reason = self.to_async.get(reason.detail) or self.bridged.get(reason.detail)
+            if next_reason is None:
+                break
+            reason = next_reason
+        if reason.kind == "io":
+            chain.append(reason.detail)
+        return chain
+
+    def chain(self, qualname: str) -> list[str]:
+        """``[qualname, callee, …, io]``: why ``qualname`` becomes async (empty if it does not)."""
+        reason = self.to_async.get(qualname)
+        return [] if reason is None else [qualname, *self.chain_from(reason)]
+
+    def has_async_work(self, module: str) -> bool:
+        """Whether anything in ``module`` becomes async, awaits, or bridges: else the plan-driven
+        transformers have nothing to do there."""
+        return module in self._modules_with_async_work
+
+    @cached_property
+    def _modules_with_async_work(self) -> frozenset[str]:
+        found = set()
+        for index in self.modules.values():
+            for fn in index.functions:
+                if fn.qualname in self.to_async or fn.is_async:
+                    found.add(index.module)
+                    break
+                if any(self._site_needs_work(fn, site) for site in fn.calls):
+                    found.add(index.module)
+                    break
+        return frozenset(found)
+
+    def _site_needs_work(self, fn: FunctionInfo, site: CallSite) -> bool:
+        target = self.classify(fn.qualname, site.callee, site.in_with)
+        if target.is_session_io:
+            return True
+        return target.kind == "function" and (target.name in self.to_async or target.name in self.bridged)

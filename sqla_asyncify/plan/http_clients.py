@@ -1,0 +1,75 @@
+"""HTTP test clients: which ``TestClient``s become ``httpx.AsyncClient``s, so tests run on one event loop.
+
+``TestClient`` runs the app on its own loop in a thread; a test or fixture made async runs on
+pytest-asyncio's loop, with the app's pooled connections. A client such a test uses (itself, or
+through the fixtures it requests) is converted, its requests are awaited, and the functions
+sending them become async in turn: an extension of the async fixpoint, run after it.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Mapping
+
+from .. import sqla
+from ..index import CallSite, FunctionInfo
+from ..names import Callee
+from .fixpoint import Fixpoint
+from .types import ASYNC_HTTP_CLIENT, HTTP_CLIENT_CLASS, HTTP_CLIENT_KIND, Reason, Ty
+
+
+class HttpClients(Fixpoint):
+    """``_convert_http_clients`` and the questions the ``async-http-client`` transformer asks."""
+
+    def _convert_http_clients(self, queue: deque[str], callers: Mapping[str, list[tuple[str, int]]]) -> None:
+        """``TestClient`` runs the app on its own loop (in a thread); a test or fixture made async
+        runs on pytest-asyncio's session loop, with the app's pooled connections. A client such a
+        test uses (itself, or through the fixtures it requests) becomes an ``httpx.AsyncClient`` on
+        the app (``ASGITransport``): its requests are awaited, so every function sending them
+        becomes async too, which can convert further clients — a fixpoint. Clients used only by
+        sync code (an HTTP-only suite) stay."""
+        if not any(target in sqla.TEST_CLIENT_CLASSES for m in self.modules.values() for _, target in m.imports):
+            return  # the common case: no test client anywhere, no per-call typing to pay for
+        while True:
+            new = {origin for q in list(self.to_async) for origin in self._http_clients_used(self.functions[q])}
+            new -= self.http_clients
+            if not new:
+                return
+            self.http_clients |= new
+            for fn in self.functions.values():
+                for site in fn.calls:
+                    if site.in_with and self.http_client_built_with(fn.qualname, site) in new:
+                        self._mark(fn, Reason("io", f"with {site.callee}()", site.line), queue)
+                    elif self.classify(fn.qualname, site.callee, site.in_with).kind == "http-io":
+                        self._mark(fn, Reason("io", str(site.callee), site.line), queue)
+            self._spread(queue, callers)
+
+    def http_client_built_with(self, scope: str, site: CallSite) -> str | None:
+        """For ``with TestClient(app) as c`` in ``scope``: the origin of ``c``, else None."""
+        if self.type_of(scope, site.callee) != HTTP_CLIENT_CLASS:
+            return None
+        fn = self.functions[scope]
+        for b in fn.bindings:
+            if b.line == site.line and b.called and b.value == site.callee:
+                return f"{scope}:{b.name}"
+        return None
+
+    def _http_clients_used(self, fn: FunctionInfo) -> set[str]:
+        """Origins of the ``TestClient``s ``fn`` sends requests on, or gets from its fixtures."""
+        found = set()
+        for site in fn.calls:
+            if site.callee.path:
+                ty = self.type_of(fn.qualname, site.callee.prefix(len(site.callee.path) - 1))
+                if ty.kind == HTTP_CLIENT_KIND and ty.name:
+                    found.add(ty.name)
+        if fn.kind == "function" and self._takes_fixtures(fn):
+            for fixture in self._fixture_closure(fn):
+                ty = self._call_type(Ty("function", fixture), frozenset())
+                if ty.kind == HTTP_CLIENT_KIND and ty.name:
+                    found.add(ty.name)
+        return found
+
+    def is_http_client(self, scope: str, callee: Callee) -> bool:
+        """Whether ``callee`` (not called) is an HTTP client whose requests are awaited after the rewrite."""
+        ty = self.type_of(scope, callee)
+        return ty == ASYNC_HTTP_CLIENT or (ty.kind == HTTP_CLIENT_KIND and ty.name in self.http_clients)

@@ -1,0 +1,264 @@
+"""Type inference: what a name, an attribute or a call's result denotes, by qualified name.
+
+A small flow-insensitive inference over the indexes: module-level symbols (SQLAlchemy's and the
+project's, through re-exports), parameters (annotations, ``Annotated`` aliases, ``Depends(...)``,
+pytest fixtures), local bindings, ``self.<attr>`` assignments through base classes, and function
+return values. Its answers are ``Ty`` values; nothing here decides what to rewrite.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cached_property
+from typing import ClassVar
+
+from .. import sqla
+from ..index import Param
+from ..names import Callee
+from .fixtures import Fixtures
+from .types import (
+    ASYNC_HTTP_CLIENT,
+    ASYNC_HTTP_CLIENT_CLASS,
+    CONNECTION,
+    DECLARATIVE_BASE_FACTORY,
+    ENGINE,
+    ENGINE_FACTORY,
+    HTTP_CLIENT_CLASS,
+    HTTP_CLIENT_KIND,
+    METADATA,
+    METADATA_CLASS,
+    METADATA_OWNER,
+    SESSION,
+    SESSION_CLASS,
+    SESSIONMAKER,
+    SESSIONMAKER_FACTORY,
+    UNKNOWN,
+    Ty,
+)
+
+
+def _with_origin(ty: Ty, origin: str) -> Ty:
+    """A ``TestClient`` built here is known by this origin (kept when it already has one)."""
+    return Ty(HTTP_CLIENT_KIND, origin) if ty.kind == HTTP_CLIENT_KIND and not ty.name else ty
+
+
+class Inference(Fixtures):
+    """``symbol``, ``name_type`` and the private steps of the inference (``_value_type``…)."""
+
+    #: What a name from SQLAlchemy (or a test client library) denotes, by qualified name.
+    _library_symbols: ClassVar[tuple[tuple[frozenset[str], Ty], ...]] = (
+        (sqla.SESSION_CLASSES, SESSION_CLASS),
+        (sqla.SESSIONMAKER_FACTORIES, SESSIONMAKER_FACTORY),
+        (sqla.ENGINE_FACTORIES, ENGINE_FACTORY),
+        (sqla.METADATA_CLASSES, METADATA_CLASS),
+        (sqla.DECLARATIVE_BASE_FACTORIES, DECLARATIVE_BASE_FACTORY),
+        (sqla.METADATA_OWNERS, METADATA_OWNER),
+        (sqla.TEST_CLIENT_CLASSES, HTTP_CLIENT_CLASS),
+        (sqla.ASYNC_HTTP_CLIENT_CLASSES, ASYNC_HTTP_CLIENT_CLASS),
+    )
+
+    def symbol(self, qualname: str, _seen: frozenset[str] = frozenset()) -> Ty:
+        """What a module-level qualname denotes, following re-exports between project modules."""
+        if qualname in _seen:
+            return UNKNOWN
+        seen = _seen | {qualname}
+        for names, ty in self._library_symbols:
+            if qualname in names:
+                return ty
+        if qualname in self.modules:
+            return Ty("module", qualname)
+        if qualname in self.functions:
+            return Ty("function", qualname)
+        if qualname in self.classes:
+            return Ty("class", qualname)
+        if qualname in self._globals:
+            module, binding = self._globals[qualname]
+            ty = self._value_type(f"{module.module}.<module>", binding.value, binding.called, seen)
+            return _with_origin(ty, f"{module.module}.<module>:{binding.name}")
+        module, _, name = qualname.rpartition(".")
+        if module in self.modules:  # a name imported into a project module: a re-export
+            target = self._imports[module].get(name)
+            if target is not None:
+                return self.symbol(target, seen)
+        return UNKNOWN
+
+    def _module_name_type(self, module: str, name: str, seen: frozenset[str]) -> Ty:
+        local = f"{module}.{name}"
+        if local in self.functions or local in self.classes or local in self._globals:
+            return self.symbol(local, seen)
+        target = self._imports.get(module, {}).get(name)
+        if target is not None:
+            return self.symbol(target, seen)
+        return self.symbol(name, seen)  # a builtin or an unknown name
+
+    # -- types of local names ------------------------------------------------------------------
+    def name_type(self, scope: str, name: str, _seen: frozenset[str] = frozenset()) -> Ty:
+        """What ``name`` denotes inside function (or lambda, or ``m.<module>``) ``scope``."""
+        key = f"{scope}:{name}"
+        if key in _seen:
+            return UNKNOWN
+        seen = _seen | {key}
+        fn = self.functions.get(scope)
+        if fn is None:
+            return UNKNOWN
+        module = self._function_module[scope].module
+        if fn.kind != "module":
+            for i, param in enumerate(fn.params):
+                if param.name == name:
+                    if i == 0 and fn.class_qualname and name in ("self", "cls") and fn.kind == "function":
+                        return Ty("instance" if name == "self" else "class", fn.class_qualname)
+                    ty = self._param_type(param, seen)
+                    if ty == UNKNOWN and fn.kind == "function" and self._takes_fixtures(fn):
+                        ty = self._fixture_type(module, name, seen)
+                    if ty != UNKNOWN:
+                        return ty
+            nested = f"{scope}.{name}"  # a function or class defined inside this one
+            if nested in self.functions or nested in self.classes:
+                return self.symbol(nested, seen)
+            types = [
+                _with_origin(self._value_type(scope, b.value, b.called, seen), f"{scope}:{name}")
+                for b in fn.bindings
+                if b.name == name
+            ]
+            known = [t for t in types if t != UNKNOWN]
+            if known:
+                return SESSION if SESSION in known else known[0]
+            if types:
+                return UNKNOWN
+            if fn.parent is not None:
+                return self.name_type(fn.parent, name, seen)
+        return self._module_name_type(module, name, seen)
+
+    def _fixture_type(self, module: str, name: str, seen: frozenset[str]) -> Ty:
+        """The fixture visible from ``module``: its own module's first, then a ``conftest``'s."""
+        for qualname in self._visible_fixtures(module, name):
+            ty = self._call_type(Ty("function", qualname), seen)
+            if ty != UNKNOWN:
+                return ty
+        return UNKNOWN
+
+    def _param_type(self, param: Param, seen: frozenset[str]) -> Ty:
+        if param.depends is not None:
+            ty = self._call_type(self.symbol(param.depends, seen), seen)
+            if ty != UNKNOWN:
+                return ty
+        return self._annotation_type(param.annotation, seen)
+
+    def _annotation_type(self, names: Iterable[str], seen: frozenset[str]) -> Ty:
+        found = UNKNOWN
+        for name in names:
+            if name in sqla.SESSION_CLASSES:
+                return SESSION
+            if name in self._aliases and name not in seen:
+                ty = self._annotation_type(self._aliases[name], seen | {name})
+            else:
+                sym = self.symbol(name, seen)
+                ty = Ty("instance", sym.name) if sym.kind == "class" else (
+                    self._call_type(sym, seen) if sym.kind == "function" else UNKNOWN
+                )
+            if ty == SESSION:
+                return ty
+            if found == UNKNOWN:
+                found = ty
+        return found
+
+    def _value_type(self, scope: str, callee: Callee, called: bool, seen: frozenset[str]) -> Ty:
+        ty = self.name_type(scope, callee.root, seen)
+        if 0 in callee.calls:
+            ty = self._call_type(ty, seen)
+        for i, attr in enumerate(callee.path, 1):
+            ty = self._attr_type(ty, attr, seen)
+            if i in callee.calls:
+                ty = self._call_type(ty, seen)
+        return self._call_type(ty, seen) if called else ty
+
+    def _attr_type(self, ty: Ty, attr: str, seen: frozenset[str]) -> Ty:
+        if ty.kind == "module":
+            return self.symbol(f"{ty.name}.{attr}", seen)
+        if ty.kind in ("instance", "class"):
+            method = self._find_method(ty.name, attr)
+            if method is not None:
+                return Ty("function", method)
+            if ty.kind == "instance":
+                return self._instance_attr_type(ty.name, attr, seen)
+        if attr == "metadata" and (ty == METADATA_OWNER or ty.kind == "class"):
+            return METADATA  # ``Base.metadata`` of a declarative base (or any model class)
+        if ty == SESSION:
+            return Ty("session-method", attr)
+        if ty == SESSIONMAKER and attr == "begin":
+            return Ty("sessionmaker-method", attr)
+        if ty == ENGINE:
+            return Ty("engine-method", attr)
+        if ty == CONNECTION:
+            return Ty("connection-method", attr)
+        return UNKNOWN
+
+    def _instance_attr_type(self, cls: str, attr: str, _seen: frozenset[str]) -> Ty:
+        key = f"{cls}@{attr}"
+        if key in _seen:  # ``self.parent = self.parent.parent``: defined by itself
+            return UNKNOWN
+        if not _seen and key in self._attr_types:
+            return self._attr_types[key]  # a top-level answer depends on nothing but the project
+        seen = _seen | {key}
+        found = UNKNOWN
+        for c in self._mro(cls):
+            for a, names in self.classes[c].annotations:
+                if a == attr:
+                    ty = self._annotation_type(names, seen)
+                    if ty != UNKNOWN:
+                        found = ty
+                        break
+            if found != UNKNOWN:
+                break
+            for fn in self._methods.get(c, ()):
+                for b in fn.attr_bindings:
+                    if b.name == attr:
+                        ty = self._value_type(fn.qualname, b.value, b.called, seen)
+                        if ty != UNKNOWN:
+                            found = ty
+                            break
+                if found != UNKNOWN:
+                    break
+            if found != UNKNOWN:
+                break
+        if not _seen:
+            self._attr_types[key] = found
+        return found
+
+    @cached_property
+    def _attr_types(self) -> dict[str, Ty]:
+        return {}
+
+    def _call_type(self, ty: Ty, seen: frozenset[str]) -> Ty:
+        if ty in (SESSION_CLASS, SESSIONMAKER):
+            return SESSION
+        if ty == SESSIONMAKER_FACTORY:
+            return SESSIONMAKER
+        if ty == Ty("sessionmaker-method", "begin"):
+            return SESSION  # ``with SessionLocal.begin() as s``
+        if ty == ENGINE_FACTORY:
+            return ENGINE
+        if ty.kind == "engine-method" and ty.name in sqla.ENGINE_CONTEXT_METHODS:
+            return CONNECTION
+        if ty == METADATA_CLASS:
+            return METADATA
+        if ty == HTTP_CLIENT_CLASS:
+            return Ty(HTTP_CLIENT_KIND)  # its origin is set where it is bound or returned
+        if ty == ASYNC_HTTP_CLIENT_CLASS:
+            return ASYNC_HTTP_CLIENT
+        if ty == DECLARATIVE_BASE_FACTORY:
+            return METADATA_OWNER
+        if ty.kind == "class":
+            return Ty("instance", ty.name)
+        if ty.kind == "function" and ty.name not in seen:
+            fn = self.functions[ty.name]
+            inner = seen | {ty.name}
+            if fn.returns_annotation:
+                annotated = self._annotation_type(fn.returns_annotation, inner)
+                if annotated != UNKNOWN:
+                    return annotated
+            for ret in fn.returns:
+                rt = self._value_type(fn.qualname, ret.value, ret.called, inner)
+                if rt != UNKNOWN:
+                    return _with_origin(rt, f"{fn.qualname}:<return>")
+        return UNKNOWN

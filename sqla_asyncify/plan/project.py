@@ -1,0 +1,196 @@
+"""The plan's state, and the project it is computed over: lookups by qualified name.
+
+``ProjectIndex`` is the bottom layer of ``Plan`` (the layers are listed in ``plan/__init__.py``):
+the dataclass fields every layer reads and the solving layers fill (``to_async``, ``held_sync``,
+``twins``…); the project's functions, classes and module-level bindings by qualname; class MROs;
+and where a name leads through imports and re-exports. It knows nothing of sessions.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from ..index import Binding, ClassInfo, FunctionInfo, ModuleIndex
+from ..names import Callee
+from ..report import ReportItem
+from .types import Reason
+
+
+@dataclass
+class ProjectIndex:
+    """The ``Plan``'s fields and the project's definitions by qualname."""
+
+    modules: Mapping[str, ModuleIndex]
+    #: Functions to turn into ``async def`` (not already async), with why.
+    to_async: dict[str, Reason] = field(default_factory=dict)
+    #: Functions that stay sync although they reach session I/O, reported.
+    items: list[ReportItem] = field(default_factory=list)
+    #: Qualnames held sync by the user (``--keep-sync``, config, pragma, a skipped file) → why.
+    #: They stop the spread like a boundary.
+    held_sync: Mapping[str, str] = field(default_factory=dict)
+    #: ``[tool.asyncify] async-driver``: dialect → the async driver its URLs get (``postgresql`` → ``psycopg``).
+    async_drivers: Mapping[str, str] = field(default_factory=dict)
+    #: ``[tool.asyncify] expire-on-commit``: ``"false"``, converted sessionmakers (and async twins)
+    #: get ``expire_on_commit=False``; ``"keep"``, they keep expiring (their sessions' reads after a
+    #: commit are refreshed by the ``expire-on-commit`` transformer).
+    expire_on_commit: str = "false"
+    #: Functions held sync that reach session I/O, and why: their async callers use ``run_sync``.
+    bridged: dict[str, Reason] = field(default_factory=dict)
+    #: (function, line) pairs already reported, so each boundary is reported once.
+    _reported: set[tuple[str, int]] = field(default_factory=set, repr=False)
+    #: Entry points doing session I/O themselves: not wrapped, reported as boundaries.
+    _entry_io: set[str] = field(default_factory=set, repr=False)
+    #: Origins (``scope:name``) of ``TestClient``s converted to ``httpx.AsyncClient``: those used by a
+    #: test or fixture that becomes async (see ``_convert_http_clients``).
+    http_clients: set[str] = field(default_factory=set)
+    #: Session wiring (module-level engines, sessionmakers, session dependencies such as ``get_db``)
+    #: that code held sync still uses, → why: it keeps its sync form (see ``_keep_sync_wiring``).
+    sync_wiring: dict[str, str] = field(default_factory=dict)
+    #: Of ``sync_wiring``, what migrated code uses: qualname → the name of its async twin, defined
+    #: beside it (``SessionLocal`` → ``AsyncSessionLocal``, ``get_db`` → ``get_async_db``).
+    twins: dict[str, str] = field(default_factory=dict)
+    #: Sync entry points (click/typer commands, Celery tasks…) that call code made async → why: they
+    #: stay ``def`` and run those calls with ``asyncio.run(...)`` (see ``entry_framework``).
+    entries: dict[str, Reason] = field(default_factory=dict)
+    #: Modules that must not change at all (skipped in ``--interactive``): wiring there gets no twin.
+    frozen: frozenset[str] = frozenset()
+
+    # -- the project by qualname -------------------------------------------------------------------
+    @cached_property
+    def functions(self) -> dict[str, FunctionInfo]:
+        return {f.qualname: f for m in self.modules.values() for f in m.functions}
+
+    @cached_property
+    def _function_module(self) -> dict[str, ModuleIndex]:
+        return {f.qualname: m for m in self.modules.values() for f in m.functions}
+
+    @cached_property
+    def classes(self) -> dict[str, ClassInfo]:
+        return {c.qualname: c for m in self.modules.values() for c in m.classes}
+
+    @cached_property
+    def _globals(self) -> dict[str, tuple[ModuleIndex, Binding]]:
+        return {f"{m.module}.{b.name}": (m, b) for m in self.modules.values() for b in m.globals}
+
+    @cached_property
+    def _aliases(self) -> dict[str, tuple[str, ...]]:
+        return {f"{m.module}.{name}": names for m in self.modules.values() for name, names in m.aliases}
+
+    @cached_property
+    def _imports(self) -> dict[str, dict[str, str]]:
+        return {m.module: dict(m.imports) for m in self.modules.values()}
+
+    def _mro(self, cls: str) -> list[str]:
+        found = self._mros.get(cls)
+        if found is None:
+            found = self._mros[cls] = self._compute_mro(cls)
+        return found
+
+    @cached_property
+    def _mros(self) -> dict[str, list[str]]:
+        return {}
+
+    def _compute_mro(self, cls: str) -> list[str]:
+        order, queue = [], deque([cls])
+        while queue:
+            c = queue.popleft()
+            if c in order or c not in self.classes:
+                continue
+            order.append(c)
+            queue.extend(self.classes[c].bases)
+        return order
+
+    def _find_method(self, cls: str, name: str) -> str | None:
+        for c in self._mro(cls):
+            if f"{c}.{name}" in self.functions:
+                return f"{c}.{name}"
+        return None
+
+    @cached_property
+    def _methods(self) -> dict[str, list[FunctionInfo]]:
+        """Class qualname → its methods (the functions whose ``class_qualname`` it is)."""
+        found: dict[str, list[FunctionInfo]] = {}
+        for fn in self.functions.values():
+            if fn.class_qualname is not None:
+                found.setdefault(fn.class_qualname, []).append(fn)
+        return found
+
+    def qualify(self, module: str, callee: Callee) -> str:
+        """The absolute dotted name of ``callee`` as written at module level of ``module``."""
+        base = self._imports.get(module, {}).get(callee.root, callee.root)
+        return ".".join((base, *callee.path))
+
+    def _global_binding(self, qualname: str, seen: frozenset[str]) -> tuple[str, Binding] | None:
+        """A module-level binding by qualname, following re-exports between project modules."""
+        if qualname in seen:
+            return None
+        if qualname in self._globals:
+            module, binding = self._globals[qualname]
+            return module.module, binding
+        module, _, name = qualname.rpartition(".")
+        target = self._imports.get(module, {}).get(name)
+        return None if target is None else self._global_binding(target, seen | {qualname})
+
+    # -- where a name leads: imports and re-exports ---------------------------------------------
+    def global_of(self, scope: str, ref: str) -> str | None:
+        """The project-level qualname a name (or attribute chain) read in ``scope`` refers to — a
+        module global, a module-level function or class — following imports and re-exports; None for
+        a parameter, a local, or anything outside the project."""
+        root, *path = ref.split(".")
+        fn = self.functions.get(scope)
+        while fn is not None and fn.kind != "module":
+            if (
+                any(p.name == root for p in fn.params)
+                or any(b.name == root for b in fn.bindings)
+                or f"{fn.qualname}.{root}" in self.functions
+                or f"{fn.qualname}.{root}" in self.classes
+            ):
+                return None
+            fn = self.functions.get(fn.parent) if fn.parent else None
+        if scope not in self._function_module:
+            return None
+        module = self._function_module[scope].module
+        local = f"{module}.{root}"
+        if local in self.functions or local in self._globals or local in self.classes:
+            qualname: str | None = local
+        else:
+            qualname = self._imports[module].get(root)
+        qualname = self._definition(qualname)
+        for attr in path:
+            if qualname not in self.modules:
+                break
+            qualname = self._definition(f"{qualname}.{attr}")
+        return qualname if qualname in self.functions or qualname in self._globals else None
+
+    def _definition(self, qualname: str | None, _depth: int = 0) -> str | None:
+        """Where a re-exported name is defined (``app.deps.get_db`` imported from ``app.db``)."""
+        if qualname is None or qualname in self.functions or qualname in self._globals or _depth > 20:
+            return qualname
+        module, _, name = qualname.rpartition(".")
+        if module in self.modules and name in self._imports[module]:
+            return self._definition(self._imports[module][name], _depth + 1)
+        return qualname
+
+    @property
+    def global_names(self) -> frozenset[str]:
+        """Qualnames of every module-level binding of the project."""
+        return frozenset(self._globals)
+
+    def global_line(self, qualname: str) -> int:
+        """The line of a module-level binding, as indexed (the input's)."""
+        return self._globals[qualname][1].line
+
+    def methods_of(self, class_qualname: str) -> list[str]:
+        """Names of the methods defined directly in a class."""
+        prefix = f"{class_qualname}."
+        return [
+            q[len(prefix) :]
+            for q, f in self.functions.items()
+            if f.class_qualname == class_qualname and q.startswith(prefix) and "." not in q[len(prefix) :]
+        ]
+
+    def path_of(self, qualname: str) -> str:
+        return self._function_module[qualname].path

@@ -1,0 +1,140 @@
+"""Mapped classes and expiry: which relationships a refresh loads, and whether a session expires on commit.
+
+``relationships`` follows a class's project bases and the ``backref=``s other classes declare on
+it; ``session_expires`` traces where a session comes from (``Session(...)``, a sessionmaker and its
+``expire_on_commit=``, a dependency such as ``get_db``) under the ``expire-on-commit`` policy. Read
+by the ``expire-on-commit`` transformer (and ``keeps_expiry`` by the sessionmaker conversions); the
+fixpoint never asks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cached_property
+
+from .. import sqla
+from ..index import Binding
+from ..names import Callee
+from .classify import Classification
+from .types import SESSION_CLASS, SESSIONMAKER, Ty
+
+
+def _expires(argument: str | None, default: bool | None) -> bool | None:
+    """``expire_on_commit=<argument>`` as written → its value; an expression we cannot read → None."""
+    if argument is None:
+        return default
+    return {"True": True, "False": False}.get(argument)
+
+
+def _agree(values: Iterable[bool | None]) -> bool | None:
+    """The one answer every origin gives, else None."""
+    found = set(values)
+    return found.pop() if len(found) == 1 else None
+
+
+class Relationships(Classification):
+    """``relationships``, ``session_expires``, ``keeps_expiry``."""
+
+    # -- mapped classes ------------------------------------------------------------------------------
+    @cached_property
+    def _backrefs_to(self) -> dict[str, list[tuple[str, str | None]]]:
+        """Class qualname → the reverse relationships other classes declare on it with ``backref=``
+        (a string target names a mapped class by its name, as SQLAlchemy's registry resolves it)."""
+        by_name: dict[str, list[str]] = {}
+        for qualname in self.classes:
+            by_name.setdefault(qualname.rsplit(".", 1)[-1], []).append(qualname)
+        found: dict[str, list[tuple[str, str | None]]] = {}
+        for info in self.classes.values():
+            for target, name, lazy in info.backrefs:
+                for cls in [target] if target in self.classes else by_name.get(target.rsplit(".", 1)[-1], []):
+                    found.setdefault(cls, []).append((name, lazy))
+        return found
+
+    def relationships(self, class_qualname: str, _seen: frozenset[str] = frozenset()) -> frozenset[str]:
+        """The relationship attributes of a project class (its own and its project bases') that
+        ``await session.refresh(obj)`` loads after the migration (``sqla.REFRESH_LOADS_LAZY``):
+        the ones a new object's read after ``commit()``/``flush()`` would lazy-load."""
+        info = self.classes.get(class_qualname)
+        if info is None or class_qualname in _seen:
+            return frozenset()
+        own = {attr for attr, lazy in info.relationships if lazy in sqla.REFRESH_LOADS_LAZY}
+        own |= {name for name, lazy in self._backrefs_to.get(class_qualname, ()) if lazy in sqla.REFRESH_LOADS_LAZY}
+        seen = _seen | {class_qualname}
+        for base in info.bases:
+            own |= self.relationships(base, seen)
+        return frozenset(own)
+
+    # -- expiry on commit: where a session comes from --------------------------------------------
+    def session_expires(self, scope: str, callee: Callee, _seen: frozenset[str] = frozenset()) -> bool | None:
+        """Whether the session ``callee`` denotes in ``scope`` still expires its objects on commit
+        after the migration: True when it is built by ``Session(...)`` or by a session factory given
+        ``expire_on_commit=True`` (theirs, kept); False for ``expire_on_commit=False`` and for a
+        ``sessionmaker(...)`` without the keyword (the migration gives it ``False``; True when the
+        ``expire-on-commit`` policy is ``"keep"``); None when where
+        it comes from cannot be traced (an attribute, an annotated parameter, a scoped session)."""
+        if callee.path or callee.calls:
+            return None
+        fn = self.functions.get(scope)
+        key = f"{scope}:{callee.root}"
+        if fn is None or key in _seen:
+            return None
+        seen = _seen | {key}
+        for param in fn.params:
+            if param.name == callee.root:
+                providers = [param.depends] if param.depends else []
+                for name in param.annotation:  # ``Annotated[Session, Depends(get_db)]``, or an alias of it
+                    providers += [n for n in (name, *self._aliases.get(name, ())) if n in self.functions]
+                return _agree(self._provider_expires(q, seen) for q in providers)
+        bindings = [b for b in fn.bindings if b.name == callee.root]
+        if not bindings:
+            return None
+        return _agree(self._binding_expires(scope, b, seen) for b in bindings)
+
+    @property
+    def keeps_expiry(self) -> bool:
+        """Whether converted sessionmakers keep expiring on commit (``expire-on-commit = "keep"``)."""
+        return self.expire_on_commit == "keep"
+
+    def _provider_expires(self, qualname: str, seen: frozenset[str]) -> bool | None:
+        """For a function returning or yielding a session (``get_db``): whether that session expires."""
+        fn = self.functions.get(qualname)
+        if fn is None or not fn.returns:
+            return None
+        return _agree(self._binding_expires(qualname, b, seen) for b in fn.returns)
+
+    def _binding_expires(self, scope: str, binding: Binding, seen: frozenset[str]) -> bool | None:
+        value = binding.value
+        if not binding.called:
+            return self.session_expires(scope, value, seen)  # another name for a session
+        if value.calls:
+            return None
+        ty = self.type_of(scope, value)
+        if ty == SESSION_CLASS:
+            return _expires(binding.expire_on_commit, default=True)
+        if ty.kind == "function":
+            return self._provider_expires(ty.name, seen)
+        if ty == SESSIONMAKER or ty == Ty("sessionmaker-method", "begin"):
+            maker = value if ty == SESSIONMAKER else value.prefix(len(value.path) - 1)
+            found = self._factory_binding(scope, maker)
+            if found is None:
+                return None
+            module, factory = found
+            if factory.value.calls or not factory.called:
+                return None
+            qualname = self.qualify(module, factory.value)
+            # ``sessionmaker(...)`` without the keyword is given ``expire_on_commit=False`` by the
+            # migration, unless the policy keeps expiry.
+            default = self.keeps_expiry if qualname in sqla.SYNC_SESSIONMAKERS else True if qualname in sqla.ASYNC_SESSIONMAKERS else None
+            return _expires(factory.expire_on_commit, default)
+        return None
+
+    def _factory_binding(self, scope: str, callee: Callee) -> tuple[str, Binding] | None:
+        """The binding that builds the session factory ``callee`` names: ``(module, binding)``."""
+        fn = self.functions.get(scope)
+        if fn is not None and not callee.path:
+            local = [b for b in fn.bindings if b.name == callee.root]
+            if local:
+                return (self._function_module[scope].module, local[0]) if len(local) == 1 else None
+        module = self._function_module[scope].module if fn is not None else scope
+        root = self._imports.get(module, {}).get(callee.root, f"{module}.{callee.root}")
+        return self._global_binding(".".join((root, *callee.path)), frozenset())
