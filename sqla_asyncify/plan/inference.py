@@ -163,16 +163,33 @@ class Inference(Fixtures):
         return found
 
     def _value_type(self, scope: str, callee: Callee, called: bool, seen: frozenset[str]) -> Ty:
-        ty = self.name_type(scope, callee.root, seen)
-        if 0 in callee.calls:
-            ty = self._call_type(ty, seen)
+        if callee.root == "super" and 0 in callee.calls and callee.path:
+            ty = self._super_type(scope, seen)  # ``super().update(...)``: the base's method
+        else:
+            ty = self.name_type(scope, callee.root, seen)
+            if 0 in callee.calls:
+                ty = self._call_type(ty, seen)
         for i, attr in enumerate(callee.path, 1):
             ty = self._attr_type(ty, attr, seen)
             if i in callee.calls:
                 ty = self._call_type(ty, seen)
         return self._call_type(ty, seen) if called else ty
 
+    def _super_type(self, scope: str, seen: frozenset[str]) -> Ty:
+        """``super()`` (no arguments) in a method: its class's bases, unless ``super`` is rebound."""
+        fn = self.functions.get(scope)
+        if fn is None or fn.kind != "function" or fn.class_qualname is None:
+            return UNKNOWN
+        if any(p.name == "super" for p in fn.params) or any(b.name == "super" for b in fn.bindings):
+            return UNKNOWN
+        return Ty("super", fn.class_qualname)
+
     def _attr_type(self, ty: Ty, attr: str, seen: frozenset[str]) -> Ty:
+        if ty.kind == "super":
+            for c in self._mro(ty.name)[1:]:
+                if f"{c}.{attr}" in self.functions:
+                    return Ty("function", f"{c}.{attr}")
+            return UNKNOWN
         if ty.kind == "module":
             return self.symbol(f"{ty.name}.{attr}", seen)
         if ty.kind in ("instance", "class"):
