@@ -21,7 +21,7 @@ from . import sqla
 from .dispatch import VisitorDispatch
 from .names import Callee, QualnameTracker, dotted, resolve_relative
 
-INDEX_VERSION = 8  # bump when the shape of the index changes (invalidates caches)
+INDEX_VERSION = 9  # bump when the shape of the index changes (invalidates caches)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +48,9 @@ class Binding:
     top_level: bool = True
     #: The ``expire_on_commit=`` argument of the call, as written (``"True"``); None when absent.
     expire_on_commit: str | None = None
+    #: Tuple unpacking: ``a, b = f()`` binds ``a`` to element 0 of what ``f()`` returns; a
+    #: ``return x, y`` records element 0 and 1. None: the whole value.
+    element: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -579,6 +582,14 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
             elif self.scope_kind == "module":
                 self.aliases.append((target.value, self._names_in(value)))
         elif (
+            isinstance(target, (cst.Tuple, cst.List))
+            and callee is not None
+            and all(isinstance(e, cst.Element) and isinstance(e.value, cst.Name) for e in target.elements)
+        ):
+            for i, element in enumerate(target.elements):
+                assert isinstance(element.value, cst.Name)
+                self._bind(element.value.value, callee, called, node, element=i)
+        elif (
             isinstance(target, cst.Attribute)
             and isinstance(target.value, cst.Name)
             and target.value.value == "self"
@@ -596,6 +607,7 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
         node: cst.CSTNode,
         args: tuple[str, ...] = (),
         expire_on_commit: str | None = None,
+        element: int | None = None,
     ) -> None:
         binding = Binding(
             name,
@@ -605,16 +617,22 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
             args,
             self._module_blocks == 0,
             expire_on_commit=expire_on_commit,
+            element=element,
         )
         if self.scope_kind == "module":
             self.globals.append(binding)
-            if not called:
+            if not called and element is None:
                 self.aliases.append((name, (self.qualify(str(callee)),)))
         elif self.scope_kind in ("function", "lambda"):
             self._current.bindings.append(binding)
 
-    def _returned(self, value: cst.BaseExpression | None, node: cst.CSTNode) -> None:
+    def _returned(self, value: cst.BaseExpression | None, node: cst.CSTNode, element: int | None = None) -> None:
         if value is None:
+            return
+        if isinstance(value, cst.Tuple) and element is None:
+            for i, item in enumerate(value.elements):
+                if isinstance(item, cst.Element):
+                    self._returned(item.value, node, i)
             return
         called = isinstance(value, cst.Call)
         callee = Callee.of(value.func if isinstance(value, cst.Call) else value)
@@ -626,6 +644,7 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
                     called,
                     self._line(node),
                     expire_on_commit=_expire_on_commit(value),
+                    element=element,
                 )
             )
 
