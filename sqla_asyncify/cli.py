@@ -19,7 +19,7 @@ from rich.table import Table
 from . import __version__
 from .audit import audit as build_audit
 from .config import EXPIRE_POLICIES, ConfigError, load_config
-from .dependencies import required_packages
+from .dependencies import required_packages, runtime_url_drivers
 from .emit import json_report, unified_diff, write_outcomes
 from .formatting import BlackStyle
 from .pipeline import FileOutcome, RunConfig, RunResult, analyze, display_path, rewrite_consistently
@@ -139,6 +139,9 @@ def _summary(result: RunResult, written: int, console: Console) -> None:
     table.add_row("manual items", str(len(result.items)))
     console.print(table)
     packages = required_packages(o.updated for o in result.changed)
+    packages = sorted({*packages, *runtime_url_drivers(
+        (o.updated for o in result.changed), (f.source for f in result.analysis.files), plan.async_drivers
+    )})
     if packages:
         console.print(f"The migrated code needs: {', '.join(packages)}", highlight=False, markup=False)
 
