@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import libcst as cst
@@ -135,6 +135,8 @@ class _FunctionBuilder:
     calls: list[CallSite] = field(default_factory=list)
     refs: set[str] = field(default_factory=set)
     is_generator: bool = False
+    #: Names declared ``global`` in the function: what it binds to them is a module global.
+    global_names: set[str] = field(default_factory=set)
 
     def build(self) -> FunctionInfo:
         return FunctionInfo(
@@ -619,7 +621,10 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
             expire_on_commit=expire_on_commit,
             element=element,
         )
-        if self.scope_kind == "module":
+        if self.scope_kind == "function" and name in self._current.global_names:
+            # ``global SessionLocal`` then ``SessionLocal = sessionmaker(...)`` in an init function.
+            self.globals.append(replace(binding, top_level=False))
+        elif self.scope_kind == "module":
             self.globals.append(binding)
             if not called and element is None:
                 self.aliases.append((name, (self.qualify(str(callee)),)))
@@ -647,6 +652,10 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
                     element=element,
                 )
             )
+
+    def visit_Global(self, node: cst.Global) -> None:
+        if self.scope_kind == "function":
+            self._current.global_names.update(item.name.value for item in node.names)
 
     def visit_Return(self, node: cst.Return) -> None:
         self._returned(node.value, node)

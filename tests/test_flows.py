@@ -81,6 +81,30 @@ SHAPES: dict[str, dict[str, str]] = {
                 db.close()
             """,
     },
+    "global_set_by_an_init_function": {
+        "app/db.py": """
+            from sqlalchemy import create_engine
+            from sqlalchemy.orm import sessionmaker
+
+            SessionLocal = None
+
+            def init_db(url):
+                global SessionLocal
+                SessionLocal = sessionmaker(bind=create_engine(url))
+
+            init_db("sqlite:///./app.db")
+            """,
+        "app/jobs.py": """
+            from app import db
+            from .models import User
+
+            def add(user_id):
+                session = db.SessionLocal()
+                session.add(User(id=user_id))
+                session.commit()
+                session.close()
+            """,
+    },
     "module_attribute_sessionmaker": {
         "app/db_setup.py": """
             from sqlalchemy import create_engine
@@ -132,6 +156,7 @@ SHAPES: dict[str, dict[str, str]] = {
 RUNS = {
     "contextmanager_helper": "app.jobs:add",
     "factory_tuple_unpacked_at_module_level": "app.jobs:add",
+    "global_set_by_an_init_function": "app.jobs:add",
     "module_attribute_sessionmaker": "app.jobs:add",
     "untyped_fixture_parameter": "pytest",
 }

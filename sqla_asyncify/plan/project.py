@@ -73,7 +73,15 @@ class ProjectIndex:
 
     @cached_property
     def _globals(self) -> dict[str, tuple[ModuleIndex, Binding]]:
-        return {f"{m.module}.{b.name}": (m, b) for m in self.modules.values() for b in m.globals}
+        """Module-level name → its binding (the last one; a placeholder ``= None`` never replaces
+        a real one, as for ``SessionLocal = None`` set by an init function's ``global``)."""
+        found: dict[str, tuple[ModuleIndex, Binding]] = {}
+        for m in self.modules.values():
+            for b in m.globals:
+                key = f"{m.module}.{b.name}"
+                if key not in found or b.value != Callee("None"):
+                    found[key] = (m, b)
+        return found
 
     @cached_property
     def _aliases(self) -> dict[str, tuple[str, ...]]:
