@@ -92,6 +92,7 @@ class ModuleNamer:
         for root in run_roots:
             root = root.resolve()
             self._roots.add(root if root.is_dir() else root.parent)
+        self._run_roots = frozenset(self._roots)
         self._imported = imported
         self._is_root: dict[Path, bool] = {}
         self._has_init: dict[Path, bool] = {}
@@ -122,10 +123,10 @@ class ModuleNamer:
             chain.append(folder)
             folder = folder.parent
 
-    def names(self, path: Path) -> tuple[str, str | None]:
-        """``(name, path name)``: the file's module name, and its name by path from its import root
-        (None inside a regular package, whose name is already that, or when the path is not a
-        dotted name)."""
+    def names(self, path: Path) -> tuple[str, list[str]]:
+        """``(name, by path)``: the file's module name, and its names by path from each import
+        root above it, nearest first, up to the run's own root (empty inside a regular package,
+        whose name is already that)."""
         path = _folder(os.getcwd(), str(path.parent)) / path.name
         stem = [] if path.stem == "__init__" else [path.stem]
         chain, rooted = self._chain(path.parent)
@@ -139,13 +140,28 @@ class ModuleNamer:
                 parts.pop(0)
             if not all(p.isidentifier() for p in parts):
                 parts = [folder.name for folder in reversed(chain[: packages[0] + 1])]
-            return ".".join([*parts, *stem]) or path.parent.name, None
-        by_path = ".".join([*(folder.name for folder in reversed(chain)), *stem])
-        if not rooted or not by_path or not all(p.isidentifier() for p in by_path.split(".")):
-            return ".".join(stem) or path.parent.name, None
-        if chain and self._imports_by_path(by_path):
-            return by_path, None
-        return ".".join(stem) or path.parent.name, by_path
+            return ".".join([*parts, *stem]) or path.parent.name, []
+        basename = ".".join(stem) or path.parent.name
+        if not rooted:
+            return basename, []
+        by_path = []
+        folders = list(chain)
+        root = chain[-1].parent if chain else path.parent
+        while True:
+            parts = [*(folder.name for folder in reversed(folders)), *stem]
+            if not parts or not all(p.isidentifier() for p in parts):
+                break
+            by_path.append(".".join(parts))
+            if root in self._run_roots or root.parent == root:
+                break
+            more, found = self._chain(root.parent)
+            if not found:
+                break
+            folders += [root, *more]
+            root = more[-1].parent if more else root.parent
+        if chain and by_path and self._imports_by_path(by_path[0]):
+            return by_path[0], by_path[1:]
+        return basename, [n for n in by_path if n != basename]
 
     def _imports_by_path(self, name: str) -> bool:
         """Some file imports ``name`` or one of its packages below the top (``a.b`` of ``a.b.c``)."""
@@ -158,31 +174,39 @@ def module_names(
     run_roots: Sequence[Path],
     sources: Sequence[bytes],
     display: Callable[[Path], str] = Path.as_posix,
-) -> tuple[list[str], dict[int, str]]:
-    """Each file's module name, and an error message for each file whose name stays shared."""
+) -> tuple[list[str], dict[int, tuple[int, str]]]:
+    """Each file's module name, and for each file whose name stays shared: the file that has it
+    first, and the error message."""
     namer = ModuleNamer(run_roots, imported_names(sources))
     named = [namer.names(p) for p in paths]
     names = [name for name, _ in named]
-    # Stubs share their module's name on purpose; only ``.py`` files collide.
-    owners: dict[str, list[int]] = {}
-    for i, path in enumerate(paths):
-        if path.suffix == ".py":
-            owners.setdefault(names[i], []).append(i)
-    clashing_folders = {
-        paths[i].resolve().parent for group in owners.values() if len(group) > 1 for i in group if named[i][1] is not None
-    }
-    for i, (name, by_path) in enumerate(named):
-        if by_path is not None and _folder(os.getcwd(), str(paths[i].parent)) in clashing_folders:
-            names[i] = by_path
-    errors: dict[int, str] = {}
+    # Shared names outside packages: the whole folder takes its next name by path (from the next
+    # import root out), until no name is shared or no longer name is left.
+    while True:
+        owners: dict[str, list[int]] = {}
+        for i, path in enumerate(paths):
+            if path.suffix == ".py":  # stubs share their module's name on purpose
+                owners.setdefault(names[i], []).append(i)
+        clashing = {_folder(os.getcwd(), str(paths[i].parent)) for group in owners.values() if len(group) > 1 for i in group}
+        moved = False
+        for i, (_, by_path) in enumerate(named):
+            if _folder(os.getcwd(), str(paths[i].parent)) in clashing:
+                step = by_path.index(names[i]) + 1 if names[i] in by_path else 0
+                if step < len(by_path):
+                    names[i] = by_path[step]
+                    moved = True
+        if not moved:
+            break
+    errors: dict[int, tuple[int, str]] = {}
     first: dict[str, int] = {}
     for i, path in enumerate(paths):
         if path.suffix != ".py":
             continue
         if names[i] in first:
             errors[i] = (
+                first[names[i]],
                 f"its module name `{names[i]}` is also that of {display(paths[first[names[i]]])}: "
-                "not migrated (an `__init__.py` or an import root, e.g. `src/`, tells them apart)"
+                "not migrated (an `__init__.py` or an import root, e.g. `src/`, tells them apart)",
             )
         else:
             first[names[i]] = i

@@ -324,8 +324,6 @@ def analyze(config: RunConfig, progress: Progress | None = None, paths: Sequence
             errors[i] = FileOutcome(path, b"", b"", error=str(exc))
     hashes = [content_hash(s) for s in sources]
     modules, clashes = module_names(files_in, config.paths, sources, display_path)
-    for i, message in clashes.items():
-        errors.setdefault(i, FileOutcome(files_in[i], sources[i], sources[i], error=message))
     packages = [is_package_init(p) for p in files_in]
     displays = [display_path(p) for p in files_in]
     mentions = [i not in errors and mentions_sqlalchemy(s) for i, s in enumerate(sources)]
@@ -351,6 +349,10 @@ def analyze(config: RunConfig, progress: Progress | None = None, paths: Sequence
         if fact.error is not None:
             errors[i] = FileOutcome(files_in[i], sources[i], sources[i], error=fact.error)
     relevant = relevant_files(modules, packages, mentions, facts)
+    for i, (other, message) in clashes.items():
+        if relevant[i] and relevant[other]:  # only the plan needs names apart (it would keep one)
+            errors.setdefault(i, FileOutcome(files_in[i], sources[i], sources[i], error=message))
+            relevant[i] = False
     stats["prescan_s"] = time.perf_counter() - t
     stats["facts_computed"] = len(todo)
 

@@ -24,7 +24,7 @@ def names_of(root: Path, files: dict[str, str], run_root: Path | None = None) ->
     paths = layout(root, files)
     names, errors = module_names(paths, [run_root or root], [p.read_bytes() for p in paths])
     rel = [p.relative_to(root).as_posix() for p in paths]
-    return dict(zip(rel, names)), {rel[i]: message for i, message in errors.items()}
+    return dict(zip(rel, names)), {rel[i]: message for i, (_, message) in errors.items()}
 
 
 def test_namespace_folders_inside_a_package_are_part_of_the_name(tmp_path: Path) -> None:
@@ -71,6 +71,29 @@ def test_shared_basenames_outside_packages_are_told_apart_by_folder(tmp_path: Pa
     assert not errors
 
 
+def test_plugins_each_with_its_own_project_file_are_told_apart_from_the_outer_root(tmp_path: Path) -> None:
+    # Each plugin folder holds a setup.py (an import root): ``tests.conftest`` in every one of
+    # them, so they take their names from the next root out, the run's.
+    names, errors = names_of(
+        tmp_path,
+        {
+            "setup.py": "",
+            "plugins/a/setup.py": "",
+            "plugins/a/tests/conftest.py": "",
+            "plugins/b/setup.py": "",
+            "plugins/b/tests/conftest.py": "",
+            "plugins/b/b_plugin/__init__.py": "",
+            "plugins/b/b_plugin/main.py": "",
+        },
+    )
+    assert names["plugins/a/tests/conftest.py"] == "plugins.a.tests.conftest"
+    assert names["plugins/b/tests/conftest.py"] == "plugins.b.tests.conftest"
+    assert names["plugins/b/setup.py"] == "plugins.b.setup"
+    assert names["setup.py"] == "setup"
+    assert names["plugins/b/b_plugin/main.py"] == "b_plugin.main"
+    assert not errors
+
+
 def test_a_name_still_shared_is_an_error_naming_both_files(tmp_path: Path) -> None:
     names, errors = names_of(tmp_path, {"pkg/__init__.py": "", "pkg.py": ""})
     assert list(errors) == ["pkg.py"]
@@ -99,7 +122,8 @@ def test_pyproject_pythonpath_is_an_import_root(tmp_path: Path) -> None:
 
 def test_a_colliding_file_is_reported_by_the_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    layout(tmp_path, {"pkg/__init__.py": "", "pkg.py": "from sqlalchemy.orm import Session\n"})
+    session = "from sqlalchemy.orm import Session\n"
+    layout(tmp_path, {"pkg/__init__.py": session, "pkg.py": session, "other/__init__.py": "", "other.py": ""})
     analysis = analyze(RunConfig(paths=(tmp_path,), cache=False, jobs=1))
     (error,) = analysis.errors
     other = "pkg.py" if error.path.name == "__init__.py" else "pkg/__init__.py"

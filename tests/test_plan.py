@@ -287,3 +287,19 @@ def test_a_held_method_holds_its_override_family() -> None:
     plan = build({"app.repo": HIERARCHY}, held=("app.repo.Cached.save",))
     for member in ("app.repo.Repository.save", "app.repo.Cached.save", "app.repo.Noop.save"):
         assert member in plan.held_sync and member not in plan.to_async
+
+
+def test_a_module_driving_alembic_is_not_a_migration_script() -> None:
+    # A test fixture or CLI running ``alembic.command.upgrade`` is ordinary code; env.py (``context``)
+    # and revision files (``op``) are what alembic runs sync.
+    from sqla_asyncify.holds import held_functions
+
+    sources = {
+        "app.fixtures": "from alembic.config import Config\nfrom alembic import command\ndef f(db): pass\n",
+        "migrations.env": "from alembic import context\ndef run(): pass\n",
+        "migrations.versions.v1": "from alembic import op\ndef upgrade(): pass\n",
+    }
+    indexes = [index_module(cst.parse_module(src), name, f"{name}.py") for name, src in sources.items()]
+    held = held_functions(indexes, ())
+    assert "app.fixtures.f" not in held
+    assert "migrations.env.run" in held and "migrations.versions.v1.upgrade" in held
