@@ -21,7 +21,7 @@ from . import sqla
 from .dispatch import VisitorDispatch
 from .names import Callee, QualnameTracker, dotted, resolve_relative
 
-INDEX_VERSION = 9  # bump when the shape of the index changes (invalidates caches)
+INDEX_VERSION = 10  # bump when the shape of the index changes (invalidates caches)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +66,8 @@ class CallSite:
     main_guard: bool = False
     #: The call is the iterable of a ``for`` statement or of a comprehension's ``for``.
     iterated: bool = False
+    #: Arguments that are plain names or attribute chains: (position as "0", "1"… or keyword, what it names).
+    args: tuple[tuple[str, Callee], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -680,13 +682,28 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
                 argument=id(node) in self._arguments,
                 main_guard=self._main_guard > 0 and self.scope_kind == "module",
                 iterated=id(node) in self._iterated,
+                args=_named_args(node),
             )
         )
 
 
-def index_module(
-    module: cst.Module, module_name: str, path: Path | str, is_package: bool = False
-) -> ModuleIndex:
+def _named_args(call: cst.Call) -> tuple[tuple[str, Callee], ...]:
+    """``f(client, db=self.db, x=1)`` → (("0", client), ("db", self.db)): what plain arguments name."""
+    found = []
+    position = 0
+    for arg in call.args:
+        if arg.star:
+            break  # positions after ``*args`` are unknown
+        key = arg.keyword.value if arg.keyword is not None else str(position)
+        if arg.keyword is None:
+            position += 1
+        callee = Callee.of(arg.value) if isinstance(arg.value, (cst.Name, cst.Attribute)) else None
+        if callee is not None and not callee.calls:
+            found.append((key, callee))
+    return tuple(found)
+
+
+def index_module(module: cst.Module, module_name: str, path: Path | str, is_package: bool = False) -> ModuleIndex:
     """Index one parsed module."""
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     indexer = Indexer(module_name, str(path), is_package)

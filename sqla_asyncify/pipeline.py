@@ -41,7 +41,7 @@ from .index import INDEX_VERSION, ModuleIndex, index_module
 from .modules import module_names
 from .names import is_package_init, module_name_for
 from .plan import Plan
-from .prescan import FACTS_VERSION, FileFacts, file_facts, mentions_sqlalchemy, relevant_files
+from .prescan import FACTS_VERSION, FileFacts, file_facts, mentions_sqlalchemy, mentions_test_client, relevant_files
 from .report import ReportItem
 from .sourcefile import SourceError, read_source
 
@@ -326,7 +326,7 @@ def analyze(config: RunConfig, progress: Progress | None = None, paths: Sequence
     modules, clashes = module_names(files_in, config.paths, sources, display_path)
     packages = [is_package_init(p) for p in files_in]
     displays = [display_path(p) for p in files_in]
-    mentions = [i not in errors and mentions_sqlalchemy(s) for i, s in enumerate(sources)]
+    mentions = [i not in errors and (mentions_sqlalchemy(s) or mentions_test_client(s)) for i, s in enumerate(sources)]
     stats["read_s"] = time.perf_counter() - t
 
     # Pre-scan: decode + ``ast`` the files that do not mention SQLAlchemy (cached by content).

@@ -419,6 +419,7 @@ def run_recipe(recipe: Recipe, args: argparse.Namespace) -> Row:
                 }
             )
         )
+    version = asyncify_version(args.asyncify)  # before the run: the code that migrated
     mig, rc, report = migrate(recipe, work, src, args.asyncify)
     migrated_runs = run_suite(recipe, work, mig, python, "migrated")
     problems = [p for r in migrated_runs for p in r.problems]
@@ -439,7 +440,7 @@ def run_recipe(recipe: Recipe, args: argparse.Namespace) -> Row:
         sha=recipe.sha[:7],
         database=recipe.database,
         date=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        asyncify=asyncify_version(args.asyncify),
+        asyncify=version,
         baseline=total(baseline_runs),
         migrated=total(migrated_runs),
         apply_rc=rc,

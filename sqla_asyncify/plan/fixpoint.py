@@ -17,7 +17,7 @@ from functools import cached_property
 
 from ..index import CallSite, FunctionInfo
 from ..report import ReportItem
-from .types import Reason
+from .types import ENGINE, Reason
 from .wiring import Wiring
 
 
@@ -43,6 +43,9 @@ class Fixpoint(Wiring):
                     fix = METADATA_DDL_FIX if target.kind == "metadata-io" else ""
                     detail = str(site.callee) if not site.in_with else f"with {site.callee}()"
                     self._mark(fn, Reason("io", detail, site.line, fix), queue)
+                elif self._inspects_engine(fn, site):
+                    # ``inspect(engine)``: an Inspector's I/O runs through ``AsyncConnection.run_sync``
+                    self._mark(fn, Reason("io", f"{site.callee}({site.args[0][1]})", site.line), queue)
                 elif target.kind == "function" and self.functions[target.name].is_generator:
                     # Iterating a generator that becomes async needs ``async for``: the loop's
                     # function becomes async with it. A plain call only builds the generator.
@@ -59,6 +62,15 @@ class Fixpoint(Wiring):
                         # must await it too (this is also how a migrated tree stays a fixed point).
                         self._mark(fn, Reason("call", callee.qualname, site.line), queue)
         return queue, callers
+
+    def _inspects_engine(self, fn: FunctionInfo, site: CallSite) -> bool:
+        """``sqlalchemy.inspect(E)`` with ``E`` an engine that becomes an ``AsyncEngine``."""
+        if not site.args or site.args[0][0] != "0":
+            return False
+        module = self._function_module[fn.qualname].module
+        if self.qualify(module, site.callee) not in ("sqlalchemy.inspect", "sqlalchemy.inspection.inspect"):
+            return False
+        return self.type_of(fn.qualname, site.args[0][1]) == ENGINE
 
     def _spread(self, queue: deque[str], callers: Mapping[str, list[tuple[str, int]]]) -> None:
         while queue:

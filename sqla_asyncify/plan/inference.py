@@ -110,6 +110,8 @@ class Inference(Fixtures):
                     ty = self._param_type(param, seen)
                     if ty == UNKNOWN and fn.kind == "function" and self._takes_fixtures(fn):
                         ty = self._fixture_type(module, name, seen)
+                    if ty == UNKNOWN and key in self.http_clients:
+                        ty = Ty(HTTP_CLIENT_KIND, key)  # handed a converted client (``_client_parameters``)
                     if ty != UNKNOWN:
                         return ty
             nested = f"{scope}.{name}"  # a function or class defined inside this one

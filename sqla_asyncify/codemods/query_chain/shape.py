@@ -155,6 +155,12 @@ class ChainShape(ChainParsing):
         for name in class_valued(self.module, scopes, self._metaclasses):
             if name not in kinds:
                 known[name] = "entity"
+        # a parameter every call site hands a project class (``count_rows(db, User)``)
+        params = [*fn.params.posonly_params, *fn.params.params, *fn.params.kwonly_params]
+        for param in params:
+            name = param.name.value
+            if name not in kinds and self.plan.holds_classes(self.scope_qualname, name):
+                known[name] = "entity"
         return known
 
     # -- checks: the chain converts exactly, or it gets a problem --------------------------------
