@@ -96,20 +96,27 @@ class ModuleNamer:
         self._imported = imported
         self._is_root: dict[Path, bool] = {}
         self._has_init: dict[Path, bool] = {}
+        self._scanned: set[Path] = set()
 
     def _init(self, folder: Path) -> bool:
         if folder not in self._has_init:
             self._has_init[folder] = (folder / "__init__.py").exists()
         return self._has_init[folder]
 
+    def _read_pyprojects(self, folder: Path) -> None:
+        """The import roots the ``pyproject.toml`` files of ``folder`` and its parents declare."""
+        for above in (folder, *folder.parents):
+            if above in self._scanned:
+                return
+            self._scanned.add(above)
+            if (above / "pyproject.toml").exists():
+                self._roots.update(_pyproject_roots(above))
+
     def is_root(self, folder: Path) -> bool:
         if folder not in self._is_root:
+            self._read_pyprojects(folder)
             marked = folder.name == "src" and not self._init(folder)
-            for name in _PROJECT_FILES:
-                if (folder / name).exists():
-                    marked = True
-                    if name == "pyproject.toml":
-                        self._roots.update(_pyproject_roots(folder))
+            marked = marked or any((folder / name).exists() for name in _PROJECT_FILES)
             # A folder with ``__init__.py`` is a package, never a root (``apply app/`` names ``app.x``).
             self._is_root[folder] = (marked or folder in self._roots) and not self._init(folder)
         return self._is_root[folder]

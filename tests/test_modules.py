@@ -109,14 +109,8 @@ def test_src_layout_and_a_run_inside_a_package(tmp_path: Path) -> None:
 
 
 def test_pyproject_pythonpath_is_an_import_root(tmp_path: Path) -> None:
-    names, _ = names_of(
-        tmp_path,
-        {
-            "pyproject.toml": '[tool.pytest.ini_options]\npythonpath = ["backend"]\n',
-            "backend/api/users.py": "",
-            "backend/main.py": "from api import users\n",
-        },
-    )
+    (tmp_path / "pyproject.toml").write_text('[tool.pytest.ini_options]\npythonpath = ["backend"]\n')
+    names, _ = names_of(tmp_path, {"backend/api/users.py": "", "backend/main.py": "from api import users\n"})
     assert names["backend/api/users.py"] == "api.users"
 
 
