@@ -14,6 +14,10 @@ from dataclasses import asdict, dataclass, field
 
 from .pipeline import RunResult, display_path
 
+#: Version of ``audit --format json``'s layout (``docs/json-report.md``): changes only when a field
+#: is removed or changes meaning.
+AUDIT_VERSION = 1
+
 
 @dataclass
 class FileAudit:
@@ -64,7 +68,7 @@ class Audit:
             data = asdict(f)
             data["items"] = dict(f.items)
             files.append(data)
-        return json.dumps({"totals": self.totals(), "files": files, "remaining": self.remaining}, indent=2)
+        return json.dumps({"version": AUDIT_VERSION, "totals": self.totals(), "files": files, "remaining": self.remaining}, indent=2)
 
     def to_markdown(self) -> str:
         lines = ["# asyncify audit", "", "| | count |", "|---|---:|"]

@@ -6,6 +6,7 @@ Exit codes: 0 success or nothing to do; 1 ``--check`` found work (a change or a 
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -15,12 +16,14 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
+from rich.text import Text
 
-from . import __version__
+from . import __version__, depfiles, ruledocs
 from .audit import audit as build_audit
 from .config import EXPIRE_POLICIES, ConfigError, load_config
 from .dependencies import required_packages, runtime_url_drivers
-from .emit import json_report, unified_diff, write_outcomes
+from .emit import color_diff, json_report, unified_diff, write_outcomes
+from .formats import ITEM_FORMATS, github_annotations, sarif
 from .formatting import BlackStyle
 from .pipeline import FileOutcome, RunConfig, RunResult, analyze, display_path, rewrite_consistently
 from .report import ReportItem
@@ -30,8 +33,13 @@ app = typer.Typer(
     help="Migrate synchronous SQLAlchemy code (Session, legacy Query) to async SQLAlchemy 2.x.",
     no_args_is_help=True,
     add_completion=False,
+    # Help texts name `[tool.asyncify]` and `[rule]`: literal text, not rich markup.
+    rich_markup_mode=None,
 )
-err = Console(stderr=True)
+#: Paths, code and messages are data: no console interprets ``[brackets]`` as markup, ``:100:`` as an
+#: emoji shortcode, or highlights numbers in them. Styles are given explicitly (``Text``).
+_PLAIN = {"markup": False, "emoji": False, "highlight": False}
+err = Console(stderr=True, **_PLAIN)  # type: ignore[arg-type]
 
 PathsArg = Annotated[Optional[list[Path]], typer.Argument(help="Files or folders (default: .)", show_default=False)]
 ExcludeOpt = Annotated[list[str], typer.Option("--exclude", help="gitignore-style pattern to skip (repeatable).")]
@@ -47,6 +55,37 @@ ExpireOpt = Annotated[
         show_default=False,
     ),
 ]
+
+
+ColorOpt = Annotated[
+    str,
+    typer.Option(
+        "--color",
+        help="auto (colour on a terminal unless NO_COLOR is set), always or never.",
+    ),
+]
+
+
+def _error(message: str) -> None:
+    err.print(Text.assemble(("error:", "red"), " ", message), soft_wrap=True)
+
+
+def _use_color(choice: str, stream: object) -> bool:
+    """Whether to colour what goes to ``stream``: ``--color``, then NO_COLOR (https://no-color.org)."""
+    if choice not in ("auto", "always", "never"):
+        _error(f"--color must be auto, always or never, not {choice!r}")
+        raise typer.Exit(2)
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def _console(stderr: bool = False, color: str = "auto") -> Console:
+    """A console for data (no markup, no emoji); ``--color never`` takes its colour away too."""
+    return Console(stderr=stderr, no_color=color == "never" or None, **_PLAIN)  # type: ignore[arg-type]
 
 
 def _version(value: bool) -> None:
@@ -75,15 +114,15 @@ def _config(
     paths = paths or [Path(".")]
     missing = [p for p in paths if not p.exists()]
     if missing:
-        err.print(f"[red]error:[/] no such file or folder: {', '.join(map(str, missing))}")
+        _error(f"no such file or folder: {', '.join(map(str, missing))}")
         raise typer.Exit(2)
     try:
         file_config = load_config(paths)
     except ConfigError as exc:
-        err.print(f"[red]error:[/] {exc}", highlight=False, markup=False)
+        _error(str(exc))
         raise typer.Exit(2) from None
     if expire_on_commit is not None and expire_on_commit not in EXPIRE_POLICIES:
-        err.print(f"[red]error:[/] --expire-on-commit must be false or keep, not {expire_on_commit!r}")
+        _error(f"--expire-on-commit must be false or keep, not {expire_on_commit!r}")
         raise typer.Exit(2)
     return RunConfig(
         tuple(paths),
@@ -117,12 +156,27 @@ def _run(config: RunConfig, show_progress: bool) -> RunResult:
 
 def _report_errors(errors: list[FileOutcome]) -> None:
     for e in errors:
-        err.print(f"[red]error:[/] {display_path(e.path)}: {e.error}", highlight=False, soft_wrap=True)
+        _error(f"{display_path(e.path)}: {e.error}")
 
 
-def _print_items(items: list[ReportItem], console: Console) -> None:
-    for item in items:
-        console.print(str(item), highlight=False, soft_wrap=True, markup=False)
+def _print_items(items: list[ReportItem], console: Console, format: str = "text") -> None:
+    """Report items as text lines (``path:line: [rule] … (see docs/rules/<rule>.md)``), GitHub
+    annotations or SARIF; written as they are, never wrapped or interpreted."""
+    if format == "github":
+        console.out(github_annotations(items), end="")
+    elif format == "sarif":
+        console.out(sarif(items), end="")
+    else:
+        for item in items:
+            console.out(str(item))
+
+
+def _emit_items(result: RunResult, written: list[Path], format: str, console: Console) -> None:
+    """The run's report items in ``format``; ``json`` is the whole report (``docs/json-report.md``)."""
+    if format == "json":
+        console.out(json_report(result, written))
+    else:
+        _print_items(result.items, console, format)
 
 
 def _summary(result: RunResult, written: int, console: Console) -> None:
@@ -138,16 +192,40 @@ def _summary(result: RunResult, written: int, console: Console) -> None:
     table.add_row("functions made async", str(len(plan.to_async)))
     table.add_row("manual items", str(len(result.items)))
     console.print(table)
+
+
+def _dependencies(result: RunResult, config: RunConfig, console: Console, add: bool) -> None:
+    """What the migrated code needs: the install command for the project's dependency file, or,
+    with ``--add-dependencies``, the edits that wrote it there."""
     packages = required_packages(o.updated for o in result.changed)
     packages = sorted({*packages, *runtime_url_drivers(
-        (o.updated for o in result.changed), (f.source for f in result.analysis.files), plan.async_drivers
+        (o.updated for o in result.changed), (f.source for f in result.analysis.files), result.analysis.plan.async_drivers
     )})
-    if packages:
-        console.print(f"The migrated code needs: {', '.join(packages)}", highlight=False, markup=False)
+    if not packages:
+        return
+    console.print(f"The migrated code needs: {', '.join(packages)}", soft_wrap=True)
+    dep = depfiles.find(depfiles.project_root(config.paths))
+    if add and dep is not None:
+        done = depfiles.add(dep, packages)
+        for line in done or [f"{display_path(dep.path)}: already declares them"]:
+            console.print(f"  {line}", soft_wrap=True)
+        for note in dep.notes:
+            console.print(f"  note: {note}", soft_wrap=True)
+        return
+    if add:
+        console.print("  no pyproject.toml or requirements.txt found to add them to", soft_wrap=True)
+    where = f" ({display_path(dep.path)})" if dep is not None else ""
+    console.print(f"Install them{where}:", soft_wrap=True)
+    for command in depfiles.install_command(dep, packages):
+        console.print(f"  {command}", soft_wrap=True)
+    if dep is not None and dep.kind in ("pep621", "requirements"):
+        console.print(f"  and declare them in {display_path(dep.path)}: asyncify apply --add-dependencies", soft_wrap=True)
 
 
-def _emit_diff(outcome: FileOutcome) -> None:
+def _emit_diff(outcome: FileOutcome, color: bool) -> None:
     data = unified_diff(outcome)
+    if color:
+        data = color_diff(data)
     stream = getattr(sys.stdout, "buffer", None)
     if stream is not None:
         sys.stdout.flush()
@@ -157,6 +235,16 @@ def _emit_diff(outcome: FileOutcome) -> None:
         sys.stdout.write(data.decode("utf-8", "replace"))
 
 
+FormatOpt = Annotated[
+    str,
+    typer.Option(
+        "--format",
+        help="How report items are printed: text (path:line: [rule] …), json (the --report document), "
+        "github (Actions annotations) or sarif (SARIF 2.1.0).",
+    ),
+]
+
+
 @app.command()
 def apply(
     paths: PathsArg = None,
@@ -164,6 +252,20 @@ def apply(
     check: Annotated[bool, typer.Option("--check", help="Write nothing; exit 1 while anything is left to migrate.")] = False,
     interactive: Annotated[bool, typer.Option("--interactive", "-i", help="Review each file's diff: y/n/a/q.")] = False,
     report: Annotated[Optional[Path], typer.Option("--report", help="Write a JSON report of changes and manual items.")] = None,
+    format: FormatOpt = "text",
+    add_dependencies: Annotated[
+        bool,
+        typer.Option(
+            "--add-dependencies",
+            help="Write the packages the migrated code needs into the project's pyproject.toml, "
+            "Poetry table or requirements file.",
+        ),
+    ] = False,
+    project: Annotated[
+        bool,
+        typer.Option("--project", help="PATHS are files (as pre-commit passes them): run on the project holding them."),
+    ] = False,
+    color: ColorOpt = "auto",
     exclude: ExcludeOpt = [],  # noqa: B006 - typer needs a literal default
     keep_sync: KeepSyncOpt = [],  # noqa: B006
     no_format: Annotated[bool, typer.Option("--no-format", help="Do not run black on changed files.")] = False,
@@ -173,35 +275,46 @@ def apply(
 ) -> None:
     """Migrate PATHS to async SQLAlchemy (writes files unless --dry-run/--check)."""
     if sum((dry_run, check, interactive)) > 1:
-        err.print("[red]error:[/] --dry-run, --check and --interactive are exclusive")
+        _error("--dry-run, --check and --interactive are exclusive")
         raise typer.Exit(2)
-    config = _config(paths, exclude, keep_sync, no_format, jobs, no_cache, expire_on_commit)
-    out = Console(stderr=dry_run)  # a dry run keeps stdout for the diff alone
+    if format not in ITEM_FORMATS:
+        _error(f"--format must be {', '.join(ITEM_FORMATS[:-1])} or {ITEM_FORMATS[-1]}, not {format!r}")
+        raise typer.Exit(2)
+    if add_dependencies and (dry_run or check):
+        _error("--add-dependencies writes files: not with --dry-run or --check")
+        raise typer.Exit(2)
+    use_color = _use_color(color, sys.stdout)
+    config = _config(_projects(paths) if project else paths, exclude, keep_sync, no_format, jobs, no_cache, expire_on_commit)
+    # stdout carries the diff (--dry-run) or the machine-readable items (--format json/github/sarif);
+    # everything for people then goes to stderr.
+    machine = format != "text"
+    out = _console(stderr=dry_run, color=color)
+    people = _console(stderr=True, color=color) if machine or dry_run else out
     result = _run(config, show_progress=err.is_terminal and not interactive)
     written: list[Path] = []
     if dry_run:
         for outcome in result.changed:
-            _emit_diff(outcome)
-        _print_items(result.items, err)
+            _emit_diff(outcome, use_color)
     elif check:
         for outcome in result.changed:
-            out.print(f"would migrate {display_path(outcome.path)}", highlight=False)
-        _print_items(result.items, out)
+            people.print(f"would migrate {display_path(outcome.path)}", soft_wrap=True)
     elif interactive:
-        result, written = _interactive(result.analysis.config, result, out)
+        result, written = _interactive(result.analysis.config, result, out, use_color)
     else:
         failures = write_outcomes(result.changed)
         written = [o.path for o in result.changed if o.path not in {p for p, _ in failures}]
         for path, message in failures:
-            err.print(f"[red]error:[/] {display_path(path)}: {message}", highlight=False)
-        _print_items(result.items, out)
+            _error(f"{display_path(path)}: {message}")
         if failures:
-            _summary(result, len(written), out)
+            _emit_items(result, written, format, _console())
+            _summary(result, len(written), people)
             raise typer.Exit(2)
+    _emit_items(result, written, format, err if dry_run else _console())
     if report is not None:
         report.write_text(json_report(result, written), encoding="utf-8")
     if not dry_run:
-        _summary(result, len(written), out if not check else err)
+        _summary(result, len(written), people if not check else err)
+        _dependencies(result, config, people if not check else err, add_dependencies)
     _report_errors(result.errors)
     if result.errors:
         raise typer.Exit(2)
@@ -209,7 +322,21 @@ def apply(
         raise typer.Exit(1)
 
 
-def _interactive(config: RunConfig, result: RunResult, out: Console) -> tuple[RunResult, list[Path]]:
+def _projects(paths: list[Path] | None) -> list[Path]:
+    """The project folder of each file (pre-commit's file list): the nearest folder above it with a
+    pyproject.toml, setup.py, setup.cfg or requirements file, else the current folder. Each project
+    once, and one inside another only as part of the outer one: the plan needs the whole project."""
+    cwd = Path.cwd().resolve()
+    roots: list[Path] = []
+    for path in paths or [Path(".")]:
+        root = depfiles.project_root([path])
+        if any(root.is_relative_to(r) for r in roots):
+            continue
+        roots = [r for r in roots if not r.is_relative_to(root)] + [root]
+    return [Path(os.path.relpath(r, cwd)) if r.is_relative_to(cwd) else r for r in roots]
+
+
+def _interactive(config: RunConfig, result: RunResult, out: Console, color: bool) -> tuple[RunResult, list[Path]]:
     """Per-file review. A skipped file is held sync and the plan recomputed, so accepted files never
     await a function that stays sync, nor call one that became async without awaiting it."""
     accepted: dict[Path, bytes] = {}
@@ -223,7 +350,7 @@ def _interactive(config: RunConfig, result: RunResult, out: Console) -> tuple[Ru
         answer = "y" if accept_all else None
         if answer is None:
             out.rule(display_path(outcome.path))
-            out.print(unified_diff(outcome).decode("utf-8", "replace"), markup=False, highlight=False)
+            _emit_diff(outcome, color)
             answer = typer.prompt("Apply this change? [y]es, [n]o, [a]ll remaining, [q]uit", default="y").strip().lower()[:1]
         if answer == "q":
             break
@@ -247,10 +374,10 @@ def _interactive(config: RunConfig, result: RunResult, out: Console) -> tuple[Ru
         now = {o.path: o for o in result.outcomes}
         affected = sorted(p for p in before if p not in skipped and now[p].updated != before[p])
         if affected:
-            out.print(f"Holding {display_path(outcome.path)} sync changed the plan for:", highlight=False)
+            out.print(f"Holding {display_path(outcome.path)} sync changed the plan for:", soft_wrap=True)
             for p in affected:
                 state = "accepted, will be written as re-planned" if p in accepted else "pending"
-                out.print(f"  {display_path(p)} ({state})", highlight=False)
+                out.print(f"  {display_path(p)} ({state})", soft_wrap=True)
         for p in list(accepted):  # accepted files are written as the final plan has them
             accepted[p] = now[p].updated
             if now[p].updated == now[p].original:
@@ -258,7 +385,7 @@ def _interactive(config: RunConfig, result: RunResult, out: Console) -> tuple[Ru
     final = [o for o in result.outcomes if o.path in accepted]
     failures = write_outcomes(final)
     for path, message in failures:
-        err.print(f"[red]error:[/] {display_path(path)}: {message}", highlight=False)
+        _error(f"{display_path(path)}: {message}")
     return result, [o.path for o in final if o.path not in {p for p, _ in failures}]
 
 
@@ -268,18 +395,20 @@ def plan(
     exclude: ExcludeOpt = [],  # noqa: B006
     keep_sync: KeepSyncOpt = [],  # noqa: B006
     expire_on_commit: ExpireOpt = None,
+    color: ColorOpt = "auto",
 ) -> None:
     """Explain why each function becomes async: the chain of calls down to session I/O."""
+    _use_color(color, sys.stdout)
     config = _config(paths, exclude, keep_sync, expire_on_commit=expire_on_commit)
     analysis = analyze(config)
     the_plan = analysis.plan
-    console = Console()
+    console = _console(color=color)
     if not the_plan.to_async:
         console.print("No function needs to become async.")
     for fn in sorted(the_plan.to_async, key=lambda q: (the_plan.path_of(q), the_plan.functions[q].line)):
         info = the_plan.functions[fn]
         chain = " -> ".join(the_plan.chain(fn))
-        console.print(f"{the_plan.path_of(fn)}:{info.line}: {chain}", highlight=False, soft_wrap=True, markup=False)
+        console.out(f"{the_plan.path_of(fn)}:{info.line}: {chain}")
     if the_plan.items:
         console.print("\nStays sync (reported):")
         _print_items(sorted(the_plan.items), console)
@@ -288,47 +417,85 @@ def plan(
         raise typer.Exit(2)
 
 
+AUDIT_FORMATS = ("table", "markdown", "json", "github", "sarif")
+
+
 @app.command()
 def audit(
     paths: PathsArg = None,
-    format: Annotated[str, typer.Option("--format", help="table, markdown or json.")] = "table",
+    format: Annotated[
+        str, typer.Option("--format", help="table, markdown, json, or the report items as github annotations or sarif.")
+    ] = "table",
+    project: Annotated[
+        bool,
+        typer.Option("--project", help="PATHS are files (as pre-commit passes them): run on the project holding them."),
+    ] = False,
+    color: ColorOpt = "auto",
     exclude: ExcludeOpt = [],  # noqa: B006
     keep_sync: KeepSyncOpt = [],  # noqa: B006
     expire_on_commit: ExpireOpt = None,
 ) -> None:
     """Where a partial migration stands (read-only). Exit 1 while anything not held sync remains."""
-    if format not in ("table", "markdown", "json"):
-        err.print(f"[red]error:[/] --format must be table, markdown or json, not {format!r}")
+    if format not in AUDIT_FORMATS:
+        _error(f"--format must be {', '.join(AUDIT_FORMATS[:-1])} or {AUDIT_FORMATS[-1]}, not {format!r}")
         raise typer.Exit(2)
-    config = _config(paths, exclude, keep_sync, expire_on_commit=expire_on_commit)
+    _use_color(color, sys.stdout)
+    config = _config(_projects(paths) if project else paths, exclude, keep_sync, expire_on_commit=expire_on_commit)
     result = _run(config, show_progress=False)
     report = build_audit(result)
-    console = Console()
+    console = _console(color=color)
     if format == "json":
-        console.print_json(report.to_json())
+        console.out(report.to_json())
     elif format == "markdown":
-        console.print(report.to_markdown(), markup=False, highlight=False, soft_wrap=True)
+        console.out(report.to_markdown(), end="")
+    elif format in ("github", "sarif"):
+        _print_items(result.items, console, format)
     else:
+        # Off a terminal (a CI log, a pipe) nothing is cut to fit 80 columns: the table takes the
+        # width its cells need, so every path is printed whole.
+        wide = console if console.is_terminal else _console(color=color)
+        if not console.is_terminal:
+            wide.width = 100_000
         table = Table(title="asyncify audit")
         for column in ("file", "async", "to migrate", "held sync", "legacy queries", "bridges", "items"):
-            table.add_column(column, justify="left" if column in ("file", "items") else "right")
+            table.add_column(column, justify="left" if column in ("file", "items") else "right", overflow="fold")
         for f in report.files:
             items = ", ".join(f"{rule}: {n}" for rule, n in sorted(f.items.items()))
             table.add_row(
                 f.path, str(f.async_functions), str(len(f.to_migrate)), str(len(f.held_sync)),
                 str(f.legacy_queries), str(f.bridges), items,
             )
-        console.print(table)
+        wide.print(table)
         for name, value in report.totals().items():
-            console.print(f"{name}: {value}", highlight=False)
+            console.out(f"{name}: {value}")
         for f in report.files:
             for qualname, why in f.held_sync.items():
-                console.print(f"held sync: {qualname} ({f.path}): {why}", highlight=False, markup=False)
+                console.out(f"held sync: {qualname} ({f.path}): {why}")
     _report_errors(result.errors)
     if result.errors:
         raise typer.Exit(2)
     if report.remaining:
         raise typer.Exit(1)
+
+
+@app.command()
+def explain(
+    rule: Annotated[Optional[str], typer.Argument(help="A rule id, as report lines show it in [brackets].")] = None,
+    list_rules: Annotated[bool, typer.Option("--list", help="List every rule with its one-line summary.")] = False,
+) -> None:
+    """Print the page of a rule (what it does, why, before/after, how to fix or hold by hand)."""
+    console = _console()
+    if list_rules or rule is None:
+        ids = ruledocs.rule_ids()
+        width = max(map(len, ids))
+        for rid in ids:
+            console.out(f"{rid:<{width}}  {ruledocs.summary(rid)}")
+        return
+    text = ruledocs.page(rule)
+    if text is None:
+        _error(f"no rule {rule!r}; asyncify explain --list shows them all")
+        raise typer.Exit(2)
+    console.out(text, end="")
 
 
 def main() -> None:

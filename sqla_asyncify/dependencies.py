@@ -1,7 +1,8 @@
 """The packages migrated code needs that sync code did not: async drivers, greenlet, pytest-asyncio.
 
 Read off the rewritten sources (what they now import and which driver URLs they hold), so the
-summary names exactly what the result uses.
+summary names exactly what the result uses, each with the lowest version the emitted code works
+with. Where they are written (the project's dependency file) is ``depfiles.py``.
 """
 
 from __future__ import annotations
@@ -20,18 +21,29 @@ DRIVER_PACKAGES: dict[str, str] = {
     "aioodbc": "aioodbc",
 }
 
-_URL_DRIVER = re.compile(rb"\b[a-z]+\+(aiosqlite|asyncpg|psycopg_async|psycopg|aiomysql|asyncmy|aioodbc)://")
+#: ``async_sessionmaker``, ``AsyncSession.scalars`` and ``select()`` as emitted are 2.0 API, and the
+#: ``asyncio`` extra installs greenlet, which 2.1 no longer pulls in by default.
+SQLALCHEMY = "sqlalchemy[asyncio]>=2.0"
+#: ``@pytest.mark.asyncio(loop_scope=...)`` / ``@pytest_asyncio.fixture(loop_scope=...)`` appeared in
+#: pytest-asyncio 0.24, which needs pytest 8.2.
+PYTEST_ASYNCIO = ("pytest-asyncio>=0.24", "pytest>=8.2")
+#: Needed only to run the tests: they go with the project's test dependencies where it has them.
+TEST_PACKAGES = frozenset({"pytest", "pytest-asyncio"})
+
+#: ``dialect+driver`` in a URL (``...://``) or a driver name (``.set(drivername="sqlite+aiosqlite")``,
+#: as the async twin of an engine kept sync is built).
+_URL_DRIVER = re.compile(rb"\b[a-z]+\+(aiosqlite|asyncpg|psycopg_async|psycopg|aiomysql|asyncmy|aioodbc)(?=://|[\"'])")
 
 
 def required_packages(changed_sources: Iterable[bytes]) -> list[str]:
-    """Distributions to add to the migrated project's dependencies, sorted."""
+    """Requirements (PEP 508) to add to the migrated project's dependencies, sorted."""
     needed: set[str] = set()
     for source in changed_sources:
-        needed.add("sqlalchemy[asyncio]")  # greenlet is no longer installed by default in 2.1
+        needed.add(SQLALCHEMY)
         for match in _URL_DRIVER.finditer(source):
             needed.add(DRIVER_PACKAGES[match.group(1).decode()])
         if b"pytest_asyncio" in source or b"pytest.mark.asyncio" in source:
-            needed.add("pytest-asyncio")
+            needed.update(PYTEST_ASYNCIO if b"loop_scope=" in source else ("pytest-asyncio",))
     return sorted(needed)
 
 

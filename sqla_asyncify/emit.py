@@ -1,5 +1,8 @@
 """Emitting outcomes: unified diffs that ``git apply`` accepts, atomic writes, the JSON report.
 
+The JSON report's layout is documented in ``docs/json-report.md``; ``REPORT_VERSION`` changes only
+when a field is removed or changes meaning (new fields may appear without it).
+
 Diffs are built from bytes (``difflib.diff_bytes``) so each file keeps its own encoding and newline
 style, and a missing final newline gets git's ``\\ No newline at end of file`` marker.
 """
@@ -16,6 +19,13 @@ from .pipeline import FileOutcome, RunResult, display_path
 from .sourcefile import SourceError, write_atomic
 
 _NO_EOL = b"\\ No newline at end of file\n"
+
+#: Version of the JSON report's layout (``docs/json-report.md``).
+REPORT_VERSION = 1
+
+_RESET = b"\x1b[0m"
+_LINE_COLORS = {b"@": b"\x1b[36m", b"+": b"\x1b[32m", b"-": b"\x1b[31m"}
+_HEADER = b"\x1b[1m"
 
 
 def unified_diff(outcome: FileOutcome) -> bytes:
@@ -37,6 +47,18 @@ def unified_diff(outcome: FileOutcome) -> bytes:
         out += line
         if not line.endswith(b"\n"):
             out += b"\n" + _NO_EOL
+    return bytes(out)
+
+
+def color_diff(diff: bytes) -> bytes:
+    """One file's diff (``unified_diff``) with ANSI colours, as ``git diff`` shows it on a terminal:
+    the ``---``/``+++`` header bold, hunk headers cyan, removed lines red, added lines green. The
+    two header lines are told apart by position, so a removed line that reads ``-- x`` stays red."""
+    out = bytearray()
+    for number, line in enumerate(diff.splitlines(keepends=True)):
+        body = line.rstrip(b"\r\n")
+        color = _HEADER if number < 2 else _LINE_COLORS.get(body[:1])
+        out += color + body + _RESET + line[len(body) :] if color and body else line
     return bytes(out)
 
 
@@ -69,6 +91,8 @@ def json_report(result: RunResult, written: Iterable[Path] = ()) -> str:
         )
     return json.dumps(
         {
+            "version": REPORT_VERSION,
+            "tool": "asyncify",
             "changed_files": [display_path(o.path) for o in result.changed],
             "written_files": [display_path(p) for p in written],
             "changes": changes,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from .ruledocs import doc_path
+
 
 @dataclass(frozen=True, slots=True, order=True)
 class ReportItem:
@@ -15,9 +17,19 @@ class ReportItem:
     reason: str
     fix: str = ""
 
+    @property
+    def doc(self) -> str:
+        """The page that explains the rule: ``docs/rules/<rule>.md`` (``asyncify explain <rule>``)."""
+        return doc_path(self.rule)
+
+    @property
+    def message(self) -> str:
+        """Reason, fix and page on one line, without the location (annotations carry it apart)."""
+        fix = f" Fix: {self.fix}" if self.fix else ""
+        return f"{self.reason}{fix} (see {self.doc})"
+
     def to_json(self) -> dict[str, object]:
-        return asdict(self)
+        return {**asdict(self), "doc": self.doc}
 
     def __str__(self) -> str:
-        fix = f" Fix: {self.fix}" if self.fix else ""
-        return f"{self.path}:{self.line}: [{self.rule}] {self.reason}{fix}"
+        return f"{self.path}:{self.line}: [{self.rule}] {self.message}"

@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import gc
 import importlib
 import inspect
 import os
@@ -200,7 +201,9 @@ def imported_tree(directory: Path) -> Iterator[None]:
         sys.path.remove(str(directory))
         sys.path.remove(str(SUPPORT))
         loaded = []
-        for name, module in list(sys.modules.items()):
+        # dict.copy(), not list(items()): a garbage collection while the list is built can run a
+        # finalizer that imports (an unawaited coroutine's warning does), resizing sys.modules.
+        for name, module in sys.modules.copy().items():
             file = getattr(module, "__file__", None) or ""
             # Namespace packages (PEP 420) have no file, only a path (read before any is forgotten:
             # reading it looks their parent package up).
@@ -237,6 +240,15 @@ def run_sync_side(directory: Path, calls: list[Call], db_path: Path) -> list[Any
     return results
 
 
+def _collect_leftovers() -> None:
+    """Finalize now what the tree left behind (sessions, pooled aiosqlite connections whose loop is
+    gone). Left to a later automatic collection, their finalizers run inside whatever the next test
+    is doing: a warning's traceback formatting calls ``ast.parse`` from within a running
+    ``ast.parse`` (CPython 3.11: "AST constructor recursion depth mismatch"), or an import lands
+    while ``sys.modules`` is iterated."""
+    gc.collect()
+
+
 def run_async_side(
     directory: Path, calls: list[Call], db_path: Path, session_options: dict[str, Any] | None = None
 ) -> list[Any]:
@@ -266,6 +278,7 @@ def run_async_side(
             sync_engine = create_engine(f"sqlite:///{db_path}")
             results.append((value, _dump(sync_engine)))
             sync_engine.dispose()
+    _collect_leftovers()
     return results
 
 
@@ -332,7 +345,7 @@ def run_app_side(directory: Path, scenario: AppScenario, workdir: Path) -> tuple
             # The tree's engines hold pooled connections to the file: close them on the app's loop.
             engines = {
                 id(v): v
-                for name, m in list(sys.modules.items())
+                for name, m in sys.modules.copy().items()
                 if (getattr(m, "__file__", None) or "").startswith(str(directory))
                 for v in vars(m).values()
                 if isinstance(v, (Engine, AsyncEngine))
@@ -342,6 +355,7 @@ def run_app_side(directory: Path, scenario: AppScenario, workdir: Path) -> tuple
                     client.portal.call(engine.dispose)
                 else:
                     engine.dispose()
+    _collect_leftovers()
     return responses, _database_contents(workdir, scenario.database)
 
 
@@ -378,4 +392,5 @@ def run_cli_side(directory: Path, scenario: CliScenario, workdir: Path) -> tuple
             result = runner.invoke(cli, args)
             error = None if result.exception is None or isinstance(result.exception, SystemExit) else type(result.exception).__name__
             results.append((result.exit_code, result.output, error))
+    _collect_leftovers()
     return results, _database_contents(workdir, scenario.database)

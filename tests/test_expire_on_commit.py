@@ -12,6 +12,8 @@ from sqlalchemy.exc import MissingGreenlet, StatementError
 
 from golden_harness import _fresh_db, golden_cases, imported_tree, materialize, migrate
 
+pytestmark = pytest.mark.usefixtures("finalize_leftovers")
+
 CASE = next(c for c in golden_cases() if c.id == "expire_on_commit/refresh_after_commit")
 
 

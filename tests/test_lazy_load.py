@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session
 
 from golden_harness import migrate
 
+pytestmark = pytest.mark.usefixtures("finalize_leftovers")
+
 MODELS = textwrap.dedent(
     """\
     from sqlalchemy import ForeignKey

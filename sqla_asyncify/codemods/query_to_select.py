@@ -110,8 +110,7 @@ class QueryToSelect(ChainShape):
             if _class_like(node.value.value):
                 self.report(
                     node,
-                    "`Model.query` from `query_property()`: `async_scoped_session` has no `query_property` "
-                    "(rules §1.2, §3.13)",
+                    "`Model.query` from `query_property()`: `async_scoped_session` has no `query_property`",
                     "replace it with `select(Model)` executed on an explicit `AsyncSession`",
                     UNSUPPORTED,
                 )
@@ -145,7 +144,7 @@ class QueryToSelect(ChainShape):
         if self._sqlmodel:
             for chain in chains:
                 chain.problem = chain.problem or "a SQLModel session: the rewrite needs `sqlmodel.select` and `session.exec()`"
-                chain.fix = "rewrite with `session.exec(select(...))` from sqlmodel, adding `.unique()` per rules §2.0"
+                chain.fix = "rewrite with `session.exec(select(...))` from sqlmodel, adding `.unique()`"
         for info in infos.values():
             if info.problem is None and any(c.problem for c in info.chains):
                 info.problem = f"query variable `{info.name}` is used in a form that cannot be converted"
@@ -172,7 +171,7 @@ class QueryToSelect(ChainShape):
                 continue  # inside a chain left as it is: leave it too
             if chain.problem is not None:
                 if chain.problem != _VARIABLE_REPORTED:
-                    self.report(chain.root, chain.problem, chain.fix or "rewrite it by hand with `select()` (rules §2)", UNSUPPORTED)
+                    self.report(chain.root, chain.problem, chain.fix or "rewrite it by hand with `select()`", UNSUPPORTED)
                     if executable:
                         self._left(chain.root, chain.problem)
                 continue

@@ -51,7 +51,7 @@ class SelectinRelationships(AsyncifyCodemod):
             if code in ('"dynamic"', "'dynamic'"):
                 self.report(
                     original_node,
-                    f'{what} {target} uses lazy="dynamic", which does not work under asyncio (rules §3.16)',
+                    f'{what} {target} uses lazy="dynamic", which does not work under asyncio',
                     'use lazy="write_only" with explicit select() statements, or reach it through `await session.run_sync(...)`',
                     rule="lazy-load",
                 )

@@ -60,13 +60,13 @@ _STATEMENT: dict[str, str] = {
 #: Why well-known Query methods are refused.
 _REFUSED: dict[str, tuple[str, str]] = {
     "from_statement": (
-        "`Query.from_statement()`: its terminals differ from the plain chain (`first()` adds no LIMIT, rules §2.1)",
+        "`Query.from_statement()`: its terminals differ from the plain chain (`first()` adds no LIMIT)",
         "rewrite with `select(M).from_statement(...)` by hand and check each terminal",
     ),
     "yield_per": (
         "`yield_per()` streams and turns off de-duplication: converted only as the iterable of a `for` "
         "statement (`async for` over `session.stream_scalars`); a buffered `execute()` would not match",
-        "use `await session.stream(stmt.execution_options(yield_per=n))` with `async for` (rules §5 iter)",
+        "use `await session.stream(stmt.execution_options(yield_per=n))` with `async for`",
     ),
     "params": (
         "`params()` binds parameters at execution time",
@@ -74,7 +74,7 @@ _REFUSED: dict[str, tuple[str, str]] = {
     ),
 }
 #: Fix for a refused set operation.
-_SET_OP_FIX = "use `ua = aliased(M, union(s1, s2).subquery())` and `select(ua)`, with later criteria on `ua` (rules §2.2)"
+_SET_OP_FIX = "use `ua = aliased(M, union(s1, s2).subquery())` and `select(ua)`, with later criteria on `ua`"
 #: Method names whose argument may be a plain (unexecuted) statement.
 _STATEMENT_CONSUMERS = frozenset({"in_", "not_in", "notin_", "exists", *_SET_OPS})
 #: Calls whose result, named, is a column expression in a select list.

@@ -209,7 +209,7 @@ class ChainShape(ChainParsing):
             bad = [self._code(e) for e, k in zip(select_list, kinds) if k == "unknown"]
             refuse(
                 f"cannot tell whether {', '.join(f'`{b}`' for b in bad) or 'the select list'} is an ORM entity "
-                "or a column: the result shape (objects or rows) depends on it (rules §2.0 Rule S)"
+                "or a column: the result shape (objects or rows) depends on it"
             )
             return
         chain.s1 = len(kinds) == 1 and kinds[0] == "entity"
@@ -228,7 +228,7 @@ class ChainShape(ChainParsing):
                 return
             if link.name in ("join", "outerjoin"):
                 if not call.args or isinstance(call.args[0].value, (cst.SimpleString, cst.ConcatenatedString)):
-                    refuse("a string join target: removed in 2.0 (rules §2.2)", "join to the relationship attribute (`User.addresses`)")
+                    refuse("a string join target: removed in 2.0", "join to the relationship attribute (`User.addresses`)")
                     return
                 joins.append((i, link))
             if link.name == "execution_options" and any(a.keyword is not None and a.keyword.value == "yield_per" for a in call.args):
@@ -251,7 +251,7 @@ class ChainShape(ChainParsing):
                     refuse(
                         "`filter_by()` whose target entity cannot be named (its last join is not a plain entity, "
                         "or it follows `select_from`/`with_entities`); 2.1 `Select.filter_by` searches every "
-                        "FROM entity, legacy `filter_by` only the last joined one (rules §2.2 [2.1])",
+                        "FROM entity, legacy `filter_by` only the last joined one",
                         "write explicit `.where(Entity.k == v)` criteria",
                     )
                     return
@@ -511,7 +511,7 @@ class ChainShape(ChainParsing):
         for step in chain.steps:
             if step.name not in ("options", "populate_existing"):
                 refuse(
-                    f"`get()` after `{step.name}()`: `Session.get` takes no criteria (rules §5 get)",
+                    f"`get()` after `{step.name}()`: `Session.get` takes no criteria",
                     "use `session.get(M, pk)` and check the criteria on the object, or select with `.where()`",
                 )
                 return
@@ -535,7 +535,7 @@ class ChainShape(ChainParsing):
         for step in chain.steps:
             if step.name in ("join", "outerjoin"):
                 refuse(
-                    f"bulk `{terminal.name}()` after a join (rules §5 delete/update)",
+                    f"bulk `{terminal.name}()` after a join",
                     "express the join as a correlated subquery in `.where()`",
                 )
                 return
