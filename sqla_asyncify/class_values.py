@@ -20,7 +20,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import libcst as cst
-import libcst.matchers as m
 
 from .names import dotted
 
@@ -34,15 +33,11 @@ _MAPPED_CLASS_ATTRIBUTES = frozenset({"__table__", "__tablename__", "__mapper__"
 
 
 def metaclass_aliases(module: cst.Module) -> frozenset[str]:
-    """Names bound to SQLAlchemy's ``DeclarativeMeta`` anywhere in ``module`` (also in ``try:``)."""
+    """Names bound to SQLAlchemy's ``DeclarativeMeta`` by module-level imports of ``module`` (also
+    inside ``try:``/``if`` blocks)."""
     names = {f"{mod}.DeclarativeMeta" for mod in _DECLARATIVE_META_MODULES}
-    for node in m.findall(module, m.ImportFrom()):
-        imp = cst.ensure_type(node, cst.ImportFrom)
-        if (
-            imp.relative
-            or imp.module is None
-            or dotted(imp.module) not in _DECLARATIVE_META_MODULES
-        ):
+    for imp in _module_imports(module.body):
+        if imp.relative or imp.module is None or dotted(imp.module) not in _DECLARATIVE_META_MODULES:
             continue
         if isinstance(imp.names, cst.ImportStar):
             names.add("DeclarativeMeta")
@@ -53,6 +48,23 @@ def metaclass_aliases(module: cst.Module) -> frozenset[str]:
                 if isinstance(bound, cst.Name):
                     names.add(bound.value)
     return frozenset(names)
+
+
+def _module_imports(body: Sequence[cst.CSTNode]) -> list[cst.ImportFrom]:
+    found: list[cst.ImportFrom] = []
+    for stmt in body:
+        if isinstance(stmt, cst.SimpleStatementLine):
+            found += [small for small in stmt.body if isinstance(small, cst.ImportFrom)]
+        elif isinstance(stmt, (cst.Try, cst.If)):
+            blocks: list[cst.BaseSuite] = [stmt.body]
+            if isinstance(stmt, cst.Try):
+                blocks += [h.body for h in stmt.handlers]
+            elif stmt.orelse is not None:
+                blocks.append(stmt.orelse.body)
+            for block in blocks:
+                if isinstance(block, cst.IndentedBlock):
+                    found += _module_imports(block.body)
+    return found
 
 
 def is_class_annotation(node: cst.BaseExpression, metaclasses: frozenset[str]) -> bool:
@@ -70,13 +82,17 @@ def is_class_annotation(node: cst.BaseExpression, metaclasses: frozenset[str]) -
 
 
 def class_valued(
-    module: cst.Module, scopes: Sequence[cst.CSTNode], metaclasses: frozenset[str]
+    module: cst.Module,
+    scopes: Sequence[cst.CSTNode],
+    metaclasses: frozenset[str],
+    cache: dict[int, set[str]] | None = None,
 ) -> set[str]:
     """Dotted names (``model``, ``self.model``) that hold a class inside the last of ``scopes``.
 
     ``scopes`` are the enclosing ``FunctionDef``/``ClassDef`` nodes, outermost first, ending with the
     function being analysed. A parameter counts in the function that declares it and in the
-    functions nested in it, unless one of those rebinds the name.
+    functions nested in it, unless one of those rebinds the name. ``cache`` (by node, for one tree)
+    spares re-reading a class for each of its methods.
     """
     found: set[str] = set()
     hidden: set[str] = set()  # names bound by a more inner function
@@ -102,9 +118,12 @@ def class_valued(
             *(_assigned_names(f) | {p.name.value for p in _params(f)} for f in inner)
         )
         if self_name not in rebound:
-            found |= {
-                f"{self_name}.{attr}" for attr in class_attributes(cls, metaclasses)
-            }
+            attrs = cache.get(id(cls)) if cache is not None else None
+            if attrs is None:
+                attrs = class_attributes(cls, metaclasses)
+                if cache is not None:
+                    cache[id(cls)] = attrs
+            found |= {f"{self_name}.{attr}" for attr in attrs}
     return found
 
 
@@ -153,32 +172,19 @@ def _self_evidence(
             return node.attr.value
         return None
 
-    for node in m.findall(
-        method.body, m.AnnAssign() | m.Assign() | m.Call() | m.Attribute()
-    ):
+    for node in _Collect.of(method.body).nodes:
         if isinstance(node, cst.AnnAssign):
             attr = self_attr(node.target)
-            if attr is not None and is_class_annotation(
-                node.annotation.annotation, metaclasses
-            ):
+            if attr is not None and is_class_annotation(node.annotation.annotation, metaclasses):
                 attrs.add(attr)
         elif isinstance(node, cst.Assign):
             if isinstance(node.value, cst.Name) and node.value.value in typed:
-                attrs |= {
-                    a for t in node.targets if (a := self_attr(t.target)) is not None
-                }
+                attrs |= {a for t in node.targets if (a := self_attr(t.target)) is not None}
         elif isinstance(node, cst.Call):
             attr = self_attr(node.func)
-            if (
-                attr is not None
-                and node.args
-                and all(a.keyword is not None or a.star == "**" for a in node.args)
-            ):
+            if attr is not None and node.args and all(a.keyword is not None or a.star == "**" for a in node.args):
                 attrs.add(attr)
-        elif (
-            isinstance(node, cst.Attribute)
-            and node.attr.value in _MAPPED_CLASS_ATTRIBUTES
-        ):
+        elif isinstance(node, cst.Attribute) and node.attr.value in _MAPPED_CLASS_ATTRIBUTES:
             attr = self_attr(node.value)
             if attr is not None:
                 attrs.add(attr)
@@ -192,16 +198,45 @@ def _params(fn: cst.FunctionDef) -> list[cst.Param]:
 
 def _assigned_names(fn: cst.FunctionDef) -> set[str]:
     """Names ``fn``'s own body (and nested bodies: conservative) assigns to."""
-    names: set[str] = set()
-    for node in m.findall(
-        fn.body,
-        m.AssignTarget(target=m.Name())
-        | m.AnnAssign(target=m.Name())
-        | m.AugAssign(target=m.Name()),
-    ):
-        target = getattr(node, "target")
-        names.add(cst.ensure_type(target, cst.Name).value)
-    return names
+    return _Collect.of(fn.body).assigned
+
+
+class _Collect(cst.CSTVisitor):
+    """One walk of a body: its assignments, calls and attributes, and the names it assigns
+    (matchers' ``findall`` costs several walks)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.nodes: list[cst.CSTNode] = []
+        self.assigned: set[str] = set()
+
+    @classmethod
+    def of(cls, body: cst.CSTNode) -> _Collect:
+        found = cls()
+        body.visit(found)
+        return found
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self.nodes.append(node)
+        if isinstance(node.target, cst.Name):
+            self.assigned.add(node.target.value)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        self.nodes.append(node)
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        if isinstance(node.target, cst.Name):
+            self.assigned.add(node.target.value)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        if isinstance(node.target, cst.Name):
+            self.assigned.add(node.target.value)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self.nodes.append(node)
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        self.nodes.append(node)
 
 
 def _method_and_class(

@@ -21,6 +21,7 @@ from __future__ import annotations
 import ast
 import multiprocessing
 import os
+import re
 import signal
 import time
 from collections.abc import Mapping, Callable, Iterable, Iterator, Sequence
@@ -472,6 +473,13 @@ def _build_plan(planned: Sequence[ParsedFile], held: dict[str, str], config: Run
 
 
 LEFT_QUERY_REASON = "held sync: its legacy query at line {line} cannot be converted ({problem}); callers reach it through `run_sync`"
+LEFT_GENERATOR_REASON = (
+    "held sync: line {line} calls a coroutine in a generator expression that no list comprehension "
+    "can replace (it may stop early); callers reach it through `run_sync`"
+)
+#: Files that may hold a generator expression (``any(f(x) for x in xs)``): a ``for`` after a
+#: parenthesis or a line break, as a comprehension's clause starts.
+_GENERATOR = re.compile(rb"[(\s]for\s")
 
 
 def _left_queries(files: Sequence[ParsedFile], plan: Plan, cache: Cache, plan_key: str, jobs: int) -> dict[str, str]:
@@ -483,7 +491,7 @@ def _left_queries(files: Sequence[ParsedFile], plan: Plan, cache: Cache, plan_ke
     found = cache.get("left", key)
     if isinstance(found, dict):
         return found
-    todo = [f for f in files if b".query(" in f.source and plan.has_async_work(f.module_name)]
+    todo = [f for f in files if (b".query(" in f.source or _GENERATOR.search(f.source)) and plan.has_async_work(f.module_name)]
     left: dict[str, str] = {}
     if jobs <= 1 or len(todo) < MIN_PARALLEL:
         results = [_left_in(f.tree, plan, f.module_name, f.index.path) for f in todo]
@@ -494,22 +502,35 @@ def _left_queries(files: Sequence[ParsedFile], plan: Plan, cache: Cache, plan_ke
             results = list(mapped)
     for each in results:
         for qualname, (line, problem) in each.items():
-            left[qualname] = LEFT_QUERY_REASON.format(line=line, problem=problem)
+            reason = LEFT_GENERATOR_REASON if problem == _generator_problem() else LEFT_QUERY_REASON
+            left[qualname] = reason.format(line=line, problem=problem)
     cache.put("left", key, left)
     return left
+
+
+def _generator_problem() -> str:
+    from .codemods.add_awaits import GENERATOR_PROBLEM
+
+    return GENERATOR_PROBLEM
 
 
 def _left_in(tree: cst.Module, plan: Plan, module_name: str, path: str) -> dict[str, tuple[int, str]]:
     from libcst.codemod import CodemodContext
 
+    from .codemods.add_awaits import LEFT_GENERATORS, AddAwaits
     from .codemods.query_to_select import LEFT_QUERIES, QueryToSelect
 
     context = CodemodContext(filename=path, full_module_name=module_name)
     try:
-        QueryToSelect(context, plan, module_name, path, []).transform_module(tree)
+        # add-awaits on query-to-select's output: converted queries are session calls it awaits
+        converted = QueryToSelect(context, plan, module_name, path, []).transform_module(tree)
+        AddAwaits(context, plan, module_name, path, []).transform_module(converted)
     except Exception:  # the rewrite reports it for this file; holding only adds safety
         return {}
-    return dict(context.scratch.get(LEFT_QUERIES, {}))
+    left = dict(context.scratch.get(LEFT_QUERIES, {}))
+    for qualname, found in context.scratch.get(LEFT_GENERATORS, {}).items():
+        left.setdefault(qualname, found)
+    return left
 
 
 def _left_task(args: tuple[bytes, str, str]) -> dict[str, tuple[int, str]]:

@@ -14,7 +14,9 @@ A call in the rest of one would make it an async generator: where the generator 
 of a builtin that consumes it whole in order (``sum``, ``sorted``, ``list``, ``min``…, ``str.join``),
 it becomes a list comprehension, which can await (``sum([await price(i) for i in items])``: the same
 calls in the same order, only before the first item is consumed). Elsewhere (``any``/``all`` stop
-early, a generator kept for later) the call is reported and left as it is.
+early, a generator kept for later) the pipeline holds the function sync (its async callers reach
+it through ``run_sync``, where the call needs no await); where it stays async anyway, the call is
+reported and left.
 """
 
 from __future__ import annotations
@@ -26,6 +28,13 @@ import libcst.matchers as m
 
 from ..names import Callee
 from .base import AsyncifyCodemod
+
+
+#: ``context.scratch`` key: qualname of a function the plan makes async → (line, problem) of a coroutine
+#: call in a generator expression there that no list comprehension can take (``any(...)``): the
+#: pipeline holds the function sync and re-plans, as for a legacy query left in it.
+LEFT_GENERATORS = "asyncify_left_generators"
+GENERATOR_PROBLEM = "a coroutine call in a generator expression"
 
 
 def parenthesized_await(node: cst.BaseExpression) -> cst.BaseExpression:
@@ -116,6 +125,10 @@ class AddAwaits(AsyncifyCodemod):
         if not self.in_async_context():
             return updated_node  # the plan reported why this code cannot await
         if self._in_generator[id(original_node)] > 0:
+            # The pipeline holds such a function sync (and re-plans): its callers reach it through
+            # ``run_sync``, where the call needs no await. Reported in case it is held anyway.
+            left: dict[str, tuple[int, str]] = self.context.scratch.setdefault(LEFT_GENERATORS, {})
+            left.setdefault(self.scope_qualname, (self.line_of(original_node), GENERATOR_PROBLEM))
             self.report(
                 original_node,
                 "a coroutine call inside a generator expression: awaiting it would make an async generator",

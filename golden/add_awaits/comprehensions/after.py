@@ -1,3 +1,4 @@
+from sqlalchemy.orm import Session
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from golden_models import Address, User
@@ -52,5 +53,9 @@ async def grouped(db: AsyncSession):
     ]
 
 
-async def any_old(db: AsyncSession, ids: tuple[int, ...]):
-    return any(age_of(db, i) > 35 for i in ids)
+def any_old(db: Session, ids: tuple[int, ...]):
+    return any(db.get(User, i).age > 35 for i in ids)
+
+
+async def old_and_names(db: AsyncSession, ids: tuple[int, ...]):
+    return await db.run_sync(any_old, ids), await names(db)

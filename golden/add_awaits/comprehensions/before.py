@@ -38,4 +38,8 @@ def grouped(db: Session):
 
 
 def any_old(db: Session, ids: tuple[int, ...]):
-    return any(age_of(db, i) > 35 for i in ids)
+    return any(db.get(User, i).age > 35 for i in ids)
+
+
+def old_and_names(db: Session, ids: tuple[int, ...]):
+    return any_old(db, ids), names(db)

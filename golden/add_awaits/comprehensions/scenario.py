@@ -1,4 +1,5 @@
-# any_old is left reported (any() stops early: no list comprehension is exact), so it is not run.
+# any_old stays sync (any() stops early: no list comprehension is exact); its async caller
+# reaches it through run_sync.
 CALLS = [
     ("names", ()),
     ("total_age", ()),
@@ -7,4 +8,6 @@ CALLS = [
     ("emails", (3,)),
     ("longest_owner_name", ()),
     ("grouped", ()),
+    ("old_and_names", ((1, 2),)),
+    ("old_and_names", ((1, 4),)),
 ]

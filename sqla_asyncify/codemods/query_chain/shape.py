@@ -2,8 +2,8 @@
 
 Rule S (rules §2.0): a select list of exactly one ORM entity reads ``.scalars()`` /
 ``scalar_one*()`` (S1), anything else reads rows (S2); a list whose items cannot be told entity
-from column is refused (``_entity_kind``, with the names whose kind their assignment tells,
-``_known_names``). Rule U: ``.unique()`` whenever an ORM entity is selected, unless duplicates are
+from column is refused (``_entity_kind``, with the names whose kind their assignment tells and
+those shown to hold a class, ``_known_names``; ``count``/``get``/bulk forms need no shape). Rule U: ``.unique()`` whenever an ORM entity is selected, unless duplicates are
 impossible (``_duplicates_impossible``). Set operations, ``filter_by`` targets, ``get`` and bulk
 forms, subscripts and ``yield_per`` streaming are checked here. A chain that does not convert
 exactly gets a ``problem`` and a ``fix``; the transformer reports it.
@@ -25,9 +25,9 @@ from .model import (
     _ENTITY_CALLS,
     _EXECUTED,
     _KEPT_BY_SET_OP,
-    _SHAPE_FREE,
     _REFUSED,
     _SET_OP_FIX,
+    _SHAPE_FREE,
     _SET_OPS,
     _STATEMENT,
     _arg_values,
@@ -106,6 +106,7 @@ class ChainShape(ChainParsing):
         super().__init__(*args, **kwargs)
         self._module_kinds: dict[str, set[str]] | None = None
         self._metaclasses: frozenset[str] | None = None
+        self._class_attributes: dict[int, set[str]] = {}  # class_values' cache, by class node
 
     # -- classifying the select list ----------------------------------------------------------
     def _entity_kind(self, node: cst.BaseExpression, known: dict[str, str]) -> str:
@@ -152,7 +153,7 @@ class ChainShape(ChainParsing):
             if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
                 scopes.insert(0, node)
             node = self._parent(node)
-        for name in class_valued(self.module, scopes, self._metaclasses):
+        for name in class_valued(self.module, scopes, self._metaclasses, self._class_attributes):
             if name not in kinds:
                 known[name] = "entity"
         # a parameter every call site hands a project class (``count_rows(db, User)``)
