@@ -103,6 +103,14 @@ class ModuleNamer:
             self._has_init[folder] = (folder / "__init__.py").exists()
         return self._has_init[folder]
 
+    def run_root_of(self, path: Path) -> Path | None:
+        """The root of the run (a path it was given) that holds ``path``, the innermost."""
+        folder = _folder(os.getcwd(), str(path.parent))
+        for above in (folder, *folder.parents):
+            if above in self._run_roots:
+                return above
+        return None
+
     def _read_pyprojects(self, folder: Path) -> None:
         """The import roots the ``pyproject.toml`` files of ``folder`` and its parents declare."""
         for above in (folder, *folder.parents):
@@ -205,16 +213,20 @@ def module_names(
         if not moved:
             break
     errors: dict[int, tuple[int, str]] = {}
-    first: dict[str, int] = {}
+    first: dict[tuple[Path | None, str], int] = {}
     for i, path in enumerate(paths):
         if path.suffix != ".py":
             continue
-        if names[i] in first:
+        # Several projects in one run (``--project`` with files of each) are separate import
+        # namespaces: ``pkg.db`` of one is not ``pkg.db`` of the other. Only names shared inside
+        # one of the run's roots are an error.
+        key = (namer.run_root_of(path), names[i])
+        if key in first:
             errors[i] = (
-                first[names[i]],
-                f"its module name `{names[i]}` is also that of {display(paths[first[names[i]]])}: "
+                first[key],
+                f"its module name `{names[i]}` is also that of {display(paths[first[key]])}: "
                 "not migrated (an `__init__.py` or an import root, e.g. `src/`, tells them apart)",
             )
         else:
-            first[names[i]] = i
+            first[key] = i
     return names, errors

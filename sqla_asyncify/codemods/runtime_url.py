@@ -63,7 +63,8 @@ def runtime_async_url(context: CodemodContext, value: cst.BaseExpression, async_
 def helper_source(async_drivers: Mapping[str, str]) -> str:
     drivers = {**DIALECT_ASYNC_DRIVERS, **async_drivers}
     table = "".join(f'        "{dialect}": "{driver}",\n' for dialect, driver in sorted(drivers.items()))
-    ready = "".join(f'        "{name}",\n' for name in ASYNC_READY_DRIVERS)
+    # Driver names only: the async drivers are async whatever the dialect says.
+    ready = "".join(f'        "{name}",\n' for name in sorted({n.partition("+")[2] for n in ASYNC_READY_DRIVERS}))
     return (
         f"def {HELPER}(url):\n"
         '    """The database URL with the async driver of its database, for create_async_engine.\n'
@@ -74,7 +75,7 @@ def helper_source(async_drivers: Mapping[str, str]) -> str:
         "    from sqlalchemy.engine import URL, make_url\n"
         "\n"
         "    url = url if isinstance(url, URL) else make_url(str(url))\n"
-        "    if url.drivername in (\n"
+        "    if url.drivername.partition(\"+\")[2] in (\n"
         f"{ready}"
         "    ):\n"
         "        return url\n"

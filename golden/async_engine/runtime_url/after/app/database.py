@@ -12,18 +12,16 @@ def _async_database_url(url):
     from sqlalchemy.engine import URL, make_url
 
     url = url if isinstance(url, URL) else make_url(str(url))
-    if url.drivername in (
-        "sqlite+aiosqlite",
-        "postgresql+asyncpg",
-        "postgresql+psycopg",
-        "postgresql+psycopg_async",
-        "mysql+aiomysql",
-        "mysql+asyncmy",
-        "mariadb+aiomysql",
-        "mariadb+asyncmy",
-        "mssql+aioodbc",
-        "oracle+oracledb",
-        "oracle+oracledb_async",
+    if url.drivername.partition("+")[2] in (
+        "aiomysql",
+        "aioodbc",
+        "aiosqlite",
+        "asyncmy",
+        "asyncpg",
+        "oracledb",
+        "oracledb_async",
+        "psycopg",
+        "psycopg_async",
     ):
         return url
     async_drivers = {
