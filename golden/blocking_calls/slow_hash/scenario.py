@@ -1,0 +1,4 @@
+CALLS = [
+    ("password_digest", (1,)),
+    ("password_digest", (3,)),
+]
