@@ -65,13 +65,18 @@ class AddAwaits(AsyncifyCodemod):
             and self._consumes_whole(node.func)
         ):
             genexp = node.args[0].value
-            self._eager[id(genexp)] = (frozenset(id(c) for c in _body_calls(genexp)), [0])
+            self._eager[id(genexp)] = (
+                frozenset(id(c) for c in _body_calls(genexp)),
+                [0],
+            )
 
     def visit_GeneratorExp(self, node: cst.GeneratorExp) -> None:
         if id(node) not in self._eager:
             self._in_generator.update(id(c) for c in _body_calls(node))
 
-    def leave_GeneratorExp(self, original_node: cst.GeneratorExp, updated_node: cst.GeneratorExp) -> cst.BaseExpression:
+    def leave_GeneratorExp(
+        self, original_node: cst.GeneratorExp, updated_node: cst.GeneratorExp
+    ) -> cst.BaseExpression:
         eager = self._eager.pop(id(original_node), None)
         if eager is None:
             self._in_generator.subtract(id(c) for c in _body_calls(original_node))
@@ -83,7 +88,9 @@ class AddAwaits(AsyncifyCodemod):
     def _consumes_whole(self, func: cst.BaseExpression) -> bool:
         """A builtin that iterates its argument to the end, in order, doing nothing else meanwhile."""
         if isinstance(func, cst.Attribute):  # "sep".join(...)
-            return func.attr.value == "join" and isinstance(func.value, (cst.SimpleString, cst.ConcatenatedString))
+            return func.attr.value == "join" and isinstance(
+                func.value, (cst.SimpleString, cst.ConcatenatedString)
+            )
         if not isinstance(func, cst.Name) or func.value not in _EAGER_BUILTINS:
             return False
         if self._rebound is None:
@@ -95,7 +102,9 @@ class AddAwaits(AsyncifyCodemod):
         if callee is None:
             return False
         target = self.plan.classify(self.context_qualname, callee)
-        if target.is_awaited:  # session, engine and connection coroutines (rules §1.1, §1.4, §1.5)
+        if (
+            target.is_awaited
+        ):  # session, engine and connection coroutines (rules §1.1, §1.4, §1.5)
             return True
         if target.kind != "function" or not self.plan.becomes_async(target.name):
             return False
@@ -103,9 +112,15 @@ class AddAwaits(AsyncifyCodemod):
         info = self.plan.functions.get(target.name)
         return info is None or not info.is_generator
 
-    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
-        updated_node = updated_node.with_changes(func=parenthesized_await(updated_node.func))
-        if not self._needs_await(original_node) or self.is_consumed_as_coroutine(original_node):
+    def leave_Call(
+        self, original_node: cst.Call, updated_node: cst.Call
+    ) -> cst.BaseExpression:
+        updated_node = updated_node.with_changes(
+            func=parenthesized_await(updated_node.func)
+        )
+        if not self._needs_await(original_node) or self.is_consumed_as_coroutine(
+            original_node
+        ):
             return updated_node
         if not self.in_async_context():
             return updated_node  # the plan reported why this code cannot await
@@ -130,15 +145,21 @@ class AddAwaits(AsyncifyCodemod):
             rpar=updated_node.rpar,
         )
 
-    def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.BaseExpression:
+    def leave_Attribute(
+        self, original_node: cst.Attribute, updated_node: cst.Attribute
+    ) -> cst.BaseExpression:
         return updated_node.with_changes(value=parenthesized_await(updated_node.value))
 
-    def leave_Subscript(self, original_node: cst.Subscript, updated_node: cst.Subscript) -> cst.BaseExpression:
+    def leave_Subscript(
+        self, original_node: cst.Subscript, updated_node: cst.Subscript
+    ) -> cst.BaseExpression:
         return updated_node.with_changes(value=parenthesized_await(updated_node.value))
 
 
 #: Builtins that consume an iterable whole and in order (no early exit, unlike ``any``/``all``/``next``).
-_EAGER_BUILTINS = frozenset({"sum", "sorted", "list", "tuple", "set", "frozenset", "min", "max", "dict"})
+_EAGER_BUILTINS = frozenset(
+    {"sum", "sorted", "list", "tuple", "set", "frozenset", "min", "max", "dict"}
+)
 
 
 def _body_calls(genexp: cst.GeneratorExp) -> list[cst.CSTNode]:
@@ -154,7 +175,10 @@ def _body_calls(genexp: cst.GeneratorExp) -> list[cst.CSTNode]:
 def _bound_names(module: cst.Module) -> frozenset[str]:
     """Every name the module binds somewhere (definitions, assignments, imports, parameters)."""
     names: set[str] = set()
-    for node in m.findall(module, m.FunctionDef() | m.ClassDef() | m.Param() | m.AssignTarget() | m.ImportAlias()):
+    for node in m.findall(
+        module,
+        m.FunctionDef() | m.ClassDef() | m.Param() | m.AssignTarget() | m.ImportAlias(),
+    ):
         if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Param)):
             names.add(node.name.value)
         elif isinstance(node, cst.AssignTarget):

@@ -1,7 +1,8 @@
 """The async fixpoint: which functions become ``async def``, and the chain of calls that reached each.
 
 Seeded by direct session I/O (and bare calls of existing coroutine functions), it spreads up
-through callers (``_spread``), across modules, until a boundary stops it (reported
+through callers (``_spread``) and override families (a method, its overrides and the base become
+async together; ``super().m()`` is a call of the base's ``m``), across modules, until a boundary stops it (reported
 ``sync-boundary``), a held function is reached (bridged with ``run_sync``: ``bridged``), or a sync
 entry point is (run with ``asyncio.run``: ``entries``). ``chain``/``chain_from`` explain each
 decision; ``has_async_work`` tells the rewrite which modules have anything to do. Held code and
@@ -48,7 +49,8 @@ class Fixpoint(Wiring):
                 elif target.kind == "function" and self.functions[target.name].is_generator:
                     # Iterating a generator that becomes async needs ``async for``: the loop's
                     # function becomes async with it. A plain call only builds the generator.
-                    if site.iterated and not self.functions[target.name].is_async:
+                    # So does entering one: a ``@contextmanager`` that becomes ``@asynccontextmanager``.
+                    if (site.iterated or site.in_with) and not self.functions[target.name].is_async:
                         callers.setdefault(target.name, []).append((fn.qualname, site.line))
                 elif target.kind == "function":
                     if site.main_guard:
@@ -75,6 +77,11 @@ class Fixpoint(Wiring):
             callee = queue.popleft()
             for caller, line in callers.get(callee, ()):
                 self._mark(self.functions[caller], Reason("call", callee, line), queue)
+            # A method, its overrides and the base agree: a call through the base may run an
+            # override and the reverse, so when one becomes async (or is bridged) they all do.
+            for member in self.overrides(callee):
+                other = self.functions[member]
+                self._mark(other, Reason("call", callee, other.line), queue)
 
     def _mark(self, fn: FunctionInfo, reason: Reason, queue: deque[str]) -> None:
         if fn.is_async or fn.qualname in self.to_async:

@@ -535,6 +535,14 @@ class ChainShape(ChainParsing):
         assert terminal is not None
         call = terminal.node
         assert isinstance(call, cst.Call)
+        if chain.var is not None:
+            # The variable holds a ``select()`` after the rewrite: there is no entity to build
+            # ``delete(M)``/``update(M)`` from here, and its criteria are in another statement.
+            refuse(
+                f"bulk `{terminal.name}()` on a query kept in a variable",
+                f"build `{terminal.name}(Model).where(...)` with the query's criteria where it runs",
+            )
+            return
         if not chain.s1 or len(chain.entities) != 1:
             refuse(f"bulk `{terminal.name}()` on a query that does not select exactly one entity")
             return
