@@ -447,10 +447,10 @@ def test_a_file_that_cannot_be_rewritten_is_held_and_the_rest_replanned_around_i
 
     real = rewrite.rewrite_module
 
-    def broken(tree, plan, module_name, path):  # type: ignore[no-untyped-def]
+    def broken(tree, plan, module_name, path, *args, **kwargs):  # type: ignore[no-untyped-def]
         if module_name == "app.data":
             raise IndexError("tuple index out of range")
-        return real(tree, plan, module_name, path)
+        return real(tree, plan, module_name, path, *args, **kwargs)
 
     monkeypatch.setattr(rewrite, "rewrite_module", broken)
     data = (
