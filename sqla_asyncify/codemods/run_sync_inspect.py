@@ -102,14 +102,6 @@ class RunSyncInspect(AsyncifyCodemod):
         return occurrences == receivers + 1
 
     # -- rewriting -------------------------------------------------------------------------------
-    def _conn_name(self) -> str:
-        fn = self.plan.functions.get(self.context_qualname)
-        taken = set() if fn is None else {p.name for p in fn.params} | {b.name for b in fn.bindings}
-        name = "conn"
-        while name in taken:
-            name += "_"
-        return name
-
     def leave_SimpleStatementLine(
         self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
     ) -> cst.BaseStatement:
@@ -124,7 +116,7 @@ class RunSyncInspect(AsyncifyCodemod):
             if isinstance(target, cst.Name) and target.value in inspectors and value is not None and self._engine_inspected(value) is not None:
                 engine = inspectors[target.value][0]
                 return updated_node.with_changes(body=[cst.Assign(targets=[cst.AssignTarget(target)], value=engine)])
-        conn = self._conn_name()
+        conn = self.unused_local("conn")
         rewriter = _UseThroughRunSync(inspectors, conn, self._engine_inspected)
         body = [s.visit(rewriter) for s in updated_node.body]
         if rewriter.engine is None:
