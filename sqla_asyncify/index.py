@@ -24,7 +24,7 @@ from .loading_facts import collect as collect_loading_facts
 from .names import Callee, QualnameTracker, dotted, resolve_relative
 from .positions import positions
 
-INDEX_VERSION = 12  # bump when the shape of the index changes (invalidates caches)
+INDEX_VERSION = 13  # bump when the shape of the index changes (invalidates caches)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +54,8 @@ class Binding:
     #: Tuple unpacking: ``a, b = f()`` binds ``a`` to element 0 of what ``f()`` returns; a
     #: ``return x, y`` records element 0 and 1. None: the whole value.
     element: int | None = None
+    #: ``for name in f(...)`` (or ``async for``): ``name`` is what the generator ``f`` yields.
+    iterated: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -552,6 +554,10 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
 
     def visit_For(self, node: cst.For) -> None:
         self._iterated.add(id(node.iter))
+        if self.scope_kind in ("function", "lambda") and isinstance(node.target, cst.Name) and isinstance(node.iter, cst.Call):
+            callee = Callee.of(node.iter.func)
+            if callee is not None:
+                self._bind(node.target.value, callee, True, node, iterated=True)
 
     def visit_CompFor(self, node: cst.CompFor) -> None:
         self._iterated.add(id(node.iter))
@@ -621,6 +627,7 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
         args: tuple[str, ...] = (),
         expire_on_commit: str | None = None,
         element: int | None = None,
+        iterated: bool = False,
     ) -> None:
         binding = Binding(
             name,
@@ -631,6 +638,7 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
             self._module_blocks == 0,
             expire_on_commit=expire_on_commit,
             element=element,
+            iterated=iterated,
         )
         if self.scope_kind == "function" and name in self._current.global_names:
             # ``global SessionLocal`` then ``SessionLocal = sessionmaker(...)`` in an init function.

@@ -165,7 +165,13 @@ class Inference(Fixtures):
         return found
 
     def binding_type(self, scope: str, binding: Binding, seen: frozenset[str] = frozenset()) -> Ty:
-        """What a binding's name denotes; for ``a, b = f()``, the element ``f`` returns there."""
+        """What a binding's name denotes; for ``a, b = f()``, the element ``f`` returns there;
+        for ``for x in f()``, what the generator ``f`` yields (other iterables: unknown)."""
+        if binding.iterated:
+            ty = self._value_type(scope, binding.value, False, seen)
+            if ty.kind != "function" or not self.functions[ty.name].is_generator:
+                return UNKNOWN
+            return self._call_type(ty, seen)
         if binding.element is None:
             return self._value_type(scope, binding.value, binding.called, seen)
         ty = self._value_type(scope, binding.value, False, seen)
