@@ -213,6 +213,25 @@ def _keyword_code(call: cst.Call, name: str) -> str | None:
     return None if value is None else cst.Module([]).code_for_node(value)
 
 
+def _sqlmodel_lazy(call: cst.Call) -> str | None:
+    """The ``lazy=`` a SQLModel ``Relationship(...)`` passes on, as written (None: the lazy
+    default); "**" when it cannot be read (``sa_relationship=``, ``**kwargs``, a kwargs dict that
+    is not a literal with literal keys)."""
+    if any(a.star == "**" for a in call.args) or _keyword_value(call, "sa_relationship") is not None:
+        return "**"
+    kwargs = _keyword_value(call, "sa_relationship_kwargs")
+    if kwargs is None:
+        return None
+    if not isinstance(kwargs, cst.Dict):
+        return "**"
+    for element in kwargs.elements:
+        if not isinstance(element, cst.DictElement) or not isinstance(element.key, cst.SimpleString):
+            return "**"
+        if element.key.evaluated_value == "lazy":
+            return cst.Module([]).code_for_node(element.value)
+    return None
+
+
 class _Names(VisitorDispatch, cst.CSTVisitor):
     """Dotted names in an expression, string annotations (``"Session"``) included."""
 
@@ -369,6 +388,9 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
                 if not (isinstance(target, cst.Name) and isinstance(value, cst.Call)):
                     continue
                 func = dotted(value.func)
+                if func is not None and self.qualify(func) in sqla.SQLMODEL_RELATIONSHIP_FUNCTIONS:
+                    yield target.value, _sqlmodel_lazy(value)
+                    continue
                 if (
                     func is None
                     or self.qualify(func) not in sqla.RELATIONSHIP_FUNCTIONS
