@@ -102,6 +102,10 @@ class FunctionInfo:
     refs: tuple[str, ...] = ()
     #: Defined by a statement of its own at module level (not inside an ``if``/``try``… block).
     top_level: bool = True
+    #: ``@pytest.fixture(name="db")``: the name tests request it by (None: the function's name).
+    fixture_name: str | None = None
+    #: ``obj.<attr> = <value>`` on a local or parameter ``obj`` (not ``self``): named ``obj.attr``.
+    local_attr_bindings: tuple[Binding, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +148,7 @@ class _FunctionBuilder:
     info: dict[str, object]
     bindings: list[Binding] = field(default_factory=list)
     attr_bindings: list[Binding] = field(default_factory=list)
+    local_attr_bindings: list[Binding] = field(default_factory=list)
     returns: list[Binding] = field(default_factory=list)
     calls: list[CallSite] = field(default_factory=list)
     refs: set[str] = field(default_factory=set)
@@ -158,6 +163,7 @@ class _FunctionBuilder:
             is_generator=self.is_generator,
             bindings=tuple(self.bindings),
             attr_bindings=tuple(self.attr_bindings),
+            local_attr_bindings=tuple(self.local_attr_bindings),
             returns=tuple(self.returns),
             calls=tuple(self.calls),
         )
@@ -485,6 +491,7 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
                         self._names_in(node.returns.annotation) if node.returns else ()
                     ),
                     "keep_sync": keep_sync_pragma(node),
+                    "fixture_name": self._fixture_name(node),
                     "top_level": self._module_blocks == 0
                     and parent is None
                     and enclosing_class is None,
@@ -639,6 +646,25 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
             self._current.attr_bindings.append(
                 Binding(target.attr.value, callee, called, self._line(node))
             )
+        elif (
+            isinstance(target, cst.Attribute)
+            and isinstance(target.value, cst.Name)
+            and callee is not None
+            and self.scope_kind == "function"
+        ):
+            self._current.local_attr_bindings.append(
+                Binding(f"{target.value.value}.{target.attr.value}", callee, called, self._line(node))
+            )
+
+    def _fixture_name(self, node: cst.FunctionDef) -> str | None:
+        """``name="x"`` of a ``@pytest.fixture(...)`` decorator, when a literal."""
+        for d in node.decorators:
+            call = d.decorator
+            if isinstance(call, cst.Call) and (text := dotted(call.func)) is not None and self.qualify(text) in sqla.FIXTURE_DECORATORS:
+                value = _keyword_value(call, "name")
+                if isinstance(value, cst.SimpleString) and isinstance(value.evaluated_value, str):
+                    return value.evaluated_value
+        return None
 
     def _bind(
         self,

@@ -23,16 +23,14 @@ class Fixtures(ProjectIndex):
         found: dict[str, list[str]] = {}
         for fn in self.functions.values():
             if fn.kind == "function" and any(d in sqla.FIXTURE_DECORATORS for d in fn.decorators):
-                found.setdefault(fn.name, []).append(fn.qualname)
+                found.setdefault(fn.fixture_name or fn.name, []).append(fn.qualname)
         return found
 
     def _takes_fixtures(self, fn: FunctionInfo) -> bool:
         """Tests (``test_*`` in a test module) and fixtures receive fixtures as parameters."""
         module = self._function_module[fn.qualname].module.rsplit(".", 1)[-1]
         is_test_module = module.startswith("test_") or module.endswith("_test") or module == "conftest"
-        return (is_test_module and fn.name.startswith("test")) or fn.name in self.fixtures and any(
-            d in sqla.FIXTURE_DECORATORS for d in fn.decorators
-        )
+        return (is_test_module and fn.name.startswith("test")) or any(d in sqla.FIXTURE_DECORATORS for d in fn.decorators)
 
     def _visible_fixtures(self, module: str, name: str) -> list[str]:
         """Fixtures named ``name`` as seen from ``module``: its own module's first, then the nearest
