@@ -40,7 +40,7 @@ class Fixtures(ProjectIndex):
         return sorted(
             candidates,
             key=lambda q: (
-                self._function_module[q].module != module,
+                not self._fixture_in_module(q, module),
                 not package.startswith(self._function_module[q].module.rpartition(".")[0]),
                 -len(self._function_module[q].module),
             ),
@@ -64,10 +64,15 @@ class Fixtures(ProjectIndex):
                     todo.append(self.functions[visible[0]])
         return found
 
+    def _fixture_in_module(self, fixture: str, module: str) -> bool:
+        """Defined in ``module``, or imported into it (``from .test_main import client_fixture``:
+        pytest collects the fixtures a test module's namespace holds, under their fixture names)."""
+        return self._function_module[fixture].module == module or fixture in self._imports.get(module, {}).values()
+
     def _fixture_visible_from(self, fixture: str, module: str) -> bool:
-        """Defined in ``module`` itself, or in a ``conftest`` of its package or a parent package."""
+        """Defined in (or imported into) ``module``, or in a ``conftest`` of its package or a parent package."""
         where = self._function_module[fixture].module
-        if where == module:
+        if self._fixture_in_module(fixture, module):
             return True
         package, _, name = where.rpartition(".")
         return name == "conftest" and (not package or module == package or module.startswith(f"{package}."))
