@@ -123,6 +123,37 @@ SHAPES: dict[str, dict[str, str]] = {
                 db.close()
             """,
     },
+    "factory_stored_in_a_list": {
+        "app/db.py": """
+            from sqlalchemy import create_engine
+            from sqlalchemy.orm import sessionmaker
+
+            SessionLocal = sessionmaker(bind=create_engine("sqlite:///./app.db"))
+
+            def make_session_factory(url):
+                return sessionmaker(bind=create_engine(url))
+            """,
+        "app/jobs.py": """
+            from .db import SessionLocal, make_session_factory
+            from .models import User
+
+            def file_adder(user_id):
+                Session = make_session_factory("sqlite:///./app.db")
+                with Session() as db:
+                    db.add(User(id=user_id))
+                    db.commit()
+
+            ADDERS = [(file_adder, "file")]
+
+            def add(user_id):
+                for adder, _ in ADDERS:
+                    adder(user_id)
+
+            def count():
+                with SessionLocal() as db:
+                    return db.query(User).count()
+            """,
+    },
     "untyped_fixture_parameter": {
         "app/db.py": """
             from sqlalchemy import create_engine
@@ -155,6 +186,7 @@ SHAPES: dict[str, dict[str, str]] = {
 #: coroutine function), or ``pytest`` (the project's own tests). Either way user 1 must exist after.
 RUNS = {
     "contextmanager_helper": "app.jobs:add",
+    "factory_stored_in_a_list": "app.jobs:add",
     "factory_tuple_unpacked_at_module_level": "app.jobs:add",
     "global_set_by_an_init_function": "app.jobs:add",
     "module_attribute_sessionmaker": "app.jobs:add",
