@@ -4,8 +4,9 @@ Checked on the output, as a second run would see it: the migrated files are anal
 configuration) and every function that this plan would still make async is a flow the first run
 left half converted: sync code that now holds an ``AsyncSession`` (or an async engine) and does
 I/O on it without awaiting (``db.close()`` in a sync generator, ``db.commit()`` in a helper the plan
-did not follow), or calls a coroutine function bare. So is a function the first run made async that
-is stored as a value (``[(factory, dsn)]``): it is called where no call site names it, unawaited. A migration that is consistent is a fixed
+did not follow), or calls a coroutine function bare. So is a function the first run made async
+that is stored as a value (``[(factory, dsn)]``): it is called where no call site names it,
+unawaited; and one made async inside a function that stays sync (it closes over its sync wiring). A migration that is consistent is a fixed
 point, so this list is empty. ``asyncify`` itself does not run this check on every ``apply`` (it
 costs a second analysis); the tests run it on the shapes of wiring the plan must follow.
 """
@@ -52,6 +53,12 @@ def half_converted(result: RunResult, root: Path) -> list[HalfFlow]:
             if qualname in result.analysis.plan.to_async:
                 where = f"{_shown(Path(path), copy)}:{line}"
                 flows.append(_flow(again, copy, qualname, f"became async but is stored as a value at {where}"))
+        for qualname in sorted(result.analysis.plan.to_async):
+            # Made async inside a function that stays sync: it closes over that function's sync
+            # wiring (a sessionmaker built there), so it awaits what a sync session returns.
+            info = again.plan.functions.get(qualname)
+            if info is not None and info.parent and again.plan._is_held_code(again.plan.functions[info.parent]):
+                flows.append(_flow(again, copy, qualname, f"became async inside held `{info.parent}`"))
         return flows
 
 

@@ -129,19 +129,27 @@ SHAPES: dict[str, dict[str, str]] = {
             from sqlalchemy.orm import sessionmaker
 
             SessionLocal = sessionmaker(bind=create_engine("sqlite:///./app.db"))
-
-            def make_session_factory(url):
-                return sessionmaker(bind=create_engine(url))
             """,
         "app/jobs.py": """
-            from .db import SessionLocal, make_session_factory
+            from sqlalchemy import create_engine
+            from sqlalchemy.orm import sessionmaker
+            from .db import SessionLocal
             from .models import User
 
             def file_adder(user_id):
-                Session = make_session_factory("sqlite:///./app.db")
+                Session = sessionmaker(bind=create_engine("sqlite:///./app.db"))
+
+                def insert(row):
+                    with Session() as db:
+                        db.add(row)
+                        db.commit()
+
                 with Session() as db:
-                    db.add(User(id=user_id))
-                    db.commit()
+                    if db.get(User, user_id) is None:
+                        _run(insert, User(id=user_id))
+
+            def _run(step, row):
+                step(row)
 
             ADDERS = [(file_adder, "file")]
 

@@ -154,7 +154,8 @@ class Plan(EntryPoints, HttpClients, Loads):
                         "sync-boundary",
                         f"`{qualname}` stays sync ({why.removeprefix('held sync: ')}) though it reaches "
                         f"session I/O: {chains[qualname]}",
-                        "await it where that value is called, from an `async def`, then run asyncify again",
+                        "to migrate it, make it `async def` by hand and await it where the stored value "
+                        "is called (from an `async def`)",
                     )
                 )
         return plan

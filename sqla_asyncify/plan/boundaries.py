@@ -85,11 +85,22 @@ class Boundaries(Classification):
     # -- held code ---------------------------------------------------------------------------------
     def _hold_callees(self) -> None:
         """Held code keeps calling what it calls, sync: a project function called from a held one
-        is held too (async callers reach it through ``run_sync`` like the held code itself)."""
+        is held too (async callers reach it through ``run_sync`` like the held code itself), and so
+        is a function defined in a held one."""
         held = dict(self.held_sync)
         queue = deque(q for q in held if q in self.functions and self.functions[q].kind == "function")
+        nested: dict[str, list[str]] = {}
+        for fn in self.functions.values():
+            if fn.parent and fn.kind == "function":
+                nested.setdefault(fn.parent, []).append(fn.qualname)
         while queue:
             caller = queue.popleft()
+            # A function defined in held code closes over its sync wiring (``SessionLocal`` built
+            # there): it stays sync with it, wherever its value goes.
+            for inner in nested.get(caller, ()):
+                if inner not in held and not self.functions[inner].is_async:
+                    held[inner] = f"held sync: defined in held `{caller}`"
+                    queue.append(inner)
             # A held method holds its override family: a call through the base may run any of them.
             for member in self.overrides(caller):
                 if member not in held and not self.functions[member].is_async:

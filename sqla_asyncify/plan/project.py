@@ -114,10 +114,11 @@ class ProjectIndex:
     def _public_names(self, module: str, imports: dict[str, str]) -> dict[str, str]:
         """What ``from module import *`` binds: its public definitions and imports."""
         index = self.modules[module]
-        names = {name: qualname for name, qualname in imports.items()}
+        names = dict(imports)
         names.update({g.name: f"{module}.{g.name}" for g in index.globals})
         names.update({fn.name: fn.qualname for fn in index.functions if fn.kind == "function" and fn.top_level})
-        names.update({c.qualname.rpartition(".")[2]: c.qualname for c in index.classes if c.qualname.count(".") == module.count(".") + 1})
+        top = module.count(".") + 1
+        names.update({c.qualname.rpartition(".")[2]: c.qualname for c in index.classes if c.qualname.count(".") == top})
         return {name: qualname for name, qualname in names.items() if not name.startswith("_")}
 
     def _mro(self, cls: str) -> list[str]:

@@ -7,16 +7,26 @@ from golden_models import Base, User
 
 def _setup(url):
     engine = create_engine(url)
-    return engine, sessionmaker(bind=engine)
+    Session = sessionmaker(bind=engine)
+
+    def scalar(statement):
+        with Session() as session:
+            return session.scalar(statement)
+
+    return engine, Session, scalar
+
+
+def _count_with(query):
+    return query(select(func.count(User.id)))
 
 
 def memory_store(name):
-    engine, Session = _setup("sqlite://")
+    engine, Session, scalar = _setup("sqlite://")
     Base.metadata.create_all(bind=engine)
     with Session() as session:
         session.add(User(id=1, name=name, age=1))
         session.commit()
-        count = session.scalar(select(func.count(User.id)))
+    count = _count_with(scalar)
     engine.dispose()
     return count
 
