@@ -560,12 +560,13 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
 def index_module(module: cst.Module, module_name: str, path: Path | str, is_package: bool = False) -> ModuleIndex:
     """Index one parsed module."""
     indexer = Indexer(module_name, str(path), is_package)
-    indexer.metadata = {PositionProvider: positions(module)}  # what MetadataWrapper.visit resolves
+    table = positions(module)
+    indexer.metadata = {PositionProvider: table}  # what MetadataWrapper.visit resolves
     module.visit(indexer)
     indexer.metadata = {}
     functions = [*indexer.functions, indexer._stack[0].build()]
     imports = indexer.imports
-    loading = collect_loading_facts(wrapper, module_name, indexer.qualify)
+    loading = collect_loading_facts(module, table, module_name, indexer.qualify)
     return ModuleIndex(
         module=module_name,
         path=str(path),
