@@ -25,6 +25,20 @@ read is reported (``expire-on-commit``) with the fix.
 Deleted objects are left alone (a committed delete detaches them unexpired). Sessions whose origin
 cannot be traced are not followed: the factory's own report covers them.
 
+Commits in called functions (``plan/callee_commits.py``): a call of a project function that commits
+(itself or through its callees) is a commit of the caller's session when it is given that session —
+as an argument, to the object it is a method of (``Service(db).place(...)``, or ``service`` bound
+to such a call), or as the same pytest fixture (a closure of a fixture taking ``db``, called from a
+test taking ``db``). It expires the caller's objects as ``commit()`` does; the refresh goes after
+the call's statement, or, when the same statement reads the object after the call (an argument
+evaluated later), in place: ``db.refresh(obj) or obj`` (``refresh`` gives None), where neither the
+call nor the read is in a branch, loop or comprehension of the statement. An object handed to a
+project function that reads its attributes is read there. What the callee leaves loaded needs no
+refresh (the sync code would not re-SELECT it): an object it returns after refreshing it following
+its last commit (or returns from such a function), or one given to it and refreshed there; one
+given to a callee that deletes is no longer followed. An object returned by such a callee belongs
+to the session it was given; it is refreshed only when the callee always returns an object.
+
 New objects (rules §3.6), on every session whatever its expiry: an object built from a project
 model class with relationships (``Plan.relationships``) and given to ``db.add`` has its
 relationships unloaded once ``commit()`` or ``flush()`` made it persistent, unless they were
