@@ -198,10 +198,12 @@ class ExpireOnCommit(AsyncifyCodemod):
             return False
         return any(p.name == session for p in parent.params) and any(p.name == session for p in caller.params)
 
-    def _reads_argument(self, call: cst.Call, position: int | str) -> bool:
+    def _reads_argument(self, call: cst.Call, position: int | str) -> frozenset[str]:
+        """The attributes the project function ``call`` runs reads of that argument."""
         target = self._call_target(call)
-        bound = isinstance(call.func, cst.Attribute)
-        return target is not None and self.plan.reads_argument(target, position, bound)
+        if target is None:
+            return frozenset()
+        return self.plan.reads_argument(target, position, isinstance(call.func, cst.Attribute))
 
     def _passed_state(self, target: str, call: cst.Call, position: int | str) -> str:
         return self.plan.passed_state(target, position, isinstance(call.func, cst.Attribute))
@@ -691,8 +693,8 @@ class _Walker(VisitorDispatch, cst.CSTVisitor):
             position: int | str = arg.keyword.value if arg.keyword is not None else positional
             positional += arg.keyword is None
             if isinstance(arg.value, cst.Name) and arg.value.value not in self.sessions:
-                if self.owner._reads_argument(node, position):
-                    self.events.append(("read", arg.value, arg.value.value, None))
+                for attr in sorted(self.owner._reads_argument(node, position)):
+                    self.events.append(("read", arg.value, arg.value.value, attr))
         root, calls = _method_chain(node)
         if (
             isinstance(root, cst.Name)

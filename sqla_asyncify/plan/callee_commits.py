@@ -126,12 +126,14 @@ class CalleeCommits(Loads):
         last = (flow.callee.path or (flow.callee.root,))[-1]
         return last[:1].isupper() and self._call_target(scope, flow.callee) is None
 
-    def reads_argument(self, qualname: str, position: int | str, bound_method: bool) -> bool:
-        """Whether ``qualname`` reads an attribute of the argument at ``position`` (an index of the
-        call's positional arguments, or a keyword): a sync read of it after a commit re-SELECTs."""
+    def reads_argument(self, qualname: str, position: int | str, bound_method: bool) -> frozenset[str]:
+        """The attributes ``qualname`` reads of the argument at ``position`` (an index of the call's
+        positional arguments, or a keyword): a sync read of one after a commit re-SELECTs."""
         facts = self.loading.facts.get(qualname)
         name = self._param_name(qualname, position, bound_method)
-        return facts is not None and name is not None and any(r.root == name and r.path for r in facts.reads)
+        if facts is None or name is None:
+            return frozenset()
+        return frozenset(r.path[0] for r in facts.reads if r.root == name and r.path)
 
     @cached_property
     def _committing_modules(self) -> frozenset[str]:
