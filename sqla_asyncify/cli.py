@@ -21,11 +21,11 @@ from rich.text import Text
 from . import __version__, depfiles, ruledocs
 from .audit import audit as build_audit
 from .config import EXPIRE_POLICIES, ConfigError, load_config
-from .dependencies import required_packages
+from .dependencies import required_packages, runtime_url_drivers
 from .emit import color_diff, json_report, unified_diff, write_outcomes
 from .formats import ITEM_FORMATS, github_annotations, sarif
 from .formatting import BlackStyle
-from .pipeline import FileOutcome, RunConfig, RunResult, analyze, display_path, rewrite_files
+from .pipeline import FileOutcome, RunConfig, RunResult, analyze, display_path, rewrite_consistently
 from .report import ReportItem
 
 app = typer.Typer(
@@ -140,8 +140,7 @@ def _config(
 def _run(config: RunConfig, show_progress: bool) -> RunResult:
     """Analyze and rewrite, with a progress bar on a terminal."""
     if not show_progress:
-        analysis = analyze(config)
-        return RunResult(analysis, rewrite_files(analysis, do_format=config.format))
+        return rewrite_consistently(analyze(config), do_format=config.format)
     with Progress(
         TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), console=err, transient=True
     ) as progress:
@@ -152,7 +151,7 @@ def _run(config: RunConfig, show_progress: bool) -> RunResult:
 
         analysis = analyze(config, tick)
         progress.update(task, completed=0, total=len(analysis.files))
-        return RunResult(analysis, rewrite_files(analysis, tick, config.format))
+        return rewrite_consistently(analysis, tick, config.format)
 
 
 def _report_errors(errors: list[FileOutcome]) -> None:
@@ -199,6 +198,9 @@ def _dependencies(result: RunResult, config: RunConfig, console: Console, add: b
     """What the migrated code needs: the install command for the project's dependency file, or,
     with ``--add-dependencies``, the edits that wrote it there."""
     packages = required_packages(o.updated for o in result.changed)
+    packages = sorted({*packages, *runtime_url_drivers(
+        (o.updated for o in result.changed), (f.source for f in result.analysis.files), result.analysis.plan.async_drivers
+    )})
     if not packages:
         return
     console.print(f"The migrated code needs: {', '.join(packages)}", soft_wrap=True)
@@ -297,7 +299,7 @@ def apply(
         for outcome in result.changed:
             people.print(f"would migrate {display_path(outcome.path)}", soft_wrap=True)
     elif interactive:
-        result, written = _interactive(config, result, out, use_color)
+        result, written = _interactive(result.analysis.config, result, out, use_color)
     else:
         failures = write_outcomes(result.changed)
         written = [o.path for o in result.changed if o.path not in {p for p, _ in failures}]
@@ -368,7 +370,7 @@ def _interactive(config: RunConfig, result: RunResult, out: Console, color: bool
             config, keep_sync=tuple(sorted({*config.keep_sync, *modules})), frozen=tuple(sorted({*config.frozen, *modules}))
         )
         analysis = analyze(config, paths=[f.path for f in result.analysis.files])
-        result = RunResult(analysis, rewrite_files(analysis, do_format=config.format))
+        result = rewrite_consistently(analysis, do_format=config.format)
         now = {o.path: o for o in result.outcomes}
         affected = sorted(p for p in before if p not in skipped and now[p].updated != before[p])
         if affected:

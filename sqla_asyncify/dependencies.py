@@ -8,7 +8,7 @@ with. Where they are written (the project's dependency file) is ``depfiles.py``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 #: ``+driver`` in a URL → the distribution that provides it.
 DRIVER_PACKAGES: dict[str, str] = {
@@ -45,3 +45,30 @@ def required_packages(changed_sources: Iterable[bytes]) -> list[str]:
         if b"pytest_asyncio" in source or b"pytest.mark.asyncio" in source:
             needed.update(PYTEST_ASYNCIO if b"loop_scope=" in source else ("pytest-asyncio",))
     return sorted(needed)
+
+
+#: A database a sync URL or a settings class names: ``postgresql://``, ``scheme="postgresql"``,
+#: pydantic's ``PostgresDsn``.
+_DIALECT_MENTION = re.compile(
+    rb"""\b(postgresql|postgres|sqlite|mysql|mariadb|mssql)(?:\+\w+)?://"""
+    rb"""|\bscheme\s*=\s*["'](postgresql|postgres|sqlite|mysql|mariadb|mssql)\b"""
+    rb"""|\b(Postgres|MySQL|MariaDB)Dsn\b"""
+)
+
+
+def runtime_url_drivers(
+    changed_sources: Iterable[bytes], project_sources: Iterable[bytes], async_drivers: Mapping[str, str]
+) -> list[str]:
+    """The async drivers a URL converted at run time (``_async_database_url``) may need: one per
+    database the project's sources name (sync URLs, settings schemes, pydantic DSN types)."""
+    from .codemods.runtime_url import DIALECT_ASYNC_DRIVERS, HELPER
+
+    if not any(f"{HELPER}(".encode() in source for source in changed_sources):
+        return []
+    dialects = set()
+    for source in project_sources:
+        for match in _DIALECT_MENTION.finditer(source):
+            word = next(g for g in match.groups() if g).decode().lower()
+            dialects.add({"postgres": "postgresql"}.get(word, word))
+    drivers = {**DIALECT_ASYNC_DRIVERS, **async_drivers}
+    return sorted({DRIVER_PACKAGES.get(drivers[d], drivers[d]) for d in dialects if d in drivers})

@@ -26,9 +26,16 @@ def _matches(pattern: str, index: ModuleIndex, local: str) -> bool:
 MIGRATION_SCRIPT_REASON = "an alembic migration script: alembic runs it sync"
 
 
+#: What Alembic's ``env.py`` (``context``) and revision files (``op``) import; a module that only
+#: drives Alembic (``alembic.command``, ``alembic.config``: a CLI, a test fixture) is not one.
+MIGRATION_SCRIPT_IMPORTS = ("alembic.context", "alembic.op")
+
+
 def is_migration_script(index: ModuleIndex) -> bool:
-    """Alembic's ``env.py`` and revision files (they import ``alembic``): they stay sync, untouched."""
-    return any(target == "alembic" or target.startswith("alembic.") for _, target in index.imports)
+    """Alembic's ``env.py`` and revision files: they stay sync, untouched."""
+    return any(
+        target == name or target.startswith(f"{name}.") for _, target in index.imports for name in MIGRATION_SCRIPT_IMPORTS
+    )
 
 
 def held_functions(indexes: Iterable[ModuleIndex], patterns: Sequence[str]) -> dict[str, str]:

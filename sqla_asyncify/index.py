@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import libcst as cst
@@ -24,7 +24,7 @@ from .loading_facts import collect as collect_loading_facts
 from .names import Callee, QualnameTracker, dotted, resolve_relative
 from .positions import positions
 
-INDEX_VERSION = 10  # bump when the shape of the index changes (invalidates caches)
+INDEX_VERSION = 12  # bump when the shape of the index changes (invalidates caches)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +51,9 @@ class Binding:
     top_level: bool = True
     #: The ``expire_on_commit=`` argument of the call, as written (``"True"``); None when absent.
     expire_on_commit: str | None = None
+    #: Tuple unpacking: ``a, b = f()`` binds ``a`` to element 0 of what ``f()`` returns; a
+    #: ``return x, y`` records element 0 and 1. None: the whole value.
+    element: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +67,10 @@ class CallSite:
     argument: bool = False
     #: Module-level code under ``if __name__ == "__main__":`` (no event loop can be running there).
     main_guard: bool = False
+    #: The call is the iterable of a ``for`` statement or of a comprehension's ``for``.
+    iterated: bool = False
+    #: Arguments that are plain names or attribute chains: (position as "0", "1"… or keyword, what it names).
+    args: tuple[tuple[str, Callee], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +146,8 @@ class _FunctionBuilder:
     calls: list[CallSite] = field(default_factory=list)
     refs: set[str] = field(default_factory=set)
     is_generator: bool = False
+    #: Names declared ``global`` in the function: what it binds to them is a module global.
+    global_names: set[str] = field(default_factory=set)
 
     def build(self) -> FunctionInfo:
         return FunctionInfo(
@@ -175,12 +184,25 @@ def is_main_guard(node: cst.If) -> bool:
     if not (isinstance(test, cst.Comparison) and len(test.comparisons) == 1):
         return False
     target = test.comparisons[0]
-    sides = {cst.Module([]).code_for_node(test.left), cst.Module([]).code_for_node(target.comparator)}
-    return isinstance(target.operator, cst.Equal) and sides in ({"__name__", '"__main__"'}, {"__name__", "'__main__'"})
+    sides = {
+        cst.Module([]).code_for_node(test.left),
+        cst.Module([]).code_for_node(target.comparator),
+    }
+    return isinstance(target.operator, cst.Equal) and sides in (
+        {"__name__", '"__main__"'},
+        {"__name__", "'__main__'"},
+    )
 
 
 def _keyword_value(call: cst.Call, name: str) -> cst.BaseExpression | None:
-    return next((a.value for a in call.args if a.keyword is not None and a.keyword.value == name), None)
+    return next(
+        (
+            a.value
+            for a in call.args
+            if a.keyword is not None and a.keyword.value == name
+        ),
+        None,
+    )
 
 
 def _keyword_code(call: cst.Call, name: str) -> str | None:
@@ -230,15 +252,27 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
         self.globals: list[Binding] = []
         self.aliases: list[tuple[str, tuple[str, ...]]] = []
         self._stack: list[_FunctionBuilder] = [
-            _FunctionBuilder({"qualname": f"{module_name}.<module>", "name": "<module>", "line": 1, "kind": "module"})
+            _FunctionBuilder(
+                {
+                    "qualname": f"{module_name}.<module>",
+                    "name": "<module>",
+                    "line": 1,
+                    "kind": "module",
+                }
+            )
         ]
         self._class_stack: list[tuple[str, list[tuple[str, tuple[str, ...]]]]] = []
         self._awaited: set[int] = set()
         self._with_calls: set[int] = set()
+        self._iterated: set[int] = set()
         self._arguments: set[int] = set()
-        self._not_refs: set[int] = set()  # Name nodes that are not reads (keywords, def names…)
+        self._not_refs: set[int] = (
+            set()
+        )  # Name nodes that are not reads (keywords, def names…)
         self._main_guard = 0
-        self._module_blocks = 0  # depth of ``if``/``try``/``with``/loop blocks at module level
+        self._module_blocks = (
+            0  # depth of ``if``/``try``/``with``/loop blocks at module level
+        )
 
     # -- helpers -------------------------------------------------------------------------------
     def _line(self, node: cst.CSTNode) -> int:
@@ -279,7 +313,9 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
         if isinstance(node.names, cst.ImportStar):
             return
         target = dotted(node.module) if node.module is not None else None
-        base = resolve_relative(self.module_name, self.is_package, len(node.relative), target)
+        base = resolve_relative(
+            self.module_name, self.is_package, len(node.relative), target
+        )
         for alias in node.names:
             name = dotted(alias.name) or ""
             local = name
@@ -295,11 +331,23 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
 
     def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
         qualname, annotations = self._class_stack.pop()
-        bases = tuple(q for arg in original_node.bases if arg.keyword is None for q in self._names_in(arg.value)[:1])
+        bases = tuple(
+            q
+            for arg in original_node.bases
+            if arg.keyword is None
+            for q in self._names_in(arg.value)[:1]
+        )
         backrefs: list[tuple[str, str, str | None]] = []
         relationships = tuple(self._relationships(original_node, backrefs))
         self.classes.append(
-            ClassInfo(qualname, self._line(original_node), bases, tuple(annotations), relationships, tuple(backrefs))
+            ClassInfo(
+                qualname,
+                self._line(original_node),
+                bases,
+                tuple(annotations),
+                relationships,
+                tuple(backrefs),
+            )
         )
         self._pop()
 
@@ -319,7 +367,10 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
                 if not (isinstance(target, cst.Name) and isinstance(value, cst.Call)):
                     continue
                 func = dotted(value.func)
-                if func is None or self.qualify(func) not in sqla.RELATIONSHIP_FUNCTIONS:
+                if (
+                    func is None
+                    or self.qualify(func) not in sqla.RELATIONSHIP_FUNCTIONS
+                ):
                     continue
                 if any(a.star == "**" for a in value.args):
                     yield target.value, "**"  # ``**kwargs`` may set lazy: unknown
@@ -331,21 +382,32 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
 
     def _backref(self, relationship: cst.Call) -> tuple[str, str, str | None] | None:
         """``relationship("Address", backref="user")`` → ``("Address", "user", None)``;
-        ``backref=backref("user", lazy=…)`` → its ``lazy=`` as written. None when not literal."""
-        positional = [a.value for a in relationship.args if a.keyword is None and not a.star]
+        ``backref=backref("user", lazy=…)`` → its ``lazy=`` as written. None when not literal.
+        """
+        positional = [
+            a.value for a in relationship.args if a.keyword is None and not a.star
+        ]
         value = _keyword_value(relationship, "backref")
         if not positional or value is None:
             return None
         first = positional[0]
-        if isinstance(first, cst.SimpleString) and isinstance(first.evaluated_value, str):
+        if isinstance(first, cst.SimpleString) and isinstance(
+            first.evaluated_value, str
+        ):
             target = first.evaluated_value
         elif (text := dotted(first)) is not None:
             target = self.qualify(text)
         else:
             return None
-        if isinstance(value, cst.SimpleString) and isinstance(value.evaluated_value, str):
+        if isinstance(value, cst.SimpleString) and isinstance(
+            value.evaluated_value, str
+        ):
             return target, value.evaluated_value, None
-        if isinstance(value, cst.Call) and value.args and isinstance(value.args[0].value, cst.SimpleString):
+        if (
+            isinstance(value, cst.Call)
+            and value.args
+            and isinstance(value.args[0].value, cst.SimpleString)
+        ):
             name = value.args[0].value.evaluated_value
             if isinstance(name, str) and not any(a.star == "**" for a in value.args):
                 return target, name, _keyword_code(value, "lazy")
@@ -353,7 +415,9 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         if self.scope_kind == "class" and isinstance(node.target, cst.Name):
-            self._class_stack[-1][1].append((node.target.value, self._names_in(node.annotation.annotation)))
+            self._class_stack[-1][1].append(
+                (node.target.value, self._names_in(node.annotation.annotation))
+            )
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self._not_refs.add(id(node.name))
@@ -361,7 +425,11 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
         parent = self.function_qualname
         self._push("function", node.name.value)
         params = []
-        for p in (*node.params.posonly_params, *node.params.params, *node.params.kwonly_params):
+        for p in (
+            *node.params.posonly_params,
+            *node.params.params,
+            *node.params.kwonly_params,
+        ):
             params.append(self._param(p))
         for star in (node.params.star_arg, node.params.star_kwarg):
             if isinstance(star, cst.Param):
@@ -369,7 +437,13 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
         decorators = tuple(
             self.qualify(text)
             for d in node.decorators
-            if (text := dotted(d.decorator.func if isinstance(d.decorator, cst.Call) else d.decorator))
+            if (
+                text := dotted(
+                    d.decorator.func
+                    if isinstance(d.decorator, cst.Call)
+                    else d.decorator
+                )
+            )
         )
         self._stack.append(
             _FunctionBuilder(
@@ -383,9 +457,13 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
                     "parent": parent,
                     "decorators": decorators,
                     "params": tuple(params),
-                    "returns_annotation": self._names_in(node.returns.annotation) if node.returns else (),
+                    "returns_annotation": (
+                        self._names_in(node.returns.annotation) if node.returns else ()
+                    ),
                     "keep_sync": keep_sync_pragma(node),
-                    "top_level": self._module_blocks == 0 and parent is None and enclosing_class is None,
+                    "top_level": self._module_blocks == 0
+                    and parent is None
+                    and enclosing_class is None,
                 }
             )
         )
@@ -472,12 +550,24 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
         if node.keyword is not None:
             self._not_refs.add(id(node.keyword))
 
+    def visit_For(self, node: cst.For) -> None:
+        self._iterated.add(id(node.iter))
+
+    def visit_CompFor(self, node: cst.CompFor) -> None:
+        self._iterated.add(id(node.iter))
+
     def visit_WithItem(self, node: cst.WithItem) -> None:
         if isinstance(node.item, cst.Call):
             self._with_calls.add(id(node.item))
             callee = Callee.of(node.item.func)
             if callee and node.asname and isinstance(node.asname.name, cst.Name):
-                self._bind(node.asname.name.value, callee, True, node, expire_on_commit=_expire_on_commit(node.item))
+                self._bind(
+                    node.asname.name.value,
+                    callee,
+                    True,
+                    node,
+                    expire_on_commit=_expire_on_commit(node.item),
+                )
 
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
@@ -487,22 +577,40 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
         if original_node.value is not None:
             self._assign(original_node.target, original_node.value, original_node)
 
-    def _assign(self, target: cst.BaseExpression, value: cst.BaseExpression, node: cst.CSTNode) -> None:
+    def _assign(
+        self, target: cst.BaseExpression, value: cst.BaseExpression, node: cst.CSTNode
+    ) -> None:
         called = isinstance(value, cst.Call)
         callee = Callee.of(value.func if isinstance(value, cst.Call) else value)
         if isinstance(target, cst.Name):
             if callee is not None:
-                args = tuple(t for a in value.args if (t := dotted(a.value))) if isinstance(value, cst.Call) else ()
-                self._bind(target.value, callee, called, node, args, _expire_on_commit(value))
+                args = (
+                    tuple(t for a in value.args if (t := dotted(a.value)))
+                    if isinstance(value, cst.Call)
+                    else ()
+                )
+                self._bind(
+                    target.value, callee, called, node, args, _expire_on_commit(value)
+                )
             elif self.scope_kind == "module":
                 self.aliases.append((target.value, self._names_in(value)))
+        elif (
+            isinstance(target, (cst.Tuple, cst.List))
+            and callee is not None
+            and all(isinstance(e, cst.Element) and isinstance(e.value, cst.Name) for e in target.elements)
+        ):
+            for i, element in enumerate(target.elements):
+                assert isinstance(element.value, cst.Name)
+                self._bind(element.value.value, callee, called, node, element=i)
         elif (
             isinstance(target, cst.Attribute)
             and isinstance(target.value, cst.Name)
             and target.value.value == "self"
             and callee is not None
         ):
-            self._current.attr_bindings.append(Binding(target.attr.value, callee, called, self._line(node)))
+            self._current.attr_bindings.append(
+                Binding(target.attr.value, callee, called, self._line(node))
+            )
 
     def _bind(
         self,
@@ -512,24 +620,53 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
         node: cst.CSTNode,
         args: tuple[str, ...] = (),
         expire_on_commit: str | None = None,
+        element: int | None = None,
     ) -> None:
         binding = Binding(
-            name, callee, called, self._line(node), args, self._module_blocks == 0, expire_on_commit=expire_on_commit
+            name,
+            callee,
+            called,
+            self._line(node),
+            args,
+            self._module_blocks == 0,
+            expire_on_commit=expire_on_commit,
+            element=element,
         )
-        if self.scope_kind == "module":
+        if self.scope_kind == "function" and name in self._current.global_names:
+            # ``global SessionLocal`` then ``SessionLocal = sessionmaker(...)`` in an init function.
+            self.globals.append(replace(binding, top_level=False))
+        elif self.scope_kind == "module":
             self.globals.append(binding)
-            if not called:
+            if not called and element is None:
                 self.aliases.append((name, (self.qualify(str(callee)),)))
         elif self.scope_kind in ("function", "lambda"):
             self._current.bindings.append(binding)
 
-    def _returned(self, value: cst.BaseExpression | None, node: cst.CSTNode) -> None:
+    def _returned(self, value: cst.BaseExpression | None, node: cst.CSTNode, element: int | None = None) -> None:
         if value is None:
+            return
+        if isinstance(value, cst.Tuple) and element is None:
+            for i, item in enumerate(value.elements):
+                if isinstance(item, cst.Element):
+                    self._returned(item.value, node, i)
             return
         called = isinstance(value, cst.Call)
         callee = Callee.of(value.func if isinstance(value, cst.Call) else value)
         if callee is not None:
-            self._current.returns.append(Binding("<return>", callee, called, self._line(node), expire_on_commit=_expire_on_commit(value)))
+            self._current.returns.append(
+                Binding(
+                    "<return>",
+                    callee,
+                    called,
+                    self._line(node),
+                    expire_on_commit=_expire_on_commit(value),
+                    element=element,
+                )
+            )
+
+    def visit_Global(self, node: cst.Global) -> None:
+        if self.scope_kind == "function":
+            self._current.global_names.update(item.name.value for item in node.names)
 
     def visit_Return(self, node: cst.Return) -> None:
         self._returned(node.value, node)
@@ -553,8 +690,26 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
                 in_with=id(node) in self._with_calls,
                 argument=id(node) in self._arguments,
                 main_guard=self._main_guard > 0 and self.scope_kind == "module",
+                iterated=id(node) in self._iterated,
+                args=_named_args(node),
             )
         )
+
+
+def _named_args(call: cst.Call) -> tuple[tuple[str, Callee], ...]:
+    """``f(client, db=self.db, x=1)`` → (("0", client), ("db", self.db)): what plain arguments name."""
+    found = []
+    position = 0
+    for arg in call.args:
+        if arg.star:
+            break  # positions after ``*args`` are unknown
+        key = arg.keyword.value if arg.keyword is not None else str(position)
+        if arg.keyword is None:
+            position += 1
+        callee = Callee.of(arg.value) if isinstance(arg.value, (cst.Name, cst.Attribute)) else None
+        if callee is not None and not callee.calls:
+            found.append((key, callee))
+    return tuple(found)
 
 
 def index_module(module: cst.Module, module_name: str, path: Path | str, is_package: bool = False) -> ModuleIndex:
@@ -584,4 +739,8 @@ def index_module(module: cst.Module, module_name: str, path: Path | str, is_pack
 
 def _expire_on_commit(value: cst.BaseExpression) -> str | None:
     """The ``expire_on_commit=`` argument of a call, as written (session factories and sessions)."""
-    return _keyword_code(value, "expire_on_commit") if isinstance(value, cst.Call) else None
+    return (
+        _keyword_code(value, "expire_on_commit")
+        if isinstance(value, cst.Call)
+        else None
+    )

@@ -21,12 +21,13 @@ from __future__ import annotations
 import ast
 import multiprocessing
 import os
+import re
 import signal
 import time
 from collections.abc import Mapping, Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import closing
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -38,9 +39,10 @@ from .discover import discover
 from .formatting import BlackStyle, format_changed
 from .holds import held_functions, held_modules
 from .index import INDEX_VERSION, ModuleIndex, index_module
+from .modules import module_names
 from .names import is_package_init, module_name_for
 from .plan import Plan
-from .prescan import FACTS_VERSION, FileFacts, file_facts, mentions_sqlalchemy, relevant_files
+from .prescan import FACTS_VERSION, FileFacts, file_facts, mentions_sqlalchemy, mentions_test_client, relevant_files
 from .report import ReportItem
 from .sourcefile import SourceError, read_source
 
@@ -155,32 +157,6 @@ def display_path(path: Path) -> str:
         return target.relative_to(_resolve_folder(os.getcwd(), ".")).as_posix()
     except (ValueError, OSError):
         return path.as_posix()
-
-
-# -- module names, memoized per folder -------------------------------------------------------
-class _ModuleNames:
-    """``module_name_for`` without re-checking every parent folder for every file."""
-
-    def __init__(self) -> None:
-        self._packages: dict[Path, tuple[str, ...]] = {}
-
-    def _package_parts(self, folder: Path) -> tuple[str, ...]:
-        if folder in self._packages:
-            return self._packages[folder]
-        parts: tuple[str, ...] = ()
-        if (folder / "__init__.py").exists() and folder.parent != folder:
-            parts = (*self._package_parts(folder.parent), folder.name)
-        elif (folder / "__init__.py").exists():
-            parts = (folder.name,)
-        self._packages[folder] = parts
-        return parts
-
-    def __call__(self, path: Path) -> str:
-        resolved = _resolved(path)
-        parts = list(self._package_parts(resolved.parent))
-        if resolved.stem != "__init__":
-            parts.append(resolved.stem)
-        return ".".join(parts) or resolved.parent.name
 
 
 # -- per-file work (run in workers or in-process) --------------------------------------------
@@ -351,11 +327,10 @@ def analyze(config: RunConfig, progress: Progress | None = None, paths: Sequence
             sources.append(b"")
             errors[i] = FileOutcome(path, b"", b"", error=str(exc))
     hashes = [content_hash(s) for s in sources]
-    module_name = _ModuleNames()
-    modules = [module_name(p) for p in files_in]
+    modules, clashes = module_names(files_in, config.paths, sources, display_path)
     packages = [is_package_init(p) for p in files_in]
     displays = [display_path(p) for p in files_in]
-    mentions = [i not in errors and mentions_sqlalchemy(s) for i, s in enumerate(sources)]
+    mentions = [i not in errors and (mentions_sqlalchemy(s) or mentions_test_client(s)) for i, s in enumerate(sources)]
     stats["read_s"] = time.perf_counter() - t
 
     # Pre-scan: decode + ``ast`` the files that do not mention SQLAlchemy (cached by content).
@@ -378,6 +353,10 @@ def analyze(config: RunConfig, progress: Progress | None = None, paths: Sequence
         if fact.error is not None:
             errors[i] = FileOutcome(files_in[i], sources[i], sources[i], error=fact.error)
     relevant = relevant_files(modules, packages, mentions, facts)
+    for i, (other, message) in clashes.items():
+        if relevant[i] and relevant[other]:  # only the plan needs names apart (it would keep one)
+            errors.setdefault(i, FileOutcome(files_in[i], sources[i], sources[i], error=message))
+            relevant[i] = False
     stats["prescan_s"] = time.perf_counter() - t
     stats["facts_computed"] = len(todo)
 
@@ -527,6 +506,13 @@ def _build_plan(planned: Sequence[ParsedFile], held: dict[str, str], config: Run
 
 
 LEFT_QUERY_REASON = "held sync: its legacy query at line {line} cannot be converted ({problem}); callers reach it through `run_sync`"
+LEFT_GENERATOR_REASON = (
+    "held sync: line {line} calls a coroutine in a generator expression that no list comprehension "
+    "can replace (it may stop early); callers reach it through `run_sync`"
+)
+#: Files that may hold a generator expression (``any(f(x) for x in xs)``): a ``for`` after a
+#: parenthesis or a line break, as a comprehension's clause starts.
+_GENERATOR = re.compile(rb"[(\s]for\s")
 
 
 def _left_queries(files: Sequence[ParsedFile], plan: Plan, cache: Cache, plan_key: str, jobs: int) -> dict[str, str]:
@@ -538,7 +524,7 @@ def _left_queries(files: Sequence[ParsedFile], plan: Plan, cache: Cache, plan_ke
     found = cache.get("left", key)
     if isinstance(found, dict):
         return found
-    todo = [f for f in files if b".query(" in f.source and plan.has_async_work(f.module_name)]
+    todo = [f for f in files if (b".query(" in f.source or _GENERATOR.search(f.source)) and plan.has_async_work(f.module_name)]
     left: dict[str, str] = {}
     if jobs <= 1 or len(todo) < MIN_PARALLEL:
         results = [_left_in(f.tree, plan, f.module_name, f.index.path) for f in todo]
@@ -549,22 +535,35 @@ def _left_queries(files: Sequence[ParsedFile], plan: Plan, cache: Cache, plan_ke
             results = list(mapped)
     for each in results:
         for qualname, (line, problem) in each.items():
-            left[qualname] = LEFT_QUERY_REASON.format(line=line, problem=problem)
+            reason = LEFT_GENERATOR_REASON if problem == _generator_problem() else LEFT_QUERY_REASON
+            left[qualname] = reason.format(line=line, problem=problem)
     cache.put("left", key, left)
     return left
+
+
+def _generator_problem() -> str:
+    from .codemods.add_awaits import GENERATOR_PROBLEM
+
+    return GENERATOR_PROBLEM
 
 
 def _left_in(tree: cst.Module, plan: Plan, module_name: str, path: str) -> dict[str, tuple[int, str]]:
     from libcst.codemod import CodemodContext
 
+    from .codemods.add_awaits import LEFT_GENERATORS, AddAwaits
     from .codemods.query_to_select import LEFT_QUERIES, QueryToSelect
 
     context = CodemodContext(filename=path, full_module_name=module_name)
     try:
-        QueryToSelect(context, plan, module_name, path, []).transform_module(tree)
+        # add-awaits on query-to-select's output: converted queries are session calls it awaits
+        converted = QueryToSelect(context, plan, module_name, path, []).transform_module(tree)
+        AddAwaits(context, plan, module_name, path, []).transform_module(converted)
     except Exception:  # the rewrite reports it for this file; holding only adds safety
         return {}
-    return dict(context.scratch.get(LEFT_QUERIES, {}))
+    left = dict(context.scratch.get(LEFT_QUERIES, {}))
+    for qualname, found in context.scratch.get(LEFT_GENERATORS, {}).items():
+        left.setdefault(qualname, found)
+    return left
 
 
 def _left_task(args: tuple[bytes, str, str]) -> dict[str, tuple[int, str]]:
@@ -578,8 +577,6 @@ def _left_task(args: tuple[bytes, str, str]) -> dict[str, tuple[int, str]]:
 
 
 def _with_path(index: ModuleIndex, path: str) -> ModuleIndex:
-    from dataclasses import replace
-
     return replace(index, path=path)
 
 
@@ -685,7 +682,44 @@ class RunResult:
         return sorted({*self.analysis.plan.items, *(i for o in self.outcomes for i in o.items)})
 
 
+HELD_AFTER_ERROR = (
+    "; its module is held sync whole and the rest of the project was planned again around it, "
+    "so no other file awaits what it left sync"
+)
+
+
+def rewrite_consistently(analysis: Analysis, progress: Progress | None = None, do_format: bool = True) -> RunResult:
+    """``rewrite_files``, then, while some relevant file cannot be rewritten (an internal error
+    leaves it unchanged), hold its module sync and frozen, as ``--interactive`` does with a
+    skipped file, plan again and rewrite: the files written never await a function that file
+    still defines sync, nor call one without awaiting it. Each such file stays an error (exit 2),
+    named with what happened."""
+    outcomes = rewrite_files(analysis, progress, do_format)
+    failed: dict[Path, str] = {}
+    while True:
+        new = {o.path: o.error for o in outcomes if o.error and o.path not in failed}
+        modules = {f.module_name for f in analysis.files if f.path in new and f.relevant}
+        if not modules:
+            break
+        failed.update({path: error for path, error in new.items() if error})
+        config = replace(
+            analysis.config,
+            keep_sync=tuple(sorted({*analysis.config.keep_sync, *modules})),
+            frozen=tuple(sorted({*analysis.config.frozen, *modules})),
+        )
+        earlier = analysis.errors
+        analysis = analyze(config, paths=[f.path for f in analysis.files])
+        seen = {e.path for e in analysis.errors}
+        analysis.errors = [*analysis.errors, *(e for e in earlier if e.path not in seen)]
+        outcomes = rewrite_files(analysis, None, do_format)
+    for outcome in outcomes:
+        if outcome.path in failed and outcome.error is None:
+            outcome.updated = outcome.original
+            outcome.error = failed[outcome.path] + HELD_AFTER_ERROR
+    return RunResult(analysis, outcomes)
+
+
 def run(config: RunConfig, progress: Progress | None = None) -> RunResult:
     """Analyze and rewrite, in memory. Emitting (diff, write) is the caller's job."""
     analysis = analyze(config, progress)
-    return RunResult(analysis, rewrite_files(analysis, progress, config.format))
+    return rewrite_consistently(analysis, progress, config.format)

@@ -5,7 +5,8 @@ costs about as much again per file; most files of a large repository have nothin
 SQLAlchemy. So before anything reaches libcst:
 
 1. every file's bytes are searched for ``sqlalchemy`` / ``sqlmodel`` (a file that does not contain
-   either cannot import them, so cannot name a session, an engine or a model);
+   either cannot import them, so cannot name a session, an engine or a model), and for
+   ``testclient`` (a test helper handed a client that converts converts with it);
 2. every other file is decoded and parsed with stdlib ``ast`` (a syntax check, so an unparsable or
    undecodable file is still a per-file error, and its imports);
 3. relevance spreads through imports to a fixpoint: a file that imports a relevant project module
@@ -43,6 +44,13 @@ _MARKERS = (b"sqlalchemy", b"sqlmodel")
 def mentions_sqlalchemy(source: bytes) -> bool:
     """Whether the bytes name SQLAlchemy or SQLModel anywhere (imports need the lowercase names)."""
     return any(marker in source for marker in _MARKERS)
+
+
+def mentions_test_client(source: bytes) -> bool:
+    """Whether the bytes import a ``TestClient`` (``fastapi.testclient``, ``starlette.testclient``).
+    A test helper taking one (``def login(client: TestClient)``) converts with the client of an
+    async test that it is handed, without naming SQLAlchemy (``plan/http_clients.py``)."""
+    return b"testclient" in source
 
 
 #: ``("import", 0, "a.b.c", "alias" or "")`` or ``("from", level, "module" or "", ("n1", "n2"))``.

@@ -15,6 +15,7 @@ from .codemods.batch import BatchedTransformers, Unbatchable
 from .holds import is_migration_script
 from .codemods.imports import add_queued_imports, apply_swaps
 from .codemods.metadata import TreeMetadata
+from .codemods.runtime_url import add_runtime_url_helper
 from .plan import Plan
 from .report import ReportItem
 
@@ -59,6 +60,7 @@ def rewrite_module(
                 metadata = TreeMetadata(tree)
     # Imports last and once: transformers only queued them (line numbers stay the input's).
     tree = apply_swaps(context, tree)  # in place: ``create_engine`` → ``create_async_engine`` …
+    tree = add_runtime_url_helper(context, tree)  # after the imports, which go before it
     if context.scratch.get(AddImportsVisitor.CONTEXT_KEY):
         tree = add_queued_imports(context, tree)
     # A scope analysis of the whole module (is the name still used?): only when one is queued.

@@ -155,9 +155,14 @@ SYNC_ONLY_DECORATORS: frozenset[str] = frozenset(
         "sqlalchemy.ext.hybrid.hybrid_method",
         "sqlalchemy.orm.reconstructor",
         "sqlalchemy.event.listens_for",
-        "contextlib.contextmanager",
     }
 )
+
+#: Context-manager decorators and their async counterparts: a ``@contextmanager`` generator that
+#: reaches session I/O becomes an ``@asynccontextmanager`` async generator (entered with ``async with``).
+ASYNC_CONTEXT_DECORATORS: dict[str, str] = {
+    "contextlib.contextmanager": "asynccontextmanager",
+}
 
 #: Dunder methods that a coroutine can implement (everything else is a sync protocol).
 ASYNC_DUNDERS: frozenset[str] = frozenset({"__aenter__", "__aexit__", "__anext__", "__call__"})

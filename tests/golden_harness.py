@@ -207,12 +207,18 @@ def imported_tree(directory: Path) -> Iterator[None]:
     finally:
         sys.path.remove(str(directory))
         sys.path.remove(str(SUPPORT))
+        loaded = []
         # dict.copy(), not list(items()): a garbage collection while the list is built can run a
         # finalizer that imports (an unawaited coroutine's warning does), resizing sys.modules.
         for name, module in sys.modules.copy().items():
             file = getattr(module, "__file__", None) or ""
-            if file.startswith(str(directory)):
-                del sys.modules[name]
+            # Namespace packages (PEP 420) have no file, only a path (read before any is forgotten:
+            # reading it looks their parent package up).
+            paths = list(getattr(module, "__path__", None) or [])
+            if file.startswith(str(directory)) or any(str(p).startswith(str(directory)) for p in paths):
+                loaded.append(name)
+        for name in loaded:
+            del sys.modules[name]
 
 
 def _resolve(call: Call, session: Any) -> Any:

@@ -322,6 +322,20 @@ def test_summary_names_the_packages_the_migrated_code_needs(project: Path) -> No
     assert "The migrated code needs: aiosqlite, sqlalchemy[asyncio]" in result.output
 
 
+def test_summary_names_the_drivers_a_url_converted_at_run_time_may_need(project: Path) -> None:
+    # Issue 12 class 9: the URL is built by the settings (an unchanged file); the engine converts it
+    # at run time, so the driver of every database the project names is needed.
+    (project / "app" / "settings.py").write_text(
+        'import os\n\nDATABASE_URL = os.environ.get("DATABASE_URL", "postgresql://app@db/app")\n'
+    )
+    (project / "app" / "engine.py").write_text(
+        "from sqlalchemy import create_engine\n\nfrom .settings import DATABASE_URL\n\n"
+        "engine = create_engine(DATABASE_URL)\n"
+    )
+    result = invoke("apply", "app")
+    assert "The migrated code needs: asyncpg, sqlalchemy[asyncio]" in result.output
+
+
 LONG_LINES = """\
 from sqlalchemy.orm import Session
 

@@ -17,6 +17,8 @@ CASES = {
     # db fixture and HTTP client in one test: the client becomes an httpx.AsyncClient on one loop.
     "db_and_http": (GOLDEN / "async_http_client" / "db_and_http", "5 passed"),
     "client_forms": (GOLDEN / "async_http_client" / "client_forms", "5 passed"),
+    # a helper taking `client: TestClient`, called by tests and a sync fixture: converts with the client
+    "client_helper": (GOLDEN / "async_http_client" / "client_helper", "4 passed"),
 }
 
 

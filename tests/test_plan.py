@@ -252,3 +252,54 @@ def test_self_referential_attributes_do_not_recurse() -> None:
         }
     )
     assert plan.becomes_async("m.f") and not plan.becomes_async("m.Node.up")
+
+
+HIERARCHY = """
+from sqlalchemy.orm import Session
+
+class Repository:
+    def __init__(self, db: Session):
+        self.db = db
+
+    def save(self, obj):
+        self.db.add(obj)
+        self.db.commit()
+
+class Cached(Repository):
+    def save(self, obj):
+        self.cache = obj
+        return super().save(obj)
+
+class Noop(Repository):
+    def save(self, obj):
+        return None
+"""
+
+
+def test_a_method_its_overrides_and_the_base_become_async_together() -> None:
+    # Issue 12 class 5: an override left ``def`` returned ``super().save(...)``, a coroutine nobody awaited.
+    plan = build({"app.repo": HIERARCHY})
+    assert {"app.repo.Repository.save", "app.repo.Cached.save", "app.repo.Noop.save"} <= set(plan.to_async)
+    assert plan.classify("app.repo.Cached.save", Callee("super", ("save",), (0,))).name == "app.repo.Repository.save"
+
+
+def test_a_held_method_holds_its_override_family() -> None:
+    plan = build({"app.repo": HIERARCHY}, held=("app.repo.Cached.save",))
+    for member in ("app.repo.Repository.save", "app.repo.Cached.save", "app.repo.Noop.save"):
+        assert member in plan.held_sync and member not in plan.to_async
+
+
+def test_a_module_driving_alembic_is_not_a_migration_script() -> None:
+    # A test fixture or CLI running ``alembic.command.upgrade`` is ordinary code; env.py (``context``)
+    # and revision files (``op``) are what alembic runs sync.
+    from sqla_asyncify.holds import held_functions
+
+    sources = {
+        "app.fixtures": "from alembic.config import Config\nfrom alembic import command\ndef f(db): pass\n",
+        "migrations.env": "from alembic import context\ndef run(): pass\n",
+        "migrations.versions.v1": "from alembic import op\ndef upgrade(): pass\n",
+    }
+    indexes = [index_module(cst.parse_module(src), name, f"{name}.py") for name, src in sources.items()]
+    held = held_functions(indexes, ())
+    assert "app.fixtures.f" not in held
+    assert "migrations.env.run" in held and "migrations.versions.v1.upgrade" in held

@@ -4,11 +4,23 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import gc
 import inspect
 import pickle
 
+import pytest
+
 from sqla_asyncify.plan import Plan
 from test_plan import build
+
+
+@pytest.fixture(autouse=True)
+def _garbage_of_earlier_tests_collected() -> None:
+    # These tests ast.parse sources. On CPython 3.11.7, garbage earlier tests leave, collected in the
+    # middle of such a parse, made it fail with "SystemError: AST constructor recursion depth
+    # mismatch" (the parser's state is per interpreter); collecting it first avoids that.
+    gc.collect()
+
 
 
 def test_each_plan_layer_uses_only_itself_and_the_layers_below() -> None:

@@ -436,3 +436,44 @@ def test_alembic_sync_url_expression_gives_a_loadable_sync_url(tmp_path) -> None
     with engine.connect() as conn:
         assert conn.execute(text("select 1")).scalar() == 1
     engine.dispose()
+
+
+def test_a_file_that_cannot_be_rewritten_is_held_and_the_rest_replanned_around_it(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Issue 12 class 4: an internal error on the data layer left it sync while its callers were
+    # rewritten to await it. Now its module is held sync and the others are planned around it.
+    from sqla_asyncify import rewrite
+
+    real = rewrite.rewrite_module
+
+    def broken(tree, plan, module_name, path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if module_name == "app.data":
+            raise IndexError("tuple index out of range")
+        return real(tree, plan, module_name, path, *args, **kwargs)
+
+    monkeypatch.setattr(rewrite, "rewrite_module", broken)
+    data = (
+        "from sqlalchemy.orm import Session\n\n\n"
+        "def get_user(db: Session, user_id: int):\n"
+        "    return db.get(User, user_id)\n"
+    )
+    service = (
+        "from sqlalchemy.orm import Session\n\n"
+        "from . import data\n\n\n"
+        "def rename(db: Session, user_id: int, name: str) -> None:\n"
+        "    user = data.get_user(db, user_id)\n"
+        "    user.name = name\n"
+        "    db.commit()\n"
+    )
+    (project / "app" / "data.py").write_text(data)
+    (project / "app" / "service.py").write_text(service)
+    result = invoke("apply", "--no-cache", "-j", "1", "app")
+    assert result.exit_code == 2
+    assert "app/data.py" in result.stderr and "IndexError" in result.stderr and "held sync" in result.stderr
+    assert (project / "app" / "data.py").read_text() == data
+    migrated = (project / "app" / "service.py").read_text()
+    assert "async def rename" in migrated and "await db.commit()" in migrated
+    # get_user stays sync: reached through run_sync, never awaited as if it were a coroutine.
+    assert "await data.get_user" not in migrated
+    assert "await db.run_sync(data.get_user, user_id)" in migrated, migrated

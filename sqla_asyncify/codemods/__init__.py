@@ -5,6 +5,7 @@ from __future__ import annotations
 from .add_awaits import AddAwaits
 from .alembic_sync_url import AlembicSyncUrl
 from .async_engine import AsyncEngine
+from .async_for import AsyncFor
 from .async_http_client import AsyncHttpClient
 from .async_pool import AsyncPool
 from .async_sessionmaker import AsyncSessionmaker
@@ -25,6 +26,7 @@ from .populate_existing import PopulateExisting
 from .query_to_select import QueryToSelect
 from .rollback_expiry import RollbackExpiry
 from .run_sync_bridge import RunSyncBridge
+from .run_sync_inspect import RunSyncInspect
 from .selectin_relationships import SelectinRelationships
 from .session_to_async_session import SessionToAsyncSession
 
@@ -64,6 +66,13 @@ CODEMODS: tuple[type[AsyncifyCodemod], ...] = (
     # Awaits after every transformer that produces session calls (query-to-select emits
     # ``db.execute(select(...))``, which add-awaits then awaits and parenthesizes).
     AddAwaits,
+    # ``async for`` over generators made async: asks the plan about project functions only, so
+    # anywhere after the renamers works; beside AddAwaits, the other consumer of what became async.
+    AsyncFor,
+    # After AddAwaits: it writes its own ``await``/``async with`` (the connection it introduces is
+    # not in the plan). Keeps every line where it is (its ``async with`` shares the statement's
+    # line) and reports by line, so before SessionToAsyncSession, which can split an import line.
+    RunSyncInspect,
     # TestClient → httpx.AsyncClient where the plan converts it (one loop for tests using the db and
     # HTTP together); the requests on it are awaited by AddAwaits, through the plan, like session calls.
     AsyncHttpClient,

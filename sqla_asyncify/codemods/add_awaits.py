@@ -6,16 +6,35 @@ Two kinds, both decided by the plan (rules §1): ``AsyncSession`` coroutine meth
 calls of project functions the plan makes async. The await keeps precedence right:
 ``db.execute(s).scalars()`` becomes ``(await db.execute(s)).scalars()``. Calls already awaited, calls
 handed to ``asyncio.run``/``gather``/``create_task``, and calls in code that cannot await (reported by
-the plan) are left alone; a call inside a generator expression is reported, since an ``await``
-there would turn it into an async generator.
+the plan) are left alone.
+
+Generator expressions (rules §1, comprehensions): the outermost iterable is evaluated in the enclosing
+function, so a call there is awaited like any other (``sum(u.age for u in (await db.execute(s))...)``).
+A call in the rest of one would make it an async generator: where the generator is the only argument
+of a builtin that consumes it whole in order (``sum``, ``sorted``, ``list``, ``min``…, ``str.join``),
+it becomes a list comprehension, which can await (``sum([await price(i) for i in items])``: the same
+calls in the same order, only before the first item is consumed). Elsewhere (``any``/``all`` stop
+early, a generator kept for later) the pipeline holds the function sync (its async callers reach
+it through ``run_sync``, where the call needs no await); where it stays async anyway, the call is
+reported and left.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+
 import libcst as cst
+import libcst.matchers as m
 
 from ..names import Callee
 from .base import AsyncifyCodemod
+
+
+#: ``context.scratch`` key: qualname of a function the plan makes async → (line, problem) of a coroutine
+#: call in a generator expression there that no list comprehension can take (``any(...)``): the
+#: pipeline holds the function sync and re-plans, as for a legacy query left in it.
+LEFT_GENERATORS = "asyncify_left_generators"
+GENERATOR_PROBLEM = "a coroutine call in a generator expression"
 
 
 def parenthesized_await(node: cst.BaseExpression) -> cst.BaseExpression:
@@ -31,37 +50,94 @@ class AddAwaits(AsyncifyCodemod):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self._genexp_depth = 0
+        # calls (by id) → how many generator bodies (all but the outermost iterable) hold them
+        self._in_generator: Counter[int] = Counter()
+        # generators consumed whole by a builtin: their body calls, and how many got an await
+        self._eager: dict[int, tuple[frozenset[int], list[int]]] = {}
+        self._rebound: frozenset[str] | None = None
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if (
+            len(node.args) == 1
+            and isinstance(node.args[0].value, cst.GeneratorExp)
+            and node.args[0].keyword is None
+            and not node.args[0].star
+            and self._consumes_whole(node.func)
+        ):
+            genexp = node.args[0].value
+            self._eager[id(genexp)] = (
+                frozenset(id(c) for c in _body_calls(genexp)),
+                [0],
+            )
 
     def visit_GeneratorExp(self, node: cst.GeneratorExp) -> None:
-        self._genexp_depth += 1
+        if id(node) not in self._eager:
+            self._in_generator.update(id(c) for c in _body_calls(node))
 
-    def leave_GeneratorExp(self, original_node: cst.GeneratorExp, updated_node: cst.GeneratorExp) -> cst.BaseExpression:
-        self._genexp_depth -= 1
-        return updated_node
+    def leave_GeneratorExp(
+        self, original_node: cst.GeneratorExp, updated_node: cst.GeneratorExp
+    ) -> cst.BaseExpression:
+        eager = self._eager.pop(id(original_node), None)
+        if eager is None:
+            self._in_generator.subtract(id(c) for c in _body_calls(original_node))
+            return updated_node
+        if not eager[1][0]:
+            return updated_node
+        return cst.ListComp(elt=updated_node.elt, for_in=updated_node.for_in)
+
+    def _consumes_whole(self, func: cst.BaseExpression) -> bool:
+        """A builtin that iterates its argument to the end, in order, doing nothing else meanwhile."""
+        if isinstance(func, cst.Attribute):  # "sep".join(...)
+            return func.attr.value == "join" and isinstance(
+                func.value, (cst.SimpleString, cst.ConcatenatedString)
+            )
+        if not isinstance(func, cst.Name) or func.value not in _EAGER_BUILTINS:
+            return False
+        if self._rebound is None:
+            self._rebound = _bound_names(self.module)
+        return func.value not in self._rebound
 
     def _needs_await(self, node: cst.Call) -> bool:
         callee = Callee.of(node.func)
         if callee is None:
             return False
         target = self.plan.classify(self.context_qualname, callee)
-        if target.is_awaited:  # session, engine and connection coroutines (rules §1.1, §1.4, §1.5)
+        if (
+            target.is_awaited
+        ):  # session, engine and connection coroutines (rules §1.1, §1.4, §1.5)
             return True
-        return target.kind == "function" and self.plan.becomes_async(target.name)
+        if target.kind != "function" or not self.plan.becomes_async(target.name):
+            return False
+        # calling an async generator function returns an async generator, not a coroutine
+        info = self.plan.functions.get(target.name)
+        return info is None or not info.is_generator
 
-    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
-        updated_node = updated_node.with_changes(func=parenthesized_await(updated_node.func))
-        if not self._needs_await(original_node) or self.is_consumed_as_coroutine(original_node):
+    def leave_Call(
+        self, original_node: cst.Call, updated_node: cst.Call
+    ) -> cst.BaseExpression:
+        updated_node = updated_node.with_changes(
+            func=parenthesized_await(updated_node.func)
+        )
+        if not self._needs_await(original_node) or self.is_consumed_as_coroutine(
+            original_node
+        ):
             return updated_node
         if not self.in_async_context():
             return updated_node  # the plan reported why this code cannot await
-        if self._genexp_depth:
+        if self._in_generator[id(original_node)] > 0:
+            # The pipeline holds such a function sync (and re-plans): its callers reach it through
+            # ``run_sync``, where the call needs no await. Reported in case it is held anyway.
+            left: dict[str, tuple[int, str]] = self.context.scratch.setdefault(LEFT_GENERATORS, {})
+            left.setdefault(self.scope_qualname, (self.line_of(original_node), GENERATOR_PROBLEM))
             self.report(
                 original_node,
                 "a coroutine call inside a generator expression: awaiting it would make an async generator",
                 "use a list comprehension (`[await f(x) for x in xs]`) or a loop",
             )
             return updated_node
+        for body, awaited in self._eager.values():
+            if id(original_node) in body:
+                awaited[0] += 1
         # Keep any parentheses around the call on the await: ``(f())`` → ``(await f())``.
         return cst.Await(
             expression=updated_node.with_changes(lpar=[], rpar=[]),
@@ -69,8 +145,48 @@ class AddAwaits(AsyncifyCodemod):
             rpar=updated_node.rpar,
         )
 
-    def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.BaseExpression:
+    def leave_Attribute(
+        self, original_node: cst.Attribute, updated_node: cst.Attribute
+    ) -> cst.BaseExpression:
         return updated_node.with_changes(value=parenthesized_await(updated_node.value))
 
-    def leave_Subscript(self, original_node: cst.Subscript, updated_node: cst.Subscript) -> cst.BaseExpression:
+    def leave_Subscript(
+        self, original_node: cst.Subscript, updated_node: cst.Subscript
+    ) -> cst.BaseExpression:
         return updated_node.with_changes(value=parenthesized_await(updated_node.value))
+
+
+#: Builtins that consume an iterable whole and in order (no early exit, unlike ``any``/``all``/``next``).
+_EAGER_BUILTINS = frozenset(
+    {"sum", "sorted", "list", "tuple", "set", "frozenset", "min", "max", "dict"}
+)
+
+
+def _body_calls(genexp: cst.GeneratorExp) -> list[cst.CSTNode]:
+    """Calls a generator evaluates lazily: all but those in its outermost iterable, which the
+    enclosing function evaluates when the generator is created."""
+    comp = genexp.for_in
+    parts: list[cst.CSTNode] = [genexp.elt, *comp.ifs]
+    if comp.inner_for_in is not None:
+        parts.append(comp.inner_for_in)
+    return [c for part in parts for c in m.findall(part, m.Call())]
+
+
+def _bound_names(module: cst.Module) -> frozenset[str]:
+    """Every name the module binds somewhere (definitions, assignments, imports, parameters)."""
+    names: set[str] = set()
+    for node in m.findall(
+        module,
+        m.FunctionDef() | m.ClassDef() | m.Param() | m.AssignTarget() | m.ImportAlias(),
+    ):
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Param)):
+            names.add(node.name.value)
+        elif isinstance(node, cst.AssignTarget):
+            names.update(n.value for n in m.findall(node.target, m.Name()))
+        elif isinstance(node, cst.ImportAlias):
+            root = node.asname.name if node.asname is not None else node.name
+            while isinstance(root, cst.Attribute):  # `import a.b` binds `a`
+                root = root.value
+            if isinstance(root, cst.Name):
+                names.add(root.value)
+    return frozenset(names)

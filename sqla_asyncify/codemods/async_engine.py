@@ -10,8 +10,9 @@ passed by name (``DATABASE_URL = f"sqlite:///{path}"``; the constant itself is r
 ``sqlite://`` → ``sqlite+aiosqlite://``, ``postgresql[+psycopg2|+pg8000]://`` →
 ``postgresql+asyncpg://``, ``mysql[+pymysql|+mysqldb]://`` → ``mysql+aiomysql://``,
 ``mssql[+pyodbc]://`` → ``mssql+aioodbc://``; async drivers are kept. A URL computed at run time
-(``os.environ[...]``, a settings attribute, a parameter, an imported constant) is left and reported
-(``dynamic-url``); a visible URL whose driver has no known async counterpart is reported
+(``os.environ[...]``, a settings attribute, a parameter, an imported constant) is converted at run
+time, where the engine is built (``runtime_url.py``), so the setting keeps its sync URL for sync
+consumers; a visible URL whose driver has no known async counterpart is reported
 (``unknown-driver``), and so is a converted constant that is also used for something else, in this
 module or imported by another (``shared-url``): those uses get the async URL too.
 """
@@ -27,6 +28,7 @@ from .. import sqla
 from ..names import Callee, QualnameTracker
 from .base import AsyncifyCodemod
 from .imports import ImportSwaps
+from .runtime_url import ASYNC_READY_DRIVERS, runtime_async_url
 
 #: Sync dialect+driver → the async driver of the same database (rules §3.20).
 ASYNC_DRIVERS: dict[str, str] = {
@@ -43,30 +45,9 @@ ASYNC_DRIVERS: dict[str, str] = {
 }
 
 #: Drivers ``create_async_engine`` accepts as written.
-ASYNC_READY: frozenset[str] = frozenset(
-    {
-        "sqlite+aiosqlite",
-        "postgresql+asyncpg",
-        "postgresql+psycopg",
-        "postgresql+psycopg_async",
-        "mysql+aiomysql",
-        "mysql+asyncmy",
-        "mariadb+aiomysql",
-        "mariadb+asyncmy",
-        "mssql+aioodbc",
-        "oracle+oracledb",
-        "oracle+oracledb_async",
-    }
-)
+ASYNC_READY: frozenset[str] = frozenset(ASYNC_READY_DRIVERS)
 
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9_.+-]*)://")
-
-DYNAMIC_FIX = (
-    "make sure the URL names an async driver at run time: set the variable/setting to e.g. "
-    "`sqlite+aiosqlite://`, `postgresql+asyncpg://`, `mysql+aiomysql://`, or convert it in code: "
-    '`create_async_engine(make_url(url).set(drivername="postgresql+asyncpg"))`'
-)
-
 
 def _leading_text(node: cst.BaseExpression) -> tuple[str, str] | None:
     """``(kind, text)`` of the literal an URL expression starts with, or None."""
@@ -259,14 +240,9 @@ class AsyncEngine(ImportSwaps, AsyncifyCodemod):
             self._async_scheme(original, scheme)  # reports a driver with no async counterpart
             return call  # the constant's assignment is rewritten
         if scheme is None:
-            code = cst.Module([]).code_for_node(value)
-            self.report(
-                original,
-                f"engine URL `{code}` is computed at run time: it must name an async driver for create_async_engine",
-                DYNAMIC_FIX,
-                rule="dynamic-url",
-            )
-            return call
+            # Known only at run time: converted there, where the engine is built (runtime_url.py).
+            converted = runtime_async_url(self.context, value, self.plan.async_drivers)
+            return call.with_changes(args=[a.with_changes(value=converted) if a is url_arg else a for a in call.args])
         new = self._async_scheme(original, scheme)
         if new is None or new == scheme:
             return call

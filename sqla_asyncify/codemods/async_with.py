@@ -3,7 +3,8 @@
 Sessions (``with SessionLocal() as s``, ``with Session(engine) as s``, ``with s:``), session
 transactions (``with s.begin():``, ``with s.begin_nested():``, ``with SessionLocal.begin() as s:``),
 engine connections (``with engine.begin() as conn:``, ``with engine.connect() as conn:``) and
-connection transactions (``with conn.begin():``): the plan classifies each item
+connection transactions (``with conn.begin():``), and project ``@contextmanager`` generators the
+plan makes async (``@asynccontextmanager`` now): the plan classifies each item
 (``Plan.classify(..., in_with=True)``), and the functions holding them are async per the plan.
 
 A ``with`` whose items are partly async context managers and partly sync ones (``with
@@ -27,7 +28,14 @@ class AsyncWith(AsyncifyCodemod):
         expr = item.item
         if isinstance(expr, cst.Call):
             callee = Callee.of(expr.func)
-            return callee is not None and self.plan.classify(self.context_qualname, callee, in_with=True).is_async_context
+            if callee is None:
+                return False
+            target = self.plan.classify(self.context_qualname, callee, in_with=True)
+            if target.kind == "function":
+                # A ``@contextmanager`` generator made async is an ``@asynccontextmanager`` now.
+                info = self.plan.functions.get(target.name)
+                return info is not None and info.is_generator and self.plan.becomes_async(target.name)
+            return target.is_async_context
         callee = Callee.of(expr)  # ``with session:`` — an AsyncSession is an async context manager
         return callee is not None and self.plan.is_session(self.context_qualname, callee)
 

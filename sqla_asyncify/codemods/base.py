@@ -190,3 +190,12 @@ class AsyncifyCodemod(TransformerDispatch, QualnameTracker, Codemod, cst.CSTTran
         """Whether code here runs inside a function that is (or becomes) ``async def``."""
         # Only a function body itself: a lambda or a class body nested in it cannot await.
         return self.scope_kind == "function" and self.plan.is_async(self.scope_qualname)
+
+    def unused_local(self, name: str) -> str:
+        """``name``, or ``name_``, ``name__``…: the first that no parameter or binding of the
+        function being rewritten already uses (for a variable the rewrite introduces)."""
+        fn = self.plan.functions.get(self.context_qualname)
+        taken = set() if fn is None else {p.name for p in fn.params} | {b.name for b in fn.bindings}
+        while name in taken:
+            name += "_"
+        return name

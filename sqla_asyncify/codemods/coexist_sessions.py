@@ -36,11 +36,11 @@ from ..plan import Plan
 from ..report import ReportItem
 from .async_engine import (
     ASYNC_READY,
-    DYNAMIC_FIX,
     async_driver_for,
     replace_scheme,
     url_scheme,
 )
+from .runtime_url import runtime_async_url
 from .async_sessionmaker import (
     EXPIRE_ON_COMMIT_FIX,
     EXPIRE_ON_COMMIT_REASON,
@@ -275,14 +275,8 @@ class CoexistSessions(AsyncifyCodemod):
                         rule="unknown-driver",
                     )
             else:
-                code = cst.Module([]).code_for_node(value)
-                self._report_at(
-                    line,
-                    f"engine URL `{code}` is computed at run time: the async engine added beside the sync one "
-                    "gets it as it is, and it must name an async driver there while the sync engine keeps a sync one",
-                    DYNAMIC_FIX,
-                    rule="dynamic-url",
-                )
+                # Known only at run time: the twin converts it there; the sync engine keeps it as is.
+                args[at] = args[at].with_changes(value=runtime_async_url(self.context, value, self.plan.async_drivers))
             if new is not None and new != scheme:
                 if isinstance(value, cst.Name):
                     AddImportsVisitor.add_needed_import(self.context, "sqlalchemy", "make_url")

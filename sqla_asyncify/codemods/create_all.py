@@ -43,14 +43,6 @@ class RunSyncCreateAll(AsyncifyCodemod):
             return None
         return call
 
-    def _conn_name(self) -> str:
-        fn = self.plan.functions.get(self.context_qualname)
-        taken = set() if fn is None else {p.name for p in fn.params} | {b.name for b in fn.bindings}
-        name = "conn"
-        while name in taken:
-            name += "_"
-        return name
-
     def leave_SimpleStatementLine(
         self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
     ) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement]:
@@ -75,7 +67,7 @@ class RunSyncCreateAll(AsyncifyCodemod):
         bind = call.args[bind_index].value
         rest = [a for i, a in enumerate(call.args) if i != bind_index]
         fn_arg = cst.Arg(call.func)
-        conn: cst.BaseExpression = bind if bind_type == CONNECTION else cst.Name(self._conn_name())
+        conn: cst.BaseExpression = bind if bind_type == CONNECTION else cst.Name(self.unused_local("conn"))
         if rest:
             fn_arg = fn_arg.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
             rest[-1] = rest[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)

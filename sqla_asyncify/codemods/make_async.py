@@ -4,7 +4,8 @@ The plan decides (direct session I/O, or a call of a function that becomes async
 this transformer flips the keyword. A generator becomes an async generator, which FastAPI accepts
 as a dependency; its return annotation follows (``Iterator[X]`` → ``AsyncIterator[X]``,
 ``Generator[X, S, R]`` → ``AsyncGenerator[X, S]``, imported from where the old one came from).
-Functions that cannot become async were reported by the plan and stay.
+A ``@contextmanager`` generator becomes an ``@asynccontextmanager`` one (its ``with`` users
+``async with``). Functions that cannot become async were reported by the plan and stay.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import QualifiedNameProvider
 
+from .. import sqla
 from .base import AsyncifyCodemod
 
 #: Sync generator annotations → their async counterpart (same module: typing or collections.abc).
@@ -37,13 +39,30 @@ class MakeAsync(AsyncifyCodemod):
         result = super().leave_FunctionDef(original_node, updated_node)
         if updated_node.asynchronous is not None or not self.plan.becomes_async(qualname):
             return result
-        updated_node = updated_node.with_changes(asynchronous=cst.Asynchronous())
+        decorators = [self._async_decorator(o, u) for o, u in zip(original_node.decorators, updated_node.decorators)]
+        updated_node = updated_node.with_changes(asynchronous=cst.Asynchronous(), decorators=decorators)
         info = self.plan.functions.get(qualname)
         if info is not None and info.is_generator and original_node.returns is not None and updated_node.returns is not None:
             returns = self._async_generator_annotation(original_node.returns.annotation, updated_node.returns.annotation)
             if returns is not None:
                 updated_node = updated_node.with_changes(returns=cst.Annotation(returns))
         return updated_node
+
+    def _async_decorator(self, original: cst.Decorator, decorator: cst.Decorator) -> cst.Decorator:
+        """``@contextmanager`` → ``@asynccontextmanager`` (``@contextlib.…`` keeps its module).
+        Names are read on the ``original`` decorator (in a batch the updated one may be a new node)."""
+        for name in self.qualified_names(original.decorator, sqla.ASYNC_CONTEXT_DECORATORS.keys()):
+            new = sqla.ASYNC_CONTEXT_DECORATORS.get(name)
+            if new is None:
+                continue
+            module = name.rpartition(".")[0]
+            if isinstance(decorator.decorator, cst.Attribute):
+                return decorator.with_changes(decorator=decorator.decorator.with_changes(attr=cst.Name(new)))
+            if isinstance(decorator.decorator, cst.Name):
+                AddImportsVisitor.add_needed_import(self.context, module, new)
+                RemoveImportsVisitor.remove_unused_import(self.context, module, decorator.decorator.value)
+                return decorator.with_changes(decorator=cst.Name(new))
+        return decorator
 
     def _async_generator_annotation(
         self, original: cst.BaseExpression, annotation: cst.BaseExpression

@@ -52,7 +52,8 @@ exact 2.x rewrite here (``from_statement``, ``yield_per`` other than a ``for`` s
 unknown methods), unions of several entities or of columns of several entities, unions kept as a
 query or followed by other builders, ``text()`` criteria, string join targets, negative or empty literal
 slices, slice steps, ``Model.query`` of ``query_property()``, ``filter_by`` whose target entity cannot be named, ``get``/bulk forms with
-criteria or joins, a select list whose items cannot be told entity from column (``self.model``), a
+criteria or joins, a select list whose items cannot be told entity from column (a name with no
+evidence of holding a class, see ``class_values``; ``count``/``get``/bulk forms need none), a
 query object that escapes (returned, passed on, stored), and modules using SQLModel sessions
 (``sqlmodel.select`` + ``session.exec()`` are not emitted yet). Chains in code that cannot await
 (lambdas, properties, module level) stay as they are without a report of their own: the plan

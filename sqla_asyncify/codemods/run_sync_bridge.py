@@ -36,7 +36,13 @@ class _ReplaceSession(cst.CSTTransformer):
         return cst.Name(SYNC_SESSION) if original_node.value == self.code else updated_node
 
     def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.BaseExpression:
-        return cst.Name(SYNC_SESSION) if cst.Module([]).code_for_node(original_node) == self.code else updated_node
+        if cst.Module([]).code_for_node(original_node) == self.code:
+            return cst.Name(SYNC_SESSION)
+        return updated_node.with_changes(attr=original_node.attr)  # `x.db` names an attribute of x
+
+    def leave_Arg(self, original_node: cst.Arg, updated_node: cst.Arg) -> cst.Arg:
+        # `f(db=db)`: the keyword is the callee's parameter name, only the value is the session
+        return updated_node.with_changes(keyword=original_node.keyword)
 
 
 class RunSyncBridge(AsyncifyCodemod):

@@ -1,9 +1,10 @@
 """Boundaries and held code: what can never become a coroutine function, and what stays sync by choice.
 
-A boundary (``boundary_reason``) is a lambda, module-level code, a sync dunder, a property or
-``@contextmanager``, an entry point a framework calls synchronously (``entry_framework``: click,
+A boundary (``boundary_reason``) is a lambda, module-level code, a sync dunder, a property, an
+entry point a framework calls synchronously (``entry_framework``: click,
 typer, Celery, dramatiq), or a function held sync by the user. Held code keeps calling what it
-calls sync, so the held set is closed over its callees (``_hold_callees``). The user's keep-sync
+calls sync, so the held set is closed over its callees and over override families (a method, its
+overrides and the base are held together: ``_hold_callees``). The user's keep-sync
 patterns themselves are matched in ``sqla_asyncify/holds.py``; this layer reads their result,
 ``held_sync``.
 """
@@ -60,7 +61,7 @@ class Boundaries(Classification):
             return f"{framework} calls it synchronously"
         for deco in fn.decorators:
             if deco in sqla.SYNC_ONLY_DECORATORS or deco.rsplit(".", 1)[-1] in (
-                "property", "cached_property", "setter", "getter", "deleter", "contextmanager",
+                "property", "cached_property", "setter", "getter", "deleter",
             ):
                 return f"decorated with `@{deco.rsplit('.', 1)[-1]}`"
         return None
@@ -73,6 +74,11 @@ class Boundaries(Classification):
         queue = deque(q for q in held if q in self.functions and self.functions[q].kind == "function")
         while queue:
             caller = queue.popleft()
+            # A held method holds its override family: a call through the base may run any of them.
+            for member in self.overrides(caller):
+                if member not in held and not self.functions[member].is_async:
+                    held[member] = f"held sync: overrides or is overridden by held `{caller}`"
+                    queue.append(member)
             for site in self.functions[caller].calls:
                 target = self.classify(caller, site.callee, site.in_with)
                 if target.kind != "function" or target.name in held:

@@ -7,7 +7,11 @@ a project function is named for the fixpoint. Its answers are ``Target`` values.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from functools import cached_property
+
 from .. import sqla
+from ..index import CallSite, FunctionInfo, Param
 from ..names import Callee
 from .inference import Inference
 from .types import (
@@ -83,3 +87,41 @@ class Classification(Inference):
             return []
         names = dict.fromkeys([*(p.name for p in fn.params), *(b.name for b in fn.bindings)])
         return [n for n in names if self.is_session(scope, Callee(n))]
+
+    # -- arguments of project calls ----------------------------------------------------------------
+    def bound_arguments(self, scope: str, site: CallSite) -> Iterator[tuple[FunctionInfo, Param, Callee]]:
+        """For a call of a project function in ``scope``: each plain-name argument with the
+        parameter it binds (positions past ``self``/``cls`` of a method called on an instance)."""
+        if not site.args:
+            return
+        target = self.classify(scope, site.callee, site.in_with)
+        callee = self.functions.get(target.name) if target.kind == "function" else None
+        if callee is None or callee.kind != "function":
+            return
+        params = list(callee.params)
+        if callee.class_qualname and params and params[0].name in ("self", "cls") and site.callee.path:
+            params = params[1:]
+        for key, arg in site.args:
+            if key.isdigit():
+                param = params[int(key)] if int(key) < len(params) else None
+            else:
+                param = next((p for p in params if p.name == key), None)
+            if param is not None:
+                yield callee, param, arg
+
+    @cached_property
+    def _class_parameters(self) -> frozenset[str]:
+        """``function:param`` of parameters every call site hands a project class (``count_rows(db,
+        User)``, ``count_rows(db, Address)``): a class in a select list is an ORM entity."""
+        passed: dict[str, bool] = {}
+        for fn in self.functions.values():
+            for site in fn.calls:
+                for callee, param, arg in self.bound_arguments(fn.qualname, site):
+                    key = f"{callee.qualname}:{param.name}"
+                    is_class = self.type_of(fn.qualname, arg).kind == "class"
+                    passed[key] = passed.get(key, True) and is_class
+        return frozenset(key for key, every in passed.items() if every)
+
+    def holds_classes(self, qualname: str, param: str) -> bool:
+        """Whether every call of project function ``qualname`` hands parameter ``param`` a class."""
+        return f"{qualname}:{param}" in self._class_parameters

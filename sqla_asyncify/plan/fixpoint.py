@@ -1,7 +1,8 @@
 """The async fixpoint: which functions become ``async def``, and the chain of calls that reached each.
 
 Seeded by direct session I/O (and bare calls of existing coroutine functions), it spreads up
-through callers (``_spread``), across modules, until a boundary stops it (reported
+through callers (``_spread``) and override families (a method, its overrides and the base become
+async together; ``super().m()`` is a call of the base's ``m``), across modules, until a boundary stops it (reported
 ``sync-boundary``), a held function is reached (bridged with ``run_sync``: ``bridged``), or a sync
 entry point is (run with ``asyncio.run``: ``entries``). ``chain``/``chain_from`` explain each
 decision; ``has_async_work`` tells the rewrite which modules have anything to do. Held code and
@@ -16,7 +17,7 @@ from functools import cached_property
 
 from ..index import CallSite, FunctionInfo
 from ..report import ReportItem
-from .types import Reason
+from .types import ENGINE, Reason
 from .wiring import Wiring
 
 
@@ -42,7 +43,16 @@ class Fixpoint(Wiring):
                     fix = METADATA_DDL_FIX if target.kind == "metadata-io" else ""
                     detail = str(site.callee) if not site.in_with else f"with {site.callee}()"
                     self._mark(fn, Reason("io", detail, site.line, fix), queue)
-                elif target.kind == "function" and not self.functions[target.name].is_generator:
+                elif self._inspects_engine(fn, site):
+                    # ``inspect(engine)``: an Inspector's I/O runs through ``AsyncConnection.run_sync``
+                    self._mark(fn, Reason("io", f"{site.callee}({site.args[0][1]})", site.line), queue)
+                elif target.kind == "function" and self.functions[target.name].is_generator:
+                    # Iterating a generator that becomes async needs ``async for``: the loop's
+                    # function becomes async with it. A plain call only builds the generator.
+                    # So does entering one: a ``@contextmanager`` that becomes ``@asynccontextmanager``.
+                    if (site.iterated or site.in_with) and not self.functions[target.name].is_async:
+                        callers.setdefault(target.name, []).append((fn.qualname, site.line))
+                elif target.kind == "function":
                     if site.main_guard:
                         continue  # ``if __name__ == "__main__": main()`` → ``asyncio.run(main())``
                     callers.setdefault(target.name, []).append((fn.qualname, site.line))
@@ -53,11 +63,25 @@ class Fixpoint(Wiring):
                         self._mark(fn, Reason("call", callee.qualname, site.line), queue)
         return queue, callers
 
+    def _inspects_engine(self, fn: FunctionInfo, site: CallSite) -> bool:
+        """``sqlalchemy.inspect(E)`` with ``E`` an engine that becomes an ``AsyncEngine``."""
+        if not site.args or site.args[0][0] != "0":
+            return False
+        module = self._function_module[fn.qualname].module
+        if self.qualify(module, site.callee) not in ("sqlalchemy.inspect", "sqlalchemy.inspection.inspect"):
+            return False
+        return self.type_of(fn.qualname, site.args[0][1]) == ENGINE
+
     def _spread(self, queue: deque[str], callers: Mapping[str, list[tuple[str, int]]]) -> None:
         while queue:
             callee = queue.popleft()
             for caller, line in callers.get(callee, ()):
                 self._mark(self.functions[caller], Reason("call", callee, line), queue)
+            # A method, its overrides and the base agree: a call through the base may run an
+            # override and the reverse, so when one becomes async (or is bridged) they all do.
+            for member in self.overrides(callee):
+                other = self.functions[member]
+                self._mark(other, Reason("call", callee, other.line), queue)
 
     def _mark(self, fn: FunctionInfo, reason: Reason, queue: deque[str]) -> None:
         if fn.is_async or fn.qualname in self.to_async:

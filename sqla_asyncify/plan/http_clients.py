@@ -32,6 +32,7 @@ class HttpClients(Fixpoint):
             return  # the common case: no test client anywhere, no per-call typing to pay for
         while True:
             new = {origin for q in list(self.to_async) for origin in self._http_clients_used(self.functions[q])}
+            new |= self._client_parameters(self.http_clients | new)
             new -= self.http_clients
             if not new:
                 return
@@ -67,6 +68,22 @@ class HttpClients(Fixpoint):
                 ty = self._call_type(Ty("function", fixture), frozenset())
                 if ty.kind == HTTP_CLIENT_KIND and ty.name:
                     found.add(ty.name)
+        return found
+
+    def _client_parameters(self, converted: set[str]) -> set[str]:
+        """Parameters (origin ``function:param``) of project functions that are handed a converted
+        client: a helper ``def login(client: TestClient)`` called with the client of an async test
+        receives an ``httpx.AsyncClient`` and converts with it (its requests are awaited). Only
+        parameters whose own type is not known otherwise (an annotation says ``TestClient``)."""
+        found: set[str] = set()
+        for fn in self.functions.values():
+            for site in fn.calls:
+                for callee, param, arg in self.bound_arguments(fn.qualname, site):
+                    ty = self.type_of(fn.qualname, arg)
+                    if ty.kind != HTTP_CLIENT_KIND or ty.name not in converted:
+                        continue
+                    if self.name_type(callee.qualname, param.name).kind in (HTTP_CLIENT_KIND, "unknown"):
+                        found.add(f"{callee.qualname}:{param.name}")
         return found
 
     def is_http_client(self, scope: str, callee: Callee) -> bool:

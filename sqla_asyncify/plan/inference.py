@@ -13,7 +13,7 @@ from functools import cached_property
 from typing import ClassVar
 
 from .. import sqla
-from ..index import Param
+from ..index import Binding, Param
 from ..names import Callee
 from .fixtures import Fixtures
 from .types import (
@@ -73,7 +73,7 @@ class Inference(Fixtures):
             return Ty("class", qualname)
         if qualname in self._globals:
             module, binding = self._globals[qualname]
-            ty = self._value_type(f"{module.module}.<module>", binding.value, binding.called, seen)
+            ty = self.binding_type(f"{module.module}.<module>", binding, seen)
             return _with_origin(ty, f"{module.module}.<module>:{binding.name}")
         module, _, name = qualname.rpartition(".")
         if module in self.modules:  # a name imported into a project module: a re-export
@@ -110,13 +110,15 @@ class Inference(Fixtures):
                     ty = self._param_type(param, seen)
                     if ty == UNKNOWN and fn.kind == "function" and self._takes_fixtures(fn):
                         ty = self._fixture_type(module, name, seen)
+                    if ty == UNKNOWN and key in self.http_clients:
+                        ty = Ty(HTTP_CLIENT_KIND, key)  # handed a converted client (``_client_parameters``)
                     if ty != UNKNOWN:
                         return ty
             nested = f"{scope}.{name}"  # a function or class defined inside this one
             if nested in self.functions or nested in self.classes:
                 return self.symbol(nested, seen)
             types = [
-                _with_origin(self._value_type(scope, b.value, b.called, seen), f"{scope}:{name}")
+                _with_origin(self.binding_type(scope, b, seen), f"{scope}:{name}")
                 for b in fn.bindings
                 if b.name == name
             ]
@@ -162,17 +164,49 @@ class Inference(Fixtures):
                 found = ty
         return found
 
+    def binding_type(self, scope: str, binding: Binding, seen: frozenset[str] = frozenset()) -> Ty:
+        """What a binding's name denotes; for ``a, b = f()``, the element ``f`` returns there."""
+        if binding.element is None:
+            return self._value_type(scope, binding.value, binding.called, seen)
+        ty = self._value_type(scope, binding.value, False, seen)
+        if not binding.called or ty.kind != "function" or ty.name in seen:
+            return UNKNOWN
+        fn = self.functions[ty.name]
+        for ret in fn.returns:
+            if ret.element == binding.element:
+                found = self._value_type(fn.qualname, ret.value, ret.called, seen | {ty.name})
+                if found != UNKNOWN:
+                    return found
+        return UNKNOWN
+
     def _value_type(self, scope: str, callee: Callee, called: bool, seen: frozenset[str]) -> Ty:
-        ty = self.name_type(scope, callee.root, seen)
-        if 0 in callee.calls:
-            ty = self._call_type(ty, seen)
+        if callee.root == "super" and 0 in callee.calls and callee.path:
+            ty = self._super_type(scope, seen)  # ``super().update(...)``: the base's method
+        else:
+            ty = self.name_type(scope, callee.root, seen)
+            if 0 in callee.calls:
+                ty = self._call_type(ty, seen)
         for i, attr in enumerate(callee.path, 1):
             ty = self._attr_type(ty, attr, seen)
             if i in callee.calls:
                 ty = self._call_type(ty, seen)
         return self._call_type(ty, seen) if called else ty
 
+    def _super_type(self, scope: str, seen: frozenset[str]) -> Ty:
+        """``super()`` (no arguments) in a method: its class's bases, unless ``super`` is rebound."""
+        fn = self.functions.get(scope)
+        if fn is None or fn.kind != "function" or fn.class_qualname is None:
+            return UNKNOWN
+        if any(p.name == "super" for p in fn.params) or any(b.name == "super" for b in fn.bindings):
+            return UNKNOWN
+        return Ty("super", fn.class_qualname)
+
     def _attr_type(self, ty: Ty, attr: str, seen: frozenset[str]) -> Ty:
+        if ty.kind == "super":
+            for c in self._mro(ty.name)[1:]:
+                if f"{c}.{attr}" in self.functions:
+                    return Ty("function", f"{c}.{attr}")
+            return UNKNOWN
         if ty.kind == "module":
             return self.symbol(f"{ty.name}.{attr}", seen)
         if ty.kind in ("instance", "class"):
@@ -213,7 +247,7 @@ class Inference(Fixtures):
             for fn in self._methods.get(c, ()):
                 for b in fn.attr_bindings:
                     if b.name == attr:
-                        ty = self._value_type(fn.qualname, b.value, b.called, seen)
+                        ty = self.binding_type(fn.qualname, b, seen)
                         if ty != UNKNOWN:
                             found = ty
                             break
@@ -258,6 +292,8 @@ class Inference(Fixtures):
                 if annotated != UNKNOWN:
                     return annotated
             for ret in fn.returns:
+                if ret.element is not None:
+                    continue  # an element of a returned tuple, not what the call returns
                 rt = self._value_type(fn.qualname, ret.value, ret.called, inner)
                 if rt != UNKNOWN:
                     return _with_origin(rt, f"{fn.qualname}:<return>")

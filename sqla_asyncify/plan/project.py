@@ -73,7 +73,15 @@ class ProjectIndex:
 
     @cached_property
     def _globals(self) -> dict[str, tuple[ModuleIndex, Binding]]:
-        return {f"{m.module}.{b.name}": (m, b) for m in self.modules.values() for b in m.globals}
+        """Module-level name → its binding (the last one; a placeholder ``= None`` never replaces
+        a real one, as for ``SessionLocal = None`` set by an init function's ``global``)."""
+        found: dict[str, tuple[ModuleIndex, Binding]] = {}
+        for m in self.modules.values():
+            for b in m.globals:
+                key = f"{m.module}.{b.name}"
+                if key not in found or b.value != Callee("None"):
+                    found[key] = (m, b)
+        return found
 
     @cached_property
     def _aliases(self) -> dict[str, tuple[str, ...]]:
@@ -108,6 +116,27 @@ class ProjectIndex:
             if f"{c}.{name}" in self.functions:
                 return f"{c}.{name}"
         return None
+
+    def overrides(self, qualname: str) -> list[str]:
+        """The other methods of ``qualname``'s override family: the same name in its class's
+        project bases and in the project classes deriving from it (dunders have none: their
+        callers are Python itself)."""
+        fn = self.functions.get(qualname)
+        if fn is None or fn.kind != "function" or fn.class_qualname is None:
+            return []
+        if fn.name.startswith("__") and fn.name.endswith("__"):
+            return []
+        related = [*self._mro(fn.class_qualname), *self._subclasses.get(fn.class_qualname, ())]
+        return [f"{c}.{fn.name}" for c in dict.fromkeys(related) if f"{c}.{fn.name}" in self.functions and f"{c}.{fn.name}" != qualname]
+
+    @cached_property
+    def _subclasses(self) -> dict[str, list[str]]:
+        """Class → the project classes that have it among their bases, at any depth."""
+        found: dict[str, list[str]] = {}
+        for cls in self.classes:
+            for base in self._mro(cls)[1:]:
+                found.setdefault(base, []).append(cls)
+        return found
 
     @cached_property
     def _methods(self) -> dict[str, list[FunctionInfo]]:

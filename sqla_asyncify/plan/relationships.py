@@ -106,9 +106,10 @@ class Relationships(Classification):
     def _provider_expires(self, qualname: str, seen: frozenset[str]) -> bool | None:
         """For a function returning or yielding a session (``get_db``): whether that session expires."""
         fn = self.functions.get(qualname)
-        if fn is None or not fn.returns:
+        whole = [b for b in fn.returns if b.element is None] if fn is not None else []
+        if not whole:
             return None
-        return _agree(self._binding_expires(qualname, b, seen) for b in fn.returns)
+        return _agree(self._binding_expires(qualname, b, seen) for b in whole)
 
     def _binding_expires(self, scope: str, binding: Binding, seen: frozenset[str]) -> bool | None:
         value = binding.value

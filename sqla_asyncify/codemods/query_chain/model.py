@@ -46,6 +46,8 @@ _KEPT_BY_SET_OP = frozenset(
 _BUILDERS = frozenset({*_RENAMED_BUILDERS, *_SET_OPS, "filter_by", "populate_existing", "yield_per"})
 #: Terminals that run the query (need the session, and an await after add-awaits).
 _EXECUTED = frozenset({"all", "first", "one", "one_or_none", "scalar", "count", "get", "delete", "update"})
+#: Executed terminals whose result does not depend on the select list's shape (Rule S).
+_SHAPE_FREE = frozenset({"count", "get", "delete", "update"})
 #: Terminals that only build SQL: legacy name → ``Select`` name.
 _STATEMENT: dict[str, str] = {
     "subquery": "subquery",

@@ -2,8 +2,8 @@
 
 Rule S (rules §2.0): a select list of exactly one ORM entity reads ``.scalars()`` /
 ``scalar_one*()`` (S1), anything else reads rows (S2); a list whose items cannot be told entity
-from column is refused (``_entity_kind``, with the names whose kind their assignment tells,
-``_known_names``). Rule U: ``.unique()`` whenever an ORM entity is selected, unless duplicates are
+from column is refused (``_entity_kind``, with the names whose kind their assignment tells and
+those shown to hold a class, ``_known_names``; ``count``/``get``/bulk forms need no shape). Rule U: ``.unique()`` whenever an ORM entity is selected, unless duplicates are
 impossible (``_duplicates_impossible``). Set operations, ``filter_by`` targets, ``get`` and bulk
 forms, subscripts and ``yield_per`` streaming are checked here. A chain that does not convert
 exactly gets a ``problem`` and a ``fix``; the transformer reports it.
@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 import libcst as cst
 import libcst.matchers as m
 
+from ...class_values import class_valued, metaclass_aliases
 from ...names import dotted
 from ...walk import contains, descendants, find_all
 from .model import (
@@ -27,6 +28,7 @@ from .model import (
     _KEPT_BY_SET_OP,
     _REFUSED,
     _SET_OP_FIX,
+    _SHAPE_FREE,
     _SET_OPS,
     _STATEMENT,
     _arg_values,
@@ -117,6 +119,8 @@ class ChainShape(ChainParsing):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self._module_kinds: dict[str, set[str]] | None = None
+        self._metaclasses: frozenset[str] | None = None
+        self._class_attributes: dict[int, set[str]] = {}  # class_values' cache, by class node
 
     # -- classifying the select list ----------------------------------------------------------
     def _entity_kind(self, node: cst.BaseExpression, known: dict[str, str]) -> str:
@@ -153,7 +157,26 @@ class ChainShape(ChainParsing):
                     _assigned_kinds(statement, self._module_kinds)
         kinds = {name: set(k) for name, k in self._module_kinds.items()}
         _assigned_kinds(fn, kinds)
-        return {name: next(iter(k)) for name, k in kinds.items() if len(k) == 1 and "unknown" not in k}
+        known = {name: next(iter(k)) for name, k in kinds.items() if len(k) == 1 and "unknown" not in k}
+        # a name or `self.x` shown to hold a class: a class in a select list is an entity
+        if self._metaclasses is None:
+            self._metaclasses = metaclass_aliases(self.module)
+        scopes: list[cst.CSTNode] = []
+        node: cst.CSTNode | None = fn
+        while node is not None:
+            if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+                scopes.insert(0, node)
+            node = self._parent(node)
+        for name in class_valued(self.module, scopes, self._metaclasses, self._class_attributes):
+            if name not in kinds:
+                known[name] = "entity"
+        # a parameter every call site hands a project class (``count_rows(db, User)``)
+        params = [*fn.params.posonly_params, *fn.params.params, *fn.params.kwonly_params]
+        for param in params:
+            name = param.name.value
+            if name not in kinds and self.plan.holds_classes(self.scope_qualname, name):
+                known[name] = "entity"
+        return known
 
     # -- checks: the chain converts exactly, or it gets a problem --------------------------------
     def _check(self, chain: _QueryChain, known: dict[str, str], infos: dict[str, _VarInfo]) -> None:
@@ -193,6 +216,10 @@ class ChainShape(ChainParsing):
             elif link.name in ("add_columns", "add_entity"):
                 select_list += _arg_values(call)
         kinds = [self._entity_kind(e, known) for e in select_list]
+        if kinds == ["unknown"] and terminal is not None and terminal.name in _SHAPE_FREE:
+            # `get()` and bulk `delete()`/`update()` run only on one entity (legacy raises otherwise),
+            # and `count()` counts rows whatever they hold: the result does not depend on the shape
+            kinds = ["entity"] if terminal.name != "count" else ["column"]
         if "unknown" in kinds or not kinds:
             bad = [self._code(e) for e, k in zip(select_list, kinds) if k == "unknown"]
             refuse(
@@ -508,6 +535,14 @@ class ChainShape(ChainParsing):
         assert terminal is not None
         call = terminal.node
         assert isinstance(call, cst.Call)
+        if chain.var is not None:
+            # The variable holds a ``select()`` after the rewrite: there is no entity to build
+            # ``delete(M)``/``update(M)`` from here, and its criteria are in another statement.
+            refuse(
+                f"bulk `{terminal.name}()` on a query kept in a variable",
+                f"build `{terminal.name}(Model).where(...)` with the query's criteria where it runs",
+            )
+            return
         if not chain.s1 or len(chain.entities) != 1:
             refuse(f"bulk `{terminal.name}()` on a query that does not select exactly one entity")
             return

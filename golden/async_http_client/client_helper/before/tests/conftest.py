@@ -1,0 +1,26 @@
+import pytest
+from fastapi.testclient import TestClient
+
+from shop.api import app
+from shop.db import SessionLocal
+from tests.utils import create_item
+
+
+@pytest.fixture(scope="session")
+def client():
+    with TestClient(app) as c:
+        yield c
+
+
+@pytest.fixture
+def db():
+    session = SessionLocal()
+    try:
+        yield session
+    finally:
+        session.close()
+
+
+@pytest.fixture
+def created_pear(client: TestClient) -> dict:
+    return create_item(client, "pear")

@@ -1,0 +1,3 @@
+CALLS = [
+    ("add_user", ["dora"]),
+]

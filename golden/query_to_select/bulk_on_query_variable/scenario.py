@@ -1,0 +1,4 @@
+CALLS = [
+    ("bump_and_count", ["alice"]),
+    ("bump_and_count", ["nobody"]),
+]

@@ -1,0 +1,4 @@
+CALLS = [
+    ("adult_names", (30,)),
+    ("adult_names", (99,)),
+]

@@ -1,0 +1,6 @@
+APP = "app.main:app"
+DATABASE = "app.db"
+REQUESTS = [
+    ("GET", "/schema"),
+    ("GET", "/tables"),
+]

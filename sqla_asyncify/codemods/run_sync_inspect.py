@@ -1,0 +1,164 @@
+"""``inspect(engine)`` on an engine that becomes an ``AsyncEngine`` → inspection through ``run_sync``.
+
+``sqlalchemy.inspect()`` of an ``AsyncEngine`` raises ``NoInspectionAvailable``: an ``Inspector``
+does I/O on a sync connection, which an async one provides only inside
+``AsyncConnection.run_sync``. In a function that is async per the plan, each statement using the
+inspection gets a connection of its own, as the engine-bound ``Inspector`` checked one out per call::
+
+    insp = inspect(engine)                    insp = engine
+    tables = insp.get_table_names()     →     async with insp.connect() as conn: tables = await conn.run_sync(lambda sync_conn: inspect(sync_conn).get_table_names())
+
+The variable keeps its name and now holds the engine being inspected (its annotation is dropped);
+``inspect(engine).m(...)`` used in place converts the same way. The ``async with`` stays on the
+statement's line (the formatter splits it), so no line moves. An inspection used otherwise (passed
+on, returned, stored) is reported and left. The plan makes a function inspecting such an engine
+async (its reason: the inspection); where it cannot, the plan reports why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import libcst as cst
+import libcst.matchers as m
+
+from ..names import Callee
+from ..plan import ENGINE
+from .base import AsyncifyCodemod
+
+_INSPECT = {"sqlalchemy.inspect", "sqlalchemy.inspection.inspect"}
+_FIX = (
+    "inspect through a connection: `async with engine.connect() as conn: "
+    "await conn.run_sync(lambda sync_conn: inspect(sync_conn).get_table_names())`"
+)
+
+
+class RunSyncInspect(AsyncifyCodemod):
+    DESCRIPTION = "inspect(engine) on an AsyncEngine → async with engine.connect(): await conn.run_sync(...)."
+    TRIGGERS = ("inspect",)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        # per function being rewritten: inspector variable name → engine expression
+        self._inspectors: list[dict[str, tuple[cst.BaseExpression, cst.BaseExpression]]] = []
+
+    # -- analysis --------------------------------------------------------------------------------
+    def _engine_inspected(self, node: cst.BaseExpression) -> tuple[cst.BaseExpression, cst.BaseExpression] | None:
+        """``(E, inspect)`` for ``inspect(E)`` with ``E`` an engine that becomes an AsyncEngine."""
+        if not isinstance(node, cst.Call) or len(node.args) != 1 or node.args[0].keyword or node.args[0].star:
+            return None
+        if not self.qualified_names(node.func, _INSPECT) & _INSPECT:
+            return None
+        callee = Callee.of(node.args[0].value)
+        if callee is None or self.plan.type_of(self.context_qualname, callee) != ENGINE:
+            return None
+        return node.args[0].value, node.func
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool | None:
+        super().visit_FunctionDef(node)
+        inspectors: dict[str, tuple[cst.BaseExpression, cst.BaseExpression]] = {}
+        if self.in_async_context():
+            bound: set[int] = set()
+            for name, found, value in self._bindings(node):
+                bound.add(id(value))
+                if self._only_method_receiver(node.body, name):
+                    inspectors[name] = found
+                else:
+                    self.report(value, f"the inspection `{name}` of an AsyncEngine is used other than to call its methods", _FIX)
+            receivers = {id(cst.ensure_type(c, cst.Call).func.value) for c in m.findall(node.body, m.Call(func=m.Attribute()))}  # type: ignore[attr-defined]
+            for call in m.findall(node.body, m.Call()):
+                if id(call) not in bound and id(call) not in receivers and self._engine_inspected(cst.ensure_type(call, cst.Call)):
+                    self.report(call, "`inspect()` of an AsyncEngine raises `NoInspectionAvailable`: used here other than to call a method", _FIX)
+        # Code that stays sync: the plan made it async for its inspection unless it cannot be
+        # (reported there), or it is held, and held code keeps a sync engine of its own.
+        self._inspectors.append(inspectors)
+        return None
+
+    def leave_FunctionDef(
+        self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
+    ) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement] | cst.RemovalSentinel:
+        self._inspectors.pop()
+        return super().leave_FunctionDef(original_node, updated_node)
+
+    def _bindings(self, fn: cst.FunctionDef) -> list[tuple[str, tuple[cst.BaseExpression, cst.BaseExpression], cst.Call]]:
+        """``name = inspect(E)`` / ``name: T = inspect(E)`` in ``fn``'s body: one binding per name."""
+        found = []
+        for node in m.findall(fn.body, m.Assign(targets=[m.AssignTarget(target=m.Name())]) | m.AnnAssign(target=m.Name())):
+            if isinstance(node, cst.Assign):
+                target, value = node.targets[0].target, node.value
+            else:
+                target, value = cst.ensure_type(node, cst.AnnAssign).target, cst.ensure_type(node, cst.AnnAssign).value
+            inspected = None if value is None else self._engine_inspected(value)
+            if inspected is not None:
+                found.append((cst.ensure_type(target, cst.Name).value, inspected, cst.ensure_type(value, cst.Call)))
+        names = [name for name, _, _ in found]
+        return [f for f in found if names.count(f[0]) == 1]
+
+    @staticmethod
+    def _only_method_receiver(body: cst.CSTNode, name: str) -> bool:
+        """Every read of ``name`` is ``name.method(...)`` (the one other occurrence: its binding)."""
+        occurrences = len(m.findall(body, m.Name(name)))
+        receivers = len(m.findall(body, m.Call(func=m.Attribute(value=m.Name(name)))))
+        return occurrences == receivers + 1
+
+    # -- rewriting -------------------------------------------------------------------------------
+    def leave_SimpleStatementLine(
+        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
+    ) -> cst.BaseStatement:
+        if not self._inspectors or not self.in_async_context():
+            return updated_node
+        inspectors = self._inspectors[-1]
+        # the binding: `insp = inspect(E)` → `insp = E`
+        if len(updated_node.body) == 1:
+            small = updated_node.body[0]
+            target = small.target if isinstance(small, cst.AnnAssign) else small.targets[0].target if isinstance(small, cst.Assign) and len(small.targets) == 1 else None
+            value = getattr(small, "value", None)
+            if isinstance(target, cst.Name) and target.value in inspectors and value is not None and self._engine_inspected(value) is not None:
+                engine = inspectors[target.value][0]
+                return updated_node.with_changes(body=[cst.Assign(targets=[cst.AssignTarget(target)], value=engine)])
+        conn = self.unused_local("conn")
+        rewriter = _UseThroughRunSync(inspectors, conn, self._engine_inspected)
+        body = [s.visit(rewriter) for s in updated_node.body]
+        if rewriter.engine is None:
+            return updated_node
+        return cst.With(
+            items=[cst.WithItem(cst.Call(cst.Attribute(rewriter.engine, cst.Name("connect"))), asname=cst.AsName(cst.Name(conn)))],
+            body=cst.SimpleStatementSuite(body=body, trailing_whitespace=updated_node.trailing_whitespace),  # type: ignore[arg-type]
+            asynchronous=cst.Asynchronous(),
+            leading_lines=updated_node.leading_lines,
+        )
+
+
+class _UseThroughRunSync(cst.CSTTransformer):
+    """``insp.m(args)`` / ``inspect(E).m(args)`` → ``await conn.run_sync(lambda sync_conn: inspect(sync_conn).m(args))``;
+    records the engine the statement's connection comes from (one per statement)."""
+
+    def __init__(self, inspectors: dict[str, tuple[cst.BaseExpression, cst.BaseExpression]], conn: str, inspected: Callable[[cst.BaseExpression], tuple[cst.BaseExpression, cst.BaseExpression] | None]) -> None:
+        super().__init__()
+        self.inspectors = inspectors
+        self.conn = conn
+        self.inspected = inspected
+        self.engine: cst.BaseExpression | None = None
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        func = updated_node.func
+        if not isinstance(func, cst.Attribute):
+            return updated_node
+        receiver = func.value
+        if isinstance(receiver, cst.Name) and receiver.value in self.inspectors:
+            engine: cst.BaseExpression = receiver  # the variable now holds the engine
+            inspect_func = self.inspectors[receiver.value][1]
+        else:
+            found = self.inspected(receiver)
+            if found is None:
+                return updated_node
+            engine, inspect_func = found
+        if self.engine is None:
+            self.engine = engine
+        elif cst.Module([]).code_for_node(self.engine) != cst.Module([]).code_for_node(engine):
+            return updated_node  # a second engine in one statement: its call is left as it was
+        sync_conn = cst.Name("sync_conn")
+        inspected = cst.Call(inspect_func, [cst.Arg(sync_conn)])
+        body = updated_node.with_changes(func=func.with_changes(value=inspected))
+        lam = cst.Lambda(cst.Parameters([cst.Param(sync_conn)]), body)
+        return cst.Await(cst.Call(cst.Attribute(cst.Name(self.conn), cst.Name("run_sync")), [cst.Arg(lam)]))

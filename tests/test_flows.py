@@ -1,0 +1,209 @@
+"""Issue 12 class 2: a converted factory's sessions never reach sync code.
+
+Each shape of session wiring below is migrated, then checked as a second run would see it
+(``flows.half_converted``): no function left sync may still do I/O on a converted session or
+engine; then it is run on aiosqlite and must have written its row. ``MODELS`` gives every project
+the same model.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from sqla_asyncify.flows import half_converted
+from sqla_asyncify.pipeline import RunConfig, run
+
+MODELS = """
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+"""
+
+SHAPES: dict[str, dict[str, str]] = {
+    "contextmanager_helper": {
+        "app/db.py": """
+            from contextlib import contextmanager
+            from sqlalchemy import create_engine
+            from sqlalchemy.orm import sessionmaker
+
+            SessionLocal = sessionmaker(bind=create_engine("sqlite:///./app.db"))
+
+            @contextmanager
+            def session_scope():
+                db = SessionLocal()
+                try:
+                    yield db
+                    db.commit()
+                finally:
+                    db.close()
+            """,
+        "app/jobs.py": """
+            from .db import session_scope
+            from .models import User
+
+            def add(user_id):
+                with session_scope() as db:
+                    db.add(User(id=user_id))
+            """,
+    },
+    "factory_tuple_unpacked_at_module_level": {
+        "app/db.py": """
+            from sqlalchemy import create_engine
+            from sqlalchemy.orm import sessionmaker
+
+            def make_db(url):
+                engine = create_engine(url)
+                return sessionmaker(bind=engine), engine
+
+            SessionLocal, engine = make_db("sqlite:///./app.db")
+            """,
+        "app/jobs.py": """
+            from .db import SessionLocal
+            from .models import User
+
+            def add(user_id):
+                db = SessionLocal()
+                db.add(User(id=user_id))
+                db.commit()
+                db.close()
+            """,
+    },
+    "global_set_by_an_init_function": {
+        "app/db.py": """
+            from sqlalchemy import create_engine
+            from sqlalchemy.orm import sessionmaker
+
+            SessionLocal = None
+
+            def init_db(url):
+                global SessionLocal
+                SessionLocal = sessionmaker(bind=create_engine(url))
+
+            init_db("sqlite:///./app.db")
+            """,
+        "app/jobs.py": """
+            from app import db
+            from .models import User
+
+            def add(user_id):
+                session = db.SessionLocal()
+                session.add(User(id=user_id))
+                session.commit()
+                session.close()
+            """,
+    },
+    "module_attribute_sessionmaker": {
+        "app/db_setup.py": """
+            from sqlalchemy import create_engine
+            from sqlalchemy.orm import sessionmaker
+
+            SessionLocal = sessionmaker(bind=create_engine("sqlite:///./app.db"))
+            """,
+        "app/jobs.py": """
+            from app import db_setup
+            from .models import User
+
+            def add(user_id):
+                db = db_setup.SessionLocal()
+                db.add(User(id=user_id))
+                db.commit()
+                db.close()
+            """,
+    },
+    "untyped_fixture_parameter": {
+        "app/db.py": """
+            from sqlalchemy import create_engine
+            from sqlalchemy.orm import sessionmaker
+
+            SessionLocal = sessionmaker(bind=create_engine("sqlite:///./app.db"))
+            """,
+        "tests/conftest.py": """
+            import pytest
+            from app.db import SessionLocal
+
+            @pytest.fixture
+            def db():
+                session = SessionLocal()
+                yield session
+                session.close()
+            """,
+        "tests/test_users.py": """
+            from app.models import User
+
+            def test_add(db):
+                db.add(User(id=1))
+                db.commit()
+            """,
+    },
+}
+
+
+#: What runs the migrated shape: ``module:function`` called with user id 1 (awaited when it is a
+#: coroutine function), or ``pytest`` (the project's own tests). Either way user 1 must exist after.
+RUNS = {
+    "contextmanager_helper": "app.jobs:add",
+    "factory_tuple_unpacked_at_module_level": "app.jobs:add",
+    "global_set_by_an_init_function": "app.jobs:add",
+    "module_attribute_sessionmaker": "app.jobs:add",
+    "untyped_fixture_parameter": "pytest",
+}
+
+_RUNNER = """
+import asyncio, importlib, inspect, sys
+from sqlalchemy import create_engine, text
+from app.models import Base
+engine = create_engine("sqlite:///./app.db")
+Base.metadata.create_all(engine)
+target = sys.argv[1]
+if target == "pytest":
+    import pytest
+    assert pytest.main(["-q", "-p", "no:cacheprovider", "tests"]) == 0
+else:
+    module, _, name = target.partition(":")
+    result = getattr(importlib.import_module(module), name)(1)
+    if inspect.iscoroutine(result):
+        asyncio.run(result)
+with engine.connect() as conn:
+    assert conn.execute(text("select count(*) from users where id = 1")).scalar() == 1
+"""
+
+
+def _execute(root: Path, target: str) -> None:
+    """Run the migrated project on aiosqlite, in a fresh interpreter (its own imports)."""
+    (root / "pytest.ini").write_text("[pytest]\nasyncio_default_fixture_loop_scope = session\n")
+    done = subprocess.run(
+        [sys.executable, "-c", _RUNNER, target], cwd=root, capture_output=True, text=True, timeout=120,
+        env={**os.environ, "PYTHONPATH": str(root)},
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+
+
+@pytest.mark.parametrize("shape", sorted(SHAPES))
+def test_no_converted_session_reaches_sync_code(shape: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "project"
+    files = {"app/__init__.py": "", "app/models.py": MODELS, **SHAPES[shape]}
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(textwrap.dedent(text))
+    monkeypatch.chdir(root)
+    result = run(RunConfig(paths=(root,), cache=False, jobs=1))
+    assert not result.errors, [e.error for e in result.errors]
+    assert result.changed, "the shape must be migrated, not left alone"
+    assert [str(f) for f in half_converted(result, root)] == []
+    emit = {o.path: o.updated for o in result.changed}
+    for path, data in emit.items():
+        path.write_bytes(data)
+    _execute(root, RUNS[shape])
