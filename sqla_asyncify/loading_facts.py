@@ -13,10 +13,11 @@ a project function: the plan answers (``loading.py``).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
+from libcst.metadata import CodeRange, PositionProvider
 
 from .dispatch import VisitorDispatch
 from .names import Callee, QualnameTracker, dotted
@@ -606,8 +607,10 @@ def _executes(value: cst.BaseExpression) -> bool:
     return True
 
 
-def collect(wrapper: MetadataWrapper, module_name: str, qualify: object) -> LoadingFacts:
-    """Run the collector over a module already wrapped for the index."""
+def collect(module: cst.Module, table: Mapping[cst.CSTNode, CodeRange], module_name: str, qualify: object) -> LoadingFacts:
+    """Run the collector over a module, with the position table the index built for it."""
     facts = LoadingFacts(module_name, qualify)
-    wrapper.visit(facts)
+    facts.metadata = {PositionProvider: table}  # what MetadataWrapper.visit resolves
+    module.visit(facts)
+    facts.metadata = {}
     return facts
