@@ -169,6 +169,17 @@ def test_example_suites_pass_under_the_keep_policy(keep_shop: Path) -> None:
     assert "await db.refresh(product)\n" not in crud_tests.split("ordered = await new_product()")[0]
 
 
+def test_second_run_changes_nothing_under_the_keep_policy(keep_shop: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The refreshes written for ``keep`` (``db.get(M, inspect(obj).identity, options=[...],
+    populate_existing=True)``) are read back as reloading ``obj`` with those loaders, and the loader
+    options' ``Order.items`` as naming a relationship, not reading an object: no relationship turns
+    ``lazy="selectin"`` on the second run."""
+    monkeypatch.chdir(keep_shop)
+    result = run(RunConfig(paths=(Path("."),), expire_on_commit="keep", cache=False))
+    assert not result.errors, [f"{e.path}: {e.error}" for e in result.errors]
+    assert [o.path for o in result.changed] == []
+
+
 def test_http_suite_passes_with_parity_under_the_keep_policy(keep_shop: Path, tmp_path: Path) -> None:
     """``--expire-on-commit keep``: sessions keep expiring; the HTTP suite still passes, with no more
     SELECTs than the sync app."""
