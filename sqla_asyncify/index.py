@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
+from libcst.metadata import PositionProvider
 
 from . import sqla
 from .dispatch import VisitorDispatch
@@ -745,12 +745,13 @@ def _named_args(call: cst.Call) -> tuple[tuple[str, Callee], ...]:
 def index_module(module: cst.Module, module_name: str, path: Path | str, is_package: bool = False) -> ModuleIndex:
     """Index one parsed module."""
     indexer = Indexer(module_name, str(path), is_package)
-    indexer.metadata = {PositionProvider: positions(module)}  # what MetadataWrapper.visit resolves
+    table = positions(module)
+    indexer.metadata = {PositionProvider: table}  # what MetadataWrapper.visit resolves
     module.visit(indexer)
     indexer.metadata = {}
     functions = [*indexer.functions, indexer._stack[0].build()]
     imports = indexer.imports
-    loading = collect_loading_facts(MetadataWrapper(module, unsafe_skip_copy=True), module_name, indexer.qualify)
+    loading = collect_loading_facts(module, table, module_name, indexer.qualify)
     return ModuleIndex(
         module=module_name,
         path=str(path),

@@ -28,10 +28,12 @@ its own layer or of layers below it); ``Plan`` combines them into one object:
 * ``fixpoint``: ``Fixpoint``, which functions become async, bridges to held code, chains;
 * ``entries`` / ``http_clients``: ``EntryPoints`` / ``HttpClients``, settled after the fixpoint;
 * ``loading`` (with ``freshness``): ``Loads``, what loads each relationship per query site, and the
-  queries that can follow a commit (over relationships and boundaries; read only by transformers).
+  queries that can follow a commit (over relationships and boundaries; read only by transformers);
+* ``callee_commits``: ``CalleeCommits``, which functions commit a session (themselves or through
+  what they call) and whether what they return is loaded, for reads after such calls.
 
 ``project ← fixtures ← inference ← classify ← boundaries ← wiring ← fixpoint ← entries, http_clients``,
-and ``classify ← relationships``, ``relationships, boundaries ← loading``. ``Plan._solve`` runs the steps in order.
+and ``classify ← relationships``, ``relationships, boundaries ← loading ← callee_commits``. ``Plan._solve`` runs the steps in order.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ from ..report import ReportItem
 from .entries import EntryPoints
 from .fixpoint import METADATA_DDL_FIX
 from .http_clients import HttpClients
-from .loading import Loads
+from .callee_commits import CalleeCommits
 from .project import ProjectIndex
 from .relationships import Relationships
 from .types import (
@@ -110,7 +112,7 @@ __all__ = [
 STORED_REASON = "held sync: it is stored as a value at {path}:{line} and called where no call site names it"
 
 
-class Plan(EntryPoints, HttpClients, Loads):
+class Plan(EntryPoints, HttpClients, CalleeCommits):
     """Project-wide answers for the rewrite. Build with ``Plan.build(indexes)``.
 
     The one object transformers, the CLI and the cache see: every layer's methods on one
