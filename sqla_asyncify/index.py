@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
+from libcst.metadata import PositionProvider
 
 from . import sqla
 from .dispatch import VisitorDispatch
@@ -24,7 +24,7 @@ from .loading_facts import collect as collect_loading_facts
 from .names import Callee, QualnameTracker, dotted, resolve_relative
 from .positions import positions
 
-INDEX_VERSION = 13  # bump when the shape of the index changes (invalidates caches)
+INDEX_VERSION = 14  # bump when the shape of the index changes (invalidates caches)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +100,10 @@ class FunctionInfo:
     #: Every name or attribute chain read in the body (``SessionLocal``, ``database.engine``), sorted:
     #: what the plan resolves to tell which project globals the function uses.
     refs: tuple[str, ...] = ()
+    #: Names or attribute chains stored as elements of a list, tuple or set literal (``[(f, dsn)]``,
+    #: ``params=[f]``), with their line: a function stored so is called where no call site names it.
+    #: A tuple handed back by ``return``/``yield`` is not storage: its caller unpacks it by name.
+    stored: tuple[tuple[str, int], ...] = ()
     #: Defined by a statement of its own at module level (not inside an ``if``/``try``… block).
     top_level: bool = True
     #: ``@pytest.fixture(name="db")``: the name tests request it by (None: the function's name).
@@ -128,6 +132,8 @@ class ModuleIndex:
     path: str
     #: Local name → absolute qualname, for every import (``from .db import get_db`` → app.db.get_db).
     imports: tuple[tuple[str, str], ...] = ()
+    #: ``from .m import *`` at module level: the absolute modules whose public names it binds.
+    star_imports: tuple[str, ...] = ()
     functions: tuple[FunctionInfo, ...] = ()
     classes: tuple[ClassInfo, ...] = ()
     #: Module-level ``NAME = value`` bindings (``SessionLocal = sessionmaker(...)``).
@@ -152,6 +158,7 @@ class _FunctionBuilder:
     returns: list[Binding] = field(default_factory=list)
     calls: list[CallSite] = field(default_factory=list)
     refs: set[str] = field(default_factory=set)
+    stored: list[tuple[str, int]] = field(default_factory=list)
     is_generator: bool = False
     #: Names declared ``global`` in the function: what it binds to them is a module global.
     global_names: set[str] = field(default_factory=set)
@@ -160,6 +167,7 @@ class _FunctionBuilder:
         return FunctionInfo(
             **self.info,  # type: ignore[arg-type]
             refs=tuple(sorted(self.refs)),
+            stored=tuple(sorted(set(self.stored))),
             is_generator=self.is_generator,
             bindings=tuple(self.bindings),
             attr_bindings=tuple(self.attr_bindings),
@@ -274,6 +282,7 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
         self.path = path
         self.is_package = is_package
         self.imports: dict[str, str] = {}
+        self.star_imports: list[str] = []  # ``from .m import *``: absolute module names
         self.functions: list[FunctionInfo] = []
         self.classes: list[ClassInfo] = []
         self.globals: list[Binding] = []
@@ -296,6 +305,7 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
         self._not_refs: set[int] = (
             set()
         )  # Name nodes that are not reads (keywords, def names…)
+        self._unstored: set[int] = set()  # elements of returned tuples and of unpacking targets
         self._main_guard = 0
         self._module_blocks = (
             0  # depth of ``if``/``try``/``with``/loop blocks at module level
@@ -337,12 +347,14 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
                 self.imports[root] = root
 
     def _import_from(self, node: cst.ImportFrom) -> None:
-        if isinstance(node.names, cst.ImportStar):
-            return
         target = dotted(node.module) if node.module is not None else None
         base = resolve_relative(
             self.module_name, self.is_package, len(node.relative), target
         )
+        if isinstance(node.names, cst.ImportStar):
+            if base and self.scope_kind == "module":
+                self.star_imports.append(base)
+            return
         for alias in node.names:
             name = dotted(alias.name) or ""
             local = name
@@ -587,6 +599,7 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
             callee = Callee.of(node.iter.func)
             if callee is not None:
                 self._bind(node.target.value, callee, True, node, iterated=True)
+        self._not_stored(node.target)  # ``for f, arg in pairs``: names bound, not stored
 
     def visit_CompFor(self, node: cst.CompFor) -> None:
         self._iterated.add(id(node.iter))
@@ -725,12 +738,29 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
             self._current.global_names.update(item.name.value for item in node.names)
 
     def visit_Return(self, node: cst.Return) -> None:
+        self._not_stored(node.value)
         self._returned(node.value, node)
 
     def visit_Yield(self, node: cst.Yield) -> None:
         self._current.is_generator = True
         if not isinstance(node.value, cst.From):
+            self._not_stored(node.value)
             self._returned(node.value, node)
+
+    def _not_stored(self, value: cst.BaseExpression | None) -> None:
+        """``return app, session``: the tuple's elements go back to a caller, not into storage."""
+        if isinstance(value, cst.Tuple | cst.List):
+            self._unstored.update(id(element) for element in value.elements)
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        self._not_stored(node.target)  # ``a, b = pair``: names bound, not stored
+
+    def visit_Element(self, node: cst.Element) -> None:
+        if id(node) in self._unstored or not isinstance(node.value, cst.Name | cst.Attribute):
+            return
+        text = dotted(node.value)
+        if text is not None:
+            self._current.stored.append((text, self._line(node)))
 
     def visit_Call(self, node: cst.Call) -> None:
         callee = Callee.of(node.func)
@@ -771,16 +801,18 @@ def _named_args(call: cst.Call) -> tuple[tuple[str, Callee], ...]:
 def index_module(module: cst.Module, module_name: str, path: Path | str, is_package: bool = False) -> ModuleIndex:
     """Index one parsed module."""
     indexer = Indexer(module_name, str(path), is_package)
-    indexer.metadata = {PositionProvider: positions(module)}  # what MetadataWrapper.visit resolves
+    table = positions(module)
+    indexer.metadata = {PositionProvider: table}  # what MetadataWrapper.visit resolves
     module.visit(indexer)
     indexer.metadata = {}
     functions = [*indexer.functions, indexer._stack[0].build()]
     imports = indexer.imports
-    loading = collect_loading_facts(MetadataWrapper(module, unsafe_skip_copy=True), module_name, indexer.qualify)
+    loading = collect_loading_facts(module, table, module_name, indexer.qualify)
     return ModuleIndex(
         module=module_name,
         path=str(path),
         imports=tuple(sorted(imports.items())),
+        star_imports=tuple(indexer.star_imports),
         functions=tuple(functions),
         classes=tuple(indexer.classes),
         globals=tuple(indexer.globals),

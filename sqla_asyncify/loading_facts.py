@@ -13,13 +13,15 @@ a project function: the plan answers (``loading.py``).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
+from libcst.metadata import CodeRange, PositionProvider
 
 from .dispatch import VisitorDispatch
 from .names import Callee, QualnameTracker, dotted
+from .walk import descendants
 
 #: Session methods that execute a statement built elsewhere (``db.scalars(select(M)…)``).
 EXECUTING_METHODS = frozenset({"execute", "scalars", "scalar", "exec"})
@@ -514,6 +516,11 @@ class LoadingFacts(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
         self._b.reads.append(Read(chain[0], chain[1], self._line(node)))
 
     def visit_Call(self, node: cst.Call) -> None:
+        loader = node.func.attr if isinstance(node.func, cst.Attribute) else node.func
+        if isinstance(loader, cst.Name) and loader.value in _LOADER_OPTIONS:
+            # ``selectinload(Order.items)`` names a relationship: it reads no object's attribute
+            for arg in node.args:
+                self._handled.update(id(n) for n in descendants(arg.value) if isinstance(n, cst.Attribute))
         callee = Callee.of(node.func)
         if callee is None:
             return
@@ -538,19 +545,19 @@ class LoadingFacts(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
             if (
                 method == "get"
                 and len(positional) == 2
-                and isinstance(positional[1], cst.Attribute)
-                and isinstance(positional[1].value, cst.Name)
+                and _reloaded(positional[1]) is not None
                 and dotted(positional[0])
                 and receiver is not None
                 and any(a.keyword is not None and a.keyword.value == "populate_existing" for a in node.args)
             ):
                 # ``db.get(M, obj.id, options=[...], populate_existing=True)``: ``obj`` reloaded with
-                # loaders (what ``eager-load-options`` writes for a refresh): a second run keeps it.
+                # loaders (what ``eager-load-options`` writes for a refresh; ``inspect(obj).identity``
+                # where the session may still expire): a second run keeps it.
                 kw = next((a.value for a in node.args if a.keyword and a.keyword.value == "options"), None)
                 written = [cst.Module([]).code_for_node(e.value) for e in kw.elements] if isinstance(kw, (cst.List, cst.Tuple)) else []
                 written += _populates(node)
                 site = self._make_site(node, "get", receiver, dotted(positional[0]) or "", written)
-                self._b.refreshes.append(replace(site, target=positional[1].value.value))
+                self._b.refreshes.append(replace(site, target=_reloaded(positional[1])))
             if (
                 method == "refresh"
                 and len(node.args) == 2
@@ -586,6 +593,34 @@ class LoadingFacts(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
 POPULATES = "populate_existing"
 
 
+#: Loader options (functions of ``sqlalchemy.orm`` and methods of the ``Load`` they return):
+#: their arguments name relationships and columns of a class, not attributes of loaded objects.
+_LOADER_OPTIONS = frozenset({
+    "selectinload", "joinedload", "subqueryload", "lazyload", "immediateload", "noload", "raiseload",
+    "defaultload", "contains_eager", "load_only", "defer", "undefer", "undefer_group",
+    "selectin_polymorphic", "with_expression",
+})
+
+
+def _reloaded(key: cst.BaseExpression) -> str | None:
+    """The object a ``db.get(M, key, populate_existing=True)`` reloads: ``obj`` for ``obj.id`` or
+    ``inspect(obj).identity`` (the two forms ``eager-load-options`` writes for ``refresh(obj)``)."""
+    if not isinstance(key, cst.Attribute):
+        return None
+    if isinstance(key.value, cst.Name):
+        return key.value.value
+    call = key.value
+    if (
+        key.attr.value == "identity"
+        and isinstance(call, cst.Call)
+        and dotted(call.func) in ("inspect", "sqlalchemy.inspect")
+        and len(call.args) == 1
+        and isinstance(call.args[0].value, cst.Name)
+    ):
+        return call.args[0].value.value
+    return None
+
+
 def _populates(call: cst.Call) -> list[str]:
     """``[POPULATES]`` for ``.populate_existing()``, ``.execution_options(populate_existing=True)``,
     ``get(..., populate_existing=True)``."""
@@ -606,8 +641,10 @@ def _executes(value: cst.BaseExpression) -> bool:
     return True
 
 
-def collect(wrapper: MetadataWrapper, module_name: str, qualify: object) -> LoadingFacts:
-    """Run the collector over a module already wrapped for the index."""
+def collect(module: cst.Module, table: Mapping[cst.CSTNode, CodeRange], module_name: str, qualify: object) -> LoadingFacts:
+    """Run the collector over a module, with the position table the index built for it."""
     facts = LoadingFacts(module_name, qualify)
-    wrapper.visit(facts)
+    facts.metadata = {PositionProvider: table}  # what MetadataWrapper.visit resolves
+    module.visit(facts)
+    facts.metadata = {}
     return facts

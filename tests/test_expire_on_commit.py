@@ -384,3 +384,48 @@ def test_a_returned_new_object_is_refreshed_after_the_last_flush(tmp_path: Path)
     assert "    await db.flush()\n    await db.commit(); await db.refresh(user)\n    return user\n" in out
     assert "    user = User(**data)\n    db.add(user)\n    await db.commit(); await db.refresh(user)\n" in out
     assert report == set()
+
+
+# -- commits made in called functions (keep policy) -----------------------------------------------
+def test_callee_commits_followed_only_where_the_refresh_is_faithful(tmp_path: Path) -> None:
+    """A call that commits the caller's session expires its objects; not one committing another
+    session, and an in-place refresh only where the call and the read both run once, in order."""
+    source = HEADER + textwrap.dedent(
+        """\
+        def save(db: Session) -> None:
+            db.commit()
+
+        def save_elsewhere() -> None:
+            with Session(engine, expire_on_commit=True) as other:
+                other.commit()
+
+        def given(uid: int):
+            with Session(engine, expire_on_commit=True) as db:
+                user = db.query(User).filter(User.id == uid).one()
+                save(db)
+                return user.name
+
+        def not_given(uid: int):
+            with Session(engine, expire_on_commit=True) as db:
+                user = db.query(User).filter(User.id == uid).one()
+                save_elsewhere()
+                return user.name
+
+        def in_a_branch(uid: int, flag: bool):
+            with Session(engine, expire_on_commit=True) as db:
+                user = db.query(User).filter(User.id == uid).one()
+                return [flag and save(db), user.name]
+
+        def in_order(uid: int):
+            with Session(engine, expire_on_commit=True) as db:
+                user = db.query(User).filter(User.id == uid).one()
+                return [save(db), user.name]
+        """
+    )
+    out, report = run(source, tmp_path)
+    assert "        await save(db); await db.refresh(user)\n        return user.name" in out
+    assert "        await save_elsewhere()\n        return user.name" in out
+    assert "return [flag and await save(db), user.name]" in out
+    assert "return [await save(db), (await db.refresh(user) or user).name]" in out
+    assert "case.py:28 expire-on-commit" in report  # the read after the conditional call
+    assert not any(r.startswith(("case.py:17 ", "case.py:23 ", "case.py:33 ")) for r in report)

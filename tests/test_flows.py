@@ -123,6 +123,45 @@ SHAPES: dict[str, dict[str, str]] = {
                 db.close()
             """,
     },
+    "factory_stored_in_a_list": {
+        "app/db.py": """
+            from sqlalchemy import create_engine
+            from sqlalchemy.orm import sessionmaker
+
+            SessionLocal = sessionmaker(bind=create_engine("sqlite:///./app.db"))
+            """,
+        "app/jobs.py": """
+            from sqlalchemy import create_engine
+            from sqlalchemy.orm import sessionmaker
+            from .db import SessionLocal
+            from .models import User
+
+            def file_adder(user_id):
+                Session = sessionmaker(bind=create_engine("sqlite:///./app.db"))
+
+                def insert(row):
+                    with Session() as db:
+                        db.add(row)
+                        db.commit()
+
+                with Session() as db:
+                    if db.get(User, user_id) is None:
+                        _run(insert, User(id=user_id))
+
+            def _run(step, row):
+                step(row)
+
+            ADDERS = [(file_adder, "file")]
+
+            def add(user_id):
+                for adder, _ in ADDERS:
+                    adder(user_id)
+
+            def count():
+                with SessionLocal() as db:
+                    return db.query(User).count()
+            """,
+    },
     "untyped_fixture_parameter": {
         "app/db.py": """
             from sqlalchemy import create_engine
@@ -155,6 +194,7 @@ SHAPES: dict[str, dict[str, str]] = {
 #: coroutine function), or ``pytest`` (the project's own tests). Either way user 1 must exist after.
 RUNS = {
     "contextmanager_helper": "app.jobs:add",
+    "factory_stored_in_a_list": "app.jobs:add",
     "factory_tuple_unpacked_at_module_level": "app.jobs:add",
     "global_set_by_an_init_function": "app.jobs:add",
     "module_attribute_sessionmaker": "app.jobs:add",

@@ -171,6 +171,8 @@ class AsyncEngine(ImportSwaps, AsyncifyCodemod):
             def visit_Call(self, n: cst.Call) -> None:
                 if not codemod._is_create_engine(n) or id(n) in codemod._kept:
                     return
+                if any(qualname in codemod.plan.held_sync for _, qualname in self._scopes):
+                    return  # an engine held code builds for itself stays sync, and so does its URL
                 url = codemod._url_arg(n)
                 if url is not None and isinstance(url.value, cst.Name):
                     name = url.value.value
@@ -224,7 +226,7 @@ class AsyncEngine(ImportSwaps, AsyncifyCodemod):
 
     # -- the rewrite ---------------------------------------------------------------------------
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
-        if not self._is_create_engine(original_node) or id(original_node) in self._kept:
+        if not self._is_create_engine(original_node) or id(original_node) in self._kept or self.in_held_sync():
             return updated_node
         url_arg = self._url_arg(updated_node)
         if url_arg is not None:

@@ -94,8 +94,8 @@ class AsyncSessionmaker(ImportSwaps, AsyncifyCodemod):
         self._kept = self.kept_values(node)  # sessionmakers that stay sync for held code
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
-        if id(original_node) in self._kept:
-            return updated_node
+        if id(original_node) in self._kept or self.in_held_sync():
+            return updated_node  # wiring held code keeps, or builds for itself: it stays sync
         qualname = self._qualname(original_node)
         if qualname in SESSIONMAKERS:
             return self._sessionmaker(original_node, updated_node)

@@ -25,6 +25,20 @@ read is reported (``expire-on-commit``) with the fix.
 Deleted objects are left alone (a committed delete detaches them unexpired). Sessions whose origin
 cannot be traced are not followed: the factory's own report covers them.
 
+Commits in called functions (``plan/callee_commits.py``): a call of a project function that commits
+(itself or through its callees) is a commit of the caller's session when it is given that session —
+as an argument, to the object it is a method of (``Service(db).place(...)``, or ``service`` bound
+to such a call), or as the same pytest fixture (a closure of a fixture taking ``db``, called from a
+test taking ``db``). It expires the caller's objects as ``commit()`` does; the refresh goes after
+the call's statement, or, when the same statement reads the object after the call (an argument
+evaluated later), in place: ``db.refresh(obj) or obj`` (``refresh`` gives None), where neither the
+call nor the read is in a branch, loop or comprehension of the statement. An object handed to a
+project function that reads its attributes is read there. What the callee leaves loaded needs no
+refresh (the sync code would not re-SELECT it): an object it returns after refreshing it following
+its last commit (or returns from such a function), or one given to it and refreshed there; one
+given to a callee that deletes is no longer followed. An object returned by such a callee belongs
+to the session it was given; it is refreshed only when the callee always returns an object.
+
 New objects (rules §3.6), on every session whatever its expiry: an object built from a project
 model class with relationships (``Plan.relationships``) and given to ``db.add`` has its
 relationships unloaded once ``commit()`` or ``flush()`` made it persistent, unless they were
@@ -54,6 +68,7 @@ import libcst.matchers as m
 from libcst.metadata import ParentNodeProvider
 
 from ..dispatch import VisitorDispatch
+from ..plan import Plan
 from ..names import Callee, dotted
 from .base import AsyncifyCodemod
 
@@ -68,9 +83,14 @@ _RESHAPERS = frozenset({"with_entities", "add_columns", "add_entity", "with_only
 
 REASON = (
     "`{obj}` belongs to `{session}`, which expires its objects on commit (expire_on_commit=True is kept); "
-    "after `{session}.commit()` (line {line}) this read reloads it, which raises MissingGreenlet under asyncio"
+    "after {commit} this read reloads it, which raises MissingGreenlet under asyncio"
 )
 FIX = "`await {session}.refresh({obj})` right after the commit, before the read"
+#: A commit in a called function: where the refresh goes.
+CALLEE_FIX = (
+    "`await {session}.refresh({obj})` in a statement of its own between that call and the read "
+    "(bind the call's result to a name first)"
+)
 NEW_REASON = (
     "`{obj}` is a new object of `{session}`: after {event} (line {line}) its relationship{s} {rels} "
     "{are} not loaded, and {what} lazy-loads {them}, which raises MissingGreenlet under asyncio"
@@ -89,7 +109,11 @@ class _Tracked:
     bound: cst.CSTNode  # the statement that bound (or added) it
     never_none: bool
     #: The commit statement that expired it, until it is read or refreshed.
-    expired_by: cst.SimpleStatementLine | None = None
+    expired_by: cst.CSTNode | None = None
+    #: The function whose commit that was, when the statement calls one (not ``session.commit()``),
+    #: and that call.
+    expired_via: str | None = None
+    expired_call: cst.Call | None = None
     #: The session wrote SQL of its own (``update()``, ``delete()``…) since that commit: a refresh at
     #: the commit would load what the sync read, later, would not.
     written_since: bool = False
@@ -105,6 +129,17 @@ class _Tracked:
 
 
 @dataclass(frozen=True)
+class _Returned:
+    """``name = f(...)`` where ``f`` commits ``sessions`` of the caller: what it returns belongs to
+    them, loaded (``f`` refreshed it after its last commit) or expired by the call."""
+
+    target: str
+    sessions: frozenset[str]
+    loaded: bool
+    never_none: bool
+
+
+@dataclass(frozen=True)
 class _Constructed:
     """``name = Model(kw=...)``: the class as written and the keywords given."""
 
@@ -114,13 +149,20 @@ class _Constructed:
 
 class ExpireOnCommit(AsyncifyCodemod):
     DESCRIPTION = "After commit() on a session that expires on commit, refresh the objects read afterwards."
-    TRIGGERS = ("commit", "flush")
     PLAN_DRIVEN = True
+
+    @classmethod
+    def wanted(cls, plan: Plan, module_name: str) -> bool:
+        # Not a spelling: a module may commit only through the functions it calls.
+        return plan.commits_in_module(module_name)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         #: Commit statement (original node) → ``(session, object)`` refreshes to add after it.
         self._refresh: dict[cst.SimpleStatementLine, list[tuple[str, str]]] = {}
+        #: A name read later in the statement of a call that committed (original node) →
+        #: ``(session, object)``: refreshed in place.
+        self._inline: dict[cst.Name, tuple[str, str, bool]] = {}
 
     # -- analysis ------------------------------------------------------------------------------
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool | None:
@@ -132,6 +174,44 @@ class ExpireOnCommit(AsyncifyCodemod):
                 self._analyze(node, sessions, expiring)
         return None
 
+    # -- what the plan says about calls of project functions -------------------------------------
+    def _call_target(self, call: cst.Call) -> str | None:
+        """The project function ``call`` runs, when the plan resolves it."""
+        callee = Callee.of(call.func)
+        if callee is None:
+            return None
+        target = self.plan.classify(self.scope_qualname, callee)
+        return target.name if target.kind == "function" else None
+
+    def _committing_target(self, call: cst.Call) -> str | None:
+        """The function ``call`` runs when it commits a session, itself or through its callees."""
+        target = self._call_target(call)
+        return target if target is not None and target in self.plan.committing else None
+
+    def _fixture_session(self, target: str, session: str) -> bool:
+        """``target`` is a function defined in a pytest fixture that takes ``session``, and this
+        function takes it too: pytest hands both the one instance of that fixture."""
+        fn = self.plan.functions.get(target)
+        parent = self.plan.functions.get(fn.parent) if fn is not None and fn.parent else None
+        caller = self.plan.functions.get(self.scope_qualname)
+        if parent is None or caller is None or parent.qualname not in self.plan.fixtures.get(parent.name, []):
+            return False
+        return any(p.name == session for p in parent.params) and any(p.name == session for p in caller.params)
+
+    def _reads_argument(self, call: cst.Call, position: int | str) -> frozenset[str]:
+        """The attributes the project function ``call`` runs reads of that argument."""
+        target = self._call_target(call)
+        if target is None:
+            return frozenset()
+        return self.plan.reads_argument(target, position, isinstance(call.func, cst.Attribute))
+
+    def _passed_state(self, target: str, call: cst.Call, position: int | str) -> str:
+        return self.plan.passed_state(target, position, isinstance(call.func, cst.Attribute))
+
+    def _returned(self, target: str) -> tuple[bool, bool]:
+        """For an object returned by ``target`` (which commits): (loaded when returned, never None)."""
+        return self.plan.returns_loaded(target), self.plan.returns_object(target)
+
     def _parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
         return self.get_metadata(ParentNodeProvider, node, None)
 
@@ -139,10 +219,15 @@ class ExpireOnCommit(AsyncifyCodemod):
         tracked: dict[str, _Tracked] = {}
         #: New objects of a model class with relationships, not yet added → unloaded relationships.
         constructed: dict[str, set[str]] = {}
-        for kind, node, name, extra in _events(fn, sessions, self._parent):
+        for kind, node, name, extra in _events(fn, sessions, self._parent, self):
             if kind == "bind":
                 constructed.pop(name, None)
-                if isinstance(extra, _Constructed):
+                if isinstance(extra, _Returned):
+                    tracked.pop(name, None)
+                    for session in extra.sessions & expiring:  # one session: the walker asks for one
+                        expired, via = (None, None) if extra.loaded else (node, extra.target)
+                        tracked[name] = _Tracked(session, node, extra.never_none, expired_by=expired, expired_via=via)
+                elif isinstance(extra, _Constructed):
                     tracked.pop(name, None)
                     ty = self.plan.type_of(self.scope_qualname, extra.callee)
                     relationships = self.plan.relationships(ty.name) if ty.kind == "class" else frozenset()
@@ -166,6 +251,11 @@ class ExpireOnCommit(AsyncifyCodemod):
                 tracked.pop(name, None)
                 for obj in tracked.values():
                     obj.staged_since |= obj.session == extra and obj.flushed_by is not None
+            elif kind == "passed" and name in tracked:
+                if extra == "deleted":
+                    tracked.pop(name)  # perhaps deleted there: a committed delete detaches it unexpired
+                elif extra == "loaded":
+                    tracked[name].expired_by = None  # the callee refreshed it after its commit
             elif kind == "refresh" and name in tracked:
                 tracked[name].expired_by = tracked[name].flushed_by = None
                 tracked[name].unloaded = frozenset()
@@ -173,8 +263,9 @@ class ExpireOnCommit(AsyncifyCodemod):
                 for obj in tracked.values():
                     if obj.session == name:
                         if kind == "commit" and name in expiring:
-                            obj.expired_by, obj.written_since = node, False
-                        if obj.unloaded:
+                            via, call = extra if isinstance(extra, tuple) else (None, None)
+                            obj.expired_by, obj.expired_via, obj.expired_call, obj.written_since = node, via, call, False
+                        if obj.unloaded and extra is None:  # a commit of ours (not a callee's)
                             obj.flushed_by, obj.staged_since, obj.autoflushed_by = node, False, None
             elif kind == "io":
                 for obj in tracked.values():
@@ -200,13 +291,25 @@ class ExpireOnCommit(AsyncifyCodemod):
             commit = obj.expired_by
             # Refreshed by the fix (which loads the relationships too), or reported once.
             obj.expired_by, obj.unloaded, obj.flushed_by = None, frozenset(), None
-            if not obj.written_since and self._refreshable(obj, name, commit):
+            call = obj.expired_call
+            if not obj.written_since and self._refreshable(obj, name, commit, node):
                 self._add_refresh(commit, obj.session, name)
+            elif not obj.written_since and call is not None and self._inline_refreshable(obj, name, commit, call, node):
+                self._inline[self._read_name(node)] = (obj.session, name, isinstance(node, cst.Attribute))
             else:
+                via = obj.expired_via
                 self.report(
                     node,
-                    REASON.format(obj=name, session=obj.session, line=self.line_of(commit)),
-                    FIX.format(obj=name, session=obj.session),
+                    REASON.format(
+                        obj=name,
+                        session=obj.session,
+                        commit=(
+                            f"`{obj.session}.commit()` (line {self.line_of(commit)})"
+                            if via is None
+                            else f"the call of `{via}` (line {self.line_of(commit)}), which commits it,"
+                        ),
+                    ),
+                    (FIX if via is None else CALLEE_FIX).format(obj=name, session=obj.session),
                 )
             return
         if not (obj.unloaded and (attr is None or attr in obj.unloaded)):
@@ -220,7 +323,7 @@ class ExpireOnCommit(AsyncifyCodemod):
         # Only a commit()/flush() of ours is a statement to refresh after, and only if nothing was staged since.
         refresh_at = obj.flushed_by if not obj.staged_since else None
         unloaded, obj.unloaded, obj.flushed_by = obj.unloaded, frozenset(), None  # fixed, or reported once
-        if refresh_at is not None and self._refreshable(obj, name, refresh_at):
+        if refresh_at is not None and self._refreshable(obj, name, refresh_at, node):
             self._add_refresh(refresh_at, obj.session, name)
             return
         rels = sorted(unloaded) if attr is None else [str(attr)]
@@ -243,6 +346,38 @@ class ExpireOnCommit(AsyncifyCodemod):
             rule="lazy-load",
         )
 
+    @staticmethod
+    def _read_name(node: cst.CSTNode) -> cst.Name:
+        """The name a read event reads: ``obj`` of ``obj.attr``, or the argument ``obj`` itself."""
+        return cst.ensure_type(node.value if isinstance(node, cst.Attribute) else node, cst.Name)
+
+    def _inline_refreshable(
+        self, obj: _Tracked, name: str, commit: cst.CSTNode, call: cst.Call, read: cst.CSTNode
+    ) -> bool:
+        """A read later in the statement whose call committed: refreshed where it is read
+        (``await db.refresh(obj) or obj``), when both always run, in that order, once (no branch
+        of ``if``/``and``/``or``, no comprehension or lambda between them and the statement), and the
+        object is there and not None at the statement, as for a refresh after it."""
+        if not isinstance(read, (cst.Attribute, cst.Name)) or not self._within(read, commit):
+            return False
+        if self._conditional(read, commit) or self._conditional(call, commit):
+            return False
+        bound_block = self._parent(obj.bound)
+        blocks = self._blocks(commit)
+        if bound_block not in blocks:
+            return False
+        return obj.never_none or self._checked_not_none(name, obj, commit, blocks, bound_block)
+
+    def _conditional(self, node: cst.CSTNode, statement: cst.CSTNode) -> bool:
+        """Whether ``node`` may run zero or several times per run of ``statement``."""
+        cur = self._parent(node)
+        while cur is not None and cur is not statement:
+            if isinstance(cur, (cst.IfExp, cst.BooleanOperation, cst.Lambda, cst.CompFor, cst.ListComp, cst.SetComp,
+                                cst.DictComp, cst.GeneratorExp, cst.If, cst.While, cst.For)):
+                return True
+            cur = self._parent(cur)
+        return False
+
     def _add_refresh(self, commit: cst.SimpleStatementLine, session: str, obj: str) -> None:
         pairs = self._refresh.setdefault(commit, [])
         if (session, obj) not in pairs:
@@ -258,9 +393,12 @@ class ExpireOnCommit(AsyncifyCodemod):
             cur = self._parent(cur)
         return found
 
-    def _refreshable(self, obj: _Tracked, name: str, commit: cst.SimpleStatementLine) -> bool:
+    def _refreshable(self, obj: _Tracked, name: str, commit: cst.CSTNode, read: cst.CSTNode) -> bool:
         """``refresh`` right after ``commit`` runs only where the sync read would not fail first:
-        the object was bound in the commit's block or an enclosing one, and is not None there."""
+        the object was bound in the commit's block or an enclosing one, and is not None there. A
+        commit in a callee counts only from a statement of its own, with the read in a later one."""
+        if not isinstance(commit, cst.SimpleStatementLine) or self._within(read, commit):
+            return False
         bound_block = self._parent(obj.bound)
         commit_blocks = self._blocks(commit)
         if bound_block not in commit_blocks:
@@ -297,6 +435,12 @@ class ExpireOnCommit(AsyncifyCodemod):
                     return True
         return False
 
+    def _within(self, node: cst.CSTNode, ancestor: cst.CSTNode) -> bool:
+        cur: cst.CSTNode | None = node
+        while cur is not None and cur is not ancestor:
+            cur = self._parent(cur)
+        return cur is ancestor
+
     def _statement_in(self, block: cst.CSTNode, node: cst.CSTNode) -> cst.CSTNode | None:
         """The statement of ``block`` that contains ``node``."""
         cur: cst.CSTNode | None = node
@@ -305,6 +449,17 @@ class ExpireOnCommit(AsyncifyCodemod):
         return cur
 
     # -- rewriting -----------------------------------------------------------------------------
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.BaseExpression:
+        found = self._inline.get(original_node)
+        if found is None:
+            return updated_node
+        self.changed = True
+        session, obj, attribute = found
+        # ``db.refresh(obj) or obj`` (awaited by add-awaits): refresh() gives None, so the value is obj.
+        refresh = cst.Call(cst.Attribute(cst.Name(session), cst.Name("refresh")), args=[cst.Arg(cst.Name(obj))])
+        parens = ([cst.LeftParen()], [cst.RightParen()]) if attribute else ([], [])  # ``(… or obj).attr``
+        return cst.BooleanOperation(refresh, cst.Or(), updated_node, lpar=parens[0], rpar=parens[1])
+
     def leave_SimpleStatementLine(
         self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
     ) -> cst.SimpleStatementLine:
@@ -423,10 +578,13 @@ class _Walker(VisitorDispatch, cst.CSTVisitor):
     """Events of one function body in source order; nested functions, lambdas and classes are
     not entered (what they read runs at another time)."""
 
-    def __init__(self, sessions: set[str], parent: object) -> None:
+    def __init__(self, sessions: set[str], parent: object, owner: ExpireOnCommit) -> None:
         self.sessions = sessions
         self.parent = parent
+        self.owner = owner  # asks the plan about calls of project functions
         self.events: list[Event] = []
+        #: Local names bound to a call given a session (``service = OrderService(db)``) → those sessions.
+        self.linked: dict[str, frozenset[str]] = {}
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         return False
@@ -456,8 +614,42 @@ class _Walker(VisitorDispatch, cst.CSTVisitor):
         if isinstance(original_node.target, cst.Name) and original_node.value is not None:
             self._bind(original_node, original_node.target.value, original_node.value)
 
+    def _given(self, call: cst.Call) -> frozenset[str]:
+        """The sessions a call is given: as an argument or to the object it is a method of
+        (``OrderService(db).place_order(...)``, ``service.place_order(...)`` with ``service`` bound
+        to such a call)."""
+        found = {n.value for n in _names_in(call) if n.value in self.sessions}
+        root, _ = _method_chain(call.func) if isinstance(call.func, cst.Attribute) else (call.func, [])
+        while isinstance(root, cst.Attribute):
+            root = root.value
+        if isinstance(root, cst.Name):
+            found |= self.linked.get(root.value, frozenset())
+        return frozenset(found)
+
+    def _committed(self, call: cst.Call) -> tuple[str, frozenset[str]] | None:
+        """For a call of a project function that commits: (that function, the sessions of this
+        one it commits, when it is given exactly one — or pytest gives both the same fixture)."""
+        target = self.owner._committing_target(call)
+        if target is None:
+            return None
+        given = self._given(call) | {s for s in self.sessions if self.owner._fixture_session(target, s)}
+        return (target, given) if len(given) == 1 else None
+
     def _bind(self, node: cst.CSTNode, name: str, value: cst.BaseExpression) -> None:
         extra: object = _loaded_object(value, self.sessions)
+        call = value.expression if isinstance(value, cst.Await) else value
+        if isinstance(call, cst.Call):
+            given = self._given(call)
+            if given and not _loaded_object(value, self.sessions):
+                self.linked[name] = given
+            else:
+                self.linked.pop(name, None)
+            committed = self._committed(call) if extra is None else None
+            if committed is not None:
+                loaded, never_none = self.owner._returned(committed[0])
+                extra = _Returned(committed[0], committed[1], loaded, never_none)
+        else:
+            self.linked.pop(name, None)
         if extra is None and isinstance(value, cst.Call):
             callee = Callee.of(value.func)
             if callee is not None and not callee.calls and (callee.path or [callee.root])[-1][:1].isupper():
@@ -471,7 +663,38 @@ class _Walker(VisitorDispatch, cst.CSTVisitor):
         for name in _bound_names(node.target):
             self.events.append(("bind", node, name, None))
 
+    def leave_Call(self, original_node: cst.Call) -> None:
+        # After the arguments' own reads: the callee runs (and commits) once they are evaluated.
+        if isinstance(original_node.func, cst.Attribute) and m.matches(original_node.func.value, m.Name()):
+            if cst.ensure_type(original_node.func.value, cst.Name).value in self.sessions:
+                return  # a method of the session itself: visit_Call saw it
+        committed = self._committed(original_node)
+        if committed is not None:
+            target, sessions = committed
+            stmt = self._statement(original_node)
+            self.events += [("commit", stmt, s, (target, original_node)) for s in sessions]
+            # What the callee's commit left of the objects it was given: refreshed there, or deleted.
+            positional = 0
+            for arg in original_node.args:
+                if arg.star:
+                    break
+                position: int | str = arg.keyword.value if arg.keyword is not None else positional
+                positional += arg.keyword is None
+                if isinstance(arg.value, cst.Name) and arg.value.value not in self.sessions:
+                    state = self.owner._passed_state(target, original_node, position)
+                    self.events.append(("passed", stmt, arg.value.value, state))
+
     def visit_Call(self, node: cst.Call) -> None:
+        # An object handed to a project function that reads its attributes is read there.
+        positional = 0
+        for arg in node.args:
+            if arg.star:
+                break
+            position: int | str = arg.keyword.value if arg.keyword is not None else positional
+            positional += arg.keyword is None
+            if isinstance(arg.value, cst.Name) and arg.value.value not in self.sessions:
+                for attr in sorted(self.owner._reads_argument(node, position)):
+                    self.events.append(("read", arg.value, arg.value.value, attr))
         root, calls = _method_chain(node)
         if (
             isinstance(root, cst.Name)
@@ -526,7 +749,24 @@ class _Walker(VisitorDispatch, cst.CSTVisitor):
             self.events.append(("read", node, node.value.value, None))  # any attribute, later
 
 
-def _events(fn: cst.FunctionDef, sessions: set[str], parent: object) -> Iterator[Event]:
-    walker = _Walker(sessions, parent)
+def _names_in(node: cst.CSTNode) -> Iterator[cst.Name]:
+    """The names in a call's arguments and in its function's receivers (not attribute names)."""
+    if isinstance(node, cst.Call):
+        yield from _names_in(node.func)
+        for arg in node.args:
+            yield from _names_in(arg.value)
+    elif isinstance(node, cst.Attribute):
+        yield from _names_in(node.value)
+    elif isinstance(node, cst.Name):
+        yield node
+    elif isinstance(node, cst.Await):
+        yield from _names_in(node.expression)
+    elif isinstance(node, (cst.List, cst.Tuple, cst.Set)):
+        for el in node.elements:
+            yield from _names_in(el.value)
+
+
+def _events(fn: cst.FunctionDef, sessions: set[str], parent: object, owner: ExpireOnCommit) -> Iterator[Event]:
+    walker = _Walker(sessions, parent, owner)
     fn.body.visit(walker)
     yield from walker.events

@@ -28,10 +28,12 @@ its own layer or of layers below it); ``Plan`` combines them into one object:
 * ``fixpoint``: ``Fixpoint``, which functions become async, bridges to held code, chains;
 * ``entries`` / ``http_clients``: ``EntryPoints`` / ``HttpClients``, settled after the fixpoint;
 * ``loading`` (with ``freshness``): ``Loads``, what loads each relationship per query site, and the
-  queries that can follow a commit (over relationships and boundaries; read only by transformers).
+  queries that can follow a commit (over relationships and boundaries; read only by transformers);
+* ``callee_commits``: ``CalleeCommits``, which functions commit a session (themselves or through
+  what they call) and whether what they return is loaded, for reads after such calls.
 
 ``project ← fixtures ← inference ← classify ← boundaries ← wiring ← fixpoint ← entries, http_clients``,
-and ``classify ← relationships``, ``relationships, boundaries ← loading``. ``Plan._solve`` runs the steps in order.
+and ``classify ← relationships``, ``relationships, boundaries ← loading ← callee_commits``. ``Plan._solve`` runs the steps in order.
 """
 
 from __future__ import annotations
@@ -39,10 +41,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from ..index import ModuleIndex
+from ..report import ReportItem
 from .entries import EntryPoints
 from .fixpoint import METADATA_DDL_FIX
 from .http_clients import HttpClients
-from .loading import Loads
+from .callee_commits import CalleeCommits
 from .project import ProjectIndex
 from .relationships import Relationships
 from .types import (
@@ -105,7 +108,11 @@ __all__ = [
 ]
 
 
-class Plan(EntryPoints, HttpClients, Loads):
+#: Why a function stored as a value stays sync (``Boundaries.stored_functions``).
+STORED_REASON = "held sync: it is stored as a value at {path}:{line} and called where no call site names it"
+
+
+class Plan(EntryPoints, HttpClients, CalleeCommits):
     """Project-wide answers for the rewrite. Build with ``Plan.build(indexes)``.
 
     The one object transformers, the CLI and the cache see: every layer's methods on one
@@ -121,15 +128,38 @@ class Plan(EntryPoints, HttpClients, Loads):
         frozen: Iterable[str] = (),
         expire_on_commit: str = "false",
     ) -> Plan:
+        indexes_list = list(indexes)
         held = dict(held_sync) if isinstance(held_sync, Mapping) else dict.fromkeys(held_sync, "held sync by configuration")
         plan = cls(
-            {m.module: m for m in indexes},
+            {m.module: m for m in indexes_list},
             held_sync=held,
             async_drivers=dict(async_drivers or {}),
             frozen=frozenset(frozen),
             expire_on_commit=expire_on_commit,
         )
         plan._solve()
+        stored = {
+            qualname: STORED_REASON.format(path=path, line=line)
+            for qualname, (path, line) in plan.stored_functions.items()
+            if qualname in plan.to_async and qualname not in held
+        }
+        if stored:
+            chains = {q: " -> ".join(plan.chain(q)[1:]) for q in stored}
+            # Its callers are not call sites the plan sees: it stays sync, with the wiring it
+            # reads (``_keep_sync_wiring``), rather than hand them a coroutine they never await.
+            plan = cls.build(indexes_list, {**held, **stored}, async_drivers, frozen, expire_on_commit)
+            for qualname, why in sorted(stored.items()):
+                plan.items.append(
+                    ReportItem(
+                        plan.path_of(qualname),
+                        plan.functions[qualname].line,
+                        "sync-boundary",
+                        f"`{qualname}` stays sync ({why.removeprefix('held sync: ')}) though it reaches "
+                        f"session I/O: {chains[qualname]}",
+                        "to migrate it, make it `async def` by hand and await it where the stored value "
+                        "is called (from an `async def`)",
+                    )
+                )
         return plan
 
     def _solve(self) -> None:

@@ -4,7 +4,10 @@ A boundary (``boundary_reason``) is a lambda, module-level code, a sync dunder, 
 entry point a framework calls synchronously (``entry_framework``: click,
 typer, Celery, dramatiq), or a function held sync by the user. Held code keeps calling what it
 calls sync, so the held set is closed over its callees and over override families (a method, its
-overrides and the base are held together: ``_hold_callees``). The user's keep-sync
+overrides and the base are held together: ``_hold_callees``). A function stored as a value in a
+list, tuple or set (``[(factory, dsn)]``, ``params=[factory]``: ``stored_functions``) is called
+where no call site names it, so nothing could await it: ``Plan.build`` holds it when it would
+become async. The user's keep-sync
 patterns themselves are matched in ``sqla_asyncify/holds.py``; this layer reads their result,
 ``held_sync``.
 """
@@ -12,6 +15,7 @@ patterns themselves are matched in ``sqla_asyncify/holds.py``; this layer reads 
 from __future__ import annotations
 
 from collections import deque
+from functools import cached_property
 
 from .. import sqla
 from ..index import FunctionInfo
@@ -66,14 +70,37 @@ class Boundaries(Classification):
                 return f"decorated with `@{deco.rsplit('.', 1)[-1]}`"
         return None
 
+    @cached_property
+    def stored_functions(self) -> dict[str, tuple[str, int]]:
+        """Project functions stored as elements of a list, tuple or set literal → where (first)."""
+        found: dict[str, tuple[str, int]] = {}
+        for fn in self.functions.values():
+            for ref, line in fn.stored:
+                nested = f"{fn.qualname}.{ref}"
+                qualname = nested if nested in self.functions else self.global_of(fn.qualname, ref)
+                if qualname in self.functions and self.functions[qualname].kind == "function":
+                    found.setdefault(qualname, (self._function_module[fn.qualname].path, line))
+        return found
+
     # -- held code ---------------------------------------------------------------------------------
     def _hold_callees(self) -> None:
         """Held code keeps calling what it calls, sync: a project function called from a held one
-        is held too (async callers reach it through ``run_sync`` like the held code itself)."""
+        is held too (async callers reach it through ``run_sync`` like the held code itself), and so
+        is a function defined in a held one."""
         held = dict(self.held_sync)
         queue = deque(q for q in held if q in self.functions and self.functions[q].kind == "function")
+        nested: dict[str, list[str]] = {}
+        for fn in self.functions.values():
+            if fn.parent and fn.kind == "function":
+                nested.setdefault(fn.parent, []).append(fn.qualname)
         while queue:
             caller = queue.popleft()
+            # A function defined in held code closes over its sync wiring (``SessionLocal`` built
+            # there): it stays sync with it, wherever its value goes.
+            for inner in nested.get(caller, ()):
+                if inner not in held and not self.functions[inner].is_async:
+                    held[inner] = f"held sync: defined in held `{caller}`"
+                    queue.append(inner)
             # A held method holds its override family: a call through the base may run any of them.
             for member in self.overrides(caller):
                 if member not in held and not self.functions[member].is_async:

@@ -182,8 +182,13 @@ class Inference(Fixtures):
             if ret.element == binding.element:
                 found = self._value_type(fn.qualname, ret.value, ret.called, seen | {ty.name})
                 if found != UNKNOWN:
-                    return found
+                    return self._held_built(fn.qualname, found)
         return UNKNOWN
+
+    def _held_built(self, qualname: str, ty: Ty) -> Ty:
+        """What a function returns, seen by its caller: an engine or sessionmaker that held code
+        builds for itself stays sync (the rewrite leaves it), so it is no async wiring."""
+        return UNKNOWN if ty in (ENGINE, SESSIONMAKER) and qualname in self.held_sync else ty
 
     def _value_type(self, scope: str, callee: Callee, called: bool, seen: frozenset[str]) -> Ty:
         if callee.root == "super" and 0 in callee.calls and callee.path:
@@ -327,7 +332,7 @@ class Inference(Fixtures):
             for ret in fn.returns:
                 if ret.element is not None:
                     continue  # an element of a returned tuple, not what the call returns
-                rt = self._value_type(fn.qualname, ret.value, ret.called, inner)
+                rt = self._held_built(fn.qualname, self._value_type(fn.qualname, ret.value, ret.called, inner))
                 if rt != UNKNOWN:
                     return _with_origin(rt, f"{fn.qualname}:<return>")
         return UNKNOWN

@@ -89,7 +89,37 @@ class ProjectIndex:
 
     @cached_property
     def _imports(self) -> dict[str, dict[str, str]]:
-        return {m.module: dict(m.imports) for m in self.modules.values()}
+        """Per module: local name → absolute qualname, with what ``from .m import *`` binds (the
+        public names ``m`` defines or imports; an explicit import or definition wins)."""
+        imports = {m.module: dict(m.imports) for m in self.modules.values()}
+        starring = [m for m in self.modules.values() if m.star_imports]
+        for _ in range(len(starring)):  # a star of a star settles in as many passes
+            changed = False
+            for index in starring:
+                own = imports[index.module]
+                defined = {g.name for g in index.globals} | {
+                    fn.name for fn in index.functions if fn.kind == "function" and fn.top_level
+                }
+                for source in index.star_imports:
+                    if source not in self.modules:
+                        continue
+                    for name, qualname in self._public_names(source, imports[source]).items():
+                        if name not in own and name not in defined:
+                            own[name] = qualname
+                            changed = True
+            if not changed:
+                break
+        return imports
+
+    def _public_names(self, module: str, imports: dict[str, str]) -> dict[str, str]:
+        """What ``from module import *`` binds: its public definitions and imports."""
+        index = self.modules[module]
+        names = dict(imports)
+        names.update({g.name: f"{module}.{g.name}" for g in index.globals})
+        names.update({fn.name: fn.qualname for fn in index.functions if fn.kind == "function" and fn.top_level})
+        top = module.count(".") + 1
+        names.update({c.qualname.rpartition(".")[2]: c.qualname for c in index.classes if c.qualname.count(".") == top})
+        return {name: qualname for name, qualname in names.items() if not name.startswith("_")}
 
     def _mro(self, cls: str) -> list[str]:
         found = self._mros.get(cls)

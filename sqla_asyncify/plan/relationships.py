@@ -71,7 +71,9 @@ class Relationships(Classification):
         ``expire_on_commit=True`` (theirs, kept); False for ``expire_on_commit=False`` and for a
         ``sessionmaker(...)`` without the keyword (the migration gives it ``False``; True when the
         ``expire-on-commit`` policy is ``"keep"``); None when where
-        it comes from cannot be traced (an attribute, an annotated parameter, a scoped session)."""
+        it comes from cannot be traced (an attribute, an annotated parameter, a scoped session).
+        A test's or fixture's parameter is the pytest fixture of that name; a closure's free name,
+        its enclosing function's."""
         if callee.path or callee.calls:
             return None
         fn = self.functions.get(scope)
@@ -84,10 +86,16 @@ class Relationships(Classification):
                 providers = [param.depends] if param.depends else []
                 for name in param.annotation:  # ``Annotated[Session, Depends(get_db)]``, or an alias of it
                     providers += [n for n in (name, *self._aliases.get(name, ())) if n in self.functions]
+                if not providers and fn.kind == "function" and self._takes_fixtures(fn):
+                    # a pytest fixture of that name: the session it yields
+                    module = self._function_module[scope].module
+                    visible = [q for q in self._visible_fixtures(module, param.name) if q != scope and self._fixture_visible_from(q, module)]
+                    providers = visible[:1]
                 return _agree(self._provider_expires(q, seen) for q in providers)
         bindings = [b for b in fn.bindings if b.name == callee.root]
         if not bindings:
-            return None
+            # a closure's session is its enclosing function's (``def _new(): crud.create(db, ...)``)
+            return self.session_expires(fn.parent, callee, seen) if fn.parent is not None else None
         return _agree(self._binding_expires(scope, b, seen) for b in bindings)
 
     @property
