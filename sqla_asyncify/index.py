@@ -24,7 +24,7 @@ from .loading_facts import collect as collect_loading_facts
 from .names import Callee, QualnameTracker, dotted, resolve_relative
 from .positions import positions
 
-INDEX_VERSION = 13  # bump when the shape of the index changes (invalidates caches)
+INDEX_VERSION = 14  # bump when the shape of the index changes (invalidates caches)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +54,8 @@ class Binding:
     #: Tuple unpacking: ``a, b = f()`` binds ``a`` to element 0 of what ``f()`` returns; a
     #: ``return x, y`` records element 0 and 1. None: the whole value.
     element: int | None = None
+    #: ``for name in f(...)`` (or ``async for``): ``name`` is what the generator ``f`` yields.
+    iterated: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +106,10 @@ class FunctionInfo:
     stored: tuple[tuple[str, int], ...] = ()
     #: Defined by a statement of its own at module level (not inside an ``if``/``try``… block).
     top_level: bool = True
+    #: ``@pytest.fixture(name="db")``: the name tests request it by (None: the function's name).
+    fixture_name: str | None = None
+    #: ``obj.<attr> = <value>`` on a local or parameter ``obj`` (not ``self``): named ``obj.attr``.
+    local_attr_bindings: tuple[Binding, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +154,7 @@ class _FunctionBuilder:
     info: dict[str, object]
     bindings: list[Binding] = field(default_factory=list)
     attr_bindings: list[Binding] = field(default_factory=list)
+    local_attr_bindings: list[Binding] = field(default_factory=list)
     returns: list[Binding] = field(default_factory=list)
     calls: list[CallSite] = field(default_factory=list)
     refs: set[str] = field(default_factory=set)
@@ -164,6 +171,7 @@ class _FunctionBuilder:
             is_generator=self.is_generator,
             bindings=tuple(self.bindings),
             attr_bindings=tuple(self.attr_bindings),
+            local_attr_bindings=tuple(self.local_attr_bindings),
             returns=tuple(self.returns),
             calls=tuple(self.calls),
         )
@@ -217,6 +225,25 @@ def _keyword_code(call: cst.Call, name: str) -> str | None:
     """A call's ``name=`` argument as written, None when absent."""
     value = _keyword_value(call, name)
     return None if value is None else cst.Module([]).code_for_node(value)
+
+
+def _sqlmodel_lazy(call: cst.Call) -> str | None:
+    """The ``lazy=`` a SQLModel ``Relationship(...)`` passes on, as written (None: the lazy
+    default); "**" when it cannot be read (``sa_relationship=``, ``**kwargs``, a kwargs dict that
+    is not a literal with literal keys)."""
+    if any(a.star == "**" for a in call.args) or _keyword_value(call, "sa_relationship") is not None:
+        return "**"
+    kwargs = _keyword_value(call, "sa_relationship_kwargs")
+    if kwargs is None:
+        return None
+    if not isinstance(kwargs, cst.Dict):
+        return "**"
+    for element in kwargs.elements:
+        if not isinstance(element, cst.DictElement) or not isinstance(element.key, cst.SimpleString):
+            return "**"
+        if element.key.evaluated_value == "lazy":
+            return cst.Module([]).code_for_node(element.value)
+    return None
 
 
 class _Names(VisitorDispatch, cst.CSTVisitor):
@@ -379,6 +406,9 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
                 if not (isinstance(target, cst.Name) and isinstance(value, cst.Call)):
                     continue
                 func = dotted(value.func)
+                if func is not None and self.qualify(func) in sqla.SQLMODEL_RELATIONSHIP_FUNCTIONS:
+                    yield target.value, _sqlmodel_lazy(value)
+                    continue
                 if (
                     func is None
                     or self.qualify(func) not in sqla.RELATIONSHIP_FUNCTIONS
@@ -473,6 +503,7 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
                         self._names_in(node.returns.annotation) if node.returns else ()
                     ),
                     "keep_sync": keep_sync_pragma(node),
+                    "fixture_name": self._fixture_name(node),
                     "top_level": self._module_blocks == 0
                     and parent is None
                     and enclosing_class is None,
@@ -564,6 +595,10 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
 
     def visit_For(self, node: cst.For) -> None:
         self._iterated.add(id(node.iter))
+        if self.scope_kind in ("function", "lambda") and isinstance(node.target, cst.Name) and isinstance(node.iter, cst.Call):
+            callee = Callee.of(node.iter.func)
+            if callee is not None:
+                self._bind(node.target.value, callee, True, node, iterated=True)
         self._not_stored(node.target)  # ``for f, arg in pairs``: names bound, not stored
 
     def visit_CompFor(self, node: cst.CompFor) -> None:
@@ -624,6 +659,25 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
             self._current.attr_bindings.append(
                 Binding(target.attr.value, callee, called, self._line(node))
             )
+        elif (
+            isinstance(target, cst.Attribute)
+            and isinstance(target.value, cst.Name)
+            and callee is not None
+            and self.scope_kind == "function"
+        ):
+            self._current.local_attr_bindings.append(
+                Binding(f"{target.value.value}.{target.attr.value}", callee, called, self._line(node))
+            )
+
+    def _fixture_name(self, node: cst.FunctionDef) -> str | None:
+        """``name="x"`` of a ``@pytest.fixture(...)`` decorator, when a literal."""
+        for d in node.decorators:
+            call = d.decorator
+            if isinstance(call, cst.Call) and (text := dotted(call.func)) is not None and self.qualify(text) in sqla.FIXTURE_DECORATORS:
+                value = _keyword_value(call, "name")
+                if isinstance(value, cst.SimpleString) and isinstance(value.evaluated_value, str):
+                    return value.evaluated_value
+        return None
 
     def _bind(
         self,
@@ -634,6 +688,7 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
         args: tuple[str, ...] = (),
         expire_on_commit: str | None = None,
         element: int | None = None,
+        iterated: bool = False,
     ) -> None:
         binding = Binding(
             name,
@@ -644,6 +699,7 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
             self._module_blocks == 0,
             expire_on_commit=expire_on_commit,
             element=element,
+            iterated=iterated,
         )
         if self.scope_kind == "function" and name in self._current.global_names:
             # ``global SessionLocal`` then ``SessionLocal = sessionmaker(...)`` in an init function.

@@ -315,7 +315,7 @@ class LoadingFacts(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
             if collection is None:
                 collection = any(t in ("list", "List", "set", "Set", "Sequence", "Collection") for t in tails)
             candidates = [n for n, t in zip(names, tails) if t[:1].isupper() and t not in (
-                "Mapped", "List", "Set", "Optional", "Sequence", "Collection", "Union", "Relationship")]
+                "Mapped", "List", "Set", "Optional", "Sequence", "Collection", "Union", "Relationship", "None")]
             if candidates:
                 return candidates[-1], collection
         first = next((a.value for a in call.args if a.keyword is None and not a.star), None)

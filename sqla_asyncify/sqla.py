@@ -53,6 +53,9 @@ RELATIONSHIP_FUNCTIONS: frozenset[str] = frozenset(
         "sqlalchemy.orm._orm_constructors.backref",
     }
 )
+#: SQLModel's ``Relationship(...)``: a ``relationship()`` whose own arguments are passed in
+#: ``sa_relationship_kwargs={...}`` (``lazy`` among them) or whole as ``sa_relationship=``.
+SQLMODEL_RELATIONSHIP_FUNCTIONS: frozenset[str] = frozenset({"sqlmodel.Relationship", "sqlmodel.main.Relationship"})
 #: ``lazy=`` values (as written; None: absent) whose relationships ``await session.refresh(obj)``
 #: loads after the migration: the lazy default, which ``selectin-relationships`` turns into
 #: ``"selectin"``, and the eager strategies (verified on 2.1.9: a new object's ``selectin``,

@@ -219,6 +219,20 @@ def imported_tree(directory: Path) -> Iterator[None]:
                 loaded.append(name)
         for name in loaded:
             del sys.modules[name]
+        _forget_sqlmodel_tables(set(loaded))
+
+
+def _forget_sqlmodel_tables(modules: set[str]) -> None:
+    """SQLModel maps every table model in one registry and one ``MetaData`` shared by the process:
+    the other side of a case would define its tables again. They go with their modules."""
+    main = sys.modules.get("sqlmodel.main")
+    if main is None:
+        return
+    registry = main.default_registry
+    if any(m.class_.__module__ in modules for m in registry.mappers):
+        registry.dispose()
+        registry._class_registry.clear()
+        main.SQLModel.metadata.clear()
 
 
 def _resolve(call: Call, session: Any) -> Any:

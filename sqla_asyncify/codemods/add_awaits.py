@@ -27,7 +27,7 @@ import libcst as cst
 import libcst.matchers as m
 
 from ..names import Callee
-from .base import AsyncifyCodemod
+from .base import AsyncifyCodemod, bound_names
 
 
 #: ``context.scratch`` key: qualname of a function the plan makes async → (line, problem) of a coroutine
@@ -94,7 +94,7 @@ class AddAwaits(AsyncifyCodemod):
         if not isinstance(func, cst.Name) or func.value not in _EAGER_BUILTINS:
             return False
         if self._rebound is None:
-            self._rebound = _bound_names(self.module)
+            self._rebound = bound_names(self.module)
         return func.value not in self._rebound
 
     def _needs_await(self, node: cst.Call) -> bool:
@@ -170,23 +170,3 @@ def _body_calls(genexp: cst.GeneratorExp) -> list[cst.CSTNode]:
     if comp.inner_for_in is not None:
         parts.append(comp.inner_for_in)
     return [c for part in parts for c in m.findall(part, m.Call())]
-
-
-def _bound_names(module: cst.Module) -> frozenset[str]:
-    """Every name the module binds somewhere (definitions, assignments, imports, parameters)."""
-    names: set[str] = set()
-    for node in m.findall(
-        module,
-        m.FunctionDef() | m.ClassDef() | m.Param() | m.AssignTarget() | m.ImportAlias(),
-    ):
-        if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Param)):
-            names.add(node.name.value)
-        elif isinstance(node, cst.AssignTarget):
-            names.update(n.value for n in m.findall(node.target, m.Name()))
-        elif isinstance(node, cst.ImportAlias):
-            root = node.asname.name if node.asname is not None else node.name
-            while isinstance(root, cst.Attribute):  # `import a.b` binds `a`
-                root = root.value
-            if isinstance(root, cst.Name):
-                names.add(root.value)
-    return frozenset(names)

@@ -12,6 +12,7 @@ from collections.abc import Set as AbstractSet
 from typing import Any, ClassVar
 
 import libcst as cst
+import libcst.matchers as m
 from libcst.codemod import Codemod, CodemodContext
 from libcst.metadata import ParentNodeProvider, PositionProvider
 
@@ -199,3 +200,23 @@ class AsyncifyCodemod(TransformerDispatch, QualnameTracker, Codemod, cst.CSTTran
         while name in taken:
             name += "_"
         return name
+
+
+def bound_names(module: cst.Module) -> frozenset[str]:
+    """Every name the module binds somewhere (definitions, assignments, imports, parameters)."""
+    names: set[str] = set()
+    for node in m.findall(
+        module,
+        m.FunctionDef() | m.ClassDef() | m.Param() | m.AssignTarget() | m.ImportAlias(),
+    ):
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Param)):
+            names.add(node.name.value)
+        elif isinstance(node, cst.AssignTarget):
+            names.update(n.value for n in m.findall(node.target, m.Name()))
+        elif isinstance(node, cst.ImportAlias):
+            root = node.asname.name if node.asname is not None else node.name
+            while isinstance(root, cst.Attribute):  # `import a.b` binds `a`
+                root = root.value
+            if isinstance(root, cst.Name):
+                names.add(root.value)
+    return frozenset(names)

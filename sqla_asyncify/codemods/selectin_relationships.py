@@ -10,6 +10,10 @@ whose loader strategy is the lazy default (no ``lazy=``, ``lazy="select"`` or ``
 ``SELECT … WHERE … IN`` per relationship and query), so each change is reported as ``lazy-load``
 with the narrower alternative (per-query ``selectinload()`` plus ``lazy="raise"``).
 
+SQLModel's ``Relationship(...)`` takes no ``lazy=``: it passes ``sa_relationship_kwargs`` on to
+``relationship()``, so the strategy goes there (``sa_relationship_kwargs={"lazy": "selectin"}``,
+or the key added to / replaced in a literal dict already given).
+
 Refused and reported: ``lazy="dynamic"`` (incompatible with asyncio, rules §3.16) and a ``lazy=``
 that is not a literal. Other strategies (``joined``, ``selectin``, ``subquery``, ``immediate``,
 ``raise``, ``noload``, ``write_only``) do no lazy I/O and are left alone.
@@ -22,7 +26,7 @@ from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import ParentNodeProvider, QualifiedNameProvider
 
 from ..plan.loading import Decision
-from ..sqla import RELATIONSHIP_FUNCTIONS
+from ..sqla import RELATIONSHIP_FUNCTIONS, SQLMODEL_RELATIONSHIP_FUNCTIONS
 from .base import AsyncifyCodemod, keyword_arg
 
 LAZY_DEFAULTS = frozenset({"'select'", '"select"', "True"})
@@ -31,12 +35,14 @@ LAZY_DEFAULTS = frozenset({"'select'", '"select"', "True"})
 class SelectinRelationships(AsyncifyCodemod):
     DESCRIPTION = 'Load lazy relationships with `lazy="selectin"` (no implicit I/O under asyncio).'
     BATCHABLE = True
-    TRIGGERS = ("relationship", "backref")
+    TRIGGERS = ("relationship", "backref", "Relationship")
     METADATA_DEPENDENCIES = (*AsyncifyCodemod.METADATA_DEPENDENCIES, QualifiedNameProvider)
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         # The names the provider gives, without its scope analysis where the imports tell.
         names = self.qualified_names(original_node.func)
+        if names & SQLMODEL_RELATIONSHIP_FUNCTIONS:
+            return self._sqlmodel_relationship(original_node, updated_node)
         if not names & RELATIONSHIP_FUNCTIONS:
             return updated_node
         what = "backref" if any(name.endswith("backref") for name in names) else "relationship"
@@ -62,14 +68,7 @@ class SelectinRelationships(AsyncifyCodemod):
         decision = self._decision(original_node)
         if decision is not None and decision.kind != "selectin":
             return updated_node  # never read, or loaded by the queries that read it (eager-load-options)
-        why = f" ({'; '.join(decision.reasons[:3])})" if decision is not None else ""
-        self.report(
-            original_node,
-            f'{what} {target} is read where the plan cannot follow the objects back to their query{why}; '
-            'loaded lazily it would raise MissingGreenlet under asyncio: set lazy="selectin" (same objects, loaded with the parent)',
-            'for less eager SQL: lazy="raise" here and `.options(selectinload(...))` on the queries that need it',
-            rule="lazy-load",
-        )
+        self._report_selectin(original_node, what, target, decision)
         selectin = cst.SimpleString('"selectin"')
         if lazy is not None:
             args = [a.with_changes(value=selectin) if a.keyword and a.keyword.value == "lazy" else a for a in updated_node.args]
@@ -82,6 +81,41 @@ class SelectinRelationships(AsyncifyCodemod):
                 args[-1] = args[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
             args.append(new)
         return updated_node.with_changes(args=args)
+
+    def _report_selectin(self, node: cst.Call, what: str, target: str, decision: Decision | None) -> None:
+        why = f" ({'; '.join(decision.reasons[:3])})" if decision is not None else ""
+        self.report(
+            node,
+            f'{what} {target} is read where the plan cannot follow the objects back to their query{why}; '
+            'loaded lazily it would raise MissingGreenlet under asyncio: set lazy="selectin" (same objects, loaded with the parent)',
+            'for less eager SQL: lazy="raise" here and `.options(selectinload(...))` on the queries that need it',
+            rule="lazy-load",
+        )
+
+    def _sqlmodel_relationship(self, original: cst.Call, updated: cst.Call) -> cst.Call:
+        """``Relationship(...)`` with the lazy default the plan loads with its parent →
+        ``sa_relationship_kwargs={"lazy": "selectin"}``. The index gives a decision only where the
+        strategy is readable and the lazy default (``_sqlmodel_lazy``)."""
+        decision = self._decision(original)
+        if decision is None or decision.kind != "selectin":
+            return updated
+        self._report_selectin(original, "relationship", self._describe(original), decision)
+        entry = cst.DictElement(cst.SimpleString('"lazy"'), cst.SimpleString('"selectin"'))
+        args = list(updated.args)
+        for i, arg in enumerate(args):
+            if arg.keyword is not None and arg.keyword.value == "sa_relationship_kwargs":
+                kwargs = cst.ensure_type(arg.value, cst.Dict)
+                elements = [e for e in kwargs.elements if not (isinstance(e, cst.DictElement) and isinstance(e.key, cst.SimpleString) and e.key.evaluated_value == "lazy")]
+                if elements:
+                    elements[-1] = elements[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+                args[i] = arg.with_changes(value=kwargs.with_changes(elements=[*elements, entry]))
+                return updated.with_changes(args=args)
+        new = keyword_arg("sa_relationship_kwargs", cst.Dict([entry]))
+        if args and not isinstance(args[-1].comma, cst.MaybeSentinel):
+            new = new.with_changes(comma=args[-1].comma)
+            args[-1] = args[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+        args.append(new)
+        return updated.with_changes(args=args)
 
     def _decision(self, node: cst.Call) -> Decision | None:
         """The plan's decision for ``attr = relationship(...)`` in the class being visited, or for

@@ -3,7 +3,8 @@
 Rewrites every annotation that names ``sqlalchemy.orm.Session`` (however imported: plain, aliased,
 ``sqlalchemy.orm.Session`` attribute form, inside ``Optional[...]``, ``Session | None``,
 ``Annotated[Session, Depends(...)]`` and module-level type aliases) to ``AsyncSession`` from
-``sqlalchemy.ext.asyncio``. The old import is removed only when nothing else uses it (a
+``sqlalchemy.ext.asyncio``; so does the class of ``isinstance(db, Session)`` where the plan knows
+``db`` is a session (it is an ``AsyncSession`` now, never a ``Session``). The old import is removed only when nothing else uses it (a
 ``Session(engine)`` call keeps it). Calls that build sessions are the sessions codemod's concern.
 
 The new import takes the old one's place (``from sqlalchemy.orm import Session, sessionmaker`` is
@@ -16,12 +17,13 @@ from __future__ import annotations
 import re
 
 import libcst as cst
+import libcst.matchers as m
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import QualifiedNameProvider
 
 from .. import sqla
-from ..names import dotted
-from .base import AsyncifyCodemod
+from ..names import Callee, dotted
+from .base import AsyncifyCodemod, bound_names
 from .imports import ImportSwaps
 
 #: Subscripted names whose slices are types even outside an annotation (``DbDep = Annotated[...]``).
@@ -50,6 +52,8 @@ class SessionToAsyncSession(ImportSwaps, AsyncifyCodemod):
         self._renames: dict[str, int] = {}  # local spelling → references renamed
         self._import_depth = 0
         self._spellings: set[str] = set()  # local names of sqlalchemy.orm.Session, for string annotations
+        self._class_checks: set[int] = set()  # ``Session`` in ``isinstance(<a session>, Session)``
+        self._bound: frozenset[str] | None = None
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         self._import_depth += 1
@@ -87,11 +91,25 @@ class SessionToAsyncSession(ImportSwaps, AsyncifyCodemod):
         return updated_node
 
     def visit_Call(self, node: cst.Call) -> bool:
+        if self._type_depth == 0 and self._is_isinstance(node.func) and len(node.args) == 2:
+            checked = Callee.of(node.args[0].value)
+            if checked is not None and self.plan.is_session(self.context_qualname, checked):
+                self._class_checks.add(id(node.args[1].value))
         # ``Depends(get_db)`` inside ``Annotated[...]`` holds no types.
         return self._type_depth == 0
 
+    def _is_isinstance(self, func: cst.BaseExpression) -> bool:
+        """The builtin ``isinstance`` (not a name the module binds itself)."""
+        if not m.matches(func, m.Name("isinstance")):
+            return False
+        if self._bound is None:
+            self._bound = bound_names(self.module)
+        return "isinstance" not in self._bound
+
     def _rename(self, original: cst.BaseExpression) -> cst.BaseExpression | None:
-        if not self._type_depth or not (self._qualnames(original, sqla.SYNC_SESSION_CLASSES) & sqla.SYNC_SESSION_CLASSES):
+        if not (self._type_depth or id(original) in self._class_checks):
+            return None
+        if not (self._qualnames(original, sqla.SYNC_SESSION_CLASSES) & sqla.SYNC_SESSION_CLASSES):
             return None
         if self.in_held_sync():
             return None  # a function held sync keeps its sync Session

@@ -23,16 +23,14 @@ class Fixtures(ProjectIndex):
         found: dict[str, list[str]] = {}
         for fn in self.functions.values():
             if fn.kind == "function" and any(d in sqla.FIXTURE_DECORATORS for d in fn.decorators):
-                found.setdefault(fn.name, []).append(fn.qualname)
+                found.setdefault(fn.fixture_name or fn.name, []).append(fn.qualname)
         return found
 
     def _takes_fixtures(self, fn: FunctionInfo) -> bool:
         """Tests (``test_*`` in a test module) and fixtures receive fixtures as parameters."""
         module = self._function_module[fn.qualname].module.rsplit(".", 1)[-1]
         is_test_module = module.startswith("test_") or module.endswith("_test") or module == "conftest"
-        return (is_test_module and fn.name.startswith("test")) or fn.name in self.fixtures and any(
-            d in sqla.FIXTURE_DECORATORS for d in fn.decorators
-        )
+        return (is_test_module and fn.name.startswith("test")) or any(d in sqla.FIXTURE_DECORATORS for d in fn.decorators)
 
     def _visible_fixtures(self, module: str, name: str) -> list[str]:
         """Fixtures named ``name`` as seen from ``module``: its own module's first, then the nearest
@@ -42,7 +40,7 @@ class Fixtures(ProjectIndex):
         return sorted(
             candidates,
             key=lambda q: (
-                self._function_module[q].module != module,
+                not self._fixture_in_module(q, module),
                 not package.startswith(self._function_module[q].module.rpartition(".")[0]),
                 -len(self._function_module[q].module),
             ),
@@ -66,10 +64,15 @@ class Fixtures(ProjectIndex):
                     todo.append(self.functions[visible[0]])
         return found
 
+    def _fixture_in_module(self, fixture: str, module: str) -> bool:
+        """Defined in ``module``, or imported into it (``from .test_main import client_fixture``:
+        pytest collects the fixtures a test module's namespace holds, under their fixture names)."""
+        return self._function_module[fixture].module == module or fixture in self._imports.get(module, {}).values()
+
     def _fixture_visible_from(self, fixture: str, module: str) -> bool:
-        """Defined in ``module`` itself, or in a ``conftest`` of its package or a parent package."""
+        """Defined in (or imported into) ``module``, or in a ``conftest`` of its package or a parent package."""
         where = self._function_module[fixture].module
-        if where == module:
+        if self._fixture_in_module(fixture, module):
             return True
         package, _, name = where.rpartition(".")
         return name == "conftest" and (not package or module == package or module.startswith(f"{package}."))

@@ -165,7 +165,13 @@ class Inference(Fixtures):
         return found
 
     def binding_type(self, scope: str, binding: Binding, seen: frozenset[str] = frozenset()) -> Ty:
-        """What a binding's name denotes; for ``a, b = f()``, the element ``f`` returns there."""
+        """What a binding's name denotes; for ``a, b = f()``, the element ``f`` returns there;
+        for ``for x in f()``, what the generator ``f`` yields (other iterables: unknown)."""
+        if binding.iterated:
+            ty = self._value_type(scope, binding.value, False, seen)
+            if ty.kind != "function" or not self.functions[ty.name].is_generator:
+                return UNKNOWN
+            return self._call_type(ty, seen)
         if binding.element is None:
             return self._value_type(scope, binding.value, binding.called, seen)
         ty = self._value_type(scope, binding.value, False, seen)
@@ -192,10 +198,37 @@ class Inference(Fixtures):
             if 0 in callee.calls:
                 ty = self._call_type(ty, seen)
         for i, attr in enumerate(callee.path, 1):
+            if i == 1 and ty == UNKNOWN and 0 not in callee.calls:
+                ty = self._assigned_attr_type(scope, callee.root, attr, seen)
+                continue
             ty = self._attr_type(ty, attr, seen)
             if i in callee.calls:
                 ty = self._call_type(ty, seen)
         return self._call_type(ty, seen) if called else ty
+
+    def _assigned_attr_type(self, scope: str, name: str, attr: str, seen: frozenset[str]) -> Ty:
+        """``name.attr`` on an object of no known type: what ``scope`` assigns to ``name.attr``
+        (``mod.engine = create_engine(...)``), or, for a fixture parameter, what the fixture
+        assigns to that attribute of the local it returns (``return mod``)."""
+        key = f"{scope}:{name}.{attr}"
+        fn = self.functions.get(scope)
+        if fn is None or key in seen:
+            return UNKNOWN
+        seen = seen | {key}
+        types = [self.binding_type(scope, b, seen) for b in fn.local_attr_bindings if b.name == f"{name}.{attr}"]
+        known = [t for t in types if t != UNKNOWN]
+        if known:
+            return known[0]
+        if fn.kind != "function" or not any(p.name == name for p in fn.params) or not self._takes_fixtures(fn):
+            return UNKNOWN
+        module = self._function_module[scope].module
+        for qualname in self._visible_fixtures(module, name)[:1]:
+            for ret in self.functions[qualname].returns:
+                if ret.element is None and not ret.called and not ret.value.path:
+                    ty = self._assigned_attr_type(qualname, ret.value.root, attr, seen)
+                    if ty != UNKNOWN:
+                        return ty
+        return UNKNOWN
 
     def _super_type(self, scope: str, seen: frozenset[str]) -> Ty:
         """``super()`` (no arguments) in a method: its class's bases, unless ``super`` is rebound."""

@@ -459,7 +459,10 @@ class Loading:
         assert origin.site is not None
         module = self.module_of[origin.scope].module
         root, *path = origin.site.entity.split(".")
-        return self._resolve_class(self.plan.qualify(module, Callee(root, tuple(path))))
+        written = self.plan.qualify(module, Callee(root, tuple(path)))
+        if written == origin.site.entity and f"{module}.{written}" in self.plan.classes:
+            return f"{module}.{written}"  # a class of the module itself (not imported): not a short name
+        return self._resolve_class(written)
 
     def _walk_entity(self, origin: Origin, path: tuple[str, ...]) -> str | None:
         cls = self._entity(origin)
