@@ -674,27 +674,27 @@ class _Walker(VisitorDispatch, cst.CSTVisitor):
             stmt = self._statement(original_node)
             self.events += [("commit", stmt, s, (target, original_node)) for s in sessions]
             # What the callee's commit left of the objects it was given: refreshed there, or deleted.
-            positional = 0
-            for arg in original_node.args:
-                if arg.star:
-                    break
-                position: int | str = arg.keyword.value if arg.keyword is not None else positional
-                positional += arg.keyword is None
-                if isinstance(arg.value, cst.Name) and arg.value.value not in self.sessions:
-                    state = self.owner._passed_state(target, original_node, position)
-                    self.events.append(("passed", stmt, arg.value.value, state))
+            for position, name in self._object_arguments(original_node):
+                state = self.owner._passed_state(target, original_node, position)
+                self.events.append(("passed", stmt, name.value, state))
 
-    def visit_Call(self, node: cst.Call) -> None:
-        # An object handed to a project function that reads its attributes is read there.
+    def _object_arguments(self, call: cst.Call) -> Iterator[tuple[int | str, cst.Name]]:
+        """The plain names (not sessions) handed to ``call``, with their position or keyword;
+        nothing after a ``*args``, whose positions are unknown."""
         positional = 0
-        for arg in node.args:
+        for arg in call.args:
             if arg.star:
-                break
+                return
             position: int | str = arg.keyword.value if arg.keyword is not None else positional
             positional += arg.keyword is None
             if isinstance(arg.value, cst.Name) and arg.value.value not in self.sessions:
-                for attr in sorted(self.owner._reads_argument(node, position)):
-                    self.events.append(("read", arg.value, arg.value.value, attr))
+                yield position, arg.value
+
+    def visit_Call(self, node: cst.Call) -> None:
+        # An object handed to a project function that reads its attributes is read there.
+        for position, name in self._object_arguments(node):
+            for attr in sorted(self.owner._reads_argument(node, position)):
+                self.events.append(("read", name, name.value, attr))
         root, calls = _method_chain(node)
         if (
             isinstance(root, cst.Name)
