@@ -20,7 +20,7 @@ import libcst as cst
 from libcst.metadata import CodeRange, PositionProvider
 
 from .dispatch import VisitorDispatch
-from .names import Callee, QualnameTracker, dotted
+from .names import Callee, QualnameTracker, dotted, target_names
 from .walk import descendants
 
 #: Session methods that execute a statement built elsewhere (``db.scalars(select(M)…)``).
@@ -434,13 +434,7 @@ class LoadingFacts(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
             self._assign(node.target, node.value, self._line(node))
 
     def _bind_names(self, target: cst.BaseExpression | None) -> None:
-        if isinstance(target, cst.Name):
-            self._b.bound.add(target.value)
-        elif isinstance(target, (cst.Tuple, cst.List)):
-            for element in target.elements:
-                self._bind_names(element.value)
-        elif isinstance(target, cst.StarredElement):
-            self._bind_names(target.value)
+        self._b.bound.update(target_names(target))
 
     def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
         self._bind_names(node.target)

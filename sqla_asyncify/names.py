@@ -43,6 +43,18 @@ def resolve_relative(module: str, is_package: bool, level: int, target: str | No
     return ".".join(base)
 
 
+def target_names(target: cst.CSTNode | None) -> list[str]:
+    """Names an assignment (or ``for``, ``with … as``, ``except … as``) target rebinds, through
+    tuples, lists and starred elements; not the objects of ``obj.x = ...`` / ``obj[k] = ...``."""
+    if isinstance(target, cst.Name):
+        return [target.value]
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return [n for e in target.elements for n in target_names(e.value)]
+    if isinstance(target, cst.StarredElement):
+        return target_names(target.value)
+    return []
+
+
 def dotted(node: cst.BaseExpression) -> str | None:
     """``a.b.c`` for a chain of plain names and attributes, else None."""
     if isinstance(node, cst.Name):

@@ -69,7 +69,7 @@ from libcst.metadata import ParentNodeProvider
 
 from ..dispatch import VisitorDispatch
 from ..plan import Plan
-from ..names import Callee, dotted
+from ..names import Callee, dotted, target_names
 from .base import AsyncifyCodemod
 
 #: Result methods giving one object (or None) of a single-entity statement.
@@ -563,17 +563,6 @@ def _is_dml(statement: cst.BaseExpression) -> bool:
     return isinstance(root, cst.Call) and m.matches(root.func, m.Name("update") | m.Name("delete") | m.Name("insert") | m.Name("text"))
 
 
-def _bound_names(target: cst.BaseExpression) -> list[str]:
-    """Names an assignment target rebinds (not the objects of ``obj.x = ...`` / ``obj[k] = ...``)."""
-    if isinstance(target, cst.Name):
-        return [target.value]
-    if isinstance(target, (cst.Tuple, cst.List)):
-        return [n for e in target.elements for n in _bound_names(e.value)]
-    if isinstance(target, cst.StarredElement):
-        return _bound_names(target.value)
-    return []
-
-
 class _Walker(VisitorDispatch, cst.CSTVisitor):
     """Events of one function body in source order; nested functions, lambdas and classes are
     not entered (what they read runs at another time)."""
@@ -605,7 +594,7 @@ class _Walker(VisitorDispatch, cst.CSTVisitor):
         # After the value's own reads: ``user = db.get(User, user.id)`` reads the old one first.
         if len(original_node.targets) != 1 or not isinstance(original_node.targets[0].target, cst.Name):
             for target in original_node.targets:  # ``a, b = ...``: rebound; ``obj.x = ...``: not
-                for name in _bound_names(target.target):
+                for name in target_names(target.target):
                     self.events.append(("bind", original_node, name, None))
             return
         self._bind(original_node, original_node.targets[0].target.value, original_node.value)
@@ -660,7 +649,7 @@ class _Walker(VisitorDispatch, cst.CSTVisitor):
         self.events.append(("bind", self._statement(node), name, extra))
 
     def visit_For(self, node: cst.For) -> None:
-        for name in _bound_names(node.target):
+        for name in target_names(node.target):
             self.events.append(("bind", node, name, None))
 
     def leave_Call(self, original_node: cst.Call) -> None:

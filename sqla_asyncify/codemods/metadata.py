@@ -18,7 +18,7 @@ from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvide
 from libcst.metadata.base_provider import LazyValue
 
 from ..dispatch import VisitorDispatch
-from ..names import dotted
+from ..names import dotted, target_names
 from ..positions import positions
 from ..walk import parents
 
@@ -83,13 +83,7 @@ class _Bindings(VisitorDispatch, cst.CSTVisitor):
                 self.imports.setdefault(root, set()).add(root)
 
     def _targets(self, node: cst.CSTNode) -> None:
-        if isinstance(node, cst.Name):
-            self.other.add(node.value)
-        elif isinstance(node, (cst.Tuple, cst.List)):
-            for element in node.elements:
-                self._targets(element.value)
-        elif isinstance(node, cst.StarredElement):
-            self._targets(node.value)
+        self.other.update(target_names(node))
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         if isinstance(node, (cst.Import, cst.ImportFrom)):
