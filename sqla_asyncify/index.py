@@ -24,7 +24,7 @@ from .loading_facts import collect as collect_loading_facts
 from .names import Callee, QualnameTracker, dotted, resolve_relative
 from .positions import positions
 
-INDEX_VERSION = 14  # bump when the shape of the index changes (invalidates caches)
+INDEX_VERSION = 15  # bump when the shape of the index changes (invalidates caches)
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +141,9 @@ class ModuleIndex:
     #: Module-level ``Alias = Annotated[...]`` and other non-call assignments: name → qualnames in it.
     aliases: tuple[tuple[str, tuple[str, ...]], ...] = ()
     mentions_sqlalchemy: bool = False
+    #: ``pytest_plugins = "a.fixtures"`` (a string, or a list or tuple of them) at module level: the
+    #: modules pytest loads as plugins, whose fixtures every test sees.
+    pytest_plugins: tuple[str, ...] = ()
     #: Per function qualname: what it reads through relationships and where the objects come from
     #: (``loading_facts.py``); per class: its relationships' targets.
     loads: tuple[tuple[str, LoadFacts], ...] = ()
@@ -263,6 +266,17 @@ class _Names(VisitorDispatch, cst.CSTVisitor):
     def visit_Name(self, node: cst.Name) -> None:
         self.found.append(node.value)
 
+    def visit_Subscript(self, node: cst.Subscript) -> bool:
+        """``Callable[[A, B], R]``: the callable and what it returns, not its parameter types (a
+        ``Callable[[], Session]`` builds sessions; a ``Callable[[Session], None]`` is handed one)."""
+        name = dotted(node.value)
+        if name is None or name.rpartition(".")[2] != "Callable" or not node.slice:
+            return True
+        node.value.visit(self)
+        for element in node.slice[1:]:
+            element.visit(self)
+        return False
+
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
         try:
             inner = cst.parse_expression(node.evaluated_value)  # type: ignore[arg-type]
@@ -287,6 +301,7 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
         self.classes: list[ClassInfo] = []
         self.globals: list[Binding] = []
         self.aliases: list[tuple[str, tuple[str, ...]]] = []
+        self.pytest_plugins: list[str] = []
         self._stack: list[_FunctionBuilder] = [
             _FunctionBuilder(
                 {
@@ -642,6 +657,8 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
                 )
             elif self.scope_kind == "module":
                 self.aliases.append((target.value, self._names_in(value)))
+                if target.value == "pytest_plugins":
+                    self.pytest_plugins.extend(_string_values(value))
         elif (
             isinstance(target, (cst.Tuple, cst.List))
             and callee is not None
@@ -817,11 +834,22 @@ def index_module(module: cst.Module, module_name: str, path: Path | str, is_pack
         classes=tuple(indexer.classes),
         globals=tuple(indexer.globals),
         aliases=tuple(indexer.aliases),
+        pytest_plugins=tuple(indexer.pytest_plugins),
         mentions_sqlalchemy=any(q.startswith(("sqlalchemy", "sqlmodel")) for q in imports.values()),
         loads=tuple(sorted(loading.functions.items())),
         relationship_targets=tuple(sorted((k, v) for k, v in loading.targets.items() if v)),
         primary_keys=tuple(sorted((k, v) for k, v in loading.primary_keys.items() if v)),
     )
+
+
+def _string_values(value: cst.BaseExpression) -> list[str]:
+    """The strings of ``"a"``, ``("a", "b")`` or ``["a", "b"]``; other elements are skipped."""
+    elements = [e.value for e in value.elements] if isinstance(value, (cst.Tuple, cst.List)) else [value]
+    return [
+        e.evaluated_value
+        for e in elements
+        if isinstance(e, cst.SimpleString) and isinstance(e.evaluated_value, str)
+    ]
 
 
 def _expire_on_commit(value: cst.BaseExpression) -> str | None:

@@ -214,6 +214,61 @@ AWAITED_CONNECTION_METHODS: frozenset[str] = frozenset(
     }
 )
 
+#: The public attributes of ``Connection`` and ``AsyncConnection`` (SQLAlchemy 2.0 and 2.1). Any
+#: other attribute of a connection is the project's own: ``AsyncConnection`` has ``__slots__`` and
+#: takes none, so it lives on ``conn.sync_connection``, the ``Connection`` the sync code had.
+CONNECTION_ATTRIBUTES: frozenset[str] = frozenset(
+    {
+        "aclose",
+        "begin",
+        "begin_nested",
+        "begin_twophase",
+        "close",
+        "closed",
+        "commit",
+        "commit_prepared",
+        "connection",
+        "default_isolation_level",
+        "detach",
+        "dialect",
+        "dispatch",
+        "engine",
+        "exec_driver_sql",
+        "execute",
+        "execution_options",
+        "get_execution_options",
+        "get_isolation_level",
+        "get_nested_transaction",
+        "get_raw_connection",
+        "get_transaction",
+        "in_nested_transaction",
+        "in_transaction",
+        "info",
+        "invalidate",
+        "invalidated",
+        "recover_twophase",
+        "rollback",
+        "rollback_prepared",
+        "run_sync",
+        "scalar",
+        "scalars",
+        "schema_for_object",
+        "should_close_with_result",
+        "start",
+        "stream",
+        "stream_scalars",
+        "sync_connection",
+        "sync_engine",
+    }
+)
+
+#: ``AsyncConnection`` methods returning an ``AsyncTransaction``: ``async with conn.begin()``, or
+#: ``await conn.begin()`` to start it outside ``with`` (unawaited, no transaction begins).
+CONNECTION_TRANSACTION_METHODS: frozenset[str] = frozenset({"begin", "begin_nested"})
+
+#: ``AsyncTransaction`` coroutine methods (``trans = await conn.begin()`` … ``await trans.rollback()``).
+AWAITED_TRANSACTION_METHODS: frozenset[str] = frozenset({"commit", "rollback", "close"})
+
 #: Classes whose instances are ``MetaData`` (``metadata = MetaData()``).
 METADATA_CLASSES: frozenset[str] = frozenset({"sqlalchemy.MetaData", "sqlalchemy.schema.MetaData", "sqlalchemy.sql.schema.MetaData"})
 
@@ -229,6 +284,9 @@ METADATA_OWNERS: frozenset[str] = frozenset(
 
 #: ``MetaData`` methods that run DDL on a bind: after the migration, through ``conn.run_sync``.
 METADATA_DDL_METHODS: frozenset[str] = frozenset({"create_all", "drop_all", "reflect"})
+
+#: ``Callable`` in annotations: ``Callable[[], Session]`` types a factory of sessions, not a session.
+CALLABLE_TYPES: frozenset[str] = frozenset({"typing.Callable", "collections.abc.Callable", "typing_extensions.Callable"})
 
 #: Decorators that make a function a pytest fixture (its parameters and users get fixtures by name).
 FIXTURE_DECORATORS: frozenset[str] = frozenset({"pytest.fixture", "pytest_asyncio.fixture"})

@@ -35,3 +35,56 @@ def test_every_coroutine_method_of_async_session_is_known() -> None:
 
 def test_async_session_has_no_query() -> None:
     assert not hasattr(AsyncSession, sqla.LEGACY_QUERY_METHOD)
+
+
+def test_awaited_transaction_methods_are_every_coroutine_of_async_transaction() -> None:
+    from sqlalchemy.ext.asyncio import AsyncTransaction
+
+    coroutines = {
+        name
+        for name, value in inspect.getmembers(AsyncTransaction)
+        if inspect.iscoroutinefunction(value) and not name.startswith("_")
+    }
+    assert coroutines - {"start"} == sqla.AWAITED_TRANSACTION_METHODS
+
+
+@pytest.mark.parametrize("method", sorted(sqla.CONNECTION_TRANSACTION_METHODS))
+def test_connection_begin_returns_a_transaction_to_start(method: str) -> None:
+    """``conn.begin()`` is a plain call returning an ``AsyncTransaction``, started by ``await``."""
+    import asyncio
+
+    from sqlalchemy.ext.asyncio import AsyncConnection, AsyncTransaction, create_async_engine
+
+    assert not inspect.iscoroutinefunction(getattr(AsyncConnection, method))
+
+    async def started() -> bool:
+        engine = create_async_engine("sqlite+aiosqlite://")
+        async with engine.connect() as conn:
+            if method == "begin_nested":
+                await conn.begin()
+            trans = getattr(conn, method)()
+            assert isinstance(trans, AsyncTransaction)
+            assert not conn.in_nested_transaction() if method == "begin_nested" else not conn.in_transaction()
+            assert await trans is trans
+            active = trans.is_active
+            await trans.rollback()
+        await engine.dispose()
+        return active
+
+    assert asyncio.run(started())
+
+
+def test_connection_attributes_are_every_public_attribute_of_both_connections() -> None:
+    from sqlalchemy.engine import Connection
+    from sqlalchemy.ext.asyncio import AsyncConnection
+
+    public = {n for cls in (Connection, AsyncConnection) for n in dir(cls) if not n.startswith("_")}
+    assert public <= sqla.CONNECTION_ATTRIBUTES
+
+
+def test_async_connection_takes_no_attribute_of_its_own() -> None:
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    conn = create_async_engine("sqlite+aiosqlite://").connect()
+    with pytest.raises(AttributeError):
+        conn.label = "x"  # type: ignore[attr-defined]

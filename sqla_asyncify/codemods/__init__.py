@@ -16,6 +16,7 @@ from .asyncio_run_entry import AsyncioRunEntry
 from .base import AsyncifyCodemod
 from .blocking_calls import BlockingCalls
 from .coexist_sessions import CoexistSessions
+from .connection_attributes import ConnectionAttributes
 from .create_all import RunSyncCreateAll
 from .eager_load_options import EagerLoadOptions
 from .engine_events import EngineEvents
@@ -91,6 +92,9 @@ CODEMODS: tuple[type[AsyncifyCodemod], ...] = (
     SessionToAsyncSession,
     # Independent of the plan: relationship loader strategies in model classes.
     SelectinRelationships,
+    # ``conn.<own attribute>`` → ``conn.sync_connection.<own attribute>``: the plan's connection
+    # types (from the index) and the original nodes only, so anywhere in the batch.
+    ConnectionAttributes,
     # Reports only; before RunSyncCreateAll, which moves lines.
     RollbackExpiry,
     BlockingCalls,

@@ -23,6 +23,7 @@ from .types import (
     OTHER,
     SESSION,
     SESSIONMAKER,
+    TRANSACTION,
     Target,
     Ty,
 )
@@ -53,9 +54,14 @@ class Classification(Inference):
                     return Target("engine-io", method)
                 return OTHER
             if receiver == CONNECTION:
-                if in_with and method in ("begin", "begin_nested"):
-                    return Target("connection-context", method)
+                if method in sqla.CONNECTION_TRANSACTION_METHODS:
+                    # ``with conn.begin()``: ``async with``; else ``await conn.begin()`` starts it
+                    return Target("connection-context" if in_with else "connection-io", method)
                 if method in sqla.AWAITED_CONNECTION_METHODS:
+                    return Target("connection-io", method)
+                return OTHER
+            if receiver == TRANSACTION:
+                if method in sqla.AWAITED_TRANSACTION_METHODS:
                     return Target("connection-io", method)
                 return OTHER
             if receiver == METADATA and method in sqla.METADATA_DDL_METHODS:

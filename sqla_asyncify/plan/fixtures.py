@@ -41,6 +41,7 @@ class Fixtures(ProjectIndex):
             candidates,
             key=lambda q: (
                 not self._fixture_in_module(q, module),
+                self._function_module[q].module in self.pytest_plugins,  # conftests override plugins
                 not package.startswith(self._function_module[q].module.rpartition(".")[0]),
                 -len(self._function_module[q].module),
             ),
@@ -64,15 +65,22 @@ class Fixtures(ProjectIndex):
                     todo.append(self.functions[visible[0]])
         return found
 
+    @cached_property
+    def pytest_plugins(self) -> frozenset[str]:
+        """Modules some test module or ``conftest`` names in ``pytest_plugins``: pytest registers
+        them as plugins, and their fixtures are visible to every test."""
+        return frozenset(p for index in self.modules.values() for p in index.pytest_plugins if p in self.modules)
+
     def _fixture_in_module(self, fixture: str, module: str) -> bool:
         """Defined in ``module``, or imported into it (``from .test_main import client_fixture``:
         pytest collects the fixtures a test module's namespace holds, under their fixture names)."""
         return self._function_module[fixture].module == module or fixture in self._imports.get(module, {}).values()
 
     def _fixture_visible_from(self, fixture: str, module: str) -> bool:
-        """Defined in (or imported into) ``module``, or in a ``conftest`` of its package or a parent package."""
+        """Defined in (or imported into) ``module``, in a ``conftest`` of its package or a parent
+        package, or in a module loaded through ``pytest_plugins``."""
         where = self._function_module[fixture].module
-        if self._fixture_in_module(fixture, module):
+        if self._fixture_in_module(fixture, module) or where in self.pytest_plugins:
             return True
         package, _, name = where.rpartition(".")
         return name == "conftest" and (not package or module == package or module.startswith(f"{package}."))

@@ -20,6 +20,7 @@ from .types import (
     ASYNC_HTTP_CLIENT,
     ASYNC_HTTP_CLIENT_CLASS,
     CONNECTION,
+    TRANSACTION,
     DECLARATIVE_BASE_FACTORY,
     ENGINE,
     ENGINE_FACTORY,
@@ -147,6 +148,11 @@ class Inference(Fixtures):
         return self._annotation_type(param.annotation, seen)
 
     def _annotation_type(self, names: Iterable[str], seen: frozenset[str]) -> Ty:
+        names = tuple(names)
+        if any(name in sqla.CALLABLE_TYPES for name in names):
+            # ``Callable[[], Session]`` (the index keeps what it returns, not its parameters)
+            rest = [name for name in names if name not in sqla.CALLABLE_TYPES]
+            return SESSIONMAKER if self._annotation_type(rest, seen) == SESSION else UNKNOWN
         found = UNKNOWN
         for name in names:
             if name in sqla.SESSION_CLASSES:
@@ -263,6 +269,8 @@ class Inference(Fixtures):
             return Ty("engine-method", attr)
         if ty == CONNECTION:
             return Ty("connection-method", attr)
+        if ty == TRANSACTION:
+            return Ty("transaction-method", attr)
         return UNKNOWN
 
     def _instance_attr_type(self, cls: str, attr: str, _seen: frozenset[str]) -> Ty:
@@ -312,6 +320,8 @@ class Inference(Fixtures):
             return ENGINE
         if ty.kind == "engine-method" and ty.name in sqla.ENGINE_CONTEXT_METHODS:
             return CONNECTION
+        if ty.kind == "connection-method" and ty.name in sqla.CONNECTION_TRANSACTION_METHODS:
+            return TRANSACTION
         if ty == METADATA_CLASS:
             return METADATA
         if ty == HTTP_CLIENT_CLASS:

@@ -25,6 +25,7 @@ SESSION_CLASS = Ty("session-class")  # calling it builds a session
 ENGINE = Ty("engine")  # ``create_engine(...)`` (an ``AsyncEngine`` after the migration)
 ENGINE_FACTORY = Ty("engine-factory")  # calling it builds an engine
 CONNECTION = Ty("connection")  # ``engine.connect()`` / ``engine.begin()`` (an ``AsyncConnection``)
+TRANSACTION = Ty("transaction")  # ``conn.begin()`` / ``conn.begin_nested()`` (an ``AsyncTransaction``)
 METADATA = Ty("metadata")  # ``Base.metadata``, ``MetaData()``
 METADATA_CLASS = Ty("metadata-class")  # calling it builds a ``MetaData``
 DECLARATIVE_BASE_FACTORY = Ty("declarative-base-factory")  # ``declarative_base``
@@ -42,7 +43,8 @@ class Target:
     """What a call does. ``kind``: "session-io", "session-query", "session-sync", "function",
     "session-context" (``with SessionLocal() as s``, ``with s.begin()``, ``with Maker.begin() as s``),
     "engine-io" (``engine.dispose()``, ``engine.connect()`` outside ``with``), "engine-context"
-    (``with engine.begin() / engine.connect() as conn``), "connection-io" (``conn.execute(...)``),
+    (``with engine.begin() / engine.connect() as conn``), "connection-io" (``conn.execute(...)``,
+    ``conn.begin()`` outside ``with``, ``trans.rollback()``),
     "connection-context" (``with conn.begin()``), "metadata-io" (``Base.metadata.create_all(engine)``,
     rewritten to ``conn.run_sync`` rather than awaited), "http-io" (a request on an
     ``httpx.AsyncClient`` or on a ``TestClient`` the plan converts to one), "http-sync" (a request on a
