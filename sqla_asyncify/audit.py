@@ -113,7 +113,7 @@ def audit(result: RunResult) -> Audit:
             if fn.qualname in plan.held_sync and fn.kind == "function":
                 fa.held_sync[fn.qualname] = plan.held_sync[fn.qualname]
             for site in fn.calls:
-                target = plan.classify(fn.qualname, site.callee, site.in_with)
+                target = plan.classify(fn.qualname, site.callee, site.in_with, site.args)
                 if target.kind == "session-query":
                     if _inside(fn.qualname, fa.held_sync) or fn.qualname in plan.held_sync:
                         fa.legacy_queries_held += 1

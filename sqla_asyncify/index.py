@@ -794,12 +794,12 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
                 argument=id(node) in self._arguments,
                 main_guard=self._main_guard > 0 and self.scope_kind == "module",
                 iterated=id(node) in self._iterated,
-                args=_named_args(node),
+                args=named_args(node),
             )
         )
 
 
-def _named_args(call: cst.Call) -> tuple[tuple[str, Callee], ...]:
+def named_args(call: cst.Call) -> tuple[tuple[str, Callee], ...]:
     """``f(client, db=self.db, x=1)`` → (("0", client), ("db", self.db)): what plain arguments name."""
     found = []
     position = 0

@@ -19,6 +19,9 @@ CASES = {
     "client_forms": (GOLDEN / "async_http_client" / "client_forms", "5 passed"),
     # a helper taking `client: TestClient`, called by tests and a sync fixture: converts with the client
     "client_helper": (GOLDEN / "async_http_client" / "client_helper", "4 passed"),
+    # fixtures from a `pytest_plugins` module: sessions joined into an external transaction on one
+    # connection (begun and rolled back by hand), an attribute of the project's own on it
+    "external_transaction_plugin": (GOLDEN / "async_tests" / "external_transaction_plugin", "2 passed"),
 }
 
 

@@ -13,7 +13,8 @@ Each statement gets its own block, as each sync call ran in its own transaction:
 a connection (``with engine.begin() as conn: Base.metadata.create_all(conn)``) it becomes
 ``await conn.run_sync(Base.metadata.create_all)``. At module level (import time) nothing can await:
 the plan reports it (``sync-boundary``) with the fix to move it into the lifespan; a bind the plan
-cannot type is reported here and left.
+cannot type is reported here and left. A metadata the plan cannot type (``models.Base.metadata`` of
+a module it cannot read) is DDL all the same when the bind handed to it becomes async.
 
 This transformer adds lines, so it runs after every transformer that reports by line, and it
 writes its ``await`` and ``async with`` itself (the connection it introduces is not in the plan).
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from ..index import named_args
 from ..names import Callee
 from ..plan import CONNECTION, ENGINE
 from .base import AsyncifyCodemod
@@ -39,7 +41,7 @@ class RunSyncCreateAll(AsyncifyCodemod):
         if not isinstance(call, cst.Call):
             return None
         callee = Callee.of(call.func)
-        if callee is None or self.plan.classify(self.context_qualname, callee).kind != "metadata-io":
+        if callee is None or self.plan.classify(self.context_qualname, callee, args=named_args(call)).kind != "metadata-io":
             return None
         return call
 

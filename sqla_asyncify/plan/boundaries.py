@@ -107,7 +107,7 @@ class Boundaries(Classification):
                     held[member] = f"held sync: overrides or is overridden by held `{caller}`"
                     queue.append(member)
             for site in self.functions[caller].calls:
-                target = self.classify(caller, site.callee, site.in_with)
+                target = self.classify(caller, site.callee, site.in_with, site.args)
                 if target.kind != "function" or target.name in held:
                     continue
                 callee = self.functions[target.name]

@@ -26,14 +26,18 @@ from .types import (
     TRANSACTION,
     Target,
     Ty,
+    UNKNOWN,
 )
 
 
 class Classification(Inference):
     """``classify``, ``type_of``, ``is_session``, ``session_names``."""
 
-    def classify(self, scope: str, callee: Callee, in_with: bool = False) -> Target:
-        """What calling ``callee`` inside ``scope`` does."""
+    def classify(
+        self, scope: str, callee: Callee, in_with: bool = False, args: tuple[tuple[str, Callee], ...] = ()
+    ) -> Target:
+        """What calling ``callee`` inside ``scope`` does; ``args``, the call's plain-name arguments
+        (``CallSite.args``), tell DDL on a metadata the plan cannot type by its bind."""
         if callee.path:
             receiver = self._value_type(scope, callee.prefix(len(callee.path) - 1), False, frozenset())
             method = callee.path[-1]
@@ -64,7 +68,9 @@ class Classification(Inference):
                 if method in sqla.AWAITED_TRANSACTION_METHODS:
                     return Target("connection-io", method)
                 return OTHER
-            if receiver == METADATA and method in sqla.METADATA_DDL_METHODS:
+            if method in sqla.METADATA_DDL_METHODS and (
+                receiver == METADATA or (receiver == UNKNOWN and self._ddl_on_async_bind(scope, callee, args))
+            ):
                 return Target("metadata-io", method)
             if receiver == ASYNC_HTTP_CLIENT or receiver.kind == HTTP_CLIENT_KIND:
                 if method not in sqla.HTTP_REQUEST_METHODS:
@@ -77,6 +83,14 @@ class Classification(Inference):
         if ty.kind == "function":
             return Target("function", ty.name)
         return OTHER
+
+    def _ddl_on_async_bind(self, scope: str, callee: Callee, args: tuple[tuple[str, Callee], ...]) -> bool:
+        """``<untyped>.metadata.create_all(engine)`` (``models.Base.metadata`` of a module the plan
+        cannot read): a ``metadata`` handed an engine or connection that becomes async."""
+        if len(callee.path) < 2 or callee.path[-2] != "metadata":
+            return False
+        bind = next((arg for key, arg in args if key in ("0", "bind")), None)
+        return bind is not None and self._value_type(scope, bind, False, frozenset()) in (ENGINE, CONNECTION)
 
     def type_of(self, scope: str, callee: Callee) -> Ty:
         """What the expression ``callee`` (not called) denotes inside ``scope``."""

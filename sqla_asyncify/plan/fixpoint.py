@@ -38,7 +38,7 @@ class Fixpoint(Wiring):
         queue: deque[str] = deque()
         for fn in self.functions.values():
             for site in fn.calls:
-                target = self.classify(fn.qualname, site.callee, site.in_with)
+                target = self.classify(fn.qualname, site.callee, site.in_with, site.args)
                 if target.is_session_io:
                     fix = METADATA_DDL_FIX if target.kind == "metadata-io" else ""
                     detail = str(site.callee) if not site.in_with else f"with {site.callee}()"
@@ -194,7 +194,7 @@ class Fixpoint(Wiring):
         return frozenset(found)
 
     def _site_needs_work(self, fn: FunctionInfo, site: CallSite) -> bool:
-        target = self.classify(fn.qualname, site.callee, site.in_with)
+        target = self.classify(fn.qualname, site.callee, site.in_with, site.args)
         if target.is_session_io:
             return True
         return target.kind == "function" and (target.name in self.to_async or target.name in self.bridged)

@@ -1,0 +1,3 @@
+CALLS = [
+    ("joined_then_rolled_back", ("zed",)),
+]

@@ -1,0 +1,3 @@
+CALLS = [
+    ("fresh_count", ()),
+]
