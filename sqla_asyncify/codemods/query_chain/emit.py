@@ -278,8 +278,17 @@ class _Renderer:
         return _attr_call(self.session, "get", args)
 
     def _bulk(self, name: str, call: cst.Call) -> cst.BaseExpression:
-        """``session.execute(delete(M).where(...)…)`` / ``update(M).where(...).values(v)…``, ``.rowcount``."""
-        stmt: cst.BaseExpression = cst.Call(func=self._import(name), args=[_bare(self.root_args[0])])
+        """``session.execute(delete(M).where(...)…)`` / ``update(M).where(...).values(v)…``, ``.rowcount``;
+        on a query variable ``q``, ``delete(M).where(q.whereclause)…``."""
+        if self.chain.var is None:
+            stmt: cst.BaseExpression = cst.Call(func=self._import(name), args=[_bare(self.root_args[0])])
+        else:  # a variable holding ``select(M)`` with criteria only (checked): ``.where(q.whereclause)``
+            entity = cst.Arg(self.chain.entities[0].deep_clone())
+            stmt = _attr_call(
+                cst.Call(func=self._import(name), args=[entity]),
+                "where",
+                [cst.Arg(cst.Attribute(cst.Name(self.chain.var), cst.Name("whereclause")))],
+            )
         for i in range(len(self.chain.links) - 1):  # filter/filter_by only (checked): each a where()
             stmt = self._builder(stmt, i)
         positional = [a for a in call.args if a.keyword is None]

@@ -305,7 +305,7 @@ class ChainShape(ChainParsing):
         elif terminal.name == "get":
             self._check_get(chain, refuse)
         elif terminal.name in ("delete", "update"):
-            self._check_bulk(chain, refuse)
+            self._check_bulk(chain, refuse, infos)
 
     def _streams(self, chain: _QueryChain, call: cst.Call) -> bool:
         """``for x in db.query(M)....yield_per(n):`` in a function made async streams exactly:
@@ -513,6 +513,22 @@ class ChainShape(ChainParsing):
             return head if self._entity_kind(cst.parse_expression(head), known) == "entity" else None
         return None
 
+    @staticmethod
+    def _criteria_only(info: _VarInfo) -> bool:
+        """Whether a query variable is ``session.query(M)`` with criteria only (at least one
+        ``filter``/``where``/``filter_by``), every assignment of it: its ``select()``'s
+        ``whereclause`` is then what legacy bulk ``delete()``/``update()`` on it would apply."""
+        if info.has_join or info.linked - {info.name} or len(info.entities) != 1:
+            return False
+        assigned = [c for c in info.chains if c.usage == "assign"]
+        steps = [link for c in assigned for link in c.links]
+        return (
+            bool(assigned)
+            and all(c.var in (None, info.name) for c in assigned)
+            and all(link.kind == "call" and link.name in ("filter", "where", "filter_by") for link in steps)
+            and bool(steps)
+        )
+
     def _check_get(self, chain: _QueryChain, refuse: Callable[..., None]) -> None:
         assert chain.terminal is not None
         call = cst.ensure_type(chain.terminal.node, cst.Call)
@@ -530,16 +546,17 @@ class ChainShape(ChainParsing):
                 )
                 return
 
-    def _check_bulk(self, chain: _QueryChain, refuse: Callable[..., None]) -> None:
+    def _check_bulk(self, chain: _QueryChain, refuse: Callable[..., None], infos: dict[str, _VarInfo]) -> None:
         terminal = chain.terminal
         assert terminal is not None
         call = terminal.node
         assert isinstance(call, cst.Call)
-        if chain.var is not None:
-            # The variable holds a ``select()`` after the rewrite: there is no entity to build
-            # ``delete(M)``/``update(M)`` from here, and its criteria are in another statement.
+        if chain.var is not None and not self._criteria_only(infos[chain.var]):
+            # The variable holds a ``select()`` after the rewrite: ``delete(M)``/``update(M)`` takes
+            # its criteria (``.where(q.whereclause)``) only when criteria are all it was built with.
             refuse(
-                f"bulk `{terminal.name}()` on a query kept in a variable",
+                f"bulk `{terminal.name}()` on a query kept in a variable built with more than "
+                "`filter()`/`filter_by()` criteria on one entity",
                 f"build `{terminal.name}(Model).where(...)` with the query's criteria where it runs",
             )
             return
