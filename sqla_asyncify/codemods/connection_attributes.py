@@ -7,6 +7,10 @@ connection's whole life), and setting or reading a plain attribute on it does no
 ``conn.label`` → ``conn.sync_connection.label`` is exact, for stores, reads and ``del`` alike.
 Attributes of ``Connection`` or ``AsyncConnection`` themselves (``sqla.CONNECTION_ATTRIBUTES``)
 are left: the async connection has its own forms of those.
+
+A connection handed to Alembic (``cfg.attributes["connection"] = conn``, read by ``env.py``) is
+reported (``alembic-connection``): Alembic runs sync and cannot inspect an ``AsyncConnection``, and
+its commands run where the config is handed on, which this rewrite cannot follow.
 """
 
 from __future__ import annotations
@@ -22,6 +26,27 @@ from .base import AsyncifyCodemod
 class ConnectionAttributes(AsyncifyCodemod):
     DESCRIPTION = "conn.<own attribute> → conn.sync_connection.<own attribute> on an AsyncConnection."
     BATCHABLE = True
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            subscript = target.target
+            if (
+                isinstance(subscript, cst.Subscript)
+                and isinstance(subscript.value, cst.Attribute)
+                and subscript.value.attr.value == "attributes"
+                and not self.in_held_sync()
+            ):
+                value = Callee.of(node.value)
+                if value is not None and not value.calls and self.plan.type_of(self.context_qualname, value) == CONNECTION:
+                    self.report(
+                        node,
+                        f"`{value}` becomes an AsyncConnection, handed on in `.attributes` (Alembic's `env.py` reads "
+                        "it there): Alembic runs sync and cannot use it (NoInspectionAvailable)",
+                        "run the Alembic command inside the connection's greenlet: `await conn.run_sync(run_upgrade, cfg)` "
+                        "with `def run_upgrade(sync_conn, cfg): cfg.attributes['connection'] = sync_conn; "
+                        "command.upgrade(cfg, 'head')`",
+                        rule="alembic-connection",
+                    )
 
     def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.BaseExpression:
         if original_node.attr.value in sqla.CONNECTION_ATTRIBUTES or self.in_held_sync():

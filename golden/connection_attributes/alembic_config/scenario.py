@@ -1,0 +1,3 @@
+CALLS = [
+    ("handed_to_alembic", ()),
+]
