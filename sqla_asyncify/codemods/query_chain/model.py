@@ -75,6 +75,9 @@ _REFUSED: dict[str, tuple[str, str]] = {
 }
 #: Fix for a refused set operation.
 _SET_OP_FIX = "use `ua = aliased(M, union(s1, s2).subquery())` and `select(ua)`, with later criteria on `ua`"
+#: Builtins that iterate their first argument as soon as they are called (``enumerate`` lazily,
+#: after ``iter()``): a query there runs where a ``for`` over it would, and yields the same items.
+_ITERATING_BUILTINS = frozenset({"enumerate", "list", "tuple", "set", "sorted", "frozenset"})
 #: Method names whose argument may be a plain (unexecuted) statement.
 _STATEMENT_CONSUMERS = frozenset({"in_", "not_in", "notin_", "exists", *_SET_OPS})
 #: Calls whose result, named, is a column expression in a select list.

@@ -20,6 +20,7 @@ from ..base import AsyncifyCodemod
 from .model import (
     _BUILDERS,
     _EXECUTED,
+    _ITERATING_BUILTINS,
     _STATEMENT,
     _STATEMENT_CONSUMERS,
     _arg_values,
@@ -121,6 +122,14 @@ class ChainParsing(AsyncifyCodemod):
             call = self._parent(parent)
             if isinstance(call, cst.Call) and _callee_name(call) in _STATEMENT_CONSUMERS:
                 return "argument"
+            if (
+                isinstance(call, cst.Call)
+                and isinstance(call.func, cst.Name)
+                and call.func.value in _ITERATING_BUILTINS
+                and call.args[0] is parent
+            ):
+                # ``enumerate(q)``, ``list(q)``: ``iter(q)`` at once, as a ``for`` over ``q`` would
+                return "iter"
         return "escape"
 
     def _query_variables(self, scope: _Scope) -> set[str]:

@@ -1,0 +1,5 @@
+CALLS = [
+    ("ranked", ()),
+    ("ranked", ("alice",)),
+    ("listed", ()),
+]
