@@ -1,0 +1,4 @@
+CALLS = [
+    ("count_here", ("alice",)),
+    ("count_here", ("nobody",)),
+]
