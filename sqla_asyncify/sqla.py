@@ -288,16 +288,6 @@ METADATA_DDL_METHODS: frozenset[str] = frozenset({"create_all", "drop_all", "ref
 #: ``Callable`` in annotations: ``Callable[[], Session]`` types a factory of sessions, not a session.
 CALLABLE_TYPES: frozenset[str] = frozenset({"typing.Callable", "collections.abc.Callable", "typing_extensions.Callable"})
 
-#: Calls that run a function they are handed synchronously, in a thread or process of their own:
-#: method name (any receiver) or class → the arguments holding the function. A coroutine function
-#: handed there is called and its coroutine dropped, never awaited.
-SYNC_CALLBACK_METHODS: dict[str, tuple[str, ...]] = {"submit": ("0", "fn"), "run_in_executor": ("1", "func")}
-SYNC_CALLBACK_CLASSES: dict[str, tuple[str, ...]] = {
-    "threading.Thread": ("target",),
-    "threading.Timer": ("1", "function"),
-    "multiprocessing.Process": ("target",),
-}
-
 #: Decorators that make a function a pytest fixture (its parameters and users get fixtures by name).
 FIXTURE_DECORATORS: frozenset[str] = frozenset({"pytest.fixture", "pytest_asyncio.fixture"})
 

@@ -5,8 +5,8 @@ entry point a framework calls synchronously (``entry_framework``: click,
 typer, Celery, dramatiq), or a function held sync by the user. Held code keeps calling what it
 calls sync, so the held set is closed over its callees and over override families (a method, its
 overrides and the base are held together: ``_hold_callees``). A function stored as a value in a
-list, tuple or set (``[(factory, dsn)]``, ``params=[factory]``), or handed to a call that runs it
-in a thread (``executor.submit(f)``: ``stored_functions``), is called where no call site names it, so nothing could await it: ``Plan.build`` holds it when it would
+list, tuple or set (``[(factory, dsn)]``, ``params=[factory]``: ``stored_functions``) is called
+where no call site names it, so nothing could await it: ``Plan.build`` holds it when it would
 become async. The user's keep-sync
 patterns themselves are matched in ``sqla_asyncify/holds.py``; this layer reads their result,
 ``held_sync``.
@@ -18,8 +18,7 @@ from collections import deque
 from functools import cached_property
 
 from .. import sqla
-from ..index import CallSite, FunctionInfo
-from ..names import Callee
+from ..index import FunctionInfo
 from .classify import Classification
 
 
@@ -73,28 +72,15 @@ class Boundaries(Classification):
 
     @cached_property
     def stored_functions(self) -> dict[str, tuple[str, int]]:
-        """Project functions stored as elements of a list, tuple or set literal, or handed to a
-        call that runs them synchronously in a thread or process (``executor.submit(f, ...)``,
-        ``Thread(target=f)``: ``sqla.SYNC_CALLBACK_*``) → where (first)."""
+        """Project functions stored as elements of a list, tuple or set literal → where (first)."""
         found: dict[str, tuple[str, int]] = {}
         for fn in self.functions.values():
-            refs = [*fn.stored, *((str(arg), site.line) for site in fn.calls for arg in self._sync_callbacks(fn, site))]
-            for ref, line in refs:
+            for ref, line in fn.stored:
                 nested = f"{fn.qualname}.{ref}"
                 qualname = nested if nested in self.functions else self.global_of(fn.qualname, ref)
                 if qualname in self.functions and self.functions[qualname].kind == "function":
                     found.setdefault(qualname, (self._function_module[fn.qualname].path, line))
         return found
-
-    def _sync_callbacks(self, fn: FunctionInfo, site: CallSite) -> list[Callee]:
-        """The arguments of ``site`` that a sync callback runner calls (``sqla.SYNC_CALLBACK_*``)."""
-        callee = site.callee
-        if callee.calls or not site.args:
-            return []
-        keys = sqla.SYNC_CALLBACK_CLASSES.get(self.qualify(self._function_module[fn.qualname].module, callee))
-        if keys is None and callee.path:
-            keys = sqla.SYNC_CALLBACK_METHODS.get(callee.path[-1])
-        return [arg for key, arg in site.args if keys is not None and key in keys and not arg.calls]
 
     # -- held code ---------------------------------------------------------------------------------
     def _hold_callees(self) -> None:

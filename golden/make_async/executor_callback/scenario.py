@@ -1,4 +1,0 @@
-CALLS = [
-    ("count_here", ("alice",)),
-    ("count_here", ("nobody",)),
-]
