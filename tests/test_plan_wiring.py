@@ -56,8 +56,12 @@ def options():
     return engine.execution_options(isolation_level="AUTOCOMMIT")
 
 
-def unrelated(x):
-    x.metadata.create_all(engine)
+def unrelated(x, bind):
+    x.metadata.create_all(bind)
+
+
+def untyped_owner(models):
+    models.Base.metadata.create_all(engine)
 """
 
 
@@ -93,15 +97,26 @@ def test_calls_are_classified() -> None:
     assert kind(p, "options", "engine.execution_options") == "other"  # sync on AsyncEngine
     assert kind(p, "ddl", "Base.metadata.create_all") == "metadata-io"
     assert kind(p, "ddl", "meta.create_all") == "metadata-io"
+    # neither the metadata nor the bind is known: nothing says it is DDL on an engine
     assert kind(p, "unrelated", "x.metadata.create_all") == "other"
 
 
 def test_functions_holding_engine_io_become_async() -> None:
     p = plan()
-    for name in ("connect", "begin", "shutdown", "raw", "ddl"):
+    for name in ("connect", "begin", "shutdown", "raw", "ddl", "untyped_owner"):
         assert p.becomes_async(f"m.{name}"), name
     assert not p.becomes_async("m.options")
     assert not p.becomes_async("m.unrelated")
+
+
+def test_ddl_on_an_untyped_metadata_is_told_by_its_bind() -> None:
+    p = plan()
+    callee = Callee.of(cst.parse_expression("models.Base.metadata.create_all"))
+    assert callee is not None
+    engine = (("0", Callee("engine")),)
+    assert p.classify("m.untyped_owner", callee, args=engine).kind == "metadata-io"
+    assert p.classify("m.untyped_owner", callee).kind == "other"  # no bind: no evidence
+    assert p.classify("m.untyped_owner", callee, args=(("bind", Callee("engine")),)).kind == "metadata-io"
 
 
 def test_module_level_ddl_is_a_reported_boundary_with_a_specific_fix() -> None:
