@@ -304,10 +304,13 @@ QUETZ = Recipe(
     env={"QUETZ_IS_TEST": "1"},
     timing_sensitive=("quetz/tests/test_jobs.py::test_restart_worker_process",),
     notes=(
-        "Left (issue 12, class 2): the test fixtures join every session to an external transaction on "
-        "one connection (`sql_connection.begin()`, `sql_connection.name = ...`, and the same connection "
-        "handed to Alembic through `alembic_config.attributes`): the connection fixture becomes an "
-        "`AsyncConnection`, which takes no attributes and which Alembic (sync) cannot inspect."
+        "Left (issue 12): `Dao` methods returning a `Query` (paginated, `get_paginated_result`) and "
+        "`Supervisor(db, ...)` (an untyped `db` whose `__init__` runs queries) stay sync over an "
+        "AsyncSession; async tests find no current event loop after some sync tests (one source: "
+        "sync tests calling a typer command that runs `asyncio.run`); the connection handed to Alembic through "
+        "`alembic_config.attributes` is reported (`alembic-connection`); `job_wrapper`, handed to an "
+        "executor, becomes async and is never awaited there (holding it keeps `get_session`, which "
+        "has no async twin, sync for most of the app)."
     ),
 )
 
