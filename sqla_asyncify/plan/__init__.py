@@ -141,7 +141,7 @@ class Plan(EntryPoints, HttpClients, CalleeCommits):
         stored = {
             qualname: STORED_REASON.format(path=path, line=line)
             for qualname, (path, line) in plan.stored_functions.items()
-            if qualname in plan.to_async and qualname not in held
+            if qualname in plan.to_async and qualname not in held and qualname not in plan.stored_families
         }
         if stored:
             chains = {q: " -> ".join(plan.chain(q)[1:]) for q in stored}

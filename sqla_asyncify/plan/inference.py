@@ -174,6 +174,9 @@ class Inference(Fixtures):
             return self._call_type(ty, seen)
         if binding.element is None:
             return self._value_type(scope, binding.value, binding.called, seen)
+        if binding.value == Callee("request", ("param",)) and not binding.called:
+            member = self.param_function(scope, binding.element)  # ``impl, dsn = request.param``
+            return UNKNOWN if member is None else Ty("function", member)
         ty = self._value_type(scope, binding.value, False, seen)
         if not binding.called or ty.kind != "function" or ty.name in seen:
             return UNKNOWN
@@ -193,6 +196,11 @@ class Inference(Fixtures):
     def _value_type(self, scope: str, callee: Callee, called: bool, seen: frozenset[str]) -> Ty:
         if callee.root == "super" and 0 in callee.calls and callee.path:
             ty = self._super_type(scope, seen)  # ``super().update(...)``: the base's method
+        elif callee.root == "request" and callee.path == ("param",) and not callee.calls and (
+            member := self.param_function(scope, -1)
+        ):
+            ty = Ty("function", member)  # ``request.param(...)`` in a fixture: a stored function
+            return self._call_type(ty, seen) if called else ty
         else:
             ty = self.name_type(scope, callee.root, seen)
             if 0 in callee.calls:
