@@ -162,6 +162,59 @@ SHAPES: dict[str, dict[str, str]] = {
                     return db.query(User).count()
             """,
     },
+    "factories_in_fixture_params": {
+        "app/db.py": """
+            from sqlalchemy import create_engine
+            from sqlalchemy.orm import sessionmaker
+
+            def setup(url="sqlite:///./app.db"):
+                engine = create_engine(url)
+                SessionLocal = sessionmaker(bind=engine)
+
+                def get_db():
+                    db = SessionLocal()
+                    try:
+                        yield db
+                        db.commit()
+                    finally:
+                        db.close()
+
+                return engine, get_db
+            """,
+        "app/factories.py": """
+            from .db import setup
+            from .models import Base, User
+
+            def sqlite_factory(user_id):
+                engine, get_db = setup()
+                Base.metadata.create_all(bind=engine)
+                for db in get_db():
+                    db.add(User(id=user_id))
+                return "sqlite"
+
+            def memory_factory(user_id):
+                return "memory"
+
+            FACTORIES = [(sqlite_factory, 1), (memory_factory, 2)]
+            """,
+        "tests/conftest.py": """
+            import pytest
+            from app.factories import *
+
+            def serve(name, factory):
+                yield name, factory.__name__
+
+            @pytest.fixture(params=FACTORIES)
+            def built(request):
+                factory, user_id = request.param
+                yield from serve(factory(user_id), factory)
+            """,
+        "tests/test_factories.py": """
+            def test_built(built):
+                name, factory = built
+                assert factory.startswith(name)
+            """,
+    },
     "untyped_fixture_parameter": {
         "app/db.py": """
             from sqlalchemy import create_engine
@@ -194,6 +247,7 @@ SHAPES: dict[str, dict[str, str]] = {
 #: coroutine function), or ``pytest`` (the project's own tests). Either way user 1 must exist after.
 RUNS = {
     "contextmanager_helper": "app.jobs:add",
+    "factories_in_fixture_params": "pytest",
     "factory_stored_in_a_list": "app.jobs:add",
     "factory_tuple_unpacked_at_module_level": "app.jobs:add",
     "global_set_by_an_init_function": "app.jobs:add",
