@@ -80,19 +80,23 @@ class HttpClients(Fixpoint):
         return found
 
     def _kept_by_helpers(self, candidates: set[str]) -> set[str]:
-        """Clients (of ``candidates``) that must stay ``TestClient``s: handed to a helper whose
-        parameter also holds a client that stays one (a test in its own right, with a sync
-        fixture), or to a function the plan does not see (a module without SQLAlchemy or a
+        """Clients (of ``candidates``) a test builds itself that must stay ``TestClient``s: handed
+        to a helper whose parameter also holds a client that stays one (a test in its own right,
+        with a sync fixture), or to a function the plan does not see (a module without SQLAlchemy or a
         ``TestClient`` of its own, a library): neither can convert with this caller, and would
         get an ``httpx.AsyncClient`` it calls synchronously. A ``TestClient`` works from an async
         test (it runs the app on its own loop, in a thread); half a helper would not."""
         kept: set[str] = set()
         for fn in self.functions.values():
             for site in fn.calls:
+                # Only a client this function builds itself: keeping a fixture's client would keep
+                # it for every test that requests it.
                 handed = [
                     ty.name
                     for _, arg in site.args
-                    if (ty := self.type_of(fn.qualname, arg)).kind == HTTP_CLIENT_KIND and ty.name in candidates
+                    if (ty := self.type_of(fn.qualname, arg)).kind == HTTP_CLIENT_KIND
+                    and ty.name in candidates
+                    and ty.name.startswith(f"{fn.qualname}:")
                 ]
                 if not handed:
                     continue
@@ -107,7 +111,7 @@ class HttpClients(Fixpoint):
                     continue
                 for callee, param, arg in self.bound_arguments(fn.qualname, site):
                     ty = self.type_of(fn.qualname, arg)
-                    if ty.kind != HTTP_CLIENT_KIND or ty.name not in candidates:
+                    if ty.kind != HTTP_CLIENT_KIND or ty.name not in handed:
                         continue
                     own = self.name_type(callee.qualname, param.name)
                     if own.kind == HTTP_CLIENT_KIND and own.name and own.name not in self.http_clients | candidates:
