@@ -141,7 +141,7 @@ class Fixtures(ProjectIndex):
                 return -1
             return names[value.root] if value.root in names and not value.path and not value.calls else None
 
-        escaped = {position(r.value) for r in fixture.returns}
+        escaped = {position(r.value) for r in fixture.returns if not r.called}  # ``return factory(...)``: its result
         called: set[int] = set()
         for site in fixture.calls:
             if site.callee == param:
@@ -191,9 +191,9 @@ class Fixtures(ProjectIndex):
         named = {key for key in consumers if "@" not in key}
         if named:
             for fn in self.functions.values():
-                if fn.kind == "module":
-                    continue  # building the list, handing it to ``params=`` of a decorator
                 module = self._function_module[fn.qualname].module
+                if fn.kind == "module" and any(key.rpartition(".")[0] == module for key in named):
+                    continue  # the module building the list (``X = [...]``, ``X.extend(...)``)
                 local = {p.name for p in fn.params} | {b.name for b in fn.bindings}
                 for ref in fn.refs:
                     root = ref.split(".")[0]
@@ -262,5 +262,6 @@ class Fixtures(ProjectIndex):
             nested = f"{scope}.{element}"
             qualname = nested if nested in self.functions else (self.global_of(scope, element) if element else None)
             if qualname in self.stored_families:
-                return qualname
+                # Held sync (with its family): the fixture calls it as it is.
+                return None if qualname in self.held_sync else qualname
         return None
