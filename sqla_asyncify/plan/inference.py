@@ -65,8 +65,8 @@ class Inference(Fixtures):
         for names, ty in self._library_symbols:
             if qualname in names:
                 return ty
-        if qualname in self.modules:
-            return Ty("module", qualname)
+        if qualname in self.modules or qualname in _LIBRARY_MODULES:
+            return Ty("module", qualname)  # ``import sqlalchemy`` → ``sqlalchemy.create_engine(...)``
         if qualname in self.functions:
             return Ty("function", qualname)
         if qualname in self.classes:
@@ -344,3 +344,14 @@ class Inference(Fixtures):
                 if rt != UNKNOWN:
                     return _with_origin(rt, f"{fn.qualname}:<return>")
         return UNKNOWN
+
+
+#: The modules the library symbols live in, and their parents (``sqlalchemy``, ``sqlalchemy.orm``…):
+#: an attribute of one imported whole (``import sqlalchemy as sa``) is that symbol.
+_LIBRARY_MODULES: frozenset[str] = frozenset(
+    ".".join(parts[:i])
+    for names, _ in Inference._library_symbols
+    for name in names
+    for parts in [name.split(".")]
+    for i in range(1, len(parts))
+)
