@@ -123,10 +123,10 @@ class AsyncPool(ImportSwaps, AsyncifyCodemod):
             f"`pool_pre_ping=True` is kept, but {where} ping is `BEGIN; ; ROLLBACK` (SQLAlchemy's asyncpg "
             "dialect): three round trips on every checkout where the sync driver's `SELECT 1` was one, "
             "so each request waits two more round trips for the database",
-            "keep it if every checkout must prove the connection alive; otherwise drop `pool_pre_ping` "
-            "and keep `pool_recycle=` below the server's (or firewall's) idle timeout, or have asyncify "
-            'use psycopg 3 for PostgreSQL (`[tool.asyncify] async-driver = {postgresql = "psycopg"}`), '
-            "whose ping is one statement inside the transaction",
+            "to keep the check at one round trip, drop `pool_pre_ping` and ping from a pool `checkout` "
+            "listener (`dbapi_connection.run_async(lambda c: c.execute(\"SELECT 1\"))`, raising "
+            "`exc.InvalidatePoolError` when it fails: the page has the code); or rely on `pool_recycle=` "
+            "below the server's idle timeout",
             rule="asyncpg-pre-ping",
         )
 
