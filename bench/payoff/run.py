@@ -168,11 +168,12 @@ def _request(port: int, method: str, path: str, body: bytes | None = None, timeo
 
 
 def start_app(variant: str, folder: Path, url: str, workers: int, logs: Path) -> App | None:
-    """uvicorn on ``folder``'s ``app.main:app``; None when it does not come up serving ``/users/1``."""
+    """uvicorn (``serve.py``) on ``folder``'s ``app.main:app``; None when it does not come up serving ``/users/1``."""
     port = free_port()
     log_path = logs / f"{variant}-w{workers}-{port}.log"
     env = {**os.environ, "DATABASE_URL": url}
-    command = [sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port", str(port)]
+    # uvicorn's command line through serve.py: TCP_NODELAY also with --workers N (see there).
+    command = [sys.executable, str(HERE / "serve.py"), "app.main:app", "--host", "127.0.0.1", "--port", str(port)]
     command += ["--workers", str(workers), "--log-level", "warning", "--no-access-log"]
     with log_path.open("wb") as out:
         process = subprocess.Popen(command, cwd=folder, env=env, stdout=out, stderr=subprocess.STDOUT)
