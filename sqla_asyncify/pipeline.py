@@ -36,7 +36,7 @@ import libcst as cst
 
 from .cache import Cache, NoCache, content_hash, key_of, tool_digest
 from .discover import discover
-from .formatting import BlackStyle, format_changed
+from .formatting import BlackStyle, format_changed, may_format_back
 from .holds import held_functions, held_modules
 from .index import INDEX_VERSION, ModuleIndex, index_module
 from .modules import module_names
@@ -72,6 +72,9 @@ class RunConfig:
     cache_dir: Path | None = None
     #: The project's ``[tool.black]`` settings, for files that were black-clean.
     black: BlackStyle = field(default_factory=BlackStyle)
+    #: ``--check``: only whether each file changes (and the report) is read, so a changed file is
+    #: formatted only when black could make it the input again (``formatting.may_format_back``).
+    check: bool = False
 
     @property
     def workers(self) -> int:
@@ -203,9 +206,17 @@ def _newline_text(module: cst.Module, code: str) -> str:
 
 
 def _rewrite_tree(
-    tree: cst.Module, source: bytes, plan: Plan, module_name: str, display: str, style: BlackStyle | None
+    tree: cst.Module,
+    source: bytes,
+    plan: Plan,
+    module_name: str,
+    display: str,
+    style: BlackStyle | None,
+    check: bool = False,
 ) -> tuple[bytes, list[ReportItem], str | None]:
-    """``(updated, items, error)`` for one file; ``updated is source`` when nothing changed."""
+    """``(updated, items, error)`` for one file; ``updated is source`` when nothing changed.
+    ``check``: a changed file's ``updated`` is left unformatted when formatting cannot make it
+    unchanged (``RunConfig.check``)."""
     from .rewrite import rewrite_module  # the transformers (and libcst.matchers): only when rewriting
 
     try:
@@ -216,7 +227,7 @@ def _rewrite_tree(
         code = new.code
         if code == before:  # (a deep_equals would cost as much as the codegen)
             return source, items, None
-        if style is not None:
+        if style is not None and (not check or may_format_back(_newline_text(tree, before), _newline_text(new, code))):
             formatted = format_changed(_newline_text(tree, before), _newline_text(new, code), style)
             code = formatted.replace("\n", new.default_newline) if new.default_newline != "\n" else formatted
         ast.parse(code)  # verify: the output must parse
@@ -237,9 +248,9 @@ def _worker_init(plan: Plan | None = None) -> None:
 
 
 def _rewrite_task(
-    args: tuple[bytes, str, str, BlackStyle | None],
+    args: tuple[bytes, str, str, BlackStyle | None, bool],
 ) -> tuple[bytes | None, list[ReportItem], str | None]:
-    source, module_name, display, style = args
+    source, module_name, display, style, check = args
     assert _WORKER_PLAN is not None
     try:
         tree = _parse(source)
@@ -247,7 +258,7 @@ def _rewrite_task(
         return None, [], str(exc)
     except RecursionError:
         return None, [], "too deeply nested to analyze"
-    updated, items, error = _rewrite_tree(tree, source, _WORKER_PLAN, module_name, display, style)
+    updated, items, error = _rewrite_tree(tree, source, _WORKER_PLAN, module_name, display, style, check)
     return (None if updated is source else updated), items, error
 
 
@@ -585,15 +596,17 @@ def _held_sync(files: Iterable[ParsedFile], patterns: Sequence[str]) -> dict[str
 
 
 # -- rewriting -------------------------------------------------------------------------------
-def rewrite_file(parsed: ParsedFile, plan: Plan, style: BlackStyle | None = BlackStyle()) -> FileOutcome:
-    """Rewrite one file against the plan; never raises for a bad file."""
+def rewrite_file(
+    parsed: ParsedFile, plan: Plan, style: BlackStyle | None = BlackStyle(), check: bool = False
+) -> FileOutcome:
+    """Rewrite one file against the plan; never raises for a bad file. ``check``: see ``RunConfig.check``."""
     if not parsed.relevant:
         return FileOutcome(parsed.path, parsed.source, parsed.source)
     try:
         tree = parsed.tree
     except Exception as exc:
         return FileOutcome(parsed.path, parsed.source, parsed.source, error=f"internal error, file left unchanged: {exc!r}")
-    updated, items, error = _rewrite_tree(tree, parsed.source, plan, parsed.module_name, parsed.index.path, style)
+    updated, items, error = _rewrite_tree(tree, parsed.source, plan, parsed.module_name, parsed.index.path, style, check)
     return FileOutcome(parsed.path, parsed.source, updated, items, error)
 
 
@@ -606,6 +619,7 @@ def rewrite_files(
     files = analysis.files
     cache = analysis.cache
     style = analysis.config.black if do_format else None
+    check = analysis.config.check
     outcomes: list[FileOutcome | None] = [None] * len(files)
     keys: dict[int, str] = {}
     for i, parsed in enumerate(files):
@@ -614,7 +628,7 @@ def rewrite_files(
         ):
             outcomes[i] = FileOutcome(parsed.path, parsed.source, parsed.source)
         else:
-            keys[i] = key_of("outcome", analysis.plan_key, parsed.digest, parsed.module_name, parsed.index.path, style)
+            keys[i] = key_of("outcome", analysis.plan_key, parsed.digest, parsed.module_name, parsed.index.path, style, check)
     cached = cache.get_many("outcome", keys.values()) if analysis.plan_key else {}
     todo = []
     for i, key in keys.items():
@@ -633,9 +647,9 @@ def rewrite_files(
             import black  # noqa: F401
     parallel: Iterator[tuple[bytes | None, list[ReportItem], str | None]] = iter(())
     if jobs <= 1 or len(todo) < MIN_PARALLEL:
-        results: Iterable[FileOutcome] = (rewrite_file(files[i], analysis.plan, style) for i in todo)
+        results: Iterable[FileOutcome] = (rewrite_file(files[i], analysis.plan, style, check) for i in todo)
     else:
-        args = [(files[i].source, files[i].module_name, files[i].index.path, style) for i in todo]
+        args = [(files[i].source, files[i].module_name, files[i].index.path, style, check) for i in todo]
         parallel = _map(_rewrite_task, args, jobs, plan=analysis.plan)
         results = (
             FileOutcome(files[i].path, files[i].source, files[i].source if updated is None else updated, items, error)
