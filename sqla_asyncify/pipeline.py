@@ -45,6 +45,7 @@ from .plan import Plan
 from .prescan import FACTS_VERSION, FileFacts, file_facts, mentions_sqlalchemy, mentions_test_client, relevant_files
 from .report import ReportItem
 from .sourcefile import SourceError, read_source
+from .walk import contains
 
 Progress = Callable[[str, Path], None]
 
@@ -562,13 +563,18 @@ def _left_in(tree: cst.Module, plan: Plan, module_name: str, path: str) -> dict[
     from libcst.codemod import CodemodContext
 
     from .codemods.add_awaits import LEFT_GENERATORS, AddAwaits
-    from .codemods.query_to_select import LEFT_QUERIES, QueryToSelect
+    from .codemods.query_to_select import LEFT_QUERIES, QueryDecisions, QueryToSelect
 
     context = CodemodContext(filename=path, full_module_name=module_name)
     try:
-        # add-awaits on query-to-select's output: converted queries are session calls it awaits
-        converted = QueryToSelect(context, plan, module_name, path, []).transform_module(tree)
-        AddAwaits(context, plan, module_name, path, []).transform_module(converted)
+        if contains(tree, lambda node: isinstance(node, cst.GeneratorExp)):
+            # add-awaits on query-to-select's output: converted queries are session calls it awaits
+            converted = QueryToSelect(context, plan, module_name, path, []).transform_module(tree)
+            AddAwaits(context, plan, module_name, path, []).transform_module(converted)
+        else:
+            # add-awaits finds something only in a generator expression (none here, and
+            # query-to-select writes none): query-to-select's decisions are all there is to read
+            QueryDecisions(context, plan, module_name, path, []).decide(tree)
     except Exception:  # the rewrite reports it for this file; holding only adds safety
         return {}
     left = dict(context.scratch.get(LEFT_QUERIES, {}))
