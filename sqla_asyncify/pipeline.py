@@ -235,36 +235,22 @@ def _rewrite_tree(
     """``(updated, items, error)`` for one file; ``updated is source`` when nothing changed.
     ``check``: a changed file's ``updated`` is left unformatted when formatting cannot make it
     unchanged (``RunConfig.check``)."""
-    try:
-        with _collector_paused():
-            return _rewrite_paused(tree, source, plan, module_name, display, style, check)
-    except Exception as exc:  # an internal error on one file must not stop the run
-        return source, [], f"internal error, file left unchanged: {exc!r}"
-
-
-def _rewrite_paused(
-    tree: cst.Module,
-    source: bytes,
-    plan: Plan,
-    module_name: str,
-    display: str,
-    style: BlackStyle | None,
-    check: bool,
-) -> tuple[bytes, list[ReportItem], str | None]:
     from .rewrite import rewrite_module  # the transformers (and libcst.matchers): only when rewriting
 
-    before = tree.code  # generated once: each codegen costs a fifth of a parse
-    new, items = rewrite_module(tree, plan, module_name, display, before)
-    if new is tree:
-        return source, items, None
-    code = new.code
-    if code == before:  # (a deep_equals would cost as much as the codegen)
-        return source, items, None
-    if style is not None and (not check or may_format_back(_newline_text(tree, before), _newline_text(new, code))):
-        formatted = format_changed(_newline_text(tree, before), _newline_text(new, code), style)
-        code = formatted.replace("\n", new.default_newline) if new.default_newline != "\n" else formatted
-    ast.parse(code)  # verify: the output must parse
-    return code.encode(new.encoding), items, None
+    try:
+        with _collector_paused():  # not around black: its trees link children and parents
+            before = tree.code  # generated once: each codegen costs a fifth of a parse
+            new, items = rewrite_module(tree, plan, module_name, display, before)
+            code = before if new is tree else new.code
+        if code == before:  # (a deep_equals would cost as much as the codegen)
+            return source, items, None
+        if style is not None and (not check or may_format_back(_newline_text(tree, before), _newline_text(new, code))):
+            formatted = format_changed(_newline_text(tree, before), _newline_text(new, code), style)
+            code = formatted.replace("\n", new.default_newline) if new.default_newline != "\n" else formatted
+        ast.parse(code)  # verify: the output must parse
+        return code.encode(new.encoding), items, None
+    except Exception as exc:  # an internal error on one file must not stop the run
+        return source, [], f"internal error, file left unchanged: {exc!r}"
 
 
 _WORKER_PLAN: Plan | None = None

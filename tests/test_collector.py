@@ -19,7 +19,7 @@ def test_the_collector_runs_again_after_a_file_even_one_that_fails(monkeypatch) 
         seen.append(gc.isenabled())
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(pipeline, "_rewrite_paused", failing)
+    monkeypatch.setattr("sqla_asyncify.rewrite.rewrite_module", failing)
     updated, _, error = pipeline._rewrite_tree(cst.parse_module(source), source, Plan.build([], held_sync={}), "m", "m.py", None)
     assert seen == [False] and gc.isenabled()
     assert updated is source and error is not None and "boom" in error
