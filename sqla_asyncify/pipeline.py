@@ -579,7 +579,8 @@ def _left_in(tree: cst.Module, plan: Plan, module_name: str, path: str) -> dict[
     from libcst.codemod import CodemodContext
 
     from .codemods.add_awaits import LEFT_GENERATORS, AddAwaits
-    from .codemods.query_to_select import LEFT_QUERIES, QueryDecisions, QueryToSelect
+    from .codemods.query_to_select import LEFT_QUERIES, QueryToSelect
+    from .left_queries import QueryDecisions
 
     context = CodemodContext(filename=path, full_module_name=module_name)
     try:
