@@ -741,6 +741,12 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
         self._not_stored(node.value)
         self._returned(node.value, node)
 
+    def visit_Expr(self, node: cst.Expr) -> None:
+        # ``yield from gen()`` as a statement iterates ``gen()`` like a ``for`` loop does (an
+        # ``async for`` re-yielding each item when ``gen`` becomes an async generator).
+        if isinstance(node.value, cst.Yield) and isinstance(node.value.value, cst.From):
+            self._iterated.add(id(node.value.value.item))
+
     def visit_Yield(self, node: cst.Yield) -> None:
         self._current.is_generator = True
         if not isinstance(node.value, cst.From):
