@@ -267,6 +267,9 @@ class Inference(Fixtures):
             return self.symbol(f"{ty.name}.{attr}", seen)
         if ty.kind in ("instance", "class"):
             method = self._find_method(ty.name, attr)
+            if method is not None and ty.kind == "instance" and self._is_property(method):
+                # ``repos.users`` read from an instance: what the getter returns
+                return self._call_type(Ty("function", method), seen)
             if method is not None:
                 return Ty("function", method)
             if ty.kind == "instance":
@@ -282,6 +285,10 @@ class Inference(Fixtures):
         if ty == CONNECTION:
             return Ty("connection-method", attr)
         return UNKNOWN
+
+    def _is_property(self, qualname: str) -> bool:
+        """A ``@property`` / ``@cached_property`` getter: reading the attribute calls it."""
+        return any(d.rsplit(".", 1)[-1] in ("property", "cached_property") for d in self.functions[qualname].decorators)
 
     def _instance_attr_type(self, cls: str, attr: str, _seen: frozenset[str]) -> Ty:
         key = f"{cls}@{attr}"
