@@ -24,7 +24,7 @@ from .loading_facts import collect as collect_loading_facts
 from .names import Callee, QualnameTracker, dotted, resolve_relative
 from .positions import positions
 
-INDEX_VERSION = 14  # bump when the shape of the index changes (invalidates caches)
+INDEX_VERSION = 15  # bump when the shape of the index changes (invalidates caches)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +104,17 @@ class FunctionInfo:
     #: ``params=[f]``), with their line: a function stored so is called where no call site names it.
     #: A tuple handed back by ``return``/``yield`` is not storage: its caller unpacks it by name.
     stored: tuple[tuple[str, int], ...] = ()
+    #: The same elements by collection: (collection, element, position). The collection is the name
+    #: a literal is bound to or extended into (``X = [...]``, ``X.extend([...])``, ``X.append(f)``),
+    #: ``"@params"`` for this fixture's ``params=[...]``, ``""`` for any other literal. The element is
+    #: the name or attribute chain as written, ``""`` for anything else (a string, a lambda); the
+    #: position is its index in a tuple element (``[(f, dsn)]``: ``f`` at 0), -1 for the element itself.
+    collected: tuple[tuple[str, str, int], ...] = ()
+    #: ``@pytest.fixture(params=NAME)``: NAME as written; ``"@params"`` for a literal list.
+    fixture_params: str | None = None
+    #: ``yield from`` in the body: "statement" when every one is a statement of its own,
+    #: "expression" when one's value is used (``x = yield from g``); None when there is none.
+    yields_from: str | None = None
     #: Defined by a statement of its own at module level (not inside an ``if``/``try``… block).
     top_level: bool = True
     #: ``@pytest.fixture(name="db")``: the name tests request it by (None: the function's name).
@@ -159,7 +170,9 @@ class _FunctionBuilder:
     calls: list[CallSite] = field(default_factory=list)
     refs: set[str] = field(default_factory=set)
     stored: list[tuple[str, int]] = field(default_factory=list)
+    collected: list[tuple[str, str, int]] = field(default_factory=list)
     is_generator: bool = False
+    yields_from: str | None = None
     #: Names declared ``global`` in the function: what it binds to them is a module global.
     global_names: set[str] = field(default_factory=set)
 
@@ -168,7 +181,9 @@ class _FunctionBuilder:
             **self.info,  # type: ignore[arg-type]
             refs=tuple(sorted(self.refs)),
             stored=tuple(sorted(set(self.stored))),
+            collected=tuple(sorted(set(self.collected))),
             is_generator=self.is_generator,
+            yields_from=self.yields_from,
             bindings=tuple(self.bindings),
             attr_bindings=tuple(self.attr_bindings),
             local_attr_bindings=tuple(self.local_attr_bindings),
@@ -306,6 +321,9 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
             set()
         )  # Name nodes that are not reads (keywords, def names…)
         self._unstored: set[int] = set()  # elements of returned tuples and of unpacking targets
+        #: Elements (and items of tuple elements) of a literal bound to a name: (collection, position).
+        self._collections: dict[int, tuple[str, int]] = {}
+        self._yield_statements: set[int] = set()  # ``yield from g`` as a statement of its own
         self._main_guard = 0
         self._module_blocks = (
             0  # depth of ``if``/``try``/``with``/loop blocks at module level
@@ -504,12 +522,17 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
                     ),
                     "keep_sync": keep_sync_pragma(node),
                     "fixture_name": self._fixture_name(node),
+                    "fixture_params": self._fixture_params(node),
                     "top_level": self._module_blocks == 0
                     and parent is None
                     and enclosing_class is None,
                 }
             )
         )
+        if self._current.info["fixture_params"] == "@params":
+            for d in node.decorators:
+                if isinstance(d.decorator, cst.Call) and (value := _keyword_value(d.decorator, "params")) is not None:
+                    self._collect(value, "@params")
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         self.functions.append(self._stack.pop().build())
@@ -620,6 +643,40 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
             self._assign(target.target, node.value, node)
+        if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
+            self._collect(node.value, node.targets[0].target.value)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        if isinstance(node.target, cst.Name) and isinstance(node.operator, cst.AddAssign):
+            self._collect(node.value, node.target.value)  # ``X += [...]``
+
+    def visit_Expr(self, node: cst.Expr) -> None:
+        if isinstance(node.value, cst.Yield) and isinstance(node.value.value, cst.From):
+            self._yield_statements.add(id(node.value))
+
+    def _collect(self, value: cst.BaseExpression, collection: str) -> None:
+        """Note the elements of a literal ``value`` held by ``collection`` (see ``collected``)."""
+        if isinstance(value, cst.ListComp | cst.SetComp | cst.GeneratorExp):
+            items = value.elt.elements if isinstance(value.elt, cst.Tuple) else ()
+            for i, item in enumerate(items):
+                self._collect_element(item, collection, i)
+            if not isinstance(value.elt, cst.Tuple):
+                self._current.collected.append((collection, "", -1))
+            return
+        if not isinstance(value, cst.List | cst.Tuple | cst.Set):
+            return
+        for element in value.elements:
+            if isinstance(element, cst.Element) and isinstance(element.value, cst.Tuple):
+                for i, item in enumerate(element.value.elements):
+                    self._collect_element(item, collection, i)
+            else:
+                self._collect_element(element, collection, -1)
+
+    def _collect_element(self, element: cst.BaseElement, collection: str, position: int) -> None:
+        if isinstance(element, cst.Element) and isinstance(element.value, cst.Name | cst.Attribute):
+            self._collections[id(element)] = (collection, position)
+        else:
+            self._current.collected.append((collection, "", position))
 
     def leave_AnnAssign(self, original_node: cst.AnnAssign) -> None:
         if original_node.value is not None:
@@ -668,6 +725,19 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
             self._current.local_attr_bindings.append(
                 Binding(f"{target.value.value}.{target.attr.value}", callee, called, self._line(node))
             )
+
+    def _fixture_params(self, node: cst.FunctionDef) -> str | None:
+        """``params=`` of a ``@pytest.fixture(...)`` decorator: a name as written, ``"@params"`` for
+        a literal (its elements are collected into the fixture, under that collection)."""
+        for d in node.decorators:
+            call = d.decorator
+            if isinstance(call, cst.Call) and (text := dotted(call.func)) is not None and self.qualify(text) in sqla.FIXTURE_DECORATORS:
+                value = _keyword_value(call, "params")
+                if isinstance(value, cst.Name | cst.Attribute):
+                    return dotted(value)
+                if value is not None:
+                    return "@params"
+        return None
 
     def _fixture_name(self, node: cst.FunctionDef) -> str | None:
         """``name="x"`` of a ``@pytest.fixture(...)`` decorator, when a literal."""
@@ -749,6 +819,8 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
 
     def visit_Yield(self, node: cst.Yield) -> None:
         self._current.is_generator = True
+        if isinstance(node.value, cst.From) and self._current.yields_from != "expression":
+            self._current.yields_from = "statement" if id(node) in self._yield_statements else "expression"
         if not isinstance(node.value, cst.From):
             self._not_stored(node.value)
             self._returned(node.value, node)
@@ -767,8 +839,24 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
         text = dotted(node.value)
         if text is not None:
             self._current.stored.append((text, self._line(node)))
+            collection, position = self._collections.get(id(node), ("", -1))
+            self._current.collected.append((collection, text, position))
 
     def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and node.args:
+            if func.attr.value == "extend":
+                self._collect(node.args[0].value, func.value.value)
+            elif func.attr.value in ("append", "insert"):
+                item = node.args[-1].value
+                if isinstance(item, cst.Name | cst.Attribute) and (text := dotted(item)) is not None:
+                    self._current.stored.append((text, self._line(node)))
+                    self._current.collected.append((func.value.value, text, -1))
+                elif isinstance(item, cst.Tuple):
+                    for i, element in enumerate(item.elements):
+                        self._collect_element(element, func.value.value, i)
+                else:
+                    self._current.collected.append((func.value.value, "", -1))
         callee = Callee.of(node.func)
         if callee is None:
             # ``db.query(M).filter(...).first()``: the terminal's receiver is a call; the inner

@@ -13,7 +13,7 @@ from .codemods import CODEMODS, HELD_MODULE_CODEMODS, MIGRATION_SCRIPT_CODEMODS
 from .codemods.base import AsyncifyCodemod
 from .codemods.batch import BatchedTransformers, Unbatchable
 from .holds import is_migration_script
-from .codemods.imports import add_queued_imports, apply_swaps
+from .codemods.imports import add_queued_imports, apply_swaps, into_import_guard
 from .codemods.metadata import TreeMetadata
 from .codemods.runtime_url import add_runtime_url_helper
 from .plan import Plan
@@ -26,6 +26,7 @@ def rewrite_module(
     """Apply every transformer of ``CODEMODS`` in order; return the new tree and the report items.
     ``source``: ``tree.code``, when the caller has it (generating it costs a fifth of a parse)."""
     items: list[ReportItem] = []
+    original = tree
     context = CodemodContext(filename=path, full_module_name=module_name)
     if source is None:
         source = tree.code
@@ -66,6 +67,7 @@ def rewrite_module(
     # A scope analysis of the whole module (is the name still used?): only when one is queued.
     if context.scratch.get(RemoveImportsVisitor.CONTEXT_KEY):
         tree = RemoveImportsVisitor(context).transform_module(tree)
+    tree = into_import_guard(original, tree)  # an optional dependency stays optional
     return tree, items
 
 

@@ -162,6 +162,116 @@ SHAPES: dict[str, dict[str, str]] = {
                     return db.query(User).count()
             """,
     },
+    "factories_in_fixture_params": {
+        "app/db.py": """
+            from sqlalchemy import create_engine
+            from sqlalchemy.orm import sessionmaker
+
+            def setup(url="sqlite:///./app.db"):
+                engine = create_engine(url)
+                SessionLocal = sessionmaker(bind=engine)
+
+                def get_db():
+                    db = SessionLocal()
+                    try:
+                        yield db
+                        db.commit()
+                    finally:
+                        db.close()
+
+                return engine, get_db
+            """,
+        "app/factories.py": """
+            from .db import setup
+            from .models import Base, User
+
+            def sqlite_factory(user_id):
+                engine, get_db = setup()
+                Base.metadata.create_all(bind=engine)
+                for db in get_db():
+                    db.add(User(id=user_id))
+                return "sqlite"
+
+            def memory_factory(user_id):
+                return "memory"
+
+            FACTORIES = [(sqlite_factory, 1), (memory_factory, 2)]
+            """,
+        "tests/conftest.py": """
+            import pytest
+            from app.factories import *
+
+            def serve(name, factory):
+                yield name, factory.__name__
+
+            @pytest.fixture(params=FACTORIES)
+            def built(request):
+                factory, user_id = request.param
+                yield from serve(factory(user_id), factory)
+            """,
+        "tests/test_factories.py": """
+            def test_built(built):
+                name, factory = built
+                assert factory.startswith(name)
+            """,
+    },
+    "client_handed_to_a_helper_it_cannot_convert": {
+        "app/db.py": """
+            from sqlalchemy import create_engine
+            from sqlalchemy.orm import sessionmaker
+
+            engine = create_engine("sqlite:///./app.db")
+            SessionLocal = sessionmaker(bind=engine)
+            """,
+        "app/main.py": """
+            from fastapi import Depends, FastAPI
+            from sqlalchemy.orm import Session
+
+            from .db import SessionLocal, engine
+            from .models import Base, User
+
+            def get_db():
+                db = SessionLocal()
+                try:
+                    yield db
+                finally:
+                    db.close()
+
+            def create_app():
+                Base.metadata.create_all(bind=engine)
+                app = FastAPI()
+
+                @app.post("/users/{user_id}")
+                def add_user(user_id: int, db: Session = Depends(get_db)):
+                    db.add(User(id=user_id))
+                    db.commit()
+                    return {"id": user_id}
+
+                @app.get("/users/{user_id}")
+                def read_user(user_id: int, db: Session = Depends(get_db)):
+                    return {"found": db.get(User, user_id) is not None}
+
+                return app
+            """,
+        "tests/__init__.py": "",
+        "tests/helpers.py": """
+            def post_user(client, user_id):
+                response = client.post(f"/users/{user_id}")
+                assert response.status_code == 200, response.text
+                return response.json()
+            """,
+        "tests/test_users.py": """
+            from fastapi.testclient import TestClient
+
+            from app.main import create_app
+            from tests.helpers import post_user
+
+            def test_add():
+                client = TestClient(create_app())
+                assert post_user(client, 1) == {"id": 1}
+                assert client.get("/users/1").json() == {"found": True}
+            """,
+    },
     "untyped_fixture_parameter": {
         "app/db.py": """
             from sqlalchemy import create_engine
@@ -193,7 +303,9 @@ SHAPES: dict[str, dict[str, str]] = {
 #: What runs the migrated shape: ``module:function`` called with user id 1 (awaited when it is a
 #: coroutine function), or ``pytest`` (the project's own tests). Either way user 1 must exist after.
 RUNS = {
+    "client_handed_to_a_helper_it_cannot_convert": "pytest",
     "contextmanager_helper": "app.jobs:add",
+    "factories_in_fixture_params": "pytest",
     "factory_stored_in_a_list": "app.jobs:add",
     "factory_tuple_unpacked_at_module_level": "app.jobs:add",
     "global_set_by_an_init_function": "app.jobs:add",

@@ -221,7 +221,17 @@ class AsyncHttpClient(AsyncifyCodemod):
         receiver = callee.prefix(len(callee.path) - 1)
         if callee.path[-1] in sqla.HTTP_REQUEST_METHODS and self.plan.becomes_async(self.context_qualname):
             ty = self.plan.type_of(self.context_qualname, receiver)
-            if ty.kind == "http-client" and ty.name not in self.plan.http_clients:
+            if ty.kind == "http-client" and ty.name in self.plan.kept_http_clients:
+                self.report(
+                    node,
+                    f"`{receiver}` stays a `TestClient` in code that becomes async "
+                    f"({self.plan.kept_http_clients[ty.name]}): the app runs on the client's event loop, "
+                    "in a thread, the test on pytest-asyncio's",
+                    "fine on SQLite; with a driver whose connections belong to one loop (asyncpg), convert "
+                    "the helper with it by hand (`async def`, awaited requests) and the client to "
+                    "`httpx.AsyncClient(transport=httpx.ASGITransport(app=app))`",
+                )
+            elif ty.kind == "http-client" and ty.name not in self.plan.http_clients:
                 self.report(
                     node,
                     f"`{receiver}` is a `TestClient` (built where this tool cannot rewrite it) used by code that becomes "

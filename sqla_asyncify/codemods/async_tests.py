@@ -4,7 +4,9 @@ The plan already makes a test ``async def`` when it calls migrated code (fixture
 like ``Depends``: a ``db`` parameter is what the ``db`` fixture yields). This transformer makes
 pytest and unittest run what became a coroutine, without requiring any configuration:
 
-* a ``@pytest.fixture`` made async → ``@pytest_asyncio.fixture(…, loop_scope="session")``;
+* a ``@pytest.fixture`` made async → ``@pytest_asyncio.fixture(…, loop_scope="session")``; its
+  ``yield from helper()`` statements become ``for value in helper(): yield value`` (an async
+  generator cannot delegate; pytest only advances a fixture, so the loop is the same);
 * a ``test_*`` function made async → ``@pytest.mark.asyncio(loop_scope="session")`` added.
   One loop for all tests and fixtures: the app's module-level async engine pools connections, and
   a connection made on one loop cannot be used from another;
@@ -65,7 +67,8 @@ class AsyncTests(AsyncifyCodemod):
             decorators[fixture] = d.with_changes(
                 decorator=cst.Call(cst.Attribute(cst.Name("pytest_asyncio"), cst.Name("fixture")), args=args)
             )
-            return updated_node.with_changes(decorators=decorators)
+            body = updated_node.body.visit(_YieldFromAsLoop(_free_name(original_node, "value")))
+            return updated_node.with_changes(decorators=decorators, body=body)
         if in_class and self._in_testcase and original_node.name.value in _UNITTEST_RENAMES:
             return updated_node.with_changes(name=cst.Name(_UNITTEST_RENAMES[original_node.name.value]))
         if original_node.name.value.startswith("test") and not in_class and self._is_test_module():
@@ -114,3 +117,57 @@ class AsyncTests(AsyncifyCodemod):
             bases.append(base)
         return updated_node.with_changes(bases=bases)
 
+
+
+class _Names(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.found: set[str] = set()
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.found.add(node.value)
+
+
+def _free_name(node: cst.FunctionDef, base: str) -> str:
+    """``base`` (or ``base_1``, ``base_2``…): a name ``node`` does not use."""
+    names = _Names()
+    node.visit(names)
+    name, n = base, 0
+    while name in names.found:
+        n += 1
+        name = f"{base}_{n}"
+    return name
+
+
+class _YieldFromAsLoop(cst.CSTTransformer):
+    """``yield from g`` statements of one function body (not of functions nested in it) →
+    ``for value in g: yield value``."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+    def leave_SimpleStatementLine(
+        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
+    ) -> cst.BaseStatement:
+        if len(updated_node.body) != 1:
+            return updated_node
+        stmt = updated_node.body[0]
+        if not (isinstance(stmt, cst.Expr) and isinstance(stmt.value, cst.Yield) and isinstance(stmt.value.value, cst.From)):
+            return updated_node
+        target = cst.Name(self.name)
+        loop_body = cst.IndentedBlock([cst.SimpleStatementLine([cst.Expr(cst.Yield(target))])])
+        return cst.For(
+            target=target,
+            iter=stmt.value.value.item,
+            body=loop_body,
+            leading_lines=updated_node.leading_lines,
+        )

@@ -6,6 +6,11 @@ same module merges into that line (``from sqlalchemy.ext.asyncio import async_se
 create_async_engine``). The old name is dropped only when nothing else in the module uses it.
 When the old import is not a plain top-level ``from`` import, the new one is queued with
 ``AddImportsVisitor`` instead (and the old one with ``RemoveImportsVisitor``).
+
+A module that imports SQLAlchemy only inside ``try: ... except ImportError:`` (an optional
+dependency) keeps importing without it: the SQLAlchemy imports the rewrite adds go into that
+``try`` body, each name with a ``= None`` fallback in the handler, as the module's own have
+(``into_import_guard``).
 """
 
 from __future__ import annotations
@@ -208,3 +213,74 @@ def add_queued_imports(context: CodemodContext, tree: cst.Module) -> cst.Module:
         moved = new_body.pop()
         tail = [body[end].with_changes(leading_lines=moved.leading_lines), *body[end + 1 :]]
     return tree.with_changes(body=[*new_body, *tail])
+
+
+_GUARDED_ROOTS = frozenset({"sqlalchemy", "sqlmodel"})
+_IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
+
+
+def _sqlalchemy_import(statement: cst.CSTNode) -> cst.Import | cst.ImportFrom | None:
+    """A one-import line of a SQLAlchemy (or SQLModel) module."""
+    if not _import_line(statement):
+        return None
+    imp = statement.body[0]  # type: ignore[attr-defined]
+    if isinstance(imp, cst.ImportFrom):
+        module = dotted(imp.module) if imp.module is not None and not imp.relative else None
+        roots = [module] if module else []
+    else:
+        roots = [dotted(a.name) or "" for a in imp.names]
+    return imp if roots and all(r.split(".")[0] in _GUARDED_ROOTS for r in roots) else None
+
+
+def _is_pass(statement: cst.CSTNode) -> bool:
+    return isinstance(statement, cst.SimpleStatementLine) and all(isinstance(b, cst.Pass) for b in statement.body)
+
+
+def _catches_import_error(handler: cst.ExceptHandler) -> bool:
+    kinds = handler.type.elements if isinstance(handler.type, cst.Tuple) else [handler.type] if handler.type else []
+    names = {dotted(k.value if isinstance(k, cst.Element) else k) for k in kinds}  # type: ignore[arg-type]
+    return bool(names & _IMPORT_ERRORS)
+
+
+def _import_guard(tree: cst.Module) -> int | None:
+    """Which top-level ``try:`` (0 for the first) imports SQLAlchemy in a handler of ``ImportError``."""
+    tries = [st for st in tree.body if isinstance(st, cst.Try)]
+    for k, statement in enumerate(tries):
+        if any(_sqlalchemy_import(st) for st in statement.body.body) and any(
+            _catches_import_error(h) for h in statement.handlers
+        ):
+            return k
+    return None
+
+
+def into_import_guard(original: cst.Module, tree: cst.Module) -> cst.Module:
+    """Move the top-level SQLAlchemy imports ``tree`` gained into the module's import guard, with
+    ``= None`` fallbacks in its handler; a module that imported SQLAlchemy unguarded too is left."""
+    if any(_sqlalchemy_import(st) for st in original.body):
+        return tree
+    k = _import_guard(original)  # the rewrite may have emptied it (``Session`` no longer used)
+    moved = [st for st in tree.body if _sqlalchemy_import(st)]
+    tries = [i for i, st in enumerate(tree.body) if isinstance(st, cst.Try)]
+    if k is None or not moved or k >= len(tries):
+        return tree
+    at = tries[k]
+    guard = tree.body[at]
+    assert isinstance(guard, cst.Try)
+    names: list[str] = []
+    for st in moved:
+        imp = _sqlalchemy_import(st)
+        if isinstance(imp, cst.ImportFrom) and not isinstance(imp.names, cst.ImportStar):
+            names += [_local(a) for a in imp.names]
+        elif isinstance(imp, cst.Import):
+            names += [(a.evaluated_alias or a.evaluated_name).split(".")[0] for a in imp.names]
+    inner = [st for st in guard.body.body if not _is_pass(st)]  # ``pass`` left where imports went
+    last = max((i for i, st in enumerate(inner) if _import_line(st)), default=-1)
+    inner[last + 1 : last + 1] = [st.with_changes(leading_lines=[]) for st in moved]  # type: ignore[attr-defined]
+    handlers = list(guard.handlers)
+    h = next(i for i, handler in enumerate(handlers) if _catches_import_error(handler))
+    fallbacks = [cst.SimpleStatementLine([cst.Assign([cst.AssignTarget(cst.Name(n))], cst.Name("None"))]) for n in dict.fromkeys(names)]
+    handler_body = list(handlers[h].body.body)
+    handlers[h] = handlers[h].with_changes(body=handlers[h].body.with_changes(body=[*fallbacks, *handler_body]))
+    guard = guard.with_changes(body=guard.body.with_changes(body=inner), handlers=handlers)
+    body = [guard if i == at else st for i, st in enumerate(tree.body) if not any(st is m for m in moved)]
+    return tree.with_changes(body=body)

@@ -138,10 +138,34 @@ class Plan(EntryPoints, HttpClients, CalleeCommits):
             expire_on_commit=expire_on_commit,
         )
         plan._solve()
+        # Functions stored together in ``params=`` are awaited together: one held (by the user,
+        # or as a callee of held code) holds them all, or the fixture would await a sync one.
+        split = {
+            member: f"held sync: stored with held `{held_member}` in a fixture's `params=`"
+            for family in plan.stored_families.values()
+            for held_member in sorted(family & plan.held_sync.keys())[:1]
+            for member in family
+            if member not in plan.held_sync
+        }
+        if split:
+            reached = {q: " -> ".join(plan.chain(q)[1:]) for q in split if q in plan.to_async}
+            held = {**held, **split}
+            plan = cls.build(indexes_list, held, async_drivers, frozen, expire_on_commit)
+            for qualname, chain in sorted(reached.items()):
+                plan.items.append(
+                    ReportItem(
+                        plan.path_of(qualname),
+                        plan.functions[qualname].line,
+                        "sync-boundary",
+                        f"`{qualname}` stays sync ({split[qualname].removeprefix('held sync: ')}) though it "
+                        f"reaches session I/O: {chain}",
+                        "migrate the held function too, or hold this one by hand (`--keep-sync`)",
+                    )
+                )
         stored = {
             qualname: STORED_REASON.format(path=path, line=line)
             for qualname, (path, line) in plan.stored_functions.items()
-            if qualname in plan.to_async and qualname not in held
+            if qualname in plan.to_async and qualname not in held and qualname not in plan.stored_families
         }
         if stored:
             chains = {q: " -> ".join(plan.chain(q)[1:]) for q in stored}

@@ -60,6 +60,12 @@ class Boundaries(Classification):
             return self.held_sync[fn.qualname]
         if fn.name.startswith("__") and fn.name.endswith("__") and fn.name not in sqla.ASYNC_DUNDERS:
             return f"`{fn.name}` is a sync protocol method"
+        if fn.yields_from is not None:
+            fixture = any(d in sqla.FIXTURE_DECORATORS for d in fn.decorators)
+            if not fixture or fn.yields_from == "expression":
+                # An async generator cannot delegate; a fixture's ``yield from g`` statement can be
+                # a loop (pytest only advances it), anything else may be sent to or thrown into.
+                return "it delegates with `yield from`, which an async generator cannot"
         framework = self.entry_framework(fn)
         if framework is not None:
             return f"{framework} calls it synchronously"

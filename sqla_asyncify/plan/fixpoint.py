@@ -82,6 +82,12 @@ class Fixpoint(Wiring):
             for member in self.overrides(callee):
                 other = self.functions[member]
                 self._mark(other, Reason("call", callee, other.line), queue)
+            # Functions stored together in a fixture's ``params=`` are awaited where the fixture
+            # calls ``request.param``: all of them, so they become async together.
+            for member in sorted(self.stored_families.get(callee, ())):
+                if member != callee:
+                    other = self.functions[member]
+                    self._mark(other, Reason("call", callee, other.line), queue)
 
     def _mark(self, fn: FunctionInfo, reason: Reason, queue: deque[str]) -> None:
         if fn.is_async or fn.qualname in self.to_async:

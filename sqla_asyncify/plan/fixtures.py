@@ -3,11 +3,19 @@
 A parameter named like a fixture is what that fixture returns or yields; inference asks which one
 (its own module's first, then the nearest ``conftest``'s), and HTTP-client conversion asks which
 fixtures a test requests, directly or through other fixtures. Nothing here types anything.
+
+Functions stored in a fixture's ``params=`` (``params=[factory]``, or a module-level list of
+``(factory, dsn)`` pairs) are called through ``request.param`` in that fixture: ``param_functions``
+follows them there, when every place that reads the collection is such a fixture and each only
+calls the element (or hands it to project code that does not call it). Their callers are then
+known: they convert together (``stored_families``), awaited where the fixture calls them.
 """
 
 from __future__ import annotations
 
 from functools import cached_property
+
+from ..names import Callee
 
 from .. import sqla
 from ..index import FunctionInfo
@@ -76,3 +84,184 @@ class Fixtures(ProjectIndex):
             return True
         package, _, name = where.rpartition(".")
         return name == "conftest" and (not package or module == package or module.startswith(f"{package}."))
+
+    # -- functions stored in ``params=`` ----------------------------------------------------------
+    @cached_property
+    def _collections(self) -> dict[str, list[tuple[str, str, int]]]:
+        """Collection key → its entries (where stored, element as written, position): a fixture's
+        own ``params=[...]`` is ``fixture@params``, a list bound or extended at module level is the
+        list's qualname; any other literal is a key no fixture reads."""
+        found: dict[str, list[tuple[str, str, int]]] = {}
+        for fn in self.functions.values():
+            for collection, element, position in fn.collected:
+                if collection == "@params":
+                    key = f"{fn.qualname}@params"
+                elif not collection:
+                    key = f"{fn.qualname}@literal"
+                elif fn.kind == "module":
+                    key = f"{self._function_module[fn.qualname].module}.{collection}"
+                else:
+                    key = f"{fn.qualname}.{collection}"
+                found.setdefault(key, []).append((fn.qualname, element, position))
+        return found
+
+    def _collection_named(self, module: str, name: str, depth: int = 0) -> str | None:
+        """The module-level collection ``name`` denotes in ``module`` (through imports, ``*``)."""
+        if f"{module}.{name}" in self._collections or depth > 10:
+            return f"{module}.{name}" if depth <= 10 else None
+        target = self._imports.get(module, {}).get(name)
+        if target is not None:
+            source, _, attr = target.rpartition(".")
+            return self._collection_named(source, attr, depth + 1) if source in self.modules else None
+        for source in self.modules[module].star_imports if module in self.modules else ():
+            found = self._collection_named(source, name, depth + 1)
+            if found is not None:
+                return found
+        return None
+
+    def _params_collection(self, fixture: FunctionInfo) -> str | None:
+        if fixture.fixture_params == "@params":
+            return f"{fixture.qualname}@params"
+        if fixture.fixture_params and "." not in fixture.fixture_params:
+            return self._collection_named(self._function_module[fixture.qualname].module, fixture.fixture_params)
+        return None
+
+    def _param_uses(self, fixture: FunctionInfo) -> set[int] | None:
+        """Positions of ``request.param`` whose element ``fixture`` calls (-1: the element itself,
+        ``k``: item ``k`` of a tuple unpacked from it); None when a called element also goes
+        anywhere else (returned, yielded, handed to code that may call it, called as a method)."""
+        if not any(p.name == "request" for p in fixture.params):
+            return None
+        param = Callee("request", ("param",))
+        names = {b.name: (-1 if b.element is None else b.element) for b in fixture.bindings if b.value == param and not b.called}
+        if any(b.name in names and (b.value != param or b.called) for b in fixture.bindings):
+            return None  # rebound to something else too
+        def position(value: Callee) -> int | None:
+            if value == param:
+                return -1
+            return names[value.root] if value.root in names and not value.path and not value.calls else None
+
+        escaped = {position(r.value) for r in fixture.returns if not r.called}  # ``return factory(...)``: its result
+        called: set[int] = set()
+        for site in fixture.calls:
+            if site.callee == param:
+                called.add(-1)
+            elif site.callee.root in names:
+                if site.callee.path or site.callee.calls:
+                    escaped.add(names[site.callee.root])  # ``impl.method()``
+                else:
+                    called.add(names[site.callee.root])
+            for key, arg in site.args:
+                where = position(arg)
+                if where is not None and not self._passes_uncalled(fixture.qualname, site.callee, key):
+                    escaped.add(where)
+        return None if escaped & called else called
+
+    def _passes_uncalled(self, scope: str, callee: Callee, key: str) -> bool:
+        """``callee`` is a project function whose parameter ``key`` (a position or keyword) it
+        never calls: it only reads the value it is handed (``impl.__name__``)."""
+        target = self.global_of(scope, str(callee)) if not callee.calls else None
+        fn = self.functions.get(target) if target else None
+        if fn is None or fn.kind != "function":
+            return False
+        params = list(fn.params)
+        param = params[int(key)] if key.isdigit() and int(key) < len(params) else next((p for p in params if p.name == key), None)
+        if param is None:
+            return False
+        return not any(site.callee.root == param.name for site in fn.calls) and not any(
+            b.value.root == param.name for b in fn.bindings
+        )
+
+    @cached_property
+    def _stored_consumers(self) -> dict[str, dict[str, set[int]]]:
+        """Collection key → the fixtures calling its elements through ``request.param`` and the
+        positions each calls; only collections every reader of which is such a fixture."""
+        consumers: dict[str, dict[str, set[int]]] = {}
+        blocked: set[str] = set()
+        for fn in self.functions.values():
+            if fn.kind == "function" and fn.fixture_params:
+                key = self._params_collection(fn)
+                if key is None:
+                    continue
+                uses = self._param_uses(fn)
+                if uses is None:
+                    blocked.add(key)
+                else:
+                    consumers.setdefault(key, {})[fn.qualname] = uses
+        named = {key for key in consumers if "@" not in key}
+        if named:
+            for fn in self.functions.values():
+                module = self._function_module[fn.qualname].module
+                if fn.kind == "module" and any(key.rpartition(".")[0] == module for key in named):
+                    continue  # the module building the list (``X = [...]``, ``X.extend(...)``)
+                local = {p.name for p in fn.params} | {b.name for b in fn.bindings}
+                for ref in fn.refs:
+                    root = ref.split(".")[0]
+                    key = None if root in local else self._collection_named(module, root)
+                    if key in named and fn.qualname not in consumers[key]:
+                        blocked.add(key)
+        return {key: value for key, value in consumers.items() if key not in blocked}
+
+    @cached_property
+    def stored_families(self) -> dict[str, frozenset[str]]:
+        """Function stored in ``params=`` collections whose every use is followed → the functions
+        it converts with: every function stored at a called position of any of its collections
+        (a fixture awaits all its elements or none), closed over shared members."""
+        members: dict[str, set[str]] = {}  # collection key → functions at called positions
+        bad: set[str] = set()
+        for key, fixtures in self._stored_consumers.items():
+            positions = set().union(*fixtures.values())
+            functions: set[str] = set()
+            for scope, element, position in self._collections.get(key, ()):
+                if position not in positions:
+                    continue
+                nested = f"{scope}.{element}"
+                qualname = nested if nested in self.functions else (self.global_of(scope, element) if element else None)
+                if qualname is None or qualname not in self.functions or self.functions[qualname].kind != "function":
+                    bad.add(key)  # a lambda, a class, something unknown: it cannot be awaited
+                    break
+                functions.add(qualname)
+            if -1 in positions and any(p >= 0 for _, _, p in self._collections.get(key, ())):
+                bad.add(key)  # tuples called whole
+            if key not in bad:
+                members[key] = functions
+        followed: dict[str, set[str]] = {}
+        for key, functions in members.items():
+            for q in functions:
+                followed.setdefault(q, set()).update(functions)
+        # A function also stored somewhere not followed stays as ``Plan.build`` holds it.
+        stored_elsewhere = set()
+        for key, entries in self._collections.items():
+            if key in members:
+                continue
+            for scope, element, _ in entries:
+                nested = f"{scope}.{element}"
+                qualname = nested if nested in self.functions else (self.global_of(scope, element) if element else None)
+                if qualname in followed:
+                    stored_elsewhere.add(qualname)
+        changed = True
+        while changed:  # close families over shared members
+            changed = False
+            for q, family in followed.items():
+                for other in list(family):
+                    if not followed[other] <= family:
+                        family |= followed[other]
+                        changed = True
+        return {q: frozenset(f) for q, f in followed.items() if not (f & stored_elsewhere)}
+
+    def param_function(self, fixture: str, position: int) -> str | None:
+        """A function stored at ``position`` of the elements ``fixture`` reads as ``request.param``
+        (one of its family: they are all async or all sync), None when not followed."""
+        fn = self.functions.get(fixture)
+        key = self._params_collection(fn) if fn is not None and fn.fixture_params else None
+        if key is None or fixture not in self._stored_consumers.get(key, {}):
+            return None
+        for scope, element, where in self._collections.get(key, ()):
+            if where != position:
+                continue
+            nested = f"{scope}.{element}"
+            qualname = nested if nested in self.functions else (self.global_of(scope, element) if element else None)
+            if qualname in self.stored_families:
+                # Held sync (with its family): the fixture calls it as it is.
+                return None if qualname in self.held_sync else qualname
+        return None

@@ -3,11 +3,15 @@
 ``TestClient`` runs the app on its own loop in a thread; a test or fixture made async runs on
 pytest-asyncio's loop, with the app's pooled connections. A client such a test uses (itself, or
 through the fixtures it requests) is converted, its requests are awaited, and the functions
-sending them become async in turn: an extension of the async fixpoint, run after it.
+sending them become async in turn: an extension of the async fixpoint, run after it. A client
+handed to a helper that cannot convert with it (one that also gets a client staying sync, or one
+the plan does not see) stays a ``TestClient`` (``kept_http_clients``, reported): a helper half
+converted would call an ``httpx.AsyncClient`` synchronously.
 """
 
 from __future__ import annotations
 
+import builtins
 from collections import deque
 from collections.abc import Mapping
 
@@ -16,6 +20,10 @@ from ..index import CallSite, FunctionInfo
 from ..names import Callee
 from .fixpoint import Fixpoint
 from .types import ASYNC_HTTP_CLIENT, HTTP_CLIENT_CLASS, HTTP_CLIENT_KIND, Reason, Ty
+
+
+#: Names a call of which does not use a client it is handed as a client (``isinstance``, ``print``).
+_BUILTINS = frozenset(dir(builtins))
 
 
 class HttpClients(Fixpoint):
@@ -32,6 +40,7 @@ class HttpClients(Fixpoint):
             return  # the common case: no test client anywhere, no per-call typing to pay for
         while True:
             new = {origin for q in list(self.to_async) for origin in self._http_clients_used(self.functions[q])}
+            new -= self._kept_by_helpers(new)
             new |= self._client_parameters(self.http_clients | new)
             new -= self.http_clients
             if not new:
@@ -69,6 +78,48 @@ class HttpClients(Fixpoint):
                 if ty.kind == HTTP_CLIENT_KIND and ty.name:
                     found.add(ty.name)
         return found
+
+    def _kept_by_helpers(self, candidates: set[str]) -> set[str]:
+        """Clients (of ``candidates``) a test builds itself that must stay ``TestClient``s: handed
+        to a helper whose parameter also holds a client that stays one (a test in its own right,
+        with a sync fixture), or to a function the plan does not see (a module without SQLAlchemy or a
+        ``TestClient`` of its own, a library): neither can convert with this caller, and would
+        get an ``httpx.AsyncClient`` it calls synchronously. A ``TestClient`` works from an async
+        test (it runs the app on its own loop, in a thread); half a helper would not."""
+        kept: set[str] = set()
+        for fn in self.functions.values():
+            for site in fn.calls:
+                # Only a client this function builds itself: keeping a fixture's client would keep
+                # it for every test that requests it.
+                handed = [
+                    ty.name
+                    for _, arg in site.args
+                    if (ty := self.type_of(fn.qualname, arg)).kind == HTTP_CLIENT_KIND
+                    and ty.name in candidates
+                    and ty.name.startswith(f"{fn.qualname}:")
+                ]
+                if not handed:
+                    continue
+                target = self.classify(fn.qualname, site.callee, site.in_with)
+                if target.kind != "function":
+                    if target.kind == "other" and site.callee.root not in _BUILTINS:
+                        for origin in handed:
+                            kept.add(origin)
+                            self.kept_http_clients.setdefault(
+                                origin, f"it is handed to `{site.callee}`, which this tool does not see convert"
+                            )
+                    continue
+                for callee, param, arg in self.bound_arguments(fn.qualname, site):
+                    ty = self.type_of(fn.qualname, arg)
+                    if ty.kind != HTTP_CLIENT_KIND or ty.name not in handed:
+                        continue
+                    own = self.name_type(callee.qualname, param.name)
+                    if own.kind == HTTP_CLIENT_KIND and own.name and own.name not in self.http_clients | candidates:
+                        kept.add(ty.name)
+                        self.kept_http_clients.setdefault(
+                            ty.name, f"it is handed to `{callee.qualname}`, whose `{param.name}` is also a `TestClient` that stays"
+                        )
+        return kept
 
     def _client_parameters(self, converted: set[str]) -> set[str]:
         """Parameters (origin ``function:param``) of project functions that are handed a converted

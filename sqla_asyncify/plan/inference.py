@@ -65,8 +65,8 @@ class Inference(Fixtures):
         for names, ty in self._library_symbols:
             if qualname in names:
                 return ty
-        if qualname in self.modules:
-            return Ty("module", qualname)
+        if qualname in self.modules or qualname in _LIBRARY_MODULES:
+            return Ty("module", qualname)  # ``import sqlalchemy`` → ``sqlalchemy.create_engine(...)``
         if qualname in self.functions:
             return Ty("function", qualname)
         if qualname in self.classes:
@@ -192,6 +192,9 @@ class Inference(Fixtures):
             return self._call_type(ty, seen)
         if binding.element is None:
             return self._value_type(scope, binding.value, binding.called, seen)
+        if binding.value == Callee("request", ("param",)) and not binding.called:
+            member = self.param_function(scope, binding.element)  # ``impl, dsn = request.param``
+            return UNKNOWN if member is None else Ty("function", member)
         ty = self._value_type(scope, binding.value, False, seen)
         if not binding.called or ty.kind != "function" or ty.name in seen:
             return UNKNOWN
@@ -211,6 +214,11 @@ class Inference(Fixtures):
     def _value_type(self, scope: str, callee: Callee, called: bool, seen: frozenset[str]) -> Ty:
         if callee.root == "super" and 0 in callee.calls and callee.path:
             ty = self._super_type(scope, seen)  # ``super().update(...)``: the base's method
+        elif callee.root == "request" and callee.path == ("param",) and not callee.calls and (
+            member := self.param_function(scope, -1)
+        ):
+            ty = Ty("function", member)  # ``request.param(...)`` in a fixture: a stored function
+            return self._call_type(ty, seen) if called else ty
         else:
             ty = self.name_type(scope, callee.root, seen)
             if 0 in callee.calls:
@@ -361,3 +369,14 @@ class Inference(Fixtures):
                 if rt != UNKNOWN:
                     return _with_origin(rt, f"{fn.qualname}:<return>")
         return UNKNOWN
+
+
+#: The modules the library symbols live in, and their parents (``sqlalchemy``, ``sqlalchemy.orm``…):
+#: an attribute of one imported whole (``import sqlalchemy as sa``) is that symbol.
+_LIBRARY_MODULES: frozenset[str] = frozenset(
+    ".".join(parts[:i])
+    for names, _ in Inference._library_symbols
+    for name in names
+    for parts in [name.split(".")]
+    for i in range(1, len(parts))
+)

@@ -46,6 +46,8 @@ class ProjectIndex:
     #: Origins (``scope:name``) of ``TestClient``s converted to ``httpx.AsyncClient``: those used by a
     #: test or fixture that becomes async (see ``_convert_http_clients``).
     http_clients: set[str] = field(default_factory=set)
+    #: Origins of ``TestClient``s an async test uses that stay sync → why (``_kept_by_helpers``).
+    kept_http_clients: dict[str, str] = field(default_factory=dict)
     #: Session wiring (module-level engines, sessionmakers, session dependencies such as ``get_db``)
     #: that code held sync still uses, → why: it keeps its sync form (see ``_keep_sync_wiring``).
     sync_wiring: dict[str, str] = field(default_factory=dict)
