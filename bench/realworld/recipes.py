@@ -441,6 +441,12 @@ MEALIE = Recipe(
     # no -q: the project's addopts has one, and -qq drops the summary line the bench reads
     selections=(("tests", "-p", "no:cacheprovider"),),
     env={"PYTHONPATH": "{src}"},
+    notes=(
+        "Left: tests/conftest.py calls `init_db.main()` at module level (import time), which the "
+        "migration makes async: reported (sync-boundary), never run, so the test database is not "
+        "migrated by it; `db_is_at_head` builds its own engine for Alembic, which becomes async while "
+        "its `with engine.begin()` stays sync."
+    ),
 )
 
 RECIPES: dict[str, Recipe] = {
