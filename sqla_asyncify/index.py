@@ -653,6 +653,9 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
     def visit_Expr(self, node: cst.Expr) -> None:
         if isinstance(node.value, cst.Yield) and isinstance(node.value.value, cst.From):
             self._yield_statements.add(id(node.value))
+            # ``yield from gen()`` as a statement iterates ``gen()`` like a ``for`` loop does (in a
+            # fixture made async, an ``async for`` re-yielding each item when ``gen`` becomes async)
+            self._iterated.add(id(node.value.value.item))
 
     def _collect(self, value: cst.BaseExpression, collection: str) -> None:
         """Note the elements of a literal ``value`` held by ``collection`` (see ``collected``)."""
@@ -810,12 +813,6 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
     def visit_Return(self, node: cst.Return) -> None:
         self._not_stored(node.value)
         self._returned(node.value, node)
-
-    def visit_Expr(self, node: cst.Expr) -> None:
-        # ``yield from gen()`` as a statement iterates ``gen()`` like a ``for`` loop does (an
-        # ``async for`` re-yielding each item when ``gen`` becomes an async generator).
-        if isinstance(node.value, cst.Yield) and isinstance(node.value.value, cst.From):
-            self._iterated.add(id(node.value.value.item))
 
     def visit_Yield(self, node: cst.Yield) -> None:
         self._current.is_generator = True

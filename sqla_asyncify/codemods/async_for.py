@@ -7,11 +7,11 @@ dict comprehension, iterating a call of one becomes ``async for``; the plan make
 holding the loop async for that reason. A generator expression would itself become an async
 generator that its consumer (``list(...)``, ``next(...)``) cannot iterate: reported and left.
 
-``yield from gen()`` as a statement (a generator delegating to another: a pytest fixture yielding
-what a helper yields) becomes ``async for item in gen(): yield item`` on the same line (the
-formatter splits it): async generators have no ``yield from``. What it drops is what a delegating
-generator forwards besides the items: values passed to ``send()`` and exceptions passed to
-``throw()``, which neither iteration nor a pytest fixture uses.
+``yield from gen()`` as a statement of a pytest fixture made async (the plan keeps any other
+delegating generator sync: it may be sent to or thrown into) becomes ``async for item in gen():
+yield item`` on the same line (the formatter splits it) when ``gen`` becomes an async generator:
+async generators have no ``yield from``, and pytest only advances a fixture. A ``yield from`` over a
+generator that stays sync becomes a plain loop (``async-tests``).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
-# A generator delegating with `yield from` to one made async: `async for ... yield` gives the same
-# items in the same order.
+# A fixture delegating with `yield from` to a generator made async: `async for item in ...: yield
+# item` (tests/conftest.py, checked as text); the generator and a loop over it run here.
 CALLS = [
-    ("collected", (30, 25)),
-    ("collected", (40, 99)),
+    ("app.names:collected", (30,)),
+    ("app.names:collected", (99,)),
 ]
