@@ -675,6 +675,9 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
     def visit_Expr(self, node: cst.Expr) -> None:
         if isinstance(node.value, cst.Yield) and isinstance(node.value.value, cst.From):
             self._yield_statements.add(id(node.value))
+            # ``yield from gen()`` as a statement iterates ``gen()`` like a ``for`` loop does (in a
+            # fixture made async, an ``async for`` re-yielding each item when ``gen`` becomes async)
+            self._iterated.add(id(node.value.value.item))
 
     def _collect(self, value: cst.BaseExpression, collection: str) -> None:
         """Note the elements of a literal ``value`` held by ``collection`` (see ``collected``)."""

@@ -56,6 +56,9 @@ RELATIONSHIP_FUNCTIONS: frozenset[str] = frozenset(
 #: SQLModel's ``Relationship(...)``: a ``relationship()`` whose own arguments are passed in
 #: ``sa_relationship_kwargs={...}`` (``lazy`` among them) or whole as ``sa_relationship=``.
 SQLMODEL_RELATIONSHIP_FUNCTIONS: frozenset[str] = frozenset({"sqlmodel.Relationship", "sqlmodel.main.Relationship"})
+#: SQLModel's model base: a table model's ``Relationship()`` attributes are no pydantic fields, so
+#: ``model_dump()`` (and ``jsonable_encoder``, which calls it) never reads them.
+SQLMODEL_BASES: frozenset[str] = frozenset({"sqlmodel.SQLModel", "sqlmodel.main.SQLModel"})
 #: ``lazy=`` values (as written; None: absent) whose relationships ``await session.refresh(obj)``
 #: loads after the migration: the lazy default, which ``selectin-relationships`` turns into
 #: ``"selectin"``, and the eager strategies (verified on 2.1.9: a new object's ``selectin``,

@@ -303,3 +303,30 @@ def test_a_module_driving_alembic_is_not_a_migration_script() -> None:
     held = held_functions(indexes, ())
     assert "app.fixtures.f" not in held
     assert "migrations.env.run" in held and "migrations.versions.v1.upgrade" in held
+
+
+def test_database_parameters_are_sessions_and_binds_of_sessions_built_here() -> None:
+    plan = build(
+        {
+            "app.checks": """
+from sqlalchemy.orm import Session, sessionmaker
+
+def ping(engine, label):
+    with Session(engine) as session:
+        session.execute(1)
+
+def through_maker(bind, other):
+    maker = sessionmaker(bind=bind)
+    with maker() as s:
+        s.commit()
+
+def count(db: Session, engine):
+    db.execute(1)
+    return engine
+"""
+        }
+    )
+    assert plan.database_parameters("app.checks.ping") == {"engine": "bind"}
+    assert plan.database_parameters("app.checks.through_maker") == {"bind": "bind"}
+    assert plan.database_parameters("app.checks.count") == {"db": "session"}
+    assert plan.database_parameters("app.checks.<module>") == {}

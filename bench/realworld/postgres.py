@@ -88,8 +88,11 @@ def start_postgres(work: Path) -> None:
 def reset_database(
     work: Path, original: Path, python: Path, env: dict[str, str]
 ) -> None:
-    """Drop and recreate `app`, then migrate it and load the initial data with the original code."""
+    """Drop and recreate the recipe's database (`POSTGRES_DB`, default `app`), then migrate it and
+    load the initial data with the original code. Each recipe names its own database, so two recipes
+    can share the server."""
     pg = _pg_bin(work)
+    name = env.get("POSTGRES_DB", "app")
     subprocess.run(
         [
             str(pg / "psql"),
@@ -101,9 +104,9 @@ def reset_database(
             "-U",
             "postgres",
             "-c",
-            "drop database if exists app",
+            f"drop database if exists {name}",
             "-c",
-            "create database app",
+            f"create database {name}",
         ],
         stderr=subprocess.DEVNULL,
         check=False,

@@ -13,7 +13,9 @@ function, so a call there is awaited like any other (``sum(u.age for u in (await
 A call in the rest of one would make it an async generator: where the generator is the only argument
 of a builtin that consumes it whole in order (``sum``, ``sorted``, ``list``, ``min``…, ``str.join``),
 it becomes a list comprehension, which can await (``sum([await price(i) for i in items])``: the same
-calls in the same order, only before the first item is consumed). Elsewhere (``any``/``all`` stop
+calls in the same order, only before the first item is consumed); so does one unpacked into a tuple
+target (``a, b = (create(x) for x in xs)`` → ``a, b = [await create(x) for x in xs]``: a count
+mismatch still raises ``ValueError``, after every item rather than one past the target's length). Elsewhere (``any``/``all`` stop
 early, a generator kept for later) the pipeline holds the function sync (its async callers reach
 it through ``run_sync``, where the call needs no await); where it stays async anyway, the call is
 reported and left.
@@ -67,6 +69,16 @@ class AddAwaits(AsyncifyCodemod):
             genexp = node.args[0].value
             self._eager[id(genexp)] = (
                 frozenset(id(c) for c in _body_calls(genexp)),
+                [0],
+            )
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        # ``a, b = (f(x) for x in xs)``: unpacking iterates the generator to the end, in order
+        if isinstance(node.value, cst.GeneratorExp) and all(
+            isinstance(t.target, (cst.Tuple, cst.List)) for t in node.targets
+        ):
+            self._eager[id(node.value)] = (
+                frozenset(id(c) for c in _body_calls(node.value)),
                 [0],
             )
 

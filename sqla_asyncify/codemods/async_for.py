@@ -6,6 +6,12 @@ A generator function the plan makes async (``def get_session(): with Session(eng
 dict comprehension, iterating a call of one becomes ``async for``; the plan makes the function
 holding the loop async for that reason. A generator expression would itself become an async
 generator that its consumer (``list(...)``, ``next(...)``) cannot iterate: reported and left.
+
+``yield from gen()`` as a statement of a pytest fixture made async (the plan keeps any other
+delegating generator sync: it may be sent to or thrown into) becomes ``async for item in gen():
+yield item`` on the same line (the formatter splits it) when ``gen`` becomes an async generator:
+async generators have no ``yield from``, and pytest only advances a fixture. A ``yield from`` over a
+generator that stays sync becomes a plain loop (``async-tests``).
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ _Comprehension = cst.ListComp | cst.SetComp | cst.DictComp
 class AsyncFor(AsyncifyCodemod):
     DESCRIPTION = "Iterate generators made async with `async for`."
     PLAN_DRIVEN = True
-    TRIGGERS = ("for ",)
+    TRIGGERS = ("for ", "yield from")
 
     def _iterates_async_generator(self, iterable: cst.BaseExpression) -> bool:
         if not isinstance(iterable, cst.Call):
@@ -39,6 +45,42 @@ class AsyncFor(AsyncifyCodemod):
             and not info.is_async
             and self.plan.becomes_async(target.name)
         )
+
+    def leave_SimpleStatementLine(
+        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
+    ) -> cst.BaseStatement:
+        if len(updated_node.body) != 1 or not self.in_async_context():
+            return updated_node
+        statement = updated_node.body[0]
+        if not (
+            isinstance(statement, cst.Expr)
+            and isinstance(statement.value, cst.Yield)
+            and isinstance(statement.value.value, cst.From)
+        ):
+            return updated_node
+        original = original_node.body[0]
+        assert isinstance(original, cst.Expr) and isinstance(original.value, cst.Yield)
+        assert isinstance(original.value.value, cst.From)
+        if not self._iterates_async_generator(original.value.value.item):
+            return updated_node
+        item = cst.Name(self._fresh_name("item"))
+        return cst.For(
+            target=item,
+            iter=statement.value.value.item,
+            body=cst.SimpleStatementSuite(body=[cst.Expr(cst.Yield(value=item))]),
+            asynchronous=cst.Asynchronous(),
+            leading_lines=updated_node.leading_lines,
+        )
+
+    def _fresh_name(self, name: str) -> str:
+        """``name`` (or ``name_``…) where the function neither binds nor reads it."""
+        fn = self.plan.functions.get(self.context_qualname)
+        taken = set() if fn is None else {p.name for p in fn.params} | {b.name for b in fn.bindings} | {
+            ref.split(".", 1)[0] for ref in fn.refs
+        }
+        while name in taken:
+            name += "_"
+        return name
 
     def leave_For(
         self, original_node: cst.For, updated_node: cst.For

@@ -132,6 +132,24 @@ class Inference(Fixtures):
                 return self.name_type(fn.parent, name, seen)
         return self._module_name_type(module, name, seen)
 
+    def database_parameters(self, qualname: str) -> dict[str, str]:
+        """Parameters of function ``qualname`` that stand for the database, by name: ``"session"``
+        for one typed as a session, ``"bind"`` for one its body hands to a session class or
+        sessionmaker it calls (``Session(engine)``, ``sessionmaker(bind=engine)``)."""
+        fn = self.functions.get(qualname)
+        if fn is None or fn.kind != "function":
+            return {}
+        names = {p.name for p in fn.params}
+        found = {n: "session" for n in sorted(names) if self.name_type(qualname, n) == SESSION}
+        for site in fn.calls:
+            built = self._value_type(qualname, site.callee, False, frozenset())
+            if built not in (SESSION_CLASS, SESSIONMAKER, SESSIONMAKER_FACTORY):
+                continue
+            for _, arg in site.args:
+                if not arg.path and not arg.calls and arg.root in names:
+                    found.setdefault(arg.root, "bind")
+        return found
+
     def _fixture_type(self, module: str, name: str, seen: frozenset[str]) -> Ty:
         """The fixture visible from ``module``: its own module's first, then a ``conftest``'s."""
         for qualname in self._visible_fixtures(module, name):
@@ -263,6 +281,9 @@ class Inference(Fixtures):
             return self.symbol(f"{ty.name}.{attr}", seen)
         if ty.kind in ("instance", "class"):
             method = self._find_method(ty.name, attr)
+            if method is not None and ty.kind == "instance" and self._is_property(method):
+                # ``repos.users`` read from an instance: what the getter returns
+                return self._call_type(Ty("function", method), seen)
             if method is not None:
                 return Ty("function", method)
             if ty.kind == "instance":
@@ -280,6 +301,10 @@ class Inference(Fixtures):
         if ty == TRANSACTION:
             return Ty("transaction-method", attr)
         return UNKNOWN
+
+    def _is_property(self, qualname: str) -> bool:
+        """A ``@property`` / ``@cached_property`` getter: reading the attribute calls it."""
+        return any(d.rsplit(".", 1)[-1] in ("property", "cached_property") for d in self.functions[qualname].decorators)
 
     def _instance_attr_type(self, cls: str, attr: str, _seen: frozenset[str]) -> Ty:
         key = f"{cls}@{attr}"

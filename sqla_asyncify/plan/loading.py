@@ -27,6 +27,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from .. import sqla
 from ..index import FunctionInfo, ModuleIndex
 from ..loading_facts import Flow, LoadFacts, QuerySite
 from ..names import Callee
@@ -393,6 +394,11 @@ class Loading:
                     origin = self._after_commit(origin, scope, flow.line)
                 self._serialize(origin, (), inner, where)
 
+    def _dumps_fields_only(self, cls: str) -> bool:
+        """A SQLModel model: dumped whole (``jsonable_encoder`` → ``model_dump``), it gives its
+        pydantic fields, and its relationships are none of them: the dump reads no relationship."""
+        return any(b in sqla.SQLMODEL_BASES for c in self.plan._mro(cls) for b in self.plan.classes[c].bases)
+
     def _schemas(self, names: tuple[str, ...]) -> list[str]:
         found = []
         for name in names:
@@ -422,6 +428,8 @@ class Loading:
         if not schema:  # a whole-object dump
             if origin.kind == "site":
                 entity = self._walk_entity(origin, path)
+                if entity is not None and self._dumps_fields_only(entity):
+                    return
                 for rel in self.rels.get(entity or "", {}).values():
                     self.unfollowed.setdefault((rel.owner, rel.attr), []).append(f"dumped whole at {where}")
             return

@@ -1,0 +1,4 @@
+CALLS = [
+    ("app.checks:count_named", ("alice",)),
+    ("app.checks:count_named", ("zed",)),
+]
