@@ -285,6 +285,8 @@ def apply(
         raise typer.Exit(2)
     use_color = _use_color(color, sys.stdout)
     config = _config(_projects(paths) if project else paths, exclude, keep_sync, no_format, jobs, no_cache, expire_on_commit)
+    if check:  # only whether files change is read: a changed file needs formatting only rarely
+        config = replace(config, check=True)
     # stdout carries the diff (--dry-run) or the machine-readable items (--format json/github/sarif);
     # everything for people then goes to stderr.
     machine = format != "text"

@@ -10,6 +10,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
+#: The name of the helper ``codemods/runtime_url.py`` writes into a module whose engine URL is known
+#: only at run time.
+HELPER = "_async_database_url"
+
+#: Dialect → its default async driver (rules §3.20); ``async-driver`` overrides per dialect.
+DIALECT_ASYNC_DRIVERS: dict[str, str] = {
+    "sqlite": "aiosqlite",
+    "postgresql": "asyncpg",
+    "mysql": "aiomysql",
+    "mariadb": "aiomysql",
+    "mssql": "aioodbc",
+}
+
 #: ``+driver`` in a URL → the distribution that provides it.
 DRIVER_PACKAGES: dict[str, str] = {
     "aiosqlite": "aiosqlite",
@@ -61,8 +74,6 @@ def runtime_url_drivers(
 ) -> list[str]:
     """The async drivers a URL converted at run time (``_async_database_url``) may need: one per
     database the project's sources name (sync URLs, settings schemes, pydantic DSN types)."""
-    from .codemods.runtime_url import DIALECT_ASYNC_DRIVERS, HELPER
-
     if not any(f"{HELPER}(".encode() in source for source in changed_sources):
         return []
     dialects = set()

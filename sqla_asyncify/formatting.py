@@ -88,3 +88,23 @@ def format_changed(before: str, after: str, style: BlackStyle | None = None) -> 
     if formatted is None or formatted == after:
         return after  # nothing black would change: whether ``before`` was black-clean is moot
     return formatted if _format(before, style) == before else after
+
+
+def may_format_back(before: str, after: str) -> bool:
+    """Whether ``format_changed(before, after)`` could give ``before`` back, for ``--check``, which
+    needs to know only whether a file changes. Black's output is equivalent to its input in black's
+    own sense (``black.parsing.stringify_ast``: the AST, with docstring indentation, ``u`` prefixes
+    and parentheses in ``del`` normalized; what its ``--safe`` mode asserts on every file), so it
+    can turn ``after`` into ``before`` only if the two are equivalent so; and when they are not, the
+    file changes whether black formats it or not. False is certain; True means: format to know.
+    Two parses and a walk, stopped at the first difference (usually the imports), against black's
+    two to three passes."""
+    from itertools import zip_longest
+
+    from black.parsing import parse_ast, stringify_ast
+
+    try:
+        old, new = parse_ast(before), parse_ast(after)
+    except Exception:  # black decides what it cannot parse: ask it
+        return True
+    return all(a == b for a, b in zip_longest(stringify_ast(old), stringify_ast(new)))

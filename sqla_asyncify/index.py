@@ -23,10 +23,12 @@ from .loading_facts import LoadFacts, RelationshipTarget
 from .loading_facts import collect as collect_loading_facts
 from .names import Callee, QualnameTracker, dotted, resolve_relative
 from .positions import positions
+from .pickling import fast_state
 
 INDEX_VERSION = 16  # bump when the shape of the index changes (invalidates caches)
 
 
+@fast_state
 @dataclass(frozen=True, slots=True)
 class Param:
     name: str
@@ -37,6 +39,7 @@ class Param:
     depends: str | None = None
 
 
+@fast_state
 @dataclass(frozen=True, slots=True)
 class Binding:
     """``name = <value>`` (or ``with <value> as name``): ``value`` called (``f(...)``) or referenced."""
@@ -58,6 +61,7 @@ class Binding:
     iterated: bool = False
 
 
+@fast_state
 @dataclass(frozen=True, slots=True)
 class CallSite:
     callee: Callee
@@ -75,6 +79,7 @@ class CallSite:
     args: tuple[tuple[str, Callee], ...] = ()
 
 
+@fast_state
 @dataclass(frozen=True, slots=True)
 class FunctionInfo:
     qualname: str
@@ -123,6 +128,7 @@ class FunctionInfo:
     local_attr_bindings: tuple[Binding, ...] = ()
 
 
+@fast_state
 @dataclass(frozen=True, slots=True)
 class ClassInfo:
     qualname: str
@@ -137,6 +143,7 @@ class ClassInfo:
     backrefs: tuple[tuple[str, str, str | None], ...] = ()
 
 
+@fast_state
 @dataclass(frozen=True, slots=True)
 class ModuleIndex:
     module: str

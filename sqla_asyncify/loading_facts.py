@@ -22,6 +22,7 @@ from libcst.metadata import CodeRange, PositionProvider
 from .dispatch import VisitorDispatch
 from .names import Callee, QualnameTracker, dotted, target_names
 from .walk import descendants
+from .pickling import fast_state
 
 #: Session methods that execute a statement built elsewhere (``db.scalars(select(M)…)``).
 EXECUTING_METHODS = frozenset({"execute", "scalars", "scalar", "exec"})
@@ -39,6 +40,7 @@ SINGLE_TERMINALS = frozenset({"first", "one", "one_or_none", "scalar_one", "scal
 VALIDATORS = frozenset({"model_validate", "from_orm", "parse_obj", "validate"})
 
 
+@fast_state
 @dataclass(frozen=True, slots=True)
 class QuerySite:
     """Where loader options go: the ``db.query(M)``, ``db.get(M, …)`` or ``select(M)`` call."""
@@ -57,6 +59,7 @@ class QuerySite:
     single: bool = False
 
 
+@fast_state
 @dataclass(frozen=True, slots=True)
 class Flow:
     """``var`` (``"<return>"`` for a returned value) holds objects of ``kind``: "query" (``site``),
@@ -75,6 +78,7 @@ class Flow:
     key: str | None = None
 
 
+@fast_state
 @dataclass(frozen=True, slots=True)
 class Read:
     """``root.path[0]…`` read in the body (subscripts and loops see through collections)."""
@@ -84,6 +88,7 @@ class Read:
     line: int
 
 
+@fast_state
 @dataclass(frozen=True, slots=True)
 class Pass:
     """Local name ``var`` handed to ``callee`` as argument ``position`` (an index, or a keyword)."""
@@ -94,6 +99,7 @@ class Pass:
     line: int
 
 
+@fast_state
 @dataclass(frozen=True, slots=True)
 class Serialized:
     """``root.path`` validated with schema ``schema`` (qualnames as in an annotation), or dumped whole
@@ -105,6 +111,7 @@ class Serialized:
     line: int
 
 
+@fast_state
 @dataclass(frozen=True, slots=True)
 class LoadFacts:
     flows: tuple[Flow, ...] = ()
@@ -126,6 +133,7 @@ class LoadFacts:
     bound: tuple[str, ...] = ()
 
 
+@fast_state
 @dataclass(frozen=True, slots=True)
 class RelationshipTarget:
     """``attr = relationship("Target")`` of a class: the target as written (qualified when a

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import libcst as cst
 
+from .pickling import fast_state
+
 
 def module_name_for(path: Path) -> str:
     """The dotted module name Python would import ``path`` as (packages found by ``__init__.py``)."""
@@ -65,6 +67,7 @@ def dotted(node: cst.BaseExpression) -> str | None:
     return None
 
 
+@fast_state
 @dataclass(frozen=True, slots=True)
 class Callee:
     """How an expression names its target before resolution: ``root.path[0].path[1]…``.

@@ -19,6 +19,7 @@ Scale (docs/performance.md):
 from __future__ import annotations
 
 import ast
+import gc
 import multiprocessing
 import os
 import re
@@ -26,7 +27,7 @@ import signal
 import time
 from collections.abc import Mapping, Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import closing
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -36,7 +37,7 @@ import libcst as cst
 
 from .cache import Cache, NoCache, content_hash, key_of, tool_digest
 from .discover import discover
-from .formatting import BlackStyle, format_changed
+from .formatting import BlackStyle, format_changed, may_format_back
 from .holds import held_functions, held_modules
 from .index import INDEX_VERSION, ModuleIndex, index_module
 from .modules import module_names
@@ -45,6 +46,7 @@ from .plan import Plan
 from .prescan import FACTS_VERSION, FileFacts, file_facts, mentions_sqlalchemy, mentions_test_client, relevant_files
 from .report import ReportItem
 from .sourcefile import SourceError, read_source
+from .walk import contains
 
 Progress = Callable[[str, Path], None]
 
@@ -72,6 +74,9 @@ class RunConfig:
     cache_dir: Path | None = None
     #: The project's ``[tool.black]`` settings, for files that were black-clean.
     black: BlackStyle = field(default_factory=BlackStyle)
+    #: ``--check``: only whether each file changes (and the report) is read, so a changed file is
+    #: formatted only when black could make it the input again (``formatting.may_format_back``).
+    check: bool = False
 
     @property
     def workers(self) -> int:
@@ -160,6 +165,21 @@ def display_path(path: Path) -> str:
 
 
 # -- per-file work (run in workers or in-process) --------------------------------------------
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """One file's work allocates millions of short-lived nodes, which reference counting frees; the
+    cycle collector finds nothing among them but rescans the heap as it grows (a fifth of the
+    time of a 10,000-line module). Paused for the file: the cycles it leaves are collected after."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def _parse(source: bytes) -> cst.Module:
     try:
         return cst.parse_module(source)
@@ -183,8 +203,9 @@ def _index_source(
 ) -> tuple[cst.Module | None, ModuleIndex | None, str | None]:
     """``(tree, index, None)`` or ``(None, None, error)``; never raises for a bad file."""
     try:
-        tree = _parse(source)
-        return tree, index_module(tree, module_name, display, is_package), None
+        with _collector_paused():
+            tree = _parse(source)
+            return tree, index_module(tree, module_name, display, is_package), None
     except SourceError as exc:
         return None, None, str(exc)
     except RecursionError:
@@ -203,20 +224,27 @@ def _newline_text(module: cst.Module, code: str) -> str:
 
 
 def _rewrite_tree(
-    tree: cst.Module, source: bytes, plan: Plan, module_name: str, display: str, style: BlackStyle | None
+    tree: cst.Module,
+    source: bytes,
+    plan: Plan,
+    module_name: str,
+    display: str,
+    style: BlackStyle | None,
+    check: bool = False,
 ) -> tuple[bytes, list[ReportItem], str | None]:
-    """``(updated, items, error)`` for one file; ``updated is source`` when nothing changed."""
+    """``(updated, items, error)`` for one file; ``updated is source`` when nothing changed.
+    ``check``: a changed file's ``updated`` is left unformatted when formatting cannot make it
+    unchanged (``RunConfig.check``)."""
     from .rewrite import rewrite_module  # the transformers (and libcst.matchers): only when rewriting
 
     try:
-        before = tree.code  # generated once: each codegen costs a fifth of a parse
-        new, items = rewrite_module(tree, plan, module_name, display, before)
-        if new is tree:
-            return source, items, None
-        code = new.code
+        with _collector_paused():  # not around black: its trees link children and parents
+            before = tree.code  # generated once: each codegen costs a fifth of a parse
+            new, items = rewrite_module(tree, plan, module_name, display, before)
+            code = before if new is tree else new.code
         if code == before:  # (a deep_equals would cost as much as the codegen)
             return source, items, None
-        if style is not None:
+        if style is not None and (not check or may_format_back(_newline_text(tree, before), _newline_text(new, code))):
             formatted = format_changed(_newline_text(tree, before), _newline_text(new, code), style)
             code = formatted.replace("\n", new.default_newline) if new.default_newline != "\n" else formatted
         ast.parse(code)  # verify: the output must parse
@@ -237,9 +265,9 @@ def _worker_init(plan: Plan | None = None) -> None:
 
 
 def _rewrite_task(
-    args: tuple[bytes, str, str, BlackStyle | None],
+    args: tuple[bytes, str, str, BlackStyle | None, bool],
 ) -> tuple[bytes | None, list[ReportItem], str | None]:
-    source, module_name, display, style = args
+    source, module_name, display, style, check = args
     assert _WORKER_PLAN is not None
     try:
         tree = _parse(source)
@@ -247,7 +275,7 @@ def _rewrite_task(
         return None, [], str(exc)
     except RecursionError:
         return None, [], "too deeply nested to analyze"
-    updated, items, error = _rewrite_tree(tree, source, _WORKER_PLAN, module_name, display, style)
+    updated, items, error = _rewrite_tree(tree, source, _WORKER_PLAN, module_name, display, style, check)
     return (None if updated is source else updated), items, error
 
 
@@ -552,12 +580,19 @@ def _left_in(tree: cst.Module, plan: Plan, module_name: str, path: str) -> dict[
 
     from .codemods.add_awaits import LEFT_GENERATORS, AddAwaits
     from .codemods.query_to_select import LEFT_QUERIES, QueryToSelect
+    from .left_queries import QueryDecisions
 
     context = CodemodContext(filename=path, full_module_name=module_name)
     try:
-        # add-awaits on query-to-select's output: converted queries are session calls it awaits
-        converted = QueryToSelect(context, plan, module_name, path, []).transform_module(tree)
-        AddAwaits(context, plan, module_name, path, []).transform_module(converted)
+        with _collector_paused():
+            if contains(tree, lambda node: isinstance(node, cst.GeneratorExp)):
+                # add-awaits on query-to-select's output: converted queries are session calls it awaits
+                converted = QueryToSelect(context, plan, module_name, path, []).transform_module(tree)
+                AddAwaits(context, plan, module_name, path, []).transform_module(converted)
+            else:
+                # add-awaits finds something only in a generator expression (none here, and
+                # query-to-select writes none): query-to-select's decisions are all there is to read
+                QueryDecisions(context, plan, module_name, path, []).decide(tree)
     except Exception:  # the rewrite reports it for this file; holding only adds safety
         return {}
     left = dict(context.scratch.get(LEFT_QUERIES, {}))
@@ -585,15 +620,17 @@ def _held_sync(files: Iterable[ParsedFile], patterns: Sequence[str]) -> dict[str
 
 
 # -- rewriting -------------------------------------------------------------------------------
-def rewrite_file(parsed: ParsedFile, plan: Plan, style: BlackStyle | None = BlackStyle()) -> FileOutcome:
-    """Rewrite one file against the plan; never raises for a bad file."""
+def rewrite_file(
+    parsed: ParsedFile, plan: Plan, style: BlackStyle | None = BlackStyle(), check: bool = False
+) -> FileOutcome:
+    """Rewrite one file against the plan; never raises for a bad file. ``check``: see ``RunConfig.check``."""
     if not parsed.relevant:
         return FileOutcome(parsed.path, parsed.source, parsed.source)
     try:
         tree = parsed.tree
     except Exception as exc:
         return FileOutcome(parsed.path, parsed.source, parsed.source, error=f"internal error, file left unchanged: {exc!r}")
-    updated, items, error = _rewrite_tree(tree, parsed.source, plan, parsed.module_name, parsed.index.path, style)
+    updated, items, error = _rewrite_tree(tree, parsed.source, plan, parsed.module_name, parsed.index.path, style, check)
     return FileOutcome(parsed.path, parsed.source, updated, items, error)
 
 
@@ -606,6 +643,7 @@ def rewrite_files(
     files = analysis.files
     cache = analysis.cache
     style = analysis.config.black if do_format else None
+    check = analysis.config.check
     outcomes: list[FileOutcome | None] = [None] * len(files)
     keys: dict[int, str] = {}
     for i, parsed in enumerate(files):
@@ -614,7 +652,7 @@ def rewrite_files(
         ):
             outcomes[i] = FileOutcome(parsed.path, parsed.source, parsed.source)
         else:
-            keys[i] = key_of("outcome", analysis.plan_key, parsed.digest, parsed.module_name, parsed.index.path, style)
+            keys[i] = key_of("outcome", analysis.plan_key, parsed.digest, parsed.module_name, parsed.index.path, style, check)
     cached = cache.get_many("outcome", keys.values()) if analysis.plan_key else {}
     todo = []
     for i, key in keys.items():
@@ -633,9 +671,9 @@ def rewrite_files(
             import black  # noqa: F401
     parallel: Iterator[tuple[bytes | None, list[ReportItem], str | None]] = iter(())
     if jobs <= 1 or len(todo) < MIN_PARALLEL:
-        results: Iterable[FileOutcome] = (rewrite_file(files[i], analysis.plan, style) for i in todo)
+        results: Iterable[FileOutcome] = (rewrite_file(files[i], analysis.plan, style, check) for i in todo)
     else:
-        args = [(files[i].source, files[i].module_name, files[i].index.path, style) for i in todo]
+        args = [(files[i].source, files[i].module_name, files[i].index.path, style, check) for i in todo]
         parallel = _map(_rewrite_task, args, jobs, plan=analysis.plan)
         results = (
             FileOutcome(files[i].path, files[i].source, files[i].source if updated is None else updated, items, error)

@@ -35,6 +35,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from .names import resolve_relative
+from .pickling import fast_state
 
 FACTS_VERSION = 2  # bump when ``FileFacts`` or how it is computed changes (invalidates caches)
 
@@ -57,6 +58,7 @@ def mentions_test_client(source: bytes) -> bool:
 ImportSpec = tuple[str, int, str, object]
 
 
+@fast_state
 @dataclass(frozen=True, slots=True)
 class FileFacts:
     """What the pre-scan knows about one file's content (cacheable by content hash)."""

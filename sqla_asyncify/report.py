@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from .ruledocs import doc_path
+from .pickling import fast_state
 
 
+@fast_state
 @dataclass(frozen=True, slots=True, order=True)
 class ReportItem:
     """One thing a person must look at: the tool left the code as it was, or changed behaviour on purpose."""

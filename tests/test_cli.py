@@ -364,3 +364,19 @@ def test_black_settings_of_the_project_decide_formatting(project: Path, line_len
         assert black.format_str(LONG_LINES, mode=black.Mode(line_length=120)) == LONG_LINES
         assert black.format_str(out, mode=black.Mode(line_length=120)) == out
         assert "    return (await db.execute(select(User)" not in out
+
+
+def test_check_names_exactly_the_files_apply_changes_without_formatting_them(project: Path) -> None:
+    # ``--check`` formats a changed file only when black could turn it back into the input
+    # (``formatting.may_format_back``); the files it names must still be those ``apply`` changes.
+    (project / "app" / "clean.py").write_text(
+        "from sqlalchemy.orm import Session\n\n\ndef save(db: Session) -> None:\n    db.commit()\n"
+    )
+    result = invoke("apply", "--check", "app")
+    assert result.exit_code == 1
+    named = sorted(line.split()[-1] for line in result.output.splitlines() if line.startswith("would migrate"))
+    before = snapshot(project)
+    assert invoke("apply", "app").exit_code == 0
+    after = snapshot(project)
+    assert named == sorted(path for path in before if before[path] != after[path])
+    assert "app/clean.py" in named

@@ -72,6 +72,12 @@ def test_three_variants_from_one_source(built: dict[str, Path]) -> None:
     # the model, so the tool's output and the hand-cleaned variant have the same models.
     assert 'lazy="selectin"' not in migrated["models.py"]
     assert (built["cleaned"] / "app" / "models.py").read_text() == migrated["models.py"]
+    # The pool's liveness check is kept and reported (asyncpg pings in three round trips); the
+    # cleaned variant applies the rule page's fix: one round trip, from a pool checkout listener.
+    assert "pool_pre_ping=True" in migrated["database.py"]
+    assert variants.report_rules(built["migrated"].parent).get("asyncpg-pre-ping") == 1
+    cleaned_db = (built["cleaned"] / "app" / "database.py").read_text()
+    assert "pool_pre_ping=" not in cleaned_db and '@event.listens_for(engine.sync_engine, "checkout")' in cleaned_db
 
 
 def _answers(folder: Path, url: str, seed_url: str, tmp_path: Path) -> list[object]:
@@ -93,5 +99,7 @@ def test_migrated_app_serves_like_the_sync_app(built: dict[str, Path], tmp_path:
     # The environment is unchanged: the same sync URL, given its async driver where the engine is built.
     got = _answers(built["migrated"], f"sqlite:///{async_db}", f"sqlite:///{async_db}", tmp_path)
     assert got == expected
+    cleaned_db = tmp_path / "cleaned.db"
+    assert _answers(built["cleaned"], f"sqlite:///{cleaned_db}", f"sqlite:///{cleaned_db}", tmp_path) == expected
     assert expected[0]["stock"] == 99 and expected[2] == 404 and len(expected[3]) == 3
 

@@ -143,7 +143,7 @@ def write(out: Path, setup: Any, points: list[Any], argv: list[str], notes: list
         "python -m pip install -e '.[bench]'",
         "python bench/payoff/run.py                # the matrix below; writes this file and its plot",
         "python bench/payoff/run.py --quick        # 50 clients, +1 ms, 1 worker; last line: payoff: c=50 rtt=1ms ...",
-        "python bench/payoff/run.py --cleaned      # also the migrated app minus the tool's lazy=\"selectin\" edits",
+        "python bench/payoff/run.py --cleaned      # also the migrated app with its report items' fixes applied by hand",
         "python bench/payoff/run.py --asyncify 'env PYTHONPATH=/other/checkout python -m sqla_asyncify'  # another tool version",
         "```",
         "",
@@ -180,7 +180,7 @@ def write(out: Path, setup: Any, points: list[Any], argv: list[str], notes: list
         "## Requests per second (median over rounds) and the ratios",
         "",
         "`migrated` is what `asyncify apply` wrote, run as it is. "
-        + ("`cleaned` is that output with the tool's `lazy=\"selectin\"` edits removed by the bench (not the tool's output). " if "cleaned" in names else "")
+        + ("`cleaned` is that output with the fixes its report asks for applied by the bench: the `asyncpg-pre-ping` rule page's one-round-trip checkout ping instead of `pool_pre_ping` (not the tool's output). " if "cleaned" in names else "")
         + "Figures are medians over the rounds; a round in which no request completed (the app stalled, see "
         "below) counts as 0 req/s and is named in the last column; latencies and work per request are over "
         "the rounds that served.",

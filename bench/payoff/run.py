@@ -168,11 +168,12 @@ def _request(port: int, method: str, path: str, body: bytes | None = None, timeo
 
 
 def start_app(variant: str, folder: Path, url: str, workers: int, logs: Path) -> App | None:
-    """uvicorn on ``folder``'s ``app.main:app``; None when it does not come up serving ``/users/1``."""
+    """uvicorn (``serve.py``) on ``folder``'s ``app.main:app``; None when it does not come up serving ``/users/1``."""
     port = free_port()
     log_path = logs / f"{variant}-w{workers}-{port}.log"
     env = {**os.environ, "DATABASE_URL": url}
-    command = [sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port", str(port)]
+    # uvicorn's command line through serve.py: TCP_NODELAY also with --workers N (see there).
+    command = [sys.executable, str(HERE / "serve.py"), "app.main:app", "--host", "127.0.0.1", "--port", str(port)]
     command += ["--workers", str(workers), "--log-level", "warning", "--no-access-log"]
     with log_path.open("wb") as out:
         process = subprocess.Popen(command, cwd=folder, env=env, stdout=out, stderr=subprocess.STDOUT)
@@ -304,7 +305,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=None, help="default: 2, --quick: 3")
     parser.add_argument("--warmup", type=float, help="seconds before the window (default 3, --quick 2)")
     parser.add_argument("--duration", type=float, help="seconds of the window (default 10, --quick 8)")
-    parser.add_argument("--cleaned", action="store_true", help="also measure the migrated app with its lazy=\"selectin\" edits removed")
+    parser.add_argument("--cleaned", action="store_true", help="also measure the migrated app with its report items' fixes applied by hand (variants.py)")
     parser.add_argument(
         "--asyncify",
         help="command that runs asyncify (default: this interpreter's `-m sqla_asyncify`), e.g. "
@@ -415,6 +416,8 @@ def main(argv: list[str] | None = None) -> int:
         report.write(args.out, setup, points, sys.argv, notes)
         log(f"payoff: wrote {args.out}")
     summary = report.summarize(points, 50 if 50 in setup.clients else setup.clients[-1], 1 if 1 in setup.rtts else setup.rtts[0], setup.workers[0])
+    if summary.get("cleaned") and summary.get("sync"):
+        print(f"payoff: cleaned={summary['cleaned']:.0f} req/s ratio={summary['cleaned'] / summary['sync']:.2f} (report's fixes applied by hand)")
     print(report.quick_line(summary))
     return 0
 

@@ -22,8 +22,10 @@ import libcst as cst
 
 from .. import sqla
 from ..names import Callee
+from .async_engine import ASYNC_READY, async_driver_for, url_scheme
 from .base import AsyncifyCodemod
 from .imports import ImportSwaps
+from .runtime_url import DIALECT_ASYNC_DRIVERS
 
 _POOL_MODULES = ("sqlalchemy.pool", "sqlalchemy.pool.impl", "sqlalchemy")
 #: Pool classes ``create_async_engine`` accepts (``Pool._is_asyncio`` or not bound to threads).
@@ -32,6 +34,8 @@ ASYNC_POOLS = frozenset({"NullPool", "StaticPool", "AsyncAdaptedQueuePool", "Fal
 POOL_SWAPS = {"QueuePool": "AsyncAdaptedQueuePool"}
 #: Pool classes with no asyncio counterpart.
 SYNC_ONLY_POOLS = frozenset({"SingletonThreadPool", "AssertionPool"})
+#: The async driver whose pre-ping costs three round trips (``BEGIN; ; ROLLBACK``).
+_TRANSACTIONAL_PING_DRIVER = "postgresql+asyncpg"
 
 
 def _pool_name(qualified: str) -> str | None:
@@ -46,6 +50,18 @@ class AsyncPool(ImportSwaps, AsyncifyCodemod):
 
     def visit_Module(self, node: cst.Module) -> None:
         self._kept = self.kept_values(node)
+        #: Module-level ``NAME = "literal"`` URLs (None: bound more than once), for the ping's driver.
+        self._constants: dict[str, cst.BaseExpression | None] = {}
+        for statement in node.body:
+            if isinstance(statement, cst.SimpleStatementLine):
+                for small in statement.body:
+                    target = value = None
+                    if isinstance(small, cst.Assign) and len(small.targets) == 1:
+                        target, value = small.targets[0].target, small.value
+                    elif isinstance(small, cst.AnnAssign):
+                        target, value = small.target, small.value
+                    if isinstance(target, cst.Name) and value is not None:
+                        self._constants[target.value] = None if target.value in self._constants else value
 
     def _converted_engine(self, call: cst.Call) -> bool:
         callee = Callee.of(call.func)
@@ -72,8 +88,47 @@ class AsyncPool(ImportSwaps, AsyncifyCodemod):
                     "(e.g. `await asyncpg.connect(...)`), or drop it and put the settings in the URL",
                     rule="sync-pool",
                 )
+            elif keyword == "pool_pre_ping":
+                self._pre_ping(original_node, original)
             args.append(arg)
         return updated_node.with_changes(args=args)
+
+    # -- pool_pre_ping under asyncpg -------------------------------------------------------------
+    def _async_scheme(self, call: cst.Call) -> str | None:
+        """The ``dialect+driver`` the async engine will use, or None when the URL is known only at run
+        time (an environment variable, a setting, a parameter)."""
+        url = next((a.value for a in call.args if a.keyword is not None and a.keyword.value == "url"), None)
+        if url is None and call.args and call.args[0].keyword is None and not call.args[0].star:
+            url = call.args[0].value
+        if isinstance(url, cst.Name) and self._constants.get(url.value) is not None:
+            url = self._constants[url.value]
+        scheme = url_scheme(url) if url is not None else None
+        if scheme is None:
+            return None
+        return scheme if scheme in ASYNC_READY else async_driver_for(scheme, self.plan.async_drivers)
+
+    def _pre_ping(self, call: cst.Call, arg: cst.Arg) -> None:
+        if isinstance(arg.value, cst.Name) and arg.value.value in ("False", "None"):
+            return
+        scheme = self._async_scheme(call)
+        postgres_driver = "postgresql+" + {**DIALECT_ASYNC_DRIVERS, **self.plan.async_drivers}["postgresql"]
+        if scheme == _TRANSACTIONAL_PING_DRIVER:
+            where = "this engine reaches PostgreSQL through asyncpg, whose"
+        elif scheme is None and postgres_driver == _TRANSACTIONAL_PING_DRIVER:
+            where = "the URL is known only at run time: if it names PostgreSQL, the engine uses asyncpg, whose"
+        else:
+            return
+        self.report(
+            arg,
+            f"`pool_pre_ping=True` is kept, but {where} ping is `BEGIN; ; ROLLBACK` (SQLAlchemy's asyncpg "
+            "dialect): three round trips on every checkout where the sync driver's `SELECT 1` was one, "
+            "so each request waits two more round trips for the database",
+            "to keep the check at one round trip, drop `pool_pre_ping` and ping from a pool `checkout` "
+            "listener (`dbapi_connection.run_async(lambda c: c.execute(\"SELECT 1\"))`, raising "
+            "`exc.InvalidatePoolError` when it fails: the page has the code); or rely on `pool_recycle=` "
+            "below the server's idle timeout",
+            rule="asyncpg-pre-ping",
+        )
 
     def _poolclass(self, original: cst.Arg, arg: cst.Arg) -> cst.Arg:
         callee = Callee.of(original.value)

@@ -218,3 +218,4 @@ class QueryToSelect(ChainShape):
             new = new.with_changes(lpar=updated.lpar, rpar=updated.rpar)
         missing = self.module.code_for_node(updated).count("\n") - self.module.code_for_node(new).count("\n")
         return _keep_line_count(new, missing)
+

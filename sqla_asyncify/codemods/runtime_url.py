@@ -22,21 +22,11 @@ from collections.abc import Mapping
 import libcst as cst
 from libcst.codemod import CodemodContext
 
+from ..dependencies import DIALECT_ASYNC_DRIVERS, HELPER  # there: the summary reads them without the transformers
 from .imports import _leading_docstring
 
-#: The helper's name in the user's module.
-HELPER = "_async_database_url"
 
 _KEY = "asyncify.runtime_url"
-
-#: Dialect → its default async driver (rules §3.20); ``async-driver`` overrides per dialect.
-DIALECT_ASYNC_DRIVERS: dict[str, str] = {
-    "sqlite": "aiosqlite",
-    "postgresql": "asyncpg",
-    "mysql": "aiomysql",
-    "mariadb": "aiomysql",
-    "mssql": "aioodbc",
-}
 
 #: ``dialect+driver`` that ``create_async_engine`` accepts as written.
 ASYNC_READY_DRIVERS: tuple[str, ...] = (

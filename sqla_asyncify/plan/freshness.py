@@ -24,11 +24,13 @@ from typing import TYPE_CHECKING
 
 from ..loading_facts import QuerySite
 from ..names import Callee
+from ..pickling import fast_state
 
 if TYPE_CHECKING:
     from .loading import Loads
 
 
+@fast_state
 @dataclass(frozen=True, slots=True)
 class FreshSite:
     module: str

@@ -32,6 +32,7 @@ from ..loading_facts import Flow, LoadFacts, QuerySite
 from ..names import Callee
 from .boundaries import Boundaries
 from .relationships import Relationships
+from ..pickling import fast_state
 
 if TYPE_CHECKING:
     from .freshness import Freshness
@@ -40,6 +41,7 @@ LAZY_DEFAULT = frozenset({None, "True", '"select"', "'select'"})
 _MAX_DEPTH = 12
 
 
+@fast_state
 @dataclass(frozen=True, slots=True)
 class Rel:
     owner: str
@@ -52,6 +54,7 @@ class Rel:
         return f"{self.owner.rsplit('.', 1)[-1]}.{self.attr}"
 
 
+@fast_state
 @dataclass(frozen=True, slots=True)
 class Origin:
     """Where the objects a name holds come from: query ``site`` (in ``scope``) then ``prefix``;
@@ -80,6 +83,7 @@ class SiteLoads:
     chains: dict[tuple[Rel, ...], list[str]] = field(default_factory=dict)
 
 
+@fast_state
 @dataclass(frozen=True, slots=True)
 class Decision:
     rel: Rel

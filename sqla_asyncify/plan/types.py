@@ -7,8 +7,10 @@ that must be awaited or entered with ``async with``, ``Reason`` (why a function 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from ..pickling import fast_state
 
 
+@fast_state
 @dataclass(frozen=True, slots=True)
 class Ty:
     """What an expression denotes. ``kind`` is one of the constants below; ``name`` a qualname."""
@@ -38,6 +40,7 @@ ASYNC_HTTP_CLIENT_CLASS = Ty("async-http-client-class")  # ``httpx.AsyncClient``
 ASYNC_HTTP_CLIENT = Ty("async-http-client")  # its request methods are coroutines
 
 
+@fast_state
 @dataclass(frozen=True, slots=True)
 class Target:
     """What a call does. ``kind``: "session-io", "session-query", "session-sync", "function",
@@ -77,6 +80,7 @@ IO_KINDS = frozenset({"session-query", "metadata-io"}) | AWAITED_KINDS | CONTEXT
 OTHER = Target("other")
 
 
+@fast_state
 @dataclass(frozen=True, slots=True)
 class Reason:
     """Why a function becomes async: its own session I/O, or a call of a function that becomes async."""
