@@ -221,10 +221,6 @@ AWAITED_CONNECTION_METHODS: frozenset[str] = frozenset(
 #: The public attributes of ``Connection`` and ``AsyncConnection`` (SQLAlchemy 2.0 and 2.1). Any
 #: other attribute of a connection is the project's own: ``AsyncConnection`` has ``__slots__`` and
 #: takes none, so it lives on ``conn.sync_connection``, the ``Connection`` the sync code had.
-#: Options ``Session`` keeps as plain attributes and reads when it commits, which ``AsyncSession``
-#: does not proxy (checked on SQLAlchemy 2.0 and 2.1): they live on ``AsyncSession.sync_session``.
-SESSION_SYNC_ATTRIBUTES: frozenset[str] = frozenset({"expire_on_commit", "twophase"})
-
 CONNECTION_ATTRIBUTES: frozenset[str] = frozenset(
     {
         "aclose",

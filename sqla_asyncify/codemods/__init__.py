@@ -17,7 +17,6 @@ from .base import AsyncifyCodemod
 from .blocking_calls import BlockingCalls
 from .coexist_sessions import CoexistSessions
 from .connection_attributes import ConnectionAttributes
-from .session_attributes import SessionAttributes
 from .create_all import RunSyncCreateAll
 from .eager_load_options import EagerLoadOptions
 from .engine_events import EngineEvents
@@ -96,7 +95,6 @@ CODEMODS: tuple[type[AsyncifyCodemod], ...] = (
     # ``conn.<own attribute>`` → ``conn.sync_connection.<own attribute>``: the plan's connection
     # types (from the index) and the original nodes only, so anywhere in the batch.
     ConnectionAttributes,
-    SessionAttributes,
     # Reports only; before RunSyncCreateAll, which moves lines.
     RollbackExpiry,
     BlockingCalls,
