@@ -15,6 +15,7 @@ from .codemods.batch import BatchedTransformers, Unbatchable
 from .holds import is_migration_script
 from .codemods.imports import add_queued_imports, apply_swaps, into_import_guard
 from .codemods.metadata import TreeMetadata
+from .codemods.entry_runner import add_entry_runner_helper
 from .codemods.runtime_url import add_runtime_url_helper
 from .plan import Plan
 from .report import ReportItem
@@ -62,6 +63,7 @@ def rewrite_module(
     # Imports last and once: transformers only queued them (line numbers stay the input's).
     tree = apply_swaps(context, tree)  # in place: ``create_engine`` → ``create_async_engine`` …
     tree = add_runtime_url_helper(context, tree)  # after the imports, which go before it
+    tree = add_entry_runner_helper(context, tree)
     if context.scratch.get(AddImportsVisitor.CONTEXT_KEY):
         tree = add_queued_imports(context, tree)
     # A scope analysis of the whole module (is the name still used?): only when one is queued.

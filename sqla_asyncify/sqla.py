@@ -149,6 +149,10 @@ COROUTINE_CONSUMERS: frozenset[str] = frozenset(
     }
 )
 
+#: The helper a sync command or task runs a coroutine with, written into its module
+#: (``codemods/entry_runner.py``): it consumes the coroutine like ``asyncio.run``.
+ENTRY_RUNNER = "_run_async"
+
 #: Decorators that make a function impossible to turn into a coroutine function.
 SYNC_ONLY_DECORATORS: frozenset[str] = frozenset(
     {

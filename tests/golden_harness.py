@@ -420,6 +420,16 @@ class CliScenario:
     invocations: list[list[str]]
 
 
+def _current_loop() -> Any:
+    """The thread's current event loop, or None (``asyncio.run`` leaves None behind)."""
+    import asyncio
+
+    try:
+        return asyncio.get_event_loop_policy().get_event_loop()
+    except RuntimeError:
+        return None
+
+
 def cli_scenario(case: GoldenCase) -> CliScenario | None:
     namespace: dict[str, Any] = {}
     exec((case.directory / "scenario.py").read_text(), namespace)
@@ -430,17 +440,27 @@ def cli_scenario(case: GoldenCase) -> CliScenario | None:
 
 def run_cli_side(directory: Path, scenario: CliScenario, workdir: Path) -> tuple[list[Any], dict[str, Any]]:
     """Invoke the command line of ``directory`` from ``workdir``; return (exit code, output, exception
-    type) per invocation and the database contents afterwards."""
+    type, whether the thread's current event loop is still the one set before) per invocation and the
+    database contents afterwards. A current event loop is set first, as a test suite sharing one loop
+    between async tests has: the sync command touched none, the migrated one must leave it in place."""
+    import asyncio
+
     import click.testing
     import typer
     import typer.testing
 
     results = []
-    with _served_tree(directory, workdir, scenario.database, scenario.cli) as cli:
-        runner = typer.testing.CliRunner() if isinstance(cli, typer.Typer) else click.testing.CliRunner()
-        for args in scenario.invocations:
-            result = runner.invoke(cli, args)
-            error = None if result.exception is None or isinstance(result.exception, SystemExit) else type(result.exception).__name__
-            results.append((result.exit_code, result.output, error))
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        with _served_tree(directory, workdir, scenario.database, scenario.cli) as cli:
+            runner = typer.testing.CliRunner() if isinstance(cli, typer.Typer) else click.testing.CliRunner()
+            for args in scenario.invocations:
+                result = runner.invoke(cli, args)
+                error = None if result.exception is None or isinstance(result.exception, SystemExit) else type(result.exception).__name__
+                results.append((result.exit_code, result.output, error, _current_loop() is loop))
+    finally:
+        asyncio.set_event_loop(None)
+        loop.close()
     _collect_leftovers()
     return results, _database_contents(workdir, scenario.database)

@@ -96,14 +96,15 @@ INVOKED = [c for c in RUNNABLE if cli_scenario(c) is not None]
 
 @pytest.mark.parametrize("case", INVOKED, ids=[c.id for c in INVOKED])
 def test_before_and_after_command_lines_do_the_same(case: GoldenCase, tmp_path: Path) -> None:
-    """Commands of ``before`` and of ``after`` (still sync, running migrated code with
-    ``asyncio.run``) print the same, exit the same and leave the same data."""
+    """Commands of ``before`` and of ``after`` (still sync, running migrated code on a new event
+    loop) print the same, exit the same, leave the thread's current event loop in place and leave
+    the same data."""
     scenario = cli_scenario(case)
     assert scenario is not None
     materialize(case.side("before"), tmp_path / "before")
     materialize(case.side("after"), tmp_path / "after")
     sync_results, sync_data = run_cli_side(tmp_path / "before", scenario, tmp_path / "run-before")
     async_results, async_data = run_cli_side(tmp_path / "after", scenario, tmp_path / "run-after")
-    assert all(code == 0 and error is None for code, _, error in sync_results), sync_results
+    assert all(code == 0 and error is None for code, _, error, _ in sync_results), sync_results
     assert async_results == sync_results
     assert async_data == sync_data

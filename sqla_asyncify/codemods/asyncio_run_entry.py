@@ -4,7 +4,10 @@
 * A command or task a framework calls synchronously — ``@click.command()``, ``@cli.command()``,
   ``@app.command()`` on a ``typer.Typer()``, ``@celery.task``, ``@shared_task``,
   ``@dramatiq.actor`` (``Plan.entries``) — stays ``def`` (the framework would get a coroutine
-  that never runs), and each call it makes into code made async becomes ``asyncio.run(call)``.
+  that never runs), and each call it makes into code made async becomes ``_run_async(call)``:
+  ``asyncio.run`` on a new loop that leaves the thread's current event loop as it was
+  (``entry_runner.py``; ``asyncio.run`` would set it to None, which a caller that had one set,
+  such as a test suite sharing a loop between async tests, would not survive).
   A task in a worker runs many times in one process, each time on a new event loop: that is
   reported (pooled async connections must not outlive the loop that opened them).
 
@@ -22,9 +25,10 @@ from .. import sqla
 from ..index import is_main_guard
 from ..names import Callee
 from .base import AsyncifyCodemod
+from .entry_runner import run_on_new_loop
 
 WORKER_LOOP_REASON = (
-    "`{entry}` is a {framework} task: each run calls `asyncio.run`, a new event loop in the same worker "
+    "`{entry}` is a {framework} task: each run runs its coroutine on a new event loop in the same worker "
     "process, and async connections pooled by a module-level engine belong to the loop that opened them"
 )
 WORKER_LOOP_FIX = (
@@ -33,7 +37,7 @@ WORKER_LOOP_FIX = (
 
 
 class AsyncioRunEntry(AsyncifyCodemod):
-    DESCRIPTION = "Run code made async with `asyncio.run(...)` from `__main__` guards, CLI commands and worker tasks."
+    DESCRIPTION = "Run code made async with `asyncio.run(...)` from `__main__` guards, and on a new loop leaving the current one as it was from CLI commands and worker tasks."
     PLAN_DRIVEN = True
     TRIGGERS = ("__main__", "command", "task", "actor", "callback", "group")
 
@@ -78,10 +82,13 @@ class AsyncioRunEntry(AsyncifyCodemod):
                     WORKER_LOOP_REASON.format(entry=entry.rpartition(".")[2], framework=framework),
                     WORKER_LOOP_FIX,
                 )
+        inner = updated_node.with_changes(lpar=[], rpar=[])
+        if entry is not None:
+            return run_on_new_loop(self.context, inner).with_changes(lpar=updated_node.lpar, rpar=updated_node.rpar)
         AddImportsVisitor.add_needed_import(self.context, "asyncio")
         return cst.Call(
             func=cst.Attribute(cst.Name("asyncio"), cst.Name("run")),
-            args=[cst.Arg(updated_node.with_changes(lpar=[], rpar=[]))],
+            args=[cst.Arg(inner)],
             lpar=updated_node.lpar,
             rpar=updated_node.rpar,
         )

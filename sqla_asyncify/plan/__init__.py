@@ -27,12 +27,13 @@ its own layer or of layers below it); ``Plan`` combines them into one object:
 * ``wiring``: ``Wiring``, session wiring kept sync for held code and its async twins;
 * ``fixpoint``: ``Fixpoint``, which functions become async, bridges to held code, chains;
 * ``entries`` / ``http_clients``: ``EntryPoints`` / ``HttpClients``, settled after the fixpoint;
+* ``untyped_sessions``: ``UntypedSessions``, sessions handed to untyped parameters of sync code (reported);
 * ``loading`` (with ``freshness``): ``Loads``, what loads each relationship per query site, and the
   queries that can follow a commit (over relationships and boundaries; read only by transformers);
 * ``callee_commits``: ``CalleeCommits``, which functions commit a session (themselves or through
   what they call) and whether what they return is loaded, for reads after such calls.
 
-``project ← fixtures ← inference ← classify ← boundaries ← wiring ← fixpoint ← entries, http_clients``,
+``project ← fixtures ← inference ← classify ← boundaries ← wiring ← fixpoint ← entries ← untyped_sessions, http_clients``,
 and ``classify ← relationships``, ``relationships, boundaries ← loading ← callee_commits``. ``Plan._solve`` runs the steps in order.
 """
 
@@ -43,6 +44,7 @@ from collections.abc import Iterable, Mapping
 from ..index import ModuleIndex
 from ..report import ReportItem
 from .entries import EntryPoints
+from .untyped_sessions import UntypedSessions
 from .fixpoint import METADATA_DDL_FIX
 from .http_clients import HttpClients
 from .callee_commits import CalleeCommits
@@ -114,7 +116,7 @@ __all__ = [
 STORED_REASON = "held sync: it is stored as a value at {path}:{line} and called where no call site names it"
 
 
-class Plan(EntryPoints, HttpClients, CalleeCommits):
+class Plan(UntypedSessions, HttpClients, CalleeCommits):
     """Project-wide answers for the rewrite. Build with ``Plan.build(indexes)``.
 
     The one object transformers, the CLI and the cache see: every layer's methods on one
@@ -197,4 +199,5 @@ class Plan(EntryPoints, HttpClients, CalleeCommits):
         self._spread(queue, callers)
         self._convert_http_clients(queue, callers)
         self._settle_entries(callers)
+        self._report_untyped_session_params()
 

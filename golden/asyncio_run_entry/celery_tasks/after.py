@@ -3,7 +3,19 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 
 from golden_models import User
-import asyncio
+
+
+def _run_async(coro):
+    """Run coro on a new event loop as asyncio.run does, but leave this thread's
+    current event loop as it was (asyncio.run sets it to None). Added by asyncify.
+    """
+    import asyncio
+
+    if not hasattr(asyncio, "Runner"):  # Python < 3.11
+        return asyncio.run(coro)
+    with asyncio.Runner(loop_factory=asyncio.new_event_loop) as runner:
+        return runner.run(coro)
+
 
 engine = create_async_engine("postgresql+asyncpg://app@db/app")
 SessionLocal = async_sessionmaker(bind=engine, expire_on_commit=False)
@@ -21,12 +33,12 @@ async def report() -> int:
 
 @celery.task
 def nightly() -> int:
-    return asyncio.run(report())
+    return _run_async(report())
 
 
 @shared_task(bind=True, max_retries=3)
 def weekly(self) -> dict[str, int]:
-    return {"users": asyncio.run(report())}
+    return {"users": _run_async(report())}
 
 
 @shared_task

@@ -3,7 +3,19 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 
 from golden_models import User
-import asyncio
+
+
+def _run_async(coro):
+    """Run coro on a new event loop as asyncio.run does, but leave this thread's
+    current event loop as it was (asyncio.run sets it to None). Added by asyncify.
+    """
+    import asyncio
+
+    if not hasattr(asyncio, "Runner"):  # Python < 3.11
+        return asyncio.run(coro)
+    with asyncio.Runner(loop_factory=asyncio.new_event_loop) as runner:
+        return runner.run(coro)
+
 
 engine = create_async_engine("sqlite+aiosqlite:///app.db")
 SessionLocal = async_sessionmaker(bind=engine, expire_on_commit=False)
@@ -36,20 +48,20 @@ def cli() -> None:
 @cli.command()
 @click.option("--min-age", default=0)
 def count(min_age: int) -> None:
-    click.echo(asyncio.run(summary(min_age)))
+    click.echo(_run_async(summary(min_age)))
 
 
 @cli.command("add-user")
 @click.argument("name")
 @click.argument("age", type=int)
 def add_user_command(name: str, age: int) -> None:
-    user_id = asyncio.run(add_user(name, age))
+    user_id = _run_async(add_user(name, age))
     click.echo(f"added {name} as {user_id}")
 
 
 @click.command()
 def standalone() -> None:
-    click.echo(asyncio.run(summary(30)))
+    click.echo(_run_async(summary(30)))
 
 
 def banner() -> str:

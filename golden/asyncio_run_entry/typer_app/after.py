@@ -3,7 +3,19 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
 from golden_models import User
-import asyncio
+
+
+def _run_async(coro):
+    """Run coro on a new event loop as asyncio.run does, but leave this thread's
+    current event loop as it was (asyncio.run sets it to None). Added by asyncify.
+    """
+    import asyncio
+
+    if not hasattr(asyncio, "Runner"):  # Python < 3.11
+        return asyncio.run(coro)
+    with asyncio.Runner(loop_factory=asyncio.new_event_loop) as runner:
+        return runner.run(coro)
+
 
 engine = create_async_engine("sqlite+aiosqlite:///app.db")
 app = typer.Typer()
@@ -20,7 +32,7 @@ async def list_names() -> list[str]:
 
 @app.command()
 def show(upper: bool = False) -> None:
-    for name in asyncio.run(list_names()):
+    for name in _run_async(list_names()):
         typer.echo(name.upper() if upper else name)
 
 

@@ -1,0 +1,3 @@
+CALLS = [
+    ("case:greeting_for", ("hello",)),
+]

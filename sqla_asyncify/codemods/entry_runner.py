@@ -1,0 +1,69 @@
+"""The helper a sync command or task runs code made async with: ``asyncio.run`` that leaves the
+thread's current event loop as it found it.
+
+``asyncio.run`` ends by setting the thread's current event loop to None. The sync original touched
+no event loop, so a caller that had one set (a test suite whose async tests share a loop, an
+application embedding the command) would find it gone: ``There is no current event loop``. The
+helper runs the coroutine the way ``asyncio.run`` does (a new loop, remaining tasks cancelled, async
+generators and the default executor shut down, a ``RuntimeError`` when a loop already runs in this
+thread) through ``asyncio.Runner`` with a ``loop_factory``, which never sets the current loop. Before
+Python 3.11 (no ``Runner``) it is ``asyncio.run`` itself.
+
+The helper is written once into the module that needs it (after its imports), so the migrated code
+depends on nothing of asyncify's; transformers call ``run_on_new_loop`` (it queues the helper) and
+``rewrite.py`` adds it after every transformer has run.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+from libcst.codemod import CodemodContext
+
+from .. import sqla
+from .imports import _leading_docstring
+from .runtime_url import _comments, _imports_only
+
+#: The helper's name in the user's module.
+HELPER = sqla.ENTRY_RUNNER
+
+_KEY = "asyncify.entry_runner"
+
+HELPER_SOURCE = (
+    f"def {HELPER}(coro):\n"
+    '    """Run coro on a new event loop as asyncio.run does, but leave this thread\'s\n'
+    "    current event loop as it was (asyncio.run sets it to None). Added by asyncify.\n"
+    '    """\n'
+    "    import asyncio\n"
+    "\n"
+    '    if not hasattr(asyncio, "Runner"):  # Python < 3.11\n'
+    "        return asyncio.run(coro)\n"
+    "    with asyncio.Runner(loop_factory=asyncio.new_event_loop) as runner:\n"
+    "        return runner.run(coro)\n"
+)
+
+
+def run_on_new_loop(context: CodemodContext, call: cst.BaseExpression) -> cst.Call:
+    """``_run_async(call)``; the helper is added to the module when the rewrite ends."""
+    context.scratch[_KEY] = True
+    return cst.Call(func=cst.Name(HELPER), args=[cst.Arg(call)])
+
+
+def add_entry_runner_helper(context: CodemodContext, tree: cst.Module) -> cst.Module:
+    """Add the queued helper after the module's leading imports (once: a module that has a
+    top-level function of that name keeps it)."""
+    if not context.scratch.get(_KEY):
+        return tree
+    body = list(tree.body)
+    if any(isinstance(s, cst.FunctionDef) and s.name.value == HELPER for s in body):
+        return tree
+    end = 1 if _leading_docstring(tree) else 0
+    while end < len(body) and _imports_only(body[end]):
+        end += 1
+    helper = cst.parse_statement(HELPER_SOURCE)
+    assert isinstance(helper, cst.FunctionDef)
+    blank = cst.EmptyLine()
+    helper = helper.with_changes(leading_lines=[blank, blank] if end else [])
+    rest = body[end:]
+    if rest:
+        rest[0] = rest[0].with_changes(leading_lines=[blank, blank, *_comments(rest[0].leading_lines)])
+    return tree.with_changes(body=[*body[:end], helper, *rest])
