@@ -20,8 +20,7 @@ import libcst as cst
 from libcst.codemod import CodemodContext
 
 from .. import sqla
-from .imports import _leading_docstring
-from .runtime_url import _comments, _imports_only
+from .module_helpers import insert_after_imports
 
 #: The helper's name in the user's module.
 HELPER = sqla.ENTRY_RUNNER
@@ -53,17 +52,4 @@ def add_entry_runner_helper(context: CodemodContext, tree: cst.Module) -> cst.Mo
     top-level function of that name keeps it)."""
     if not context.scratch.get(_KEY):
         return tree
-    body = list(tree.body)
-    if any(isinstance(s, cst.FunctionDef) and s.name.value == HELPER for s in body):
-        return tree
-    end = 1 if _leading_docstring(tree) else 0
-    while end < len(body) and _imports_only(body[end]):
-        end += 1
-    helper = cst.parse_statement(HELPER_SOURCE)
-    assert isinstance(helper, cst.FunctionDef)
-    blank = cst.EmptyLine()
-    helper = helper.with_changes(leading_lines=[blank, blank] if end else [])
-    rest = body[end:]
-    if rest:
-        rest[0] = rest[0].with_changes(leading_lines=[blank, blank, *_comments(rest[0].leading_lines)])
-    return tree.with_changes(body=[*body[:end], helper, *rest])
+    return insert_after_imports(tree, HELPER, HELPER_SOURCE)

@@ -23,7 +23,7 @@ import libcst as cst
 from libcst.codemod import CodemodContext
 
 from ..dependencies import DIALECT_ASYNC_DRIVERS, HELPER  # there: the summary reads them without the transformers
-from .imports import _leading_docstring
+from .module_helpers import insert_after_imports
 
 
 _KEY = "asyncify.runtime_url"
@@ -88,27 +88,4 @@ def add_runtime_url_helper(context: CodemodContext, tree: cst.Module) -> cst.Mod
     async_drivers = context.scratch.get(_KEY)
     if async_drivers is None:
         return tree
-    body = list(tree.body)
-    if any(isinstance(s, cst.FunctionDef) and s.name.value == HELPER for s in body):
-        return tree
-    end = 1 if _leading_docstring(tree) else 0
-    while end < len(body) and _imports_only(body[end]):
-        end += 1
-    helper = cst.parse_statement(helper_source(async_drivers))
-    assert isinstance(helper, cst.FunctionDef)
-    blank = cst.EmptyLine()
-    helper = helper.with_changes(leading_lines=[blank, blank] if end else [])
-    rest = body[end:]
-    if rest:
-        rest[0] = rest[0].with_changes(leading_lines=[blank, blank, *_comments(rest[0].leading_lines)])
-    return tree.with_changes(body=[*body[:end], helper, *rest])
-
-
-def _imports_only(statement: cst.BaseStatement) -> bool:
-    return isinstance(statement, cst.SimpleStatementLine) and all(
-        isinstance(s, (cst.Import, cst.ImportFrom)) for s in statement.body
-    )
-
-
-def _comments(lines: object) -> list[cst.EmptyLine]:
-    return [line for line in lines if isinstance(line, cst.EmptyLine) and line.comment is not None]  # type: ignore[attr-defined]
+    return insert_after_imports(tree, HELPER, helper_source(async_drivers))
