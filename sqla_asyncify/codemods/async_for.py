@@ -63,7 +63,7 @@ class AsyncFor(AsyncifyCodemod):
         assert isinstance(original.value.value, cst.From)
         if not self._iterates_async_generator(original.value.value.item):
             return updated_node
-        item = cst.Name(self._fresh_name("item"))
+        item = cst.Name(self.unused_local("item", reads=True))
         return cst.For(
             target=item,
             iter=statement.value.value.item,
@@ -71,16 +71,6 @@ class AsyncFor(AsyncifyCodemod):
             asynchronous=cst.Asynchronous(),
             leading_lines=updated_node.leading_lines,
         )
-
-    def _fresh_name(self, name: str) -> str:
-        """``name`` (or ``name_``…) where the function neither binds nor reads it."""
-        fn = self.plan.functions.get(self.context_qualname)
-        taken = set() if fn is None else {p.name for p in fn.params} | {b.name for b in fn.bindings} | {
-            ref.split(".", 1)[0] for ref in fn.refs
-        }
-        while name in taken:
-            name += "_"
-        return name
 
     def leave_For(
         self, original_node: cst.For, updated_node: cst.For

@@ -194,11 +194,14 @@ class AsyncifyCodemod(TransformerDispatch, QualnameTracker, Codemod, cst.CSTTran
         # Only a function body itself: a lambda or a class body nested in it cannot await.
         return self.scope_kind == "function" and self.plan.is_async(self.scope_qualname)
 
-    def unused_local(self, name: str) -> str:
+    def unused_local(self, name: str, *, reads: bool = False) -> str:
         """``name``, or ``name_``, ``name__``…: the first that no parameter or binding of the
-        function being rewritten already uses (for a variable the rewrite introduces)."""
+        function being rewritten already uses (for a variable the rewrite introduces); with
+        ``reads``, nor a name it reads (a global the new local would shadow)."""
         fn = self.plan.functions.get(self.context_qualname)
         taken = set() if fn is None else {p.name for p in fn.params} | {b.name for b in fn.bindings}
+        if reads and fn is not None:
+            taken |= {ref.split(".", 1)[0] for ref in fn.refs}
         while name in taken:
             name += "_"
         return name
