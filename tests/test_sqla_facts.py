@@ -88,3 +88,16 @@ def test_async_connection_takes_no_attribute_of_its_own() -> None:
     conn = create_async_engine("sqlite+aiosqlite://").connect()
     with pytest.raises(AttributeError):
         conn.label = "x"  # type: ignore[attr-defined]
+
+
+def test_asyncpg_is_the_async_driver_whose_ping_takes_a_transaction() -> None:
+    """``asyncpg-pre-ping`` (``codemods/async_pool.py``): of the async drivers, only asyncpg's
+    ``pool_pre_ping`` wraps its ping in a transaction of its own (three round trips); the others
+    ping with one statement (``SELECT 1`` or the driver's ping), as their sync drivers do."""
+    from sqlalchemy.dialects import registry
+    from sqlalchemy.dialects.postgresql.asyncpg import AsyncAdapt_asyncpg_connection
+
+    assert ".transaction()" in inspect.getsource(AsyncAdapt_asyncpg_connection._async_ping)
+    assert "dbapi_connection.ping()" in inspect.getsource(registry.load("postgresql.asyncpg").do_ping)
+    for name in ("sqlite.aiosqlite", "postgresql.psycopg_async", "mysql.aiomysql", "mysql.asyncmy"):
+        assert "transaction" not in inspect.getsource(registry.load(name).do_ping), name

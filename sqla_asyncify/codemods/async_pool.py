@@ -13,6 +13,12 @@ the application starts:
   so is ``creator=`` (it returns a sync driver's connection: ``async_creator=`` must return an
   async driver's). Those are the engine's own decisions about connections: the fix needs a person.
 
+``pool_pre_ping=True`` on an engine that will reach asyncpg (a visible PostgreSQL URL, or one known
+only at run time while asyncpg is PostgreSQL's async driver) costs three round trips per checkout
+instead of one: the keyword is dropped and the engine wrapped in the one-round-trip check
+(``checkout_ping.py``), reported as done (``asyncpg-pre-ping``). A value other than ``True`` is
+left and reported with that fix.
+
 Only engines ``AsyncEngine`` converts: SQLAlchemy's ``create_engine``, not kept sync for held code.
 """
 
@@ -24,6 +30,7 @@ from .. import sqla
 from ..names import Callee
 from .async_engine import ASYNC_READY, async_driver_for, url_scheme
 from .base import AsyncifyCodemod
+from .checkout_ping import HELPER, ping_on_checkout
 from .imports import ImportSwaps
 from .runtime_url import DIALECT_ASYNC_DRIVERS
 
@@ -76,8 +83,11 @@ class AsyncPool(ImportSwaps, AsyncifyCodemod):
         if not self._converted_engine(original_node):
             return updated_node
         args = []
+        pinged = False
         for original, arg in zip(original_node.args, updated_node.args):
             keyword = arg.keyword.value if arg.keyword is not None else None
+            if keyword == "pool_pre_ping":
+                pinged = self._pre_ping(original_node, original)  # the keyword goes when the rewrite ends
             if keyword == "poolclass":
                 arg = self._poolclass(original, arg)
             elif keyword == "creator":
@@ -88,10 +98,9 @@ class AsyncPool(ImportSwaps, AsyncifyCodemod):
                     "(e.g. `await asyncpg.connect(...)`), or drop it and put the settings in the URL",
                     rule="sync-pool",
                 )
-            elif keyword == "pool_pre_ping":
-                self._pre_ping(original_node, original)
             args.append(arg)
-        return updated_node.with_changes(args=args)
+        updated_node = updated_node.with_changes(args=args)
+        return ping_on_checkout(self.context, updated_node) if pinged else updated_node
 
     # -- pool_pre_ping under asyncpg -------------------------------------------------------------
     def _async_scheme(self, call: cst.Call) -> str | None:
@@ -107,9 +116,10 @@ class AsyncPool(ImportSwaps, AsyncifyCodemod):
             return None
         return scheme if scheme in ASYNC_READY else async_driver_for(scheme, self.plan.async_drivers)
 
-    def _pre_ping(self, call: cst.Call, arg: cst.Arg) -> None:
+    def _pre_ping(self, call: cst.Call, arg: cst.Arg) -> bool:
+        """Whether the ping of this engine is rewritten to one round trip (else reported, or fine)."""
         if isinstance(arg.value, cst.Name) and arg.value.value in ("False", "None"):
-            return
+            return False
         scheme = self._async_scheme(call)
         postgres_driver = "postgresql+" + {**DIALECT_ASYNC_DRIVERS, **self.plan.async_drivers}["postgresql"]
         if scheme == _TRANSACTIONAL_PING_DRIVER:
@@ -117,18 +127,31 @@ class AsyncPool(ImportSwaps, AsyncifyCodemod):
         elif scheme is None and postgres_driver == _TRANSACTIONAL_PING_DRIVER:
             where = "the URL is known only at run time: if it names PostgreSQL, the engine uses asyncpg, whose"
         else:
-            return
+            return False
+        cost = (
+            f"{where} ping is `BEGIN; ; ROLLBACK` (SQLAlchemy's asyncpg dialect): three round trips on "
+            "every checkout where the sync driver's `SELECT 1` was one"
+        )
+        if isinstance(arg.value, cst.Name) and arg.value.value == "True":
+            self.report(
+                arg,
+                f"`pool_pre_ping=True` became `{HELPER}(engine)`: {cost}; the helper's is one `SELECT 1`, "
+                "and like pool_pre_ping it skips a connection just opened and replaces one found "
+                "closed (with the pool's older ones)",
+                f"nothing to do; to keep SQLAlchemy's own ping, put `pool_pre_ping=True` back and drop `{HELPER}`",
+                rule="asyncpg-pre-ping",
+            )
+            return True
         self.report(
             arg,
-            f"`pool_pre_ping=True` is kept, but {where} ping is `BEGIN; ; ROLLBACK` (SQLAlchemy's asyncpg "
-            "dialect): three round trips on every checkout where the sync driver's `SELECT 1` was one, "
-            "so each request waits two more round trips for the database",
-            "to keep the check at one round trip, drop `pool_pre_ping` and ping from a pool `checkout` "
-            "listener (`dbapi_connection.run_async(lambda c: c.execute(\"SELECT 1\"))`, raising "
-            "`exc.InvalidatePoolError` when it fails: the page has the code); or rely on `pool_recycle=` "
-            "below the server's idle timeout",
+            f"`pool_pre_ping` is kept as written (not the literal True): {cost}, so each request waits "
+            "two more round trips for the database",
+            f"to keep the check at one round trip, drop `pool_pre_ping` and wrap the engine in the "
+            f"`{HELPER}` helper the page gives (pool `connect`/`checkout` listeners); or rely on "
+            "`pool_recycle=` below the server's idle timeout",
             rule="asyncpg-pre-ping",
         )
+        return False
 
     def _poolclass(self, original: cst.Arg, arg: cst.Arg) -> cst.Arg:
         callee = Callee.of(original.value)
