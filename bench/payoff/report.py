@@ -149,7 +149,10 @@ def write(out: Path, setup: Any, points: list[Any], argv: list[str], notes: list
         "",
         "## Conditions",
         "",
-        f"* Machine: {setup.machine or machine()}.",
+        f"* Machine: {setup.machine or machine()}"
+        + (f"; load average at the start {setup.load_start}" if getattr(setup, "load_start", "") else "")
+        + (f", 1-minute load average after each point {setup.load_during}" if getattr(setup, "load_during", "") else "")
+        + ".",
         f"* Software: {versions()}; asyncify at `{setup.tool or git_head(out.parent.parent)}`"
         + (" (run through `--asyncify`: another checkout)." if "--asyncify" in argv else "."),
         f"* Command: `python {' '.join(argv)}`; {setup.rounds} round(s), variants alternated, "
@@ -161,7 +164,8 @@ def write(out: Path, setup: Any, points: list[Any], argv: list[str], notes: list
         + ").",
         "* Load: a separate process, closed loop, keep-alive connections, 40 % lookup by key, 30 % filtered "
         "list, 20 % aggregate with a join, 10 % write. Apps: uvicorn (h11, asyncio loop), `pool_size=20, "
-        "max_overflow=10, pool_pre_ping=True`.",
+        "max_overflow=10, pool_pre_ping=True` in the sync source (what the migrated app's liveness check "
+        "became: the `asyncpg-pre-ping` line below).",
         "* Statements and rows per request are `pg_stat_statements` over the window divided by the requests "
         "completed in it (pool pings left out; BEGIN/COMMIT/ROLLBACK counted); CPU per request is `/proc` "
         "user+system time of the app's process tree (and of the PostgreSQL server) over the window.",

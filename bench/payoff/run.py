@@ -293,6 +293,8 @@ class Setup:
     probes: dict[str, dict[str, tuple[float, float, list[str]]]] = field(default_factory=dict)
     variants: list[str] = field(default_factory=list)
     machine: str = ""  # filled at the end of the run (load average then)
+    load_start: str = ""  # the load average when the run started
+    load_during: str = ""  # the 1-minute load average after each point: min–max
     tool: str = ""  # the asyncify commit the run measured
 
 
@@ -337,6 +339,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     import report  # noqa: PLC0415
 
+    setup.load_start = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     work = Path(tempfile.mkdtemp(prefix="payoff-"))
     logs = work / "logs"
     logs.mkdir()
@@ -349,6 +352,7 @@ def main(argv: list[str] | None = None) -> int:
 
     pg = Postgres.start(free_port())
     points: list[Point] = []
+    loads: list[float] = []
     proxy: subprocess.Popen[bytes] | None = None
     apps: list[App] = []
     try:
@@ -393,10 +397,12 @@ def main(argv: list[str] | None = None) -> int:
                                           result["rps"], result["p50_ms"], result["p99_ms"], result["statements_per_req"],
                                           result["rows_per_req"], result["app_cpu_ms_per_req"], result["db_cpu_ms_per_req"])
                             points.append(point)
+                            loads.append(os.getloadavg()[0])
+                            setup.load_during = f"{min(loads):.1f}–{max(loads):.1f}"
                             log(f"payoff: rtt={rtt} w={workers} c={clients} r={round_ + 1} {variant:9s} {point.rps:7.1f} req/s "
                                 f"p50 {point.p50_ms:6.1f} p99 {point.p99_ms:7.1f} ms err {point.errors} "
                                 f"stmt/req {point.statements_per_req:.2f} rows/req {point.rows_per_req:.1f} "
-                                f"cpu {point.app_cpu_ms_per_req:.2f}+{point.db_cpu_ms_per_req:.2f} ms/req")
+                                f"cpu {point.app_cpu_ms_per_req:.2f}+{point.db_cpu_ms_per_req:.2f} ms/req load {loads[-1]:.1f}")
             proxy.terminate()
             proxy.wait()
             proxy = None
