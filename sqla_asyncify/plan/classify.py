@@ -112,8 +112,8 @@ class Classification(Inference):
         """For a call that runs a function handed to it synchronously in a thread or process
         (``pool.submit(f, ...)``, ``Thread(target=f)``: ``sqla.SYNC_RUNNER_*``), the arguments
         (position or keyword) that hold the function; empty for any other call."""
-        if callee.calls:
-            return ()
+        if callee.calls or self._value_type(scope, callee, False, frozenset()).kind == "function":
+            return ()  # a project's own ``submit``: what it does with the function is its own
         module = self._function_module[scope].module if scope in self._function_module else ""
         keys = sqla.SYNC_RUNNER_CLASSES.get(self.qualify(module, callee)) if module else None
         if keys is None and callee.path:
