@@ -63,8 +63,8 @@ def rewrite_module(
                 metadata = TreeMetadata(tree)
     # Imports last and once: transformers only queued them (line numbers stay the input's).
     tree = apply_swaps(context, tree)  # in place: ``create_engine`` → ``create_async_engine`` …
-    tree = add_checkout_ping_helper(context, tree)  # each helper goes right after the imports:
-    tree = add_runtime_url_helper(context, tree)  # the URL helper, added last, comes first
+    tree = add_checkout_ping_helper(context, tree)  # each helper goes right after the imports, so
+    tree = add_runtime_url_helper(context, tree)  # the URL helper ends up above the ping helper
     tree = add_entry_runner_helper(context, tree)
     if context.scratch.get(AddImportsVisitor.CONTEXT_KEY):
         tree = add_queued_imports(context, tree)
