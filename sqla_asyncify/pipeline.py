@@ -42,6 +42,7 @@ from .holds import held_functions, held_modules
 from .index import INDEX_VERSION, ModuleIndex, index_module
 from .modules import module_names
 from .names import is_package_init, module_name_for
+from . import plan_store
 from .plan import Plan
 from .prescan import FACTS_VERSION, FileFacts, file_facts, mentions_sqlalchemy, mentions_test_client, relevant_files
 from .report import ReportItem
@@ -472,11 +473,15 @@ def analyze(config: RunConfig, progress: Progress | None = None, paths: Sequence
         [(index_keys[i], displays[i]) for i in sorted(indexes) if i not in errors],
         [(side_keys[i], displays[i]) for i in sorted(side_indexes)],
     )
-    plan = cache.get("plan", plan_key)
-    if not isinstance(plan, Plan):
+    plan_indexes = [f.index for f in (*planned, *side_files)]
+    # A warm run knows what the first plan held (the left queries, cached under its key): it loads
+    # only the final plan.
+    left = cache.get("left", key_of("left-queries", plan_key))
+    plan = None if isinstance(left, dict) else _cached_plan(cache, plan_key, plan_indexes)
+    if plan is None and not isinstance(left, dict):
         try:
             plan = _build_plan([*planned, *side_files], held, config)
-            cache.put("plan", plan_key, plan)
+            _store_plan(cache, plan_key, plan)
         except Exception as exc:  # noqa: BLE001 - a planning bug must not take the run down
             # The plan is project-wide: without it nothing can be migrated consistently, so every
             # relevant file is left as it is and the run reports one error (exit 2).
@@ -492,15 +497,20 @@ def analyze(config: RunConfig, progress: Progress | None = None, paths: Sequence
     if plan_key:
         # A function the plan makes async but whose legacy query cannot be converted would run
         # ``query()`` on an ``AsyncSession``: hold it sync instead (reached through ``run_sync``).
-        left = _left_queries(planned, plan, cache, plan_key, config.workers)
+        if not isinstance(left, dict):
+            assert plan is not None
+            left = _left_queries(planned, plan, cache, plan_key, config.workers)
         extra = {q: r for q, r in left.items() if q not in held}
         if extra:
             held = {**held, **extra}
             plan_key = key_of(plan_key, sorted(extra.items()))
-            plan = cache.get("plan", plan_key)
-            if not isinstance(plan, Plan):
-                plan = _build_plan([*planned, *side_files], held, config)
-                cache.put("plan", plan_key, plan)
+            plan = None
+        if plan is None:
+            plan = _cached_plan(cache, plan_key, plan_indexes)
+        if plan is None:
+            plan = _build_plan([*planned, *side_files], held, config)
+            _store_plan(cache, plan_key, plan)
+    assert plan is not None
     stats["plan_s"] = time.perf_counter() - t
     stats.update(
         files=len(files_in),
@@ -521,6 +531,21 @@ def _imported_side_modules(
     imported = {q for index in indexes.values() for _, q in index.imports}
     wanted = imported | {q.rpartition(".")[0] for q in imported}
     return [i for i, name in enumerate(modules) if not relevant[i] and i not in errors and name in wanted]
+
+
+def _cached_plan(cache: Cache, key: str, indexes: Sequence[ModuleIndex]) -> Plan | None:
+    data = cache.get("plan", key)
+    return plan_store.loads(data, indexes) if isinstance(data, bytes) else None
+
+
+def _store_plan(cache: Cache, key: str, plan: Plan) -> None:
+    """The plan without its indexes (``plan_store``): a warm run has them from the ``index`` table."""
+    if cache.enabled:
+        try:
+            data = plan_store.dumps(plan)
+        except Exception:  # noqa: BLE001 - the cache is best effort
+            return
+        cache.put("plan", key, data)
 
 
 def _build_plan(planned: Sequence[ParsedFile], held: dict[str, str], config: RunConfig) -> Plan:
