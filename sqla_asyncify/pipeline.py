@@ -157,12 +157,25 @@ def _resolved(path: Path) -> Path:
     return _resolve_folder(os.getcwd(), str(path.parent)) / path.name
 
 
+@lru_cache(maxsize=8192)
+def _display_folder(cwd: str, folder: str) -> str | None:
+    """How files of ``folder`` are shown: ``"a/b/"`` below the working folder, ``""`` in it,
+    None outside it (shown as given)."""
+    try:
+        relative = _resolve_folder(cwd, folder).relative_to(_resolve_folder(cwd, "."))
+    except ValueError:
+        return None
+    return relative.as_posix() + "/" if relative.parts else ""
+
+
 def display_path(path: Path) -> str:
     try:
-        target = path.resolve() if path.is_symlink() else _resolved(path)
-        return target.relative_to(_resolve_folder(os.getcwd(), ".")).as_posix()
+        if path.is_symlink():
+            return path.resolve().relative_to(_resolve_folder(os.getcwd(), ".")).as_posix()
+        prefix = _display_folder(os.getcwd(), str(path.parent))  # once per folder: thousands of files
     except (ValueError, OSError):
         return path.as_posix()
+    return path.as_posix() if prefix is None else prefix + path.name
 
 
 # -- per-file work (run in workers or in-process) --------------------------------------------
