@@ -21,7 +21,7 @@ from . import sqla
 from .dispatch import VisitorDispatch
 from .loading_facts import LoadFacts, RelationshipTarget
 from .loading_facts import collect as collect_loading_facts
-from .names import Callee, QualnameTracker, dotted, resolve_relative
+from .names import Callee, QualnameTracker, dotted, interned, resolve_relative
 from .positions import positions
 from .pickling import fast_state
 
@@ -515,7 +515,7 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
             params.append(self._param(p))
         for star in (node.params.star_arg, node.params.star_kwarg):
             if isinstance(star, cst.Param):
-                params.append(Param(star.name.value))
+                params.append(interned(Param(star.name.value)))
         decorators = tuple(
             self.qualify(text)
             for d in node.decorators
@@ -571,7 +571,7 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
                     "line": self._line(node),
                     "kind": "lambda",
                     "parent": parent,
-                    "params": tuple(Param(p.name.value) for p in node.params.params),
+                    "params": tuple(interned(Param(p.name.value)) for p in node.params.params),
                 }
             )
         )
@@ -588,7 +588,7 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
             if func and self.qualify(func).endswith("Depends"):
                 target = dotted(p.default.args[0].value)
                 depends = self.qualify(target) if target else None
-        return Param(p.name.value, annotation, depends)
+        return interned(Param(p.name.value, annotation, depends))
 
     # -- references ----------------------------------------------------------------------------
     def visit_Name(self, node: cst.Name) -> None:
