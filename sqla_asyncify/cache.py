@@ -8,7 +8,8 @@ black and Python versions), so any change to asyncify's code, however small, sta
 * ``facts``: content hash → :class:`~sqla_asyncify.prescan.FileFacts`;
 * ``index``: content hash + module name + package flag + ``INDEX_VERSION`` → ``ModuleIndex``
   (stored with its path; the path is replaced on load, so a run from another folder still hits);
-* ``plan``: hash of every planned module's index key and path, and of ``--keep-sync`` → ``Plan``;
+* ``plan``: hash of every planned module's index key and path, and of ``--keep-sync`` → ``Plan``,
+  stored without the indexes it holds (``plan_store``: loaded over the run's own);
 * ``outcome``: plan key + content hash + module name + path + format flag → the rewrite result.
   The plan key names the whole project, so an outcome is reused only when nothing the plan
   read has changed: correct whatever a transformer asks the plan.
