@@ -298,6 +298,9 @@ CALLABLE_TYPES: frozenset[str] = frozenset({"typing.Callable", "collections.abc.
 #: Decorators that make a function a pytest fixture (its parameters and users get fixtures by name).
 FIXTURE_DECORATORS: frozenset[str] = frozenset({"pytest.fixture", "pytest_asyncio.fixture"})
 
+#: The decorator whose ``argvalues`` a test receives as parameters, one set of values per run.
+PARAMETRIZE_DECORATOR = "pytest.mark.parametrize"
+
 #: Sync ASGI test clients: they run the app on an event loop of their own, in a thread.
 TEST_CLIENT_CLASSES: frozenset[str] = frozenset({"fastapi.testclient.TestClient", "starlette.testclient.TestClient"})
 
