@@ -11,8 +11,9 @@
   A task in a worker runs many times in one process, each time on a new event loop: that is
   reported (pooled async connections must not outlive the loop that opened them).
 
-The plan leaves out, and reports, entries that do session I/O themselves (``sync-boundary``) and
-entries async code also calls directly, where a loop could be running (``sync-calls-async``).
+The plan leaves out, and reports, entries that do session I/O themselves (``sync-boundary``); it
+reports entries async code also calls directly (``sync-calls-async``): a loop runs there, and the
+helper runs the call on a new loop in a worker thread, blocking that loop as the sync code did.
 Module-level calls outside the guard (import time) are not rewritten: the plan reports them.
 """
 
