@@ -173,11 +173,15 @@ class Fixtures(ProjectIndex):
         position = {name: (-1 if len(names) == 1 else i) for i, name in enumerate(names)}
         escaped: set[int] = set()
         called: set[int] = set()
+        def uncalled(value: Callee, called: bool) -> bool:  # ``g = f``, not ``r = f(...)``
+            return value.root in position and not called and 0 not in value.calls
+
         for b in test.bindings:
-            for name in (b.name, b.value.root):
-                if name in position:
-                    escaped.add(position[name])
-        escaped |= {position[r.value.root] for r in test.returns if r.value.root in position}
+            if b.name in position:
+                escaped.add(position[b.name])  # rebound
+            if uncalled(b.value, b.called):
+                escaped.add(position[b.value.root])
+        escaped |= {position[r.value.root] for r in test.returns if uncalled(r.value, r.called)}
         for site in test.calls:
             root = site.callee.root
             if root in position:

@@ -7,7 +7,8 @@ from app.users import count_fixed, count_named
 @pytest.mark.asyncio(loop_scope="session")
 @pytest.mark.parametrize("counter, expected", [(count_named, 2), (count_fixed, 2)])
 async def test_count(db: AsyncSession, counter, expected):
-    assert await counter(db, "alice") == expected
+    count = await counter(db, "alice")
+    assert count == expected
 
 
 @pytest.mark.parametrize("counter", [count_named])

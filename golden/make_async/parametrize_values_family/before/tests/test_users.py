@@ -6,7 +6,8 @@ from app.users import count_fixed, count_named
 
 @pytest.mark.parametrize("counter, expected", [(count_named, 2), (count_fixed, 2)])
 def test_count(db: Session, counter, expected):
-    assert counter(db, "alice") == expected
+    count = counter(db, "alice")
+    assert count == expected
 
 
 @pytest.mark.parametrize("counter", [count_named])
