@@ -55,6 +55,17 @@ RELATIONSHIP_FUNCTIONS: frozenset[str] = frozenset(
 )
 #: SQLModel's ``Relationship(...)``: a ``relationship()`` whose own arguments are passed in
 #: ``sa_relationship_kwargs={...}`` (``lazy`` among them) or whole as ``sa_relationship=``.
+#: Column properties a ``deferred=True`` keyword defers (loaded on first access unless undeferred).
+DEFERRABLE_COLUMN_FUNCTIONS: frozenset[str] = frozenset(
+    {
+        "sqlalchemy.orm.column_property",
+        "sqlalchemy.orm._orm_constructors.column_property",
+        "sqlalchemy.orm.mapped_column",
+        "sqlalchemy.orm._orm_constructors.mapped_column",
+    }
+)
+#: ``deferred(expr)``: ``column_property(expr, deferred=True)``.
+DEFERRED_FUNCTIONS: frozenset[str] = frozenset({"sqlalchemy.orm.deferred", "sqlalchemy.orm._orm_constructors.deferred"})
 SQLMODEL_RELATIONSHIP_FUNCTIONS: frozenset[str] = frozenset({"sqlmodel.Relationship", "sqlmodel.main.Relationship"})
 #: SQLModel's model base: a table model's ``Relationship()`` attributes are no pydantic fields, so
 #: ``model_dump()`` (and ``jsonable_encoder``, which calls it) never reads them.
