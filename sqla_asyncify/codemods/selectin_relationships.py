@@ -118,7 +118,7 @@ class SelectinRelationships(AsyncifyCodemod):
         self.changed = True
         args = [a for a in updated.args if not (a.keyword is not None and a.keyword.value == "deferred")]
         if args and updated.args[-1] is not args[-1]:
-            args[-1] = args[-1].with_changes(comma=updated.args[-1].comma)  # it was last: keep the call's layout
+            args[-1] = args[-1].with_changes(comma=_last_comma(args[-1].comma, updated.args[-1].comma))
         if not deferred_form:
             return updated.with_changes(args=args)
         AddImportsVisitor.add_needed_import(self.context, "sqlalchemy.orm", "column_property")
@@ -254,3 +254,17 @@ class SelectinRelationships(AsyncifyCodemod):
             target = parent.targets[0].target
         attr = f".{target.value}" if isinstance(target, cst.Name) else ""
         return f"`{self.scope_qualname.rsplit('.', 1)[-1]}{attr}`"
+
+
+def _last_comma(kept: cst.Comma | cst.MaybeSentinel, removed: cst.Comma | cst.MaybeSentinel) -> cst.Comma | cst.MaybeSentinel:
+    """The comma after the argument that becomes last once the one after it is removed: the removed
+    one's (the call's closing layout), keeping a comment that followed the kept one (``# type: ignore``)."""
+    if (
+        isinstance(kept, cst.Comma)
+        and isinstance(removed, cst.Comma)
+        and isinstance(kept.whitespace_after, cst.ParenthesizedWhitespace)
+        and isinstance(removed.whitespace_after, cst.ParenthesizedWhitespace)
+        and kept.whitespace_after.first_line.comment is not None
+    ):
+        return kept.with_changes(whitespace_after=kept.whitespace_after.with_changes(last_line=removed.whitespace_after.last_line))
+    return removed

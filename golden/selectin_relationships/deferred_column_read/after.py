@@ -21,7 +21,7 @@ class User(Base):
     name: Mapped[str] = mapped_column(String(50))
     age: Mapped[int] = deferred(mapped_column())
     address_count = column_property(
-        select(func.count(Address.id)).where(Address.user_id == id).scalar_subquery(),
+        select(func.count(Address.id)).where(Address.user_id == id).scalar_subquery(),  # type: ignore
     )
 
 
