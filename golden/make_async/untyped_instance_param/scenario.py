@@ -1,0 +1,5 @@
+CALLS = [
+    ("add_named", ("dave",)),
+    ("add_twice", ("erin",)),
+    ("describe_count", ()),
+]
