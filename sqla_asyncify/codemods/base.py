@@ -81,6 +81,12 @@ class AsyncifyCodemod(TransformerDispatch, QualnameTracker, Codemod, cst.CSTTran
         return True
 
     @classmethod
+    def triggered(cls, plan: Plan, module_name: str, source: str) -> bool:
+        """Whether the source can hold anything for the pass (a cheap text check before the
+        traversal: one of ``TRIGGERS`` occurs, or there are none)."""
+        return not cls.TRIGGERS or any(word in source for word in cls.TRIGGERS)
+
+    @classmethod
     def rule(cls) -> str:
         return rule_id(cls.__module__)
 

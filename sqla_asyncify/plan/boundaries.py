@@ -76,6 +76,20 @@ class Boundaries(Classification):
                 return f"decorated with `@{deco.rsplit('.', 1)[-1]}`"
         return None
 
+    def imports_without_loop(self, module: str) -> bool:
+        """Whether ``module``'s module-level code runs where no event loop runs: a test module, a
+        ``conftest`` or a module of a test package (pytest imports them while collecting), or
+        ``__main__``. An application module may be imported by a server inside its running loop
+        (uvicorn loads the app from ``Server.serve``), where a new loop cannot be run."""
+        parts = module.split(".")
+        last = parts[-1]
+        return (
+            last.startswith("test_")
+            or last.endswith("_test")
+            or last in ("conftest", "__main__")
+            or any(part in ("tests", "test") for part in parts[:-1])
+        )
+
     @cached_property
     def stored_functions(self) -> dict[str, tuple[str, int]]:
         """Project functions stored as elements of a list, tuple or set literal → where (first)."""

@@ -103,6 +103,11 @@ class Fixpoint(Wiring):
             # ``asyncio.run`` (``_settle_entries`` checks no event loop can be running there).
             self.entries.setdefault(fn.qualname, reason)
             return
+        if reason.kind == "call" and fn.kind == "module" and self._runs_on_new_loop(fn, reason.detail):
+            # Import-time code calling a function made async: no loop runs there, so the call runs
+            # on a new one (``_run_async``), as in a command.
+            self.entries.setdefault(fn.qualname, reason)
+            return
         if reason.kind == "io" and self.entry_framework(fn) is not None:
             self._entry_io.add(fn.qualname)  # its own session I/O: reported, left as it is
             self.entries.pop(fn.qualname, None)
@@ -129,6 +134,18 @@ class Fixpoint(Wiring):
             return
         self.to_async[fn.qualname] = reason
         queue.append(fn.qualname)
+
+    def _runs_on_new_loop(self, fn: FunctionInfo, callee: str) -> bool:
+        """Module-level code of a module imported where no event loop runs, calling a coroutine
+        function the rewrite makes (not a generator: an async generator is iterated, not run, and
+        not one already async, whose bare call the original code meant as it is)."""
+        target = self.functions.get(callee)
+        return (
+            target is not None
+            and callee in self.to_async
+            and not target.is_generator
+            and self.imports_without_loop(self._function_module[fn.qualname].module)
+        )
 
     def _hold(self, fn: FunctionInfo, reason: Reason, queue: deque[str]) -> None:
         """A function held sync that reaches session I/O: async callers bridge to it with
