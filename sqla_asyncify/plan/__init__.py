@@ -30,6 +30,8 @@ its own layer or of layers below it); ``Plan`` combines them into one object:
 * ``untyped_sessions``: ``UntypedSessions``, sessions handed to untyped parameters of sync code (reported);
 * ``loading`` (with ``freshness``): ``Loads``, what loads each relationship per query site, and the
   queries that can follow a commit (over relationships and boundaries; read only by transformers);
+* ``own_engines``: ``OwnEngines``, functions handing a connection of an engine they build to sync
+  code outside SQLAlchemy (held sync by ``Plan.build``);
 * ``callee_commits``: ``CalleeCommits``, which functions commit a session (themselves or through
   what they call) and whether what they return is loaded, for reads after such calls.
 
@@ -48,6 +50,7 @@ from .untyped_sessions import UntypedSessions
 from .fixpoint import METADATA_DDL_FIX
 from .http_clients import HttpClients
 from .callee_commits import CalleeCommits
+from .own_engines import OWN_ENGINE_REASON, OwnEngines
 from .project import ProjectIndex
 from .relationships import Relationships
 from .types import (
@@ -116,7 +119,7 @@ __all__ = [
 STORED_REASON = "held sync: it is stored as a value at {path}:{line} and called where no call site names it"
 
 
-class Plan(UntypedSessions, HttpClients, CalleeCommits):
+class Plan(UntypedSessions, HttpClients, CalleeCommits, OwnEngines):
     """Project-wide answers for the rewrite. Build with ``Plan.build(indexes)``.
 
     The one object transformers, the CLI and the cache see: every layer's methods on one
@@ -171,11 +174,28 @@ class Plan(UntypedSessions, HttpClients, CalleeCommits):
             for qualname, (path, line) in plan.stored_functions.items()
             if qualname in plan.to_async and qualname not in held and qualname not in plan.stored_families
         }
-        if stored:
+        own_engines = {
+            qualname: OWN_ENGINE_REASON.format(consumer=consumer)
+            for qualname, consumer in plan.own_engine_consumers().items()
+            if qualname in plan.to_async and qualname not in held
+        }
+        if stored or own_engines:
             chains = {q: " -> ".join(plan.chain(q)[1:]) for q in stored}
             # Its callers are not call sites the plan sees: it stays sync, with the wiring it
             # reads (``_keep_sync_wiring``), rather than hand them a coroutine they never await.
-            plan = cls.build(indexes_list, {**held, **stored}, async_drivers, frozen, expire_on_commit)
+            plan = cls.build(indexes_list, {**held, **stored, **own_engines}, async_drivers, frozen, expire_on_commit)
+            for qualname, why in sorted(own_engines.items()):
+                plan.items.append(
+                    ReportItem(
+                        plan.path_of(qualname),
+                        plan.functions[qualname].line,
+                        "sync-boundary",
+                        f"`{qualname}` stays sync ({why.removeprefix('held sync: ')}): its callers call it as "
+                        "it is, and from async code it blocks the event loop while it runs",
+                        "from async code, run it in a thread (`await asyncio.to_thread(...)`), or hand the "
+                        "sync code the connection inside `await conn.run_sync(...)`",
+                    )
+                )
             for qualname, why in sorted(stored.items()):
                 plan.items.append(
                     ReportItem(
