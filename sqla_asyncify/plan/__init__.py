@@ -30,6 +30,8 @@ its own layer or of layers below it); ``Plan`` combines them into one object:
 * ``untyped_sessions``: ``UntypedSessions``, sessions handed to untyped parameters of sync code (reported);
 * ``loading`` (with ``freshness``): ``Loads``, what loads each relationship per query site, and the
   queries that can follow a commit (over relationships and boundaries; read only by transformers);
+* ``coroutine_factories``: ``CoroutineFactories``, functions that call what they are handed, always
+  a lambda running code made async (they await it);
 * ``own_engines``: ``OwnEngines``, functions handing a connection of an engine they build to sync
   code outside SQLAlchemy (held sync by ``Plan.build``);
 * ``callee_commits``: ``CalleeCommits``, which functions commit a session (themselves or through
@@ -50,6 +52,7 @@ from .untyped_sessions import UntypedSessions
 from .fixpoint import METADATA_DDL_FIX
 from .http_clients import HttpClients
 from .callee_commits import CalleeCommits
+from .coroutine_factories import CoroutineFactories
 from .own_engines import OWN_ENGINE_REASON, OwnEngines
 from .project import ProjectIndex
 from .relationships import Relationships
@@ -119,7 +122,7 @@ __all__ = [
 STORED_REASON = "held sync: it is stored as a value at {path}:{line} and called where no call site names it"
 
 
-class Plan(UntypedSessions, HttpClients, CalleeCommits, OwnEngines):
+class Plan(UntypedSessions, HttpClients, CalleeCommits, OwnEngines, CoroutineFactories):
     """Project-wide answers for the rewrite. Build with ``Plan.build(indexes)``.
 
     The one object transformers, the CLI and the cache see: every layer's methods on one
@@ -137,14 +140,7 @@ class Plan(UntypedSessions, HttpClients, CalleeCommits, OwnEngines):
     ) -> Plan:
         indexes_list = list(indexes)
         held = dict(held_sync) if isinstance(held_sync, Mapping) else dict.fromkeys(held_sync, "held sync by configuration")
-        plan = cls(
-            {m.module: m for m in indexes_list},
-            held_sync=held,
-            async_drivers=dict(async_drivers or {}),
-            frozen=frozenset(frozen),
-            expire_on_commit=expire_on_commit,
-        )
-        plan._solve()
+        plan = cls._solved(indexes_list, held, async_drivers, frozen, expire_on_commit)
         # Functions stored together in ``params=`` are awaited together: one held (by the user,
         # or as a callee of held code) holds them all, or the fixture would await a sync one.
         split = {
@@ -209,6 +205,34 @@ class Plan(UntypedSessions, HttpClients, CalleeCommits, OwnEngines):
                     )
                 )
         return plan
+
+    @classmethod
+    def _solved(
+        cls,
+        indexes_list: list[ModuleIndex],
+        held: dict[str, str],
+        async_drivers: Mapping[str, str] | None,
+        frozen: Iterable[str],
+        expire_on_commit: str,
+    ) -> Plan:
+        """Solve; then again while functions handed coroutine factories (``coroutine_params``) are
+        found: each such function becoming async can make more lambdas coroutine factories."""
+        factories: dict[str, dict[str, str]] = {}
+        while True:
+            plan = cls(
+                {m.module: m for m in indexes_list},
+                held_sync=held,
+                async_drivers=dict(async_drivers or {}),
+                frozen=frozenset(frozen),
+                expire_on_commit=expire_on_commit,
+                coroutine_params=factories,
+            )
+            plan._solve()
+            found = plan.find_coroutine_params(plan.to_async)
+            merged = {q: {**factories.get(q, {}), **params} for q, params in {**factories, **found}.items()}
+            if merged == factories:
+                return plan
+            factories = merged
 
     def _solve(self) -> None:
         """Held code and its wiring first (they stop the spread), then the async fixpoint from

@@ -61,6 +61,8 @@ class OwnEngines(Boundaries):
                 continue  # the connection's own methods
             if site.callee.root not in self._imports.get(module, {}):
                 continue  # a local or a name the plan cannot place
+            if self.classify(fn.qualname, site.callee, site.in_with, site.args).kind != "other":
+                continue  # SQLAlchemy's own API the rewrite converts (``Base.metadata.create_all(conn)``)
             qualified = self.qualify(module, site.callee)
             if qualified.split(".", 1)[0] in ("sqlalchemy", "sqlmodel") or self._in_project(qualified):
                 continue  # SQLAlchemy's own API, or project code the plan migrates
