@@ -175,11 +175,28 @@ class Plan(UntypedSessions, HttpClients, CalleeCommits, OwnEngines, CoroutineFac
             for qualname, consumer in plan.own_engine_consumers().items()
             if qualname in plan.to_async and qualname not in held
         }
-        if stored or own_engines:
-            chains = {q: " -> ".join(plan.chain(q)[1:]) for q in stored}
+        replacements = {
+            qualname: why
+            for qualname, why in plan.decorator_replacements().items()
+            if qualname in plan.to_async and qualname not in held
+        }
+        if stored or own_engines or replacements:
+            chains = {q: " -> ".join(plan.chain(q)[1:]) for q in (*stored, *replacements)}
             # Its callers are not call sites the plan sees: it stays sync, with the wiring it
             # reads (``_keep_sync_wiring``), rather than hand them a coroutine they never await.
-            plan = cls.build(indexes_list, {**held, **stored, **own_engines}, async_drivers, frozen, expire_on_commit)
+            plan = cls.build(indexes_list, {**held, **stored, **own_engines, **replacements}, async_drivers, frozen, expire_on_commit)
+            for qualname, why in sorted(replacements.items()):
+                plan.items.append(
+                    ReportItem(
+                        plan.path_of(qualname),
+                        plan.functions[qualname].line,
+                        "sync-boundary",
+                        f"`{qualname}` stays sync ({why.removeprefix('held sync: ')}) with what it calls, "
+                        f"though it reaches session I/O: {chains[qualname]}; an AsyncSession handed to it fails there",
+                        "move the I/O out of the constructor: load what it needs in an async function "
+                        "before building the object, or build it inside `await session.run_sync(...)`",
+                    )
+                )
             for qualname, why in sorted(own_engines.items()):
                 plan.items.append(
                     ReportItem(
