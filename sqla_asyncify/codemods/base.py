@@ -195,6 +195,12 @@ class AsyncifyCodemod(TransformerDispatch, QualnameTracker, Codemod, cst.CSTTran
         """Whether code here belongs to a function held sync (it keeps its sync ``Session``)."""
         return any(qualname in self.plan.held_sync for _, qualname in self._scopes)
 
+    def in_event_listener(self) -> bool:
+        """Inside a function registered with ``@event.listens_for(...)``: SQLAlchemy calls it
+        synchronously, with the sync session or connection, so sessions there stay sync."""
+        fn = self.plan.functions.get(self.function_qualname or "")
+        return fn is not None and "sqlalchemy.event.listens_for" in fn.decorators
+
     def in_async_context(self) -> bool:
         """Whether code here runs inside a function that is (or becomes) ``async def``."""
         # Only a function body itself: a lambda or a class body nested in it cannot await.
