@@ -10,6 +10,10 @@ and legacy ``Query`` work. So, inside a function that is (or becomes) async:
 * an instance of a class held sync, built in async code: ``svc = LegacyService(db)`` →
   ``LegacyService(db.sync_session)`` (the sync ``Session`` behind the ``AsyncSession``), and each
   ``svc.total(x)`` → ``db.run_sync(lambda sync_session: svc.total(x))``, where that session can do I/O.
+* a held method that reaches its session only as ``self.<attr>`` of an instance of a migrated class
+  (``Plan.instance_session``): ``dao.page(1)`` → ``dao.db.run_sync(lambda sync_session: dao.page(1))``,
+  and in the method ``self.db`` → ``self.db.sync_session``, the sync ``Session`` of that very
+  ``AsyncSession``, which does I/O inside the bridge.
 
 The ``await`` is added by ``AddAwaits`` (``run_sync`` is a session coroutine). A call into held code
 that hands it no session cannot be bridged: it is reported as ``sync-calls-async``.
