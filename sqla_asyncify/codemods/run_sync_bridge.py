@@ -111,7 +111,11 @@ class RunSyncBridge(AsyncifyCodemod):
         session among the arguments is the sync one, a receiver built here (``Dao(db).listing()``)
         is not touched."""
         receiver = callee.prefix(len(callee.path) - 1) if callee.path else None
-        if receiver is not None and not receiver.calls:
+        if (
+            receiver is not None
+            and not receiver.calls
+            and self.plan.type_of(self.context_qualname, receiver).kind == "instance"
+        ):
             func = cst.ensure_type(original_node.func, cst.Attribute)
             where: cst.BaseExpression = cst.Attribute(func.value.deep_clone(), cst.Name(attr))
         elif session is not None:

@@ -46,6 +46,10 @@ class UserRepo:
         self.db.sync_session.commit()
         return len(renamed)
 
+    async def summary(self) -> tuple[int, str]:
+        total = (await self.db.run_sync(lambda sync_session: self.page(0, 1)))["total"]
+        return total, (await self.get(1)).name
+
 
 async def first_page(db: AsyncSession, limit: int):
     repo = UserRepo(db)

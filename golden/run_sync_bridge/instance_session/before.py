@@ -44,6 +44,10 @@ class UserRepo:
         self.db.commit()
         return len(renamed)
 
+    def summary(self) -> tuple[int, str]:
+        total = self.page(0, 1)["total"]
+        return total, self.get(1).name
+
 
 def first_page(db: Session, limit: int):
     repo = UserRepo(db)

@@ -5,4 +5,5 @@ CALLS = [
     ("first_page", (10,)),
     ("rename_and_count", ()),
     ("UserRepo.get", (2,)),
+    ("UserRepo.summary", ()),
 ]
