@@ -345,3 +345,24 @@ SYNC_ENTRY_REGISTRIES: dict[str, tuple[str, frozenset[str]]] = {
 #: Frameworks whose entries run many times in one long-lived process (a worker), each call of
 #: ``asyncio.run`` on a new event loop.
 WORKER_FRAMEWORKS: frozenset[str] = frozenset({"Celery", "dramatiq"})
+
+#: Calls that run a function handed to them synchronously, in a thread or a process of their own:
+#: method name (any receiver: ``pool.submit``, ``loop.run_in_executor``, ``ctx.Process``) or class
+#: → the arguments holding the function (position or keyword). A coroutine function handed there
+#: would be called and its coroutine dropped, never run.
+SYNC_RUNNER_METHODS: dict[str, tuple[str, ...]] = {
+    "submit": ("0", "fn"),
+    "run_in_executor": ("1", "func"),
+    "Process": ("target",),
+    "Thread": ("target",),
+}
+SYNC_RUNNER_CLASSES: dict[str, tuple[str, ...]] = {
+    "threading.Thread": ("target",),
+    "threading.Timer": ("1", "function"),
+    "multiprocessing.Process": ("target",),
+    "multiprocessing.context.Process": ("target",),
+}
+
+#: The helper a function made async is run with where a thread or process calls it synchronously,
+#: written into its module (``codemods/entry_runner.py``).
+CALL_RUNNER = "_run_async_call"

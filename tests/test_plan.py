@@ -398,3 +398,56 @@ def count(db: Session, engine):
     assert plan.database_parameters("app.checks.through_maker") == {"bind": "bind"}
     assert plan.database_parameters("app.checks.count") == {"db": "session"}
     assert plan.database_parameters("app.checks.<module>") == {}
+
+
+REPOS = """
+from sqlalchemy.orm import Session
+
+class Users:
+    def __init__(self, db: Session):
+        self.db = db
+    def save(self):
+        self.db.commit()
+
+class Notes:
+    def save(self):
+        return "kept in memory"
+"""
+
+
+def test_an_untyped_parameter_takes_the_class_every_caller_hands_it() -> None:
+    plan = build(
+        {
+            "app.repos": REPOS,
+            "app.svc": """
+from sqlalchemy.orm import Session
+from app.repos import Notes, Users
+
+def store(repo):
+    repo.save()
+
+def built_here(repo):
+    repo.save()
+
+def mixed(repo):
+    repo.save()
+
+def defaulted(repo=None):
+    repo.save()
+
+def run(db: Session):
+    users = Users(db)
+    store(users)
+    store(repo=users)
+    built_here(Users(db))
+    mixed(users)
+    mixed(Notes())
+    defaulted(users)
+    defaulted()
+""",
+        }
+    )
+    assert plan.chain("app.svc.store") == ["app.svc.store", "app.repos.Users.save", "self.db.commit"]
+    # another class at one call, the default, or an expression the index does not name: unknown
+    assert not any(plan.is_async(f"app.svc.{name}") for name in ("mixed", "defaulted", "built_here"))
+    assert plan.is_async("app.svc.run")

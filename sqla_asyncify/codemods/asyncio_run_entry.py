@@ -11,6 +11,13 @@
   A task in a worker runs many times in one process, each time on a new event loop: that is
   reported (pooled async connections must not outlive the loop that opened them).
 
+* A function made async handed to a call that runs it synchronously in a thread or process
+  (``pool.submit(job, ...)``, ``loop.run_in_executor(None, job)``, ``Thread(target=job)``,
+  ``Process(target=job)``: ``Plan.sync_runner_arguments``) is handed as
+  ``functools.partial(_run_async_call, job)``: called there, it runs its coroutine on a new event
+  loop in that thread or process, where the sync original ran its body (the runner would otherwise
+  get a coroutine and drop it). Reported like a worker task: each run has a loop of its own.
+
 The plan leaves out, and reports, entries that do session I/O themselves (``sync-boundary``) and
 entries async code also calls directly, where a loop could be running (``sync-calls-async``).
 Module-level calls outside the guard (import time) are not rewritten: the plan reports them.
@@ -25,11 +32,16 @@ from .. import sqla
 from ..index import is_main_guard
 from ..names import Callee
 from .base import AsyncifyCodemod
-from .entry_runner import run_on_new_loop
+from .entry_runner import call_on_new_loop, run_on_new_loop
 
 WORKER_LOOP_REASON = (
     "`{entry}` is a {framework} task: each run runs its coroutine on a new event loop in the same worker "
     "process, and async connections pooled by a module-level engine belong to the loop that opened them"
+)
+HANDED_REASON = (
+    "`{function}` becomes async and is handed to `{runner}`, which calls it synchronously in a thread or process: "
+    "it is handed as `functools.partial({helper}, ...)`, which runs its coroutine there on a new event loop each "
+    "time, and async connections pooled by a module-level engine belong to the loop that opened them"
 )
 WORKER_LOOP_FIX = (
     "give the worker's async engine `poolclass=NullPool`, or `await engine.dispose()` at the end of the coroutine it runs"
@@ -39,7 +51,7 @@ WORKER_LOOP_FIX = (
 class AsyncioRunEntry(AsyncifyCodemod):
     DESCRIPTION = "Run code made async with `asyncio.run(...)` from `__main__` guards, and on a new loop leaving the current one as it was from CLI commands and worker tasks."
     PLAN_DRIVEN = True
-    TRIGGERS = ("__main__", "command", "task", "actor", "callback", "group")
+    TRIGGERS = ("__main__", "command", "task", "actor", "callback", "group", "submit", "run_in_executor", "Thread", "Process", "Timer")
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -61,6 +73,7 @@ class AsyncioRunEntry(AsyncifyCodemod):
         return None
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        updated_node = self._hand_to_runner(original_node, updated_node)
         entry = self._in_entry()
         if entry is None and (not self._guard or self.scope_kind != "module"):
             return updated_node
@@ -92,3 +105,31 @@ class AsyncioRunEntry(AsyncifyCodemod):
             lpar=updated_node.lpar,
             rpar=updated_node.rpar,
         )
+
+    def _hand_to_runner(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
+        """``pool.submit(job, ...)`` with ``job`` made async → ``pool.submit(functools.partial(
+        _run_async_call, job), ...)`` (a function or method named as written, not a call's result)."""
+        callee = Callee.of(original_node.func)
+        keys = self.plan.sync_runner_arguments(self.context_qualname, callee) if callee is not None else ()
+        if not keys or len(original_node.args) != len(updated_node.args):
+            return updated_node
+        args = list(updated_node.args)
+        position = 0
+        for i, arg in enumerate(original_node.args):
+            if arg.star:
+                break  # positions past ``*args`` are not known
+            key = arg.keyword.value if arg.keyword is not None else str(position)
+            position += arg.keyword is None
+            handed = Callee.of(arg.value)
+            if key not in keys or handed is None or handed.calls:
+                continue
+            target = self.plan.type_of(self.context_qualname, handed)
+            if target.kind != "function" or not self.plan.becomes_async(target.name):
+                continue
+            args[i] = args[i].with_changes(value=call_on_new_loop(self.context, args[i].value))
+            self.report(
+                original_node,
+                HANDED_REASON.format(function=handed, runner=callee, helper=sqla.CALL_RUNNER),
+                WORKER_LOOP_FIX,
+            )
+        return updated_node.with_changes(args=args)

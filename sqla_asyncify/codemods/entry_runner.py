@@ -9,7 +9,12 @@ generators and the default executor shut down, a ``RuntimeError`` when a loop al
 thread) through ``asyncio.Runner`` with a ``loop_factory``, which never sets the current loop. Before
 Python 3.11 (no ``Runner``) it is ``asyncio.run`` itself.
 
-The helper is written once into the module that needs it (after its imports), so the migrated code
+A function made async that the code hands to a thread or process calling it synchronously
+(``pool.submit(job, ...)``, ``Thread(target=job)``) is handed as ``functools.partial(_run_async_call,
+job)`` instead: the second helper calls it there and runs its coroutine the same way. A partial of
+two module-level functions pickles, so a process pool or a spawned process can take it.
+
+The helpers are written once into the module that needs them (after its imports), so the migrated code
 depends on nothing of asyncify's; transformers call ``run_on_new_loop`` (it queues the helper) and
 ``rewrite.py`` adds it after every transformer has run.
 """
@@ -18,6 +23,7 @@ from __future__ import annotations
 
 import libcst as cst
 from libcst.codemod import CodemodContext
+from libcst.codemod.visitors import AddImportsVisitor
 
 from .. import sqla
 from .module_helpers import insert_after_imports
@@ -41,15 +47,47 @@ HELPER_SOURCE = (
 )
 
 
+CALL_HELPER = sqla.CALL_RUNNER
+
+_CALL_KEY = "asyncify.call_runner"
+
+CALL_HELPER_SOURCE = (
+    f"def {CALL_HELPER}(fn, /, *args, **kwargs):\n"
+    '    """Call fn, a coroutine function handed to a thread or process that calls it\n'
+    "    synchronously, and run its coroutine on a new event loop as asyncio.run does,\n"
+    "    leaving this thread's current event loop as it was. Added by asyncify.\n"
+    '    """\n'
+    "    import asyncio\n"
+    "\n"
+    '    if not hasattr(asyncio, "Runner"):  # Python < 3.11\n'
+    "        return asyncio.run(fn(*args, **kwargs))\n"
+    "    with asyncio.Runner(loop_factory=asyncio.new_event_loop) as runner:\n"
+    "        return runner.run(fn(*args, **kwargs))\n"
+)
+
+
 def run_on_new_loop(context: CodemodContext, call: cst.BaseExpression) -> cst.Call:
     """``_run_async(call)``; the helper is added to the module when the rewrite ends."""
     context.scratch[_KEY] = True
     return cst.Call(func=cst.Name(HELPER), args=[cst.Arg(call)])
 
 
+def call_on_new_loop(context: CodemodContext, function: cst.BaseExpression) -> cst.Call:
+    """``functools.partial(_run_async_call, function)``: a sync callable running the coroutine
+    function; ``functools`` is imported and the helper added to the module when the rewrite ends."""
+    context.scratch[_CALL_KEY] = True
+    AddImportsVisitor.add_needed_import(context, "functools")
+    return cst.Call(
+        func=cst.Attribute(cst.Name("functools"), cst.Name("partial")),
+        args=[cst.Arg(cst.Name(CALL_HELPER), comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))), cst.Arg(function)],
+    )
+
+
 def add_entry_runner_helper(context: CodemodContext, tree: cst.Module) -> cst.Module:
-    """Add the queued helper after the module's leading imports (once: a module that has a
+    """Add the queued helpers after the module's leading imports (once each: a module that has a
     top-level function of that name keeps it)."""
-    if not context.scratch.get(_KEY):
-        return tree
-    return insert_after_imports(tree, HELPER, HELPER_SOURCE)
+    if context.scratch.get(_CALL_KEY):
+        tree = insert_after_imports(tree, CALL_HELPER, CALL_HELPER_SOURCE)
+    if context.scratch.get(_KEY):
+        tree = insert_after_imports(tree, HELPER, HELPER_SOURCE)
+    return tree

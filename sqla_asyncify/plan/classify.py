@@ -108,6 +108,18 @@ class Classification(Inference):
         names = dict.fromkeys([*(p.name for p in fn.params), *(b.name for b in fn.bindings)])
         return [n for n in names if self.is_session(scope, Callee(n))]
 
+    def sync_runner_arguments(self, scope: str, callee: Callee) -> tuple[str, ...]:
+        """For a call that runs a function handed to it synchronously in a thread or process
+        (``pool.submit(f, ...)``, ``Thread(target=f)``: ``sqla.SYNC_RUNNER_*``), the arguments
+        (position or keyword) that hold the function; empty for any other call."""
+        if callee.calls or self._value_type(scope, callee, False, frozenset()).kind == "function":
+            return ()  # a project's own ``submit``: what it does with the function is its own
+        module = self._function_module[scope].module if scope in self._function_module else ""
+        keys = sqla.SYNC_RUNNER_CLASSES.get(self.qualify(module, callee)) if module else None
+        if keys is None and callee.path:
+            keys = sqla.SYNC_RUNNER_METHODS.get(callee.path[-1])
+        return keys or ()
+
     # -- arguments of project calls ----------------------------------------------------------------
     def bound_arguments(self, scope: str, site: CallSite) -> Iterator[tuple[FunctionInfo, Param, Callee]]:
         """For a call of a project function in ``scope``: each plain-name argument with the

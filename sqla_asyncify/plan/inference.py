@@ -113,6 +113,8 @@ class Inference(Fixtures):
                         ty = self._fixture_type(module, name, seen)
                     if ty == UNKNOWN and key in self.http_clients:
                         ty = Ty(HTTP_CLIENT_KIND, key)  # handed a converted client (``_client_parameters``)
+                    if ty == UNKNOWN and not param.annotation and param.depends is None:
+                        ty = self._caller_instance_params.get(key, UNKNOWN)
                     if ty != UNKNOWN:
                         return ty
             nested = f"{scope}.{name}"  # a function or class defined inside this one
@@ -149,6 +151,49 @@ class Inference(Fixtures):
                 if not arg.path and not arg.calls and arg.root in names:
                     found.setdefault(arg.root, "bind")
         return found
+
+    @cached_property
+    def _caller_instance_params(self) -> dict[str, Ty]:
+        """``function:param`` → the instance of a project class that every call of ``function`` the
+        plan sees hands that unannotated parameter (``def add_item(repo, name)`` called only as
+        ``add_item(repo, "x")`` with ``repo: Repository``): its calls on the parameter are that
+        class's methods, awaited where they become coroutines, instead of dropped unawaited.
+
+        Any call that does not name the argument (an expression, ``*args``, the default) or hands
+        something else leaves the parameter unknown; a session is never taken so (see
+        ``session-to-untyped``). Worked out without itself: while it is computed no parameter is
+        typed by its callers, so one typed only so does not type another's."""
+        self.__dict__["_caller_instance_params"] = {}  # read (empty) while this is computed
+        passed: dict[str, Ty | None] = {}
+        for fn in self.functions.values():
+            for site in fn.calls:
+                target = self._value_type(fn.qualname, site.callee, False, frozenset())
+                callee = self.functions.get(target.name) if target.kind == "function" else None
+                if callee is None or callee.kind != "function" or self._takes_fixtures(callee):
+                    continue
+                params = list(callee.params)
+                if callee.class_qualname and params and params[0].name in ("self", "cls") and site.callee.path:
+                    params = params[1:]
+                bound: dict[str, Callee] = {}
+                for key, arg in site.args:
+                    param = params[int(key)] if key.isdigit() and int(key) < len(params) else (
+                        None if key.isdigit() else next((p for p in params if p.name == key), None)
+                    )
+                    if param is not None:
+                        bound[param.name] = arg
+                for param in params:
+                    if param.annotation or param.depends is not None:
+                        continue
+                    key = f"{callee.qualname}:{param.name}"
+                    arg = bound.get(param.name)
+                    ty = UNKNOWN if arg is None else self._value_type(fn.qualname, arg, False, frozenset())
+                    if ty.kind != "instance" or passed.get(key, ty) != ty:
+                        passed[key] = None
+                    else:
+                        passed[key] = ty
+        # Attribute types cached meanwhile were worked out without these parameters.
+        self.__dict__.pop("_attr_types", None)
+        return {key: ty for key, ty in passed.items() if ty is not None}
 
     def _fixture_type(self, module: str, name: str, seen: frozenset[str]) -> Ty:
         """The fixture visible from ``module``: its own module's first, then a ``conftest``'s."""

@@ -1,1 +1,5 @@
-CALLS = [("summary", ())]
+CALLS = [
+    ("add_named", ("dave",)),
+    ("add_twice", ("erin",)),
+    ("describe_count", ()),
+]
