@@ -482,6 +482,7 @@ RUNS = {
     "global_set_by_an_init_function": "app.jobs:add",
     "test_module_without_imports": "pytest",
     "module_attribute_sessionmaker": "app.jobs:add",
+    "query_handed_to_a_pagination_helper": "app.jobs:add",
     "untyped_fixture_parameter": "pytest",
 }
 
