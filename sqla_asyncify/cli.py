@@ -18,7 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 from rich.text import Text
 
-from . import __version__, depfiles, ruledocs
+from . import __version__, depfiles, ruledocs, run_cache
 from .audit import audit as build_audit
 from .config import EXPIRE_POLICIES, ConfigError, load_config
 from .dependencies import required_packages, runtime_url_drivers
@@ -289,10 +289,36 @@ def apply(
         config = replace(config, check=True)
     # stdout carries the diff (--dry-run) or the machine-readable items (--format json/github/sarif);
     # everything for people then goes to stderr.
+    if check and report is None:
+        # Nothing is written: when no input changed, the output is the last run's (run_cache.py).
+        options = (format, color, project, paths, exclude, keep_sync, no_format, expire_on_commit)
+        run_cache.cached_run(
+            "apply --check", options, config,
+            lambda recording: _apply(config, recording, check=True, format=format, color=color),
+        )
+        return
+    _apply(config, None, dry_run, check, interactive, report, format, add_dependencies, color, use_color)
+
+
+def _apply(
+    config: RunConfig,
+    recording: run_cache.Recording | None,
+    dry_run: bool = False,
+    check: bool = False,
+    interactive: bool = False,
+    report: Path | None = None,
+    format: str = "text",
+    add_dependencies: bool = False,
+    color: str = "auto",
+    use_color: bool = False,
+) -> None:
+    """``apply`` once its options are checked: run, then print, write or review."""
     machine = format != "text"
     out = _console(stderr=dry_run, color=color)
     people = _console(stderr=True, color=color) if machine or dry_run else out
     result = _run(config, show_progress=err.is_terminal and not interactive)
+    if recording is not None:
+        recording.stats = {k: result.analysis.stats[k] for k in ("files", "relevant") if k in result.analysis.stats}
     written: list[Path] = []
     if dry_run:
         for outcome in result.changed:
