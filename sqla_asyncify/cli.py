@@ -10,23 +10,24 @@ import os
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-from rich.table import Table
 from rich.text import Text
 
-from . import __version__, depfiles, ruledocs, run_cache
-from .audit import audit as build_audit
+from . import __version__, run_cache
 from .config import EXPIRE_POLICIES, ConfigError, load_config
-from .dependencies import required_packages, runtime_url_drivers
-from .emit import color_diff, json_report, unified_diff, write_outcomes
-from .formats import ITEM_FORMATS, github_annotations, sarif
 from .formatting import BlackStyle
-from .pipeline import FileOutcome, RunConfig, RunResult, analyze, display_path, rewrite_consistently
-from .report import ReportItem
+from .runconfig import RunConfig
+
+if TYPE_CHECKING:
+    from .pipeline import FileOutcome, RunResult
+    from .report import ReportItem
+
+# The pipeline (libcst, the plan), rich's tables and progress bars, the dependency files
+# (packaging) and the rule pages are imported where they are used: a run the run cache answers
+# (run_cache.py) needs none of them.
 
 app = typer.Typer(
     name="asyncify",
@@ -139,8 +140,11 @@ def _config(
 
 def _run(config: RunConfig, show_progress: bool) -> RunResult:
     """Analyze and rewrite, with a progress bar on a terminal."""
+    from .pipeline import analyze, rewrite_consistently
     if not show_progress:
         return rewrite_consistently(analyze(config), do_format=config.format)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
     with Progress(
         TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), console=err, transient=True
     ) as progress:
@@ -155,6 +159,7 @@ def _run(config: RunConfig, show_progress: bool) -> RunResult:
 
 
 def _report_errors(errors: list[FileOutcome]) -> None:
+    from .pipeline import display_path
     for e in errors:
         _error(f"{display_path(e.path)}: {e.error}")
 
@@ -162,6 +167,7 @@ def _report_errors(errors: list[FileOutcome]) -> None:
 def _print_items(items: list[ReportItem], console: Console, format: str = "text") -> None:
     """Report items as text lines (``path:line: [rule] … (see docs/rules/<rule>.md)``), GitHub
     annotations or SARIF; written as they are, never wrapped or interpreted."""
+    from .formats import github_annotations, sarif
     if format == "github":
         console.out(github_annotations(items), end="")
     elif format == "sarif":
@@ -173,6 +179,7 @@ def _print_items(items: list[ReportItem], console: Console, format: str = "text"
 
 def _emit_items(result: RunResult, written: list[Path], format: str, console: Console) -> None:
     """The run's report items in ``format``; ``json`` is the whole report (``docs/json-report.md``)."""
+    from .emit import json_report
     if format == "json":
         console.out(json_report(result, written))
     else:
@@ -180,6 +187,7 @@ def _emit_items(result: RunResult, written: list[Path], format: str, console: Co
 
 
 def _summary(result: RunResult, written: int, console: Console) -> None:
+    from rich.table import Table
     plan = result.analysis.plan
     table = Table(title="asyncify summary", show_header=False)
     table.add_column("what")
@@ -197,6 +205,9 @@ def _summary(result: RunResult, written: int, console: Console) -> None:
 def _dependencies(result: RunResult, config: RunConfig, console: Console, add: bool) -> None:
     """What the migrated code needs: the install command for the project's dependency file, or,
     with ``--add-dependencies``, the edits that wrote it there."""
+    from . import depfiles
+    from .dependencies import required_packages, runtime_url_drivers
+    from .pipeline import display_path
     packages = required_packages(o.updated for o in result.changed)
     packages = sorted({*packages, *runtime_url_drivers(
         (o.updated for o in result.changed), (f.source for f in result.analysis.files), result.analysis.plan.async_drivers
@@ -223,6 +234,7 @@ def _dependencies(result: RunResult, config: RunConfig, console: Console, add: b
 
 
 def _emit_diff(outcome: FileOutcome, color: bool) -> None:
+    from .emit import color_diff, unified_diff
     data = unified_diff(outcome)
     if color:
         data = color_diff(data)
@@ -277,6 +289,8 @@ def apply(
     if sum((dry_run, check, interactive)) > 1:
         _error("--dry-run, --check and --interactive are exclusive")
         raise typer.Exit(2)
+    from .formats import ITEM_FORMATS
+
     if format not in ITEM_FORMATS:
         _error(f"--format must be {', '.join(ITEM_FORMATS[:-1])} or {ITEM_FORMATS[-1]}, not {format!r}")
         raise typer.Exit(2)
@@ -313,6 +327,8 @@ def _apply(
     use_color: bool = False,
 ) -> None:
     """``apply`` once its options are checked: run, then print, write or review."""
+    from .emit import json_report, write_outcomes
+    from .pipeline import display_path
     machine = format != "text"
     out = _console(stderr=dry_run, color=color)
     people = _console(stderr=True, color=color) if machine or dry_run else out
@@ -354,6 +370,7 @@ def _projects(paths: list[Path] | None) -> list[Path]:
     """The project folder of each file (pre-commit's file list): the nearest folder above it with a
     pyproject.toml, setup.py, setup.cfg or requirements file, else the current folder. Each project
     once, and one inside another only as part of the outer one: the plan needs the whole project."""
+    from . import depfiles
     cwd = Path.cwd().resolve()
     roots: list[Path] = []
     for path in paths or [Path(".")]:
@@ -367,6 +384,8 @@ def _projects(paths: list[Path] | None) -> list[Path]:
 def _interactive(config: RunConfig, result: RunResult, out: Console, color: bool) -> tuple[RunResult, list[Path]]:
     """Per-file review. A skipped file is held sync and the plan recomputed, so accepted files never
     await a function that stays sync, nor call one that became async without awaiting it."""
+    from .emit import write_outcomes
+    from .pipeline import analyze, display_path, rewrite_consistently
     accepted: dict[Path, bytes] = {}
     skipped: set[Path] = set()
     accept_all = False
@@ -427,6 +446,7 @@ def plan(
 ) -> None:
     """Explain why each function becomes async (the chain of calls down to session I/O), and what
     loads each relationship after the migration."""
+    from .pipeline import analyze
     _use_color(color, sys.stdout)
     config = _config(paths, exclude, keep_sync, expire_on_commit=expire_on_commit)
     analysis = analyze(config)
@@ -476,6 +496,9 @@ def audit(
     expire_on_commit: ExpireOpt = None,
 ) -> None:
     """Where a partial migration stands (read-only). Exit 1 while anything not held sync remains."""
+    from rich.table import Table
+
+    from .audit import audit as build_audit
     if format not in AUDIT_FORMATS:
         _error(f"--format must be {', '.join(AUDIT_FORMATS[:-1])} or {AUDIT_FORMATS[-1]}, not {format!r}")
         raise typer.Exit(2)
@@ -524,6 +547,7 @@ def explain(
     list_rules: Annotated[bool, typer.Option("--list", help="List every rule with its one-line summary.")] = False,
 ) -> None:
     """Print the page of a rule (what it does, why, before/after, how to fix or hold by hand)."""
+    from . import ruledocs
     console = _console()
     if list_rules or rule is None:
         ids = ruledocs.rule_ids()
