@@ -141,6 +141,7 @@ def _config(
 def _run(config: RunConfig, show_progress: bool) -> RunResult:
     """Analyze and rewrite, with a progress bar on a terminal."""
     from .pipeline import analyze, rewrite_consistently
+
     if not show_progress:
         return rewrite_consistently(analyze(config), do_format=config.format)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
@@ -160,6 +161,7 @@ def _run(config: RunConfig, show_progress: bool) -> RunResult:
 
 def _report_errors(errors: list[FileOutcome]) -> None:
     from .pipeline import display_path
+
     for e in errors:
         _error(f"{display_path(e.path)}: {e.error}")
 
@@ -168,6 +170,7 @@ def _print_items(items: list[ReportItem], console: Console, format: str = "text"
     """Report items as text lines (``path:line: [rule] … (see docs/rules/<rule>.md)``), GitHub
     annotations or SARIF; written as they are, never wrapped or interpreted."""
     from .formats import github_annotations, sarif
+
     if format == "github":
         console.out(github_annotations(items), end="")
     elif format == "sarif":
@@ -180,6 +183,7 @@ def _print_items(items: list[ReportItem], console: Console, format: str = "text"
 def _emit_items(result: RunResult, written: list[Path], format: str, console: Console) -> None:
     """The run's report items in ``format``; ``json`` is the whole report (``docs/json-report.md``)."""
     from .emit import json_report
+
     if format == "json":
         console.out(json_report(result, written))
     else:
@@ -188,6 +192,7 @@ def _emit_items(result: RunResult, written: list[Path], format: str, console: Co
 
 def _summary(result: RunResult, written: int, console: Console) -> None:
     from rich.table import Table
+
     plan = result.analysis.plan
     table = Table(title="asyncify summary", show_header=False)
     table.add_column("what")
@@ -208,6 +213,7 @@ def _dependencies(result: RunResult, config: RunConfig, console: Console, add: b
     from . import depfiles
     from .dependencies import required_packages, runtime_url_drivers
     from .pipeline import display_path
+
     packages = required_packages(o.updated for o in result.changed)
     packages = sorted({*packages, *runtime_url_drivers(
         (o.updated for o in result.changed), (f.source for f in result.analysis.files), result.analysis.plan.async_drivers
@@ -235,6 +241,7 @@ def _dependencies(result: RunResult, config: RunConfig, console: Console, add: b
 
 def _emit_diff(outcome: FileOutcome, color: bool) -> None:
     from .emit import color_diff, unified_diff
+
     data = unified_diff(outcome)
     if color:
         data = color_diff(data)
@@ -329,6 +336,7 @@ def _apply(
     """``apply`` once its options are checked: run, then print, write or review."""
     from .emit import json_report, write_outcomes
     from .pipeline import display_path
+
     machine = format != "text"
     out = _console(stderr=dry_run, color=color)
     people = _console(stderr=True, color=color) if machine or dry_run else out
@@ -371,6 +379,7 @@ def _projects(paths: list[Path] | None) -> list[Path]:
     pyproject.toml, setup.py, setup.cfg or requirements file, else the current folder. Each project
     once, and one inside another only as part of the outer one: the plan needs the whole project."""
     from . import depfiles
+
     cwd = Path.cwd().resolve()
     roots: list[Path] = []
     for path in paths or [Path(".")]:
@@ -386,6 +395,7 @@ def _interactive(config: RunConfig, result: RunResult, out: Console, color: bool
     await a function that stays sync, nor call one that became async without awaiting it."""
     from .emit import write_outcomes
     from .pipeline import analyze, display_path, rewrite_consistently
+
     accepted: dict[Path, bytes] = {}
     skipped: set[Path] = set()
     accept_all = False
@@ -446,10 +456,18 @@ def plan(
 ) -> None:
     """Explain why each function becomes async (the chain of calls down to session I/O), and what
     loads each relationship after the migration."""
-    from .pipeline import analyze
     _use_color(color, sys.stdout)
     config = _config(paths, exclude, keep_sync, expire_on_commit=expire_on_commit)
+    options = (color, paths, exclude, keep_sync, expire_on_commit)
+    run_cache.cached_run("plan", options, config, lambda recording: _plan(config, color, recording))
+
+
+def _plan(config: RunConfig, color: str, recording: run_cache.Recording) -> None:
+    """``plan`` once its options are checked."""
+    from .pipeline import analyze
+
     analysis = analyze(config)
+    recording.stats = {k: analysis.stats[k] for k in ("files", "relevant") if k in analysis.stats}
     the_plan = analysis.plan
     console = _console(color=color)
     if not the_plan.to_async:
@@ -496,15 +514,23 @@ def audit(
     expire_on_commit: ExpireOpt = None,
 ) -> None:
     """Where a partial migration stands (read-only). Exit 1 while anything not held sync remains."""
-    from rich.table import Table
-
-    from .audit import audit as build_audit
     if format not in AUDIT_FORMATS:
         _error(f"--format must be {', '.join(AUDIT_FORMATS[:-1])} or {AUDIT_FORMATS[-1]}, not {format!r}")
         raise typer.Exit(2)
     _use_color(color, sys.stdout)
     config = _config(_projects(paths) if project else paths, exclude, keep_sync, expire_on_commit=expire_on_commit)
+    options = (format, color, project, paths, exclude, keep_sync, expire_on_commit)
+    run_cache.cached_run("audit", options, config, lambda recording: _audit(config, format, color, recording))
+
+
+def _audit(config: RunConfig, format: str, color: str, recording: run_cache.Recording) -> None:
+    """``audit`` once its options are checked."""
+    from rich.table import Table
+
+    from .audit import audit as build_audit
+
     result = _run(config, show_progress=False)
+    recording.stats = {k: result.analysis.stats[k] for k in ("files", "relevant") if k in result.analysis.stats}
     report = build_audit(result)
     console = _console(color=color)
     if format == "json":
@@ -548,6 +574,7 @@ def explain(
 ) -> None:
     """Print the page of a rule (what it does, why, before/after, how to fix or hold by hand)."""
     from . import ruledocs
+
     console = _console()
     if list_rules or rule is None:
         ids = ruledocs.rule_ids()

@@ -161,3 +161,27 @@ def test_a_project_file_outside_the_discovered_ones_runs_again(project: Path, pi
     declared = _check()
     assert len(pipeline_runs) == 2
     assert "pyproject.toml" in declared.stderr and "pyproject.toml" not in first.stderr
+
+
+@pytest.mark.parametrize("command", [("plan", "app"), ("audit", "app"), ("audit", "--format", "json", "app")])
+def test_plan_and_audit_replay_until_a_file_changes(
+    project: Path, command: tuple[str, ...], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqla_asyncify import pipeline
+
+    analyses: list[object] = []
+    real = pipeline.analyze
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        analyses.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "analyze", counted)
+    first = invoke(*command)
+    assert first.exit_code in (0, 1) and first.stdout
+    _same(invoke(*command), first)
+    assert len(analyses) == 1
+    (project / "app" / "routes.py").write_text(ROUTES + "\n\ndef twice(db: Session = Depends(get_db)):\n    return count(db) * 2\n")
+    edited = invoke(*command)
+    assert len(analyses) == 2
+    assert edited.stdout != first.stdout  # one more function to migrate
