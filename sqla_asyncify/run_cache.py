@@ -123,7 +123,13 @@ def _context(folders: Iterable[Path]) -> list[tuple[str, str]]:
             if above in seen:
                 break  # and every folder above it too
             seen.add(above)
+            try:  # one listing a folder rather than a failed open per name (hundreds of folders)
+                present = set(os.listdir(above))
+            except OSError:
+                continue
             for name in _CONTEXT_FILES:
+                if name.partition("/")[0] not in present:
+                    continue
                 path = above / name
                 try:
                     found.append((str(path), content_hash(path.read_bytes())))
