@@ -25,7 +25,9 @@ from .names import Callee, QualnameTracker, dotted, interned, resolve_relative
 from .positions import positions
 from .pickling import fast_state
 
-INDEX_VERSION = 16  # bump when the shape of the index changes (invalidates caches)
+INDEX_VERSION = 17  # bump when the shape of the index changes (invalidates caches)
+#: The collection of a test's ``@pytest.mark.parametrize`` values, followed by the names they bind.
+PARAMETRIZE_PREFIX = "@parametrize:"
 
 
 @fast_state
@@ -111,7 +113,9 @@ class FunctionInfo:
     stored: tuple[tuple[str, int], ...] = ()
     #: The same elements by collection: (collection, element, position). The collection is the name
     #: a literal is bound to or extended into (``X = [...]``, ``X.extend([...])``, ``X.append(f)``),
-    #: ``"@params"`` for this fixture's ``params=[...]``, ``""`` for any other literal. The element is
+    #: ``"@params"`` for this fixture's ``params=[...]``, ``"@parametrize:a,b"`` for the values of this
+    #: test's ``@pytest.mark.parametrize("a, b", [...])`` (positions index the names when there are
+    #: several), ``""`` for any other literal. The element is
     #: the name or attribute chain as written, ``""`` for anything else (a string, a lambda); the
     #: position is its index in a tuple element (``[(f, dsn)]``: ``f`` at 0), -1 for the element itself.
     collected: tuple[tuple[str, str, int], ...] = ()
@@ -555,6 +559,9 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
             for d in node.decorators:
                 if isinstance(d.decorator, cst.Call) and (value := _keyword_value(d.decorator, "params")) is not None:
                     self._collect(value, "@params")
+        for d in node.decorators:
+            if isinstance(d.decorator, cst.Call) and (parametrized := self._parametrize(d.decorator)) is not None:
+                self._collect(parametrized[1], f"{PARAMETRIZE_PREFIX}{','.join(parametrized[0])}")
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         self.functions.append(self._stack.pop().build())
@@ -765,6 +772,23 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
                 if value is not None:
                     return "@params"
         return None
+
+    def _parametrize(self, call: cst.Call) -> tuple[list[str], cst.BaseExpression] | None:
+        """``@pytest.mark.parametrize("a, b", [...])``: the argument names (literal) and values."""
+        if (text := dotted(call.func)) is None or self.qualify(text) != sqla.PARAMETRIZE_DECORATOR:
+            return None
+        positional = [a.value for a in call.args if a.keyword is None and not a.star]
+        names = positional[0] if positional else _keyword_value(call, "argnames")
+        values = positional[1] if len(positional) > 1 else _keyword_value(call, "argvalues")
+        if isinstance(names, cst.SimpleString) and isinstance(names.evaluated_value, str):
+            found = [n.strip() for n in names.evaluated_value.split(",") if n.strip()]
+        elif isinstance(names, cst.List | cst.Tuple) and all(
+            isinstance(e.value, cst.SimpleString) and isinstance(e.value.evaluated_value, str) for e in names.elements
+        ):
+            found = [e.value.evaluated_value for e in names.elements]  # type: ignore[attr-defined]
+        else:
+            return None
+        return (found, values) if found and values is not None else None
 
     def _fixture_name(self, node: cst.FunctionDef) -> str | None:
         """``name="x"`` of a ``@pytest.fixture(...)`` decorator, when a literal."""

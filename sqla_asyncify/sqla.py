@@ -55,6 +55,17 @@ RELATIONSHIP_FUNCTIONS: frozenset[str] = frozenset(
 )
 #: SQLModel's ``Relationship(...)``: a ``relationship()`` whose own arguments are passed in
 #: ``sa_relationship_kwargs={...}`` (``lazy`` among them) or whole as ``sa_relationship=``.
+#: Column properties a ``deferred=True`` keyword defers (loaded on first access unless undeferred).
+DEFERRABLE_COLUMN_FUNCTIONS: frozenset[str] = frozenset(
+    {
+        "sqlalchemy.orm.column_property",
+        "sqlalchemy.orm._orm_constructors.column_property",
+        "sqlalchemy.orm.mapped_column",
+        "sqlalchemy.orm._orm_constructors.mapped_column",
+    }
+)
+#: ``deferred(expr)``: ``column_property(expr, deferred=True)``.
+DEFERRED_FUNCTIONS: frozenset[str] = frozenset({"sqlalchemy.orm.deferred", "sqlalchemy.orm._orm_constructors.deferred"})
 SQLMODEL_RELATIONSHIP_FUNCTIONS: frozenset[str] = frozenset({"sqlmodel.Relationship", "sqlmodel.main.Relationship"})
 #: SQLModel's model base: a table model's ``Relationship()`` attributes are no pydantic fields, so
 #: ``model_dump()`` (and ``jsonable_encoder``, which calls it) never reads them.
@@ -297,6 +308,9 @@ CALLABLE_TYPES: frozenset[str] = frozenset({"typing.Callable", "collections.abc.
 
 #: Decorators that make a function a pytest fixture (its parameters and users get fixtures by name).
 FIXTURE_DECORATORS: frozenset[str] = frozenset({"pytest.fixture", "pytest_asyncio.fixture"})
+
+#: The decorator whose ``argvalues`` a test receives as parameters, one set of values per run.
+PARAMETRIZE_DECORATOR = "pytest.mark.parametrize"
 
 #: Sync ASGI test clients: they run the app on an event loop of their own, in a thread.
 TEST_CLIENT_CLASSES: frozenset[str] = frozenset({"fastapi.testclient.TestClient", "starlette.testclient.TestClient"})

@@ -18,8 +18,9 @@
   loop in that thread or process, where the sync original ran its body (the runner would otherwise
   get a coroutine and drop it). Reported like a worker task: each run has a loop of its own.
 
-The plan leaves out, and reports, entries that do session I/O themselves (``sync-boundary``) and
-entries async code also calls directly, where a loop could be running (``sync-calls-async``).
+The plan leaves out, and reports, entries that do session I/O themselves (``sync-boundary``); it
+reports entries async code also calls directly (``sync-calls-async``): a loop runs there, and the
+helper runs the call on a new loop in a worker thread, blocking that loop as the sync code did.
 Module-level calls outside the guard (import time) are not rewritten: the plan reports them.
 """
 
