@@ -25,7 +25,7 @@ from .names import Callee, QualnameTracker, dotted, interned, resolve_relative
 from .positions import positions
 from .pickling import fast_state
 
-INDEX_VERSION = 17  # bump when the shape of the index changes (invalidates caches)
+INDEX_VERSION = 18  # bump when the shape of the index changes (invalidates caches)
 #: The collection of a test's ``@pytest.mark.parametrize`` values, followed by the names they bind.
 PARAMETRIZE_PREFIX = "@parametrize:"
 
@@ -79,6 +79,8 @@ class CallSite:
     iterated: bool = False
     #: Arguments that are plain names or attribute chains: (position as "0", "1"… or keyword, what it names).
     args: tuple[tuple[str, Callee], ...] = ()
+    #: Every argument's key (position as "0", "1"… or keyword), up to a ``*args``.
+    arg_keys: tuple[str, ...] = ()
 
 
 @fast_state
@@ -130,6 +132,11 @@ class FunctionInfo:
     fixture_name: str | None = None
     #: ``obj.<attr> = <value>`` on a local or parameter ``obj`` (not ``self``): named ``obj.attr``.
     local_attr_bindings: tuple[Binding, ...] = ()
+    #: A lambda handed as an argument: (qualname of the code making the call, the call's callee,
+    #: the argument's position as "0", "1"… or keyword, the call's line).
+    passed_to: tuple[str, Callee, str, int] | None = None
+    #: A lambda whose body is a call (``lambda: f(x)``): that call's callee.
+    body_call: Callee | None = None
 
 
 @fast_state
@@ -340,6 +347,8 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
         ]
         self._class_stack: list[tuple[str, list[tuple[str, tuple[str, ...]]]]] = []
         self._awaited: set[int] = set()
+        #: Lambdas handed as arguments, by node id: ``FunctionInfo.passed_to``.
+        self._lambda_args: dict[int, tuple[str, Callee, str, int]] = {}
         self._with_calls: set[int] = set()
         self._iterated: set[int] = set()
         self._arguments: set[int] = set()
@@ -569,6 +578,8 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
 
     def visit_Lambda(self, node: cst.Lambda) -> None:
         parent = self.function_qualname
+        passed_to = self._lambda_args.get(id(node))
+        body_call = Callee.of(node.body.func) if isinstance(node.body, cst.Call) else None
         self._push("lambda", "<lambda>")
         self._stack.append(
             _FunctionBuilder(
@@ -579,6 +590,8 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
                     "kind": "lambda",
                     "parent": parent,
                     "params": tuple(interned(Param(p.name.value)) for p in node.params.params),
+                    "passed_to": passed_to,
+                    "body_call": body_call,
                 }
             )
         )
@@ -907,6 +920,9 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
             # ``db.query(M).filter(...).first()``: the terminal's receiver is a call; the inner
             # ``db.query`` call is visited on its own.
             return
+        for key, arg in argument_keys(node):
+            if isinstance(arg.value, cst.Lambda):
+                self._lambda_args[id(arg.value)] = (self._current.info["qualname"], callee, key, self._line(node))
         self._current.calls.append(
             CallSite(
                 callee,
@@ -917,20 +933,30 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
                 main_guard=self._main_guard > 0 and self.scope_kind == "module",
                 iterated=id(node) in self._iterated,
                 args=named_args(node),
+                arg_keys=tuple(key for key, _ in argument_keys(node)),
             )
         )
+
+
+def argument_keys(call: cst.Call) -> list[tuple[str, cst.Arg]]:
+    """``f(a, b=c)`` → [("0", a), ("b", b=c)]: each argument by position or keyword, up to a ``*args``
+    (positions after it are unknown)."""
+    found = []
+    position = 0
+    for arg in call.args:
+        if arg.star:
+            break
+        key = arg.keyword.value if arg.keyword is not None else str(position)
+        if arg.keyword is None:
+            position += 1
+        found.append((key, arg))
+    return found
 
 
 def named_args(call: cst.Call) -> tuple[tuple[str, Callee], ...]:
     """``f(client, db=self.db, x=1)`` → (("0", client), ("db", self.db)): what plain arguments name."""
     found = []
-    position = 0
-    for arg in call.args:
-        if arg.star:
-            break  # positions after ``*args`` are unknown
-        key = arg.keyword.value if arg.keyword is not None else str(position)
-        if arg.keyword is None:
-            position += 1
+    for key, arg in argument_keys(call):
         callee = Callee.of(arg.value) if isinstance(arg.value, (cst.Name, cst.Attribute)) else None
         if callee is not None and not callee.calls:
             found.append((key, callee))

@@ -383,3 +383,52 @@ def run(db: Session):
     # another class at one call, the default, or an expression the index does not name: unknown
     assert not any(plan.is_async(f"app.svc.{name}") for name in ("mixed", "defaulted", "built_here"))
     assert plan.is_async("app.svc.run")
+
+
+IMPORT_TIME = """
+from app.database import SessionLocal
+
+def init_db():
+    with SessionLocal() as db:
+        db.commit()
+"""
+
+
+def test_import_time_calls_run_on_a_new_loop_only_where_no_loop_can_be_running() -> None:
+    """A test module, a conftest, a test package's module and ``__main__`` are imported where no
+    event loop runs: their module-level call runs through ``_run_async`` (an entry). An application
+    module may be imported by a server inside its loop: the call stays reported."""
+    importers = {
+        "tests.conftest": True,
+        "tests.helpers.seed": True,
+        "app.test_seed": True,
+        "app.__main__": True,
+        "app.main": False,
+    }
+    plan = build(
+        {
+            "app.database": DATABASE,
+            "app.init": IMPORT_TIME,
+            **{name: "from app.init import init_db\n\ninit_db()\n" for name in importers},
+        }
+    )
+    assert plan.becomes_async("app.init.init_db")
+    for name, bridged in importers.items():
+        assert (f"{name}.<module>" in plan.entries) is bridged, name
+        reported = [i for i in plan.items if i.rule == "sync-boundary" and i.path == f"{name.replace('.', '/')}.py"]
+        assert bool(reported) is not bridged, name
+
+
+def test_a_generator_called_at_import_is_not_run_on_a_loop() -> None:
+    """Iterating a generator made async needs ``async for``: a test module iterating one at import
+    is reported, not handed to ``_run_async``."""
+    plan = build(
+        {
+            "app.database": DATABASE,
+            "app.rows": "from app.database import SessionLocal\n\ndef rows():\n    with SessionLocal() as db:\n        yield db.get(int, 1)\n",
+            "tests.conftest": "from app.rows import rows\n\nfor row in rows():\n    print(row)\n",
+        }
+    )
+    assert plan.becomes_async("app.rows.rows")
+    assert "tests.conftest.<module>" not in plan.entries
+    assert any(i.rule == "sync-boundary" and i.path == "tests/conftest.py" for i in plan.items)

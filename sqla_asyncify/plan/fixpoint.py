@@ -16,7 +16,9 @@ from collections.abc import Mapping
 from functools import cached_property
 
 from ..index import CallSite, FunctionInfo
+from ..names import Callee
 from ..report import ReportItem
+from .coroutine_factories import keyed_params
 from .types import ENGINE, Reason
 from .wiring import Wiring
 
@@ -61,6 +63,10 @@ class Fixpoint(Wiring):
                         # A bare call of an existing coroutine function from sync code: the caller
                         # must await it too (this is also how a migrated tree stays a fixed point).
                         self._mark(fn, Reason("call", callee.qualname, site.line), queue)
+            for param, runs in self.coroutine_params.get(fn.qualname, {}).items():
+                # It calls what it is handed, always a lambda running code made async: it awaits that.
+                line = next((s.line for s in fn.calls if s.callee == Callee(param)), fn.line)
+                self._mark(fn, Reason("call", runs, line), queue)
         return queue, callers
 
     def _inspects_engine(self, fn: FunctionInfo, site: CallSite) -> bool:
@@ -98,9 +104,16 @@ class Fixpoint(Wiring):
             return  # module-level code of a module held whole: untouched, sync, consistent
         if fn.kind == "lambda" and reason.kind == "call" and reason.detail in self.bridged:
             return  # ``lambda sync_session: held(...)`` inside ``run_sync``: sync code calling sync code
+        if fn.kind == "lambda" and self._is_coroutine_factory(fn):
+            return  # ``lambda: f(x)`` returns f's coroutine, which the function it is handed to awaits
         if reason.kind == "call" and fn.qualname not in self._entry_io and self.entry_framework(fn) is not None:
             # A command or task calling code made async: it stays sync and runs the call with
             # ``asyncio.run`` (``_settle_entries`` checks no event loop can be running there).
+            self.entries.setdefault(fn.qualname, reason)
+            return
+        if reason.kind == "call" and fn.kind == "module" and self._runs_on_new_loop(fn, reason.detail):
+            # Import-time code calling a function made async: no loop runs there, so the call runs
+            # on a new one (``_run_async``), as in a command.
             self.entries.setdefault(fn.qualname, reason)
             return
         if reason.kind == "io" and self.entry_framework(fn) is not None:
@@ -129,6 +142,29 @@ class Fixpoint(Wiring):
             return
         self.to_async[fn.qualname] = reason
         queue.append(fn.qualname)
+
+    def _is_coroutine_factory(self, lam: FunctionInfo) -> bool:
+        """A lambda handed for a parameter in ``coroutine_params``."""
+        if lam.passed_to is None:
+            return False
+        scope, callee, key, _ = lam.passed_to
+        target = self.classify(scope, callee)
+        if target.kind != "function" or target.name not in self.coroutine_params:
+            return False
+        receiver = self.functions[target.name]
+        return any(k == key and p in self.coroutine_params[target.name] for k, p in keyed_params(receiver, callee))
+
+    def _runs_on_new_loop(self, fn: FunctionInfo, callee: str) -> bool:
+        """Module-level code of a module imported where no event loop runs, calling a coroutine
+        function the rewrite makes (not a generator: an async generator is iterated, not run, and
+        not one already async, whose bare call the original code meant as it is)."""
+        target = self.functions.get(callee)
+        return (
+            target is not None
+            and callee in self.to_async
+            and not target.is_generator
+            and self.imports_without_loop(self._function_module[fn.qualname].module)
+        )
 
     def _hold(self, fn: FunctionInfo, reason: Reason, queue: deque[str]) -> None:
         """A function held sync that reaches session I/O: async callers bridge to it with

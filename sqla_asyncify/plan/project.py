@@ -59,6 +59,10 @@ class ProjectIndex:
     entries: dict[str, Reason] = field(default_factory=dict)
     #: Modules that must not change at all (skipped in ``--interactive``): wiring there gets no twin.
     frozen: frozenset[str] = frozenset()
+    #: Functions whose parameters are only called and always handed coroutine factories
+    #: (``lambda: f(x)`` with ``f`` made async) → {parameter: such an ``f``}: they await those calls
+    #: (see ``coroutine_factories.py``).
+    coroutine_params: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     # -- the project by qualname -------------------------------------------------------------------
     @cached_property
