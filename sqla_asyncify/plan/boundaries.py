@@ -190,6 +190,8 @@ class Boundaries(Classification):
         init = self.functions.get(f"{class_qualname}.__init__")
         if init is None or init.kind != "function":
             return False
+        if init.qualname in self._inits_calling_async:
+            return False
         if init.qualname in self.io_inits:
             return True
         return any(self._returned_function(deco, depth=2) in self.bridged for deco in init.decorators)

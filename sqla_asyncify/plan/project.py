@@ -42,6 +42,8 @@ class ProjectIndex:
     #: ``__init__`` methods (sync protocol methods) that reach session I/O on a session handed to
     #: them: async code builds their classes inside ``await session.run_sync(...)``.
     io_inits: set[str] = field(default_factory=set)
+    #: Of those, the ones that also call a function made async: never built through ``run_sync``.
+    _inits_calling_async: set[str] = field(default_factory=set, repr=False)
     #: (function, line) pairs already reported, so each boundary is reported once.
     _reported: set[tuple[str, int]] = field(default_factory=set, repr=False)
     #: Entry points doing session I/O themselves: not wrapped, reported as boundaries.
