@@ -144,6 +144,15 @@ SYNC_SESSION_METHODS: frozenset[str] = frozenset(
 #: The legacy entry point that has no AsyncSession counterpart (``AsyncSession.query`` does not exist).
 LEGACY_QUERY_METHOD = "query"
 
+#: What a legacy ``Query`` chain can end with to hand back something other than a lazy ``Query``
+#: (its results, a count, or a statement): a chain ending otherwise returns the query itself.
+QUERY_RESULT_METHODS = frozenset(
+    {
+        "all", "first", "one", "one_or_none", "scalar", "count", "get", "delete", "update",
+        "subquery", "cte", "exists", "scalar_subquery", "as_scalar", "label", "statement",
+    }
+)
+
 #: Callables that take a coroutine (not its result) as an argument: a call passed to them is not awaited.
 COROUTINE_CONSUMERS: frozenset[str] = frozenset(
     {

@@ -272,6 +272,47 @@ SHAPES: dict[str, dict[str, str]] = {
                 assert client.get("/users/1").json() == {"found": True}
             """,
     },
+    "query_handed_to_a_pagination_helper": {
+        "app/db.py": """
+            from sqlalchemy import create_engine
+            from sqlalchemy.orm import sessionmaker
+
+            SessionLocal = sessionmaker(bind=create_engine("sqlite:///./app.db"))
+            """,
+        "app/dao.py": """
+            from sqlalchemy.orm import Session
+            from .models import User
+
+            def paginate(query, skip, limit):
+                return query.order_by(None).count(), query.offset(skip).limit(limit).all()
+
+            class Dao:
+                def __init__(self, db: Session):
+                    self.db = db
+
+                def add_user(self, user_id):
+                    self.db.add(User(id=user_id))
+                    self.db.commit()
+
+                def users(self, skip, limit):
+                    query = self.db.query(User).order_by(User.id)
+                    return paginate(query, skip, limit)
+            """,
+        "app/jobs.py": """
+            from .dao import Dao
+            from .db import SessionLocal
+
+            def add(user_id):
+                db = SessionLocal()
+                try:
+                    dao = Dao(db)
+                    dao.add_user(user_id)
+                    total, users = dao.users(0, 10)
+                    assert total == 1 and [u.id for u in users] == [user_id]
+                finally:
+                    db.close()
+            """,
+    },
     "functions_in_parametrize_values": {
         "app/db.py": """
             from sqlalchemy import create_engine
@@ -441,6 +482,7 @@ RUNS = {
     "global_set_by_an_init_function": "app.jobs:add",
     "test_module_without_imports": "pytest",
     "module_attribute_sessionmaker": "app.jobs:add",
+    "query_handed_to_a_pagination_helper": "app.jobs:add",
     "untyped_fixture_parameter": "pytest",
 }
 
