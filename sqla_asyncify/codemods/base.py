@@ -192,8 +192,9 @@ class AsyncifyCodemod(TransformerDispatch, QualnameTracker, Codemod, cst.CSTTran
         return kept
 
     def in_held_sync(self) -> bool:
-        """Whether code here belongs to a function held sync (it keeps its sync ``Session``)."""
-        return any(qualname in self.plan.held_sync for _, qualname in self._scopes)
+        """Whether code here belongs to a function held sync, or to an ``__init__`` doing session
+        I/O that async code runs through ``run_sync``: it keeps its sync ``Session``."""
+        return any(q in self.plan.held_sync or q in self.plan.io_inits for _, q in self._scopes)
 
     def in_event_listener(self) -> bool:
         """Inside a function registered with ``@event.listens_for(...)``: SQLAlchemy calls it

@@ -13,7 +13,12 @@ and legacy ``Query`` work. So, inside a function that is (or becomes) async:
 * a held method that reaches its session only as ``self.<attr>`` of an instance of a migrated class
   (``Plan.instance_session``): ``dao.page(1)`` → ``dao.db.run_sync(lambda sync_session: dao.page(1))``,
   and in the method ``self.db`` → ``self.db.sync_session``, the sync ``Session`` of that very
-  ``AsyncSession``, which does I/O inside the bridge.
+  ``AsyncSession``, which does I/O inside the bridge;
+* a class whose ``__init__`` (a sync protocol method, or the wrapper a decorator puts in its place)
+  does I/O on the session handed to it, built in async code: ``User(session=db, **data)`` →
+  ``db.run_sync(lambda sync_session: User(session=sync_session, **data))`` (reported), also through
+  a name shown to hold a class (``self.model(session=db, **data)``, see ``class_values``) when some
+  project class builds that way. The ``__init__`` keeps using the sync session it is handed.
 
 The ``await`` is added by ``AddAwaits`` (``run_sync`` is a session coroutine). A call into held code
 that hands it no session cannot be bridged: it is reported as ``sync-calls-async``.
@@ -24,7 +29,8 @@ from __future__ import annotations
 import libcst as cst
 from libcst.metadata import ParentNodeProvider
 
-from ..names import Callee
+from ..class_values import class_valued, metaclass_aliases
+from ..names import Callee, dotted
 from .base import AsyncifyCodemod
 
 SYNC_SESSION = "sync_session"
@@ -96,6 +102,65 @@ class RunSyncBridge(AsyncifyCodemod):
             args.append(arg)
         return updated_node.with_changes(args=args) if changed else None
 
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self._scope_nodes: list[cst.CSTNode] = []  # enclosing classes and functions, for ``class_valued``
+        self._metaclasses: frozenset[str] | None = None
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool | None:
+        self._scope_nodes.append(node)
+        return super().visit_ClassDef(node)
+
+    def leave_ClassDef(self, original_node: cst.ClassDef, updated_node: cst.ClassDef) -> cst.BaseStatement:
+        self._scope_nodes.pop()
+        return super().leave_ClassDef(original_node, updated_node)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool | None:
+        self._scope_nodes.append(node)
+        return super().visit_FunctionDef(node)
+
+    def leave_FunctionDef(
+        self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
+    ) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement] | cst.RemovalSentinel:
+        self._scope_nodes.pop()
+        return super().leave_FunctionDef(original_node, updated_node)
+
+    def _builds_with_io(self, callee: Callee, node: cst.Call) -> str | None:
+        """The class ``node`` builds (or the class-valued name it calls) when its constructor does
+        session I/O, else None."""
+        built = self.plan.type_of(self.context_qualname, callee)
+        if built.kind == "class":
+            return built.name if self.plan.constructs_with_io(built.name) else None
+        if callee.calls or not self.plan.any_constructs_with_io:
+            return None
+        name = dotted(node.func)
+        if self._metaclasses is None:
+            self._metaclasses = metaclass_aliases(self.module)
+        return name if name in class_valued(self.module, self._scope_nodes, self._metaclasses) else None
+
+    def _io_constructor(self, callee: Callee, original_node: cst.Call, updated_node: cst.Call) -> cst.Call | None:
+        """``User(session=db, **data)`` → ``db.run_sync(lambda sync_session: User(session=sync_session, **data))``."""
+        built = self._builds_with_io(callee, original_node)
+        if built is None:
+            return None
+        session = next((s for arg in original_node.args if (s := self._session_in(arg.value)) is not None), None)
+        if session is None:
+            return None
+        code = cst.Module([]).code_for_node(session)
+        self.report(
+            original_node,
+            f"building `{built}` runs session I/O in its sync `__init__`: it is built inside `run_sync`, "
+            "with the sync session",
+            "load what the constructor needs in async code before building the object, then build it directly",
+        )
+        body = updated_node.with_changes(lpar=[], rpar=[]).visit(_ReplaceSession(code))
+        return cst.Call(
+            func=cst.Attribute(session.deep_clone(), cst.Name("run_sync")),
+            args=[cst.Arg(cst.Lambda(cst.Parameters([cst.Param(cst.Name(SYNC_SESSION))]), body))],  # type: ignore[arg-type]
+            lpar=updated_node.lpar,
+            rpar=updated_node.rpar,
+        )
+
     def _bridge_on_instance(
         self,
         callee: Callee,
@@ -162,6 +227,9 @@ class RunSyncBridge(AsyncifyCodemod):
         callee = Callee.of(original_node.func)
         if callee is None or not self.in_async_context():
             return updated_node
+        bridged = self._io_constructor(callee, original_node, updated_node)
+        if bridged is not None:
+            return bridged
         constructed = self._held_constructor(callee, updated_node)
         if constructed is not None:
             return constructed

@@ -184,6 +184,24 @@ class Boundaries(Classification):
             current = self.functions.get(current.parent) if current.parent else None
         return False
 
+    def constructs_with_io(self, class_qualname: str) -> bool:
+        """Building ``class_qualname`` runs session I/O in a sync ``__init__``: its own, or the
+        wrapper a decorator puts in its place (``@auto_init() def __init__``), held sync."""
+        init = self.functions.get(f"{class_qualname}.__init__")
+        if init is None or init.kind != "function":
+            return False
+        if init.qualname in self._inits_calling_async:
+            return False
+        if init.qualname in self.io_inits:
+            return True
+        return any(self._returned_function(deco, depth=2) in self.bridged for deco in init.decorators)
+
+    @cached_property
+    def any_constructs_with_io(self) -> bool:
+        """Some project class's constructor does session I/O (a class-valued ``self.model(...)``
+        may build it)."""
+        return any(q.endswith(".__init__") and self.constructs_with_io(q.removesuffix(".__init__")) for q in self.functions)
+
     def is_module_held(self, module: str) -> bool:
         """A module held sync whole (its module-level code is held)."""
         return self.held_sync.get(f"{module}.<module>") == "module held sync"

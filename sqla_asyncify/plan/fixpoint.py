@@ -121,6 +121,13 @@ class Fixpoint(Wiring):
             self._entry_io.add(fn.qualname)  # its own session I/O: reported, left as it is
             self.entries.pop(fn.qualname, None)
         why_not = self.boundary_reason(fn)
+        if why_not is not None and fn.name == "__init__" and fn.qualname not in self.held_sync:
+            # A constructor doing session I/O stays sync; async code that builds its class hands
+            # it a sync session through ``run_sync`` (``constructs_with_io``), as held code gets one.
+            # Not one calling code made async: no sync session makes that call work.
+            if reason.kind == "call" and reason.detail in self.to_async:
+                self._inits_calling_async.add(fn.qualname)
+            self.io_inits.add(fn.qualname)
         if why_not is not None:
             if (fn.qualname, reason.line) in self._reported:
                 return
