@@ -8,10 +8,13 @@ black and Python versions), so any change to asyncify's code, however small, sta
 * ``facts``: content hash → :class:`~sqla_asyncify.prescan.FileFacts`;
 * ``index``: content hash + module name + package flag + ``INDEX_VERSION`` → ``ModuleIndex``
   (stored with its path; the path is replaced on load, so a run from another folder still hits);
-* ``plan``: hash of every planned module's index key and path, and of ``--keep-sync`` → ``Plan``;
+* ``plan``: hash of every planned module's index key and path, and of ``--keep-sync`` → ``Plan``,
+  stored without the indexes it holds (``plan_store``: loaded over the run's own);
 * ``outcome``: plan key + content hash + module name + path + format flag → the rewrite result.
   The plan key names the whole project, so an outcome is reused only when nothing the plan
-  read has changed: correct whatever a transformer asks the plan.
+  read has changed: correct whatever a transformer asks the plan;
+* ``run``: every discovered file's hash, the project files, the options and the configuration →
+  what ``apply --check``, ``plan`` or ``audit`` printed and their exit code (``run_cache.py``).
 
 The cache is best effort: a folder that cannot be created or written, a corrupt or locked
 database, an entry that fails to unpickle — each is a miss, never an error. Entries are pickles:

@@ -10,23 +10,24 @@ import os
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-from rich.table import Table
 from rich.text import Text
 
-from . import __version__, depfiles, ruledocs
-from .audit import audit as build_audit
+from . import __version__, run_cache
 from .config import EXPIRE_POLICIES, ConfigError, load_config
-from .dependencies import required_packages, runtime_url_drivers
-from .emit import color_diff, json_report, unified_diff, write_outcomes
-from .formats import ITEM_FORMATS, github_annotations, sarif
 from .formatting import BlackStyle
-from .pipeline import FileOutcome, RunConfig, RunResult, analyze, display_path, rewrite_consistently
-from .report import ReportItem
+from .runconfig import RunConfig
+
+if TYPE_CHECKING:
+    from .pipeline import FileOutcome, RunResult
+    from .report import ReportItem
+
+# The pipeline (libcst, the plan), rich's tables and progress bars, the dependency files
+# (packaging) and the rule pages are imported where they are used: a run the run cache answers
+# (run_cache.py) needs none of them.
 
 app = typer.Typer(
     name="asyncify",
@@ -139,8 +140,12 @@ def _config(
 
 def _run(config: RunConfig, show_progress: bool) -> RunResult:
     """Analyze and rewrite, with a progress bar on a terminal."""
+    from .pipeline import analyze, rewrite_consistently
+
     if not show_progress:
         return rewrite_consistently(analyze(config), do_format=config.format)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
     with Progress(
         TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), console=err, transient=True
     ) as progress:
@@ -155,6 +160,8 @@ def _run(config: RunConfig, show_progress: bool) -> RunResult:
 
 
 def _report_errors(errors: list[FileOutcome]) -> None:
+    from .pipeline import display_path
+
     for e in errors:
         _error(f"{display_path(e.path)}: {e.error}")
 
@@ -162,6 +169,8 @@ def _report_errors(errors: list[FileOutcome]) -> None:
 def _print_items(items: list[ReportItem], console: Console, format: str = "text") -> None:
     """Report items as text lines (``path:line: [rule] … (see docs/rules/<rule>.md)``), GitHub
     annotations or SARIF; written as they are, never wrapped or interpreted."""
+    from .formats import github_annotations, sarif
+
     if format == "github":
         console.out(github_annotations(items), end="")
     elif format == "sarif":
@@ -173,6 +182,8 @@ def _print_items(items: list[ReportItem], console: Console, format: str = "text"
 
 def _emit_items(result: RunResult, written: list[Path], format: str, console: Console) -> None:
     """The run's report items in ``format``; ``json`` is the whole report (``docs/json-report.md``)."""
+    from .emit import json_report
+
     if format == "json":
         console.out(json_report(result, written))
     else:
@@ -180,6 +191,8 @@ def _emit_items(result: RunResult, written: list[Path], format: str, console: Co
 
 
 def _summary(result: RunResult, written: int, console: Console) -> None:
+    from rich.table import Table
+
     plan = result.analysis.plan
     table = Table(title="asyncify summary", show_header=False)
     table.add_column("what")
@@ -197,6 +210,10 @@ def _summary(result: RunResult, written: int, console: Console) -> None:
 def _dependencies(result: RunResult, config: RunConfig, console: Console, add: bool) -> None:
     """What the migrated code needs: the install command for the project's dependency file, or,
     with ``--add-dependencies``, the edits that wrote it there."""
+    from . import depfiles
+    from .dependencies import required_packages, runtime_url_drivers
+    from .pipeline import display_path
+
     packages = required_packages(o.updated for o in result.changed)
     packages = sorted({*packages, *runtime_url_drivers(
         (o.updated for o in result.changed), (f.source for f in result.analysis.files), result.analysis.plan.async_drivers
@@ -223,6 +240,8 @@ def _dependencies(result: RunResult, config: RunConfig, console: Console, add: b
 
 
 def _emit_diff(outcome: FileOutcome, color: bool) -> None:
+    from .emit import color_diff, unified_diff
+
     data = unified_diff(outcome)
     if color:
         data = color_diff(data)
@@ -277,6 +296,8 @@ def apply(
     if sum((dry_run, check, interactive)) > 1:
         _error("--dry-run, --check and --interactive are exclusive")
         raise typer.Exit(2)
+    from .formats import ITEM_FORMATS
+
     if format not in ITEM_FORMATS:
         _error(f"--format must be {', '.join(ITEM_FORMATS[:-1])} or {ITEM_FORMATS[-1]}, not {format!r}")
         raise typer.Exit(2)
@@ -289,10 +310,39 @@ def apply(
         config = replace(config, check=True)
     # stdout carries the diff (--dry-run) or the machine-readable items (--format json/github/sarif);
     # everything for people then goes to stderr.
+    if check and report is None:
+        # Nothing is written: when no input changed, the output is the last run's (run_cache.py).
+        options = (format, color, project, paths, exclude, keep_sync, no_format, expire_on_commit)
+        run_cache.cached_run(
+            "apply --check", options, config,
+            lambda recording: _apply(config, recording, check=True, format=format, color=color),
+        )
+        return
+    _apply(config, None, dry_run, check, interactive, report, format, add_dependencies, color, use_color)
+
+
+def _apply(
+    config: RunConfig,
+    recording: run_cache.Recording | None,
+    dry_run: bool = False,
+    check: bool = False,
+    interactive: bool = False,
+    report: Path | None = None,
+    format: str = "text",
+    add_dependencies: bool = False,
+    color: str = "auto",
+    use_color: bool = False,
+) -> None:
+    """``apply`` once its options are checked: run, then print, write or review."""
+    from .emit import json_report, write_outcomes
+    from .pipeline import display_path
+
     machine = format != "text"
     out = _console(stderr=dry_run, color=color)
     people = _console(stderr=True, color=color) if machine or dry_run else out
     result = _run(config, show_progress=err.is_terminal and not interactive)
+    if recording is not None:
+        recording.stats = {k: result.analysis.stats[k] for k in ("files", "relevant") if k in result.analysis.stats}
     written: list[Path] = []
     if dry_run:
         for outcome in result.changed:
@@ -328,6 +378,8 @@ def _projects(paths: list[Path] | None) -> list[Path]:
     """The project folder of each file (pre-commit's file list): the nearest folder above it with a
     pyproject.toml, setup.py, setup.cfg or requirements file, else the current folder. Each project
     once, and one inside another only as part of the outer one: the plan needs the whole project."""
+    from . import depfiles
+
     cwd = Path.cwd().resolve()
     roots: list[Path] = []
     for path in paths or [Path(".")]:
@@ -341,6 +393,9 @@ def _projects(paths: list[Path] | None) -> list[Path]:
 def _interactive(config: RunConfig, result: RunResult, out: Console, color: bool) -> tuple[RunResult, list[Path]]:
     """Per-file review. A skipped file is held sync and the plan recomputed, so accepted files never
     await a function that stays sync, nor call one that became async without awaiting it."""
+    from .emit import write_outcomes
+    from .pipeline import analyze, display_path, rewrite_consistently
+
     accepted: dict[Path, bytes] = {}
     skipped: set[Path] = set()
     accept_all = False
@@ -403,7 +458,16 @@ def plan(
     loads each relationship after the migration."""
     _use_color(color, sys.stdout)
     config = _config(paths, exclude, keep_sync, expire_on_commit=expire_on_commit)
+    options = (color, paths, exclude, keep_sync, expire_on_commit)
+    run_cache.cached_run("plan", options, config, lambda recording: _plan(config, color, recording))
+
+
+def _plan(config: RunConfig, color: str, recording: run_cache.Recording) -> None:
+    """``plan`` once its options are checked."""
+    from .pipeline import analyze
+
     analysis = analyze(config)
+    recording.stats = {k: analysis.stats[k] for k in ("files", "relevant") if k in analysis.stats}
     the_plan = analysis.plan
     console = _console(color=color)
     if not the_plan.to_async:
@@ -455,7 +519,18 @@ def audit(
         raise typer.Exit(2)
     _use_color(color, sys.stdout)
     config = _config(_projects(paths) if project else paths, exclude, keep_sync, expire_on_commit=expire_on_commit)
+    options = (format, color, project, paths, exclude, keep_sync, expire_on_commit)
+    run_cache.cached_run("audit", options, config, lambda recording: _audit(config, format, color, recording))
+
+
+def _audit(config: RunConfig, format: str, color: str, recording: run_cache.Recording) -> None:
+    """``audit`` once its options are checked."""
+    from rich.table import Table
+
+    from .audit import audit as build_audit
+
     result = _run(config, show_progress=False)
+    recording.stats = {k: result.analysis.stats[k] for k in ("files", "relevant") if k in result.analysis.stats}
     report = build_audit(result)
     console = _console(color=color)
     if format == "json":
@@ -498,6 +573,8 @@ def explain(
     list_rules: Annotated[bool, typer.Option("--list", help="List every rule with its one-line summary.")] = False,
 ) -> None:
     """Print the page of a rule (what it does, why, before/after, how to fix or hold by hand)."""
+    from . import ruledocs
+
     console = _console()
     if list_rules or rule is None:
         ids = ruledocs.rule_ids()

@@ -21,11 +21,13 @@ from . import sqla
 from .dispatch import VisitorDispatch
 from .loading_facts import LoadFacts, RelationshipTarget
 from .loading_facts import collect as collect_loading_facts
-from .names import Callee, QualnameTracker, dotted, resolve_relative
+from .names import Callee, QualnameTracker, dotted, interned, resolve_relative
 from .positions import positions
 from .pickling import fast_state
 
-INDEX_VERSION = 16  # bump when the shape of the index changes (invalidates caches)
+INDEX_VERSION = 18  # bump when the shape of the index changes (invalidates caches)
+#: The collection of a test's ``@pytest.mark.parametrize`` values, followed by the names they bind.
+PARAMETRIZE_PREFIX = "@parametrize:"
 
 
 @fast_state
@@ -77,6 +79,8 @@ class CallSite:
     iterated: bool = False
     #: Arguments that are plain names or attribute chains: (position as "0", "1"… or keyword, what it names).
     args: tuple[tuple[str, Callee], ...] = ()
+    #: Every argument's key (position as "0", "1"… or keyword), up to a ``*args``.
+    arg_keys: tuple[str, ...] = ()
 
 
 @fast_state
@@ -111,7 +115,9 @@ class FunctionInfo:
     stored: tuple[tuple[str, int], ...] = ()
     #: The same elements by collection: (collection, element, position). The collection is the name
     #: a literal is bound to or extended into (``X = [...]``, ``X.extend([...])``, ``X.append(f)``),
-    #: ``"@params"`` for this fixture's ``params=[...]``, ``""`` for any other literal. The element is
+    #: ``"@params"`` for this fixture's ``params=[...]``, ``"@parametrize:a,b"`` for the values of this
+    #: test's ``@pytest.mark.parametrize("a, b", [...])`` (positions index the names when there are
+    #: several), ``""`` for any other literal. The element is
     #: the name or attribute chain as written, ``""`` for anything else (a string, a lambda); the
     #: position is its index in a tuple element (``[(f, dsn)]``: ``f`` at 0), -1 for the element itself.
     collected: tuple[tuple[str, str, int], ...] = ()
@@ -126,6 +132,11 @@ class FunctionInfo:
     fixture_name: str | None = None
     #: ``obj.<attr> = <value>`` on a local or parameter ``obj`` (not ``self``): named ``obj.attr``.
     local_attr_bindings: tuple[Binding, ...] = ()
+    #: A lambda handed as an argument: (qualname of the code making the call, the call's callee,
+    #: the argument's position as "0", "1"… or keyword, the call's line).
+    passed_to: tuple[str, Callee, str, int] | None = None
+    #: A lambda whose body is a call (``lambda: f(x)``): that call's callee.
+    body_call: Callee | None = None
 
 
 @fast_state
@@ -336,6 +347,8 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
         ]
         self._class_stack: list[tuple[str, list[tuple[str, tuple[str, ...]]]]] = []
         self._awaited: set[int] = set()
+        #: Lambdas handed as arguments, by node id: ``FunctionInfo.passed_to``.
+        self._lambda_args: dict[int, tuple[str, Callee, str, int]] = {}
         self._with_calls: set[int] = set()
         self._iterated: set[int] = set()
         self._arguments: set[int] = set()
@@ -515,7 +528,7 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
             params.append(self._param(p))
         for star in (node.params.star_arg, node.params.star_kwarg):
             if isinstance(star, cst.Param):
-                params.append(Param(star.name.value))
+                params.append(interned(Param(star.name.value)))
         decorators = tuple(
             self.qualify(text)
             for d in node.decorators
@@ -555,6 +568,9 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
             for d in node.decorators:
                 if isinstance(d.decorator, cst.Call) and (value := _keyword_value(d.decorator, "params")) is not None:
                     self._collect(value, "@params")
+        for d in node.decorators:
+            if isinstance(d.decorator, cst.Call) and (parametrized := self._parametrize(d.decorator)) is not None:
+                self._collect(parametrized[1], f"{PARAMETRIZE_PREFIX}{','.join(parametrized[0])}")
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         self.functions.append(self._stack.pop().build())
@@ -562,6 +578,8 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
 
     def visit_Lambda(self, node: cst.Lambda) -> None:
         parent = self.function_qualname
+        passed_to = self._lambda_args.get(id(node))
+        body_call = Callee.of(node.body.func) if isinstance(node.body, cst.Call) else None
         self._push("lambda", "<lambda>")
         self._stack.append(
             _FunctionBuilder(
@@ -571,7 +589,9 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
                     "line": self._line(node),
                     "kind": "lambda",
                     "parent": parent,
-                    "params": tuple(Param(p.name.value) for p in node.params.params),
+                    "params": tuple(interned(Param(p.name.value)) for p in node.params.params),
+                    "passed_to": passed_to,
+                    "body_call": body_call,
                 }
             )
         )
@@ -588,7 +608,7 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
             if func and self.qualify(func).endswith("Depends"):
                 target = dotted(p.default.args[0].value)
                 depends = self.qualify(target) if target else None
-        return Param(p.name.value, annotation, depends)
+        return interned(Param(p.name.value, annotation, depends))
 
     # -- references ----------------------------------------------------------------------------
     def visit_Name(self, node: cst.Name) -> None:
@@ -766,6 +786,23 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
                     return "@params"
         return None
 
+    def _parametrize(self, call: cst.Call) -> tuple[list[str], cst.BaseExpression] | None:
+        """``@pytest.mark.parametrize("a, b", [...])``: the argument names (literal) and values."""
+        if (text := dotted(call.func)) is None or self.qualify(text) != sqla.PARAMETRIZE_DECORATOR:
+            return None
+        positional = [a.value for a in call.args if a.keyword is None and not a.star]
+        names = positional[0] if positional else _keyword_value(call, "argnames")
+        values = positional[1] if len(positional) > 1 else _keyword_value(call, "argvalues")
+        if isinstance(names, cst.SimpleString) and isinstance(names.evaluated_value, str):
+            found = [n.strip() for n in names.evaluated_value.split(",") if n.strip()]
+        elif isinstance(names, cst.List | cst.Tuple) and all(
+            isinstance(e.value, cst.SimpleString) and isinstance(e.value.evaluated_value, str) for e in names.elements
+        ):
+            found = [e.value.evaluated_value for e in names.elements]  # type: ignore[attr-defined]
+        else:
+            return None
+        return (found, values) if found and values is not None else None
+
     def _fixture_name(self, node: cst.FunctionDef) -> str | None:
         """``name="x"`` of a ``@pytest.fixture(...)`` decorator, when a literal."""
         for d in node.decorators:
@@ -883,6 +920,9 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
             # ``db.query(M).filter(...).first()``: the terminal's receiver is a call; the inner
             # ``db.query`` call is visited on its own.
             return
+        for key, arg in argument_keys(node):
+            if isinstance(arg.value, cst.Lambda):
+                self._lambda_args[id(arg.value)] = (self._current.info["qualname"], callee, key, self._line(node))
         self._current.calls.append(
             CallSite(
                 callee,
@@ -893,20 +933,30 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
                 main_guard=self._main_guard > 0 and self.scope_kind == "module",
                 iterated=id(node) in self._iterated,
                 args=named_args(node),
+                arg_keys=tuple(key for key, _ in argument_keys(node)),
             )
         )
+
+
+def argument_keys(call: cst.Call) -> list[tuple[str, cst.Arg]]:
+    """``f(a, b=c)`` → [("0", a), ("b", b=c)]: each argument by position or keyword, up to a ``*args``
+    (positions after it are unknown)."""
+    found = []
+    position = 0
+    for arg in call.args:
+        if arg.star:
+            break
+        key = arg.keyword.value if arg.keyword is not None else str(position)
+        if arg.keyword is None:
+            position += 1
+        found.append((key, arg))
+    return found
 
 
 def named_args(call: cst.Call) -> tuple[tuple[str, Callee], ...]:
     """``f(client, db=self.db, x=1)`` → (("0", client), ("db", self.db)): what plain arguments name."""
     found = []
-    position = 0
-    for arg in call.args:
-        if arg.star:
-            break  # positions after ``*args`` are unknown
-        key = arg.keyword.value if arg.keyword is not None else str(position)
-        if arg.keyword is None:
-            position += 1
+    for key, arg in argument_keys(call):
         callee = Callee.of(arg.value) if isinstance(arg.value, (cst.Name, cst.Attribute)) else None
         if callee is not None and not callee.calls:
             found.append((key, callee))

@@ -64,7 +64,8 @@ class QuerySite:
 class Flow:
     """``var`` (``"<return>"`` for a returned value) holds objects of ``kind``: "query" (``site``),
     "call" (what ``callee`` returns; ``element`` for a tuple unpacked), "path" (the objects at
-    ``root.path``, elements of collections included) or "new" (``callee`` constructed here).
+    ``root.path``, elements of collections included), "new" (``callee`` constructed here) or
+    "unpacked" (an element of a tuple unpacked from what is not a call: not followed).
     ``key``: the dict key a returned dict literal holds it under."""
 
     var: str
@@ -480,10 +481,13 @@ class LoadingFacts(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
             self._flow(target.value, value, line)
         elif isinstance(target, (cst.Tuple, cst.List)):
             call = _unwrap(value)
-            if isinstance(call, cst.Call) and (callee := Callee.of(call.func)) is not None:
-                for i, el in enumerate(target.elements):
-                    if isinstance(el.value, cst.Name):
-                        self._b.flows.append(Flow(el.value.value, "call", line, callee=callee, element=i))
+            callee = Callee.of(call.func) if isinstance(call, cst.Call) else None
+            for i, el in enumerate(target.elements):
+                if isinstance(el.value, cst.Name):
+                    # Unpacked from anything but a call (``row or (None, None)``, a subscript): a flow
+                    # the plan cannot follow, so other flows of the name do not hide it.
+                    flow = Flow(el.value.value, "call", line, callee=callee, element=i) if callee else Flow(el.value.value, "unpacked", line)
+                    self._b.flows.append(flow)
 
     def visit_Return(self, node: cst.Return) -> None:
         if node.value is not None and self.scope_kind in ("function", "lambda"):

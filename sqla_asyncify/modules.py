@@ -97,6 +97,9 @@ class ModuleNamer:
         self._is_root: dict[Path, bool] = {}
         self._has_init: dict[Path, bool] = {}
         self._scanned: set[Path] = set()
+        # Per folder (many files share one): what ``_chain`` and ``run_root_of`` found for it.
+        self._chains: dict[Path, tuple[list[Path], bool]] = {}
+        self._run_root_by_folder: dict[Path, Path | None] = {}
 
     def _init(self, folder: Path) -> bool:
         if folder not in self._has_init:
@@ -106,10 +109,9 @@ class ModuleNamer:
     def run_root_of(self, path: Path) -> Path | None:
         """The root of the run (a path it was given) that holds ``path``, the innermost."""
         folder = _folder(os.getcwd(), str(path.parent))
-        for above in (folder, *folder.parents):
-            if above in self._run_roots:
-                return above
-        return None
+        if folder not in self._run_root_by_folder:
+            self._run_root_by_folder[folder] = next((a for a in (folder, *folder.parents) if a in self._run_roots), None)
+        return self._run_root_by_folder[folder]
 
     def _read_pyprojects(self, folder: Path) -> None:
         """The import roots the ``pyproject.toml`` files of ``folder`` and its parents declare."""
@@ -130,7 +132,13 @@ class ModuleNamer:
         return self._is_root[folder]
 
     def _chain(self, folder: Path) -> tuple[list[Path], bool]:
-        """The folders from ``folder`` up to (not including) its import root; whether one was found."""
+        """The folders from ``folder`` up to (not including) its import root; whether one was found.
+        Computed once per folder (``is_root`` answers each folder once anyway); not to be mutated."""
+        if folder not in self._chains:
+            self._chains[folder] = self._find_chain(folder)
+        return self._chains[folder]
+
+    def _find_chain(self, folder: Path) -> tuple[list[Path], bool]:
         chain = []
         while True:
             if self.is_root(folder) or folder.parent == folder:

@@ -42,9 +42,11 @@ from .holds import held_functions, held_modules
 from .index import INDEX_VERSION, ModuleIndex, index_module
 from .modules import module_names
 from .names import is_package_init, module_name_for
+from . import plan_store
 from .plan import Plan
 from .prescan import FACTS_VERSION, FileFacts, file_facts, mentions_sqlalchemy, mentions_test_client, relevant_files
 from .report import ReportItem
+from .runconfig import RunConfig
 from .sourcefile import SourceError, read_source
 from .walk import contains
 
@@ -52,35 +54,6 @@ Progress = Callable[[str, Path], None]
 
 #: Below this many files to parse (or rewrite), a process pool costs more than it saves.
 MIN_PARALLEL = 8
-
-
-@dataclass(frozen=True)
-class RunConfig:
-    paths: tuple[Path, ...] = (Path("."),)
-    exclude: tuple[str, ...] = ()
-    keep_sync: tuple[str, ...] = ()
-    #: Modules that must not change at all (files skipped in ``--interactive``): held sync, and no
-    #: async twin of their session wiring is added to them.
-    frozen: tuple[str, ...] = ()
-    format: bool = True
-    #: ``[tool.asyncify] async-driver``: dialect → async driver for converted URLs.
-    async_drivers: Mapping[str, str] = field(default_factory=dict)
-    #: ``[tool.asyncify] expire-on-commit``: ``"false"`` or ``"keep"`` (see ``Plan.expire_on_commit``).
-    expire_on_commit: str = "false"
-    #: Worker processes for parsing, indexing and rewriting; None: one per core; 1: in-process.
-    jobs: int | None = None
-    #: Use the on-disk cache (``.asyncify_cache/`` under the project root, or ``cache_dir``).
-    cache: bool = True
-    cache_dir: Path | None = None
-    #: The project's ``[tool.black]`` settings, for files that were black-clean.
-    black: BlackStyle = field(default_factory=BlackStyle)
-    #: ``--check``: only whether each file changes (and the report) is read, so a changed file is
-    #: formatted only when black could make it the input again (``formatting.may_format_back``).
-    check: bool = False
-
-    @property
-    def workers(self) -> int:
-        return max(1, self.jobs if self.jobs is not None else (os.cpu_count() or 1))
 
 
 class ParsedFile:
@@ -156,12 +129,25 @@ def _resolved(path: Path) -> Path:
     return _resolve_folder(os.getcwd(), str(path.parent)) / path.name
 
 
+@lru_cache(maxsize=8192)
+def _display_folder(cwd: str, folder: str) -> str | None:
+    """How files of ``folder`` are shown: ``"a/b/"`` below the working folder, ``""`` in it,
+    None outside it (shown as given)."""
+    try:
+        relative = _resolve_folder(cwd, folder).relative_to(_resolve_folder(cwd, "."))
+    except ValueError:
+        return None
+    return relative.as_posix() + "/" if relative.parts else ""
+
+
 def display_path(path: Path) -> str:
     try:
-        target = path.resolve() if path.is_symlink() else _resolved(path)
-        return target.relative_to(_resolve_folder(os.getcwd(), ".")).as_posix()
+        if path.is_symlink():
+            return path.resolve().relative_to(_resolve_folder(os.getcwd(), ".")).as_posix()
+        prefix = _display_folder(os.getcwd(), str(path.parent))  # once per folder: thousands of files
     except (ValueError, OSError):
         return path.as_posix()
+    return path.as_posix() if prefix is None else prefix + path.name
 
 
 # -- per-file work (run in workers or in-process) --------------------------------------------
@@ -472,11 +458,15 @@ def analyze(config: RunConfig, progress: Progress | None = None, paths: Sequence
         [(index_keys[i], displays[i]) for i in sorted(indexes) if i not in errors],
         [(side_keys[i], displays[i]) for i in sorted(side_indexes)],
     )
-    plan = cache.get("plan", plan_key)
-    if not isinstance(plan, Plan):
+    plan_indexes = [f.index for f in (*planned, *side_files)]
+    # A warm run knows what the first plan held (the left queries, cached under its key): it loads
+    # only the final plan.
+    left = cache.get("left", key_of("left-queries", plan_key))
+    plan = None if isinstance(left, dict) else _cached_plan(cache, plan_key, plan_indexes)
+    if plan is None and not isinstance(left, dict):
         try:
             plan = _build_plan([*planned, *side_files], held, config)
-            cache.put("plan", plan_key, plan)
+            _store_plan(cache, plan_key, plan)
         except Exception as exc:  # noqa: BLE001 - a planning bug must not take the run down
             # The plan is project-wide: without it nothing can be migrated consistently, so every
             # relevant file is left as it is and the run reports one error (exit 2).
@@ -492,15 +482,20 @@ def analyze(config: RunConfig, progress: Progress | None = None, paths: Sequence
     if plan_key:
         # A function the plan makes async but whose legacy query cannot be converted would run
         # ``query()`` on an ``AsyncSession``: hold it sync instead (reached through ``run_sync``).
-        left = _left_queries(planned, plan, cache, plan_key, config.workers)
+        if not isinstance(left, dict):
+            assert plan is not None
+            left = _left_queries(planned, plan, cache, plan_key, config.workers)
         extra = {q: r for q, r in left.items() if q not in held}
         if extra:
             held = {**held, **extra}
             plan_key = key_of(plan_key, sorted(extra.items()))
-            plan = cache.get("plan", plan_key)
-            if not isinstance(plan, Plan):
-                plan = _build_plan([*planned, *side_files], held, config)
-                cache.put("plan", plan_key, plan)
+            plan = None
+        if plan is None:
+            plan = _cached_plan(cache, plan_key, plan_indexes)
+        if plan is None:
+            plan = _build_plan([*planned, *side_files], held, config)
+            _store_plan(cache, plan_key, plan)
+    assert plan is not None
     stats["plan_s"] = time.perf_counter() - t
     stats.update(
         files=len(files_in),
@@ -521,6 +516,21 @@ def _imported_side_modules(
     imported = {q for index in indexes.values() for _, q in index.imports}
     wanted = imported | {q.rpartition(".")[0] for q in imported}
     return [i for i, name in enumerate(modules) if not relevant[i] and i not in errors and name in wanted]
+
+
+def _cached_plan(cache: Cache, key: str, indexes: Sequence[ModuleIndex]) -> Plan | None:
+    data = cache.get("plan", key)
+    return plan_store.loads(data, indexes) if isinstance(data, bytes) else None
+
+
+def _store_plan(cache: Cache, key: str, plan: Plan) -> None:
+    """The plan without its indexes (``plan_store``): a warm run has them from the ``index`` table."""
+    if cache.enabled:
+        try:
+            data = plan_store.dumps(plan)
+        except Exception:  # noqa: BLE001 - the cache is best effort
+            return
+        cache.put("plan", key, data)
 
 
 def _build_plan(planned: Sequence[ParsedFile], held: dict[str, str], config: RunConfig) -> Plan:

@@ -44,7 +44,7 @@ def rewrite_module(
         if not codemod.wanted(plan, module_name):
             continue
         # A pass costs a full traversal with metadata: skip the ones with nothing to do here.
-        if codemod.TRIGGERS and not any(word in source for word in codemod.TRIGGERS):
+        if not codemod.triggered(plan, module_name, source):
             continue
         if codemod.PLAN_DRIVEN and not async_work:
             continue

@@ -55,6 +55,17 @@ RELATIONSHIP_FUNCTIONS: frozenset[str] = frozenset(
 )
 #: SQLModel's ``Relationship(...)``: a ``relationship()`` whose own arguments are passed in
 #: ``sa_relationship_kwargs={...}`` (``lazy`` among them) or whole as ``sa_relationship=``.
+#: Column properties a ``deferred=True`` keyword defers (loaded on first access unless undeferred).
+DEFERRABLE_COLUMN_FUNCTIONS: frozenset[str] = frozenset(
+    {
+        "sqlalchemy.orm.column_property",
+        "sqlalchemy.orm._orm_constructors.column_property",
+        "sqlalchemy.orm.mapped_column",
+        "sqlalchemy.orm._orm_constructors.mapped_column",
+    }
+)
+#: ``deferred(expr)``: ``column_property(expr, deferred=True)``.
+DEFERRED_FUNCTIONS: frozenset[str] = frozenset({"sqlalchemy.orm.deferred", "sqlalchemy.orm._orm_constructors.deferred"})
 SQLMODEL_RELATIONSHIP_FUNCTIONS: frozenset[str] = frozenset({"sqlmodel.Relationship", "sqlmodel.main.Relationship"})
 #: SQLModel's model base: a table model's ``Relationship()`` attributes are no pydantic fields, so
 #: ``model_dump()`` (and ``jsonable_encoder``, which calls it) never reads them.
@@ -132,6 +143,15 @@ SYNC_SESSION_METHODS: frozenset[str] = frozenset(
 
 #: The legacy entry point that has no AsyncSession counterpart (``AsyncSession.query`` does not exist).
 LEGACY_QUERY_METHOD = "query"
+
+#: What a legacy ``Query`` chain can end with to hand back something other than a lazy ``Query``
+#: (its results, a count, or a statement): a chain ending otherwise returns the query itself.
+QUERY_RESULT_METHODS = frozenset(
+    {
+        "all", "first", "one", "one_or_none", "scalar", "count", "get", "delete", "update",
+        "subquery", "cte", "exists", "scalar_subquery", "as_scalar", "label", "statement",
+    }
+)
 
 #: Callables that take a coroutine (not its result) as an argument: a call passed to them is not awaited.
 COROUTINE_CONSUMERS: frozenset[str] = frozenset(
@@ -297,6 +317,9 @@ CALLABLE_TYPES: frozenset[str] = frozenset({"typing.Callable", "collections.abc.
 
 #: Decorators that make a function a pytest fixture (its parameters and users get fixtures by name).
 FIXTURE_DECORATORS: frozenset[str] = frozenset({"pytest.fixture", "pytest_asyncio.fixture"})
+
+#: The decorator whose ``argvalues`` a test receives as parameters, one set of values per run.
+PARAMETRIZE_DECORATOR = "pytest.mark.parametrize"
 
 #: Sync ASGI test clients: they run the app on an event loop of their own, in a thread.
 TEST_CLIENT_CLASSES: frozenset[str] = frozenset({"fastapi.testclient.TestClient", "starlette.testclient.TestClient"})

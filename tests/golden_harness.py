@@ -464,3 +464,40 @@ def run_cli_side(directory: Path, scenario: CliScenario, workdir: Path) -> tuple
         loop.close()
     _collect_leftovers()
     return results, _database_contents(workdir, scenario.database)
+
+
+# -- executed by importing: module-level code that runs at import time ------------------------------
+@dataclass
+class ImportScenario:
+    """``scenario.py`` with ``IMPORT = "module:attribute"`` and ``DATABASE`` as for apps: the module
+    is imported where no event loop runs (as pytest imports a ``conftest``), and the attribute's
+    value, whether the thread's current event loop is still the one set before, and the data are
+    compared."""
+
+    target: str
+    database: str
+
+
+def import_scenario(case: GoldenCase) -> ImportScenario | None:
+    namespace: dict[str, Any] = {}
+    exec((case.directory / "scenario.py").read_text(), namespace)
+    if "IMPORT" not in namespace:
+        return None
+    return ImportScenario(namespace["IMPORT"], namespace["DATABASE"])
+
+
+def run_import_side(directory: Path, scenario: ImportScenario, workdir: Path) -> tuple[Any, dict[str, Any]]:
+    """Import ``scenario.target`` of ``directory`` from ``workdir`` with a current (not running)
+    event loop set; return (its value, whether that loop is still current) and the data after."""
+    import asyncio
+
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        with _served_tree(directory, workdir, scenario.database, scenario.target) as value:
+            result = (normalize(value), _current_loop() is loop)
+    finally:
+        asyncio.set_event_loop(None)
+        loop.close()
+    _collect_leftovers()
+    return result, _database_contents(workdir, scenario.database)

@@ -272,6 +272,117 @@ SHAPES: dict[str, dict[str, str]] = {
                 assert client.get("/users/1").json() == {"found": True}
             """,
     },
+    "query_handed_to_a_pagination_helper": {
+        "app/db.py": """
+            from sqlalchemy import create_engine
+            from sqlalchemy.orm import sessionmaker
+
+            SessionLocal = sessionmaker(bind=create_engine("sqlite:///./app.db"))
+            """,
+        "app/dao.py": """
+            from sqlalchemy.orm import Session
+            from .models import User
+
+            def paginate(query, skip, limit):
+                return query.order_by(None).count(), query.offset(skip).limit(limit).all()
+
+            class Dao:
+                def __init__(self, db: Session):
+                    self.db = db
+
+                def add_user(self, user_id):
+                    self.db.add(User(id=user_id))
+                    self.db.commit()
+
+                def users(self, skip, limit):
+                    query = self.db.query(User).order_by(User.id)
+                    return paginate(query, skip, limit)
+            """,
+        "app/jobs.py": """
+            from .dao import Dao
+            from .db import SessionLocal
+
+            def add(user_id):
+                db = SessionLocal()
+                try:
+                    dao = Dao(db)
+                    dao.add_user(user_id)
+                    total, users = dao.users(0, 10)
+                    assert total == 1 and [u.id for u in users] == [user_id]
+                finally:
+                    db.close()
+            """,
+    },
+    "functions_in_parametrize_values": {
+        "app/db.py": """
+            from sqlalchemy import create_engine
+            from sqlalchemy.orm import sessionmaker
+
+            SessionLocal = sessionmaker(bind=create_engine("sqlite:///./app.db"))
+            """,
+        "app/main.py": """
+            from fastapi import Depends, FastAPI
+            from sqlalchemy.orm import Session
+
+            from .db import SessionLocal
+            from .models import User
+
+            def get_db():
+                db = SessionLocal()
+                try:
+                    yield db
+                finally:
+                    db.close()
+
+            app = FastAPI()
+
+            @app.post("/users/{user_id}")
+            def add_user(user_id: int, db: Session = Depends(get_db)):
+                db.add(User(id=user_id))
+                db.commit()
+                return {"id": user_id}
+
+            @app.get("/users/{user_id}")
+            def read_user(user_id: int, db: Session = Depends(get_db)):
+                return {"found": db.get(User, user_id) is not None}
+            """,
+        "tests/conftest.py": """
+            import pytest
+            from fastapi.testclient import TestClient
+
+            from app.db import SessionLocal
+            from app.main import app
+
+            @pytest.fixture
+            def client():
+                return TestClient(app)
+
+            @pytest.fixture
+            def db():
+                session = SessionLocal()
+                yield session
+                session.close()
+            """,
+        "tests/test_users.py": """
+            import pytest
+            from app.models import User
+
+            def post_path(client, user_id):
+                return client.post(f"/users/{user_id}")
+
+            def post_json(client, user_id):
+                return client.post(f"/users/{user_id}", json={})
+
+            @pytest.mark.parametrize("post, user_id", [(post_path, 1), (post_json, 2)])
+            def test_post(client, post, user_id):
+                assert post(client, user_id).json() == {"id": user_id}
+
+            def test_read(client, db):
+                db.add(User(id=3))
+                db.commit()
+                assert client.get("/users/3").json() == {"found": True}
+            """,
+    },
     "untyped_fixture_parameter": {
         "app/db.py": """
             from sqlalchemy import create_engine
@@ -308,8 +419,10 @@ RUNS = {
     "factories_in_fixture_params": "pytest",
     "factory_stored_in_a_list": "app.jobs:add",
     "factory_tuple_unpacked_at_module_level": "app.jobs:add",
+    "functions_in_parametrize_values": "pytest",
     "global_set_by_an_init_function": "app.jobs:add",
     "module_attribute_sessionmaker": "app.jobs:add",
+    "query_handed_to_a_pagination_helper": "app.jobs:add",
     "untyped_fixture_parameter": "pytest",
 }
 

@@ -13,12 +13,14 @@ from golden_harness import (
     app_scenario,
     cli_scenario,
     golden_cases,
+    import_scenario,
     materialize,
     migrate,
     parity_exceptions,
     run_app_side,
     run_async_side,
     run_cli_side,
+    run_import_side,
     run_sync_side,
     scenario_calls,
     scenario_session,
@@ -47,7 +49,7 @@ def test_after_is_a_fixed_point(case: GoldenCase, tmp_path: Path) -> None:
 
 
 RUNNABLE = [c for c in CASES if (c.directory / "scenario.py").exists()]
-CALLED = [c for c in RUNNABLE if app_scenario(c) is None and cli_scenario(c) is None]
+CALLED = [c for c in RUNNABLE if app_scenario(c) is None and cli_scenario(c) is None and import_scenario(c) is None]
 
 
 @pytest.mark.parametrize("case", CALLED, ids=[c.id for c in CALLED])
@@ -107,4 +109,22 @@ def test_before_and_after_command_lines_do_the_same(case: GoldenCase, tmp_path: 
     async_results, async_data = run_cli_side(tmp_path / "after", scenario, tmp_path / "run-after")
     assert all(code == 0 and error is None for code, _, error, _ in sync_results), sync_results
     assert async_results == sync_results
+    assert async_data == sync_data
+
+
+IMPORTED = [c for c in RUNNABLE if import_scenario(c) is not None]
+
+
+@pytest.mark.parametrize("case", IMPORTED, ids=[c.id for c in IMPORTED])
+def test_before_and_after_imports_do_the_same(case: GoldenCase, tmp_path: Path) -> None:
+    """Importing a module of ``before`` and of ``after`` (whose import-time calls of code made async
+    run on a new event loop) gives the same value, leaves the thread's current event loop in place
+    and leaves the same data."""
+    scenario = import_scenario(case)
+    assert scenario is not None
+    materialize(case.side("before"), tmp_path / "before")
+    materialize(case.side("after"), tmp_path / "after")
+    sync_result, sync_data = run_import_side(tmp_path / "before", scenario, tmp_path / "run-before")
+    async_result, async_data = run_import_side(tmp_path / "after", scenario, tmp_path / "run-after")
+    assert async_result == sync_result
     assert async_data == sync_data

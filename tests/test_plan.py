@@ -182,6 +182,74 @@ def test_async_callers_of_held_functions_are_planned_to_bridge() -> None:
     assert plan.chain("m.view") == ["m.view", "m.legacy", "db.query"]
 
 
+REPOSITORY = """
+from sqlalchemy.orm import Session
+class Repo:
+    def __init__(self, db: Session):
+        self.db = db
+    def page(self, q):
+        query = self.db.query(object)
+        return paginate(query, q)
+    def lazy(self):
+        query = self.db.query(object)
+        return query
+    def chained(self):
+        return self.db.query(object).filter(1 == 1)
+    def rows(self):
+        for row in self.db.query(object):
+            yield row
+    def through(self, q):
+        return self.page(q)
+    def rebound(self):
+        query = self.db.query(object)
+        query = query.filter(1 == 1)
+        query = query.all()
+        return query
+    def built(self):
+        query = self.db.query(object)
+        query = query.filter(1 == 1)
+        return query
+    def sorted(self):
+        query = self.db.query(object)
+        return sort(query)
+def paginate(query, q):
+    return query.limit(q).all()
+def sort(query):
+    return query.order_by(1)
+def view(db: Session):
+    return Repo(db).page(1), Repo(db).lazy(), Repo(db).chained(), list(Repo(db).rows()), Repo(db).through(2)
+"""
+
+
+def test_held_methods_reading_a_migrated_instance_session_bridge_on_it() -> None:
+    held = tuple(f"m.Repo.{name}" for name in ("page", "lazy", "chained", "rows", "through", "rebound", "built", "sorted"))
+    plan = build({"m": REPOSITORY}, held=held)
+    assert set(held) <= set(plan.bridged)
+    # It reads ``self.db``, a session the migration makes async: its callers bridge on it.
+    assert plan.instance_session("m.Repo.page") == "db"
+    assert plan.instance_session("m.Repo.rebound") == "db"  # ``query = query.all()``: rows
+    # A lazy Query (returned, or a generator's) would run after the bridge returned.
+    assert plan.instance_session("m.Repo.lazy") is None
+    assert plan.instance_session("m.Repo.chained") is None
+    assert plan.instance_session("m.Repo.rows") is None
+    assert plan.instance_session("m.Repo.built") is None
+    assert plan.instance_session("m.Repo.sorted") is None  # ``sort`` hands back what it is given
+    # No session of its own reached through ``self``.
+    assert plan.instance_session("m.Repo.through") is None
+
+
+def test_no_instance_bridge_when_held_code_builds_the_instance_with_a_sync_session() -> None:
+    source = REPOSITORY + """
+from sqlalchemy.orm import sessionmaker
+SessionLocal = sessionmaker()
+def report():
+    return Repo(SessionLocal()).page(3)
+"""
+    plan = build({"m": source}, held=("m.Repo.page", "m.report"))
+    assert "m.Repo.page" in plan.bridged
+    assert plan.instance_session("m.Repo.page") is None
+
+
 def test_with_sessionmaker_makes_the_function_async() -> None:
     plan = build(
         {
@@ -383,3 +451,52 @@ def run(db: Session):
     # another class at one call, the default, or an expression the index does not name: unknown
     assert not any(plan.is_async(f"app.svc.{name}") for name in ("mixed", "defaulted", "built_here"))
     assert plan.is_async("app.svc.run")
+
+
+IMPORT_TIME = """
+from app.database import SessionLocal
+
+def init_db():
+    with SessionLocal() as db:
+        db.commit()
+"""
+
+
+def test_import_time_calls_run_on_a_new_loop_only_where_no_loop_can_be_running() -> None:
+    """A test module, a conftest, a test package's module and ``__main__`` are imported where no
+    event loop runs: their module-level call runs through ``_run_async`` (an entry). An application
+    module may be imported by a server inside its loop: the call stays reported."""
+    importers = {
+        "tests.conftest": True,
+        "tests.helpers.seed": True,
+        "app.test_seed": True,
+        "app.__main__": True,
+        "app.main": False,
+    }
+    plan = build(
+        {
+            "app.database": DATABASE,
+            "app.init": IMPORT_TIME,
+            **{name: "from app.init import init_db\n\ninit_db()\n" for name in importers},
+        }
+    )
+    assert plan.becomes_async("app.init.init_db")
+    for name, bridged in importers.items():
+        assert (f"{name}.<module>" in plan.entries) is bridged, name
+        reported = [i for i in plan.items if i.rule == "sync-boundary" and i.path == f"{name.replace('.', '/')}.py"]
+        assert bool(reported) is not bridged, name
+
+
+def test_a_generator_called_at_import_is_not_run_on_a_loop() -> None:
+    """Iterating a generator made async needs ``async for``: a test module iterating one at import
+    is reported, not handed to ``_run_async``."""
+    plan = build(
+        {
+            "app.database": DATABASE,
+            "app.rows": "from app.database import SessionLocal\n\ndef rows():\n    with SessionLocal() as db:\n        yield db.get(int, 1)\n",
+            "tests.conftest": "from app.rows import rows\n\nfor row in rows():\n    print(row)\n",
+        }
+    )
+    assert plan.becomes_async("app.rows.rows")
+    assert "tests.conftest.<module>" not in plan.entries
+    assert any(i.rule == "sync-boundary" and i.path == "tests/conftest.py" for i in plan.items)

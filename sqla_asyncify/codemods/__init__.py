@@ -29,6 +29,7 @@ from .rollback_expiry import RollbackExpiry
 from .run_sync_bridge import RunSyncBridge
 from .run_sync_inspect import RunSyncInspect
 from .selectin_relationships import SelectinRelationships
+from .session_expiry_setting import SessionExpirySetting
 from .session_to_async_session import SessionToAsyncSession
 
 CODEMODS: tuple[type[AsyncifyCodemod], ...] = (
@@ -95,6 +96,9 @@ CODEMODS: tuple[type[AsyncifyCodemod], ...] = (
     # ``conn.<own attribute>`` → ``conn.sync_connection.<own attribute>``: the plan's connection
     # types (from the index) and the original nodes only, so anywhere in the batch.
     ConnectionAttributes,
+    # ``session.expire_on_commit`` → its ``sync_session``'s, or reported: the plan's session types
+    # and the original nodes only, so anywhere in the batch.
+    SessionExpirySetting,
     # Reports only; before RunSyncCreateAll, which moves lines.
     RollbackExpiry,
     BlockingCalls,

@@ -3,7 +3,8 @@
 Two kinds, both decided by the plan (rules §1): ``AsyncSession`` coroutine methods (``execute``,
 ``scalar(s)``, ``get``, ``commit``, ``rollback``, ``flush``, ``refresh``, ``merge``, ``delete``,
 ``close``…; never ``add``, ``add_all``, ``expunge*``, ``expire*``, ``begin*``, ``in_transaction``), and
-calls of project functions the plan makes async. The await keeps precedence right:
+calls of project functions the plan makes async (and calls of a parameter always handed a lambda
+running one: ``Plan.coroutine_params``). The await keeps precedence right:
 ``db.execute(s).scalars()`` becomes ``(await db.execute(s)).scalars()``. Calls already awaited, calls
 handed to ``asyncio.run``/``gather``/``create_task``, and calls in code that cannot await (reported by
 the plan) are left alone.
@@ -113,6 +114,8 @@ class AddAwaits(AsyncifyCodemod):
         callee = Callee.of(node.func)
         if callee is None:
             return False
+        if not callee.path and callee.root in self.plan.coroutine_params.get(self.context_qualname, {}):
+            return True  # a parameter always handed a lambda running code made async
         target = self.plan.classify(self.context_qualname, callee)
         if (
             target.is_awaited

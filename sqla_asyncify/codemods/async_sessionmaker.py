@@ -17,7 +17,9 @@
 * ``Session(engine)`` / ``Session(bind=engine)`` (``sqlalchemy.orm.Session``) → ``AsyncSession(...)``,
   given ``expire_on_commit=False`` under the default policy like a sessionmaker (reported); with
   ``"keep"``, or ``expire_on_commit=True`` written, it keeps expiring (reported: reads after a commit
-  need the refreshes ``expire-on-commit`` adds).
+  need the refreshes ``expire-on-commit`` adds). Inside an ``@event.listens_for`` listener it stays
+  ``Session``: SQLAlchemy calls the listener synchronously (for an AsyncSession, inside its greenlet),
+  where a sync session on the connection it is handed works and an AsyncSession could not be awaited.
 """
 
 from __future__ import annotations
@@ -97,6 +99,10 @@ class AsyncSessionmaker(ImportSwaps, AsyncifyCodemod):
         if id(original_node) in self._kept or self.in_held_sync():
             return updated_node  # wiring held code keeps, or builds for itself: it stays sync
         qualname = self._qualname(original_node)
+        if qualname in sqla.SYNC_SESSION_CLASSES and self.in_event_listener():
+            # SQLAlchemy calls a listener synchronously (for an AsyncSession, inside its greenlet):
+            # a Session there on the connection it is given works; an AsyncSession could not be awaited.
+            return updated_node
         if qualname in SESSIONMAKERS:
             return self._sessionmaker(original_node, updated_node)
         if qualname in sqla.SYNC_SESSION_CLASSES:

@@ -18,8 +18,9 @@
   loop in that thread or process, where the sync original ran its body (the runner would otherwise
   get a coroutine and drop it). Reported like a worker task: each run has a loop of its own.
 
-The plan leaves out, and reports, entries that do session I/O themselves (``sync-boundary``) and
-entries async code also calls directly, where a loop could be running (``sync-calls-async``).
+The plan leaves out, and reports, entries that do session I/O themselves (``sync-boundary``); it
+reports entries async code also calls directly (``sync-calls-async``): a loop runs there, and the
+helper runs the call on a new loop in a worker thread, blocking that loop as the sync code did.
 Module-level calls outside the guard (import time) are not rewritten: the plan reports them.
 """
 
@@ -31,6 +32,7 @@ from libcst.codemod.visitors import AddImportsVisitor
 from .. import sqla
 from ..index import is_main_guard
 from ..names import Callee
+from ..plan import Plan
 from .base import AsyncifyCodemod
 from .entry_runner import call_on_new_loop, run_on_new_loop
 
@@ -45,6 +47,15 @@ HANDED_REASON = (
 )
 WORKER_LOOP_FIX = (
     "give the worker's async engine `poolclass=NullPool`, or `await engine.dispose()` at the end of the coroutine it runs"
+)
+
+IMPORT_LOOP_REASON = (
+    "`{callee}()` runs at import time, where no event loop runs, on a new loop of its own (`_run_async`): "
+    "async connections it leaves in a module-level engine's pool belong to that closed loop"
+)
+IMPORT_LOOP_FIX = (
+    "with a driver whose connections are bound to their loop (asyncpg), `await engine.dispose()` at the end of "
+    "the coroutine it runs, or give the engine `poolclass=NullPool`"
 )
 
 
@@ -66,10 +77,17 @@ class AsyncioRunEntry(AsyncifyCodemod):
             self._guard -= 1
         return updated_node
 
+    @classmethod
+    def triggered(cls, plan: Plan, module_name: str, source: str) -> bool:
+        return f"{module_name}.<module>" in plan.entries or super().triggered(plan, module_name, source)
+
     def _in_entry(self) -> str | None:
-        """The sync entry point whose own body this is (not a nested function or lambda), or None."""
+        """The sync entry point whose own body this is (not a nested function or lambda), or None;
+        module-level code (class bodies included) of a module imported where no loop runs is one."""
         if self.scope_kind == "function" and self.scope_qualname in self.plan.entries:
             return self.scope_qualname
+        if self.scope_kind in ("module", "class") and self.context_qualname in self.plan.entries:
+            return self.context_qualname
         return None
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
@@ -83,11 +101,15 @@ class AsyncioRunEntry(AsyncifyCodemod):
         target = self.plan.classify(self.context_qualname, callee)
         if target.kind != "function" or not self.plan.is_async(target.name):
             return updated_node
-        if entry is None and not self.plan.becomes_async(target.name):
+        if (entry is None or self.plan.functions[entry].kind == "module") and not self.plan.becomes_async(target.name):
             return updated_node
+        if self.plan.functions[target.name].is_generator:
+            return updated_node  # iterated or entered, not run: the plan reports it
         if self.is_consumed_as_coroutine(original_node):
             return updated_node  # already ``asyncio.run(main())``
-        if entry is not None:
+        if entry is not None and self.plan.functions[entry].kind == "module":
+            self.report(original_node, IMPORT_LOOP_REASON.format(callee=target.name.rpartition(".")[2]), IMPORT_LOOP_FIX)
+        elif entry is not None:
             framework = self.plan.entry_framework(self.plan.functions[entry])
             if framework in sqla.WORKER_FRAMEWORKS:
                 self.report(

@@ -81,6 +81,12 @@ class AsyncifyCodemod(TransformerDispatch, QualnameTracker, Codemod, cst.CSTTran
         return True
 
     @classmethod
+    def triggered(cls, plan: Plan, module_name: str, source: str) -> bool:
+        """Whether the source can hold anything for the pass (a cheap text check before the
+        traversal: one of ``TRIGGERS`` occurs, or there are none)."""
+        return not cls.TRIGGERS or any(word in source for word in cls.TRIGGERS)
+
+    @classmethod
     def rule(cls) -> str:
         return rule_id(cls.__module__)
 
@@ -186,8 +192,15 @@ class AsyncifyCodemod(TransformerDispatch, QualnameTracker, Codemod, cst.CSTTran
         return kept
 
     def in_held_sync(self) -> bool:
-        """Whether code here belongs to a function held sync (it keeps its sync ``Session``)."""
-        return any(qualname in self.plan.held_sync for _, qualname in self._scopes)
+        """Whether code here belongs to a function held sync, or to an ``__init__`` doing session
+        I/O that async code runs through ``run_sync``: it keeps its sync ``Session``."""
+        return any(q in self.plan.held_sync or q in self.plan.io_inits for _, q in self._scopes)
+
+    def in_event_listener(self) -> bool:
+        """Inside a function registered with ``@event.listens_for(...)``: SQLAlchemy calls it
+        synchronously, with the sync session or connection, so sessions there stay sync."""
+        fn = self.plan.functions.get(self.function_qualname or "")
+        return fn is not None and "sqlalchemy.event.listens_for" in fn.decorators
 
     def in_async_context(self) -> bool:
         """Whether code here runs inside a function that is (or becomes) ``async def``."""

@@ -5,9 +5,16 @@ thread's current event loop as it found it.
 no event loop, so a caller that had one set (a test suite whose async tests share a loop, an
 application embedding the command) would find it gone: ``There is no current event loop``. The
 helper runs the coroutine the way ``asyncio.run`` does (a new loop, remaining tasks cancelled, async
-generators and the default executor shut down, a ``RuntimeError`` when a loop already runs in this
-thread) through ``asyncio.Runner`` with a ``loop_factory``, which never sets the current loop. Before
-Python 3.11 (no ``Runner``) it is ``asyncio.run`` itself.
+generators and the default executor shut down) through ``asyncio.Runner`` with a ``loop_factory``,
+which never sets the current loop. Before Python 3.11 (no ``Runner``) it is ``asyncio.run`` itself.
+
+Called where an event loop already runs in this thread (the sync function was called, directly or
+through other sync code, from async code: a test made async calling a command), ``asyncio.run``
+would raise. The sync original ran there, blocking the loop until done; the helper does the same:
+it runs the coroutine on a new loop in a worker thread (with the caller's context variables) and
+blocks until it is done. What the coroutine uses that is bound to the caller's loop (a connection
+of a session opened there, on a driver whose connections belong to one loop) is the caller's to
+keep out of it.
 
 A function made async that the code hands to a thread or process calling it synchronously
 (``pool.submit(job, ...)``, ``Thread(target=job)``) is handed as ``functools.partial(_run_async_call,
@@ -36,10 +43,23 @@ _KEY = "asyncify.entry_runner"
 HELPER_SOURCE = (
     f"def {HELPER}(coro):\n"
     '    """Run coro on a new event loop as asyncio.run does, but leave this thread\'s\n'
-    "    current event loop as it was (asyncio.run sets it to None). Added by asyncify.\n"
+    "    current event loop as it was (asyncio.run sets it to None). Called where a loop\n"
+    "    runs (sync code called from async code), run it in a worker thread, blocking\n"
+    "    this one as the sync original did. Added by asyncify.\n"
     '    """\n'
     "    import asyncio\n"
     "\n"
+    "    try:\n"
+    "        asyncio.get_running_loop()\n"
+    "    except RuntimeError:\n"
+    "        pass\n"
+    "    else:\n"
+    "        import concurrent.futures\n"
+    "        import contextvars\n"
+    "\n"
+    "        context = contextvars.copy_context()\n"
+    "        with concurrent.futures.ThreadPoolExecutor(1) as pool:\n"
+    f"            return pool.submit(context.run, {HELPER}, coro).result()\n"
     '    if not hasattr(asyncio, "Runner"):  # Python < 3.11\n'
     "        return asyncio.run(coro)\n"
     "    with asyncio.Runner(loop_factory=asyncio.new_event_loop) as runner:\n"

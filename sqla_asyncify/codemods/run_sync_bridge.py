@@ -10,6 +10,15 @@ and legacy ``Query`` work. So, inside a function that is (or becomes) async:
 * an instance of a class held sync, built in async code: ``svc = LegacyService(db)`` →
   ``LegacyService(db.sync_session)`` (the sync ``Session`` behind the ``AsyncSession``), and each
   ``svc.total(x)`` → ``db.run_sync(lambda sync_session: svc.total(x))``, where that session can do I/O.
+* a held method that reaches its session only as ``self.<attr>`` of an instance of a migrated class
+  (``Plan.instance_session``): ``dao.page(1)`` → ``dao.db.run_sync(lambda sync_session: dao.page(1))``,
+  and in the method ``self.db`` → ``self.db.sync_session``, the sync ``Session`` of that very
+  ``AsyncSession``, which does I/O inside the bridge;
+* a class whose ``__init__`` (a sync protocol method, or the wrapper a decorator puts in its place)
+  does I/O on the session handed to it, built in async code: ``User(session=db, **data)`` →
+  ``db.run_sync(lambda sync_session: User(session=sync_session, **data))`` (reported), also through
+  a name shown to hold a class (``self.model(session=db, **data)``, see ``class_values``) when some
+  project class builds that way. The ``__init__`` keeps using the sync session it is handed.
 
 The ``await`` is added by ``AddAwaits`` (``run_sync`` is a session coroutine). A call into held code
 that hands it no session cannot be bridged: it is reported as ``sync-calls-async``.
@@ -18,8 +27,10 @@ that hands it no session cannot be bridged: it is reported as ``sync-calls-async
 from __future__ import annotations
 
 import libcst as cst
+from libcst.metadata import ParentNodeProvider
 
-from ..names import Callee
+from ..class_values import class_valued, metaclass_aliases
+from ..names import Callee, dotted
 from .base import AsyncifyCodemod
 
 SYNC_SESSION = "sync_session"
@@ -91,10 +102,134 @@ class RunSyncBridge(AsyncifyCodemod):
             args.append(arg)
         return updated_node.with_changes(args=args) if changed else None
 
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self._scope_nodes: list[cst.CSTNode] = []  # enclosing classes and functions, for ``class_valued``
+        self._metaclasses: frozenset[str] | None = None
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool | None:
+        self._scope_nodes.append(node)
+        return super().visit_ClassDef(node)
+
+    def leave_ClassDef(self, original_node: cst.ClassDef, updated_node: cst.ClassDef) -> cst.BaseStatement:
+        self._scope_nodes.pop()
+        return super().leave_ClassDef(original_node, updated_node)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool | None:
+        self._scope_nodes.append(node)
+        return super().visit_FunctionDef(node)
+
+    def leave_FunctionDef(
+        self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
+    ) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement] | cst.RemovalSentinel:
+        self._scope_nodes.pop()
+        return super().leave_FunctionDef(original_node, updated_node)
+
+    def _builds_with_io(self, callee: Callee, node: cst.Call) -> str | None:
+        """The class ``node`` builds (or the class-valued name it calls) when its constructor does
+        session I/O, else None."""
+        built = self.plan.type_of(self.context_qualname, callee)
+        if built.kind == "class":
+            return built.name if self.plan.constructs_with_io(built.name) else None
+        if callee.calls or not self.plan.any_constructs_with_io:
+            return None
+        name = dotted(node.func)
+        if self._metaclasses is None:
+            self._metaclasses = metaclass_aliases(self.module)
+        return name if name in class_valued(self.module, self._scope_nodes, self._metaclasses) else None
+
+    def _io_constructor(self, callee: Callee, original_node: cst.Call, updated_node: cst.Call) -> cst.Call | None:
+        """``User(session=db, **data)`` → ``db.run_sync(lambda sync_session: User(session=sync_session, **data))``."""
+        built = self._builds_with_io(callee, original_node)
+        if built is None:
+            return None
+        session = next((s for arg in original_node.args if (s := self._session_in(arg.value)) is not None), None)
+        if session is None:
+            return None
+        code = cst.Module([]).code_for_node(session)
+        self.report(
+            original_node,
+            f"building `{built}` runs session I/O in its sync `__init__`: it is built inside `run_sync`, "
+            "with the sync session",
+            "load what the constructor needs in async code before building the object, then build it directly",
+        )
+        body = updated_node.with_changes(lpar=[], rpar=[]).visit(_ReplaceSession(code))
+        return cst.Call(
+            func=cst.Attribute(session.deep_clone(), cst.Name("run_sync")),
+            args=[cst.Arg(cst.Lambda(cst.Parameters([cst.Param(cst.Name(SYNC_SESSION))]), body))],  # type: ignore[arg-type]
+            lpar=updated_node.lpar,
+            rpar=updated_node.rpar,
+        )
+
+    def _bridge_on_instance(
+        self,
+        callee: Callee,
+        attr: str,
+        session: cst.BaseExpression | None,
+        original_node: cst.Call,
+        updated_node: cst.Call,
+    ) -> cst.Call | None:
+        """``dao.listing(...)`` of a held method that reads its session as ``self.<attr>`` →
+        ``dao.<attr>.run_sync(lambda sync_session: dao.listing(...))``: the method reads
+        ``self.<attr>.sync_session`` (``leave_Attribute``), the sync ``Session`` of that very
+        ``AsyncSession``, inside the bridge's greenlet. The instance keeps its ``AsyncSession``: a
+        session among the arguments is the sync one, a receiver built here (``Dao(db).listing()``)
+        is not touched."""
+        receiver = callee.prefix(len(callee.path) - 1) if callee.path else None
+        if (
+            receiver is not None
+            and not receiver.calls
+            and self.plan.type_of(self.context_qualname, receiver).kind == "instance"
+        ):
+            func = cst.ensure_type(original_node.func, cst.Attribute)
+            where: cst.BaseExpression = cst.Attribute(func.value.deep_clone(), cst.Name(attr))
+        elif session is not None:
+            where = session
+        else:
+            return None
+        code = cst.Module([]).code_for_node(where)
+        args = [arg.visit(_ReplaceSession(code)) for arg in updated_node.args]
+        body = updated_node.with_changes(args=args, lpar=[], rpar=[])
+        return cst.Call(
+            func=cst.Attribute(where.deep_clone(), cst.Name("run_sync")),
+            args=[cst.Arg(cst.Lambda(cst.Parameters([cst.Param(cst.Name(SYNC_SESSION))]), body))],  # type: ignore[arg-type]
+            lpar=updated_node.lpar,
+            rpar=updated_node.rpar,
+        )
+
+    def _instance_session_here(self) -> str | None:
+        """The session attribute the held method around this code reads through ``self``."""
+        for kind, qualname in reversed(self._scopes):
+            if kind == "class":
+                return None  # ``self`` of a nested class is another object
+            if kind == "function":
+                attr = self.plan.instance_session(qualname)
+                if attr is not None:
+                    return attr
+        return None
+
+    def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.BaseExpression:
+        """``self.<attr>`` in a held method bridged on its instance → ``self.<attr>.sync_session``."""
+        if not (
+            isinstance(original_node.value, cst.Name)
+            and original_node.value.value == "self"
+            and original_node.attr.value == self._instance_session_here()
+        ):
+            return updated_node
+        parent = self.get_metadata(ParentNodeProvider, original_node, None)
+        if isinstance(parent, cst.AssignTarget) or (
+            isinstance(parent, cst.Attribute) and parent.value is original_node and parent.attr.value == SYNC_SESSION
+        ):
+            return updated_node
+        return cst.Attribute(updated_node.with_changes(lpar=[], rpar=[]), cst.Name(SYNC_SESSION), lpar=updated_node.lpar, rpar=updated_node.rpar)
+
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         callee = Callee.of(original_node.func)
         if callee is None or not self.in_async_context():
             return updated_node
+        bridged = self._io_constructor(callee, original_node, updated_node)
+        if bridged is not None:
+            return bridged
         constructed = self._held_constructor(callee, updated_node)
         if constructed is not None:
             return constructed
@@ -114,6 +249,11 @@ class RunSyncBridge(AsyncifyCodemod):
                     lpar=updated_node.lpar,
                     rpar=updated_node.rpar,
                 )
+        attr = self.plan.instance_session(target.name)
+        if attr is not None:
+            bridge = self._bridge_on_instance(callee, attr, session, original_node, updated_node)
+            if bridge is not None:
+                return bridge
         if session is None:
             self.report(
                 original_node,

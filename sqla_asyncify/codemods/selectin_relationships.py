@@ -14,19 +14,33 @@ SQLModel's ``Relationship(...)`` takes no ``lazy=``: it passes ``sa_relationship
 ``relationship()``, so the strategy goes there (``sa_relationship_kwargs={"lazy": "selectin"}``,
 or the key added to / replaced in a literal dict already given).
 
+A ``**name`` argument is seen through when ``name`` is a dict literal bound once in the module
+with string keys, no ``lazy``, and used only in such spreads (``_constant_dicts``); any other
+``**kwargs`` may set ``lazy=``, and the call is left.
+
 Refused and reported: ``lazy="dynamic"`` (incompatible with asyncio, rules §3.16) and a ``lazy=``
 that is not a literal. Other strategies (``joined``, ``selectin``, ``subquery``, ``immediate``,
 ``raise``, ``noload``, ``write_only``) do no lazy I/O and are left alone.
+
+Deferred columns are the same hazard for a column: ``column_property(expr, deferred=True)``,
+``mapped_column(..., deferred=True)`` and ``deferred(expr)`` load on first access (a SELECT of the
+column, a correlated subquery for a computed one), which raises ``MissingGreenlet`` under asyncio,
+in a response model's serialization too. One whose attribute name the project reads somewhere (an
+attribute read on any object, or a field of that name in another class: a schema validating the
+objects) is loaded with its row instead: the ``deferred=True`` keyword is dropped (``deferred(expr)``
+becomes ``column_property(expr)``), reported as ``lazy-load``. One with ``raiseload=True`` never
+loads lazily and is left, as is one whose name is read nowhere.
 """
 
 from __future__ import annotations
 
 import libcst as cst
+import libcst.matchers as m
 from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import ParentNodeProvider, QualifiedNameProvider
 
 from ..plan.loading import Decision
-from ..sqla import RELATIONSHIP_FUNCTIONS, SQLMODEL_RELATIONSHIP_FUNCTIONS
+from ..sqla import DEFERRABLE_COLUMN_FUNCTIONS, DEFERRED_FUNCTIONS, RELATIONSHIP_FUNCTIONS, SQLMODEL_RELATIONSHIP_FUNCTIONS
 from .base import AsyncifyCodemod, keyword_arg
 
 LAZY_DEFAULTS = frozenset({"'select'", '"select"', "True"})
@@ -35,12 +49,14 @@ LAZY_DEFAULTS = frozenset({"'select'", '"select"', "True"})
 class SelectinRelationships(AsyncifyCodemod):
     DESCRIPTION = 'Load lazy relationships with `lazy="selectin"` (no implicit I/O under asyncio).'
     BATCHABLE = True
-    TRIGGERS = ("relationship", "backref", "Relationship")
+    TRIGGERS = ("relationship", "backref", "Relationship", "deferred")
     METADATA_DEPENDENCIES = (*AsyncifyCodemod.METADATA_DEPENDENCIES, QualifiedNameProvider)
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         # The names the provider gives, without its scope analysis where the imports tell.
         names = self.qualified_names(original_node.func)
+        if names & (DEFERRABLE_COLUMN_FUNCTIONS | DEFERRED_FUNCTIONS):
+            return self._undefer(original_node, updated_node, bool(names & DEFERRED_FUNCTIONS))
         if names & SQLMODEL_RELATIONSHIP_FUNCTIONS:
             return self._sqlmodel_relationship(original_node, updated_node)
         if not names & RELATIONSHIP_FUNCTIONS:
@@ -48,7 +64,7 @@ class SelectinRelationships(AsyncifyCodemod):
         what = "backref" if any(name.endswith("backref") for name in names) else "relationship"
         target = self._describe(original_node)
         lazy = next((a for a in original_node.args if a.keyword and a.keyword.value == "lazy"), None)
-        if any(a.star == "**" for a in original_node.args):
+        if any(a.star == "**" for a in original_node.args) and not self._spreads_known_dicts(original_node):
             return updated_node  # ``**kwargs`` may set lazy: nothing to see statically
         if lazy is not None:
             code = cst.Module([]).code_for_node(lazy.value)
@@ -81,6 +97,61 @@ class SelectinRelationships(AsyncifyCodemod):
                 args[-1] = args[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
             args.append(new)
         return updated_node.with_changes(args=args)
+
+    def _undefer(self, original: cst.Call, updated: cst.Call, deferred_form: bool) -> cst.Call:
+        """A deferred column whose name is read somewhere → loaded with its row (reported)."""
+        keywords = {a.keyword.value: a.value for a in original.args if a.keyword is not None}
+        if any(a.star == "**" for a in original.args) or "raiseload" in keywords:
+            return updated  # ``**kwargs`` may defer it; ``raiseload=True`` never loads lazily
+        flag = keywords.get("deferred")
+        if not deferred_form and not (isinstance(flag, cst.Name) and flag.value == "True"):
+            return updated
+        attr = self._class_attribute(original)
+        if attr is None:
+            return updated
+        where = self.plan.attribute_read(attr, self.scope_qualname)
+        if where is None:
+            return updated  # never read: it stays deferred
+        self.report(
+            original,
+            f"deferred column `{self.scope_qualname}.{attr}` is read (`.{attr}`, {where}): loaded on first access, "
+            "it would raise MissingGreenlet under asyncio: loaded with its row instead (not deferred; the same value)",
+            f"for less eager SQL: keep it deferred and add `.options(undefer({self.scope_qualname.rsplit('.', 1)[-1]}.{attr}))` "
+            "to the queries whose objects read it",
+            rule="lazy-load",
+        )
+        self.changed = True
+        args = [a for a in updated.args if not (a.keyword is not None and a.keyword.value == "deferred")]
+        if args and updated.args[-1] is not args[-1]:
+            args[-1] = args[-1].with_changes(comma=_last_comma(args[-1].comma, updated.args[-1].comma))
+        if not deferred_form:
+            return updated.with_changes(args=args)
+        AddImportsVisitor.add_needed_import(self.context, "sqlalchemy.orm", "column_property")
+        return updated.with_changes(func=cst.Name("column_property"), args=args)
+
+    def _class_attribute(self, node: cst.Call) -> str | None:
+        """``attr`` of ``attr = <node>`` / ``attr: T = <node>`` in a class body, else None."""
+        parent = self.get_metadata(ParentNodeProvider, node, None)
+        target = None
+        if isinstance(parent, cst.AnnAssign):
+            target = parent.target
+        elif isinstance(parent, cst.Assign) and len(parent.targets) == 1:
+            target = parent.targets[0].target
+        return target.value if isinstance(target, cst.Name) and self.scope_kind == "class" else None
+
+    def _spreads_known_dicts(self, node: cst.Call) -> bool:
+        """Every ``**name`` of the call spreads a dict literal bound once in the module with
+        string keys only, none of them ``lazy``, and read nowhere else (so nothing changes it):
+        the relationship's strategy is then the lazy default, as without the spread."""
+        if getattr(self, "_literal_dicts", None) is None:
+            self._literal_dicts = _constant_dicts(self.module)  # once per module, on first need
+        for arg in node.args:
+            if arg.star == "**":
+                if not isinstance(arg.value, cst.Name) or arg.value.value not in self._literal_dicts:
+                    return False
+                if "lazy" in self._literal_dicts[arg.value.value]:
+                    return False
+        return True
 
     def _report_selectin(self, node: cst.Call, what: str, target: str, decision: Decision | None) -> None:
         why = f" ({'; '.join(decision.reasons[:3])})" if decision is not None else ""
@@ -202,3 +273,59 @@ class SelectinRelationships(AsyncifyCodemod):
             target = parent.targets[0].target
         attr = f".{target.value}" if isinstance(target, cst.Name) else ""
         return f"`{self.scope_qualname.rsplit('.', 1)[-1]}{attr}`"
+
+
+def _last_comma(kept: cst.Comma | cst.MaybeSentinel, removed: cst.Comma | cst.MaybeSentinel) -> cst.Comma | cst.MaybeSentinel:
+    """The comma after the argument that becomes last once the one after it is removed: the removed
+    one's (the call's closing layout), keeping a comment that followed the kept one (``# type: ignore``)."""
+    if (
+        isinstance(kept, cst.Comma)
+        and isinstance(removed, cst.Comma)
+        and isinstance(kept.whitespace_after, cst.ParenthesizedWhitespace)
+        and isinstance(removed.whitespace_after, cst.ParenthesizedWhitespace)
+        and kept.whitespace_after.first_line.comment is not None
+    ):
+        return kept.with_changes(whitespace_after=kept.whitespace_after.with_changes(last_line=removed.whitespace_after.last_line))
+    return removed
+
+
+def _constant_dicts(module: cst.Module) -> dict[str, frozenset[str]]:
+    """Names bound once in the module (at any level) to a dict literal with string keys only, whose
+    every other occurrence is a ``**name`` argument → the dict's keys."""
+    bound: dict[str, list[cst.Dict | None]] = {}
+    for target in m.findall(module, m.AssignTarget() | m.AnnAssign() | m.AugAssign() | m.NamedExpr() | m.For()):
+        name = getattr(target, "target", None)
+        if isinstance(name, cst.Name):
+            parent_value = None
+            if isinstance(target, cst.AnnAssign) and isinstance(target.value, cst.Dict):
+                parent_value = target.value
+            bound.setdefault(name.value, []).append(parent_value)
+    for assign in m.findall(module, m.Assign(targets=[m.AssignTarget(target=m.Name())], value=m.Dict())):
+        assign = cst.ensure_type(assign, cst.Assign)
+        name = cst.ensure_type(assign.targets[0].target, cst.Name).value
+        values = bound.get(name, [])
+        if values == [None]:
+            bound[name] = [cst.ensure_type(assign.value, cst.Dict)]
+    spread = [
+        cst.ensure_type(arg, cst.Arg).value
+        for arg in m.findall(module, m.Arg(star="**", value=m.Name()))
+    ]
+    spread_counts: dict[str, int] = {}
+    for name in spread:
+        spread_counts[cst.ensure_type(name, cst.Name).value] = spread_counts.get(cst.ensure_type(name, cst.Name).value, 0) + 1
+    found: dict[str, frozenset[str]] = {}
+    for name, values in bound.items():
+        if len(values) != 1 or values[0] is None or name not in spread_counts:
+            continue
+        keys = []
+        for element in values[0].elements:
+            if not isinstance(element, cst.DictElement) or not isinstance(element.key, cst.SimpleString):
+                break
+            key = element.key.evaluated_value
+            if not isinstance(key, str):
+                break
+            keys.append(key)
+        else:
+            if len(m.findall(module, m.Name(name))) == 1 + spread_counts[name]:
+                found[name] = frozenset(keys)
+    return found

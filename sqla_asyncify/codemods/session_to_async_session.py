@@ -111,8 +111,8 @@ class SessionToAsyncSession(ImportSwaps, AsyncifyCodemod):
             return None
         if not (self._qualnames(original, sqla.SYNC_SESSION_CLASSES) & sqla.SYNC_SESSION_CLASSES):
             return None
-        if self.in_held_sync():
-            return None  # a function held sync keeps its sync Session
+        if self.in_held_sync() or self.in_event_listener():
+            return None  # a function held sync, or a listener SQLAlchemy calls sync, keeps its sync Session
         text = dotted(original)
         if text is None:
             return None

@@ -30,6 +30,10 @@ its own layer or of layers below it); ``Plan`` combines them into one object:
 * ``untyped_sessions``: ``UntypedSessions``, sessions handed to untyped parameters of sync code (reported);
 * ``loading`` (with ``freshness``): ``Loads``, what loads each relationship per query site, and the
   queries that can follow a commit (over relationships and boundaries; read only by transformers);
+* ``coroutine_factories``: ``CoroutineFactories``, functions that call what they are handed, always
+  a lambda running code made async (they await it);
+* ``own_engines``: ``OwnEngines``, functions handing a connection of an engine they build to sync
+  code outside SQLAlchemy (held sync by ``Plan.build``);
 * ``callee_commits``: ``CalleeCommits``, which functions commit a session (themselves or through
   what they call) and whether what they return is loaded, for reads after such calls.
 
@@ -48,6 +52,8 @@ from .untyped_sessions import UntypedSessions
 from .fixpoint import METADATA_DDL_FIX
 from .http_clients import HttpClients
 from .callee_commits import CalleeCommits
+from .coroutine_factories import CoroutineFactories
+from .own_engines import OWN_ENGINE_REASON, OwnEngines
 from .project import ProjectIndex
 from .relationships import Relationships
 from .types import (
@@ -116,7 +122,7 @@ __all__ = [
 STORED_REASON = "held sync: it is stored as a value at {path}:{line} and called where no call site names it"
 
 
-class Plan(UntypedSessions, HttpClients, CalleeCommits):
+class Plan(UntypedSessions, HttpClients, CalleeCommits, OwnEngines, CoroutineFactories):
     """Project-wide answers for the rewrite. Build with ``Plan.build(indexes)``.
 
     The one object transformers, the CLI and the cache see: every layer's methods on one
@@ -134,14 +140,7 @@ class Plan(UntypedSessions, HttpClients, CalleeCommits):
     ) -> Plan:
         indexes_list = list(indexes)
         held = dict(held_sync) if isinstance(held_sync, Mapping) else dict.fromkeys(held_sync, "held sync by configuration")
-        plan = cls(
-            {m.module: m for m in indexes_list},
-            held_sync=held,
-            async_drivers=dict(async_drivers or {}),
-            frozen=frozenset(frozen),
-            expire_on_commit=expire_on_commit,
-        )
-        plan._solve()
+        plan = cls._solved(indexes_list, held, async_drivers, frozen, expire_on_commit)
         # Functions stored together in ``params=`` are awaited together: one held (by the user,
         # or as a callee of held code) holds them all, or the fixture would await a sync one.
         split = {
@@ -171,11 +170,45 @@ class Plan(UntypedSessions, HttpClients, CalleeCommits):
             for qualname, (path, line) in plan.stored_functions.items()
             if qualname in plan.to_async and qualname not in held and qualname not in plan.stored_families
         }
-        if stored:
-            chains = {q: " -> ".join(plan.chain(q)[1:]) for q in stored}
+        own_engines = {
+            qualname: OWN_ENGINE_REASON.format(consumer=consumer)
+            for qualname, consumer in plan.own_engine_consumers().items()
+            if qualname in plan.to_async and qualname not in held
+        }
+        replacements = {
+            qualname: why
+            for qualname, why in plan.decorator_replacements().items()
+            if qualname in plan.to_async and qualname not in held
+        }
+        if stored or own_engines or replacements:
+            chains = {q: " -> ".join(plan.chain(q)[1:]) for q in (*stored, *replacements)}
             # Its callers are not call sites the plan sees: it stays sync, with the wiring it
             # reads (``_keep_sync_wiring``), rather than hand them a coroutine they never await.
-            plan = cls.build(indexes_list, {**held, **stored}, async_drivers, frozen, expire_on_commit)
+            plan = cls.build(indexes_list, {**held, **stored, **own_engines, **replacements}, async_drivers, frozen, expire_on_commit)
+            for qualname, why in sorted(replacements.items()):
+                plan.items.append(
+                    ReportItem(
+                        plan.path_of(qualname),
+                        plan.functions[qualname].line,
+                        "sync-boundary",
+                        f"`{qualname}` stays sync ({why.removeprefix('held sync: ')}) with what it calls, "
+                        f"though it reaches session I/O: {chains[qualname]}; an AsyncSession handed to it fails there",
+                        "move the I/O out of the constructor: load what it needs in an async function "
+                        "before building the object, or build it inside `await session.run_sync(...)`",
+                    )
+                )
+            for qualname, why in sorted(own_engines.items()):
+                plan.items.append(
+                    ReportItem(
+                        plan.path_of(qualname),
+                        plan.functions[qualname].line,
+                        "sync-boundary",
+                        f"`{qualname}` stays sync ({why.removeprefix('held sync: ')}): its callers call it as "
+                        "it is, and from async code it blocks the event loop while it runs",
+                        "from async code, run it in a thread (`await asyncio.to_thread(...)`), or hand the "
+                        "sync code the connection inside `await conn.run_sync(...)`",
+                    )
+                )
             for qualname, why in sorted(stored.items()):
                 plan.items.append(
                     ReportItem(
@@ -189,6 +222,34 @@ class Plan(UntypedSessions, HttpClients, CalleeCommits):
                     )
                 )
         return plan
+
+    @classmethod
+    def _solved(
+        cls,
+        indexes_list: list[ModuleIndex],
+        held: dict[str, str],
+        async_drivers: Mapping[str, str] | None,
+        frozen: Iterable[str],
+        expire_on_commit: str,
+    ) -> Plan:
+        """Solve; then again while functions handed coroutine factories (``coroutine_params``) are
+        found: each such function becoming async can make more lambdas coroutine factories."""
+        factories: dict[str, dict[str, str]] = {}
+        while True:
+            plan = cls(
+                {m.module: m for m in indexes_list},
+                held_sync=held,
+                async_drivers=dict(async_drivers or {}),
+                frozen=frozenset(frozen),
+                expire_on_commit=expire_on_commit,
+                coroutine_params=factories,
+            )
+            plan._solve()
+            found = plan.find_coroutine_params(plan.to_async)
+            merged = {q: {**factories.get(q, {}), **params} for q, params in {**factories, **found}.items()}
+            if merged == factories:
+                return plan
+            factories = merged
 
     def _solve(self) -> None:
         """Held code and its wiring first (they stop the spread), then the async fixpoint from

@@ -76,6 +76,58 @@ class Boundaries(Classification):
                 return f"decorated with `@{deco.rsplit('.', 1)[-1]}`"
         return None
 
+    def decorator_replacements(self) -> dict[str, str]:
+        """Functions a project decorator puts in place of a sync protocol method → why they must
+        stay sync: ``@auto_init() def __init__`` is replaced by the ``wrapper`` the decorator (or
+        the decorator a factory returns) returns, which Python then calls as ``__init__``."""
+        found: dict[str, str] = {}
+        for fn in self.functions.values():
+            if fn.kind != "function" or fn.is_async or not fn.decorators:
+                continue
+            why = self._sync_protocol_reason(fn)
+            if why is None:
+                continue
+            for deco in fn.decorators:
+                replacement = self._returned_function(deco, depth=2)
+                if replacement is not None and replacement != fn.qualname:
+                    found.setdefault(
+                        replacement,
+                        f"held sync: it replaces `{fn.qualname}` (decorated with `@{deco.rsplit('.', 1)[-1]}`), "
+                        f"and {why}",
+                    )
+        return found
+
+    def _sync_protocol_reason(self, fn: FunctionInfo) -> str | None:
+        if fn.name.startswith("__") and fn.name.endswith("__") and fn.name not in sqla.ASYNC_DUNDERS:
+            return f"`{fn.name}` is a sync protocol method"
+        return None
+
+    def _returned_function(self, qualname: str, depth: int) -> str | None:
+        """The nested function ``qualname`` returns, followed through a factory (a decorator
+        returning a decorator) up to ``depth`` levels; None when it returns none."""
+        fn = self.functions.get(qualname)
+        if fn is None or fn.kind != "function" or depth == 0:
+            return None
+        nested = [f"{qualname}.{b.value.root}" for b in fn.returns if not b.called and not b.value.path]
+        nested = [q for q in nested if q in self.functions and self.functions[q].kind == "function"]
+        if len(set(nested)) != 1:
+            return None
+        return self._returned_function(nested[0], depth - 1) or nested[0]
+
+    def imports_without_loop(self, module: str) -> bool:
+        """Whether ``module``'s module-level code runs where no event loop runs: a test module, a
+        ``conftest`` or a module of a test package (pytest imports them while collecting), or
+        ``__main__``. An application module may be imported by a server inside its running loop
+        (uvicorn loads the app from ``Server.serve``), where a new loop cannot be run."""
+        parts = module.split(".")
+        last = parts[-1]
+        return (
+            last.startswith("test_")
+            or last.endswith("_test")
+            or last in ("conftest", "__main__")
+            or any(part in ("tests", "test") for part in parts[:-1])
+        )
+
     @cached_property
     def stored_functions(self) -> dict[str, tuple[str, int]]:
         """Project functions stored as elements of a list, tuple or set literal → where (first)."""
@@ -131,6 +183,24 @@ class Boundaries(Classification):
                 return True
             current = self.functions.get(current.parent) if current.parent else None
         return False
+
+    def constructs_with_io(self, class_qualname: str) -> bool:
+        """Building ``class_qualname`` runs session I/O in a sync ``__init__``: its own, or the
+        wrapper a decorator puts in its place (``@auto_init() def __init__``), held sync."""
+        init = self.functions.get(f"{class_qualname}.__init__")
+        if init is None or init.kind != "function":
+            return False
+        if init.qualname in self._inits_calling_async:
+            return False
+        if init.qualname in self.io_inits:
+            return True
+        return any(self._returned_function(deco, depth=2) in self.bridged for deco in init.decorators)
+
+    @cached_property
+    def any_constructs_with_io(self) -> bool:
+        """Some project class's constructor does session I/O (a class-valued ``self.model(...)``
+        may build it)."""
+        return any(q.endswith(".__init__") and self.constructs_with_io(q.removesuffix(".__init__")) for q in self.functions)
 
     def is_module_held(self, module: str) -> bool:
         """A module held sync whole (its module-level code is held)."""

@@ -130,16 +130,26 @@ class Classification(Inference):
         callee = self.functions.get(target.name) if target.kind == "function" else None
         if callee is None or callee.kind != "function":
             return
-        params = list(callee.params)
-        if callee.class_qualname and params and params[0].name in ("self", "cls") and site.callee.path:
-            params = params[1:]
-        for key, arg in site.args:
-            if key.isdigit():
-                param = params[int(key)] if int(key) < len(params) else None
-            else:
-                param = next((p for p in params if p.name == key), None)
-            if param is not None:
-                yield callee, param, arg
+        members = [callee]
+        caller = self.functions.get(scope)
+        through_value = site.callee == Callee("request", ("param",)) or (
+            not site.callee.path and caller is not None and any(p.name == site.callee.root for p in caller.params)
+        )
+        if target.name in self.stored_families and through_value:
+            # A call through a stored value (a parametrized parameter, ``request.param``) calls
+            # any function of the family: each is handed the arguments.
+            members = [self.functions[q] for q in sorted(self.stored_families[target.name])]
+        for member in members:
+            params = list(member.params)
+            if member.class_qualname and params and params[0].name in ("self", "cls") and site.callee.path:
+                params = params[1:]
+            for key, arg in site.args:
+                if key.isdigit():
+                    param = params[int(key)] if int(key) < len(params) else None
+                else:
+                    param = next((p for p in params if p.name == key), None)
+                if param is not None:
+                    yield member, param, arg
 
     @cached_property
     def _class_parameters(self) -> frozenset[str]:

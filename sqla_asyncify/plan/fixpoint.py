@@ -15,8 +15,11 @@ from collections import deque
 from collections.abc import Mapping
 from functools import cached_property
 
+from .. import sqla
 from ..index import CallSite, FunctionInfo
+from ..names import Callee
 from ..report import ReportItem
+from .coroutine_factories import keyed_params
 from .types import ENGINE, Reason
 from .wiring import Wiring
 
@@ -61,6 +64,10 @@ class Fixpoint(Wiring):
                         # A bare call of an existing coroutine function from sync code: the caller
                         # must await it too (this is also how a migrated tree stays a fixed point).
                         self._mark(fn, Reason("call", callee.qualname, site.line), queue)
+            for param, runs in self.coroutine_params.get(fn.qualname, {}).items():
+                # It calls what it is handed, always a lambda running code made async: it awaits that.
+                line = next((s.line for s in fn.calls if s.callee == Callee(param)), fn.line)
+                self._mark(fn, Reason("call", runs, line), queue)
         return queue, callers
 
     def _inspects_engine(self, fn: FunctionInfo, site: CallSite) -> bool:
@@ -98,15 +105,29 @@ class Fixpoint(Wiring):
             return  # module-level code of a module held whole: untouched, sync, consistent
         if fn.kind == "lambda" and reason.kind == "call" and reason.detail in self.bridged:
             return  # ``lambda sync_session: held(...)`` inside ``run_sync``: sync code calling sync code
+        if fn.kind == "lambda" and self._is_coroutine_factory(fn):
+            return  # ``lambda: f(x)`` returns f's coroutine, which the function it is handed to awaits
         if reason.kind == "call" and fn.qualname not in self._entry_io and self.entry_framework(fn) is not None:
             # A command or task calling code made async: it stays sync and runs the call with
             # ``asyncio.run`` (``_settle_entries`` checks no event loop can be running there).
+            self.entries.setdefault(fn.qualname, reason)
+            return
+        if reason.kind == "call" and fn.kind == "module" and self._runs_on_new_loop(fn, reason.detail):
+            # Import-time code calling a function made async: no loop runs there, so the call runs
+            # on a new one (``_run_async``), as in a command.
             self.entries.setdefault(fn.qualname, reason)
             return
         if reason.kind == "io" and self.entry_framework(fn) is not None:
             self._entry_io.add(fn.qualname)  # its own session I/O: reported, left as it is
             self.entries.pop(fn.qualname, None)
         why_not = self.boundary_reason(fn)
+        if why_not is not None and fn.name == "__init__" and fn.qualname not in self.held_sync:
+            # A constructor doing session I/O stays sync; async code that builds its class hands
+            # it a sync session through ``run_sync`` (``constructs_with_io``), as held code gets one.
+            # Not one calling code made async: no sync session makes that call work.
+            if reason.kind == "call" and reason.detail in self.to_async:
+                self._inits_calling_async.add(fn.qualname)
+            self.io_inits.add(fn.qualname)
         if why_not is not None:
             if (fn.qualname, reason.line) in self._reported:
                 return
@@ -129,6 +150,29 @@ class Fixpoint(Wiring):
             return
         self.to_async[fn.qualname] = reason
         queue.append(fn.qualname)
+
+    def _is_coroutine_factory(self, lam: FunctionInfo) -> bool:
+        """A lambda handed for a parameter in ``coroutine_params``."""
+        if lam.passed_to is None:
+            return False
+        scope, callee, key, _ = lam.passed_to
+        target = self.classify(scope, callee)
+        if target.kind != "function" or target.name not in self.coroutine_params:
+            return False
+        receiver = self.functions[target.name]
+        return any(k == key and p in self.coroutine_params[target.name] for k, p in keyed_params(receiver, callee))
+
+    def _runs_on_new_loop(self, fn: FunctionInfo, callee: str) -> bool:
+        """Module-level code of a module imported where no event loop runs, calling a coroutine
+        function the rewrite makes (not a generator: an async generator is iterated, not run, and
+        not one already async, whose bare call the original code meant as it is)."""
+        target = self.functions.get(callee)
+        return (
+            target is not None
+            and callee in self.to_async
+            and not target.is_generator
+            and self.imports_without_loop(self._function_module[fn.qualname].module)
+        )
 
     def _hold(self, fn: FunctionInfo, reason: Reason, queue: deque[str]) -> None:
         """A function held sync that reaches session I/O: async callers bridge to it with
@@ -180,6 +224,101 @@ class Fixpoint(Wiring):
         """``[qualname, callee, …, io]``: why ``qualname`` becomes async (empty if it does not)."""
         reason = self.to_async.get(qualname)
         return [] if reason is None else [qualname, *self.chain_from(reason)]
+
+    def instance_session(self, qualname: str) -> str | None:
+        """``attr`` for a bridged method that reaches its session only as ``self.<attr>`` of an
+        instance whose class is migrated (the attribute holds an ``AsyncSession``, so no argument
+        carries a session to bridge with), or None.
+
+        Its async callers run it with ``await <instance>.<attr>.run_sync(lambda sync_session: …)``
+        and, held, it reads ``self.<attr>.sync_session``: the sync ``Session`` behind that
+        ``AsyncSession``, usable inside the bridge's greenlet. Not when held code builds instances
+        of the class (they hold a sync ``Session``, which has no ``sync_session``)."""
+        return self._instance_sessions.get(qualname)
+
+    @cached_property
+    def _instance_sessions(self) -> dict[str, str]:
+        sync_built = self._classes_built_in_held_code()
+        found: dict[str, str] = {}
+        for qualname in self.bridged:
+            fn = self.functions[qualname]
+            cls = fn.class_qualname
+            if cls is None or not fn.params or fn.params[0].name != "self" or fn.decorators:
+                continue
+            if self.is_held_class(cls) or any(c in sync_built for c in self._mro(cls)):
+                continue
+            if fn.is_generator or self._returns_lazy_query(fn):
+                continue  # what it hands back would run its queries after the bridge returned
+            attr = self._self_session_attr(fn)
+            if attr is not None:
+                found[qualname] = attr
+        return found
+
+    def _self_session_attr(self, fn: FunctionInfo) -> str | None:
+        """The first ``self.<attr>`` that ``fn`` calls a method of or passes on, when it denotes a session."""
+        for site in fn.calls:
+            used = [site.callee, *(arg for _, arg in site.args)]
+            for callee in used:
+                if callee.root != "self" or not callee.path or 0 in callee.calls or 1 in callee.calls:
+                    continue
+                if len(callee.path) == 1 and callee is site.callee:
+                    continue  # ``self.m()``: a method, not an attribute read
+                attr = callee.prefix(1)
+                if self.is_session(fn.qualname, attr):
+                    return attr.path[0]
+        return None
+
+    def _returns_lazy_query(self, fn: FunctionInfo) -> bool:
+        """``return db.query(M).filter(...)`` or ``return q`` with ``q`` built from such a chain: a
+        ``Query`` whose SQL runs where it is iterated. A name is judged by its last binding above
+        the line that reads it (``q = q.all()`` after building ``q`` hands back the rows)."""
+        return any(
+            self._is_lazy_query(fn, ret.value if ret.called else None, ret.value.root, ret.line) for ret in fn.returns
+        )
+
+    def _is_lazy_query(self, fn: FunctionInfo, value: Callee | None, name: str, line: int, depth: int = 0) -> bool:
+        """``value`` (a call), or else the local ``name`` as bound last above ``line``, is a chain
+        from ``<session>.query(...)`` that does not end in a result."""
+        if value is not None:
+            if value.path and value.path[-1] in sqla.QUERY_RESULT_METHODS:
+                return False
+            for i, attr in enumerate(value.path):
+                if attr == sqla.LEGACY_QUERY_METHOD and self.is_session(fn.qualname, value.prefix(i)):
+                    return True
+            if self._passes_through(fn.qualname, value):
+                return True  # ``return sort(q, key)``: what it returns may be the query it was given
+            if not value.path or depth > 20:
+                return False
+            name, value = value.root, None  # ``q.filter(...)``: lazy when ``q`` is
+        above = [b for b in fn.bindings if b.name == name and b.line < line]
+        last = max(above, key=lambda b: b.line, default=None)
+        if last is None or not last.called:
+            return False
+        return self._is_lazy_query(fn, last.value, name, last.line, depth + 1)
+
+    def _passes_through(self, scope: str, value: Callee) -> bool:
+        """``value`` calls a project function that returns one of its parameters, or a chain on one."""
+        target = self.classify(scope, value)
+        callee = self.functions.get(target.name) if target.kind == "function" else None
+        if callee is None:
+            return False
+        params = {p.name for p in callee.params} - {"self", "cls"}
+        return any(
+            ret.value.root in params and (not ret.called or (ret.value.path and ret.value.path[-1] not in sqla.QUERY_RESULT_METHODS))
+            for ret in callee.returns
+        )
+
+    def _classes_built_in_held_code(self) -> set[str]:
+        """Project classes constructed by code held sync: their instances hold a sync ``Session``."""
+        built: set[str] = set()
+        for fn in self.functions.values():
+            if not self._is_held_code(fn):
+                continue
+            for site in fn.calls:
+                ty = self.type_of(fn.qualname, site.callee) if not site.callee.calls else None
+                if ty is not None and ty.kind == "class":
+                    built.add(ty.name)
+        return built
 
     def has_async_work(self, module: str) -> bool:
         """Whether anything in ``module`` becomes async, awaits, or bridges: else the plan-driven

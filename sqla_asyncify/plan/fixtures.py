@@ -18,7 +18,7 @@ from functools import cached_property
 from ..names import Callee
 
 from .. import sqla
-from ..index import FunctionInfo
+from ..index import PARAMETRIZE_PREFIX, FunctionInfo
 from .project import ProjectIndex
 
 
@@ -102,8 +102,8 @@ class Fixtures(ProjectIndex):
         found: dict[str, list[tuple[str, str, int]]] = {}
         for fn in self.functions.values():
             for collection, element, position in fn.collected:
-                if collection == "@params":
-                    key = f"{fn.qualname}@params"
+                if collection == "@params" or collection.startswith(PARAMETRIZE_PREFIX):
+                    key = f"{fn.qualname}{collection}"
                 elif not collection:
                     key = f"{fn.qualname}@literal"
                 elif fn.kind == "module":
@@ -165,6 +165,37 @@ class Fixtures(ProjectIndex):
                     escaped.add(where)
         return None if escaped & called else called
 
+    def _parametrized_uses(self, test: FunctionInfo, names: list[str]) -> set[int] | None:
+        """Positions of ``names`` (bound by a ``@pytest.mark.parametrize`` of ``test``; -1 for a
+        single name) that ``test`` calls by name; None when a called one also goes anywhere else
+        (rebound, aliased, returned, handed to code that may call it, called as a method, read in
+        a function nested in the test)."""
+        position = {name: (-1 if len(names) == 1 else i) for i, name in enumerate(names)}
+        escaped: set[int] = set()
+        called: set[int] = set()
+        def uncalled(value: Callee, called: bool) -> bool:  # ``g = f``, not ``r = f(...)``
+            return value.root in position and not called and 0 not in value.calls
+
+        for b in test.bindings:
+            if b.name in position:
+                escaped.add(position[b.name])  # rebound
+            if uncalled(b.value, b.called):
+                escaped.add(position[b.value.root])
+        escaped |= {position[r.value.root] for r in test.returns if uncalled(r.value, r.called)}
+        for site in test.calls:
+            root = site.callee.root
+            if root in position:
+                # ``f(...)`` and ``f(...).json()`` call it; ``f.method()`` uses it otherwise
+                called_here = not site.callee.path or (0 in site.callee.calls)
+                (called if called_here else escaped).add(position[root])
+            for key, arg in site.args:
+                if arg.root in position and not self._passes_uncalled(test.qualname, site.callee, key):
+                    escaped.add(position[arg.root])
+        for fn in self.functions.values():
+            if fn.parent == test.qualname:
+                escaped |= {position[r.split(".")[0]] for r in fn.refs if r.split(".")[0] in position}
+        return None if escaped & called else called
+
     def _passes_uncalled(self, scope: str, callee: Callee, key: str) -> bool:
         """``callee`` is a project function whose parameter ``key`` (a position or keyword) it
         never calls: it only reads the value it is handed (``impl.__name__``)."""
@@ -192,6 +223,14 @@ class Fixtures(ProjectIndex):
                 if key is None:
                     continue
                 uses = self._param_uses(fn)
+                if uses is None:
+                    blocked.add(key)
+                else:
+                    consumers.setdefault(key, {})[fn.qualname] = uses
+        for fn in self.functions.values():
+            for collection in {c for c, _, _ in fn.collected if c.startswith(PARAMETRIZE_PREFIX)}:
+                key = f"{fn.qualname}{collection}"
+                uses = self._parametrized_uses(fn, collection.removeprefix(PARAMETRIZE_PREFIX).split(","))
                 if uses is None:
                     blocked.add(key)
                 else:
@@ -257,12 +296,27 @@ class Fixtures(ProjectIndex):
                         changed = True
         return {q: frozenset(f) for q, f in followed.items() if not (f & stored_elsewhere)}
 
+    def parametrized_function(self, test: str, name: str) -> str | None:
+        """A function stored in the ``@pytest.mark.parametrize`` values that ``test`` receives as
+        parameter ``name`` and calls (one of its family: all async or all sync), None when not
+        followed."""
+        fn = self.functions.get(test)
+        for collection in sorted({c for c, _, _ in fn.collected if c.startswith(PARAMETRIZE_PREFIX)} if fn else ()):
+            names = collection.removeprefix(PARAMETRIZE_PREFIX).split(",")
+            if name in names:
+                return self._stored_member(f"{test}{collection}", test, -1 if len(names) == 1 else names.index(name))
+        return None
+
     def param_function(self, fixture: str, position: int) -> str | None:
         """A function stored at ``position`` of the elements ``fixture`` reads as ``request.param``
         (one of its family: they are all async or all sync), None when not followed."""
         fn = self.functions.get(fixture)
         key = self._params_collection(fn) if fn is not None and fn.fixture_params else None
-        if key is None or fixture not in self._stored_consumers.get(key, {}):
+        return None if key is None else self._stored_member(key, fixture, position)
+
+    def _stored_member(self, key: str, reader: str, position: int) -> str | None:
+        """The followed function at ``position`` of collection ``key`` that ``reader`` calls."""
+        if reader not in self._stored_consumers.get(key, {}):
             return None
         for scope, element, where in self._collections.get(key, ()):
             if where != position:

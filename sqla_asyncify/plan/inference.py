@@ -109,6 +109,8 @@ class Inference(Fixtures):
                     if i == 0 and fn.class_qualname and name in ("self", "cls") and fn.kind == "function":
                         return Ty("instance" if name == "self" else "class", fn.class_qualname)
                     ty = self._param_type(param, seen)
+                    if ty == UNKNOWN and fn.kind == "function" and (member := self.parametrized_function(scope, name)):
+                        ty = Ty("function", member)  # a function stored in the test's parametrize values
                     if ty == UNKNOWN and fn.kind == "function" and self._takes_fixtures(fn):
                         ty = self._fixture_type(module, name, seen)
                     if ty == UNKNOWN and key in self.http_clients:

@@ -335,6 +335,8 @@ class Loading:
                 replace(o, hop=hop, hop_len=len(o.prefix)) if o.kind == "site" else o
                 for o in self._return_origins(target, flow.element, depth + 1)
             ]
+        if flow.kind == "unpacked":
+            return [Origin("unknown", reason=f"`{flow.var}` unpacked at line {flow.line} from what is not a call")]
         return [Origin("unknown", reason=f"line {flow.line}")]
 
     def _return_origins(self, scope: str, element: int | None, depth: int) -> list[Origin]:

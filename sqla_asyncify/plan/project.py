@@ -39,6 +39,11 @@ class ProjectIndex:
     expire_on_commit: str = "false"
     #: Functions held sync that reach session I/O, and why: their async callers use ``run_sync``.
     bridged: dict[str, Reason] = field(default_factory=dict)
+    #: ``__init__`` methods (sync protocol methods) that reach session I/O on a session handed to
+    #: them: async code builds their classes inside ``await session.run_sync(...)``.
+    io_inits: set[str] = field(default_factory=set)
+    #: Of those, the ones that also call a function made async: never built through ``run_sync``.
+    _inits_calling_async: set[str] = field(default_factory=set, repr=False)
     #: (function, line) pairs already reported, so each boundary is reported once.
     _reported: set[tuple[str, int]] = field(default_factory=set, repr=False)
     #: Entry points doing session I/O themselves: not wrapped, reported as boundaries.
@@ -59,6 +64,10 @@ class ProjectIndex:
     entries: dict[str, Reason] = field(default_factory=dict)
     #: Modules that must not change at all (skipped in ``--interactive``): wiring there gets no twin.
     frozen: frozenset[str] = frozenset()
+    #: Functions whose parameters are only called and always handed coroutine factories
+    #: (``lambda: f(x)`` with ``f`` made async) → {parameter: such an ``f``}: they await those calls
+    #: (see ``coroutine_factories.py``).
+    coroutine_params: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     # -- the project by qualname -------------------------------------------------------------------
     @cached_property

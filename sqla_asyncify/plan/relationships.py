@@ -98,6 +98,35 @@ class Relationships(Classification):
             return self.session_expires(fn.parent, callee, seen) if fn.parent is not None else None
         return _agree(self._binding_expires(scope, b, seen) for b in bindings)
 
+    @cached_property
+    def _attributes_read(self) -> dict[str, str]:
+        """Attribute name → where (first) the project reads it on an object (``x.name``, in any
+        function or module code), or declares it as a field of a class (a schema that may validate
+        an ORM object ``from_attributes``), with the class: ``"path:line"`` or ``"field of C"``."""
+        found: dict[str, str] = {}
+        for index in self.modules.values():
+            for scope, facts in index.loads:
+                for read in facts.reads:
+                    for attr in read.path:
+                        found.setdefault(attr, f"{index.path}:{read.line}")
+            for fn in index.functions:
+                for ref in fn.refs:
+                    for attr in ref.split(".")[1:]:
+                        found.setdefault(attr, f"{index.path}:{fn.line}")
+        return found
+
+    def attribute_read(self, name: str, owner: str) -> str | None:
+        """Where the project reads attribute ``name`` (see ``_attributes_read``), or declares a class
+        field of that name other than ``owner``'s own (the mapped class defining it); None if nowhere."""
+        where = self._attributes_read.get(name)
+        if where is not None:
+            return where
+        for index in self.modules.values():
+            for cls in index.classes:
+                if cls.qualname != owner and any(attr == name for attr, _ in cls.annotations):
+                    return f"a field of `{cls.qualname}`"
+        return None
+
     @property
     def keeps_expiry(self) -> bool:
         """Whether converted sessionmakers keep expiring on commit (``expire-on-commit = "keep"``)."""

@@ -277,9 +277,14 @@ class Wiring(Boundaries):
 
     def _opens_own_sync_session(self, fn: FunctionInfo) -> bool:
         """A held function taking no session, that opens its own from wiring kept sync
-        (``with SessionLocal() as db`` on the sync sessionmaker): self-contained sync code."""
-        if not self.sync_wiring or fn.kind != "function" or fn.class_qualname is not None:
+        (``with SessionLocal() as db`` on the sync sessionmaker) or from an engine it builds
+        itself (``engine = create_engine(url)``, which stays sync in held code): self-contained
+        sync code."""
+        if fn.kind != "function" or fn.class_qualname is not None:
             return False
         if any(self.name_type(fn.qualname, p.name) == SESSION for p in fn.params):
             return False
-        return bool(self._wiring_used(fn) & self.sync_wiring.keys())
+        module = self._function_module[fn.qualname].module
+        if any(b.called and self.qualify(module, b.value) in sqla.SYNC_ENGINE_FACTORIES for b in fn.bindings):
+            return True
+        return bool(self.sync_wiring) and bool(self._wiring_used(fn) & self.sync_wiring.keys())

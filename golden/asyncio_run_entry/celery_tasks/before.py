@@ -34,7 +34,7 @@ def refresh() -> int:
 
 
 async def refresh_now() -> int:
-    # Called from async code too: an event loop runs here, asyncio.run would raise.
+    # Called from async code too: an event loop runs here, the helper runs the call in a thread.
     return refresh()
 
 

@@ -1,0 +1,3 @@
+from app.db import summary
+
+SUMMARY = summary()

@@ -1,0 +1,1 @@
+CALLS = [("summary", ())]

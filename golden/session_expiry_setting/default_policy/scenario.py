@@ -1,0 +1,6 @@
+# The default policy: the session keeps expire_on_commit=False; the assignment, which an
+# AsyncSession would silently drop, is left and reported. Nothing else changed the row, so the read
+# after commit gives what the sync re-SELECT gave.
+CALLS = [
+    ("rename", (2, "bobby")),
+]
