@@ -6,23 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_cli import DATABASE, ROUTES, SERVICES, UNRELATED, invoke
+from test_cli import ROUTES, UNRELATED, invoke, project  # noqa: F401 (project: the same app, a fixture)
 
 import sqla_asyncify.cli as cli
 from sqla_asyncify import run_cache
-
-
-@pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    pkg = tmp_path / "app"
-    pkg.mkdir()
-    (pkg / "__init__.py").write_text("")
-    (pkg / "database.py").write_text(DATABASE)
-    (pkg / "services.py").write_text(SERVICES)
-    (pkg / "routes.py").write_text(ROUTES)
-    (pkg / "unrelated.py").write_text(UNRELATED)
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
 
 
 @pytest.fixture
