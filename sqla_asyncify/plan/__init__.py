@@ -156,12 +156,11 @@ class Plan(UntypedSessions, HttpClients, CalleeCommits, OwnEngines, CoroutineFac
             plan = cls.build(indexes_list, held, async_drivers, frozen, expire_on_commit)
             for qualname, chain in sorted(reached.items()):
                 plan.items.append(
-                    ReportItem(
-                        plan.path_of(qualname),
-                        plan.functions[qualname].line,
-                        "sync-boundary",
-                        f"`{qualname}` stays sync ({split[qualname].removeprefix('held sync: ')}) though it "
-                        f"reaches session I/O: {chain}",
+                    _held_boundary(
+                        plan,
+                        qualname,
+                        split[qualname],
+                        f" though it reaches session I/O: {chain}",
                         "migrate the held function too, or hold this one by hand (`--keep-sync`)",
                     )
                 )
@@ -187,36 +186,35 @@ class Plan(UntypedSessions, HttpClients, CalleeCommits, OwnEngines, CoroutineFac
             plan = cls.build(indexes_list, {**held, **stored, **own_engines, **replacements}, async_drivers, frozen, expire_on_commit)
             for qualname, why in sorted(replacements.items()):
                 plan.items.append(
-                    ReportItem(
-                        plan.path_of(qualname),
-                        plan.functions[qualname].line,
-                        "sync-boundary",
-                        f"`{qualname}` stays sync ({why.removeprefix('held sync: ')}) with what it calls, "
-                        f"though it reaches session I/O: {chains[qualname]}; an AsyncSession handed to it fails there",
+                    _held_boundary(
+                        plan,
+                        qualname,
+                        why,
+                        f" with what it calls, though it reaches session I/O: {chains[qualname]}; "
+                        "an AsyncSession handed to it fails there",
                         "move the I/O out of the constructor: load what it needs in an async function "
                         "before building the object, or build it inside `await session.run_sync(...)`",
                     )
                 )
             for qualname, why in sorted(own_engines.items()):
                 plan.items.append(
-                    ReportItem(
-                        plan.path_of(qualname),
-                        plan.functions[qualname].line,
-                        "sync-boundary",
-                        f"`{qualname}` stays sync ({why.removeprefix('held sync: ')}): its callers call it as "
-                        "it is, and from async code it blocks the event loop while it runs",
+                    _held_boundary(
+                        plan,
+                        qualname,
+                        why,
+                        ": its callers call it as it is, and from async code it blocks the event loop "
+                        "while it runs",
                         "from async code, run it in a thread (`await asyncio.to_thread(...)`), or hand the "
                         "sync code the connection inside `await conn.run_sync(...)`",
                     )
                 )
             for qualname, why in sorted(stored.items()):
                 plan.items.append(
-                    ReportItem(
-                        plan.path_of(qualname),
-                        plan.functions[qualname].line,
-                        "sync-boundary",
-                        f"`{qualname}` stays sync ({why.removeprefix('held sync: ')}) though it reaches "
-                        f"session I/O: {chains[qualname]}",
+                    _held_boundary(
+                        plan,
+                        qualname,
+                        why,
+                        f" though it reaches session I/O: {chains[qualname]}",
                         "to migrate it, make it `async def` by hand and await it where the stored value "
                         "is called (from an `async def`)",
                     )
@@ -262,3 +260,14 @@ class Plan(UntypedSessions, HttpClients, CalleeCommits, OwnEngines, CoroutineFac
         self._settle_entries(callers)
         self._report_untyped_session_params()
 
+
+def _held_boundary(plan: Plan, qualname: str, why: str, consequence: str, fix: str) -> ReportItem:
+    """The ``sync-boundary`` item of a function the plan held sync after solving: where it is, why
+    it was held (``why`` without its ``held sync:`` prefix) and what follows from it."""
+    return ReportItem(
+        plan.path_of(qualname),
+        plan.functions[qualname].line,
+        "sync-boundary",
+        f"`{qualname}` stays sync ({why.removeprefix('held sync: ')}){consequence}",
+        fix,
+    )
