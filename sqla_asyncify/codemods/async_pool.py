@@ -19,6 +19,10 @@ instead of one: the keyword is dropped and the engine wrapped in the one-round-t
 (``checkout_ping.py``), reported as done (``asyncpg-pre-ping``). A value other than ``True`` is
 left and reported with that fix.
 
+An engine whose pool is sized in the call (``pool_size=``/``max_overflow=``) and is SQLAlchemy's queue
+pool is wrapped in the pool that serves waiting requests in order (``fifo_pool.py``), reported as
+done (``fifo-pool``); outside the ping wrapper: ``_fifo_pool(_ping_on_checkout(create_async_engine(...)))``.
+
 Only engines ``AsyncEngine`` converts: SQLAlchemy's ``create_engine``, not kept sync for held code.
 """
 
@@ -65,7 +69,7 @@ def _literal_int(node: cst.BaseExpression | None) -> int | None:
 
 
 class AsyncPool(ImportSwaps, AsyncifyCodemod):
-    DESCRIPTION = "poolclass=QueuePool → AsyncAdaptedQueuePool on engines that become async; sync-only pools reported."
+    DESCRIPTION = "poolclass=QueuePool → AsyncAdaptedQueuePool on engines that become async; sync-only pools reported; sized pools serve waiters in order."
     TRIGGERS = ("create_engine",)
 
     def visit_Module(self, node: cst.Module) -> None:
