@@ -71,21 +71,15 @@ async def test_the_waiting_request_is_served_before_one_arriving_later(url: str)
 
 
 async def _starved(engine: AsyncEngine) -> str:
-    """A request waits (``pool_timeout=0.5``) while, for a second, each time the connection comes
-    back another request arrives (started by the ``checkin`` event) and holds it for 10 ms: what
-    the waiting one gets."""
+    """A request waits for the one connection while, each time the connection comes back, another
+    request arrives (started by the ``checkin`` event) and holds it for 10 ms, until the waiting
+    one is done: what it gets (served, or ``TimeoutError`` after ``pool_timeout``)."""
     loop = asyncio.get_running_loop()
-    end = loop.time() + 1.0
     arrivals: list[asyncio.Task[None]] = []
 
     async def newcomer() -> None:
         async with engine.connect():
             await asyncio.sleep(0.01)
-
-    @event.listens_for(engine.sync_engine, "checkin")
-    def checkin(dbapi_connection: Any, record: Any) -> None:
-        if loop.time() < end:
-            arrivals.append(loop.create_task(newcomer()))
 
     async def waiting() -> str:
         try:
@@ -94,18 +88,23 @@ async def _starved(engine: AsyncEngine) -> str:
         except exc.TimeoutError:
             return "TimeoutError"
 
+    result = asyncio.create_task(waiting())
+
+    @event.listens_for(engine.sync_engine, "checkin")
+    def checkin(dbapi_connection: Any, record: Any) -> None:
+        if not result.done():
+            arrivals.append(loop.create_task(newcomer()))
+
     async with engine.connect():
-        result = asyncio.create_task(waiting())
-        await asyncio.sleep(0.05)
+        await asyncio.sleep(0.05)  # ``waiting`` waits
     outcome = await result
-    while arrivals:
-        await arrivals.pop()
+    await asyncio.gather(*arrivals)
     await engine.dispose()
     return outcome
 
 
 async def test_a_waiting_request_is_not_starved_into_a_timeout(url: str) -> None:
-    pool = {"pool_size": 1, "max_overflow": 0, "pool_timeout": 0.5}
+    pool = {"pool_size": 1, "max_overflow": 0, "pool_timeout": 2}
     assert await _starved(_engine(url, False, **pool)) == "TimeoutError"
     assert await _starved(_engine(url, True, **pool)) == "served"
 
