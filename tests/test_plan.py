@@ -539,3 +539,33 @@ def test_a_subscripted_generic_class_instantiates_that_class() -> None:
         "m.direct", Callee("Repo")
     )
     assert str(Callee.of(cst.parse_expression("Repo[int](db).save"))) == "Repo[...]().save"
+
+
+def test_a_base_class_re_exported_by_a_star_import_is_followed() -> None:
+    """``from pkg import Base`` where ``pkg/__init__.py`` does ``from .base import *``: the class
+    derives from ``pkg.base.Base``, so what it inherits resolves and is awaited."""
+    plan = build(
+        {
+            "pkg.__init__": "from .base import *\n",
+            "pkg.base": """
+            from sqlalchemy.orm import Session
+            class Base:
+                db: Session
+                @property
+                def repo(self):
+                    return Repo(self.db)
+            class Repo:
+                def __init__(self, db: Session):
+                    self.db = db
+                def save(self):
+                    self.db.flush()
+            """,
+            "views": """
+            from pkg import Base
+            class View(Base):
+                def run(self):
+                    self.repo.save()
+            """,
+        }
+    )
+    assert plan.chain("views.View.run") == ["views.View.run", "pkg.base.Repo.save", "self.db.flush"]

@@ -60,7 +60,7 @@ class Relationships(Classification):
         own = {attr for attr, lazy in info.relationships if lazy in sqla.REFRESH_LOADS_LAZY}
         own |= {name for name, lazy in self._backrefs_to.get(class_qualname, ()) if lazy in sqla.REFRESH_LOADS_LAZY}
         seen = _seen | {class_qualname}
-        for base in info.bases:
+        for base in self.class_bases(class_qualname):
             own |= self.relationships(base, seen)
         return frozenset(own)
 
