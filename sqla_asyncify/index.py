@@ -152,6 +152,9 @@ class ClassInfo:
     #: Reverse relationships its relationships declare with ``backref=``: (target class as written,
     #: qualified when a name; the backref's name; its ``lazy=`` as written, None when absent).
     backrefs: tuple[tuple[str, str, str | None], ...] = ()
+    #: ``attr = association_proxy("rel", "x")`` in the class body → (attr, "rel"): reading ``attr``
+    #: reads relationship ``rel``.
+    proxies: tuple[tuple[str, str], ...] = ()
 
 
 @fast_state
@@ -430,7 +433,8 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
             for q in self._names_in(arg.value)[:1]
         )
         backrefs: list[tuple[str, str, str | None]] = []
-        relationships = tuple(self._relationships(original_node, backrefs))
+        proxies: list[tuple[str, str]] = []
+        relationships = tuple(self._relationships(original_node, backrefs, proxies))
         self.classes.append(
             ClassInfo(
                 qualname,
@@ -439,15 +443,17 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
                 tuple(annotations),
                 relationships,
                 tuple(backrefs),
+                tuple(proxies),
             )
         )
         self._pop()
 
     def _relationships(
-        self, node: cst.ClassDef, backrefs: list[tuple[str, str, str | None]]
+        self, node: cst.ClassDef, backrefs: list[tuple[str, str, str | None]], proxies: list[tuple[str, str]]
     ) -> Iterator[tuple[str, str | None]]:
         """``attr = relationship(...)`` / ``attr: Mapped[...] = relationship(...)`` of a class body;
-        the reverse relationships their ``backref=`` declare go to ``backrefs``."""
+        the reverse relationships their ``backref=`` declare go to ``backrefs``, the association
+        proxies (``attr = association_proxy("rel", "x")``) to ``proxies``."""
         for stmt in node.body.body if isinstance(node.body, cst.IndentedBlock) else ():
             for small in stmt.body if isinstance(stmt, cst.SimpleStatementLine) else ():
                 if isinstance(small, cst.Assign) and len(small.targets) == 1:
@@ -459,6 +465,11 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
                 if not (isinstance(target, cst.Name) and isinstance(value, cst.Call)):
                     continue
                 func = dotted(value.func)
+                if func is not None and self.qualify(func) in sqla.ASSOCIATION_PROXY_FUNCTIONS:
+                    first = value.args[0].value if value.args and value.args[0].keyword is None else None
+                    if isinstance(first, cst.SimpleString) and isinstance(first.evaluated_value, str):
+                        proxies.append((target.value, first.evaluated_value))
+                    continue
                 if func is not None and self.qualify(func) in sqla.SQLMODEL_RELATIONSHIP_FUNCTIONS:
                     yield target.value, _sqlmodel_lazy(value)
                     continue

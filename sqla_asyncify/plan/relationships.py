@@ -64,6 +64,14 @@ class Relationships(Classification):
             own |= self.relationships(base, seen)
         return frozenset(own)
 
+    def proxies(self, class_qualname: str) -> dict[str, str]:
+        """The association proxies of a project class (its own and its project bases'): proxy
+        attribute → the relationship reading it reads."""
+        found: dict[str, str] = {}
+        for cls in reversed(self._mro(class_qualname)):
+            found.update(self.classes[cls].proxies)
+        return found
+
     # -- expiry on commit: where a session comes from --------------------------------------------
     def session_expires(self, scope: str, callee: Callee, _seen: frozenset[str] = frozenset()) -> bool | None:
         """Whether the session ``callee`` denotes in ``scope`` still expires its objects on commit
