@@ -590,7 +590,7 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
     def visit_Lambda(self, node: cst.Lambda) -> None:
         parent = self.function_qualname
         passed_to = self._lambda_args.get(id(node))
-        body_call = Callee.of(node.body.func) if isinstance(node.body, cst.Call) else None
+        body_call = Callee.of_func(node.body.func) if isinstance(node.body, cst.Call) else None
         self._push("lambda", "<lambda>")
         self._stack.append(
             _FunctionBuilder(
@@ -672,7 +672,7 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
     def visit_For(self, node: cst.For) -> None:
         self._iterated.add(id(node.iter))
         if self.scope_kind in ("function", "lambda") and isinstance(node.target, cst.Name) and isinstance(node.iter, cst.Call):
-            callee = Callee.of(node.iter.func)
+            callee = Callee.of_func(node.iter.func)
             if callee is not None:
                 self._bind(node.target.value, callee, True, node, iterated=True)
         self._not_stored(node.target)  # ``for f, arg in pairs``: names bound, not stored
@@ -683,7 +683,7 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
     def visit_WithItem(self, node: cst.WithItem) -> None:
         if isinstance(node.item, cst.Call):
             self._with_calls.add(id(node.item))
-            callee = Callee.of(node.item.func)
+            callee = Callee.of_func(node.item.func)
             if callee and node.asname and isinstance(node.asname.name, cst.Name):
                 self._bind(
                     node.asname.name.value,
@@ -742,7 +742,7 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
         self, target: cst.BaseExpression, value: cst.BaseExpression, node: cst.CSTNode
     ) -> None:
         called = isinstance(value, cst.Call)
-        callee = Callee.of(value.func if isinstance(value, cst.Call) else value)
+        callee = Callee.of_func(value.func) if isinstance(value, cst.Call) else Callee.of(value)
         if isinstance(target, cst.Name):
             if callee is not None:
                 args = (
@@ -865,7 +865,7 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
                     self._returned(item.value, node, i)
             return
         called = isinstance(value, cst.Call)
-        callee = Callee.of(value.func if isinstance(value, cst.Call) else value)
+        callee = Callee.of_func(value.func) if isinstance(value, cst.Call) else Callee.of(value)
         if callee is not None:
             self._current.returns.append(
                 Binding(
@@ -926,7 +926,7 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
                         self._collect_element(element, func.value.value, i)
                 else:
                     self._current.collected.append((func.value.value, "", -1))
-        callee = Callee.of(node.func)
+        callee = Callee.of_func(node.func)
         if callee is None:
             # ``db.query(M).filter(...).first()``: the terminal's receiver is a call; the inner
             # ``db.query`` call is visited on its own.

@@ -95,7 +95,7 @@ class Callee:
     ``calls`` lists the path lengths after which the expression so far is called. The plan
     resolves the root against locals, the module and imports.
 
-    A subscript that is called (or is the whole expression) is the path element ``SUBSCRIPT``:
+    A subscript that is called is the path element ``SUBSCRIPT`` (``of_func`` for a call's own func):
     ``Repo[User](db).get`` → ("Repo", ("[]", "get"), calls=(1,)), so a generic class's
     instantiation names its class (the plan resolves ``[]`` on a class only). A subscript inside an
     attribute chain (``items[0].save``) names nothing, as before.
@@ -108,7 +108,14 @@ class Callee:
     @classmethod
     def of(cls, node: cst.BaseExpression) -> Callee | None:
         """What ``node`` names, one shared object per value (``interned``)."""
-        found = cls._subscripted(node) if isinstance(node, cst.Subscript) else cls._of(node)
+        found = cls._of(node)
+        return None if found is None else interned(found)
+
+    @classmethod
+    def of_func(cls, func: cst.BaseExpression) -> Callee | None:
+        """What a call's ``func`` names: as ``of``, and a subscripted class called (``Repo[User]``
+        in ``Repo[User](db)``). A subscript not called (``Dep = Annotated[...]``) names nothing."""
+        found = cls._subscripted(func) if isinstance(func, cst.Subscript) else cls._of(func)
         return None if found is None else interned(found)
 
     @classmethod

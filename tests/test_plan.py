@@ -535,10 +535,12 @@ def test_a_subscripted_generic_class_instantiates_that_class() -> None:
     assert plan.chain("m.direct") == ["m.direct", "m.Repo.save", "self.db.flush"]
     assert plan.chain("m.Controller.run") == ["m.Controller.run", "m.Repo.save", "self.db.flush"]
     assert not plan.becomes_async("m.indexed")
-    assert plan.type_of("m.direct", Callee.of(cst.parse_expression("Repo[int]"))) == plan.type_of(
+    assert plan.type_of("m.direct", Callee.of_func(cst.parse_expression("Repo[int]"))) == plan.type_of(
         "m.direct", Callee("Repo")
     )
     assert str(Callee.of(cst.parse_expression("Repo[int](db).save"))) == "Repo[...]().save"
+    # a subscript not called names nothing (``Dep = Annotated[...]`` stays an alias)
+    assert Callee.of(cst.parse_expression("Annotated[Repo, 1]")) is None
 
 
 def test_a_base_class_re_exported_by_a_star_import_is_followed() -> None:
