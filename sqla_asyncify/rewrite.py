@@ -15,12 +15,15 @@ from .codemods.batch import BatchedTransformers, Unbatchable
 from .holds import is_migration_script
 from .codemods.imports import add_queued_imports, apply_swaps, into_import_guard
 from .codemods.metadata import TreeMetadata
+from .codemods import matcher_lookup
 from .codemods.checkout_ping import add_checkout_ping_helper
 from .codemods.fifo_pool import add_fifo_pool_helper
 from .codemods.entry_runner import add_entry_runner_helper
 from .codemods.runtime_url import add_runtime_url_helper
 from .plan import Plan
 from .report import ReportItem
+
+matcher_lookup.install()  # libcst's import visitors look up their (absent) matchers once per class
 
 
 def rewrite_module(
