@@ -16,6 +16,7 @@ from .holds import is_migration_script
 from .codemods.imports import add_queued_imports, apply_swaps, into_import_guard
 from .codemods.metadata import TreeMetadata
 from .codemods.checkout_ping import add_checkout_ping_helper
+from .codemods.reload_after_commit import add_reload_after_commit_helper
 from .codemods.entry_runner import add_entry_runner_helper
 from .codemods.runtime_url import add_runtime_url_helper
 from .plan import Plan
@@ -66,6 +67,7 @@ def rewrite_module(
     tree = add_checkout_ping_helper(context, tree)  # each helper goes right after the imports, so
     tree = add_runtime_url_helper(context, tree)  # the URL helper ends up above the ping helper
     tree = add_entry_runner_helper(context, tree)
+    tree = add_reload_after_commit_helper(context, tree)
     if context.scratch.get(AddImportsVisitor.CONTEXT_KEY):
         tree = add_queued_imports(context, tree)
     # A scope analysis of the whole module (is the name still used?): only when one is queued.
