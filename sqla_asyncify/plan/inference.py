@@ -156,25 +156,32 @@ class Inference(Fixtures):
 
     @cached_property
     def _caller_instance_params(self) -> dict[str, Ty]:
-        """``function:param`` → the instance of a project class that every call of ``function`` the
-        plan sees hands that unannotated parameter (``def add_item(repo, name)`` called only as
-        ``add_item(repo, "x")`` with ``repo: Repository``): its calls on the parameter are that
-        class's methods, awaited where they become coroutines, instead of dropped unawaited.
+        """``function:param`` → the instance of a project class, or the session, that every call of
+        ``function`` the plan sees hands that unannotated parameter (``def add_item(repo, name)``
+        called only as ``add_item(repo, "x")`` with ``repo: Repository``; ``Worker(db, queue)``
+        with ``db`` a session, for ``Worker.__init__``): its calls on the parameter are that
+        class's methods, or session I/O, awaited where they become coroutines, instead of handed an
+        ``AsyncSession`` they use as a ``Session``. A converted session never reaches code left
+        sync that way: the function converts with it, as if annotated.
 
         Any call that does not name the argument (an expression, ``*args``, the default) or hands
-        something else leaves the parameter unknown; a session is never taken so (see
-        ``session-to-untyped``). Worked out without itself: while it is computed no parameter is
-        typed by its callers, so one typed only so does not type another's."""
+        something else leaves the parameter unknown (reported, ``session-to-untyped``). Worked out
+        without itself: while it is computed no parameter is typed by its callers, so one typed
+        only so does not type another's."""
         self.__dict__["_caller_instance_params"] = {}  # read (empty) while this is computed
         passed: dict[str, Ty | None] = {}
         for fn in self.functions.values():
             for site in fn.calls:
                 target = self._value_type(fn.qualname, site.callee, False, frozenset())
-                callee = self.functions.get(target.name) if target.kind == "function" else None
+                if target.kind == "class" and not site.callee.calls:
+                    callee = self.functions.get(f"{target.name}.__init__")  # ``Worker(db, queue)``
+                else:
+                    callee = self.functions.get(target.name) if target.kind == "function" else None
                 if callee is None or callee.kind != "function" or self._takes_fixtures(callee):
                     continue
                 params = list(callee.params)
-                if callee.class_qualname and params and params[0].name in ("self", "cls") and site.callee.path:
+                bound_self = site.callee.path or target.kind == "class"
+                if callee.class_qualname and params and params[0].name in ("self", "cls") and bound_self:
                     params = params[1:]
                 bound: dict[str, Callee] = {}
                 for key, arg in site.args:
@@ -189,7 +196,7 @@ class Inference(Fixtures):
                     key = f"{callee.qualname}:{param.name}"
                     arg = bound.get(param.name)
                     ty = UNKNOWN if arg is None else self._value_type(fn.qualname, arg, False, frozenset())
-                    if ty.kind != "instance" or passed.get(key, ty) != ty:
+                    if (ty.kind != "instance" and ty != SESSION) or passed.get(key, ty) != ty:
                         passed[key] = None
                     else:
                         passed[key] = ty
