@@ -88,11 +88,13 @@ class Fixpoint(Wiring):
                 if self.entry_framework(fn) is not None:
                     continue
                 for site in fn.calls:
-                    if site.callee.calls or not any(self.is_session(fn.qualname, arg) for _, arg in site.args):
+                    if site.callee.calls or not site.args:
                         continue
                     built = self.type_of(fn.qualname, site.callee)
                     init = f"{built.name}.__init__"
-                    if built.kind == "class" and init in inits and fn.qualname != init:
+                    if built.kind != "class" or init not in inits or fn.qualname == init:
+                        continue
+                    if any(self.is_session(fn.qualname, arg) for _, arg in site.args):
                         self._mark(fn, Reason("call", init, site.line), queue)
                         break
             self._spread(queue, callers)
