@@ -566,3 +566,24 @@ def test_a_constructor_helper_calling_code_made_async_is_not_held() -> None:
     assert "m.Worker._audit" not in plan.held_sync
     assert not plan.constructs_with_io("m.Worker")
     assert not plan.is_async("m.make")
+
+
+def test_a_session_typed_by_callers_types_the_parameters_it_is_handed_to() -> None:
+    source = WORKER + """
+class Store:
+    def __init__(self, db):
+        self.db = db
+    def save(self):
+        return self.db.commit()
+
+class Service:
+    def __init__(self, auth, db):
+        self.store = Store(db)
+
+def service(db: Session):
+    return Service(None, db)
+"""
+    plan = build({"m": source})
+    # ``Service.__init__``'s ``db`` is a session by its caller; so is ``Store.__init__``'s, by Service
+    assert plan.is_session("m.Store.__init__", Callee("db"))
+    assert plan.is_async("m.Store.save")

@@ -43,6 +43,11 @@ def _with_origin(ty: Ty, origin: str) -> Ty:
     return Ty(HTTP_CLIENT_KIND, origin) if ty.kind == HTTP_CLIENT_KIND and not ty.name else ty
 
 
+#: At most this many rounds of typing parameters by their callers: each follows a session one
+#: constructor or call further (``_caller_instance_params``).
+CALLER_TYPING_ROUNDS = 4
+
+
 class Inference(Fixtures):
     """``symbol``, ``name_type`` and the private steps of the inference (``_value_type``…)."""
 
@@ -166,9 +171,22 @@ class Inference(Fixtures):
 
         Any call that does not name the argument (an expression, ``*args``, the default) or hands
         something else leaves the parameter unknown (reported, ``session-to-untyped``). Worked out
-        without itself: while it is computed no parameter is typed by its callers, so one typed
-        only so does not type another's."""
-        self.__dict__["_caller_instance_params"] = {}  # read (empty) while this is computed
+        in rounds, each reading the last one's answer (the first reads none), until it settles: a
+        parameter typed only by its callers types the parameters it is handed to
+        (``Service(db)`` → ``self.store = Store(db)``)."""
+        found: dict[str, Ty] = {}
+        for _ in range(CALLER_TYPING_ROUNDS):
+            self.__dict__["_caller_instance_params"] = found  # read while the next round is computed
+            self.__dict__.pop("_attr_types", None)  # attribute types worked out with the last round
+            settled = self._caller_typing_round()
+            if settled == found:
+                break
+            found = settled
+        self.__dict__.pop("_attr_types", None)
+        return found
+
+    def _caller_typing_round(self) -> dict[str, Ty]:
+        """One round of ``_caller_instance_params``, reading the answer of the one before."""
         passed: dict[str, Ty | None] = {}
         for fn in self.functions.values():
             for site in fn.calls:
@@ -200,8 +218,6 @@ class Inference(Fixtures):
                         passed[key] = None
                     else:
                         passed[key] = ty
-        # Attribute types cached meanwhile were worked out without these parameters.
-        self.__dict__.pop("_attr_types", None)
         return {key: ty for key, ty in passed.items() if ty is not None}
 
     def _fixture_type(self, module: str, name: str, seen: frozenset[str]) -> Ty:
