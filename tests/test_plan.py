@@ -502,6 +502,93 @@ def test_a_generator_called_at_import_is_not_run_on_a_loop() -> None:
     assert any(i.rule == "sync-boundary" and i.path == "tests/conftest.py" for i in plan.items)
 
 
+WORKER = """
+from sqlalchemy.orm import Session
+
+class Worker:
+    def __init__(self, db, queue):
+        self.db = db
+        self.queue = queue
+        self.reset = self._reset()
+
+    def _reset(self):
+        self.db.query(Task).delete()
+        return self.db.commit()
+
+    def _audit(self):
+        return audit(self.db)
+
+    def run(self):
+        return self.db.query(Task).all()
+
+def audit(db: Session):
+    return db.commit()
+
+def make(db: Session, queue):
+    return Worker(db, queue)
+
+def start(db: Session):
+    return make(db, []).run()
+"""
+
+
+def test_an_untyped_constructor_parameter_every_caller_hands_a_session_is_a_session() -> None:
+    plan = build({"m": WORKER})
+    assert plan.is_session("m.Worker.__init__", Callee("db"))
+    assert plan.is_session("m.Worker.run", Callee("self", ("db",)))
+    assert plan.is_async("m.Worker.run")
+    assert not any(item.rule == "session-to-untyped" for item in plan.items)
+
+
+def test_callers_that_disagree_leave_the_parameter_unknown_and_reported() -> None:
+    plan = build({"m": WORKER + "\ndef offline():\n    return Worker(None, [])\n"})
+    assert not plan.is_session("m.Worker.__init__", Callee("db"))
+    assert [item.rule for item in plan.items if item.rule == "session-to-untyped"] == ["session-to-untyped"]
+
+
+def test_a_constructors_own_io_method_stays_sync_and_the_object_is_built_in_run_sync() -> None:
+    plan = build({"m": WORKER})
+    # ``__init__`` cannot await ``_reset``: it is held, bridged on the instance's own session.
+    assert "m.Worker._reset" in plan.held_sync and "m.Worker._reset" in plan.bridged
+    assert plan.instance_session("m.Worker._reset") == "db"
+    assert plan.constructs_with_io("m.Worker")
+    # Built inside run_sync with the AsyncSession itself, which its async ``run`` keeps using.
+    assert plan.init_keeps_session("m.Worker")
+    # The sync factory building it becomes async (it awaits the bridge), and so does its caller.
+    assert plan.chain("m.make") == ["m.make", "m.Worker.__init__"]
+    assert plan.is_async("m.start")
+
+
+def test_a_constructor_helper_calling_code_made_async_is_not_held() -> None:
+    source = WORKER.replace("self.reset = self._reset()", "self.reset = self._audit()")
+    plan = build({"m": source})
+    # holding ``_audit`` would hold ``audit`` too: left reported at the boundary instead
+    assert "m.Worker._audit" not in plan.held_sync
+    assert not plan.constructs_with_io("m.Worker")
+    assert not plan.is_async("m.make")
+
+
+def test_a_session_typed_by_callers_types_the_parameters_it_is_handed_to() -> None:
+    source = WORKER + """
+class Store:
+    def __init__(self, db):
+        self.db = db
+    def save(self):
+        return self.db.commit()
+
+class Service:
+    def __init__(self, auth, db):
+        self.store = Store(db)
+
+def service(db: Session):
+    return Service(None, db)
+"""
+    plan = build({"m": source})
+    # ``Service.__init__``'s ``db`` is a session by its caller; so is ``Store.__init__``'s, by Service
+    assert plan.is_session("m.Store.__init__", Callee("db"))
+    assert plan.is_async("m.Store.save")
+
+
 def test_a_subscripted_generic_class_instantiates_that_class() -> None:
     """``Repo[User](db)`` builds a ``Repo``: its methods resolve as on ``Repo(db)``; a subscript of
     anything else (a list of handlers, a session) names no known value."""

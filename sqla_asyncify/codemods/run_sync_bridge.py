@@ -147,13 +147,16 @@ class RunSyncBridge(AsyncifyCodemod):
         if session is None:
             return None
         code = cst.Module([]).code_for_node(session)
+        keeps = self.plan.init_keeps_session(built)
         self.report(
             original_node,
             f"building `{built}` runs session I/O in its sync `__init__`: it is built inside `run_sync`, "
-            "with the sync session",
+            + ("handed the AsyncSession it keeps, whose sync session its held methods use there" if keeps else "with the sync session"),
             "load what the constructor needs in async code before building the object, then build it directly",
         )
-        body = updated_node.with_changes(lpar=[], rpar=[]).visit(_ReplaceSession(code))
+        body = updated_node.with_changes(lpar=[], rpar=[])
+        if not keeps:
+            body = body.visit(_ReplaceSession(code))
         return cst.Call(
             func=cst.Attribute(session.deep_clone(), cst.Name("run_sync")),
             args=[cst.Arg(cst.Lambda(cst.Parameters([cst.Param(cst.Name(SYNC_SESSION))]), body))],  # type: ignore[arg-type]

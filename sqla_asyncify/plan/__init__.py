@@ -179,11 +179,19 @@ class Plan(UntypedSessions, HttpClients, CalleeCommits, OwnEngines, CoroutineFac
             for qualname, why in plan.decorator_replacements().items()
             if qualname in plan.to_async and qualname not in held
         }
-        if stored or own_engines or replacements:
+        # A constructor's own helpers stay sync with it: it runs them inside ``run_sync``.
+        init_helpers = {q: why for q, why in plan.init_helpers().items() if q not in held}
+        if stored or own_engines or replacements or init_helpers:
             chains = {q: " -> ".join(plan.chain(q)[1:]) for q in (*stored, *replacements)}
             # Its callers are not call sites the plan sees: it stays sync, with the wiring it
             # reads (``_keep_sync_wiring``), rather than hand them a coroutine they never await.
-            plan = cls.build(indexes_list, {**held, **stored, **own_engines, **replacements}, async_drivers, frozen, expire_on_commit)
+            plan = cls.build(
+                indexes_list,
+                {**held, **stored, **own_engines, **replacements, **init_helpers},
+                async_drivers,
+                frozen,
+                expire_on_commit,
+            )
             for qualname, why in sorted(replacements.items()):
                 plan.items.append(
                     _held_boundary(
@@ -256,6 +264,7 @@ class Plan(UntypedSessions, HttpClients, CalleeCommits, OwnEngines, CoroutineFac
         self._keep_sync_wiring()
         queue, callers = self._seed()
         self._spread(queue, callers)
+        self._spread_to_builders(queue, callers)
         self._convert_http_clients(queue, callers)
         self._settle_entries(callers)
         self._report_untyped_session_params()

@@ -97,6 +97,34 @@ class Boundaries(Classification):
                     )
         return found
 
+    def init_helpers(self) -> dict[str, str]:
+        """Methods a sync ``__init__`` calls on ``self`` (``self._reset()``) that become async for
+        their own session I/O → why they must stay sync: the constructor cannot await them, so
+        held, they run there (and the class is built inside ``run_sync``, ``constructs_with_io``).
+        Not one calling code made async itself: holding it would hold that code too."""
+        found: dict[str, str] = {}
+        for fn in self.functions.values():
+            if fn.name != "__init__" or fn.kind != "function" or fn.is_async or fn.class_qualname is None:
+                continue
+            for site in fn.calls:
+                if site.callee.root != "self" or len(site.callee.path) != 1 or site.callee.calls:
+                    continue
+                target = self.classify(fn.qualname, site.callee)
+                helper = self.functions.get(target.name) if target.kind == "function" else None
+                if helper is None or helper.is_async or helper.qualname not in self.to_async:
+                    continue
+                if any(
+                    (t := self.classify(helper.qualname, s.callee, s.in_with, s.args)).kind == "function"
+                    and t.name in self.to_async
+                    for s in helper.calls
+                ):
+                    continue
+                found.setdefault(
+                    helper.qualname,
+                    f"held sync: `{fn.qualname}` calls it, and `__init__` is a sync protocol method",
+                )
+        return found
+
     def _sync_protocol_reason(self, fn: FunctionInfo) -> str | None:
         if fn.name.startswith("__") and fn.name.endswith("__") and fn.name not in sqla.ASYNC_DUNDERS:
             return f"`{fn.name}` is a sync protocol method"

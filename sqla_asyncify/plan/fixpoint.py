@@ -70,6 +70,35 @@ class Fixpoint(Wiring):
                 self._mark(fn, Reason("call", runs, line), queue)
         return queue, callers
 
+    def _spread_to_builders(self, queue: deque[str], callers: Mapping[str, list[tuple[str, int]]]) -> None:
+        """Sync functions handing a session to a class whose ``__init__`` does session I/O
+        (``io_inits``) become async: the object is built inside ``await session.run_sync(...)``
+        (``constructs_with_io``), which only async code can await. Until nothing changes: a
+        function made async here may reach another constructor's builders. Held code keeps
+        building it with its sync session; an entry point or module-level code is left as it is."""
+        done: set[str] = set()
+        while True:
+            inits = {q for q in self.io_inits if q not in done and self.constructs_with_io(q.removesuffix(".__init__"))}
+            if not inits:
+                return
+            done |= inits
+            for fn in self.functions.values():
+                if fn.kind != "function" or fn.is_async or fn.qualname in self.to_async or self._is_held_code(fn):
+                    continue
+                if self.entry_framework(fn) is not None:
+                    continue
+                for site in fn.calls:
+                    if site.callee.calls or not site.args:
+                        continue
+                    built = self.type_of(fn.qualname, site.callee)
+                    init = f"{built.name}.__init__"
+                    if built.kind != "class" or init not in inits or fn.qualname == init:
+                        continue
+                    if any(self.is_session(fn.qualname, arg) for _, arg in site.args):
+                        self._mark(fn, Reason("call", init, site.line), queue)
+                        break
+            self._spread(queue, callers)
+
     def _inspects_engine(self, fn: FunctionInfo, site: CallSite) -> bool:
         """``sqlalchemy.inspect(E)`` with ``E`` an engine that becomes an ``AsyncEngine``."""
         if not site.args or site.args[0][0] != "0":
@@ -235,6 +264,25 @@ class Fixpoint(Wiring):
         ``AsyncSession``, usable inside the bridge's greenlet. Not when held code builds instances
         of the class (they hold a sync ``Session``, which has no ``sync_session``)."""
         return self._instance_sessions.get(qualname)
+
+    def init_keeps_session(self, class_qualname: str) -> bool:
+        """``class_qualname``'s ``__init__`` does session I/O only through methods bridged on the
+        instance's own session (``self._reset()`` reading ``self.db``, see ``instance_session``):
+        built inside ``run_sync``, it is handed the ``AsyncSession`` itself, which it keeps for
+        its async methods; those methods read its ``sync_session`` there."""
+        init = self.functions.get(f"{class_qualname}.__init__")
+        if init is None or init.qualname not in self.io_inits or init.qualname in self._inits_calling_async:
+            return False
+        through_instance = False
+        for site in init.calls:
+            target = self.classify(init.qualname, site.callee, site.in_with, site.args)
+            if target.is_session_io:
+                return False  # I/O on the session it is handed: it needs the sync one
+            if target.kind == "function" and target.name in self.bridged:
+                if self.instance_session(target.name) is None:
+                    return False
+                through_instance = True
+        return through_instance
 
     @cached_property
     def _instance_sessions(self) -> dict[str, str]:

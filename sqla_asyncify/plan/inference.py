@@ -43,6 +43,11 @@ def _with_origin(ty: Ty, origin: str) -> Ty:
     return Ty(HTTP_CLIENT_KIND, origin) if ty.kind == HTTP_CLIENT_KIND and not ty.name else ty
 
 
+#: At most this many rounds of typing parameters by their callers: each follows a session one
+#: constructor or call further (``_caller_instance_params``).
+CALLER_TYPING_ROUNDS = 4
+
+
 class Inference(Fixtures):
     """``symbol``, ``name_type`` and the private steps of the inference (``_value_type``…)."""
 
@@ -156,25 +161,45 @@ class Inference(Fixtures):
 
     @cached_property
     def _caller_instance_params(self) -> dict[str, Ty]:
-        """``function:param`` → the instance of a project class that every call of ``function`` the
-        plan sees hands that unannotated parameter (``def add_item(repo, name)`` called only as
-        ``add_item(repo, "x")`` with ``repo: Repository``): its calls on the parameter are that
-        class's methods, awaited where they become coroutines, instead of dropped unawaited.
+        """``function:param`` → the instance of a project class, or the session, that every call of
+        ``function`` the plan sees hands that unannotated parameter (``def add_item(repo, name)``
+        called only as ``add_item(repo, "x")`` with ``repo: Repository``; ``Worker(db, queue)``
+        with ``db`` a session, for ``Worker.__init__``): its calls on the parameter are that
+        class's methods, or session I/O, awaited where they become coroutines, instead of handed an
+        ``AsyncSession`` they use as a ``Session``. A converted session never reaches code left
+        sync that way: the function converts with it, as if annotated.
 
         Any call that does not name the argument (an expression, ``*args``, the default) or hands
-        something else leaves the parameter unknown; a session is never taken so (see
-        ``session-to-untyped``). Worked out without itself: while it is computed no parameter is
-        typed by its callers, so one typed only so does not type another's."""
-        self.__dict__["_caller_instance_params"] = {}  # read (empty) while this is computed
+        something else leaves the parameter unknown (reported, ``session-to-untyped``). Worked out
+        in rounds, each reading the last one's answer (the first reads none), until it settles: a
+        parameter typed only by its callers types the parameters it is handed to
+        (``Service(db)`` → ``self.store = Store(db)``)."""
+        found: dict[str, Ty] = {}
+        for _ in range(CALLER_TYPING_ROUNDS):
+            self.__dict__["_caller_instance_params"] = found  # read while the next round is computed
+            self.__dict__.pop("_attr_types", None)  # attribute types worked out with the last round
+            settled = self._caller_typing_round()
+            if settled == found:
+                break
+            found = settled
+        self.__dict__.pop("_attr_types", None)
+        return found
+
+    def _caller_typing_round(self) -> dict[str, Ty]:
+        """One round of ``_caller_instance_params``, reading the answer of the one before."""
         passed: dict[str, Ty | None] = {}
         for fn in self.functions.values():
             for site in fn.calls:
                 target = self._value_type(fn.qualname, site.callee, False, frozenset())
-                callee = self.functions.get(target.name) if target.kind == "function" else None
+                if target.kind == "class" and not site.callee.calls:
+                    callee = self.functions.get(f"{target.name}.__init__")  # ``Worker(db, queue)``
+                else:
+                    callee = self.functions.get(target.name) if target.kind == "function" else None
                 if callee is None or callee.kind != "function" or self._takes_fixtures(callee):
                     continue
                 params = list(callee.params)
-                if callee.class_qualname and params and params[0].name in ("self", "cls") and site.callee.path:
+                bound_self = site.callee.path or target.kind == "class"
+                if callee.class_qualname and params and params[0].name in ("self", "cls") and bound_self:
                     params = params[1:]
                 bound: dict[str, Callee] = {}
                 for key, arg in site.args:
@@ -189,12 +214,10 @@ class Inference(Fixtures):
                     key = f"{callee.qualname}:{param.name}"
                     arg = bound.get(param.name)
                     ty = UNKNOWN if arg is None else self._value_type(fn.qualname, arg, False, frozenset())
-                    if ty.kind != "instance" or passed.get(key, ty) != ty:
+                    if (ty.kind != "instance" and ty != SESSION) or passed.get(key, ty) != ty:
                         passed[key] = None
                     else:
                         passed[key] = ty
-        # Attribute types cached meanwhile were worked out without these parameters.
-        self.__dict__.pop("_attr_types", None)
         return {key: ty for key, ty in passed.items() if ty is not None}
 
     def _fixture_type(self, module: str, name: str, seen: frozenset[str]) -> Ty:

@@ -4,8 +4,9 @@ A session that becomes an ``AsyncSession``, handed to a project function or clas
 has no type the plan can read (``Worker(db, queue)`` with ``def __init__(self, db, queue)``),
 reaches code the plan cannot follow: what that code does with the session stays sync and calls
 the AsyncSession as if it were a ``Session`` (``'AsyncSession' object has no attribute 'query'``),
-silently. The plan does not guess the parameter's type from its callers; it names the parameter
-(``session-to-untyped``) so an annotation lets the next run follow it. So is an instance of a
+silently. A parameter every call hands a session is one (``_caller_instance_params``); where the
+calls disagree the plan does not guess: it names the parameter (``session-to-untyped``) so an
+annotation lets the next run follow it. So is an instance of a
 migrated class whose attribute holds such a session (``update_indexes(dao)`` with ``dao = Dao(db)``).
 """
 

@@ -17,3 +17,7 @@ async def count_users(db: AsyncSession) -> int:
 async def greeting_for(db: AsyncSession, greeting: str) -> str:
     greeter = Greeter(db, greeting)
     return f"{greeter.greeting}, {await count_users(db)} users"
+
+
+def anonymous_greeting(greeting: str) -> str:
+    return Greeter(None, greeting).greeting

@@ -17,3 +17,7 @@ def count_users(db: Session) -> int:
 def greeting_for(db: Session, greeting: str) -> str:
     greeter = Greeter(db, greeting)
     return f"{greeter.greeting}, {count_users(db)} users"
+
+
+def anonymous_greeting(greeting: str) -> str:
+    return Greeter(None, greeting).greeting
