@@ -43,6 +43,11 @@ def _with_origin(ty: Ty, origin: str) -> Ty:
     return Ty(HTTP_CLIENT_KIND, origin) if ty.kind == HTTP_CLIENT_KIND and not ty.name else ty
 
 
+#: Rounds of typing parameters from their callers: a chain of helpers handing on one instance is
+#: rarely deeper; the rounds stop as soon as one finds nothing new.
+_CALLER_ROUNDS = 8
+
+
 class Inference(Fixtures):
     """``symbol``, ``name_type`` and the private steps of the inference (``_value_type``…)."""
 
@@ -163,9 +168,24 @@ class Inference(Fixtures):
 
         Any call that does not name the argument (an expression, ``*args``, the default) or hands
         something else leaves the parameter unknown; a session is never taken so (see
-        ``session-to-untyped``). Worked out without itself: while it is computed no parameter is
-        typed by its callers, so one typed only so does not type another's."""
-        self.__dict__["_caller_instance_params"] = {}  # read (empty) while this is computed
+        ``session-to-untyped``). Through helpers too: ``update(repo)`` handing on a parameter typed
+        so in the round before types ``update``'s (rounds to a fixpoint: a parameter only gains a
+        type when every call names an instance of one class, and an argument's type only goes
+        from unknown to known, so no round takes back what one before it found)."""
+        found: dict[str, Ty] = {}
+        for _ in range(_CALLER_ROUNDS):
+            self.__dict__["_caller_instance_params"] = found  # what the next round reads
+            self.__dict__.pop("_attr_types", None)  # cached with fewer parameters typed
+            typed = self._caller_instance_round()
+            if typed == found:
+                break
+            found = typed
+        # Attribute types cached meanwhile were worked out without these parameters.
+        self.__dict__.pop("_attr_types", None)
+        return found
+
+    def _caller_instance_round(self) -> dict[str, Ty]:
+        """One round of ``_caller_instance_params``, reading the parameters the round before typed."""
         passed: dict[str, Ty | None] = {}
         for fn in self.functions.values():
             for site in fn.calls:
@@ -193,8 +213,6 @@ class Inference(Fixtures):
                         passed[key] = None
                     else:
                         passed[key] = ty
-        # Attribute types cached meanwhile were worked out without these parameters.
-        self.__dict__.pop("_attr_types", None)
         return {key: ty for key, ty in passed.items() if ty is not None}
 
     def _fixture_type(self, module: str, name: str, seen: frozenset[str]) -> Ty:
