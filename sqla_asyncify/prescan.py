@@ -11,10 +11,7 @@ SQLAlchemy. So before anything reaches libcst:
    undecodable file is still a per-file error, and its imports);
 3. relevance spreads through imports to a fixpoint: a file that imports a relevant project module
    (absolute or relative, ``import a.b``, ``from a import b``, ``from . import b``, star imports)
-   is relevant too — a caller can be affected without importing SQLAlchemy itself;
-4. one step the other way, then step 3 again: a project module that a relevant file imports by
-   name is relevant — a helper it calls may be handed what it holds (an instance whose session
-   becomes async) without naming SQLAlchemy either.
+   is relevant too — a caller can be affected without importing SQLAlchemy itself.
 
 Only relevant files are parsed with libcst, indexed, planned and rewritten; the others are reported
 unchanged, byte-identical by construction. The spread is conservative: ``import a.b`` makes the file
