@@ -228,12 +228,13 @@ def test_held_methods_reading_a_migrated_instance_session_bridge_on_it() -> None
     # It reads ``self.db``, a session the migration makes async: its callers bridge on it.
     assert plan.instance_session("m.Repo.page") == "db"
     assert plan.instance_session("m.Repo.rebound") == "db"  # ``query = query.all()``: rows
-    # A lazy Query (returned, or a generator's) would run after the bridge returned.
-    assert plan.instance_session("m.Repo.lazy") is None
-    assert plan.instance_session("m.Repo.chained") is None
+    assert not plan.hands_back_query("m.Repo.page") and not plan.hands_back_query("m.Repo.rebound")
+    # A lazy Query handed back: bridged together with the expression that executes it.
+    for name in ("lazy", "chained", "built", "sorted"):  # ``sort`` hands back what it is given
+        assert plan.instance_session(f"m.Repo.{name}") == "db"
+        assert plan.hands_back_query(f"m.Repo.{name}")
+    # A generator's rows would be read after the bridge returned.
     assert plan.instance_session("m.Repo.rows") is None
-    assert plan.instance_session("m.Repo.built") is None
-    assert plan.instance_session("m.Repo.sorted") is None  # ``sort`` hands back what it is given
     # No session of its own reached through ``self``.
     assert plan.instance_session("m.Repo.through") is None
 
@@ -451,6 +452,45 @@ def run(db: Session):
     # another class at one call, the default, or an expression the index does not name: unknown
     assert not any(plan.is_async(f"app.svc.{name}") for name in ("mixed", "defaulted", "built_here"))
     assert plan.is_async("app.svc.run")
+
+
+def test_an_untyped_parameter_handed_on_through_untyped_helpers_takes_the_class_too() -> None:
+    plan = build(
+        {
+            "app.repos": REPOS,
+            "app.svc": """
+from sqlalchemy.orm import Session
+from app.repos import Notes, Users
+
+def inner(repo):
+    repo.save()
+
+def middle(repo):
+    inner(repo)
+
+def outer(repo):
+    middle(repo)
+
+def twice(repo):
+    repo.save()
+
+def handed_both(repo):
+    twice(repo)
+
+def run(db: Session):
+    users = Users(db)
+    outer(users)
+    handed_both(users)
+    twice(Notes())
+""",
+        }
+    )
+    # each helper's parameter is typed from the one before it: the save is awaited at the end
+    assert plan.chain("app.svc.outer") == [
+        "app.svc.outer", "app.svc.middle", "app.svc.inner", "app.repos.Users.save", "self.db.commit"
+    ]
+    # handed a `Users` through a helper and a `Notes` directly: still unknown
+    assert not plan.is_async("app.svc.twice") and not plan.is_async("app.svc.handed_both")
 
 
 IMPORT_TIME = """

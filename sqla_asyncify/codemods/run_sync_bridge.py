@@ -14,6 +14,14 @@ and legacy ``Query`` work. So, inside a function that is (or becomes) async:
   (``Plan.instance_session``): ``dao.page(1)`` → ``dao.db.run_sync(lambda sync_session: dao.page(1))``,
   and in the method ``self.db`` → ``self.db.sync_session``, the sync ``Session`` of that very
   ``AsyncSession``, which does I/O inside the bridge;
+* such a method handing back a lazy legacy ``Query`` (``Plan.hands_back_query``) is bridged
+  together with the expression that executes it, so the SQL still runs inside the bridge:
+  ``dao.listing(x).filter(c).first()`` → ``dao.db.run_sync(lambda sync_session:
+  dao.listing(x).filter(c).first())`` (builders then an executing terminal: ``all``, ``first``,
+  ``one``, ``count``, an index…); iterated (``for``, a comprehension, ``list()``/``sorted()``/
+  ``enumerate()``…) → over ``dao.db.run_sync(lambda sync_session: list(dao.listing(x)))``, the
+  rows legacy iteration reads, in the same order. Any other use (returned, stored, passed on)
+  cannot be bridged and is reported (``sync-calls-async``);
 * a class whose ``__init__`` (a sync protocol method, or the wrapper a decorator puts in its place)
   does I/O on the session handed to it, built in async code: ``User(session=db, **data)`` →
   ``db.run_sync(lambda sync_session: User(session=sync_session, **data))`` (reported), also through
@@ -32,6 +40,7 @@ from libcst.metadata import ParentNodeProvider
 from ..class_values import class_valued, metaclass_aliases
 from ..names import Callee, dotted
 from .base import AsyncifyCodemod
+from .query_chain.model import _BUILDERS, _EXECUTED, _ITERATING_BUILTINS
 
 SYNC_SESSION = "sync_session"
 
@@ -106,6 +115,8 @@ class RunSyncBridge(AsyncifyCodemod):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self._scope_nodes: list[cst.CSTNode] = []  # enclosing classes and functions, for ``class_valued``
         self._metaclasses: frozenset[str] | None = None
+        #: Outer node (original) executing a lazy query a bridged method hands back → (iterated, where to bridge).
+        self._consumers: dict[cst.CSTNode, tuple[bool, cst.BaseExpression]] = {}
 
     def visit_ClassDef(self, node: cst.ClassDef) -> bool | None:
         self._scope_nodes.append(node)
@@ -178,6 +189,17 @@ class RunSyncBridge(AsyncifyCodemod):
         ``AsyncSession``, inside the bridge's greenlet. The instance keeps its ``AsyncSession``: a
         session among the arguments is the sync one, a receiver built here (``Dao(db).listing()``)
         is not touched."""
+        where = self._bridge_session(callee, attr, session, original_node)
+        if where is None:
+            return None
+        code = cst.Module([]).code_for_node(where)
+        args = [arg.visit(_ReplaceSession(code)) for arg in updated_node.args]
+        return _run_sync(where, updated_node.with_changes(args=args))
+
+    def _bridge_session(
+        self, callee: Callee, attr: str, session: cst.BaseExpression | None, original_node: cst.Call
+    ) -> cst.BaseExpression | None:
+        """``dao.<attr>`` for ``dao.listing(...)`` on an instance, else a session among the arguments."""
         receiver = callee.prefix(len(callee.path) - 1) if callee.path else None
         if (
             receiver is not None
@@ -185,20 +207,84 @@ class RunSyncBridge(AsyncifyCodemod):
             and self.plan.type_of(self.context_qualname, receiver).kind == "instance"
         ):
             func = cst.ensure_type(original_node.func, cst.Attribute)
-            where: cst.BaseExpression = cst.Attribute(func.value.deep_clone(), cst.Name(attr))
-        elif session is not None:
-            where = session
-        else:
-            return None
+            return cst.Attribute(func.value.deep_clone(), cst.Name(attr))
+        return session
+
+    def _query_consumer(self, call: cst.Call) -> tuple[str, cst.BaseExpression] | None:
+        """How the lazy ``Query`` that ``call`` hands back is executed here: ``("terminal", outer)``
+        for builders ending in an executing terminal (``outer`` is that terminal's node),
+        ``("iter", outer)`` for builders (or none) iterated where they stand; None otherwise."""
+        cur: cst.BaseExpression = call
+        while True:
+            parent = self.get_metadata(ParentNodeProvider, cur, None)
+            if isinstance(parent, cst.Subscript) and parent.value is cur:
+                return "terminal", parent  # ``q[0]``, ``q[a:b]``: executed, as legacy
+            if not (isinstance(parent, cst.Attribute) and parent.value is cur):
+                break
+            grand = self.get_metadata(ParentNodeProvider, parent, None)
+            if not (isinstance(grand, cst.Call) and grand.func is parent):
+                return None  # ``q.statement``, ``q.session``: the Query object itself is read
+            if parent.attr.value in _EXECUTED:
+                return "terminal", grand
+            if parent.attr.value not in _BUILDERS or parent.attr.value == "yield_per":
+                return None
+            cur = grand
+        parent = self.get_metadata(ParentNodeProvider, cur, None)
+        if isinstance(parent, (cst.For, cst.CompFor)) and parent.iter is cur:
+            return "iter", cur
+        if isinstance(parent, cst.Arg) and parent.keyword is None and not parent.star:
+            builtin = self.get_metadata(ParentNodeProvider, parent, None)
+            if (
+                isinstance(builtin, cst.Call)
+                and isinstance(builtin.func, cst.Name)
+                and builtin.func.value in _ITERATING_BUILTINS
+                and builtin.args
+                and builtin.args[0] is parent
+            ):
+                return "iter", cur
+        return None
+
+    def _bridge_query_consumer(
+        self,
+        target: str,
+        callee: Callee,
+        attr: str,
+        session: cst.BaseExpression | None,
+        original_node: cst.Call,
+        updated_node: cst.Call,
+    ) -> cst.Call:
+        """Queue the expression executing the ``Query`` a held method hands back (``hands_back_query``)
+        to be bridged whole when it is left (``_bridged_consumer``); report a use that does not
+        execute it here."""
+        consumer = self._query_consumer(original_node)
+        where = self._bridge_session(callee, attr, session, original_node)
+        if consumer is None or where is None:
+            self.report(
+                original_node,
+                f"`{target}` is held sync and hands back a lazy `Query`, which is not executed where it is "
+                "called: its SQL would run outside `run_sync`, on the AsyncSession",
+                "execute it where it is called (`.all()`, `.first()`, a `for` loop), or hold the caller sync",
+                rule="sync-calls-async",
+            )
+            return updated_node
+        kind, outer = consumer
+        self._consumers[outer] = (kind == "iter", where)
+        # a session handed to the method is the sync one; a receiver built here keeps its own
         code = cst.Module([]).code_for_node(where)
-        args = [arg.visit(_ReplaceSession(code)) for arg in updated_node.args]
-        body = updated_node.with_changes(args=args, lpar=[], rpar=[])
-        return cst.Call(
-            func=cst.Attribute(where.deep_clone(), cst.Name("run_sync")),
-            args=[cst.Arg(cst.Lambda(cst.Parameters([cst.Param(cst.Name(SYNC_SESSION))]), body))],  # type: ignore[arg-type]
-            lpar=updated_node.lpar,
-            rpar=updated_node.rpar,
-        )
+        return updated_node.with_changes(args=[arg.visit(_ReplaceSession(code)) for arg in updated_node.args])
+
+    def _bridged_consumer(self, original: cst.BaseExpression, updated: cst.BaseExpression) -> cst.BaseExpression:
+        """``outer`` queued by ``_bridge_query_consumer`` → ``<session>.run_sync(lambda sync_session: outer)``,
+        an iterated one as ``list(outer)``."""
+        queued = self._consumers.pop(original, None)
+        if queued is None:
+            return updated
+        iterated, where = queued
+        body = cst.Call(cst.Name("list"), [cst.Arg(updated.with_changes(lpar=[], rpar=[]))]) if iterated else updated
+        return _run_sync(where, body).with_changes(lpar=updated.lpar, rpar=updated.rpar)
+
+    def leave_Subscript(self, original_node: cst.Subscript, updated_node: cst.Subscript) -> cst.BaseExpression:
+        return self._bridged_consumer(original_node, updated_node)
 
     def _instance_session_here(self) -> str | None:
         """The session attribute the held method around this code reads through ``self``."""
@@ -227,6 +313,10 @@ class RunSyncBridge(AsyncifyCodemod):
         return cst.Attribute(updated_node.with_changes(lpar=[], rpar=[]), cst.Name(SYNC_SESSION), lpar=updated_node.lpar, rpar=updated_node.rpar)
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        updated = self._call(original_node, updated_node)
+        return self._bridged_consumer(original_node, updated)
+
+    def _call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         callee = Callee.of(original_node.func)
         if callee is None or not self.in_async_context():
             return updated_node
@@ -253,6 +343,8 @@ class RunSyncBridge(AsyncifyCodemod):
                     rpar=updated_node.rpar,
                 )
         attr = self.plan.instance_session(target.name)
+        if attr is not None and self.plan.hands_back_query(target.name):
+            return self._bridge_query_consumer(target.name, callee, attr, session, original_node, updated_node)
         if attr is not None:
             bridge = self._bridge_on_instance(callee, attr, session, original_node, updated_node)
             if bridge is not None:
@@ -287,3 +379,13 @@ class RunSyncBridge(AsyncifyCodemod):
             lpar=updated_node.lpar,
             rpar=updated_node.rpar,
         )
+
+
+def _run_sync(where: cst.BaseExpression, body: cst.BaseExpression) -> cst.Call:
+    """``<where>.run_sync(lambda sync_session: <body>)``, keeping ``body``'s brackets outside."""
+    return cst.Call(
+        func=cst.Attribute(where.deep_clone(), cst.Name("run_sync")),
+        args=[cst.Arg(cst.Lambda(cst.Parameters([cst.Param(cst.Name(SYNC_SESSION))]), body.with_changes(lpar=[], rpar=[])))],  # type: ignore[arg-type]
+        lpar=body.lpar,
+        rpar=body.rpar,
+    )

@@ -262,7 +262,11 @@ class Fixpoint(Wiring):
         Its async callers run it with ``await <instance>.<attr>.run_sync(lambda sync_session: …)``
         and, held, it reads ``self.<attr>.sync_session``: the sync ``Session`` behind that
         ``AsyncSession``, usable inside the bridge's greenlet. Not when held code builds instances
-        of the class (they hold a sync ``Session``, which has no ``sync_session``)."""
+        of the class (they hold a sync ``Session``, which has no ``sync_session``).
+
+        A method that hands back a lazy ``Query`` (``hands_back_query``) is bridged with what
+        consumes it: ``await dao.db.run_sync(lambda sync_session: dao.listing(x).filter(...).all())``,
+        an iteration over ``list(...)`` of it, so its SQL runs inside the bridge too."""
         return self._instance_sessions.get(qualname)
 
     def init_keeps_session(self, class_qualname: str) -> bool:
@@ -284,6 +288,12 @@ class Fixpoint(Wiring):
                 through_instance = True
         return through_instance
 
+    def hands_back_query(self, qualname: str) -> bool:
+        """A method bridged on its instance (``instance_session``) whose return value is a lazy
+        legacy ``Query``: each call is bridged together with the expression that executes it."""
+        fn = self.functions.get(qualname)
+        return fn is not None and qualname in self._instance_sessions and self._returns_lazy_query(fn)
+
     @cached_property
     def _instance_sessions(self) -> dict[str, str]:
         sync_built = self._classes_built_in_held_code()
@@ -295,8 +305,8 @@ class Fixpoint(Wiring):
                 continue
             if self.is_held_class(cls) or any(c in sync_built for c in self._mro(cls)):
                 continue
-            if fn.is_generator or self._returns_lazy_query(fn):
-                continue  # what it hands back would run its queries after the bridge returned
+            if fn.is_generator:
+                continue  # what it yields would run its queries after the bridge returned
             attr = self._self_session_attr(fn)
             if attr is not None:
                 found[qualname] = attr

@@ -45,7 +45,7 @@ def _with_origin(ty: Ty, origin: str) -> Ty:
 
 #: At most this many rounds of typing parameters by their callers: each follows a session one
 #: constructor or call further (``_caller_instance_params``).
-CALLER_TYPING_ROUNDS = 4
+CALLER_TYPING_ROUNDS = 8
 
 
 class Inference(Fixtures):
