@@ -149,7 +149,8 @@ class ProjectIndex:
             if c in order or c not in self.classes:
                 continue
             order.append(c)
-            queue.extend(self.classes[c].bases)
+            # a base imported through a re-export (``from app import Base``): where it is defined
+            queue.extend(self._definition(b) or b for b in self.classes[c].bases)
         return order
 
     def _find_method(self, cls: str, name: str) -> str | None:

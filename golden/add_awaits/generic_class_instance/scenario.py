@@ -1,0 +1,5 @@
+CALLS = [
+    ("Names.name", [1]),
+    ("Names.name", [9]),
+    ("Names.first", []),
+]
