@@ -4,7 +4,8 @@ Two kinds, both decided by the plan (rules §1): ``AsyncSession`` coroutine meth
 ``scalar(s)``, ``get``, ``commit``, ``rollback``, ``flush``, ``refresh``, ``merge``, ``delete``,
 ``close``…; never ``add``, ``add_all``, ``expunge*``, ``expire*``, ``begin*``, ``in_transaction``), and
 calls of project functions the plan makes async (and calls of a parameter always handed a lambda
-running one: ``Plan.coroutine_params``). The await keeps precedence right:
+running one: ``Plan.coroutine_params``), and reads of ``@property`` getters the plan makes async
+(``self.group.name`` → ``(await self.group).name``; an attribute assigned to is not read). The await keeps precedence right:
 ``db.execute(s).scalars()`` becomes ``(await db.execute(s)).scalars()``. Calls already awaited, calls
 handed to ``asyncio.run``/``gather``/``create_task``, and calls in code that cannot await (reported by
 the plan) are left alone.
