@@ -82,10 +82,6 @@ def interned(value: _Frozen) -> _Frozen:
     return _INTERNED.setdefault(value, value)  # type: ignore[no-any-return]
 
 
-#: A path element of ``Callee`` standing for a subscript (``Repository[User]``).
-SUBSCRIPT = "[]"
-
-
 @fast_state
 @dataclass(frozen=True, slots=True)
 class Callee:
@@ -114,13 +110,6 @@ class Callee:
         if isinstance(node, cst.Attribute):
             inner = cls._of(node.value)
             return None if inner is None else cls(inner.root, (*inner.path, node.attr.value), inner.calls)
-        if isinstance(node, cst.Subscript):
-            # ``Repository[User]``: "[]" stands for the subscript; the plan reads a class's as the
-            # class (a generic alias builds the same instances), anything else's as unknown
-            inner = cls._of(node.value)
-            if inner is None or len(inner.path) in inner.calls:
-                return None
-            return cls(inner.root, (*inner.path, SUBSCRIPT), inner.calls)
         if isinstance(node, cst.Call):
             inner = cls._of(node.func)
             if inner is None or len(inner.path) in inner.calls:
