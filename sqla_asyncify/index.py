@@ -156,6 +156,9 @@ class ClassInfo:
     #: Reverse relationships its relationships declare with ``backref=``: (target class as written,
     #: qualified when a name; the backref's name; its ``lazy=`` as written, None when absent).
     backrefs: tuple[tuple[str, str, str | None], ...] = ()
+    #: ``attr = association_proxy("rel", "x")`` in the class body → (attr, "rel"): reading ``attr``
+    #: reads relationship ``rel``.
+    proxies: tuple[tuple[str, str], ...] = ()
 
 
 @fast_state
@@ -437,7 +440,8 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
             for q in self._names_in(arg.value)[:1]
         )
         backrefs: list[tuple[str, str, str | None]] = []
-        relationships = tuple(self._relationships(original_node, backrefs))
+        proxies: list[tuple[str, str]] = []
+        relationships = tuple(self._relationships(original_node, backrefs, proxies))
         self.classes.append(
             ClassInfo(
                 qualname,
@@ -446,15 +450,17 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
                 tuple(annotations),
                 relationships,
                 tuple(backrefs),
+                tuple(proxies),
             )
         )
         self._pop()
 
     def _relationships(
-        self, node: cst.ClassDef, backrefs: list[tuple[str, str, str | None]]
+        self, node: cst.ClassDef, backrefs: list[tuple[str, str, str | None]], proxies: list[tuple[str, str]]
     ) -> Iterator[tuple[str, str | None]]:
         """``attr = relationship(...)`` / ``attr: Mapped[...] = relationship(...)`` of a class body;
-        the reverse relationships their ``backref=`` declare go to ``backrefs``."""
+        the reverse relationships their ``backref=`` declare go to ``backrefs``, the association
+        proxies (``attr = association_proxy("rel", "x")``) to ``proxies``."""
         for stmt in node.body.body if isinstance(node.body, cst.IndentedBlock) else ():
             for small in stmt.body if isinstance(stmt, cst.SimpleStatementLine) else ():
                 if isinstance(small, cst.Assign) and len(small.targets) == 1:
@@ -466,6 +472,11 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
                 if not (isinstance(target, cst.Name) and isinstance(value, cst.Call)):
                     continue
                 func = dotted(value.func)
+                if func is not None and self.qualify(func) in sqla.ASSOCIATION_PROXY_FUNCTIONS:
+                    first = value.args[0].value if value.args and value.args[0].keyword is None else None
+                    if isinstance(first, cst.SimpleString) and isinstance(first.evaluated_value, str):
+                        proxies.append((target.value, first.evaluated_value))
+                    continue
                 if func is not None and self.qualify(func) in sqla.SQLMODEL_RELATIONSHIP_FUNCTIONS:
                     yield target.value, _sqlmodel_lazy(value)
                     continue
@@ -586,7 +597,7 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
     def visit_Lambda(self, node: cst.Lambda) -> None:
         parent = self.function_qualname
         passed_to = self._lambda_args.get(id(node))
-        body_call = Callee.of(node.body.func) if isinstance(node.body, cst.Call) else None
+        body_call = Callee.of_func(node.body.func) if isinstance(node.body, cst.Call) else None
         self._push("lambda", "<lambda>")
         self._stack.append(
             _FunctionBuilder(
@@ -671,7 +682,7 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
     def visit_For(self, node: cst.For) -> None:
         self._iterated.add(id(node.iter))
         if self.scope_kind in ("function", "lambda") and isinstance(node.target, cst.Name) and isinstance(node.iter, cst.Call):
-            callee = Callee.of(node.iter.func)
+            callee = Callee.of_func(node.iter.func)
             if callee is not None:
                 self._bind(node.target.value, callee, True, node, iterated=True)
         self._not_stored(node.target)  # ``for f, arg in pairs``: names bound, not stored
@@ -682,7 +693,7 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
     def visit_WithItem(self, node: cst.WithItem) -> None:
         if isinstance(node.item, cst.Call):
             self._with_calls.add(id(node.item))
-            callee = Callee.of(node.item.func)
+            callee = Callee.of_func(node.item.func)
             if callee and node.asname and isinstance(node.asname.name, cst.Name):
                 self._bind(
                     node.asname.name.value,
@@ -741,7 +752,7 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
         self, target: cst.BaseExpression, value: cst.BaseExpression, node: cst.CSTNode
     ) -> None:
         called = isinstance(value, cst.Call)
-        callee = Callee.of(value.func if isinstance(value, cst.Call) else value)
+        callee = Callee.of_func(value.func) if isinstance(value, cst.Call) else Callee.of(value)
         if isinstance(target, cst.Name):
             if callee is not None:
                 args = (
@@ -864,7 +875,7 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
                     self._returned(item.value, node, i)
             return
         called = isinstance(value, cst.Call)
-        callee = Callee.of(value.func if isinstance(value, cst.Call) else value)
+        callee = Callee.of_func(value.func) if isinstance(value, cst.Call) else Callee.of(value)
         if callee is not None:
             self._current.returns.append(
                 Binding(
@@ -934,7 +945,7 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
                         self._collect_element(element, func.value.value, i)
                 else:
                     self._current.collected.append((func.value.value, "", -1))
-        callee = Callee.of(node.func)
+        callee = Callee.of_func(node.func)
         if callee is None:
             # ``db.query(M).filter(...).first()``: the terminal's receiver is a call; the inner
             # ``db.query`` call is visited on its own.

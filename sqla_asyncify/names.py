@@ -68,6 +68,9 @@ def dotted(node: cst.BaseExpression) -> str | None:
     return None
 
 
+#: The ``Callee`` path element of a subscript (``Repo[User]``): no attribute can be named so.
+SUBSCRIPT = "[]"
+
 _Frozen = TypeVar("_Frozen")
 #: Equal frozen index values, one object each (bounded: cleared when full). A module's index names
 #: the same callee and parameter many times; shared, each is pickled once per index and unpickled
@@ -91,6 +94,11 @@ class Callee:
     ("crud", ("get_user",)); ``UserService(db).rename`` → ("UserService", ("rename",), calls=(0,)):
     ``calls`` lists the path lengths after which the expression so far is called. The plan
     resolves the root against locals, the module and imports.
+
+    A subscript that is called is the path element ``SUBSCRIPT`` (``of_func`` for a call's own func):
+    ``Repo[User](db).get`` → ("Repo", ("[]", "get"), calls=(1,)), so a generic class's
+    instantiation names its class (the plan resolves ``[]`` on a class only). A subscript inside an
+    attribute chain (``items[0].save``) names nothing, as before.
     """
 
     root: str
@@ -104,6 +112,18 @@ class Callee:
         return None if found is None else interned(found)
 
     @classmethod
+    def of_func(cls, func: cst.BaseExpression) -> Callee | None:
+        """What a call's ``func`` names: as ``of``, and a subscripted class called (``Repo[User]``
+        in ``Repo[User](db)``). A subscript not called (``Dep = Annotated[...]``) names nothing."""
+        found = cls._subscripted(func) if isinstance(func, cst.Subscript) else cls._of(func)
+        return None if found is None else interned(found)
+
+    @classmethod
+    def _subscripted(cls, node: cst.Subscript) -> Callee | None:
+        inner = cls._of(node.value)
+        return None if inner is None else cls(inner.root, (*inner.path, SUBSCRIPT), inner.calls)
+
+    @classmethod
     def _of(cls, node: cst.BaseExpression) -> Callee | None:
         if isinstance(node, cst.Name):
             return cls(node.value)
@@ -111,7 +131,7 @@ class Callee:
             inner = cls._of(node.value)
             return None if inner is None else cls(inner.root, (*inner.path, node.attr.value), inner.calls)
         if isinstance(node, cst.Call):
-            inner = cls._of(node.func)
+            inner = cls._subscripted(node.func) if isinstance(node.func, cst.Subscript) else cls._of(node.func)
             if inner is None or len(inner.path) in inner.calls:
                 return None  # ``f()()``: nothing to resolve
             return cls(inner.root, inner.path, (*inner.calls, len(inner.path)))
@@ -124,7 +144,7 @@ class Callee:
     def __str__(self) -> str:
         text = self.root + ("()" if 0 in self.calls else "")
         for i, attr in enumerate(self.path, 1):
-            text += f".{attr}" + ("()" if i in self.calls else "")
+            text += ("[...]" if attr == SUBSCRIPT else f".{attr}") + ("()" if i in self.calls else "")
         return text
 
 

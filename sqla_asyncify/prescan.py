@@ -11,7 +11,9 @@ SQLAlchemy. So before anything reaches libcst:
    undecodable file is still a per-file error, and its imports);
 3. relevance spreads through imports to a fixpoint: a file that imports a relevant project module
    (absolute or relative, ``import a.b``, ``from a import b``, ``from . import b``, star imports)
-   is relevant too — a caller can be affected without importing SQLAlchemy itself.
+   is relevant too — a caller can be affected without importing SQLAlchemy itself; so is a test
+   module under a relevant ``conftest.py``, whose fixtures pytest hands it by name (a client
+   fixture that converts makes its requests awaited there).
 
 Only relevant files are parsed with libcst, indexed, planned and rewritten; the others are reported
 unchanged, byte-identical by construction. The spread is conservative: ``import a.b`` makes the file
@@ -157,6 +159,15 @@ def _ancestors(module: str) -> Iterable[str]:
         yield ".".join(parts[:i])
 
 
+def _gets_fixtures(module: str, conftest_packages: set[str]) -> bool:
+    """A test module (``test_*``, ``*_test``) of a package at or under one whose ``conftest`` is
+    relevant: pytest hands it that conftest's fixtures by parameter name, without an import."""
+    package, _, last = module.rpartition(".")
+    if not (last.startswith("test_") or last.endswith("_test")):
+        return False
+    return any(not p or package == p or package.startswith(f"{p}.") for p in conftest_packages)
+
+
 def relevant_files(
     modules: Sequence[str],
     is_package: Sequence[bool],
@@ -175,16 +186,20 @@ def relevant_files(
     }
     names: set[str] = set()  # relevant module names
     under: set[str] = set()  # every ancestor (inclusive) of a relevant module name
+    fixtures_for: set[str] = set()  # packages (``""``: all) of relevant ``conftest`` modules
     new = [modules[i] for i, r in enumerate(relevant) if r]
     pending = {i for i in targets if not relevant[i]}
     while new:
         for name in new:
             names.add(name)
             under.update(_ancestors(name))
+            package, _, last = name.rpartition(".")
+            if last == "conftest":
+                fixtures_for.add(package)
         new = []
         for i in list(pending):
             exact, prefixes = targets[i]
-            if not exact.isdisjoint(names) or not prefixes.isdisjoint(under):
+            if not exact.isdisjoint(names) or not prefixes.isdisjoint(under) or _gets_fixtures(modules[i], fixtures_for):
                 relevant[i] = True
                 pending.discard(i)
                 new.append(modules[i])

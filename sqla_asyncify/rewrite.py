@@ -15,11 +15,16 @@ from .codemods.batch import BatchedTransformers, Unbatchable
 from .holds import is_migration_script
 from .codemods.imports import add_queued_imports, apply_swaps, into_import_guard
 from .codemods.metadata import TreeMetadata
+from .codemods import matcher_lookup
 from .codemods.checkout_ping import add_checkout_ping_helper
+from .codemods.fifo_pool import add_fifo_pool_helper
+from .codemods.reload_after_commit import add_reload_after_commit_helper
 from .codemods.entry_runner import add_entry_runner_helper
 from .codemods.runtime_url import add_runtime_url_helper
 from .plan import Plan
 from .report import ReportItem
+
+matcher_lookup.install()  # libcst's import visitors look up their (absent) matchers once per class
 
 
 def rewrite_module(
@@ -63,9 +68,13 @@ def rewrite_module(
                 metadata = TreeMetadata(tree)
     # Imports last and once: transformers only queued them (line numbers stay the input's).
     tree = apply_swaps(context, tree)  # in place: ``create_engine`` → ``create_async_engine`` …
-    tree = add_checkout_ping_helper(context, tree)  # each helper goes right after the imports, so
-    tree = add_runtime_url_helper(context, tree)  # the URL helper ends up above the ping helper
+    # Each helper goes right after the imports, so the last added ends up first: the URL helper,
+    # then the ping helper, then the pool helper.
+    tree = add_fifo_pool_helper(context, tree)
+    tree = add_checkout_ping_helper(context, tree)
+    tree = add_runtime_url_helper(context, tree)
     tree = add_entry_runner_helper(context, tree)
+    tree = add_reload_after_commit_helper(context, tree)
     if context.scratch.get(AddImportsVisitor.CONTEXT_KEY):
         tree = add_queued_imports(context, tree)
     # A scope analysis of the whole module (is the name still used?): only when one is queued.

@@ -66,6 +66,10 @@ DEFERRABLE_COLUMN_FUNCTIONS: frozenset[str] = frozenset(
 )
 #: ``deferred(expr)``: ``column_property(expr, deferred=True)``.
 DEFERRED_FUNCTIONS: frozenset[str] = frozenset({"sqlalchemy.orm.deferred", "sqlalchemy.orm._orm_constructors.deferred"})
+#: ``association_proxy("rel", "attr")``: reading the proxy reads relationship ``rel``.
+ASSOCIATION_PROXY_FUNCTIONS: frozenset[str] = frozenset(
+    {"sqlalchemy.ext.associationproxy.association_proxy"}
+)
 SQLMODEL_RELATIONSHIP_FUNCTIONS: frozenset[str] = frozenset({"sqlmodel.Relationship", "sqlmodel.main.Relationship"})
 #: SQLModel's model base: a table model's ``Relationship()`` attributes are no pydantic fields, so
 #: ``model_dump()`` (and ``jsonable_encoder``, which calls it) never reads them.

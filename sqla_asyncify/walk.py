@@ -45,6 +45,30 @@ def descendants(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
                 stack.append(value)
 
 
+def walk_in_order(node: cst.CSTNode, enter: Callable[[cst.CSTNode], bool]) -> None:
+    """Call ``enter`` on ``node`` and every node below it, parents first and children in field
+    order (for statements, source order); a False from ``enter`` skips the node's children."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if not enter(current):
+            continue
+        kind = type(current)
+        names = _FIELDS.get(kind)
+        if names is None:
+            names = _FIELDS[kind] = tuple(f.name for f in fields(current))  # type: ignore[arg-type]
+        children: list[cst.CSTNode] = []
+        for name in names:
+            value = getattr(current, name)
+            kind = type(value)
+            if kind is tuple or kind is list:
+                children.extend(item for item in value if _is_node(type(item)))
+            elif _is_node(kind):
+                children.append(value)
+        children.reverse()
+        stack.extend(children)
+
+
 def find_all(node: cst.CSTNode, predicate: Callable[[cst.CSTNode], bool]) -> list[cst.CSTNode]:
     """The nodes at or below ``node`` for which ``predicate`` holds, in no particular order."""
     return [n for n in descendants(node) if predicate(n)]

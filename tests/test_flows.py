@@ -383,6 +383,134 @@ SHAPES: dict[str, dict[str, str]] = {
                 assert client.get("/users/3").json() == {"found": True}
             """,
     },
+    "test_module_without_imports": {
+        "app/db.py": """
+            from sqlalchemy import create_engine
+            from sqlalchemy.orm import sessionmaker
+
+            SessionLocal = sessionmaker(bind=create_engine("sqlite:///./app.db"))
+            """,
+        "app/main.py": """
+            from fastapi import Depends, FastAPI
+            from sqlalchemy.orm import Session
+
+            from .db import SessionLocal
+            from .models import User
+
+            def get_db():
+                db = SessionLocal()
+                try:
+                    yield db
+                finally:
+                    db.close()
+
+            app = FastAPI()
+
+            @app.post("/users/{user_id}")
+            def add_user(user_id: int, db: Session = Depends(get_db)):
+                db.add(User(id=user_id))
+                db.commit()
+                return {"id": user_id}
+            """,
+        "tests/conftest.py": """
+            import pytest
+            from fastapi.testclient import TestClient
+
+            from app.db import SessionLocal
+            from app.main import app
+
+            @pytest.fixture
+            def client():
+                return TestClient(app)
+
+            @pytest.fixture
+            def db():
+                session = SessionLocal()
+                yield session
+                session.close()
+            """,
+        "tests/test_read.py": """
+            from app.models import User
+
+            def test_read(client, db):
+                assert db.get(User, 2) is None
+                assert client.post("/users/2").json() == {"id": 2}
+            """,
+        # no import: pytest hands it the conftest's client, which converts for test_read
+        "tests/test_post.py": """
+            def test_post(client):
+                assert client.post("/users/1").json() == {"id": 1}
+            """,
+    },
+    "test_called_as_a_helper_with_a_fixture_client": {
+        "app/db.py": """
+            from sqlalchemy import create_engine
+            from sqlalchemy.orm import sessionmaker
+
+            SessionLocal = sessionmaker(bind=create_engine("sqlite:///./app.db"))
+            """,
+        "app/main.py": """
+            from fastapi import Depends, FastAPI
+            from sqlalchemy.orm import Session
+
+            from .db import SessionLocal
+            from .models import User
+
+            def get_db():
+                db = SessionLocal()
+                try:
+                    yield db
+                finally:
+                    db.close()
+
+            app = FastAPI()
+
+            @app.post("/users/{user_id}")
+            def add_user(user_id: int, db: Session = Depends(get_db)):
+                db.add(User(id=user_id))
+                db.commit()
+                return {"id": user_id}
+            """,
+        "tests/conftest.py": """
+            import pytest
+            from fastapi.testclient import TestClient
+
+            from app.db import SessionLocal
+            from app.main import app
+
+            def open_client():
+                with TestClient(app) as c:
+                    yield c
+
+            @pytest.fixture
+            def client():
+                yield from open_client()
+
+            @pytest.fixture
+            def db():
+                session = SessionLocal()
+                yield session
+                session.close()
+            """,
+        # collected by pytest with the conftest's client, and called by test_read with its own
+        "tests/test_post.py": """
+            def test_post(client, user_id=2):
+                assert client.post(f"/users/{user_id}").json() == {"id": user_id}
+            """,
+        "tests/test_read.py": """
+            from fastapi.testclient import TestClient
+
+            from app.main import app
+            from app.models import User
+            from tests import test_post
+
+            def test_read(db):
+                assert db.get(User, 1) is None
+                client = TestClient(app)
+                test_post.test_post(client, 1)
+                assert client.post("/users/3").json() == {"id": 3}
+            """,
+    },
     "untyped_fixture_parameter": {
         "app/db.py": """
             from sqlalchemy import create_engine
@@ -421,6 +549,8 @@ RUNS = {
     "factory_tuple_unpacked_at_module_level": "app.jobs:add",
     "functions_in_parametrize_values": "pytest",
     "global_set_by_an_init_function": "app.jobs:add",
+    "test_module_without_imports": "pytest",
+    "test_called_as_a_helper_with_a_fixture_client": "pytest",
     "module_attribute_sessionmaker": "app.jobs:add",
     "query_handed_to_a_pagination_helper": "app.jobs:add",
     "untyped_fixture_parameter": "pytest",

@@ -94,3 +94,30 @@ def test_the_nearest_conftest_fixture_is_the_one_converted() -> None:
     assert plan.http_clients == {"tests.unit.conftest.client:<return>"}
     assert not plan.becomes_async("tests.test_http.test_get")
     assert not plan.becomes_async("tests.unit.conftest.client")  # a plain ``return``: no ``async with``
+
+
+def test_a_test_called_as_a_helper_decides_its_client_from_its_fixture() -> None:
+    # ``test_post`` is collected by pytest with the conftest's ``client`` (a client the plan cannot
+    # follow: yielded from a helper) and called by ``test_read`` with a client it builds itself
+    plan = build(
+        {
+            "app.main": APP,
+            "tests.conftest": (
+                "import pytest\nfrom fastapi.testclient import TestClient\nfrom app.main import SessionLocal, app\n"
+                "def open_client():\n    with TestClient(app) as c:\n        yield c\n"
+                "@pytest.fixture\ndef client():\n    yield from open_client()\n"
+                "@pytest.fixture\ndef db():\n    s = SessionLocal()\n    yield s\n    s.close()\n"
+            ),
+            "tests.test_post": "def test_post(client, url='/'):\n    assert client.post(url).status_code == 200\n",
+            "tests.test_read": (
+                "from fastapi.testclient import TestClient\nfrom app.main import app, count\nfrom tests import test_post\n"
+                "def test_read(db):\n    c = TestClient(app)\n    assert count(db) == 0\n"
+                "    test_post.test_post(c, '/x')\n    assert c.get('/').status_code == 200\n"
+            ),
+        }
+    )
+    assert plan.becomes_async("tests.test_read.test_read")
+    assert plan.http_clients == set()
+    assert "test_post" in plan.kept_http_clients["tests.test_read.test_read:c"]
+    assert not plan.becomes_async("tests.test_post.test_post")
+    assert plan.classify("tests.test_post.test_post", Callee("client", ("post",))).kind != "http-io"

@@ -75,8 +75,10 @@ def test_three_variants_from_one_source(built: dict[str, Path]) -> None:
     # The pool's liveness check is kept at one round trip (SQLAlchemy's asyncpg ping takes three):
     # the tool writes it and reports it; nothing is left for the cleaned variant to change.
     assert "    pool_pre_ping=" not in migrated["database.py"]
-    assert "engine = _ping_on_checkout(" in migrated["database.py"]
+    assert "engine = _fifo_pool(\n    _ping_on_checkout(" in migrated["database.py"]
     assert variants.report_rules(built["migrated"].parent).get("asyncpg-pre-ping") == 1
+    # The pool is sized (20 + 10): its waiters are served in order, as the sync app's were.
+    assert variants.report_rules(built["migrated"].parent).get("fifo-pool") == 1
     assert (built["cleaned"] / "app" / "database.py").read_text() == migrated["database.py"]
 
 

@@ -502,3 +502,74 @@ def test_a_generator_called_at_import_is_not_run_on_a_loop() -> None:
     assert plan.becomes_async("app.rows.rows")
     assert "tests.conftest.<module>" not in plan.entries
     assert any(i.rule == "sync-boundary" and i.path == "tests/conftest.py" for i in plan.items)
+
+
+def test_a_subscripted_generic_class_instantiates_that_class() -> None:
+    """``Repo[User](db)`` builds a ``Repo``: its methods resolve as on ``Repo(db)``; a subscript of
+    anything else (a list of handlers, a session) names no known value."""
+    plan = build(
+        {
+            "m": """
+            from typing import Generic, TypeVar
+            from sqlalchemy.orm import Session
+            T = TypeVar("T")
+            class Repo(Generic[T]):
+                def __init__(self, db: Session):
+                    self.db = db
+                def save(self):
+                    self.db.flush()
+            class Controller:
+                def __init__(self, db: Session):
+                    self.db = db
+                @property
+                def repo(self):
+                    return Repo[int](self.db)
+                def run(self):
+                    self.repo.save()
+            def direct(db: Session):
+                Repo[int](db).save()
+            def indexed(db: Session, handlers):
+                handlers[0](db).save()
+                db[0].save()
+            """
+        }
+    )
+    assert plan.chain("m.direct") == ["m.direct", "m.Repo.save", "self.db.flush"]
+    assert plan.chain("m.Controller.run") == ["m.Controller.run", "m.Repo.save", "self.db.flush"]
+    assert not plan.becomes_async("m.indexed")
+    assert plan.type_of("m.direct", Callee.of_func(cst.parse_expression("Repo[int]"))) == plan.type_of(
+        "m.direct", Callee("Repo")
+    )
+    assert str(Callee.of(cst.parse_expression("Repo[int](db).save"))) == "Repo[...]().save"
+    # a subscript not called names nothing (``Dep = Annotated[...]`` stays an alias)
+    assert Callee.of(cst.parse_expression("Annotated[Repo, 1]")) is None
+
+
+def test_a_base_class_re_exported_by_a_star_import_is_followed() -> None:
+    """``from pkg import Base`` where ``pkg/__init__.py`` does ``from .base import *``: the class
+    derives from ``pkg.base.Base``, so what it inherits resolves and is awaited."""
+    plan = build(
+        {
+            "pkg.__init__": "from .base import *\n",
+            "pkg.base": """
+            from sqlalchemy.orm import Session
+            class Base:
+                db: Session
+                @property
+                def repo(self):
+                    return Repo(self.db)
+            class Repo:
+                def __init__(self, db: Session):
+                    self.db = db
+                def save(self):
+                    self.db.flush()
+            """,
+            "views": """
+            from pkg import Base
+            class View(Base):
+                def run(self):
+                    self.repo.save()
+            """,
+        }
+    )
+    assert plan.chain("views.View.run") == ["views.View.run", "pkg.base.Repo.save", "self.db.flush"]

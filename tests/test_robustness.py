@@ -364,6 +364,13 @@ def test_prescan_relevance_spreads_through_every_import_form() -> None:
         "sibling": ("from app import config\n", False),  # app.config is not relevant, app is not
         "other": ("import os\nfrom collections import abc\n", False),
         "docs": ("'''we mention sqlalchemy in prose'''\n", False),  # bytes mention: conservative
+        "app.tests": ("", True),
+        "app.tests.conftest": ("from app.crud import Session\n", False),
+        # fixtures by parameter name, no import: under a relevant conftest
+        "app.tests.test_users": ("def test_users(client):\n    client.get('/')\n", False),
+        "app.tests.api.test_items": ("def test_items(db):\n    pass\n", False),
+        "app.tests.helpers": ("def helper():\n    pass\n", False),  # not a test module
+        "other_tests.test_x": ("def test_x():\n    pass\n", False),  # no relevant conftest above
     }
     modules = list(files)
     mentions = [b"sqlalchemy" in src.encode() for src, _ in files.values()]
@@ -371,6 +378,7 @@ def test_prescan_relevance_spreads_through_every_import_form() -> None:
     relevant = dict(zip(modules, relevant_files(modules, [p for _, p in files.values()], mentions, facts)))
     assert {m for m, r in relevant.items() if r} == {
         "app.db", "app.crud", "app.svc", "app.api.routes", "jobs", "jobs2", "star", "aliased", "docs",
+        "app.tests.conftest", "app.tests.test_users", "app.tests.api.test_items",
     }
 
 

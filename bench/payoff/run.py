@@ -124,6 +124,19 @@ class Counters:
         return sum(c for _, c, _ in rows), sum(r for _, _, r in rows), {q: (c, r) for q, c, r in rows}
 
 
+def wait_listening(port: int, process: subprocess.Popen[bytes], timeout: float = 30) -> None:
+    """Until something accepts connections on ``port`` (the proxy starting: slow on a loaded machine)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the proxy did not listen on port {port}") from None
+            time.sleep(0.05)
+
+
 def measure_rtt(port: int, samples: int = 200) -> float:
     """Median ms of ``SELECT 1`` through the proxy (a warm connection)."""
     conn = psycopg2.connect(f"host=127.0.0.1 port={port} user=postgres dbname={DB}")
@@ -375,7 +388,7 @@ def main(argv: list[str] | None = None) -> int:
         for rtt in setup.rtts:
             proxy_port = free_port()
             proxy = subprocess.Popen([sys.executable, str(HERE / "proxy.py"), str(proxy_port), str(pg.port), str(rtt)], stdout=subprocess.DEVNULL)
-            time.sleep(0.5)
+            wait_listening(proxy_port, proxy)
             setup.measured_rtt[rtt] = measure_rtt(proxy_port)
             log(f"payoff: proxy +{rtt} ms: SELECT 1 round trip {setup.measured_rtt[rtt]:.2f} ms")
             url = f"postgresql+psycopg2://postgres@127.0.0.1:{proxy_port}/{DB}"

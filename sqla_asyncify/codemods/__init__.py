@@ -10,6 +10,7 @@ from .async_http_client import AsyncHttpClient
 from .async_pool import AsyncPool
 from .async_sessionmaker import AsyncSessionmaker
 from .async_with import AsyncWith
+from .await_loop_runs import AwaitLoopRuns
 from .async_sleep import AsyncSleep
 from .async_tests import AsyncTests
 from .asyncio_run_entry import AsyncioRunEntry
@@ -88,6 +89,8 @@ CODEMODS: tuple[type[AsyncifyCodemod], ...] = (
     MockSpecs,
     # Its ``await asyncio.sleep`` is not a call the plan knows: it writes the await itself.
     AsyncSleep,
+    # Writes its own ``await`` too: the coroutine a loop ran is awaited on the running one.
+    AwaitLoopRuns,
     # After AsyncSessionmaker: once ``Session(engine)`` calls are renamed, a ``Session`` import used
     # only by annotations is replaced in place rather than kept beside the new one.
     SessionToAsyncSession,

@@ -19,6 +19,10 @@ instead of one: the keyword is dropped and the engine wrapped in the one-round-t
 (``checkout_ping.py``), reported as done (``asyncpg-pre-ping``). A value other than ``True`` is
 left and reported with that fix.
 
+An engine whose pool is sized in the call (``pool_size=``/``max_overflow=``) and is SQLAlchemy's queue
+pool is wrapped in the pool that serves waiting requests in order (``fifo_pool.py``), reported as
+done (``fifo-pool``); outside the ping wrapper: ``_fifo_pool(_ping_on_checkout(create_async_engine(...)))``.
+
 Only engines ``AsyncEngine`` converts: SQLAlchemy's ``create_engine``, not kept sync for held code.
 """
 
@@ -28,9 +32,11 @@ import libcst as cst
 
 from .. import sqla
 from ..names import Callee
-from .async_engine import ASYNC_READY, async_driver_for, url_scheme
+from .async_engine import ASYNC_READY, _leading_text, async_driver_for, url_scheme
 from .base import AsyncifyCodemod
 from .checkout_ping import HELPER, ping_on_checkout
+from .fifo_pool import HELPER as FIFO_HELPER
+from .fifo_pool import fifo_pool
 from .imports import ImportSwaps
 from .runtime_url import DIALECT_ASYNC_DRIVERS
 
@@ -41,6 +47,8 @@ ASYNC_POOLS = frozenset({"NullPool", "StaticPool", "AsyncAdaptedQueuePool", "Fal
 POOL_SWAPS = {"QueuePool": "AsyncAdaptedQueuePool"}
 #: Pool classes with no asyncio counterpart.
 SYNC_ONLY_POOLS = frozenset({"SingletonThreadPool", "AssertionPool"})
+#: The pool classes that queue requests for a bounded number of connections.
+_QUEUE_POOLS = frozenset({"QueuePool", "AsyncAdaptedQueuePool"})
 #: The async driver whose pre-ping costs three round trips (``BEGIN; ; ROLLBACK``).
 _TRANSACTIONAL_PING_DRIVER = "postgresql+asyncpg"
 
@@ -51,8 +59,17 @@ def _pool_name(qualified: str) -> str | None:
     return name if module in _POOL_MODULES else None
 
 
+def _literal_int(node: cst.BaseExpression | None) -> int | None:
+    """``20`` for ``20``, ``-1`` for ``-1``; None for anything else."""
+    if isinstance(node, cst.Integer):
+        return int(node.value)
+    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus) and isinstance(node.expression, cst.Integer):
+        return -int(node.expression.value)
+    return None
+
+
 class AsyncPool(ImportSwaps, AsyncifyCodemod):
-    DESCRIPTION = "poolclass=QueuePool → AsyncAdaptedQueuePool on engines that become async; sync-only pools reported."
+    DESCRIPTION = "poolclass=QueuePool → AsyncAdaptedQueuePool on engines that become async; sync-only pools reported; sized pools serve waiters in order."
     TRIGGERS = ("create_engine",)
 
     def visit_Module(self, node: cst.Module) -> None:
@@ -100,17 +117,60 @@ class AsyncPool(ImportSwaps, AsyncifyCodemod):
                 )
             args.append(arg)
         updated_node = updated_node.with_changes(args=args)
-        return ping_on_checkout(self.context, updated_node) if pinged else updated_node
+        engine: cst.BaseExpression = ping_on_checkout(self.context, updated_node) if pinged else updated_node
+        if self._sized_queue_pool(original_node):
+            self.report(
+                original_node,
+                f"the pool is sized in the call: the engine became `{FIFO_HELPER}(engine)`, which hands a "
+                "returned connection to the longest-waiting request (the sync app's thread pool queued "
+                "requests in order; SQLAlchemy's async pool lets a request arriving just then take it, "
+                "and under load a few requests wait many turns); sizes, `pool_timeout`, pre-ping and "
+                "recycle are the pool's own",
+                f"nothing to do; to keep SQLAlchemy's async pool queue as it is, drop `{FIFO_HELPER}`",
+                rule="fifo-pool",
+            )
+            engine = fifo_pool(self.context, engine)
+        return engine
+
+    # -- a sized queue pool: waiters served in order ----------------------------------------------
+    def _sized_queue_pool(self, call: cst.Call) -> bool:
+        """Whether the call sizes a queue pool that can run out: ``pool_size=``/``max_overflow=``
+        given, neither unbounded (``pool_size=0``, ``max_overflow=-1``), the pool class SQLAlchemy's
+        queue pool (none given, ``QueuePool``, ``AsyncAdaptedQueuePool``), the URL not an in-memory
+        SQLite database (its async pool is a ``StaticPool``; the helper checks at run time too)."""
+        keywords = {a.keyword.value: a.value for a in call.args if a.keyword is not None}
+        if not ({"pool_size", "max_overflow"} & keywords.keys()) or "pool" in keywords:
+            return False
+        if _literal_int(keywords.get("pool_size")) == 0 or _literal_int(keywords.get("max_overflow")) == -1:
+            return False
+        poolclass = keywords.get("poolclass")
+        if poolclass is not None:
+            callee = Callee.of(poolclass)
+            if callee is None or callee.calls:
+                return False
+            if _pool_name(self.plan.qualify(self.module_name, callee)) not in _QUEUE_POOLS:
+                return False
+        url = self._url(call)
+        text = _leading_text(url) if url is not None else None
+        if text is not None and text[1].startswith("sqlite"):
+            path = text[1].rstrip("'\"")
+            return not (path.endswith("://") or ":memory:" in path or "mode=memory" in path)
+        return True
 
     # -- pool_pre_ping under asyncpg -------------------------------------------------------------
-    def _async_scheme(self, call: cst.Call) -> str | None:
-        """The ``dialect+driver`` the async engine will use, or None when the URL is known only at run
-        time (an environment variable, a setting, a parameter)."""
+    def _url(self, call: cst.Call) -> cst.BaseExpression | None:
+        """The engine's URL expression (a module constant: its value), or None."""
         url = next((a.value for a in call.args if a.keyword is not None and a.keyword.value == "url"), None)
         if url is None and call.args and call.args[0].keyword is None and not call.args[0].star:
             url = call.args[0].value
         if isinstance(url, cst.Name) and self._constants.get(url.value) is not None:
             url = self._constants[url.value]
+        return url
+
+    def _async_scheme(self, call: cst.Call) -> str | None:
+        """The ``dialect+driver`` the async engine will use, or None when the URL is known only at run
+        time (an environment variable, a setting, a parameter)."""
+        url = self._url(call)
         scheme = url_scheme(url) if url is not None else None
         if scheme is None:
             return None

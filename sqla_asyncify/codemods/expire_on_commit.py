@@ -231,8 +231,11 @@ class ExpireOnCommit(AsyncifyCodemod):
                     tracked.pop(name, None)
                     ty = self.plan.type_of(self.scope_qualname, extra.callee)
                     relationships = self.plan.relationships(ty.name) if ty.kind == "class" else frozenset()
-                    if relationships - extra.keywords:
-                        constructed[name] = set(relationships - extra.keywords)
+                    unloaded = set(relationships - extra.keywords)
+                    if unloaded:
+                        # a proxy through an unloaded relationship reads it too
+                        proxies = self.plan.proxies(ty.name).items()
+                        constructed[name] = unloaded | {attr for attr, rel in proxies if rel in unloaded}
                 elif not isinstance(extra, tuple) or extra[0] not in expiring:
                     tracked.pop(name, None)  # rebound to something else
                 else:

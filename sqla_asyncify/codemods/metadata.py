@@ -20,7 +20,7 @@ from libcst.metadata.base_provider import LazyValue
 from ..dispatch import VisitorDispatch
 from ..names import dotted, target_names
 from ..positions import positions
-from ..walk import parents
+from ..walk import parents, walk_in_order
 
 
 class _Parents(VisitorDispatch, cst.CSTVisitor):
@@ -42,18 +42,30 @@ class _Parents(VisitorDispatch, cst.CSTVisitor):
         self._stack.pop()
 
 
-class _Bindings(VisitorDispatch, cst.CSTVisitor):
-    """What a module binds, in one plain traversal: per local root name the absolute names its
-    imports give it (anywhere in the module), the names bound any other way (assignments,
-    parameters, definitions, loop and ``with`` targets, …), and the ``Name`` nodes that are not
-    references at all (attribute names, keywords, definition and parameter names)."""
+#: The node types ``_Bindings`` reads (libcst's node classes have no subclasses).
+_BINDING_KINDS: frozenset[type] = frozenset(
+    {
+        cst.Import, cst.ImportFrom, cst.Attribute, cst.Arg, cst.FunctionDef, cst.ClassDef, cst.Param,
+        cst.AssignTarget, cst.AnnAssign, cst.AugAssign, cst.NamedExpr, cst.For, cst.CompFor, cst.AsName,
+        cst.Global, cst.Nonlocal, cst.MatchAs, cst.MatchStar, cst.MatchMapping,
+    }
+)
 
-    def __init__(self) -> None:
-        super().__init__()
+
+class _Bindings:
+    """What a module binds, in one read-only walk (``walk.walk_in_order``: libcst's traversal
+    would rebuild every node, and this runs again on each tree a pass changed): per local root
+    name the absolute names its imports give it (anywhere in the module, in source order), the
+    names bound any other way (assignments, parameters, definitions, loop and ``with`` targets,
+    …), and the ``Name`` nodes that are not references at all (attribute names, keywords,
+    definition and parameter names)."""
+
+    def __init__(self, tree: cst.Module) -> None:
         self.imports: dict[str, set[str]] = {}
         self.other: set[str] = set()
         self.not_references: set[int] = set()
         self.star = False
+        walk_in_order(tree, self._enter)
 
     def _import(self, node: cst.Import | cst.ImportFrom) -> None:
         if not isinstance(node.names, cst.ImportStar):
@@ -85,7 +97,9 @@ class _Bindings(VisitorDispatch, cst.CSTVisitor):
     def _targets(self, node: cst.CSTNode) -> None:
         self.other.update(target_names(node))
 
-    def on_visit(self, node: cst.CSTNode) -> bool:
+    def _enter(self, node: cst.CSTNode) -> bool:
+        if type(node) not in _BINDING_KINDS:  # most nodes: one set lookup
+            return True
         if isinstance(node, (cst.Import, cst.ImportFrom)):
             self._import(node)
             return False
@@ -112,9 +126,6 @@ class _Bindings(VisitorDispatch, cst.CSTVisitor):
         elif isinstance(node, cst.MatchMapping) and node.rest is not None:
             self.other.add(node.rest.value)
         return True
-
-    def on_leave(self, original_node: cst.CSTNode) -> None:
-        pass
 
 
 class TreeMetadata:
@@ -152,8 +163,7 @@ class TreeMetadata:
 
     def _bound(self) -> _Bindings:
         if self._bindings is None:
-            self._bindings = _Bindings()
-            self.tree.visit(self._bindings)
+            self._bindings = _Bindings(self.tree)
         return self._bindings
 
     def local_name_for(self, qualified: str) -> str | None:

@@ -12,8 +12,11 @@ lost value back).
   it is carried over, ``session.sync_session.expire_on_commit = value``, exact. Otherwise the
   session keeps the policy's ``expire_on_commit=False``, which the refreshes and loader choices
   of the migration rely on (switching expiry back on would expire objects they leave unrefreshed,
-  and the next read raises ``MissingGreenlet``): the assignment is left as written and reported
-  (``expire-on-commit``), unless it sets ``False`` itself.
+  and the next read raises ``MissingGreenlet``). What the assignment asked for, as queries see it,
+  is kept: it becomes ``_reload_after_commit(session, value)`` (``reload_after_commit.py``), after
+  which every query following a commit re-reads its rows, as the expired objects were re-read
+  (reported, ``expire-on-commit``: reads without a query keep memory's values). An assignment of
+  ``False`` itself changes nothing and stays; one with several targets is left and reported.
 """
 
 from __future__ import annotations
@@ -23,12 +26,13 @@ from libcst.metadata import ParentNodeProvider
 
 from ..names import Callee
 from .base import AsyncifyCodemod
+from .reload_after_commit import HELPER, reload_after_commit
 
 _ATTR = "expire_on_commit"
 
 
 class SessionExpirySetting(AsyncifyCodemod):
-    DESCRIPTION = "session.expire_on_commit on an AsyncSession → its sync_session's, or reported under the expiry policy."
+    DESCRIPTION = "session.expire_on_commit on an AsyncSession → its sync_session's, or, under the default policy, queries that re-read after a commit."
     TRIGGERS = (_ATTR,)
     BATCHABLE = True
 
@@ -44,7 +48,7 @@ class SessionExpirySetting(AsyncifyCodemod):
         expires = self.plan.session_expires(self.context_qualname, session)
         return expires is True or (expires is None and self.plan.keeps_expiry)
 
-    def leave_Assign(self, original_node: cst.Assign, updated_node: cst.Assign) -> cst.Assign:
+    def leave_Assign(self, original_node: cst.Assign, updated_node: cst.Assign) -> cst.Assign | cst.Expr:
         targets = []
         for original, updated in zip(original_node.targets, updated_node.targets):
             target = original.target
@@ -58,17 +62,33 @@ class SessionExpirySetting(AsyncifyCodemod):
             elif self._carried_over(session):
                 self.changed = True
                 targets.append(updated.with_changes(target=_through_sync_session(updated.target)))
+            elif isinstance(original_node.value, cst.Name) and original_node.value.value == "False":
+                targets.append(updated)  # the policy's own value: nothing changes
+            elif len(original_node.targets) == 1:
+                self.changed = True
+                self.report(
+                    original_node,
+                    f"`{session}` becomes an AsyncSession, which keeps `expire_on_commit=False` (as every session the "
+                    f"migration converts) and cannot reload expired attributes implicitly: `{HELPER}` makes each "
+                    "query after a commit re-read the rows of the objects it returns (populate_existing), as the "
+                    "sync session re-read the objects it had expired, commits made elsewhere on this session "
+                    "included; an attribute read or `get()` of an object already loaded, with no query, keeps the "
+                    "value in memory",
+                    f"where code reads an object changed by a commit without querying it again, `await {session}"
+                    ".refresh(obj)` first",
+                    rule="expire-on-commit",
+                )
+                return reload_after_commit(self.context, updated.target.value, updated_node.value)
             else:
-                if not (isinstance(original_node.value, cst.Name) and original_node.value.value == "False"):
-                    self.report(
-                        original_node,
-                        f"`{session}` becomes an AsyncSession, which keeps no `expire_on_commit` of its own: this "
-                        "assignment has no effect; the session keeps `expire_on_commit=False`, as every session the "
-                        "migration converts (the refreshes and loads it writes rely on it)",
-                        "to expire on commit, migrate with `--expire-on-commit keep` (refreshes are then written "
-                        f"after commits) and set `{session}.sync_session.expire_on_commit`",
-                        rule="expire-on-commit",
-                    )
+                self.report(
+                    original_node,
+                    f"`{session}` becomes an AsyncSession, which keeps no `expire_on_commit` of its own: this "
+                    "assignment has no effect; the session keeps `expire_on_commit=False`, as every session the "
+                    "migration converts (the refreshes and loads it writes rely on it)",
+                    "to expire on commit, migrate with `--expire-on-commit keep` (refreshes are then written "
+                    f"after commits) and set `{session}.sync_session.expire_on_commit`",
+                    rule="expire-on-commit",
+                )
                 targets.append(updated)
         return updated_node.with_changes(targets=targets)
 

@@ -55,6 +55,17 @@ class Fixtures(ProjectIndex):
             ),
         )
 
+    def fixture_for(self, fn: FunctionInfo, name: str) -> str | None:
+        """The fixture pytest hands parameter ``name`` of test or fixture ``fn``, if one by that
+        name is visible from its module; None for other functions and other parameters."""
+        if not self._takes_fixtures(fn):
+            return None
+        module = self._function_module[fn.qualname].module
+        visible = [
+            q for q in self._visible_fixtures(module, name) if q != fn.qualname and self._fixture_visible_from(q, module)
+        ]
+        return visible[0] if visible else None
+
     def _fixture_closure(self, fn: FunctionInfo) -> list[str]:
         """The fixtures a test or fixture requests, directly or through other fixtures."""
         found: list[str] = []

@@ -5,8 +5,9 @@ pytest-asyncio's loop, with the app's pooled connections. A client such a test u
 through the fixtures it requests) is converted, its requests are awaited, and the functions
 sending them become async in turn: an extension of the async fixpoint, run after it. A client
 handed to a helper that cannot convert with it (one that also gets a client staying sync, or one
-the plan does not see) stays a ``TestClient`` (``kept_http_clients``, reported): a helper half
-converted would call an ``httpx.AsyncClient`` synchronously.
+the plan does not see, or a test other tests call as a helper while pytest hands it a fixture's
+client that does not convert) stays a ``TestClient`` (``kept_http_clients``, reported): a helper
+half converted would call an ``httpx.AsyncClient`` synchronously.
 """
 
 from __future__ import annotations
@@ -114,6 +115,17 @@ class HttpClients(Fixpoint):
                     if ty.kind != HTTP_CLIENT_KIND or ty.name not in handed:
                         continue
                     own = self.name_type(callee.qualname, param.name)
+                    fixture = self.fixture_for(callee, param.name)
+                    if fixture is not None and not (own.kind == HTTP_CLIENT_KIND and own.name in self.http_clients | candidates):
+                        # a test called as a helper: pytest also runs it with this fixture's value,
+                        # which is not a client that converts (or not one the plan can follow)
+                        kept.add(ty.name)
+                        self.kept_http_clients.setdefault(
+                            ty.name,
+                            f"it is handed to `{callee.qualname}`, which pytest also runs with fixture "
+                            f"`{fixture}` as `{param.name}`, a client that stays",
+                        )
+                        continue
                     if own.kind == HTTP_CLIENT_KIND and own.name and own.name not in self.http_clients | candidates:
                         kept.add(ty.name)
                         self.kept_http_clients.setdefault(
@@ -125,7 +137,9 @@ class HttpClients(Fixpoint):
         """Parameters (origin ``function:param``) of project functions that are handed a converted
         client: a helper ``def login(client: TestClient)`` called with the client of an async test
         receives an ``httpx.AsyncClient`` and converts with it (its requests are awaited). Only
-        parameters whose own type is not known otherwise (an annotation says ``TestClient``)."""
+        parameters whose own type is not known otherwise (an annotation says ``TestClient``), and not
+        a parameter pytest fills with a fixture (a test other tests also call as a helper): that
+        fixture's client decides, as ``name_type`` reads it."""
         found: set[str] = set()
         for fn in self.functions.values():
             for site in fn.calls:
@@ -133,6 +147,8 @@ class HttpClients(Fixpoint):
                     ty = self.type_of(fn.qualname, arg)
                     if ty.kind != HTTP_CLIENT_KIND or ty.name not in converted:
                         continue
+                    if self.fixture_for(callee, param.name) is not None:
+                        continue  # pytest hands it a fixture too: the fixture as written decides
                     if self.name_type(callee.qualname, param.name).kind in (HTTP_CLIENT_KIND, "unknown"):
                         found.add(f"{callee.qualname}:{param.name}")
         return found

@@ -14,7 +14,7 @@ from typing import ClassVar
 
 from .. import sqla
 from ..index import Binding, Param
-from ..names import Callee
+from ..names import SUBSCRIPT, Callee
 from .fixtures import Fixtures
 from .types import (
     ASYNC_HTTP_CLIENT,
@@ -319,6 +319,10 @@ class Inference(Fixtures):
         return Ty("super", fn.class_qualname)
 
     def _attr_type(self, ty: Ty, attr: str, seen: frozenset[str]) -> Ty:
+        if attr == SUBSCRIPT:
+            # ``Repo[User]``: a generic class subscripted is still that class; any other subscript
+            # (a list, a dict, a mapping of handlers) is of an unknown value
+            return ty if ty.kind == "class" else UNKNOWN
         if ty.kind == "super":
             for c in self._mro(ty.name)[1:]:
                 if f"{c}.{attr}" in self.functions:

@@ -101,9 +101,13 @@ class Loading:
         self.facts: dict[str, LoadFacts] = {q: f for m in plan.modules.values() for q, f in m.loads}
         self.module_of: dict[str, ModuleIndex] = {q: m for m in plan.modules.values() for q, _ in m.loads}
         self.rels: dict[str, dict[str, Rel]] = {}
+        #: Class → its association proxies: proxy attribute → the relationship it reads.
+        self.proxies: dict[str, dict[str, str]] = {}
         self.lazy: set[tuple[str, str]] = set()
         self._models()
-        self.rel_names = {a for attrs in self.rels.values() for a in attrs}
+        self.rel_names = {a for attrs in self.rels.values() for a in attrs} | {
+            a for proxies in self.proxies.values() for a in proxies
+        }
         self.sites: dict[tuple[str, int, int], SiteLoads] = {}
         #: (module, line) of a ``name = f(...)`` statement → (scope, name, chains) the caller loads
         #: itself, right after it (``consumer_loads``).
@@ -130,6 +134,8 @@ class Loading:
         for module in self.plan.modules.values():
             targets = dict(module.relationship_targets)
             for info in module.classes:
+                if info.proxies:
+                    self.proxies[info.qualname] = dict(info.proxies)
                 lazies = dict(info.relationships)
                 for t in targets.get(info.qualname, ()):
                     rel = Rel(info.qualname, t.attr, self._resolve_class(t.target), t.collection)
@@ -148,11 +154,29 @@ class Loading:
         return any(c in self.rels for c in self.plan._mro(cls))
 
     def rel_of(self, cls: str | None, attr: str) -> Rel | None:
+        """The relationship reading ``attr`` of a ``cls`` reads: its own, or the one an association
+        proxy of that name goes through (``group_id = association_proxy("owner", "group_id")``)."""
         for c in self.plan._mro(cls) if cls else ():
             rel = self.rels.get(c, {}).get(attr)
             if rel is not None:
                 return rel
+        for c in self.plan._mro(cls) if cls else ():
+            through = self.proxies.get(c, {}).get(attr)
+            if through is not None and through != attr:
+                return self.rel_of(cls, through)
         return None
+
+    def named(self, attr: str) -> list[tuple[str, str]]:
+        """(owner, relationship) pairs reading ``attr`` on an object of unknown class may load: the
+        relationships of that name, and those the association proxies of that name go through."""
+        found = [(owner, attr) for owner, attrs in self.rels.items() if attr in attrs]
+        for owner, proxies in self.proxies.items():
+            through = proxies.get(attr)
+            if through is not None:
+                rel = self.rel_of(owner, through)
+                if rel is not None and (rel.owner, rel.attr) not in found:
+                    found.append((rel.owner, rel.attr))
+        return found
 
     # -- flows ---------------------------------------------------------------------------------
     def _fn(self, scope: str) -> FunctionInfo | None:
@@ -439,11 +463,10 @@ class Loading:
         if origin.kind == "unknown":
             for cls in schemas:
                 for name in self._fields(cls):
-                    for owner, attrs in self.rels.items():
-                        if name in attrs:
-                            self.unfollowed.setdefault((owner, name), []).append(
-                                f"serialized by `{cls.rsplit('.', 1)[-1]}` at {where}, from {origin.reason}"
-                            )
+                    for owner, rel in self.named(name):
+                        self.unfollowed.setdefault((owner, rel), []).append(
+                            f"serialized by `{cls.rsplit('.', 1)[-1]}` at {where}, from {origin.reason}"
+                        )
             return
         entity = self._walk_entity(origin, path)
         if entity is None:
@@ -508,9 +531,9 @@ class Loading:
             origin = Origin("unknown", reason=f"`{'.'.join(path)}` after a refresh naming other attributes")
         if origin.kind == "unknown":
             for i, attr in enumerate(path):
-                for owner, attrs in self.rels.items():
-                    if attr in attrs and (i == 0 or self._reached(path[:i], owner)):
-                        self.unfollowed.setdefault((owner, attr), []).append(f"{why}, on {origin.reason}")
+                for owner, rel in self.named(attr):
+                    if i == 0 or self._reached(path[:i], owner):
+                        self.unfollowed.setdefault((owner, rel), []).append(f"{why}, on {origin.reason}")
             return
         chain = self._rel_chain(origin, path)
         if chain:

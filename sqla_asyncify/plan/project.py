@@ -149,9 +149,13 @@ class ProjectIndex:
             if c in order or c not in self.classes:
                 continue
             order.append(c)
-            # a base imported through a re-export (``from app import Base``): where it is defined
-            queue.extend(self._definition(b) or b for b in self.classes[c].bases)
+            queue.extend(self.class_bases(c))
         return order
+
+    def class_bases(self, cls: str) -> tuple[str, ...]:
+        """The bases of project class ``cls`` where they are defined: a base imported from a module
+        that re-exports it (``from .base import *`` in a package's ``__init__``) is that class."""
+        return tuple(self._definition(base) or base for base in self.classes[cls].bases)
 
     def _find_method(self, cls: str, name: str) -> str | None:
         for c in self._mro(cls):

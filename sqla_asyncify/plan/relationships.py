@@ -60,9 +60,17 @@ class Relationships(Classification):
         own = {attr for attr, lazy in info.relationships if lazy in sqla.REFRESH_LOADS_LAZY}
         own |= {name for name, lazy in self._backrefs_to.get(class_qualname, ()) if lazy in sqla.REFRESH_LOADS_LAZY}
         seen = _seen | {class_qualname}
-        for base in info.bases:
+        for base in self.class_bases(class_qualname):
             own |= self.relationships(base, seen)
         return frozenset(own)
+
+    def proxies(self, class_qualname: str) -> dict[str, str]:
+        """The association proxies of a project class (its own and its project bases'): proxy
+        attribute → the relationship reading it reads."""
+        found: dict[str, str] = {}
+        for cls in reversed(self._mro(class_qualname)):
+            found.update(self.classes[cls].proxies)
+        return found
 
     # -- expiry on commit: where a session comes from --------------------------------------------
     def session_expires(self, scope: str, callee: Callee, _seen: frozenset[str] = frozenset()) -> bool | None:

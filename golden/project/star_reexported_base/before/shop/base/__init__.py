@@ -1,0 +1,1 @@
+from .controllers import *
