@@ -25,7 +25,7 @@ from .names import Callee, QualnameTracker, dotted, interned, resolve_relative
 from .positions import positions
 from .pickling import fast_state
 
-INDEX_VERSION = 19  # bump when the shape of the index changes (invalidates caches)
+INDEX_VERSION = 20  # bump when the shape of the index changes (invalidates caches)
 #: The collection of a test's ``@pytest.mark.parametrize`` values, followed by the names they bind.
 PARAMETRIZE_PREFIX = "@parametrize:"
 
@@ -137,6 +137,10 @@ class FunctionInfo:
     passed_to: tuple[str, Callee, str, int] | None = None
     #: A lambda whose body is a call (``lambda: f(x)``): that call's callee.
     body_call: Callee | None = None
+    #: Attribute chains read in the body (``self.group.cast``, ``repo.items``), with the line of
+    #: their first read: where a ``@property`` getter runs. An assignment's target attribute is
+    #: stored, not read (``obj.x = v`` reads only ``obj``).
+    reads: tuple[tuple[Callee, int], ...] = ()
 
 
 @fast_state
@@ -193,6 +197,7 @@ class _FunctionBuilder:
     returns: list[Binding] = field(default_factory=list)
     calls: list[CallSite] = field(default_factory=list)
     refs: set[str] = field(default_factory=set)
+    reads: dict[Callee, int] = field(default_factory=dict)
     stored: list[tuple[str, int]] = field(default_factory=list)
     collected: list[tuple[str, str, int]] = field(default_factory=list)
     is_generator: bool = False
@@ -204,6 +209,7 @@ class _FunctionBuilder:
         return FunctionInfo(
             **self.info,  # type: ignore[arg-type]
             refs=tuple(sorted(self.refs)),
+            reads=tuple(self.reads.items()),
             stored=tuple(sorted(set(self.stored))),
             collected=tuple(sorted(set(self.collected))),
             is_generator=self.is_generator,
@@ -359,6 +365,7 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
             set()
         )  # Name nodes that are not reads (keywords, def names…)
         self._unstored: set[int] = set()  # elements of returned tuples and of unpacking targets
+        self._stored_attrs: set[int] = set()  # ``obj.x`` assigned to or deleted: ``obj`` alone is read
         #: Elements (and items of tuple elements) of a literal bound to a name: (collection, position).
         self._collections: dict[int, tuple[str, int]] = {}
         self._yield_statements: set[int] = set()  # ``yield from g`` as a statement of its own
@@ -627,6 +634,9 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
             self._current.refs.add(node.value)
 
     def visit_Attribute(self, node: cst.Attribute) -> bool:
+        read = Callee.of(node.value if id(node) in self._stored_attrs else node)
+        if read is not None and read.path:
+            self._current.reads.setdefault(read, self._line(node))
         text = dotted(node)
         if text is not None:  # ``database.engine``: the chain, not its parts
             self._current.refs.add(text)
@@ -901,6 +911,15 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
 
     def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
         self._not_stored(node.target)  # ``a, b = pair``: names bound, not stored
+        self._store_attrs(node.target)
+
+    def _store_attrs(self, target: cst.BaseExpression) -> None:
+        """Attributes a statement stores into (``obj.x = v``, ``a.b, c = pair``)."""
+        if isinstance(target, cst.Attribute):
+            self._stored_attrs.add(id(target))
+        elif isinstance(target, cst.Tuple | cst.List):
+            for element in target.elements:
+                self._store_attrs(element.value)
 
     def visit_Element(self, node: cst.Element) -> None:
         if id(node) in self._unstored or not isinstance(node.value, cst.Name | cst.Attribute):

@@ -178,6 +178,13 @@ COROUTINE_CONSUMERS: frozenset[str] = frozenset(
 ENTRY_RUNNER = "_run_async"
 
 #: Decorators that make a function impossible to turn into a coroutine function.
+#: ``@property`` as written (the getter runs at each read of the attribute).
+PROPERTY_DECORATORS: frozenset[str] = frozenset({"property", "builtins.property"})
+
+#: Bases whose instances libraries read attribute by attribute (serialization, ``from_attributes``
+#: validation, ORM state): a property of such a class is read where nothing can await it.
+SERIALIZED_BASE_PREFIXES: tuple[str, ...] = ("pydantic.", "sqlmodel.", "sqlalchemy.", "marshmallow.", "attr.", "attrs.")
+
 SYNC_ONLY_DECORATORS: frozenset[str] = frozenset(
     {
         "property",

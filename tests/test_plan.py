@@ -138,7 +138,9 @@ def test_boundaries_stop_the_spread_and_are_reported_with_the_chain() -> None:
         }
     )
     reported = {(item.line, item.rule) for item in plan.items}
-    assert reported == {(7, "sync-boundary"), (10, "sync-boundary"), (11, "sync-boundary"), (16, "sync-boundary")}
+    # a property is no boundary: its getter becomes async, its reads ``await`` (test_async_properties)
+    assert reported == {(7, "sync-boundary"), (9, "async-property"), (11, "sync-boundary"), (16, "sync-boundary")}
+    assert plan.becomes_async("m.C.p")
     init = next(i for i in plan.items if i.line == 7)
     assert "`m.C.__init__` must stay sync" in init.reason and "m.load -> db.scalar" in init.reason
     assert plan.becomes_async("m.outer.inner")  # a closure can be async; its caller then awaits it

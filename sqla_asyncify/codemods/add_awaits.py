@@ -4,7 +4,8 @@ Two kinds, both decided by the plan (rules §1): ``AsyncSession`` coroutine meth
 ``scalar(s)``, ``get``, ``commit``, ``rollback``, ``flush``, ``refresh``, ``merge``, ``delete``,
 ``close``…; never ``add``, ``add_all``, ``expunge*``, ``expire*``, ``begin*``, ``in_transaction``), and
 calls of project functions the plan makes async (and calls of a parameter always handed a lambda
-running one: ``Plan.coroutine_params``). The await keeps precedence right:
+running one: ``Plan.coroutine_params``), and reads of ``@property`` getters the plan makes async
+(``self.group.name`` → ``(await self.group).name``; an attribute assigned to is not read). The await keeps precedence right:
 ``db.execute(s).scalars()`` becomes ``(await db.execute(s)).scalars()``. Calls already awaited, calls
 handed to ``asyncio.run``/``gather``/``create_task``, and calls in code that cannot await (reported by
 the plan) are left alone.
@@ -28,6 +29,7 @@ from collections import Counter
 
 import libcst as cst
 import libcst.matchers as m
+from libcst.metadata import ParentNodeProvider
 
 from ..names import Callee
 from .base import AsyncifyCodemod, bound_names
@@ -58,6 +60,7 @@ class AddAwaits(AsyncifyCodemod):
         # generators consumed whole by a builtin: their body calls, and how many got an await
         self._eager: dict[int, tuple[frozenset[int], list[int]]] = {}
         self._rebound: frozenset[str] | None = None
+        self._stores: set[int] = set()  # attributes assigned to or deleted: no read of a property
 
     def visit_Call(self, node: cst.Call) -> None:
         if (
@@ -160,10 +163,52 @@ class AddAwaits(AsyncifyCodemod):
             rpar=updated_node.rpar,
         )
 
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        self._stores.update(_stored_attributes(node.target))
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._stores.update(_stored_attributes(node.target))
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._stores.update(_stored_attributes(node.target))
+
+    def visit_Del(self, node: cst.Del) -> None:
+        self._stores.update(_stored_attributes(node.target))
+
     def leave_Attribute(
         self, original_node: cst.Attribute, updated_node: cst.Attribute
     ) -> cst.BaseExpression:
-        return updated_node.with_changes(value=parenthesized_await(updated_node.value))
+        updated_node = updated_node.with_changes(value=parenthesized_await(updated_node.value))
+        if not self._reads_async_property(original_node):
+            return updated_node
+        if self._in_generator[id(original_node)] > 0:
+            self.report(
+                original_node,
+                "a read of a property made async inside a generator expression: awaiting it would make an async generator",
+                "read it into a local before the generator, or use a list comprehension",
+            )
+            return updated_node
+        for body, awaited in self._eager.values():
+            if id(original_node) in body:
+                awaited[0] += 1
+        return cst.Await(
+            expression=updated_node.with_changes(lpar=[], rpar=[]),
+            lpar=updated_node.lpar,
+            rpar=updated_node.rpar,
+        )
+
+    def _reads_async_property(self, node: cst.Attribute) -> bool:
+        """``obj.prop`` read (not stored, not already awaited) in async code, with ``prop`` a
+        ``@property`` getter the plan makes async (sync readers were reported by the plan)."""
+        if id(node) in self._stores or not self.in_async_context():
+            return False
+        callee = Callee.of(node)
+        if callee is None:
+            return False
+        getter = self.plan.property_read(self.context_qualname, callee)
+        if getter is None or not self.plan.becomes_async(getter):
+            return False
+        return not isinstance(self.get_metadata(ParentNodeProvider, node, None), cst.Await)
 
     def leave_Subscript(
         self, original_node: cst.Subscript, updated_node: cst.Subscript
@@ -178,10 +223,20 @@ _EAGER_BUILTINS = frozenset(
 
 
 def _body_calls(genexp: cst.GeneratorExp) -> list[cst.CSTNode]:
-    """Calls a generator evaluates lazily: all but those in its outermost iterable, which the
-    enclosing function evaluates when the generator is created."""
+    """Calls (and attribute reads, which may run a property) a generator evaluates lazily: all
+    but those in its outermost iterable, which the enclosing function evaluates when the
+    generator is created."""
     comp = genexp.for_in
     parts: list[cst.CSTNode] = [genexp.elt, *comp.ifs]
     if comp.inner_for_in is not None:
         parts.append(comp.inner_for_in)
-    return [c for part in parts for c in m.findall(part, m.Call())]
+    return [c for part in parts for c in m.findall(part, m.Call() | m.Attribute())]
+
+
+def _stored_attributes(target: cst.BaseExpression) -> set[int]:
+    """Ids of the attributes a statement stores into (``obj.x = v``, ``a.b, c = pair``)."""
+    if isinstance(target, cst.Attribute):
+        return {id(target)}
+    if isinstance(target, cst.Tuple | cst.List):
+        return {i for element in target.elements for i in _stored_attributes(element.value)}
+    return set()

@@ -20,6 +20,7 @@ from functools import cached_property
 from .. import sqla
 from ..index import FunctionInfo
 from .classify import Classification
+from .types import METADATA_OWNER
 
 
 class Boundaries(Classification):
@@ -69,12 +70,36 @@ class Boundaries(Classification):
         framework = self.entry_framework(fn)
         if framework is not None:
             return f"{framework} calls it synchronously"
+        if self.awaitable_property(fn):
+            return None  # reads of it become ``await obj.prop`` (``Classification.property_reads``)
         for deco in fn.decorators:
             if deco in sqla.SYNC_ONLY_DECORATORS or deco.rsplit(".", 1)[-1] in (
                 "property", "cached_property", "setter", "getter", "deleter",
             ):
                 return f"decorated with `@{deco.rsplit('.', 1)[-1]}`"
         return None
+
+    def awaitable_property(self, fn: FunctionInfo) -> bool:
+        """A ``@property`` getter that can be an ``async def``: each read of it becomes
+        ``await obj.prop``, running the getter at each read as before. Not a property of a class
+        whose instances libraries read attribute by attribute (a pydantic model, an ORM model:
+        serialization and ``from_attributes`` never await), nor one with other decorators."""
+        if fn.kind != "function" or fn.class_qualname is None or not self.is_plain_property(fn.qualname):
+            return False
+        if len(fn.decorators) != 1 or fn.is_generator:
+            return False
+        return not self.serialized_class(fn.class_qualname)
+
+    def serialized_class(self, class_qualname: str) -> bool:
+        """A class deriving (through project classes) from a pydantic, SQLModel, SQLAlchemy,
+        marshmallow or attrs base, or from a declarative base the project builds."""
+        for c in self._mro(class_qualname):
+            for base in self.classes[c].bases:
+                if base in self.classes:
+                    continue
+                if base.startswith(sqla.SERIALIZED_BASE_PREFIXES) or self.symbol(base) == METADATA_OWNER:
+                    return True
+        return False
 
     def decorator_replacements(self) -> dict[str, str]:
         """Functions a project decorator puts in place of a sync protocol method → why they must

@@ -167,3 +167,47 @@ class Classification(Inference):
     def holds_classes(self, qualname: str, param: str) -> bool:
         """Whether every call of project function ``qualname`` hands parameter ``param`` a class."""
         return f"{qualname}:{param}" in self._class_parameters
+
+    # -- property reads ------------------------------------------------------------------------
+    def property_read(self, scope: str, callee: Callee) -> str | None:
+        """The ``@property`` getter that reading ``callee``'s last attribute runs inside ``scope``
+        (``self.group`` with ``group`` a property of ``self``'s class or a base), or None; a call
+        (``x.m()``) is no read of ``m``."""
+        if not callee.path or len(callee.path) in callee.calls:
+            return None
+        receiver = self._value_type(scope, callee.prefix(len(callee.path) - 1), False, frozenset())
+        if receiver.kind != "instance":
+            return None
+        getter = self._find_method(receiver.name, callee.path[-1])
+        if getter is None or not self.is_plain_property(getter):
+            return None
+        return getter
+
+    def is_plain_property(self, qualname: str) -> bool:
+        """A ``@property`` getter (not ``cached_property``, a setter or deleter)."""
+        fn = self.functions.get(qualname)
+        if fn is None or fn.kind != "function":
+            return False
+        # a builtin is qualified as a name of the module it is read in (``app.models.property``)
+        own = f"{self._function_module[qualname].module}.property"
+        return any(d in sqla.PROPERTY_DECORATORS or d == own for d in fn.decorators)
+
+    def property_reads(self, fn: FunctionInfo) -> list[tuple[str, int]]:
+        """``(getter, line)`` for each ``@property`` read in ``fn``'s body, through any chain
+        (``self.group.cast(...)`` reads ``group``), first read first."""
+        found: dict[str, int] = {}
+        names = self._property_names
+        chains = [*fn.reads, *((site.callee, site.line) for site in fn.calls)]
+        for chain, line in chains:
+            for length in range(1, len(chain.path) + 1):
+                if chain.path[length - 1] not in names:
+                    continue
+                getter = self.property_read(fn.qualname, chain.prefix(length))
+                if getter is not None and getter != fn.qualname and line < found.get(getter, line + 1):
+                    found[getter] = line
+        return sorted(found.items(), key=lambda item: (item[1], item[0]))
+
+    @cached_property
+    def _property_names(self) -> frozenset[str]:
+        """Names of the project's ``@property`` getters: only a read of one of them can run one."""
+        return frozenset(fn.name for fn in self.functions.values() if self.is_plain_property(fn.qualname))

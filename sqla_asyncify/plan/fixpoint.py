@@ -64,6 +64,11 @@ class Fixpoint(Wiring):
                         # A bare call of an existing coroutine function from sync code: the caller
                         # must await it too (this is also how a migrated tree stays a fixed point).
                         self._mark(fn, Reason("call", callee.qualname, site.line), queue)
+            for getter, line in self.property_reads(fn):
+                # Reading a property runs its getter: when the getter becomes async, the read
+                # becomes ``await obj.prop`` and the reader async with it, as for a call.
+                if self.awaitable_property(self.functions[getter]):
+                    callers.setdefault(getter, []).append((fn.qualname, line))
             for param, runs in self.coroutine_params.get(fn.qualname, {}).items():
                 # It calls what it is handed, always a lambda running code made async: it awaits that.
                 line = next((s.line for s in fn.calls if s.callee == Callee(param)), fn.line)
@@ -179,6 +184,19 @@ class Fixpoint(Wiring):
             return
         self.to_async[fn.qualname] = reason
         queue.append(fn.qualname)
+        if self.awaitable_property(fn):
+            self.items.append(
+                ReportItem(
+                    self._function_module[fn.qualname].path,
+                    fn.line,
+                    "async-property",
+                    f"`{fn.qualname}` is a property that reaches session I/O "
+                    f"({' -> '.join(self.chain_from(reason))}): its getter becomes `async def` and each read "
+                    "becomes `await obj.{name}`, running the I/O at each read as before".replace("{name}", fn.name),
+                    "code the plan cannot see reading it (templates, `getattr`, serializers) gets a coroutine: "
+                    "load the value once in an async method and keep it in an attribute instead",
+                )
+            )
 
     def _is_coroutine_factory(self, lam: FunctionInfo) -> bool:
         """A lambda handed for a parameter in ``coroutine_params``."""

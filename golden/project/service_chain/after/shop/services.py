@@ -18,5 +18,5 @@ class UserService:
         return await self.names(new)
 
     @property
-    def alice_count(self) -> int:
-        return len(self.names("alice"))
+    async def alice_count(self) -> int:
+        return len(await self.names("alice"))
