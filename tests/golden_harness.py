@@ -267,6 +267,10 @@ def run_sync_side(directory: Path, calls: list[Call], db_path: Path, selects: li
     from sqlalchemy.orm import Session
 
     results = []
+    # As in a fresh process's main thread, where ``asyncio.get_event_loop()`` has a loop to give
+    # sync code driving a coroutine; not the none an earlier test's ``asyncio.run`` left behind.
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
     with imported_tree(directory):
         for call in calls:
             engine = create_engine(f"sqlite:///{_fresh_db(db_path)}")
@@ -280,6 +284,8 @@ def run_sync_side(directory: Path, calls: list[Call], db_path: Path, selects: li
                 selects.append(counted[0])
             results.append((value, _dump(engine)))
             engine.dispose()
+    asyncio.set_event_loop(None)
+    loop.close()
     return results
 
 
