@@ -347,9 +347,10 @@ def analyze(config: RunConfig, progress: Progress | None = None, paths: Sequence
     mentions = [i not in errors and (mentions_sqlalchemy(s) or mentions_test_client(s)) for i, s in enumerate(sources)]
     stats["read_s"] = time.perf_counter() - t
 
-    # Pre-scan: decode + ``ast`` the files that do not mention SQLAlchemy (cached by content).
+    # Pre-scan: decode every file and find its imports (cached by content): a file that does not
+    # mention SQLAlchemy is relevant through them, one that does makes what it imports relevant.
     t = time.perf_counter()
-    scan = [i for i in range(len(files_in)) if i not in errors and not mentions[i]]
+    scan = [i for i in range(len(files_in)) if i not in errors]
     fact_keys = {i: key_of("facts", FACTS_VERSION, digest, hashes[i]) for i in scan}
     cached_facts = cache.get_many("facts", fact_keys.values())
     facts: dict[int, FileFacts] = {}
@@ -364,7 +365,7 @@ def analyze(config: RunConfig, progress: Progress | None = None, paths: Sequence
         facts[i] = file_facts(sources[i])
     cache.put_many("facts", {fact_keys[i]: facts[i] for i in todo})
     for i, fact in facts.items():
-        if fact.error is not None:
+        if fact.error is not None and not mentions[i]:  # the others meet their error when parsed
             errors[i] = FileOutcome(files_in[i], sources[i], sources[i], error=fact.error)
     relevant = relevant_files(modules, packages, mentions, facts)
     for i, (other, message) in clashes.items():

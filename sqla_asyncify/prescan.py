@@ -174,20 +174,68 @@ def relevant_files(
     mentions: Sequence[bool],
     facts: Mapping[int, FileFacts],
 ) -> list[bool]:
-    """Which files are relevant: they mention SQLAlchemy, or import (transitively) a module that does.
+    """Which files are relevant: they mention SQLAlchemy, or import (transitively) a module that does,
+    or are a project module such a file imports by name (one step, then importers again).
+
+    The last: a function there may be handed what the relevant module holds (``export(dao)``, with
+    ``dao`` an instance whose session becomes async, typed from its callers): indexed, the plan can
+    follow the calls it makes on it. One step only: the modules the importing code names itself.
 
     ``modules[i]``/``is_package[i]``/``mentions[i]`` describe file ``i``; ``facts[i]`` is present for
     every file that does not mention SQLAlchemy (files with an error are never relevant: they are
-    reported and left).
+    reported and left), and may be for the others (their imports, for the step above).
     """
     relevant = list(mentions)
     targets: dict[int, tuple[frozenset[str], frozenset[str]]] = {
         i: import_targets(f.imports, modules[i], is_package[i]) for i, f in facts.items() if f.error is None
     }
-    names: set[str] = set()  # relevant module names
-    under: set[str] = set()  # every ancestor (inclusive) of a relevant module name
-    fixtures_for: set[str] = set()  # packages (``""``: all) of relevant ``conftest`` modules
-    new = [modules[i] for i, r in enumerate(relevant) if r]
+    _spread(modules, relevant, targets, [modules[i] for i, r in enumerate(relevant) if r])
+    by_name = {name: i for i, name in enumerate(modules)}
+    imported = {
+        by_name[name]
+        for i, r in enumerate(relevant)
+        if r and i in facts
+        for name in _imported_modules(facts[i].imports, modules[i], is_package[i], by_name)
+        if not relevant[by_name[name]] and by_name[name] in targets  # not one with an error
+    }
+    for i in imported:
+        relevant[i] = True
+    _spread(modules, relevant, targets, [modules[i] for i in sorted(imported)])
+    return relevant
+
+
+def _imported_modules(
+    specs: Iterable[ImportSpec], module_name: str, is_package: bool, known: Mapping[str, int]
+) -> Iterable[str]:
+    """The ``known`` modules whose names an import binds or reads: ``import a.b`` → ``a.b``;
+    ``from a import b`` → ``a.b`` when it is a module, else ``a`` (``b`` is defined there). A
+    package is not one for its submodules (``from app import crud`` names ``app.crud``)."""
+    for kind, level, module, names in specs:
+        if kind == "import":
+            if module in known:
+                yield module
+            continue
+        base = resolve_relative(module_name, is_package, level, module or None) if level else module
+        if not base:
+            continue
+        for name in names:  # type: ignore[attr-defined]
+            if f"{base}.{name}" in known:
+                yield f"{base}.{name}"
+            elif base in known:
+                yield base
+
+
+def _spread(
+    modules: Sequence[str],
+    relevant: list[bool],
+    targets: Mapping[int, tuple[frozenset[str], frozenset[str]]],
+    new: list[str],
+) -> None:
+    """Mark relevant, to a fixpoint, every file importing one of ``new`` or of those it marks."""
+    names: set[str] = {m for i, m in enumerate(modules) if relevant[i]}  # relevant module names
+    under: set[str] = {a for name in names for a in _ancestors(name)}  # their ancestors (inclusive)
+    # packages (``""``: all) of relevant ``conftest`` modules
+    fixtures_for: set[str] = {n.rpartition(".")[0] for n in names if n.rpartition(".")[2] == "conftest"}
     pending = {i for i in targets if not relevant[i]}
     while new:
         for name in new:
@@ -203,4 +251,3 @@ def relevant_files(
                 relevant[i] = True
                 pending.discard(i)
                 new.append(modules[i])
-    return relevant

@@ -382,6 +382,27 @@ def test_prescan_relevance_spreads_through_every_import_form() -> None:
     }
 
 
+def test_prescan_indexes_the_project_modules_a_relevant_module_imports() -> None:
+    """A helper module that never names SQLAlchemy but is called by relevant code (handed an
+    instance whose session becomes async) is indexed, with its importers; one step only."""
+    from sqla_asyncify.prescan import file_facts, relevant_files
+
+    files = {
+        "app.dao": ("from sqlalchemy.orm import Session\nclass Dao: ...\n", False),
+        "app.tasks": ("import sqlalchemy\nfrom app import export\nimport app.render\n", False),
+        "app.export": ("import json\nfrom app import textutil\n", False),  # imported by relevant code
+        "app.render": ("import json\n", False),  # `import a.b` names the module too
+        "app.textutil": ("import re\n", False),  # two steps away: not
+        "app.cli": ("from app.export import main\n", False),  # imports a module made relevant
+        "app.other": ("import os\n", False),
+    }
+    modules = list(files)
+    mentions = [b"sqlalchemy" in src.encode() for src, _ in files.values()]
+    facts = {i: file_facts(files[m][0].encode()) for i, m in enumerate(modules)}
+    relevant = dict(zip(modules, relevant_files(modules, [p for _, p in files.values()], mentions, facts)))
+    assert {m for m, r in relevant.items() if r} == {"app.dao", "app.tasks", "app.export", "app.render", "app.cli"}
+
+
 def test_prescan_finds_every_import_ast_finds() -> None:
     """The text scan may find more (import-like lines in strings) but never fewer than ``ast``."""
     import ast as std_ast
