@@ -13,7 +13,10 @@ SQLAlchemy. So before anything reaches libcst:
    (absolute or relative, ``import a.b``, ``from a import b``, ``from . import b``, star imports)
    is relevant too — a caller can be affected without importing SQLAlchemy itself; so is a test
    module under a relevant ``conftest.py``, whose fixtures pytest hands it by name (a client
-   fixture that converts makes its requests awaited there).
+   fixture that converts makes its requests awaited there);
+4. one step the other way, then step 3 again: a project module that a relevant file imports by
+   name is relevant — a helper it calls may be handed what it holds (an instance whose session
+   becomes async) without naming SQLAlchemy either.
 
 Only relevant files are parsed with libcst, indexed, planned and rewritten; the others are reported
 unchanged, byte-identical by construction. The spread is conservative: ``import a.b`` makes the file
