@@ -153,15 +153,7 @@ class AddAwaits(AsyncifyCodemod):
                 "use a list comprehension (`[await f(x) for x in xs]`) or a loop",
             )
             return updated_node
-        for body, awaited in self._eager.values():
-            if id(original_node) in body:
-                awaited[0] += 1
-        # Keep any parentheses around the call on the await: ``(f())`` → ``(await f())``.
-        return cst.Await(
-            expression=updated_node.with_changes(lpar=[], rpar=[]),
-            lpar=updated_node.lpar,
-            rpar=updated_node.rpar,
-        )
+        return self._awaited(original_node, updated_node)
 
     def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
         self._stores.update(_stored_attributes(node.target))
@@ -188,6 +180,11 @@ class AddAwaits(AsyncifyCodemod):
                 "read it into a local before the generator, or use a list comprehension",
             )
             return updated_node
+        return self._awaited(original_node, updated_node)
+
+    def _awaited(self, original_node: cst.BaseExpression, updated_node: cst.Call | cst.Attribute) -> cst.Await:
+        """``await updated_node``, counted for the eager-load bodies it is in; any parentheses
+        around it stay on the await: ``(f())`` → ``(await f())``."""
         for body, awaited in self._eager.values():
             if id(original_node) in body:
                 awaited[0] += 1
