@@ -304,13 +304,13 @@ QUETZ = Recipe(
     env={"QUETZ_IS_TEST": "1"},
     timing_sensitive=("quetz/tests/test_jobs.py::test_restart_worker_process",),
     notes=(
-        "Left (issue 12): `Dao` methods returning a `Query` (paginated, `get_paginated_result`) and "
-        "`Supervisor(db, ...)` (an untyped `db` whose `__init__` runs queries) stay sync over an "
-        "AsyncSession; async tests find no current event loop after some sync tests (one source: "
-        "sync tests calling a typer command that runs `asyncio.run`); the connection handed to Alembic through "
-        "`alembic_config.attributes` is reported (`alembic-connection`); `job_wrapper`, handed to an "
-        "executor, becomes async and is never awaited there (holding it keeps `get_session`, which "
-        "has no async twin, sync for most of the app)."
+        "Left (issue 12): the job functions made async reach the workers as values (`func` of "
+        "`execute`, `pickle.loads` in `job_wrapper`, `background_task_wrapper(func)`) and are called "
+        "there without `await` (tests/test_jobs, test_workers; not yet reported); the connection "
+        "handed to Alembic through `alembic_config.attributes` is reported (`alembic-connection`, "
+        "test_cli::test_run_migrations); a fixture client used twice as `with client:` cannot become "
+        "`async with` (the second block would reuse a closed client); `public_channel.size` read "
+        "after another session's commit with no query (reported, `populate-existing`)."
     ),
 )
 
@@ -445,10 +445,12 @@ MEALIE = Recipe(
     selections=(("tests", "-p", "no:cacheprovider"),),
     env={"PYTHONPATH": "{src}"},
     notes=(
-        "Left: tests/conftest.py calls `init_db.main()` at module level (import time), which the "
-        "migration makes async: reported (sync-boundary), never run, so the test database is not "
-        "migrated by it; `db_is_at_head` builds its own engine for Alembic, which becomes async while "
-        "its `with engine.begin()` stays sync."
+        "Left (issue 12): a `@cached_property` handing an async property's value to a constructor "
+        "(`RecipeService(..., self.household)`: reported sync-boundary, the coroutine still handed); "
+        "`entry.update(...)` on an object typed only by a TypeVar, whose method family became async "
+        "(not awaited, the update never runs); class-valued test parameters whose `__exit__` does "
+        "I/O (multitenant cases); `Inspector.from_engine(engine)` in backup_v2; "
+        "`request.getfixturevalue` of an async fixture inside an async test."
     ),
 )
 
