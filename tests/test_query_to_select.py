@@ -328,3 +328,35 @@ def test_a_variable_refused_by_the_checks_keeps_the_variables_it_is_built_from(t
     out, report = run(source, tmp_path)
     assert "base = db.query(User)" in out and "select(" not in out
     assert {"case.py:5 query-unsupported", "case.py:6 query-unsupported"} <= report
+
+
+@pytest.mark.parametrize(
+    ("binding", "spelled", "imported"),
+    [
+        # the module binds `func` itself: a parameter, or an import from another package
+        ("def report(func):\n    return func\n", "sa_func.count()", "func as sa_func"),
+        ("from app.jobs import func\n", "sa_func.count()", "func as sa_func"),
+        # taken, with `sqlalchemy.func` imported under a name of its own: that name, nothing imported
+        ("from sqlalchemy import func as F\ndef report(func):\n    return func\n", "F.count()", None),
+        # the same object from another module of SQLAlchemy: the plain name stands
+        ("from sqlalchemy.sql import func\n", "select(func.count())", "func"),
+    ],
+)
+def test_added_names_never_rebind_the_modules_own(
+    tmp_path: Path, binding: str, spelled: str, imported: str | None
+) -> None:
+    source = binding + textwrap.dedent(
+        """\
+        from sqlalchemy.orm import Session
+        from models import User
+
+        def count_users(db: Session):
+            return db.query(User).count()
+        """
+    )
+    out, _ = run(source, tmp_path)
+    assert spelled in out
+    if imported is None:
+        assert "sa_func" not in out and "import func" not in out
+    else:
+        assert f"import {imported}, select" in out

@@ -177,6 +177,24 @@ class TreeMetadata:
                 return local
         return None
 
+    def import_spelling(self, module: str, name: str) -> tuple[str, str | None]:
+        """How code added to this module spells ``module.name``: (the local name, the alias to
+        import it as, or None for a plain ``from module import name``). The plain name, unless the
+        module binds it to something else (``def func(...)`` in a test module, a parameter, an
+        import from another package): then a name imported as exactly it, or ``sa_name``."""
+        bindings = self._bound()
+        package = module.split(".")[0]
+        imported = bindings.imports.get(name, set())
+        if name not in bindings.other and all(q.split(".")[0] == package for q in imported):
+            return name, None
+        local = self.local_name_for(f"{module}.{name}")
+        if local is not None:
+            return local, None
+        alias = f"sa_{name}"
+        while not self.is_free(alias):
+            alias = f"_{alias}"
+        return alias, alias
+
     def is_free(self, name: str) -> bool:
         """Whether nothing in the module binds ``name`` (an import of it may be added)."""
         bindings = self._bound()

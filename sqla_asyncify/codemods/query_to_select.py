@@ -209,10 +209,10 @@ class QueryToSelect(ChainShape):
         chain = self._convert.get(original)
         if chain is None:
             return updated
-        renderer = _Renderer(chain, updated)
+        renderer = _Renderer(chain, updated, self._tree_metadata.import_spelling)
         new = renderer.render()
-        for module, name in renderer.imports:
-            AddImportsVisitor.add_needed_import(self.context, module, name)
+        for module, name, alias in renderer.imports:
+            AddImportsVisitor.add_needed_import(self.context, module, name, alias)
         self.changed = True
         if updated.lpar and not chain.streamed:  # a stream call's own brackets hold the line breaks
             new = new.with_changes(lpar=updated.lpar, rpar=updated.rpar)

@@ -8,7 +8,7 @@ on the session and read per its shape (``.scalars().all()``, ``.scalar_one()``, 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import libcst as cst
 
@@ -55,9 +55,16 @@ class _Renderer:
     (``_keep_line_count`` pads what a reshaped call could not keep).
     """
 
-    def __init__(self, chain: _QueryChain, updated_outer: cst.BaseExpression) -> None:
+    def __init__(
+        self,
+        chain: _QueryChain,
+        updated_outer: cst.BaseExpression,
+        spell: Callable[[str, str], tuple[str, str | None]] = lambda module, name: (name, None),
+    ) -> None:
         self.chain = chain
-        self.imports: list[tuple[str, str]] = []  # (module, name)
+        #: (module, name, alias or None) to import; ``spell`` names what the module can use.
+        self.imports: list[tuple[str, str, str | None]] = []
+        self._spell = spell
         # The updated counterparts of the root and of every link (same structure as the original).
         nodes: list[cst.BaseExpression] = []
         cur = updated_outer
@@ -85,9 +92,11 @@ class _Renderer:
         )
 
     def _import(self, name: str, module: str = "sqlalchemy") -> cst.Name:
-        if (module, name) not in self.imports:
-            self.imports.append((module, name))
-        return cst.Name(name)
+        local, alias = self._spell(module, name)
+        if local == name or alias is not None:
+            if (module, name, alias) not in self.imports:
+                self.imports.append((module, name, alias))
+        return cst.Name(local)
 
     def _on(self, value: cst.BaseExpression, name: str, args: Sequence[cst.Arg] = ()) -> cst.Call:
         """``value.name(args)``; the first such call takes the terminal's ``.`` and line break."""
