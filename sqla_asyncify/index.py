@@ -25,7 +25,7 @@ from .names import Callee, QualnameTracker, dotted, interned, resolve_relative
 from .positions import positions
 from .pickling import fast_state
 
-INDEX_VERSION = 20  # bump when the shape of the index changes (invalidates caches)
+INDEX_VERSION = 21  # bump when the shape of the index changes (invalidates caches)
 #: The collection of a test's ``@pytest.mark.parametrize`` values, followed by the names they bind.
 PARAMETRIZE_PREFIX = "@parametrize:"
 
@@ -121,6 +121,9 @@ class FunctionInfo:
     #: the name or attribute chain as written, ``""`` for anything else (a string, a lambda); the
     #: position is its index in a tuple element (``[(f, dsn)]``: ``f`` at 0), -1 for the element itself.
     collected: tuple[tuple[str, str, int], ...] = ()
+    #: Names or attribute chains that are values of a dict literal (``{"sync": sync_all}``), with
+    #: their line: a function stored so is looked up and called where no call site names it.
+    dict_values: tuple[tuple[str, int], ...] = ()
     #: ``@pytest.fixture(params=NAME)``: NAME as written; ``"@params"`` for a literal list.
     fixture_params: str | None = None
     #: ``yield from`` in the body: "statement" when every one is a statement of its own,
@@ -199,6 +202,7 @@ class _FunctionBuilder:
     refs: set[str] = field(default_factory=set)
     reads: dict[Callee, int] = field(default_factory=dict)
     stored: list[tuple[str, int]] = field(default_factory=list)
+    dict_values: list[tuple[str, int]] = field(default_factory=list)
     collected: list[tuple[str, str, int]] = field(default_factory=list)
     is_generator: bool = False
     yields_from: str | None = None
@@ -211,6 +215,7 @@ class _FunctionBuilder:
             refs=tuple(sorted(self.refs)),
             reads=tuple(self.reads.items()),
             stored=tuple(sorted(set(self.stored))),
+            dict_values=tuple(sorted(set(self.dict_values))),
             collected=tuple(sorted(set(self.collected))),
             is_generator=self.is_generator,
             yields_from=self.yields_from,
@@ -929,6 +934,10 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
             self._current.stored.append((text, self._line(node)))
             collection, position = self._collections.get(id(node), ("", -1))
             self._current.collected.append((collection, text, position))
+
+    def visit_DictElement(self, node: cst.DictElement) -> None:
+        if isinstance(node.value, cst.Name | cst.Attribute) and (text := dotted(node.value)) is not None:
+            self._current.dict_values.append((text, self._line(node)))
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func

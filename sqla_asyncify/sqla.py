@@ -391,3 +391,5 @@ SYNC_RUNNER_CLASSES: dict[str, tuple[str, ...]] = {
 #: The helper a function made async is run with where a thread or process calls it synchronously,
 #: written into its module (``codemods/entry_runner.py``).
 CALL_RUNNER = "_run_async_call"
+#: The helper awaiting what a call of a value that may be a function made async returns, if awaitable.
+AWAIT_IF_COROUTINE = "_await_if_coroutine"

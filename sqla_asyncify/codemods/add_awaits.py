@@ -33,6 +33,10 @@ from libcst.metadata import ParentNodeProvider
 
 from ..names import Callee
 from .base import AsyncifyCodemod, bound_names
+from .entry_runner import AWAIT_HELPER, await_if_coroutine
+
+#: Report rule of a call of a value that may be a function made async.
+AWAITED_IF_COROUTINE = "awaited-if-coroutine"
 
 
 #: ``context.scratch`` key: qualname of a function the plan makes async → (line, problem) of a coroutine
@@ -136,10 +140,10 @@ class AddAwaits(AsyncifyCodemod):
         updated_node = updated_node.with_changes(
             func=parenthesized_await(updated_node.func)
         )
-        if not self._needs_await(original_node) or self.is_consumed_as_coroutine(
-            original_node
-        ):
+        if self.is_consumed_as_coroutine(original_node):
             return updated_node
+        if not self._needs_await(original_node):
+            return self._value_call(original_node, updated_node)
         if not self.in_async_context():
             return updated_node  # the plan reported why this code cannot await
         if self._in_generator[id(original_node)] > 0:
@@ -154,6 +158,35 @@ class AddAwaits(AsyncifyCodemod):
             )
             return updated_node
         return self._awaited(original_node, updated_node)
+
+    def _value_call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        """A call of a value that may be a function made async (``Plan.value_call``): awaited if
+        what it returns is awaitable, reported; in code that cannot await, reported only."""
+        callee = Callee.of(original_node.func)
+        why = None if callee is None else self.plan.value_call(self.context_qualname, callee)
+        if why is None:
+            return updated_node
+        if not self.in_async_context() or self._in_generator[id(original_node)] > 0:
+            if callee is not None and not callee.path and self._in_generator[id(original_node)] == 0:
+                return updated_node  # sync code calling a value: the hand-off itself is reported (plan)
+            self.report(
+                original_node,
+                f"this call may return a coroutine nobody awaits: {why}; code here cannot await",
+                "make the caller `async def` and await the call, or hand only sync functions here",
+                AWAITED_IF_COROUTINE,
+            )
+            return updated_node
+        self.report(
+            original_node,
+            f"awaited if it returns an awaitable (`await {AWAIT_HELPER}(...)`): {why}",
+            "where only coroutine functions reach it, `await` the call directly and drop the helper",
+            AWAITED_IF_COROUTINE,
+        )
+        for body, awaited in self._eager.values():
+            if id(original_node) in body:
+                awaited[0] += 1
+        awaited_call = await_if_coroutine(self.context, updated_node.with_changes(lpar=[], rpar=[]))
+        return awaited_call.with_changes(lpar=updated_node.lpar, rpar=updated_node.rpar)
 
     def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
         self._stores.update(_stored_attributes(node.target))

@@ -172,8 +172,8 @@ class AsyncifyCodemod(TransformerDispatch, QualnameTracker, Codemod, cst.CSTTran
                 callee = Callee.of(outer.func)
                 if callee is not None and self.plan.qualify(self.module_name, callee) in sqla.COROUTINE_CONSUMERS:
                     return True
-                if isinstance(outer.func, cst.Name) and outer.func.value == sqla.ENTRY_RUNNER:
-                    return True  # a second run: the helper a sync entry point runs coroutines with
+                if isinstance(outer.func, cst.Name) and outer.func.value in (sqla.ENTRY_RUNNER, sqla.AWAIT_IF_COROUTINE):
+                    return True  # a second run: the helpers running or awaiting coroutines
         return False
 
     def kept_values(self, module: cst.Module) -> set[int]:

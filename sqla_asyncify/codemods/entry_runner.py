@@ -21,6 +21,11 @@ A function made async that the code hands to a thread or process calling it sync
 job)`` instead: the second helper calls it there and runs its coroutine the same way. A partial of
 two module-level functions pickles, so a process pool or a spawned process can take it.
 
+A call of a value that may be a function made async (``handler(db)`` with ``handler`` looked up
+in a dict of handlers: ``Plan.value_call``) is awaited through the third helper, ``await
+_await_if_coroutine(handler(db))``: it awaits what the call returns when that is awaitable, and
+returns anything else as it is (what a sync function handed the same way returns).
+
 The helpers are written once into the module that needs them (after its imports), so the migrated code
 depends on nothing of asyncify's; transformers call ``run_on_new_loop`` (it queues the helper) and
 ``rewrite.py`` adds it after every transformer has run.
@@ -86,6 +91,30 @@ CALL_HELPER_SOURCE = (
 )
 
 
+AWAIT_HELPER = sqla.AWAIT_IF_COROUTINE
+
+_AWAIT_KEY = "asyncify.await_helper"
+
+AWAIT_HELPER_SOURCE = (
+    f"async def {AWAIT_HELPER}(value):\n"
+    '    """Await value if it is awaitable (the coroutine of a function made async,\n'
+    "    handed here as a value), else return it as it is (what a sync function\n"
+    "    handed the same way returned). Added by asyncify.\n"
+    '    """\n'
+    "    import inspect\n"
+    "\n"
+    "    if inspect.isawaitable(value):\n"
+    "        return await value\n"
+    "    return value\n"
+)
+
+
+def await_if_coroutine(context: CodemodContext, call: cst.BaseExpression) -> cst.Await:
+    """``await _await_if_coroutine(call)``; the helper is added to the module when the rewrite ends."""
+    context.scratch[_AWAIT_KEY] = True
+    return cst.Await(expression=cst.Call(func=cst.Name(AWAIT_HELPER), args=[cst.Arg(call)]))
+
+
 def run_on_new_loop(context: CodemodContext, call: cst.BaseExpression) -> cst.Call:
     """``_run_async(call)``; the helper is added to the module when the rewrite ends."""
     context.scratch[_KEY] = True
@@ -110,4 +139,6 @@ def add_entry_runner_helper(context: CodemodContext, tree: cst.Module) -> cst.Mo
         tree = insert_after_imports(tree, CALL_HELPER, CALL_HELPER_SOURCE)
     if context.scratch.get(_KEY):
         tree = insert_after_imports(tree, HELPER, HELPER_SOURCE)
+    if context.scratch.get(_AWAIT_KEY):
+        tree = insert_after_imports(tree, AWAIT_HELPER, AWAIT_HELPER_SOURCE)
     return tree

@@ -52,7 +52,7 @@ from .untyped_sessions import UntypedSessions
 from .fixpoint import METADATA_DDL_FIX
 from .http_clients import HttpClients
 from .callee_commits import CalleeCommits
-from .coroutine_factories import CoroutineFactories
+from .value_calls import ValueCalls
 from .own_engines import OWN_ENGINE_REASON, OwnEngines
 from .project import ProjectIndex
 from .relationships import Relationships
@@ -122,7 +122,7 @@ __all__ = [
 STORED_REASON = "held sync: it is stored as a value at {path}:{line} and called where no call site names it"
 
 
-class Plan(UntypedSessions, HttpClients, CalleeCommits, OwnEngines, CoroutineFactories):
+class Plan(UntypedSessions, HttpClients, CalleeCommits, OwnEngines, ValueCalls):
     """Project-wide answers for the rewrite. Build with ``Plan.build(indexes)``.
 
     The one object transformers, the CLI and the cache see: every layer's methods on one
@@ -227,6 +227,7 @@ class Plan(UntypedSessions, HttpClients, CalleeCommits, OwnEngines, CoroutineFac
                         "is called (from an `async def`)",
                     )
                 )
+        plan.items.extend(plan.hand_off_items())
         return plan
 
     @classmethod

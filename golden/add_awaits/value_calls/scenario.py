@@ -1,0 +1,7 @@
+CALLS = [
+    ("run_action", ("rename", "!")),
+    ("run_action", ("greet", "?")),
+    ("dispatch", ("rename", "+", True)),
+    ("dispatch", ("greet", "+", True)),
+    ("dispatch", ("rename", "-", False)),
+]

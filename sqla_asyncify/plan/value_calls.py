@@ -1,0 +1,178 @@
+"""Calls of values that may be functions made async: awaited if what they return is awaitable.
+
+A function made async can be handed away as a value, not called: stored in a dict or a list
+(``HANDLERS = {"sync": sync_all}``), handed to a method the plan cannot type
+(``worker.execute(sync_all)``) or to a project function's parameter, pickled (``pickle.dumps(job)``).
+Code elsewhere then calls whatever value reaches it (``handler = HANDLERS[name]; handler(db)``,
+``fn = pickle.loads(blob); fn()``), where no call site names the function: made async, that call
+returns a coroutine nobody runs. The plan cannot follow the value there, so in async code every
+call of such a value — a parameter or a local of the calling function that the plan cannot resolve
+to a project function — is awaited when what it returns is awaitable (``await
+_await_if_coroutine(handler(db))``): a sync function handed the same way returns what it returned
+before.
+
+A method called on a receiver the plan cannot type (``manager.execute(job)``, ``manager`` handed
+in untyped) runs any project method of that name: when one made async is among them, its result is
+awaited the same way.
+
+Values handed to calls outside the project (``Depends(get_user)``, ``add_api_route(path, f)``) are
+the library's to call: those accept coroutine functions. A function handed to a thread or process
+is bridged (``asyncio-run-entry``); one handed to a parameter its function only calls is awaited
+there (``coroutine_factories``). Every call rewritten this way is reported with the value's first
+hand-off, and a call of such a value in code that stays sync (it cannot await) is reported.
+"""
+
+from __future__ import annotations
+
+import builtins
+from functools import cached_property
+
+from ..index import FunctionInfo
+from ..report import ReportItem
+from ..names import Callee
+from .coroutine_factories import CoroutineFactories, keyed_params
+from .types import UNKNOWN
+
+_BUILTINS = frozenset(dir(builtins))
+
+#: Report rule of a value call awaited if what it returns is awaitable, and of a hand-off.
+RULE = "awaited-if-coroutine"
+
+#: Calls that serialize a function for code elsewhere to load and call.
+PICKLERS = frozenset({"pickle.dumps", "pickle.dump", "cloudpickle.dumps", "cloudpickle.dump", "dill.dumps", "dill.dump"})
+
+
+class ValueCalls(CoroutineFactories):
+    """``escaped_coroutine_functions`` and ``value_call``."""
+
+    def _made_async(self, qualname: str | None) -> bool:
+        fn = self.functions.get(qualname or "")
+        return (
+            fn is not None
+            and fn.kind == "function"
+            and not fn.is_async
+            and not fn.is_generator
+            and fn.qualname in self.to_async
+        )
+
+    @cached_property
+    def escaped_coroutine_functions(self) -> dict[str, tuple[str, int, str]]:
+        """Functions made async handed away as values where the plan cannot follow them → (path,
+        line, how) of the first hand-off."""
+        found: dict[str, tuple[str, int, str]] = {}
+        for fn in sorted(self.functions.values(), key=lambda f: (self.path_of(f.qualname), f.line)):
+            path = self.path_of(fn.qualname)
+            for ref, line in (*fn.stored, *fn.dict_values):
+                root, *rest = ref.split(".")
+                target = self._value_function(fn, Callee(root, tuple(rest)))
+                if target is not None:
+                    found.setdefault(target, (path, line, "stored in a collection"))
+            for site in fn.calls:
+                for key, arg in site.args:
+                    target = self._value_function(fn, arg)
+                    if target is not None and self._hands_away(fn, site.callee, key):
+                        found.setdefault(target, (path, site.line, f"handed to `{site.callee}`"))
+        return found
+
+    def _value_function(self, fn: FunctionInfo, value: Callee | None) -> str | None:
+        """The function made async that ``value`` (read in ``fn``, not called) denotes, or None."""
+        if value is None:
+            return None
+        nested = f"{fn.qualname}.{value}"
+        ty = self.type_of(fn.qualname, value)
+        qualname = nested if nested in self.functions else (ty.name if ty.kind == "function" else None)
+        return qualname if self._made_async(qualname) else None
+
+    def _hands_away(self, fn: FunctionInfo, callee: Callee, key: str) -> bool:
+        """Whether handing a function as argument ``key`` of ``callee`` (called in ``fn``) lets code
+        the plan does not follow call it: a project function's parameter that is not awaited there,
+        a method of a receiver the plan cannot type, a pickler. A thread or process runner is
+        bridged, and any other library call is the library's to call."""
+        if key in self.sync_runner_arguments(fn.qualname, callee):
+            return False
+        module = self._function_module.get(fn.qualname)
+        if module is not None and self.qualify(module.module, callee) in PICKLERS:
+            return True
+        target = self.classify(fn.qualname, callee)
+        if target.kind == "function" and target.name in self.functions:
+            receiver = self.functions[target.name]
+            awaited = self.coroutine_params.get(receiver.qualname, {})
+            return not any(k == key and param in awaited for k, param in keyed_params(receiver, callee))
+        if callee.path and not callee.calls and self._param_or_local(fn, callee.root):
+            # ``worker.execute(job)`` on a parameter or local: a library object built at module
+            # level (``app.add_api_route(path, f)``) takes coroutine functions as they are.
+            return self.type_of(fn.qualname, callee.prefix(len(callee.path) - 1)) == UNKNOWN
+        return False
+
+    @cached_property
+    def _made_async_method_names(self) -> frozenset[str]:
+        return frozenset(
+            fn.name for fn in self.functions.values() if fn.class_qualname is not None and self._made_async(fn.qualname)
+        )
+
+    def value_call(self, scope: str, callee: Callee) -> str | None:
+        """Why calling ``callee`` inside ``scope`` may return a coroutine of a function made async
+        that the plan cannot name (the call is then awaited if what it returns is awaitable), or
+        None. Calls the plan resolves are awaited, or not, as their targets are."""
+        fn = self.functions.get(scope)
+        if fn is None or callee.calls or self.classify(scope, callee).kind != "other":
+            return None
+        if not any(site.callee == callee for site in fn.calls):
+            return None  # a call the rewrite wrote (``select(...)``), not one of the project's
+        if not callee.path:
+            if callee.root in self.coroutine_params.get(scope, {}) or not self._local_value(fn, callee.root):
+                return None
+            if self.type_of(scope, callee).kind != UNKNOWN.kind or not self.escaped_coroutine_functions:
+                return None
+            name, (path, line, how) = next(iter(sorted(self.escaped_coroutine_functions.items())))
+            return (
+                f"`{callee.root}` is a value the plan cannot follow, and functions made async are "
+                f"handed away as values (`{name}` {how} at {path}:{line})"
+            )
+        method = callee.path[-1]
+        if method not in self._made_async_method_names or not self._local_value(fn, callee.root):
+            return None
+        if self.type_of(scope, callee.prefix(len(callee.path) - 1)) != UNKNOWN:
+            return None
+        owners = sorted(
+            f.qualname
+            for f in self.functions.values()
+            if f.name == method and f.class_qualname is not None and self._made_async(f.qualname)
+        )
+        return f"the plan cannot type `{callee.prefix(len(callee.path) - 1)}`, and `{owners[0]}` is made async"
+
+    def _local_value(self, fn: FunctionInfo, name: str) -> bool:
+        """``name`` is a value bound in the code, not a definition: a parameter or a local of ``fn``
+        or of a function enclosing it (``handler = HANDLERS[key]``), or a module global that
+        is no function, class or import of the project's (nor a builtin)."""
+        if self._param_or_local(fn, name):
+            return True
+        module = self._function_module.get(fn.qualname)
+        if module is None or name in _BUILTINS or name in self._imports.get(module.module, {}):
+            return False
+        return self.global_of(fn.qualname, name) is None or f"{module.module}.{name}" in self._globals
+
+    def hand_off_items(self) -> list[ReportItem]:
+        """One item per function made async that is handed away as a value, at its first hand-off:
+        async code calling the value awaits it; sync code calling it would get a coroutine."""
+        return [
+            ReportItem(
+                path,
+                line,
+                RULE,
+                f"`{qualname}` becomes async and is {how} here: code calling it as a value gets a "
+                "coroutine (async code awaits it where it calls a value it cannot follow: "
+                "`await _await_if_coroutine(...)`, reported there)",
+                "make sure only async code calls it, or keep it sync (`--keep-sync`) if sync code does",
+            )
+            for qualname, (path, line, how) in sorted(self.escaped_coroutine_functions.items())
+        ]
+
+    def _param_or_local(self, fn: FunctionInfo, name: str) -> bool:
+        """``name`` is a parameter or a bound local of ``fn`` or of a function enclosing it."""
+        current: FunctionInfo | None = fn
+        while current is not None and current.kind != "module":
+            if any(p.name == name for p in current.params) or any(b.name == name for b in current.bindings):
+                return True
+            current = self.functions.get(current.parent) if current.parent else None
+        return False

@@ -1,0 +1,179 @@
+"""awaited-if-coroutine: calls of values that may be functions made async are awaited when what
+they return is awaitable — only where a function made async is handed away as a value the plan
+cannot follow, and only on calls of values (never on calls the plan resolves)."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from golden_harness import migrate
+
+MODELS = """\
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+class Base(DeclarativeBase):
+    pass
+
+class Job(Base):
+    __tablename__ = "jobs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+"""
+
+HELPER = "await _await_if_coroutine("
+
+
+def run(files: dict[str, str], tmp_path: Path) -> tuple[dict[str, str], set[str]]:
+    sources = {"app/__init__.py": "", "app/models.py": MODELS, **files}
+    out, report = migrate({k: textwrap.dedent(v).encode() for k, v in sources.items()}, tmp_path / "run")
+    return {k: v.decode() for k, v in out.items()}, report
+
+
+def test_a_pickled_function_called_after_loading_is_awaited_if_a_coroutine(tmp_path: Path) -> None:
+    out, report = run(
+        {
+            "app/jobs.py": """\
+                import pickle
+                from sqlalchemy.orm import Session
+                from app.models import Job
+
+                def purge(db: Session):
+                    db.query(Job).delete()
+
+                def submit(db: Session):
+                    db.add(Job(id=1))
+                    return pickle.dumps(purge)
+
+                def run_blob(db: Session, blob: bytes):
+                    job = pickle.loads(blob)
+                    job(db)
+                    db.commit()
+                """,
+        },
+        tmp_path,
+    )
+    assert f"{HELPER}job(db))" in out["app/jobs.py"]
+    assert "async def _await_if_coroutine(value):" in out["app/jobs.py"]
+    assert "app/jobs.py:14 awaited-if-coroutine" in report  # the call
+    assert "app/jobs.py:10 awaited-if-coroutine" in report  # the hand-off
+
+
+def test_a_parameter_handed_async_and_sync_functions_awaits_what_is_awaitable(tmp_path: Path) -> None:
+    out, report = run(
+        {
+            "app/steps.py": """\
+                from sqlalchemy.orm import Session
+                from app.models import Job
+
+                def count(db: Session):
+                    return db.query(Job).count()
+
+                def label(db: Session):
+                    return "jobs"
+
+                def step(db: Session, fn):
+                    value = fn(db)
+                    db.commit()
+                    return value
+
+                def both(db: Session):
+                    return step(db, count), step(db, label)
+                """,
+        },
+        tmp_path,
+    )
+    steps = out["app/steps.py"]
+    assert f"value = {HELPER}fn(db))" in steps
+    assert "return await step(db, count), await step(db, label)" in steps
+    assert {"app/steps.py:11 awaited-if-coroutine", "app/steps.py:16 awaited-if-coroutine"} <= report
+
+
+def test_without_a_function_made_async_handed_away_value_calls_stay_as_they_are(tmp_path: Path) -> None:
+    out, report = run(
+        {
+            "app/steps.py": """\
+                from sqlalchemy.orm import Session
+                from app.models import Job
+
+                def label(db: Session):
+                    return "jobs"
+
+                def step(db: Session, fn):
+                    value = fn(db)
+                    db.commit()
+                    return value
+
+                def run_label(db: Session):
+                    return step(db, label)
+                """,
+        },
+        tmp_path,
+    )
+    assert "value = fn(db)" in out["app/steps.py"]
+    assert "_await_if_coroutine" not in out["app/steps.py"]
+    assert not any(r.endswith("awaited-if-coroutine") for r in report)
+
+
+def test_a_method_on_an_untyped_receiver_is_awaited_if_one_of_that_name_is_made_async(tmp_path: Path) -> None:
+    out, report = run(
+        {
+            "app/workers.py": """\
+                from sqlalchemy.orm import Session
+                from app.models import Job
+
+                class InlineWorker:
+                    def __init__(self, db: Session):
+                        self.db = db
+
+                    def execute(self, job_id):
+                        self.db.add(Job(id=job_id))
+                        self.db.commit()
+
+                class NullWorker:
+                    def execute(self, job_id):
+                        return None
+
+                class Supervisor:
+                    def __init__(self, worker):
+                        self.worker = worker
+
+                    def dispatch(self, db: Session, job_id):
+                        worker = self.worker
+                        outcome = worker.execute(job_id)
+                        db.commit()
+                        return outcome
+                """,
+        },
+        tmp_path,
+    )
+    workers = out["app/workers.py"]
+    assert f"outcome = {HELPER}worker.execute(job_id))" in workers
+    assert "app/workers.py:22 awaited-if-coroutine" in report
+
+
+def test_a_function_handed_to_a_library_call_is_not_a_hand_off(tmp_path: Path) -> None:
+    out, report = run(
+        {
+            "app/api.py": """\
+                from fastapi import Depends, FastAPI
+                from sqlalchemy.orm import Session
+                from app.models import Job
+
+                app = FastAPI()
+
+                def get_db():
+                    yield None
+
+                def count(db: Session = Depends(get_db)):
+                    return db.query(Job).count()
+
+                app.add_api_route("/count", count)
+
+                def call(db: Session, fn):
+                    return fn(db)
+                """,
+        },
+        tmp_path,
+    )
+    assert "return fn(db)" in out["app/api.py"]
+    assert not any(r.endswith("awaited-if-coroutine") for r in report)
