@@ -5,7 +5,10 @@ Two kinds, both decided by the plan (rules §1): ``AsyncSession`` coroutine meth
 ``close``…; never ``add``, ``add_all``, ``expunge*``, ``expire*``, ``begin*``, ``in_transaction``), and
 calls of project functions the plan makes async (and calls of a parameter always handed a lambda
 running one: ``Plan.coroutine_params``), and reads of ``@property`` getters the plan makes async
-(``self.group.name`` → ``(await self.group).name``; an attribute assigned to is not read). The await keeps precedence right:
+(``self.group.name`` → ``(await self.group).name``; an attribute assigned to is not read). A call of a
+value that may be a function made async (``Plan.value_call``: ``handler(db)`` with ``handler`` looked
+up in a dict) is awaited if what it returns is awaitable, ``await _await_if_coroutine(handler(db))``,
+and reported (``awaited-if-coroutine``). The await keeps precedence right:
 ``db.execute(s).scalars()`` becomes ``(await db.execute(s)).scalars()``. Calls already awaited, calls
 handed to ``asyncio.run``/``gather``/``create_task``, and calls in code that cannot await (reported by
 the plan) are left alone.
