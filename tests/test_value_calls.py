@@ -1,5 +1,5 @@
 """awaited-if-coroutine: calls of values that may be functions made async are awaited when what
-they return is awaitable — only where a function made async is handed away as a value the plan
+they return is a coroutine — only where a function made async is handed away as a value the plan
 cannot follow, and only on calls of values (never on calls the plan resolves)."""
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ def test_a_pickled_function_called_after_loading_is_awaited_if_a_coroutine(tmp_p
     assert "app/jobs.py:10 awaited-if-coroutine" in report  # the hand-off
 
 
-def test_a_parameter_handed_async_and_sync_functions_awaits_what_is_awaitable(tmp_path: Path) -> None:
+def test_a_parameter_handed_async_and_sync_functions_awaits_what_is_a_coroutine(tmp_path: Path) -> None:
     out, report = run(
         {
             "app/steps.py": """\
@@ -177,3 +177,31 @@ def test_a_function_handed_to_a_library_call_is_not_a_hand_off(tmp_path: Path) -
     )
     assert "return fn(db)" in out["app/api.py"]
     assert not any(r.endswith("awaited-if-coroutine") for r in report)
+
+
+def test_the_helper_awaits_coroutines_only() -> None:
+    import asyncio
+
+    from sqla_asyncify.codemods.entry_runner import AWAIT_HELPER, AWAIT_HELPER_SOURCE
+
+    namespace: dict[str, object] = {}
+    exec(AWAIT_HELPER_SOURCE, namespace)
+    helper = namespace[AWAIT_HELPER]
+
+    async def made_async() -> str:
+        return "ran"
+
+    class Startable:  # an awaitable that is no coroutine (``AsyncConnection``): awaiting starts it
+        started = False
+
+        def __await__(self):  # type: ignore[no-untyped-def]
+            self.started = True
+            yield from ()
+            return self
+
+    async def main() -> tuple[object, bool, object]:
+        startable = Startable()
+        passed = await helper(startable)  # type: ignore[operator]
+        return await helper(made_async()), passed is startable and not startable.started, await helper(7)  # type: ignore[operator]
+
+    assert asyncio.run(main()) == ("ran", True, 7)

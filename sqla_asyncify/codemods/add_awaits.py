@@ -7,7 +7,7 @@ calls of project functions the plan makes async (and calls of a parameter always
 running one: ``Plan.coroutine_params``), and reads of ``@property`` getters the plan makes async
 (``self.group.name`` → ``(await self.group).name``; an attribute assigned to is not read). A call of a
 value that may be a function made async (``Plan.value_call``: ``handler(db)`` with ``handler`` looked
-up in a dict) is awaited if what it returns is awaitable, ``await _await_if_coroutine(handler(db))``,
+up in a dict) is awaited if what it returns is a coroutine, ``await _await_if_coroutine(handler(db))``,
 and reported (``awaited-if-coroutine``). The await keeps precedence right:
 ``db.execute(s).scalars()`` becomes ``(await db.execute(s)).scalars()``. Calls already awaited, calls
 handed to ``asyncio.run``/``gather``/``create_task``, and calls in code that cannot await (reported by
@@ -164,7 +164,7 @@ class AddAwaits(AsyncifyCodemod):
 
     def _value_call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         """A call of a value that may be a function made async (``Plan.value_call``): awaited if
-        what it returns is awaitable, reported; in code that cannot await, reported only."""
+        what it returns is a coroutine, reported; in code that cannot await, reported only."""
         callee = Callee.of(original_node.func)
         why = None if callee is None else self.plan.value_call(self.context_qualname, callee)
         if why is None:
@@ -181,7 +181,7 @@ class AddAwaits(AsyncifyCodemod):
             return updated_node
         self.report(
             original_node,
-            f"awaited if it returns an awaitable (`await {AWAIT_HELPER}(...)`): {why}",
+            f"awaited if it returns a coroutine (`await {AWAIT_HELPER}(...)`): {why}",
             "where only coroutine functions reach it, `await` the call directly and drop the helper",
             AWAITED_IF_COROUTINE,
         )

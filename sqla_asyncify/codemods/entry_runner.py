@@ -23,8 +23,9 @@ two module-level functions pickles, so a process pool or a spawned process can t
 
 A call of a value that may be a function made async (``handler(db)`` with ``handler`` looked up
 in a dict of handlers: ``Plan.value_call``) is awaited through the third helper, ``await
-_await_if_coroutine(handler(db))``: it awaits what the call returns when that is awaitable, and
-returns anything else as it is (what a sync function handed the same way returns).
+_await_if_coroutine(handler(db))``: it awaits what the call returns when that is a coroutine, and
+returns anything else as it is (what a sync function handed the same way returns; another
+awaitable, an ``AsyncConnection`` that awaiting would start, included).
 
 The helpers are written once into the module that needs them (after its imports), so the migrated code
 depends on nothing of asyncify's; transformers call ``run_on_new_loop`` (it queues the helper) and
@@ -97,13 +98,13 @@ _AWAIT_KEY = "asyncify.await_helper"
 
 AWAIT_HELPER_SOURCE = (
     f"async def {AWAIT_HELPER}(value):\n"
-    '    """Await value if it is awaitable (the coroutine of a function made async,\n'
-    "    handed here as a value), else return it as it is (what a sync function\n"
-    "    handed the same way returned). Added by asyncify.\n"
+    '    """Await value if it is a coroutine (of a function made async, handed here\n'
+    "    as a value), else return it as it is (what a sync function handed the same\n"
+    "    way returned). Added by asyncify.\n"
     '    """\n'
     "    import inspect\n"
     "\n"
-    "    if inspect.isawaitable(value):\n"
+    "    if inspect.iscoroutine(value):\n"
     "        return await value\n"
     "    return value\n"
 )

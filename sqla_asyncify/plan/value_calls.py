@@ -1,4 +1,4 @@
-"""Calls of values that may be functions made async: awaited if what they return is awaitable.
+"""Calls of values that may be functions made async: awaited if what they return is a coroutine.
 
 A function made async can be handed away as a value, not called: stored in a dict or a list
 (``HANDLERS = {"sync": sync_all}``), handed to a method the plan cannot type
@@ -7,7 +7,7 @@ Code elsewhere then calls whatever value reaches it (``handler = HANDLERS[name];
 ``fn = pickle.loads(blob); fn()``), where no call site names the function: made async, that call
 returns a coroutine nobody runs. The plan cannot follow the value there, so in async code every
 call of such a value — a parameter or a local of the calling function that the plan cannot resolve
-to a project function — is awaited when what it returns is awaitable (``await
+to a project function — is awaited when what it returns is a coroutine (``await
 _await_if_coroutine(handler(db))``): a sync function handed the same way returns what it returned
 before.
 
@@ -35,7 +35,7 @@ from .types import UNKNOWN
 
 _BUILTINS = frozenset(dir(builtins))
 
-#: Report rule of a value call awaited if what it returns is awaitable, and of a hand-off.
+#: Report rule of a value call awaited if what it returns is a coroutine, and of a hand-off.
 RULE = "awaited-if-coroutine"
 
 #: Calls that serialize a function for code elsewhere to load and call.
@@ -112,7 +112,7 @@ class ValueCalls(CoroutineFactories):
 
     def value_call(self, scope: str, callee: Callee) -> str | None:
         """Why calling ``callee`` inside ``scope`` may return a coroutine of a function made async
-        that the plan cannot name (the call is then awaited if what it returns is awaitable), or
+        that the plan cannot name (the call is then awaited if what it returns is a coroutine), or
         None. Calls the plan resolves are awaited, or not, as their targets are."""
         fn = self.functions.get(scope)
         if fn is None or callee.calls or self.classify(scope, callee).kind != "other":

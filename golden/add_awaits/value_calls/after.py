@@ -1,5 +1,5 @@
 """Functions made async reach calls as values: looked up in a dict of actions, or run by a worker
-whose class the plan cannot tell. Those calls await what they get only when it is awaitable."""
+whose class the plan cannot tell. Those calls await what they get only when it is a coroutine."""
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -8,13 +8,13 @@ from golden_models import User
 
 
 async def _await_if_coroutine(value):
-    """Await value if it is awaitable (the coroutine of a function made async,
-    handed here as a value), else return it as it is (what a sync function
-    handed the same way returned). Added by asyncify.
+    """Await value if it is a coroutine (of a function made async, handed here
+    as a value), else return it as it is (what a sync function handed the same
+    way returned). Added by asyncify.
     """
     import inspect
 
-    if inspect.isawaitable(value):
+    if inspect.iscoroutine(value):
         return await value
     return value
 

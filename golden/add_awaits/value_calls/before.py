@@ -1,5 +1,5 @@
 """Functions made async reach calls as values: looked up in a dict of actions, or run by a worker
-whose class the plan cannot tell. Those calls await what they get only when it is awaitable."""
+whose class the plan cannot tell. Those calls await what they get only when it is a coroutine."""
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
