@@ -205,3 +205,30 @@ def test_the_helper_awaits_coroutines_only() -> None:
         return await helper(made_async()), passed is startable and not startable.started, await helper(7)  # type: ignore[operator]
 
     assert asyncio.run(main()) == ("ran", True, 7)
+
+
+def test_a_function_handed_to_a_parameter_only_named_is_not_a_hand_off(tmp_path: Path) -> None:
+    out, report = run(
+        {
+            "app/labels.py": """\
+                from sqlalchemy.orm import Session
+                from app.models import Job
+
+                def count(db: Session):
+                    return db.query(Job).count()
+
+                def label(impl):
+                    return impl.__name__
+
+                def call(db: Session, fn):
+                    return fn(db)
+
+                def both(db: Session):
+                    return label(count), count(db)
+                """,
+        },
+        tmp_path,
+    )
+    assert "return fn(db)" in out["app/labels.py"]
+    assert "return label(count), await count(db)" in out["app/labels.py"]
+    assert not any(r.endswith("awaited-if-coroutine") for r in report)

@@ -60,6 +60,8 @@ class ValueCalls(CoroutineFactories):
         """Functions made async handed away as values where the plan cannot follow them → (path,
         line, how) of the first hand-off."""
         found: dict[str, tuple[str, int, str]] = {}
+        # Functions stored together in a fixture's ``params=`` are called (awaited) by the fixture.
+        followed = {member for family in self.stored_families.values() for member in family}
         for fn in sorted(self.functions.values(), key=lambda f: (self.path_of(f.qualname), f.line)):
             path = self.path_of(fn.qualname)
             for ref, line in (*fn.stored, *fn.dict_values):
@@ -72,7 +74,7 @@ class ValueCalls(CoroutineFactories):
                     target = self._value_function(fn, arg)
                     if target is not None and self._hands_away(fn, site.callee, key):
                         found.setdefault(target, (path, site.line, f"handed to `{site.callee}`"))
-        return found
+        return {q: where for q, where in found.items() if q not in followed}
 
     def _value_function(self, fn: FunctionInfo, value: Callee | None) -> str | None:
         """The function made async that ``value`` (read in ``fn``, not called) denotes, or None."""
@@ -97,7 +99,8 @@ class ValueCalls(CoroutineFactories):
         if target.kind == "function" and target.name in self.functions:
             receiver = self.functions[target.name]
             awaited = self.coroutine_params.get(receiver.qualname, {})
-            return not any(k == key and param in awaited for k, param in keyed_params(receiver, callee))
+            params = [param for k, param in keyed_params(receiver, callee) if k == key]
+            return any(param not in awaited and self._calls_or_passes_on(receiver, param) for param in params)
         if callee.path and not callee.calls and self._param_or_local(fn, callee.root):
             # ``worker.execute(job)`` on a parameter or local: a library object built at module
             # level (``app.add_api_route(path, f)``) takes coroutine functions as they are.
@@ -176,3 +179,13 @@ class ValueCalls(CoroutineFactories):
                 return True
             current = self.functions.get(current.parent) if current.parent else None
         return False
+
+    def _calls_or_passes_on(self, fn: FunctionInfo, param: str) -> bool:
+        """``fn`` calls its parameter ``param``, or hands it on, binds, returns or stores it (reading
+        an attribute, ``impl.__name__``, is neither)."""
+        return (
+            any(site.callee.root == param and not site.callee.path for site in fn.calls)
+            or any(arg.root == param for site in fn.calls for _, arg in site.args)
+            or any(b.value.root == param and not b.value.path for b in (*fn.bindings, *fn.returns))
+            or any(ref.split(".", 1)[0] == param for ref, _ in (*fn.stored, *fn.dict_values))
+        )
