@@ -232,3 +232,28 @@ def test_a_function_handed_to_a_parameter_only_named_is_not_a_hand_off(tmp_path:
     assert "return fn(db)" in out["app/labels.py"]
     assert "return label(count), await count(db)" in out["app/labels.py"]
     assert not any(r.endswith("awaited-if-coroutine") for r in report)
+
+
+def test_a_method_name_of_one_class_only_is_no_protocol(tmp_path: Path) -> None:
+    out, report = run(
+        {
+            "app/titles.py": """\
+                from sqlalchemy.orm import Session
+                from app.models import Job
+
+                class Page:
+                    def __init__(self, db: Session):
+                        self.db = db
+
+                    def title(self):
+                        return str(self.db.query(Job).count())
+
+                def shout(db: Session, name):
+                    db.commit()
+                    return name.title()
+                """,
+        },
+        tmp_path,
+    )
+    assert "return name.title()" in out["app/titles.py"]
+    assert not any(r.endswith("awaited-if-coroutine") for r in report)

@@ -12,8 +12,9 @@ _await_if_coroutine(handler(db))``): a sync function handed the same way returns
 before.
 
 A method called on a receiver the plan cannot type (``manager.execute(job)``, ``manager`` handed
-in untyped) runs any project method of that name: when one made async is among them, its result is
-awaited the same way.
+in untyped, or ``self.manager``) runs any project method of that name: when several project classes
+define it (a protocol: workers, strategies) and one of them is made async, its result is awaited
+the same way.
 
 Values handed to calls outside the project (``Depends(get_user)``, ``add_api_route(path, f)``) are
 the library's to call: those accept coroutine functions. A function handed to a thread or process
@@ -109,8 +110,16 @@ class ValueCalls(CoroutineFactories):
 
     @cached_property
     def _made_async_method_names(self) -> frozenset[str]:
+        """Names of methods that several project classes define (a protocol the code calls on
+        objects it takes untyped: ``worker.execute(job)``), one of them made async."""
+        classes: dict[str, set[str]] = {}
+        for fn in self.functions.values():
+            if fn.class_qualname is not None and fn.kind == "function":
+                classes.setdefault(fn.name, set()).add(fn.class_qualname)
         return frozenset(
-            fn.name for fn in self.functions.values() if fn.class_qualname is not None and self._made_async(fn.qualname)
+            fn.name
+            for fn in self.functions.values()
+            if fn.class_qualname is not None and self._made_async(fn.qualname) and len(classes[fn.name]) > 1
         )
 
     def value_call(self, scope: str, callee: Callee) -> str | None:
@@ -133,7 +142,11 @@ class ValueCalls(CoroutineFactories):
                 f"handed away as values (`{name}` {how} at {path}:{line})"
             )
         method = callee.path[-1]
-        if method not in self._made_async_method_names or not self._local_value(fn, callee.root):
+        # the receiver is a value taken in as it is (``worker``, ``self.worker``), not one read
+        # through it (``self.group.name.title()`` calls ``str.title``)
+        receiver_path = callee.path[:-1]
+        plain = not receiver_path or (len(receiver_path) == 1 and callee.root in ("self", "cls"))
+        if not plain or method not in self._made_async_method_names or not self._local_value(fn, callee.root):
             return None
         if self.type_of(scope, callee.prefix(len(callee.path) - 1)) != UNKNOWN:
             return None
