@@ -257,3 +257,32 @@ def test_a_method_name_of_one_class_only_is_no_protocol(tmp_path: Path) -> None:
     )
     assert "return name.title()" in out["app/titles.py"]
     assert not any(r.endswith("awaited-if-coroutine") for r in report)
+
+
+def test_a_function_handed_to_a_decorator_whose_wrapper_calls_it_is_a_hand_off(tmp_path: Path) -> None:
+    out, report = run(
+        {
+            "app/tasks.py": """\
+                from functools import wraps
+                from sqlalchemy.orm import Session
+                from app.models import Job
+
+                def count(db: Session):
+                    return db.query(Job).count()
+
+                def logged(func):
+                    @wraps(func)
+                    def wrapper(*args):
+                        print("running", func.__name__)
+                        return func(*args)
+                    return wrapper
+
+                def schedule(db: Session):
+                    task = logged(count)
+                    db.commit()
+                    return task
+                """,
+        },
+        tmp_path,
+    )
+    assert "app/tasks.py:16 awaited-if-coroutine" in report  # the hand-off to `logged`

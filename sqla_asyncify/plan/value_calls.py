@@ -194,8 +194,16 @@ class ValueCalls(CoroutineFactories):
         return False
 
     def _calls_or_passes_on(self, fn: FunctionInfo, param: str) -> bool:
-        """``fn`` calls its parameter ``param``, or hands it on, binds, returns or stores it (reading
-        an attribute, ``impl.__name__``, is neither)."""
+        """``fn`` (or a function nested in it, a decorator's ``wrapper``) calls its parameter
+        ``param``, or hands it on, binds, returns or stores it (reading an attribute,
+        ``impl.__name__``, is neither)."""
+        nested = [f for f in self.functions.values() if f.parent == fn.qualname and f.kind == "function"]
+        if any(
+            self._calls_or_passes_on(inner, param)
+            for inner in nested
+            if not any(p.name == param for p in inner.params) and not any(b.name == param for b in inner.bindings)
+        ):
+            return True
         return (
             any(site.callee.root == param and not site.callee.path for site in fn.calls)
             or any(arg.root == param for site in fn.calls for _, arg in site.args)
