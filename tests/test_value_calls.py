@@ -286,3 +286,45 @@ def test_a_function_handed_to_a_decorator_whose_wrapper_calls_it_is_a_hand_off(t
         tmp_path,
     )
     assert "app/tasks.py:16 awaited-if-coroutine" in report  # the hand-off to `logged`
+
+
+def test_a_function_handed_to_a_fixtures_worker_is_a_hand_off_and_the_worker_awaits_it(tmp_path: Path) -> None:
+    out, report = run(
+        {
+            "app/workers.py": """\
+                from sqlalchemy.orm import Session
+
+                def job_wrapper(func, db: Session):
+                    func(db)
+                    db.commit()
+
+                class InlineWorker:
+                    def __init__(self, db: Session):
+                        self.db = db
+
+                    def execute(self, func):
+                        return job_wrapper(func, self.db)
+                """,
+            "tests/__init__.py": "",
+            "tests/test_workers.py": """\
+                import pytest
+                from sqlalchemy.orm import Session
+                from app.models import Job
+
+                @pytest.fixture(params=["inline_worker"])
+                def any_worker(request):
+                    return request.getfixturevalue(request.param)
+
+                def add_job(db: Session):
+                    db.add(Job(id=5))
+                    db.flush()
+
+                def test_execute(any_worker, db: Session):
+                    any_worker.execute(add_job)
+                    assert db.query(Job).count() == 1
+                """,
+        },
+        tmp_path,
+    )
+    assert f"{HELPER}func(db))" in out["app/workers.py"]
+    assert "tests/test_workers.py:14 awaited-if-coroutine" in report

@@ -105,8 +105,15 @@ class ValueCalls(CoroutineFactories):
         if callee.path and not callee.calls and self._param_or_local(fn, callee.root):
             # ``worker.execute(job)`` on a parameter or local: a library object built at module
             # level (``app.add_api_route(path, f)``) takes coroutine functions as they are.
-            return self.type_of(fn.qualname, callee.prefix(len(callee.path) - 1)) == UNKNOWN
+            return self._untyped(fn.qualname, callee.prefix(len(callee.path) - 1))
         return False
+
+    def _untyped(self, scope: str, receiver: Callee) -> bool:
+        """The plan cannot tell what ``receiver`` (a parameter or local of ``scope``: callers check)
+        holds: unknown, or a fixture's value (a test's parameter resolves to the fixture function,
+        whose value is whatever it returns)."""
+        ty = self.type_of(scope, receiver)
+        return ty == UNKNOWN or (ty.kind == "function" and not receiver.path)
 
     @cached_property
     def _made_async_method_names(self) -> frozenset[str]:
@@ -148,7 +155,7 @@ class ValueCalls(CoroutineFactories):
         plain = not receiver_path or (len(receiver_path) == 1 and callee.root in ("self", "cls"))
         if not plain or method not in self._made_async_method_names or not self._local_value(fn, callee.root):
             return None
-        if self.type_of(scope, callee.prefix(len(callee.path) - 1)) != UNKNOWN:
+        if not self._untyped(scope, callee.prefix(len(callee.path) - 1)):
             return None
         owners = sorted(
             f.qualname
