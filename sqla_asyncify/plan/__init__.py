@@ -32,13 +32,16 @@ its own layer or of layers below it); ``Plan`` combines them into one object:
   queries that can follow a commit (over relationships and boundaries; read only by transformers);
 * ``coroutine_factories``: ``CoroutineFactories``, functions that call what they are handed, always
   a lambda running code made async (they await it);
+* ``value_calls``: ``ValueCalls``, functions made async handed away as values the plan cannot
+  follow (reported), and the calls of values that may return their coroutines (awaited if so);
 * ``own_engines``: ``OwnEngines``, functions handing a connection of an engine they build to sync
   code outside SQLAlchemy (held sync by ``Plan.build``);
 * ``callee_commits``: ``CalleeCommits``, which functions commit a session (themselves or through
   what they call) and whether what they return is loaded, for reads after such calls.
 
 ``project ← fixtures ← inference ← classify ← boundaries ← wiring ← fixpoint ← entries ← untyped_sessions, http_clients``,
-and ``classify ← relationships``, ``relationships, boundaries ← loading ← callee_commits``. ``Plan._solve`` runs the steps in order.
+and ``classify ← relationships``, ``relationships, boundaries ← loading ← callee_commits``,
+``boundaries ← coroutine_factories ← value_calls``. ``Plan._solve`` runs the steps in order.
 """
 
 from __future__ import annotations
