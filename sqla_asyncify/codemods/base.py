@@ -121,6 +121,11 @@ class AsyncifyCodemod(TransformerDispatch, QualnameTracker, Codemod, cst.CSTTran
         analysis (see ``TreeMetadata.qualified_names``)."""
         return self._tree_metadata.qualified_names(node, among)
 
+    def import_spelling(self, module: str, name: str) -> tuple[str, str | None]:
+        """How code added to this module spells ``module.name``: (local name, alias to import it as
+        or None); see ``TreeMetadata.import_spelling``."""
+        return self._tree_metadata.import_spelling(module, name)
+
     # -- reporting -----------------------------------------------------------------------------
     def line_of(self, node: cst.CSTNode) -> int:
         try:

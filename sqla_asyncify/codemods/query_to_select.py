@@ -209,7 +209,7 @@ class QueryToSelect(ChainShape):
         chain = self._convert.get(original)
         if chain is None:
             return updated
-        renderer = _Renderer(chain, updated, self._tree_metadata.import_spelling)
+        renderer = _Renderer(chain, updated, self.import_spelling)
         new = renderer.render()
         for module, name, alias in renderer.imports:
             AddImportsVisitor.add_needed_import(self.context, module, name, alias)
