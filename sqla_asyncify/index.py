@@ -702,6 +702,12 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
                     node,
                     expire_on_commit=_expire_on_commit(node.item),
                 )
+        elif node.asname and isinstance(node.asname.name, cst.Name) and isinstance(node.item, (cst.Name, cst.Attribute)):
+            # ``with client as c``: ``c`` is what ``__enter__`` returns, taken to be ``client`` itself
+            # as for the calls above (a session, a connection, a test client return themselves)
+            callee = Callee.of(node.item)
+            if callee is not None:
+                self._bind(node.asname.name.value, callee, False, node)
 
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
