@@ -99,3 +99,28 @@ def test_a_client_the_plan_keeps_is_entered_as_before(tmp_path: Path) -> None:
     )
     assert "    with client:\n" in code
     assert "_app_lifespan" not in code
+
+
+def test_a_client_entered_in_code_that_stays_sync_is_reported_and_left(tmp_path: Path) -> None:
+    # the fixture sends no request itself, so nothing makes it async: its ``with`` cannot become
+    # ``async with``
+    code, report = migrated(
+        """\
+        import pytest
+
+
+        @pytest.fixture
+        def started(client):
+            with client:
+                yield client
+
+
+        def test_started(db, started):
+            assert count(db) == 1
+            started.get("/")
+        """,
+        tmp_path,
+    )
+    assert "    with client:\n        yield client\n" in code
+    assert "    await started.get(\"/\")\n" in code
+    assert "tests/test_it.py:9 async-http-client" in report

@@ -21,11 +21,14 @@ stays a ``TestClient``. This transformer rewrites the construction:
   ``root_path`` / ``client`` go to the transport, ``backend``/``backend_options`` are dropped);
 * ``with TestClient(app) as c:`` (which runs the app's lifespan) → ``async with
   app.router.lifespan_context(app), httpx.AsyncClient(...) as c:`` — ``ASGITransport`` does not
-  run the lifespan itself.
+  run the lifespan itself;
+* ``with client:`` (``as c``) on a converted client built elsewhere → ``async with
+  _app_lifespan(client):`` (``app_lifespan.py``): the lifespan around the block, the client left
+  open (``async with client:`` would close it for good, where a ``TestClient`` can be re-entered).
 
 Reported (``async-http-client``): a converted client's ``websocket_connect``/``stream`` (no
 drop-in ``AsyncClient`` equivalent), an argument with no ``AsyncClient`` counterpart, a ``with``
-mixing the client with other context managers, and requests from code made async on a
+mixing the client with other context managers (or entering one in code that stays sync), and requests from code made async on a
 ``TestClient`` built where it cannot be rewritten (``self.client = TestClient(app)`` in
 ``setUp``, ``TestClient(app).get(...)`` inline). Not handled: a helper taking the client as an
 untyped parameter (``def login(client): client.post(...)``) is not typed as a client, so it is
