@@ -1,11 +1,16 @@
 """What the elements of a local collection denote, and ``ExitStack.enter_context``: a function made
 async that is handed out as a value (yielded by a context manager, kept in a list) is awaited where
-a loop over the list calls it, and only when every element the plan sees is that function."""
+a loop over the list calls it, and only when every element the plan sees is that function. A
+context manager made async entered on an ``ExitStack`` is reported (``async-with``)."""
 
 from __future__ import annotations
 
+import textwrap
+from pathlib import Path
+
 import pytest
 
+from golden_harness import migrate
 from sqla_asyncify.names import Callee
 from test_plan import build
 
@@ -138,3 +143,51 @@ def run(db, stack):
     check("x")
 """
     assert classify(body) == "other"
+
+
+ENTERED = """\
+import contextlib
+from contextlib import ExitStack
+
+from sqlalchemy.orm import Session
+
+from golden_models import User
+
+
+@contextlib.contextmanager
+def counted(db: Session):
+    yield db.query(User).count()
+
+
+@contextlib.contextmanager
+def labelled(name):
+    yield name
+"""
+
+
+def entered_report(body: str, tmp_path: Path) -> set[str]:
+    _, report = migrate({"case.py": (ENTERED + "\n\n" + textwrap.dedent(body)).encode()}, tmp_path / "run")
+    return report
+
+
+def test_a_context_manager_made_async_entered_on_an_exit_stack_is_reported(tmp_path: Path) -> None:
+    body = """\
+    def run(db: Session):
+        with ExitStack() as stack:
+            return stack.enter_context(counted(db))
+    """
+    # line 21: the ``return stack.enter_context(...)`` (the header is 16 lines, then two blank ones)
+    assert "case.py:21 async-with" in entered_report(body, tmp_path)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # a sync context manager entered on an ExitStack
+        "def run(db: Session):\n    with ExitStack() as stack:\n        return stack.enter_context(labelled('x'))\n",
+        # ``enter_context`` of something that is not an ExitStack (a parameter of no known type)
+        "def run(db: Session, stack):\n    return stack.enter_context(counted(db))\n",
+    ],
+)
+def test_what_an_exit_stack_can_still_enter_is_not_reported(body: str, tmp_path: Path) -> None:
+    assert not any(item.endswith("async-with") for item in entered_report(body, tmp_path))
