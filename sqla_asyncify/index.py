@@ -25,7 +25,7 @@ from .names import Callee, QualnameTracker, dotted, interned, resolve_relative
 from .positions import positions
 from .pickling import fast_state
 
-INDEX_VERSION = 21  # bump when the shape of the index changes (invalidates caches)
+INDEX_VERSION = 22  # bump when the shape of the index changes (invalidates caches)
 #: The collection of a test's ``@pytest.mark.parametrize`` values, followed by the names they bind.
 PARAMETRIZE_PREFIX = "@parametrize:"
 
@@ -59,6 +59,9 @@ class Binding:
     #: Tuple unpacking: ``a, b = f()`` binds ``a`` to element 0 of what ``f()`` returns; a
     #: ``return x, y`` records element 0 and 1. None: the whole value.
     element: int | None = None
+    #: For a call of one argument that is a name, attribute chain or call of one: that argument
+    #: (``stack.enter_context(cm(db))`` → ``cm(db)``, the call kept in ``Callee.calls``).
+    argument: Callee | None = None
     #: ``for name in f(...)`` (or ``async for``): ``name`` is what the generator ``f`` yields;
     #: ``for name in xs`` (not called, a comprehension's ``for`` too): an element ``xs`` holds.
     iterated: bool = False
@@ -227,6 +230,14 @@ class _FunctionBuilder:
             members=tuple(self.members),
             calls=tuple(self.calls),
         )
+
+
+def _sole_argument(value: cst.BaseExpression) -> Callee | None:
+    """The one positional argument of a call, when it names something (``Binding.argument``)."""
+    if not isinstance(value, cst.Call) or len(value.args) != 1:
+        return None
+    arg = value.args[0]
+    return None if arg.keyword is not None or arg.star else Callee.of(arg.value)
 
 
 #: A member (``FunctionInfo.members``) of no name: ``xs += ys``, a string, a lambda. It resolves to
@@ -760,7 +771,8 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
             if callee is None or (how != "item" and element is value):
                 callee, called = OPAQUE_MEMBER, False  # a string, a lambda, another collection
             args = tuple(t for a in element.args if (t := dotted(a.value))) if isinstance(element, cst.Call) else ()
-            self._current.members.append(Binding(name, callee, called, self._line(node), args, False))
+            member = Binding(name, callee, called, self._line(node), args, False, argument=_sole_argument(element))
+            self._current.members.append(member)
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
         if isinstance(node.target, cst.Name) and isinstance(node.operator, cst.AddAssign):
@@ -818,7 +830,7 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
                     else ()
                 )
                 self._bind(
-                    target.value, callee, called, node, args, _expire_on_commit(value)
+                    target.value, callee, called, node, args, _expire_on_commit(value), argument=_sole_argument(value)
                 )
             elif self.scope_kind == "module":
                 self.aliases.append((target.value, self._names_in(value)))
@@ -901,6 +913,7 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
         expire_on_commit: str | None = None,
         element: int | None = None,
         iterated: bool = False,
+        argument: Callee | None = None,
     ) -> None:
         binding = Binding(
             name,
@@ -912,6 +925,7 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
             expire_on_commit=expire_on_commit,
             element=element,
             iterated=iterated,
+            argument=argument,
         )
         if self.scope_kind == "function" and name in self._current.global_names:
             # ``global SessionLocal`` then ``SessionLocal = sessionmaker(...)`` in an init function.

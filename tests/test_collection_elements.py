@@ -191,3 +191,17 @@ def test_a_context_manager_made_async_entered_on_an_exit_stack_is_reported(tmp_p
 )
 def test_what_an_exit_stack_can_still_enter_is_not_reported(body: str, tmp_path: Path) -> None:
     assert not any(item.endswith("async-with") for item in entered_report(body, tmp_path))
+
+
+def test_a_manager_called_in_place_and_entered_on_an_exit_stack() -> None:
+    body = """
+def run(db, kinds):
+    with contextlib.ExitStack() as stack:
+        check = stack.enter_context(checker(db, "a"))
+        checks = [stack.enter_context(checker(db, kind)) for kind in kinds]
+        for other in checks:
+            other("y")
+        return check("x")
+"""
+    assert classify(body) == CHECK
+    assert classify(body, name="other") == CHECK

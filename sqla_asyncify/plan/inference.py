@@ -292,11 +292,10 @@ class Inference(Fixtures):
         ``ExitStack``, what ``with cm as x`` would bind: what ``cm`` denotes (a context manager's
         call is typed by what it yields)."""
         value = binding.value
-        if binding.called and value.path and value.path[-1] == sqla.EXIT_STACK_ENTER_METHOD and len(binding.args) == 1:
+        if binding.called and value.path and value.path[-1] == sqla.EXIT_STACK_ENTER_METHOD and binding.argument:
             receiver = self._value_type(scope, value.prefix(len(value.path) - 1), False, seen)
             if receiver == EXIT_STACK:
-                root, *path = binding.args[0].split(".")
-                return self._value_type(scope, Callee(root, tuple(path)), False, seen)
+                return self._value_type(scope, binding.argument, False, seen)
         return self._value_type(scope, value, binding.called, seen)
 
     def _element_type(self, scope: str, collection: Callee, seen: frozenset[str]) -> Ty:

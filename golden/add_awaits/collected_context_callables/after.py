@@ -42,3 +42,9 @@ async def verdict_of(db: AsyncSession, name: str, age: int) -> bool | None:
     with contextlib.ExitStack() as stack:
         check = stack.enter_context(manager)
         return await check(age)
+
+
+async def verdict_now(db: AsyncSession, name: str, age: int) -> bool | None:
+    with contextlib.ExitStack() as stack:
+        check = stack.enter_context(age_check(db, name))
+        return await check(age)

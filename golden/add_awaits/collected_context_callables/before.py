@@ -40,3 +40,9 @@ def verdict_of(db: Session, name: str, age: int) -> bool | None:
     with contextlib.ExitStack() as stack:
         check = stack.enter_context(manager)
         return check(age)
+
+
+def verdict_now(db: Session, name: str, age: int) -> bool | None:
+    with contextlib.ExitStack() as stack:
+        check = stack.enter_context(age_check(db, name))
+        return check(age)
