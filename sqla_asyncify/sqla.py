@@ -335,6 +335,10 @@ PARAMETRIZE_DECORATOR = "pytest.mark.parametrize"
 #: Sync ASGI test clients: they run the app on an event loop of their own, in a thread.
 TEST_CLIENT_CLASSES: frozenset[str] = frozenset({"fastapi.testclient.TestClient", "starlette.testclient.TestClient"})
 
+#: ``contextlib.ExitStack``: ``stack.enter_context(cm)`` returns what ``with cm as x`` binds.
+EXIT_STACK_CLASSES: frozenset[str] = frozenset({"contextlib.ExitStack"})
+EXIT_STACK_ENTER_METHOD = "enter_context"
+
 #: httpx's async client, what a converted test client becomes: its request methods are coroutines.
 ASYNC_HTTP_CLIENT_CLASSES: frozenset[str] = frozenset({"httpx.AsyncClient", "httpx._client.AsyncClient"})
 
