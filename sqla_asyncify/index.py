@@ -913,6 +913,9 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
         self._not_stored(node.target)  # ``a, b = pair``: names bound, not stored
         self._store_attrs(node.target)
 
+    def visit_Del(self, node: cst.Del) -> None:
+        self._store_attrs(node.target)  # ``del obj.x`` runs a deleter, never a getter: ``obj`` alone is read
+
     def _store_attrs(self, target: cst.BaseExpression) -> None:
         """Attributes a statement stores into (``obj.x = v``, ``a.b, c = pair``)."""
         if isinstance(target, cst.Attribute):

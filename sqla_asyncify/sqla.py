@@ -181,6 +181,9 @@ ENTRY_RUNNER = "_run_async"
 #: ``@property`` as written (the getter runs at each read of the attribute).
 PROPERTY_DECORATORS: frozenset[str] = frozenset({"property", "builtins.property"})
 
+#: ``functools.cached_property``: a getter run once per instance, its value kept in ``__dict__``.
+CACHED_PROPERTY_DECORATORS: frozenset[str] = frozenset({"functools.cached_property"})
+
 #: Bases whose instances libraries read attribute by attribute (serialization, ``from_attributes``
 #: validation, ORM state): a property of such a class is read where nothing can await it.
 SERIALIZED_BASE_PREFIXES: tuple[str, ...] = ("pydantic.", "sqlmodel.", "sqlalchemy.", "marshmallow.", "attr.", "attrs.")
