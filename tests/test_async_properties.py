@@ -241,3 +241,38 @@ class View:
     )
     assert plan.becomes_async("app.view.View.group")
     assert not plan.becomes_async("app.view.View.forget")
+
+
+def test_a_cached_property_written_through_its_module_is_replaced_too(tmp_path) -> None:
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("")
+    (tmp_path / "app" / "repo.py").write_text(textwrap.dedent(REPO))
+    (tmp_path / "app" / "view.py").write_text(
+        textwrap.dedent(
+            '''
+            import functools
+
+            from app.repo import Repo
+
+
+            class View:
+                def __init__(self, repo: Repo) -> None:
+                    self.repo = repo
+
+                @functools.cached_property
+                def group(self):
+                    return self.repo.get_one(1)
+
+                def name(self) -> str:
+                    return self.group.name
+            '''
+        )
+    )
+    result = run(RunConfig(paths=(tmp_path / "app",), jobs=1, cache=False))
+    assert not result.errors
+    out = next(o.updated for o in result.outcomes if o.path.name == "view.py").decode()
+    assert "    @_cached_async_property\n    async def group(self):\n        return await self.repo.get_one(1)" in out
+    assert "return (await self.group).name" in out
+    assert "@functools.cached_property" not in out
+    assert "import functools" not in out  # unused now
+    assert out.count("def _cached_async_property(getter):") == 1

@@ -60,6 +60,8 @@ class MakeAsync(AsyncifyCodemod):
         if cached and self.qualified_names(original.decorator, sqla.CACHED_PROPERTY_DECORATORS) & sqla.CACHED_PROPERTY_DECORATORS:
             if isinstance(decorator.decorator, cst.Name):
                 RemoveImportsVisitor.remove_unused_import(self.context, "functools", decorator.decorator.value)
+            elif isinstance(decorator.decorator, cst.Attribute):
+                RemoveImportsVisitor.remove_unused_import(self.context, "functools")
             return decorator.with_changes(decorator=cached_async_property_decorator(self.context).decorator)
         for name in self.qualified_names(original.decorator, sqla.ASYNC_CONTEXT_DECORATORS.keys()):
             new = sqla.ASYNC_CONTEXT_DECORATORS.get(name)
