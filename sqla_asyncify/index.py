@@ -25,7 +25,7 @@ from .names import Callee, QualnameTracker, dotted, interned, resolve_relative
 from .positions import positions
 from .pickling import fast_state
 
-INDEX_VERSION = 22  # bump when the shape of the index changes (invalidates caches)
+INDEX_VERSION = 23  # bump when the shape of the index changes (invalidates caches)
 #: The collection of a test's ``@pytest.mark.parametrize`` values, followed by the names they bind.
 PARAMETRIZE_PREFIX = "@parametrize:"
 
@@ -989,6 +989,9 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
     def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
         self._not_stored(node.target)  # ``a, b = pair``: names bound, not stored
         self._store_attrs(node.target)
+
+    def visit_Del(self, node: cst.Del) -> None:
+        self._store_attrs(node.target)  # ``del obj.x`` runs a deleter, never a getter: ``obj`` alone is read
 
     def _store_attrs(self, target: cst.BaseExpression) -> None:
         """Attributes a statement stores into (``obj.x = v``, ``a.b, c = pair``)."""

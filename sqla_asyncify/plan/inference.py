@@ -263,14 +263,20 @@ class Inference(Fixtures):
 
     def binding_type(self, scope: str, binding: Binding, seen: frozenset[str] = frozenset()) -> Ty:
         """What a binding's name denotes; for ``a, b = f()``, the element ``f`` returns there;
-        for ``for x in f()``, what the generator ``f`` yields (other iterables: unknown)."""
+        for ``for x in f()``, what the generator ``f`` yields, or an element of the collection it
+        is annotated to return (``-> list[Listener]``); for ``for x in xs`` over a local collection,
+        what its elements agree on (other iterables: unknown)."""
         if binding.iterated and not binding.called:
             return self._element_type(scope, binding.value, seen)  # ``for x in xs``
         if binding.iterated:
             ty = self._value_type(scope, binding.value, False, seen)
-            if ty.kind != "function" or not self.functions[ty.name].is_generator:
+            if ty.kind != "function":
                 return UNKNOWN
-            return self._call_type(ty, seen)
+            fn = self.functions[ty.name]
+            if fn.is_generator:
+                return self._call_type(ty, seen)
+            element = self._element_annotation(fn)
+            return UNKNOWN if element is None else self._annotation_type(element, seen | {ty.name})
         if binding.element is None:
             return self._bound_value_type(scope, binding, seen)
         if binding.value == Callee("request", ("param",)) and not binding.called:
@@ -339,6 +345,22 @@ class Inference(Fixtures):
             (site.callee.root == name and site.callee.path) or any(arg == Callee(name) for _, arg in site.args)
             for site in fn.calls
         )
+
+    def _element_annotation(self, fn: FunctionInfo) -> tuple[str, ...] | None:
+        """``(X,)`` for a function annotated to return a collection of one element type
+        (``list[X]``, ``Sequence[X]``, ``set[X]``, ``Iterator[X]``…), whose iteration gives ``X``s;
+        None for anything else (a mapping iterates its keys, ``tuple[A, B]`` has two types)."""
+        names = fn.returns_annotation
+        if len(names) != 2:
+            return None
+        container, element = names
+        qualifier, _, short = container.rpartition(".")
+        own = self._function_module[fn.qualname].module  # a builtin is qualified as a name of its module
+        if short in sqla.BUILTIN_COLLECTIONS and qualifier in (own, "builtins"):
+            return (element,)
+        if short in sqla.TYPING_COLLECTIONS and qualifier in ("typing", "collections.abc", "typing_extensions"):
+            return (element,)
+        return None
 
     def _held_built(self, qualname: str, ty: Ty) -> Ty:
         """What a function returns, seen by its caller: an engine or sessionmaker that held code
