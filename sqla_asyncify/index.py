@@ -25,7 +25,7 @@ from .names import Callee, QualnameTracker, dotted, interned, resolve_relative
 from .positions import positions
 from .pickling import fast_state
 
-INDEX_VERSION = 20  # bump when the shape of the index changes (invalidates caches)
+INDEX_VERSION = 21  # bump when the shape of the index changes (invalidates caches)
 #: The collection of a test's ``@pytest.mark.parametrize`` values, followed by the names they bind.
 PARAMETRIZE_PREFIX = "@parametrize:"
 
@@ -141,6 +141,9 @@ class FunctionInfo:
     #: their first read: where a ``@property`` getter runs. An assignment's target attribute is
     #: stored, not read (``obj.x = v`` reads only ``obj``).
     reads: tuple[tuple[Callee, int], ...] = ()
+    #: ``obj.attributes[key] = value`` (Alembic's ``Config.attributes``, how a connection is handed to
+    #: its ``env.py``): ``value`` when it is a name or attribute chain, with the line.
+    attributes_stores: tuple[tuple[Callee, int], ...] = ()
 
 
 @fast_state
@@ -198,6 +201,7 @@ class _FunctionBuilder:
     calls: list[CallSite] = field(default_factory=list)
     refs: set[str] = field(default_factory=set)
     reads: dict[Callee, int] = field(default_factory=dict)
+    attributes_stores: list[tuple[Callee, int]] = field(default_factory=list)
     stored: list[tuple[str, int]] = field(default_factory=list)
     collected: list[tuple[str, str, int]] = field(default_factory=list)
     is_generator: bool = False
@@ -210,6 +214,7 @@ class _FunctionBuilder:
             **self.info,  # type: ignore[arg-type]
             refs=tuple(sorted(self.refs)),
             reads=tuple(self.reads.items()),
+            attributes_stores=tuple(self.attributes_stores),
             stored=tuple(sorted(set(self.stored))),
             collected=tuple(sorted(set(self.collected))),
             is_generator=self.is_generator,
@@ -793,6 +798,14 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
             self._current.local_attr_bindings.append(
                 Binding(f"{target.value.value}.{target.attr.value}", callee, called, self._line(node))
             )
+        elif (
+            isinstance(target, cst.Subscript)
+            and isinstance(target.value, cst.Attribute)
+            and target.value.attr.value == "attributes"
+            and callee is not None
+            and not called
+        ):
+            self._current.attributes_stores.append((callee, self._line(node)))
 
     def _fixture_params(self, node: cst.FunctionDef) -> str | None:
         """``params=`` of a ``@pytest.fixture(...)`` decorator: a name as written, ``"@params"`` for
