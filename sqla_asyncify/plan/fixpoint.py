@@ -142,13 +142,14 @@ class Fixpoint(Wiring):
         )
 
     def _inspects_engine(self, fn: FunctionInfo, site: CallSite) -> bool:
-        """``sqlalchemy.inspect(E)`` with ``E`` an engine that becomes an ``AsyncEngine``."""
+        """``sqlalchemy.inspect(E)`` with ``E`` an engine that becomes an ``AsyncEngine``, or a
+        connection that becomes an ``AsyncConnection``."""
         if not site.args or site.args[0][0] != "0":
             return False
         module = self._function_module[fn.qualname].module
         if self.qualify(module, site.callee) not in ("sqlalchemy.inspect", "sqlalchemy.inspection.inspect"):
             return False
-        return self.type_of(fn.qualname, site.args[0][1]) == ENGINE
+        return self.type_of(fn.qualname, site.args[0][1]) in (ENGINE, CONNECTION)
 
     def _spread(self, queue: deque[str], callers: Mapping[str, list[tuple[str, int]]]) -> None:
         while queue:
