@@ -271,21 +271,23 @@ def run_sync_side(directory: Path, calls: list[Call], db_path: Path, selects: li
     # sync code driving a coroutine; not the none an earlier test's ``asyncio.run`` left behind.
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
-    with imported_tree(directory):
-        for call in calls:
-            engine = create_engine(f"sqlite:///{_fresh_db(db_path)}")
-            with Session(engine) as session, counted_selects() as counted:
-                try:
-                    value = normalize(_resolve(call, session)(*call.args))
-                    session.commit()  # as the caller would: the data left behind is compared too
-                except Exception as exc:
-                    value = ("!raised", type(exc).__name__)
-            if selects is not None:
-                selects.append(counted[0])
-            results.append((value, _dump(engine)))
-            engine.dispose()
-    asyncio.set_event_loop(None)
-    loop.close()
+    try:
+        with imported_tree(directory):
+            for call in calls:
+                engine = create_engine(f"sqlite:///{_fresh_db(db_path)}")
+                with Session(engine) as session, counted_selects() as counted:
+                    try:
+                        value = normalize(_resolve(call, session)(*call.args))
+                        session.commit()  # as the caller would: the data left behind is compared too
+                    except Exception as exc:
+                        value = ("!raised", type(exc).__name__)
+                if selects is not None:
+                    selects.append(counted[0])
+                results.append((value, _dump(engine)))
+                engine.dispose()
+    finally:  # a scenario that fails to import must not leave its loop to the next test
+        asyncio.set_event_loop(None)
+        loop.close()
     return results
 
 

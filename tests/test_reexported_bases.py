@@ -4,19 +4,8 @@ reads through ``self`` resolve to them, and override families include them."""
 
 from __future__ import annotations
 
+from test_async_properties import REPO  # the same repository class reached through self
 from test_plan import build
-
-REPO = """
-from sqlalchemy.orm import Session
-
-
-class Repo:
-    def __init__(self, db: Session) -> None:
-        self.db = db
-
-    def get_one(self, key: int):
-        return self.db.get(object, key)
-"""
 
 BASE = """
 from app.repo import Repo

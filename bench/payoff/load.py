@@ -10,6 +10,11 @@ it prints ``WINDOW START``, after ``duration`` more ``WINDOW END`` (the orchestr
 database and app counters at those two lines), then one JSON line with what completed inside the
 window: requests, errors (non-2xx or broken connection), req/s and latency percentiles. Bounded:
 loopback only, at most 500 clients and 300 seconds.
+
+``--balance N`` (the app runs N uvicorn workers): during the warm-up a client whose connection
+landed on a worker already holding its share (``ceil(clients / N)``, known from the response's
+``x-worker`` header, see ``serve.py``) reconnects, so every variant is measured with the same even
+split of connections over the workers; the split at the window's start is in the JSON (``split``).
 """
 
 from __future__ import annotations
@@ -44,17 +49,22 @@ def pick(rng: random.Random) -> str:
     return rng.choices([k for k, _ in MIX], weights=[w for _, w in MIX])[0]
 
 
-async def read_response(reader: asyncio.StreamReader) -> int:
+async def read_response(reader: asyncio.StreamReader) -> tuple[int, str]:
+    """The response's status and the worker that served it (``x-worker``, "" without one)."""
     head = await reader.readuntil(b"\r\n\r\n")
     status = int(head[9:12])
     length = 0
+    worker = ""
     for line in head.split(b"\r\n")[1:]:
         name, _, value = line.partition(b":")
-        if name.strip().lower() == b"content-length":
+        name = name.strip().lower()
+        if name == b"content-length":
             length = int(value)
+        elif name == b"x-worker":
+            worker = value.strip().decode()
     if length:
         await reader.readexactly(length)
-    return status
+    return status, worker
 
 
 class Stats:
@@ -63,10 +73,14 @@ class Stats:
         self.errors = 0
         self.measuring = False
         self.stop = False
+        # Balancing: how many connections each worker holds, and each worker's share.
+        self.held: dict[str, int] = {}
+        self.share = 0
 
 
 async def client(port: int, rng: random.Random, stats: Stats) -> None:
     reader = writer = None
+    worker = ""  # the worker this connection landed on, once known
     while not stats.stop:
         try:
             if writer is None:
@@ -74,8 +88,16 @@ async def client(port: int, rng: random.Random, stats: Stats) -> None:
             assert reader is not None
             started = time.perf_counter()
             writer.write(request_for(pick(rng), rng))
-            status = await read_response(reader)
+            status, served_by = await read_response(reader)
             elapsed = time.perf_counter() - started
+            if stats.share and not worker and served_by:
+                if stats.held.get(served_by, 0) >= stats.share and not stats.measuring:
+                    writer.close()  # that worker has its share: try another connection
+                    reader = writer = None
+                    await asyncio.sleep(rng.random() * 0.02)
+                    continue
+                worker = served_by
+                stats.held[worker] = stats.held.get(worker, 0) + 1
             if stats.measuring and not stats.stop:
                 stats.latencies.append(elapsed)
                 if status >= 300:
@@ -86,6 +108,9 @@ async def client(port: int, rng: random.Random, stats: Stats) -> None:
             if writer is not None:
                 writer.close()
             reader = writer = None
+            if worker:
+                stats.held[worker] -= 1
+                worker = ""
             await asyncio.sleep(0.05)
     if writer is not None:
         writer.close()
@@ -100,9 +125,12 @@ def percentile(values: list[float], q: float) -> float:
 
 async def main(args: argparse.Namespace) -> dict[str, float]:
     stats = Stats()
+    if args.balance > 1:
+        stats.share = -(-args.clients // args.balance)
     tasks = [asyncio.create_task(client(args.port, random.Random(args.seed * 1000 + i), stats)) for i in range(args.clients)]
     await asyncio.sleep(args.warmup)
     stats.measuring = True
+    split = sorted(stats.held.values(), reverse=True)
     print("WINDOW START", flush=True)
     started = time.perf_counter()
     await asyncio.sleep(args.duration)
@@ -121,6 +149,7 @@ async def main(args: argparse.Namespace) -> dict[str, float]:
         "rps": ok / window,
         "p50_ms": percentile(stats.latencies, 0.50) * 1000,
         "p99_ms": percentile(stats.latencies, 0.99) * 1000,
+        "split": split,
     }
 
 
@@ -131,6 +160,7 @@ if __name__ == "__main__":
     parser.add_argument("--warmup", type=float, default=3.0)
     parser.add_argument("--duration", type=float, default=10.0)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--balance", type=int, default=1, help="the app's uvicorn workers: spread the connections evenly over them")
     args = parser.parse_args()
     if not 1 <= args.clients <= 500 or args.warmup + args.duration > 300:
         sys.exit("load.py: at most 500 clients and 300 seconds")

@@ -39,6 +39,7 @@ import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 import psycopg2
 
@@ -247,9 +248,10 @@ class Point:
     db_cpu_ms_per_req: float
 
 
-def run_load(app: App, clients: int, warmup: float, duration: float, seed: int, counters: Counters, pg_pid: int) -> dict[str, float]:
+def run_load(app: App, clients: int, warmup: float, duration: float, seed: int, counters: Counters, pg_pid: int,
+             workers: int = 1) -> dict[str, Any]:
     command = [sys.executable, str(HERE / "load.py"), "--port", str(app.port), "--clients", str(clients)]
-    command += ["--warmup", str(warmup), "--duration", str(duration), "--seed", str(seed)]
+    command += ["--warmup", str(warmup), "--duration", str(duration), "--seed", str(seed), "--balance", str(workers)]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     assert process.stdout is not None
     marks: dict[str, tuple[float, float]] = {}
@@ -403,7 +405,7 @@ def main(argv: list[str] | None = None) -> int:
                             apps = [app]
                             if variant not in setup.probes:
                                 setup.probes[variant] = probe(app, counters)
-                            result = run_load(app, clients, setup.warmup, setup.duration, round_ + 1, counters, pg_pid)
+                            result = run_load(app, clients, setup.warmup, setup.duration, round_ + 1, counters, pg_pid, workers)
                             app.stop()
                             apps = []
                             point = Point(variant, rtt, workers, clients, round_ + 1, int(result["requests"]), int(result["errors"]),
@@ -415,7 +417,8 @@ def main(argv: list[str] | None = None) -> int:
                             log(f"payoff: rtt={rtt} w={workers} c={clients} r={round_ + 1} {variant:9s} {point.rps:7.1f} req/s "
                                 f"p50 {point.p50_ms:6.1f} p99 {point.p99_ms:7.1f} ms err {point.errors} "
                                 f"stmt/req {point.statements_per_req:.2f} rows/req {point.rows_per_req:.1f} "
-                                f"cpu {point.app_cpu_ms_per_req:.2f}+{point.db_cpu_ms_per_req:.2f} ms/req load {loads[-1]:.1f}")
+                                f"cpu {point.app_cpu_ms_per_req:.2f}+{point.db_cpu_ms_per_req:.2f} ms/req load {loads[-1]:.1f}"
+                                + (f" split {'/'.join(map(str, result['split']))}" if workers > 1 else ""))
             proxy.terminate()
             proxy.wait()
             proxy = None
