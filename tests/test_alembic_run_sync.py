@@ -161,3 +161,4 @@ def test_helper_restores_the_config_when_the_command_raises() -> None:
         return restored
 
     assert asyncio.run(main())
+
