@@ -162,3 +162,14 @@ def test_helper_restores_the_config_when_the_command_raises() -> None:
 
     assert asyncio.run(main())
 
+
+
+def test_helper_calls_the_command_as_is_for_a_config_without_attributes() -> None:
+    run_alembic = _helper()
+
+    def upgrade(cfg: Any, revision: str) -> None:
+        raise AttributeError("'NoneType' object has no attribute 'get_main_option'")
+
+    # the command raises what it raised before, not the helper
+    with pytest.raises(AttributeError, match="get_main_option"):
+        asyncio.run(run_alembic(upgrade, None, "head"))

@@ -14,7 +14,7 @@ plan makes each function calling one async and this pass rewrites the call::
     command.upgrade(cfg, "head")   →   await _run_alembic(command.upgrade, cfg, "head")
 
 ``_run_alembic`` (written into the module) checks at run time: a config carrying no
-``AsyncConnection`` runs the command as before; one carrying some runs it inside the first one's
+``AsyncConnection`` (or no ``attributes`` dict at all: a mock, None) runs the command as before; one carrying some runs it inside the first one's
 ``run_sync``, each ``AsyncConnection`` in ``attributes`` replaced by its sync ``Connection`` while the
 command runs (any of them works there: every greenlet ``run_sync`` starts can drive a connection of
 the same loop), then put back. ``env.py`` is left as it is: it gets the sync ``Connection`` it always
@@ -50,9 +50,10 @@ HELPER_SOURCE = (
     '    """\n'
     "    from sqlalchemy.ext.asyncio import AsyncConnection\n"
     "\n"
+    "    attributes = getattr(config, \"attributes\", None)\n"
     "    handed = {\n"
     "        key: value\n"
-    "        for key, value in config.attributes.items()\n"
+    "        for key, value in (attributes if isinstance(attributes, dict) else {}).items()\n"
     "        if isinstance(value, AsyncConnection)\n"
     "    }\n"
     "    if not handed:\n"

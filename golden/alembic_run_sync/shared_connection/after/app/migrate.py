@@ -18,9 +18,10 @@ async def _run_alembic(command, config, /, *args, **kwargs):
     """
     from sqlalchemy.ext.asyncio import AsyncConnection
 
+    attributes = getattr(config, "attributes", None)
     handed = {
         key: value
-        for key, value in config.attributes.items()
+        for key, value in (attributes if isinstance(attributes, dict) else {}).items()
         if isinstance(value, AsyncConnection)
     }
     if not handed:
