@@ -173,3 +173,12 @@ def test_helper_calls_the_command_as_is_for_a_config_without_attributes() -> Non
     # the command raises what it raised before, not the helper
     with pytest.raises(AttributeError, match="get_main_option"):
         asyncio.run(run_alembic(upgrade, None, "head"))
+
+
+def test_an_engine_handed_to_alembic_is_reported(tmp_path: Path) -> None:
+    fixtures = FIXTURES.replace('cfg.attributes["connection"] = sql_connection', 'cfg.attributes["connection"] = engine')
+    fixtures = fixtures.replace("def alembic_config(sql_connection):", "def alembic_config(engine):")
+    out, report = run({"conftest.py": fixtures, "cli.py": CLI, "test_cli.py": TEST}, tmp_path)
+    assert "conftest.py:18 alembic-connection" in report, report
+    assert 'cfg.attributes["connection"] = engine' in out["conftest.py"]
+    assert out["cli.py"] == textwrap.dedent(CLI)  # no AsyncConnection is handed: commands stay

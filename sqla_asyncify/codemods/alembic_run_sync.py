@@ -24,7 +24,9 @@ its mock called with the same arguments.
 
 A command call that stays sync (held code, a lambda, a command-line entry point) or has no config
 as its first argument is reported (``alembic-connection``) and left; so is a hand-off in a project
-that calls no Alembic command (something outside the project runs it).
+that calls no Alembic command (something outside the project runs it), and an engine that becomes
+an ``AsyncEngine`` handed the same way (in a module that uses Alembic): ``env.py`` would connect it
+sync, and the helper hands over connections only.
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ import libcst as cst
 from libcst.codemod import CodemodContext
 from libcst.metadata import QualifiedNameProvider
 
+from ..names import Callee
+from ..plan import ENGINE
 from ..plan.fixpoint import ALEMBIC_COMMANDS
 from .base import AsyncifyCodemod
 from .module_helpers import insert_after_imports
@@ -81,9 +85,28 @@ class AlembicRunSync(AsyncifyCodemod):
     TRIGGERS = ("alembic",)
     METADATA_DEPENDENCIES = (*AsyncifyCodemod.METADATA_DEPENDENCIES, QualifiedNameProvider)
 
-    @classmethod
-    def triggered(cls, plan: object, module_name: str, source: str) -> bool:
-        return bool(getattr(plan, "alembic_handoffs", ())) and super().triggered(plan, module_name, source)  # type: ignore[arg-type]
+    def visit_Assign(self, node: cst.Assign) -> None:
+        """``cfg.attributes[key] = engine`` with an engine that becomes an ``AsyncEngine``: reported."""
+        for target in node.targets:
+            subscript = target.target
+            if not (
+                isinstance(subscript, cst.Subscript)
+                and isinstance(subscript.value, cst.Attribute)
+                and subscript.value.attr.value == "attributes"
+            ) or self.in_held_sync():
+                continue
+            value = Callee.of(node.value)
+            if value is not None and not value.calls and self.plan.type_of(self.context_qualname, value) == ENGINE:
+                self.report(
+                    node,
+                    f"`{value}` becomes an AsyncEngine, handed on in `.attributes` (Alembic's `env.py` reads it "
+                    "there): Alembic connects it sync, and an AsyncEngine's connection is an AsyncConnection, "
+                    "which it cannot use",
+                    "hand Alembic a connection instead: `async with engine.connect() as conn: await "
+                    "conn.run_sync(run_upgrade, cfg)` with `def run_upgrade(sync_conn, cfg): "
+                    "cfg.attributes['connection'] = sync_conn; command.upgrade(cfg, 'head')`",
+                    rule="alembic-connection",
+                )
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         if not self.plan.alembic_handoffs or not self._is_command(original_node):
