@@ -19,6 +19,9 @@ CASES = {
     "client_forms": (GOLDEN / "async_http_client" / "client_forms", "5 passed"),
     # a helper taking `client: TestClient`, called by tests and a sync fixture: converts with the client
     "client_helper": (GOLDEN / "async_http_client" / "client_helper", "4 passed"),
+    # `with client:` on a fixture's client (twice, and through a helper): the app's lifespan around
+    # each block, the client left open as TestClient left it
+    "lifespan_block": (GOLDEN / "async_http_client" / "lifespan_block", "2 passed"),
     # fixtures from a `pytest_plugins` module: sessions joined into an external transaction on one
     # connection (begun and rolled back by hand), an attribute of the project's own on it
     "external_transaction_plugin": (GOLDEN / "async_tests" / "external_transaction_plugin", "2 passed"),

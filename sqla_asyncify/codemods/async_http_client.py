@@ -21,11 +21,14 @@ stays a ``TestClient``. This transformer rewrites the construction:
   ``root_path`` / ``client`` go to the transport, ``backend``/``backend_options`` are dropped);
 * ``with TestClient(app) as c:`` (which runs the app's lifespan) → ``async with
   app.router.lifespan_context(app), httpx.AsyncClient(...) as c:`` — ``ASGITransport`` does not
-  run the lifespan itself.
+  run the lifespan itself;
+* ``with client:`` (``as c``) on a converted client built elsewhere → ``async with
+  _app_lifespan(client):`` (``app_lifespan.py``): the lifespan around the block, the client left
+  open (``async with client:`` would close it for good, where a ``TestClient`` can be re-entered).
 
 Reported (``async-http-client``): a converted client's ``websocket_connect``/``stream`` (no
 drop-in ``AsyncClient`` equivalent), an argument with no ``AsyncClient`` counterpart, a ``with``
-mixing the client with other context managers, and requests from code made async on a
+mixing the client with other context managers (or entering one in code that stays sync), and requests from code made async on a
 ``TestClient`` built where it cannot be rewritten (``self.client = TestClient(app)`` in
 ``setUp``, ``TestClient(app).get(...)`` inline). Not handled: a helper taking the client as an
 untyped parameter (``def login(client): client.post(...)``) is not typed as a client, so it is
@@ -41,6 +44,9 @@ from libcst.metadata import ParentNodeProvider, QualifiedNameProvider
 
 from .. import sqla
 from ..names import Callee
+from ..plan import Plan
+from ..plan.types import HTTP_CLIENT_KIND
+from .app_lifespan import app_lifespan
 from .base import AsyncifyCodemod, keyword_arg
 
 #: TestClient keyword → (where it goes, its name there); ``None``: dropped (loop selection only).
@@ -67,6 +73,11 @@ class AsyncHttpClient(AsyncifyCodemod):
     DESCRIPTION = "Drive the app with httpx.AsyncClient(ASGITransport) where tests using it become async (one loop)."
     METADATA_DEPENDENCIES = (*AsyncifyCodemod.METADATA_DEPENDENCIES, QualifiedNameProvider)
     TRIGGERS = ("TestClient",)
+
+    @classmethod
+    def triggered(cls, plan: Plan, module_name: str, source: str) -> bool:
+        # a client built elsewhere (a fixture's) can be entered here: ``with client:``
+        return "TestClient" in source or (bool(plan.http_clients) and "with " in source)
 
     def _names(self, node: cst.CSTNode) -> set[str]:
         return self.qualified_names(node)
@@ -189,6 +200,8 @@ class AsyncHttpClient(AsyncifyCodemod):
 
     def leave_With(self, original_node: cst.With, updated_node: cst.With) -> cst.BaseStatement:
         converted = [item for item in updated_node.items if item in self._lifespans]
+        if any(self._entered_client(item) for item in original_node.items):
+            return self._entered(original_node, updated_node, converted)
         if not converted:
             return updated_node
         if len(updated_node.items) != len(converted) or original_node.asynchronous is not None:
@@ -211,6 +224,46 @@ class AsyncHttpClient(AsyncifyCodemod):
             items.append(item)
         return updated_node.with_changes(
             items=items, asynchronous=cst.Asynchronous(whitespace_after=cst.SimpleWhitespace(" "))
+        )
+
+    def _entered_client(self, item: cst.WithItem) -> bool:
+        """Whether ``item`` enters a client the plan converts that is already built (``with client:``)."""
+        if not isinstance(item.item, (cst.Name, cst.Attribute)):
+            return False
+        callee = Callee.of(item.item)
+        if callee is None:
+            return False
+        ty = self.plan.type_of(self.context_qualname, callee)
+        return ty.kind == HTTP_CLIENT_KIND and ty.name in self.plan.http_clients
+
+    def _entered(self, original_node: cst.With, updated_node: cst.With, converted: list[cst.WithItem]) -> cst.With:
+        """``with client:`` → ``async with _app_lifespan(client):``: TestClient ran the app's
+        lifespan around the block and stayed open; ``async with client:`` would run no lifespan and
+        close the client for good (a second block, a request after it, raise)."""
+        for item in converted:
+            self._lifespans.pop(item)
+        if len(updated_node.items) != 1 or original_node.asynchronous is not None:
+            self.report(
+                original_node,
+                "`with` enters the HTTP client converted to `httpx.AsyncClient` together with other context "
+                "managers: left as is (TestClient ran the app's lifespan around the block)",
+                "enter the client in a `with` of its own and migrate again, or write "
+                "`async with app.router.lifespan_context(app):` around the block",
+            )
+            return updated_node
+        if not self.in_async_context():
+            self.report(
+                original_node,
+                "`with` enters the HTTP client converted to `httpx.AsyncClient` in code that stays sync: left as is",
+                "make this function async (`async with app.router.lifespan_context(app):` around the block) "
+                "or keep its client a `TestClient`",
+            )
+            return updated_node
+        (item,) = updated_node.items
+        self.changed = True
+        return updated_node.with_changes(
+            items=[item.with_changes(item=app_lifespan(self.context, item.item))],
+            asynchronous=cst.Asynchronous(whitespace_after=cst.SimpleWhitespace(" ")),
         )
 
     # -- what an AsyncClient does not do the same way -----------------------------------------------

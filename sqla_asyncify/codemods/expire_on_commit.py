@@ -25,6 +25,11 @@ read is reported (``expire-on-commit``) with the fix.
 Deleted objects are left alone (a committed delete detaches them unexpired). Sessions whose origin
 cannot be traced are not followed: the factory's own report covers them.
 
+Bulk writes left unsynchronised (``synchronize_session=False``) under the default policy, in a
+module that commits, are reported (``expire-on-commit``): the sync commit after one expired the
+objects it left stale, the migrated one keeps them (nothing to refresh: which objects the rows are
+is known only at run time).
+
 Commits in called functions (``plan/callee_commits.py``): a call of a project function that commits
 (itself or through its callees) is a commit of the caller's session when it is given that session —
 as an argument, to the object it is a method of (``Service(db).place(...)``, or ``service`` bound
@@ -72,6 +77,8 @@ from ..plan import Plan
 from ..names import Callee, dotted, target_names
 from .base import AsyncifyCodemod
 
+#: Calls taking ``synchronize_session=``: ``Query.update``/``delete``, a statement's execution options.
+_BULK_WRITE_METHODS = frozenset({"update", "delete", "execution_options"})
 #: Result methods giving one object (or None) of a single-entity statement.
 _OBJECT_TERMINALS = frozenset({"scalar", "scalar_one", "scalar_one_or_none"})
 #: Terminals that never give None: the object is always there to refresh.
@@ -173,6 +180,31 @@ class ExpireOnCommit(AsyncifyCodemod):
             if sessions:
                 self._analyze(node, sessions, expiring)
         return None
+
+    def visit_Call(self, node: cst.Call) -> None:
+        """A bulk write left unsynchronised (``synchronize_session=False``) under the default
+        policy: reported, since the commit that used to fix its objects no longer expires them."""
+        if self.plan.keeps_expiry or not self.plan.becomes_async(self.scope_qualname):
+            return
+        if not isinstance(node.func, cst.Attribute) or node.func.attr.value not in _BULK_WRITE_METHODS:
+            return
+        if not any(
+            a.keyword is not None and a.keyword.value == "synchronize_session" and m.matches(a.value, m.Name("False"))
+            for a in node.args
+        ):
+            return
+        root, _ = _method_chain(node)
+        session = Callee.of(root) if isinstance(root, (cst.Name, cst.Attribute)) else None
+        if session is not None and self.plan.session_expires(self.scope_qualname, session) is True:
+            return  # still expires: a read after the commit re-loads (refreshed above)
+        self.report(
+            node,
+            "a bulk write with `synchronize_session=False` leaves the session's objects of the rows it "
+            "changes (or deletes) as they were: the sync session's next commit expired them, so a read after it saw "
+            "the new values; with `expire_on_commit=False` they keep the old ones",
+            "`synchronize_session=\"fetch\"` (the objects take the new values at the statement), or "
+            "`await session.refresh(obj)` before reading one after the commit",
+        )
 
     # -- what the plan says about calls of project functions -------------------------------------
     def _call_target(self, call: cst.Call) -> str | None:

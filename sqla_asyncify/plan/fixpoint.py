@@ -223,14 +223,20 @@ class Fixpoint(Wiring):
         self.to_async[fn.qualname] = reason
         queue.append(fn.qualname)
         if self.awaitable_property(fn):
+            runs = (
+                "its getter becomes `async def` under a helper caching its awaited value per instance, "
+                "and each read becomes `await obj.{name}`, running the I/O at the first read as before"
+                if self.is_cached_property(fn.qualname)
+                else "its getter becomes `async def` and each read becomes `await obj.{name}`, "
+                "running the I/O at each read as before"
+            )
             self.items.append(
                 ReportItem(
                     self._function_module[fn.qualname].path,
                     fn.line,
                     "async-property",
                     f"`{fn.qualname}` is a property that reaches session I/O "
-                    f"({' -> '.join(self.chain_from(reason))}): its getter becomes `async def` and each read "
-                    "becomes `await obj.{name}`, running the I/O at each read as before".replace("{name}", fn.name),
+                    f"({' -> '.join(self.chain_from(reason))}): {runs.replace('{name}', fn.name)}",
                     "code the plan cannot see reading it (templates, `getattr`, serializers) gets a coroutine: "
                     "load the value once in an async method and keep it in an attribute instead",
                 )

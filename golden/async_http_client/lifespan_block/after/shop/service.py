@@ -1,0 +1,15 @@
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shop.models import Item
+
+
+async def add_item(db: AsyncSession, name: str) -> Item:
+    item = Item(name=name)
+    db.add(item)
+    await db.commit()
+    return item
+
+
+async def find_name(db: AsyncSession, item_id: int) -> str | None:
+    item = await db.get(Item, item_id)
+    return None if item is None else item.name
