@@ -205,6 +205,10 @@ ASYNC_CONTEXT_DECORATORS: dict[str, str] = {
     "contextlib.contextmanager": "asynccontextmanager",
 }
 
+#: Context-manager decorators, sync and async: ``cm = contextmanager(gen)`` (the decorator applied by a
+#: call) makes ``cm`` enter the generator ``gen`` as ``@contextmanager`` on it would.
+CONTEXT_DECORATORS: frozenset[str] = frozenset({*ASYNC_CONTEXT_DECORATORS, "contextlib.asynccontextmanager"})
+
 #: Dunder methods that a coroutine can implement (everything else is a sync protocol).
 ASYNC_DUNDERS: frozenset[str] = frozenset({"__aenter__", "__aexit__", "__anext__", "__call__"})
 

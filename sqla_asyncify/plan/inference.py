@@ -267,6 +267,9 @@ class Inference(Fixtures):
                 return UNKNOWN
             return self._call_type(ty, seen)
         if binding.element is None:
+            wrapped = self._context_manager_call(scope, binding, seen)
+            if wrapped is not None:
+                return wrapped
             return self._value_type(scope, binding.value, binding.called, seen)
         if binding.value == Callee("request", ("param",)) and not binding.called:
             member = self.param_function(scope, binding.element)  # ``impl, dsn = request.param``
@@ -281,6 +284,21 @@ class Inference(Fixtures):
                 if found != UNKNOWN:
                     return self._held_built(fn.qualname, found)
         return UNKNOWN
+
+    def _context_manager_call(self, scope: str, binding: Binding, seen: frozenset[str]) -> Ty | None:
+        """``cm = contextmanager(gen)``: the decorator applied by a call. ``cm`` denotes the project
+        generator ``gen`` as ``@contextmanager`` on it would: calling it enters ``gen`` (a ``with``
+        on it is a ``with`` on ``gen``, ``as x`` binds what ``gen`` yields). None for any other binding."""
+        if not binding.called or len(binding.args) != 1 or binding.value.calls or scope not in self._function_module:
+            return None
+        module = self._function_module[scope].module
+        if self.qualify(module, binding.value) not in sqla.CONTEXT_DECORATORS:
+            return None
+        root, *path = binding.args[0].split(".")
+        ty = self._value_type(scope, Callee(root, tuple(path)), False, seen)
+        if ty.kind != "function" or not self.functions[ty.name].is_generator:
+            return None
+        return ty
 
     def _held_built(self, qualname: str, ty: Ty) -> Ty:
         """What a function returns, seen by its caller: an engine or sessionmaker that held code
