@@ -23,6 +23,7 @@ from .loading_facts import LoadFacts, RelationshipTarget
 from .loading_facts import collect as collect_loading_facts
 from .names import Callee, QualnameTracker, dotted, interned, resolve_relative
 from .positions import positions
+from .thread_calls import in_place, runner
 from .pickling import fast_state
 
 INDEX_VERSION = 20  # bump when the shape of the index changes (invalidates caches)
@@ -970,6 +971,30 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
                 iterated=id(node) in self._iterated,
                 args=named_args(node),
                 arg_keys=tuple(key for key, _ in argument_keys(node)),
+            )
+        )
+        self._thread_call(node)
+
+    def _thread_call(self, node: cst.Call) -> None:
+        """``await run_in_threadpool(f, x)`` is also a call ``f(x)``: the one it becomes once ``f``
+        is made async (``thread_calls.py``), awaited or handed on as the runner call is."""
+        name = dotted(node.func)
+        awaited = id(node) in self._awaited
+        found = runner((self.qualify(name),) if name else (), node.func, awaited)
+        if found is None:
+            return
+        call = in_place(node, found, lambda func: (text := dotted(func)) is not None and self.qualify(text) == sqla.PARTIAL)
+        callee = Callee.of_func(call.func) if call is not None else None
+        if call is None or callee is None:
+            return
+        self._current.calls.append(
+            CallSite(
+                callee,
+                self._line(node),
+                awaited=awaited,
+                argument=id(node) in self._arguments,
+                args=named_args(call),
+                arg_keys=tuple(key for key, _ in argument_keys(call)),
             )
         )
 

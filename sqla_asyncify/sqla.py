@@ -395,3 +395,22 @@ SYNC_RUNNER_CLASSES: dict[str, tuple[str, ...]] = {
 #: The helper a function made async is run with where a thread or process calls it synchronously,
 #: written into its module (``codemods/entry_runner.py``).
 CALL_RUNNER = "_run_async_call"
+
+#: Coroutine functions that run the function handed to them (first positional argument) in a worker
+#: thread with the arguments after it → their own keyword options, which concern the thread; None:
+#: none, and every keyword goes to the function. Each returns a coroutine of the function's result,
+#: as a call of a coroutine function does (``thread_calls.py``).
+THREAD_RUNNER_COROUTINES: dict[str, frozenset[str] | None] = {
+    "asyncio.to_thread": None,
+    "asyncio.threads.to_thread": None,
+    "starlette.concurrency.run_in_threadpool": None,
+    "fastapi.concurrency.run_in_threadpool": None,  # starlette's, re-exported
+    # (func, *args, abandon_on_cancel=, cancellable=, limiter=): no keyword goes to func
+    "anyio.to_thread.run_sync": frozenset({"abandon_on_cancel", "cancellable", "limiter"}),
+}
+
+#: ``loop.run_in_executor(executor, func, *args)`` (no keywords): the method name, any receiver.
+RUN_IN_EXECUTOR = "run_in_executor"
+
+#: ``functools.partial``: a function handed with some of its arguments bound.
+PARTIAL = "functools.partial"
