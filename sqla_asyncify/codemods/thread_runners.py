@@ -58,7 +58,7 @@ class ThreadRunners(AsyncifyCodemod):
             return updated_node
         if found.name == sqla.RUN_IN_EXECUTOR:
             callee = Callee.of(original_node.func)
-            if callee is None or not self.plan.sync_runner_arguments(self.context_qualname, callee):
+            if callee is None or self.plan.type_of(self.context_qualname, callee).kind == "function":
                 return updated_node  # a project's own method of that name
         value = handed(original_node, found)
         if value is None:
