@@ -82,6 +82,8 @@ class CallSite:
     args: tuple[tuple[str, Callee], ...] = ()
     #: Every argument's key (position as "0", "1"… or keyword), up to a ``*args``.
     arg_keys: tuple[str, ...] = ()
+    #: The first argument when it is a plain string (``patch("app.db.get_db", fake)``).
+    text: str | None = None
 
 
 @fast_state
@@ -971,6 +973,7 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
                 iterated=id(node) in self._iterated,
                 args=named_args(node),
                 arg_keys=tuple(key for key, _ in argument_keys(node)),
+                text=_first_string(node),
             )
         )
         self._thread_call(node)
@@ -1012,6 +1015,14 @@ def argument_keys(call: cst.Call) -> list[tuple[str, cst.Arg]]:
             position += 1
         found.append((key, arg))
     return found
+
+
+def _first_string(call: cst.Call) -> str | None:
+    if call.args and call.args[0].keyword is None and not call.args[0].star:
+        value = call.args[0].value
+        if isinstance(value, cst.SimpleString) and isinstance(value.evaluated_value, str):
+            return value.evaluated_value
+    return None
 
 
 def named_args(call: cst.Call) -> tuple[tuple[str, Callee], ...]:

@@ -414,3 +414,11 @@ RUN_IN_EXECUTOR = "run_in_executor"
 
 #: ``functools.partial``: a function handed with some of its arguments bound.
 PARTIAL = "functools.partial"
+
+#: Calls replacing a dotted target with a value for a test: ``patch("app.db.get_db", fake)``, and the
+#: pytest fixtures' ``mocker.patch(...)`` / ``monkeypatch.setattr("app.db.get_db", fake)`` (by
+#: fixture name). A project function standing in for one made async becomes async with it.
+PATCH_CALLS: frozenset[str] = frozenset({"unittest.mock.patch", "mock.patch"})
+PATCH_FIXTURE_CALLS: frozenset[tuple[str, tuple[str, ...]]] = frozenset(
+    {("mocker", ("patch",)), ("monkeypatch", ("setattr",))}
+)

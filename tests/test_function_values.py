@@ -201,3 +201,37 @@ def test_contextmanager_applied_by_a_call_becomes_asynccontextmanager(tmp_path: 
     # a generator that stays sync keeps its sync context manager
     assert "kept = contextmanager(plain_generator)" in code
     assert "def stays(value: int) -> int:\n    with kept() as one:" in code
+
+
+def test_a_function_patched_in_for_one_made_async_becomes_async(tmp_path: Path) -> None:
+    code, _ = migrated(
+        """\
+        def get_db(engine):
+            db = Session(engine)
+            try:
+                yield db
+            finally:
+                db.close()
+
+
+        def test_patched(mocker, monkeypatch, db: Session):
+            def fake_get_db(engine):
+                yield db
+
+            def fake_load(db, user_id):
+                return None
+
+            def fake_shout(name):
+                return name
+
+            mocker.patch("case.get_db", fake_get_db)
+            monkeypatch.setattr("case.load", fake_load)
+            monkeypatch.setattr("case.shout", fake_shout)
+            assert shout("x") == "x"
+        """,
+        tmp_path,
+    )
+    # called where the originals are, as the originals are: async generator, coroutine function
+    assert "    async def fake_get_db(engine):\n        yield db" in code
+    assert "    async def fake_load(db, user_id):" in code
+    assert "    def fake_shout(name):" in code  # shout stays sync
