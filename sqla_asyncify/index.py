@@ -980,9 +980,12 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
 
     def _thread_call(self, node: cst.Call) -> None:
         """``await run_in_threadpool(f, x)`` is also a call ``f(x)``: the one it becomes once ``f``
-        is made async (``thread_calls.py``), awaited or handed on as the runner call is."""
+        is made async (``thread_calls.py``), awaited or handed on (``gather(...)``) as the runner
+        call is."""
         name = dotted(node.func)
         awaited = id(node) in self._awaited
+        if not awaited and id(node) not in self._arguments:
+            return  # a coroutine returned or kept: whoever awaits it is not this function
         found = runner((self.qualify(name),) if name else (), node.func, awaited)
         if found is None:
             return
