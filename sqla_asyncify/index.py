@@ -26,7 +26,7 @@ from .positions import positions
 from .thread_calls import in_place, runner
 from .pickling import fast_state
 
-INDEX_VERSION = 20  # bump when the shape of the index changes (invalidates caches)
+INDEX_VERSION = 24  # bump when the shape of the index changes (invalidates caches)
 #: The collection of a test's ``@pytest.mark.parametrize`` values, followed by the names they bind.
 PARAMETRIZE_PREFIX = "@parametrize:"
 
@@ -60,7 +60,11 @@ class Binding:
     #: Tuple unpacking: ``a, b = f()`` binds ``a`` to element 0 of what ``f()`` returns; a
     #: ``return x, y`` records element 0 and 1. None: the whole value.
     element: int | None = None
-    #: ``for name in f(...)`` (or ``async for``): ``name`` is what the generator ``f`` yields.
+    #: For a call of one argument that is a name, attribute chain or call of one: that argument
+    #: (``stack.enter_context(cm(db))`` → ``cm(db)``, the call kept in ``Callee.calls``).
+    argument: Callee | None = None
+    #: ``for name in f(...)`` (or ``async for``): ``name`` is what the generator ``f`` yields;
+    #: ``for name in xs`` (not called, a comprehension's ``for`` too): an element ``xs`` holds.
     iterated: bool = False
 
 
@@ -144,6 +148,13 @@ class FunctionInfo:
     #: their first read: where a ``@property`` getter runs. An assignment's target attribute is
     #: stored, not read (``obj.x = v`` reads only ``obj``).
     reads: tuple[tuple[Callee, int], ...] = ()
+    #: What a local collection holds: ``xs = [f(a), g]`` or ``xs = [f(m) for m in ms]`` binds, under
+    #: the name ``xs``, each element that is a name, attribute chain or call of one (a comprehension's
+    #: one expression). Kept apart from ``bindings``: an element is not the collection's own value.
+    members: tuple[Binding, ...] = ()
+    #: ``obj.attributes[key] = value`` (Alembic's ``Config.attributes``, how a connection is handed to
+    #: its ``env.py``): ``value`` when it is a name or attribute chain, with the line.
+    attributes_stores: tuple[tuple[Callee, int], ...] = ()
 
 
 @fast_state
@@ -198,9 +209,11 @@ class _FunctionBuilder:
     attr_bindings: list[Binding] = field(default_factory=list)
     local_attr_bindings: list[Binding] = field(default_factory=list)
     returns: list[Binding] = field(default_factory=list)
+    members: list[Binding] = field(default_factory=list)
     calls: list[CallSite] = field(default_factory=list)
     refs: set[str] = field(default_factory=set)
     reads: dict[Callee, int] = field(default_factory=dict)
+    attributes_stores: list[tuple[Callee, int]] = field(default_factory=list)
     stored: list[tuple[str, int]] = field(default_factory=list)
     collected: list[tuple[str, str, int]] = field(default_factory=list)
     is_generator: bool = False
@@ -213,6 +226,7 @@ class _FunctionBuilder:
             **self.info,  # type: ignore[arg-type]
             refs=tuple(sorted(self.refs)),
             reads=tuple(self.reads.items()),
+            attributes_stores=tuple(self.attributes_stores),
             stored=tuple(sorted(set(self.stored))),
             collected=tuple(sorted(set(self.collected))),
             is_generator=self.is_generator,
@@ -221,8 +235,22 @@ class _FunctionBuilder:
             attr_bindings=tuple(self.attr_bindings),
             local_attr_bindings=tuple(self.local_attr_bindings),
             returns=tuple(self.returns),
+            members=tuple(self.members),
             calls=tuple(self.calls),
         )
+
+
+def _sole_argument(value: cst.BaseExpression) -> Callee | None:
+    """The one positional argument of a call, when it names something (``Binding.argument``)."""
+    if not isinstance(value, cst.Call) or len(value.args) != 1:
+        return None
+    arg = value.args[0]
+    return None if arg.keyword is not None or arg.star else Callee.of(arg.value)
+
+
+#: A member (``FunctionInfo.members``) of no name: ``xs += ys``, a string, a lambda. It resolves to
+#: nothing, so a collection holding one has elements of no known type.
+OPAQUE_MEMBER = Callee("<opaque>")
 
 
 KEEP_SYNC_PRAGMA = re.compile(r"#\s*asyncify:\s*keep-sync\b(?:\s*--\s*(?P<reason>.*))?")
@@ -684,14 +712,23 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
 
     def visit_For(self, node: cst.For) -> None:
         self._iterated.add(id(node.iter))
-        if self.scope_kind in ("function", "lambda") and isinstance(node.target, cst.Name) and isinstance(node.iter, cst.Call):
-            callee = Callee.of_func(node.iter.func)
-            if callee is not None:
-                self._bind(node.target.value, callee, True, node, iterated=True)
+        self._bind_loop_target(node.target, node.iter, node)
         self._not_stored(node.target)  # ``for f, arg in pairs``: names bound, not stored
 
     def visit_CompFor(self, node: cst.CompFor) -> None:
         self._iterated.add(id(node.iter))
+        self._bind_loop_target(node.target, node.iter, node)
+
+    def _bind_loop_target(self, target: cst.BaseExpression, iterable: cst.BaseExpression, node: cst.CSTNode) -> None:
+        """``for x in f(...)``: ``x`` is what ``f`` yields; ``for x in xs``: an element of ``xs``."""
+        if self.scope_kind not in ("function", "lambda") or not isinstance(target, cst.Name):
+            return
+        if isinstance(iterable, cst.Call):
+            callee = Callee.of_func(iterable.func)
+            if callee is not None:
+                self._bind(target.value, callee, True, node, iterated=True)
+        elif isinstance(iterable, cst.Name | cst.Attribute) and (callee := Callee.of(iterable)) is not None:
+            self._bind(target.value, callee, False, node, iterated=True)
 
     def visit_WithItem(self, node: cst.WithItem) -> None:
         if isinstance(node.item, cst.Call):
@@ -717,10 +754,45 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
             self._assign(target.target, node.value, node)
         if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
             self._collect(node.value, node.targets[0].target.value)
+            self._members(node.targets[0].target.value, node.value, node)
+        for target in node.targets:
+            if isinstance(target.target, cst.Subscript) and isinstance(target.target.value, cst.Name):
+                self._members(target.target.value.value, node.value, node, "item")  # ``xs[0] = f``
+
+    def _members(self, name: str, value: cst.BaseExpression, node: cst.CSTNode, how: str = "build") -> None:
+        """Note what a collection built in a function holds (``members``). ``how``: "build"
+        (``xs = [f, g(a)]``, ``xs = [g(m) for m in ms]``: the literal's elements, the
+        comprehension's expression), "extend" (``xs += [h]``: the same) or "item" (``xs[i] = h``:
+        the value itself). Any other value (``xs = load()``, ``xs += ys``) is an element of unknown
+        type: the name is bound here, to elements the plan cannot tell."""
+        if self.scope_kind != "function":
+            return
+        if how == "item":
+            elements: list[cst.BaseExpression] = [value]
+        elif isinstance(value, cst.ListComp | cst.SetComp | cst.GeneratorExp):
+            elements = [value.elt]
+        elif isinstance(value, cst.List | cst.Tuple | cst.Set):
+            elements = [e.value for e in value.elements if isinstance(e, cst.Element)]
+        elif how == "build" and (Callee.of_func(value.func) if isinstance(value, cst.Call) else Callee.of(value)):
+            return  # ``xs = load()``: a binding records it
+        else:
+            elements = [value]  # ``xs = a + b``, ``xs += ys``: elements of unknown type
+        if not elements:
+            elements = [value]  # ``xs = []``: bound here, filled where the plan cannot tell
+        for element in elements:
+            called = isinstance(element, cst.Call)
+            callee = Callee.of_func(element.func) if isinstance(element, cst.Call) else Callee.of(element)
+            if callee is None or (how != "item" and element is value):
+                callee, called = OPAQUE_MEMBER, False  # a string, a lambda, another collection
+            args = tuple(t for a in element.args if (t := dotted(a.value))) if isinstance(element, cst.Call) else ()
+            member = Binding(name, callee, called, self._line(node), args, False, argument=_sole_argument(element))
+            self._current.members.append(member)
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
         if isinstance(node.target, cst.Name) and isinstance(node.operator, cst.AddAssign):
             self._collect(node.value, node.target.value)  # ``X += [...]``
+        if isinstance(node.target, cst.Name):
+            self._members(node.target.value, node.value, node, "extend")
 
     def visit_Expr(self, node: cst.Expr) -> None:
         if isinstance(node.value, cst.Yield) and isinstance(node.value.value, cst.From):
@@ -756,6 +828,8 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
     def leave_AnnAssign(self, original_node: cst.AnnAssign) -> None:
         if original_node.value is not None:
             self._assign(original_node.target, original_node.value, original_node)
+            if isinstance(original_node.target, cst.Name):
+                self._members(original_node.target.value, original_node.value, original_node)
 
     def _assign(
         self, target: cst.BaseExpression, value: cst.BaseExpression, node: cst.CSTNode
@@ -770,7 +844,7 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
                     else ()
                 )
                 self._bind(
-                    target.value, callee, called, node, args, _expire_on_commit(value)
+                    target.value, callee, called, node, args, _expire_on_commit(value), argument=_sole_argument(value)
                 )
             elif self.scope_kind == "module":
                 self.aliases.append((target.value, self._names_in(value)))
@@ -802,6 +876,14 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
             self._current.local_attr_bindings.append(
                 Binding(f"{target.value.value}.{target.attr.value}", callee, called, self._line(node))
             )
+        elif (
+            isinstance(target, cst.Subscript)
+            and isinstance(target.value, cst.Attribute)
+            and target.value.attr.value == "attributes"
+            and callee is not None
+            and not called
+        ):
+            self._current.attributes_stores.append((callee, self._line(node)))
 
     def _fixture_params(self, node: cst.FunctionDef) -> str | None:
         """``params=`` of a ``@pytest.fixture(...)`` decorator: a name as written, ``"@params"`` for
@@ -853,6 +935,7 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
         expire_on_commit: str | None = None,
         element: int | None = None,
         iterated: bool = False,
+        argument: Callee | None = None,
     ) -> None:
         binding = Binding(
             name,
@@ -864,6 +947,7 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
             expire_on_commit=expire_on_commit,
             element=element,
             iterated=iterated,
+            argument=argument,
         )
         if self.scope_kind == "function" and name in self._current.global_names:
             # ``global SessionLocal`` then ``SessionLocal = sessionmaker(...)`` in an init function.
@@ -921,6 +1005,9 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
     def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
         self._not_stored(node.target)  # ``a, b = pair``: names bound, not stored
         self._store_attrs(node.target)
+
+    def visit_Del(self, node: cst.Del) -> None:
+        self._store_attrs(node.target)  # ``del obj.x`` runs a deleter, never a getter: ``obj`` alone is read
 
     def _store_attrs(self, target: cst.BaseExpression) -> None:
         """Attributes a statement stores into (``obj.x = v``, ``a.b, c = pair``)."""

@@ -181,6 +181,16 @@ ENTRY_RUNNER = "_run_async"
 #: ``@property`` as written (the getter runs at each read of the attribute).
 PROPERTY_DECORATORS: frozenset[str] = frozenset({"property", "builtins.property"})
 
+#: Collections of one element type, as written in an annotation: iterating ``list[X]`` gives ``X``s.
+BUILTIN_COLLECTIONS: frozenset[str] = frozenset({"list", "set", "frozenset", "tuple"})
+TYPING_COLLECTIONS: frozenset[str] = frozenset(
+    {"List", "Set", "FrozenSet", "Tuple", "Sequence", "MutableSequence", "AbstractSet", "MutableSet",
+     "Collection", "Iterable", "Iterator", "Reversible"}
+)
+
+#: ``functools.cached_property``: a getter run once per instance, its value kept in ``__dict__``.
+CACHED_PROPERTY_DECORATORS: frozenset[str] = frozenset({"functools.cached_property"})
+
 #: Bases whose instances libraries read attribute by attribute (serialization, ``from_attributes``
 #: validation, ORM state): a property of such a class is read where nothing can await it.
 SERIALIZED_BASE_PREFIXES: tuple[str, ...] = ("pydantic.", "sqlmodel.", "sqlalchemy.", "marshmallow.", "attr.", "attrs.")
@@ -338,6 +348,10 @@ PARAMETRIZE_DECORATOR = "pytest.mark.parametrize"
 
 #: Sync ASGI test clients: they run the app on an event loop of their own, in a thread.
 TEST_CLIENT_CLASSES: frozenset[str] = frozenset({"fastapi.testclient.TestClient", "starlette.testclient.TestClient"})
+
+#: ``contextlib.ExitStack``: ``stack.enter_context(cm)`` returns what ``with cm as x`` binds.
+EXIT_STACK_CLASSES: frozenset[str] = frozenset({"contextlib.ExitStack"})
+EXIT_STACK_ENTER_METHOD = "enter_context"
 
 #: httpx's async client, what a converted test client becomes: its request methods are coroutines.
 ASYNC_HTTP_CLIENT_CLASSES: frozenset[str] = frozenset({"httpx.AsyncClient", "httpx._client.AsyncClient"})

@@ -139,8 +139,6 @@ def run(source: str, tmp_path: Path) -> tuple[str, set[str]]:
 
 def test_query_in_code_that_cannot_await_is_left_alone(tmp_path: Path) -> None:
     source = """\
-        from functools import cached_property
-
         from sqlalchemy.orm import Session
         from models import User
 
@@ -148,8 +146,7 @@ def test_query_in_code_that_cannot_await_is_left_alone(tmp_path: Path) -> None:
             def __init__(self, db: Session):
                 self.db = db
 
-            @cached_property  # a plain @property becomes async (async-property)
-            def count(self):
+            def __len__(self):  # a sync protocol method (a property would become async)
                 return self.db.query(User).count()
 
         def by_key(db: Session):

@@ -10,19 +10,25 @@ plan makes async (``@asynccontextmanager`` now): the plan classifies each item
 A ``with`` whose items are partly async context managers and partly sync ones (``with
 SessionLocal() as s, open(path) as f:``) cannot be one statement: it is reported and left. So is
 one in code that cannot await (module level, a function held sync): the plan reported that already.
+
+``stack.enter_context(cm)`` on a ``contextlib.ExitStack``, with ``cm`` a context manager that
+becomes async, enters it as ``with`` would, and an ``ExitStack`` cannot: it is reported and left
+(``AsyncExitStack.enter_async_context`` can, awaited, under ``async with``).
 """
 
 from __future__ import annotations
 
 import libcst as cst
 
+from .. import sqla
 from ..names import Callee
+from ..plan import EXIT_STACK
 from .base import AsyncifyCodemod
 
 
 class AsyncWith(AsyncifyCodemod):
     DESCRIPTION = "Turn `with` on sessions, transactions and connections into `async with`."
-    TRIGGERS = ("with",)
+    TRIGGERS = ("with", sqla.EXIT_STACK_ENTER_METHOD)
 
     def _is_async_item(self, item: cst.WithItem) -> bool:
         expr = item.item
@@ -38,6 +44,22 @@ class AsyncWith(AsyncifyCodemod):
             return target.is_async_context
         callee = Callee.of(expr)  # ``with session:`` — an AsyncSession is an async context manager
         return callee is not None and self.plan.is_session(self.context_qualname, callee)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if not (isinstance(func, cst.Attribute) and func.attr.value == sqla.EXIT_STACK_ENTER_METHOD and len(node.args) == 1):
+            return
+        receiver = Callee.of(func.value)
+        if receiver is None or self.plan.type_of(self.context_qualname, receiver) != EXIT_STACK:
+            return
+        if self._is_async_item(cst.WithItem(item=node.args[0].value)):
+            entered = cst.Module([]).code_for_node(node.args[0].value)
+            self.report(
+                node,
+                f"`{entered}` becomes an async context manager: an `ExitStack` cannot enter it",
+                "use `async with contextlib.AsyncExitStack() as stack:` and "
+                f"`await stack.enter_async_context({entered})` (its `close()` is `await stack.aclose()`)",
+            )
 
     def leave_With(self, original_node: cst.With, updated_node: cst.With) -> cst.BaseStatement:
         if original_node.asynchronous is not None:

@@ -6,7 +6,9 @@ as a dependency; its return annotation follows (``Iterator[X]`` → ``AsyncItera
 ``Generator[X, S, R]`` → ``AsyncGenerator[X, S]``, imported from where the old one came from).
 A ``@contextmanager`` generator becomes an ``@asynccontextmanager`` one (its ``with`` users
 ``async with``), and so does the decorator applied by a call: ``cm = contextmanager(gen)`` →
-``cm = asynccontextmanager(gen)`` (the plan sees ``cm`` as ``gen``). Functions that cannot become async were reported by the plan and stay.
+``cm = asynccontextmanager(gen)`` (the plan sees ``cm`` as ``gen``); a ``@cached_property`` getter,
+an ``@_cached_async_property`` one (the helper keeps the awaited value: ``cached_async_property``).
+Functions that cannot become async were reported by the plan and stay.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from libcst.metadata import QualifiedNameProvider
 from .. import sqla
 from ..names import Callee
 from .base import AsyncifyCodemod
+from .cached_async_property import cached_async_property_decorator
 
 #: Sync generator annotations → their async counterpart (same module: typing or collections.abc).
 _GENERATOR_TYPES = {
@@ -41,7 +44,10 @@ class MakeAsync(AsyncifyCodemod):
         result = super().leave_FunctionDef(original_node, updated_node)
         if updated_node.asynchronous is not None or not self.plan.becomes_async(qualname):
             return result
-        decorators = [self._async_decorator(o, u) for o, u in zip(original_node.decorators, updated_node.decorators)]
+        cached = self.plan.cached_async_property(qualname)
+        decorators = [
+            self._async_decorator(o, u, cached) for o, u in zip(original_node.decorators, updated_node.decorators)
+        ]
         updated_node = updated_node.with_changes(asynchronous=cst.Asynchronous(), decorators=decorators)
         info = self.plan.functions.get(qualname)
         if info is not None and info.is_generator and original_node.returns is not None and updated_node.returns is not None:
@@ -50,9 +56,16 @@ class MakeAsync(AsyncifyCodemod):
                 updated_node = updated_node.with_changes(returns=cst.Annotation(returns))
         return updated_node
 
-    def _async_decorator(self, original: cst.Decorator, decorator: cst.Decorator) -> cst.Decorator:
-        """``@contextmanager`` → ``@asynccontextmanager`` (``@contextlib.…`` keeps its module).
+    def _async_decorator(self, original: cst.Decorator, decorator: cst.Decorator, cached: bool) -> cst.Decorator:
+        """``@contextmanager`` → ``@asynccontextmanager`` (``@contextlib.…`` keeps its module);
+        ``@cached_property`` of a getter made async (``cached``) → ``@_cached_async_property``.
         Names are read on the ``original`` decorator (in a batch the updated one may be a new node)."""
+        if cached and self.qualified_names(original.decorator, sqla.CACHED_PROPERTY_DECORATORS) & sqla.CACHED_PROPERTY_DECORATORS:
+            if isinstance(decorator.decorator, cst.Name):
+                RemoveImportsVisitor.remove_unused_import(self.context, "functools", decorator.decorator.value)
+            elif isinstance(decorator.decorator, cst.Attribute):
+                RemoveImportsVisitor.remove_unused_import(self.context, "functools")
+            return decorator.with_changes(decorator=cached_async_property_decorator(self.context).decorator)
         new = self._async_context_decorator(original.decorator, decorator.decorator)
         return decorator if new is None else decorator.with_changes(decorator=new)
 

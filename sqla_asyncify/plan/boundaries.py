@@ -81,14 +81,24 @@ class Boundaries(Classification):
 
     def awaitable_property(self, fn: FunctionInfo) -> bool:
         """A ``@property`` getter that can be an ``async def``: each read of it becomes
-        ``await obj.prop``, running the getter at each read as before. Not a property of a class
+        ``await obj.prop``, running the getter at each read as before. A ``@cached_property``
+        getter too: it becomes an async cached property (``cached_async_property``), the getter
+        awaited once per instance and its value kept, as before. Not a property of a class
         whose instances libraries read attribute by attribute (a pydantic model, an ORM model:
         serialization and ``from_attributes`` never await), nor one with other decorators."""
-        if fn.kind != "function" or fn.class_qualname is None or not self.is_plain_property(fn.qualname):
+        if fn.kind != "function" or fn.class_qualname is None:
+            return False
+        if not (self.is_plain_property(fn.qualname) or self.is_cached_property(fn.qualname)):
             return False
         if len(fn.decorators) != 1 or fn.is_generator:
             return False
         return not self.serialized_class(fn.class_qualname)
+
+    def cached_async_property(self, qualname: str) -> bool:
+        """A ``@cached_property`` getter the migration makes async: the rewrite replaces the
+        decorator by a helper that awaits the getter once per instance and keeps its value (a
+        coroutine is awaitable once, so ``@cached_property async def`` would break the second read)."""
+        return self.is_cached_property(qualname) and qualname in self.to_async
 
     def serialized_class(self, class_qualname: str) -> bool:
         """A class deriving (through project classes) from a pydantic, SQLModel, SQLAlchemy,

@@ -170,16 +170,16 @@ class Classification(Inference):
 
     # -- property reads ------------------------------------------------------------------------
     def property_read(self, scope: str, callee: Callee) -> str | None:
-        """The ``@property`` getter that reading ``callee``'s last attribute runs inside ``scope``
-        (``self.group`` with ``group`` a property of ``self``'s class or a base), or None; a call
-        (``x.m()``) is no read of ``m``."""
+        """The ``@property`` (or ``@cached_property``) getter that reading ``callee``'s last
+        attribute runs inside ``scope`` (``self.group`` with ``group`` a property of ``self``'s
+        class or a base), or None; a call (``x.m()``) is no read of ``m``."""
         if not callee.path or len(callee.path) in callee.calls:
             return None
         receiver = self._value_type(scope, callee.prefix(len(callee.path) - 1), False, frozenset())
         if receiver.kind != "instance":
             return None
         getter = self._find_method(receiver.name, callee.path[-1])
-        if getter is None or not self.is_plain_property(getter):
+        if getter is None or not (self.is_plain_property(getter) or self.is_cached_property(getter)):
             return None
         return getter
 
@@ -192,8 +192,13 @@ class Classification(Inference):
         own = f"{self._function_module[qualname].module}.property"
         return any(d in sqla.PROPERTY_DECORATORS or d == own for d in fn.decorators)
 
+    def is_cached_property(self, qualname: str) -> bool:
+        """A ``@functools.cached_property`` getter: run at the first read, its value kept."""
+        fn = self.functions.get(qualname)
+        return fn is not None and fn.kind == "function" and any(d in sqla.CACHED_PROPERTY_DECORATORS for d in fn.decorators)
+
     def property_reads(self, fn: FunctionInfo) -> list[tuple[str, int]]:
-        """``(getter, line)`` for each ``@property`` read in ``fn``'s body, through any chain
+        """``(getter, line)`` for each ``@property`` / ``@cached_property`` read in ``fn``'s body, through any chain
         (``self.group.cast(...)`` reads ``group``), first read first."""
         found: dict[str, int] = {}
         names = self._property_names
@@ -209,5 +214,9 @@ class Classification(Inference):
 
     @cached_property
     def _property_names(self) -> frozenset[str]:
-        """Names of the project's ``@property`` getters: only a read of one of them can run one."""
-        return frozenset(fn.name for fn in self.functions.values() if self.is_plain_property(fn.qualname))
+        """Names of the project's property getters: only a read of one of them can run one."""
+        return frozenset(
+            fn.name
+            for fn in self.functions.values()
+            if self.is_plain_property(fn.qualname) or self.is_cached_property(fn.qualname)
+        )

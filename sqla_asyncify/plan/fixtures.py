@@ -152,8 +152,13 @@ class Fixtures(ProjectIndex):
         if not any(p.name == "request" for p in fixture.params):
             return None
         param = Callee("request", ("param",))
-        names = {b.name: (-1 if b.element is None else b.element) for b in fixture.bindings if b.value == param and not b.called}
-        if any(b.name in names and (b.value != param or b.called) for b in fixture.bindings):
+        # ``impl = request.param`` names it; ``for impl in request.param`` names each of its elements
+        names = {
+            b.name: (-1 if b.element is None else b.element)
+            for b in fixture.bindings
+            if b.value == param and not b.called and not b.iterated
+        }
+        if any(b.name in names and (b.value != param or b.called or b.iterated) for b in fixture.bindings):
             return None  # rebound to something else too
         def position(value: Callee) -> int | None:
             if value == param:

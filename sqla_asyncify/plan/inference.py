@@ -13,7 +13,7 @@ from functools import cached_property
 from typing import ClassVar
 
 from .. import sqla
-from ..index import Binding, Param
+from ..index import Binding, FunctionInfo, Param
 from ..names import SUBSCRIPT, Callee
 from .fixtures import Fixtures
 from .types import (
@@ -24,6 +24,8 @@ from .types import (
     DECLARATIVE_BASE_FACTORY,
     ENGINE,
     ENGINE_FACTORY,
+    EXIT_STACK,
+    EXIT_STACK_CLASS,
     HTTP_CLIENT_CLASS,
     HTTP_CLIENT_KIND,
     METADATA,
@@ -61,6 +63,7 @@ class Inference(Fixtures):
         (sqla.METADATA_OWNERS, METADATA_OWNER),
         (sqla.TEST_CLIENT_CLASSES, HTTP_CLIENT_CLASS),
         (sqla.ASYNC_HTTP_CLIENT_CLASSES, ASYNC_HTTP_CLIENT_CLASS),
+        (sqla.EXIT_STACK_CLASSES, EXIT_STACK_CLASS),
     )
 
     def symbol(self, qualname: str, _seen: frozenset[str] = frozenset()) -> Ty:
@@ -260,17 +263,25 @@ class Inference(Fixtures):
 
     def binding_type(self, scope: str, binding: Binding, seen: frozenset[str] = frozenset()) -> Ty:
         """What a binding's name denotes; for ``a, b = f()``, the element ``f`` returns there;
-        for ``for x in f()``, what the generator ``f`` yields (other iterables: unknown)."""
+        for ``for x in f()``, what the generator ``f`` yields, or an element of the collection it
+        is annotated to return (``-> list[Listener]``); for ``for x in xs`` over a local collection,
+        what its elements agree on (other iterables: unknown)."""
+        if binding.iterated and not binding.called:
+            return self._element_type(scope, binding.value, seen)  # ``for x in xs``
         if binding.iterated:
             ty = self._value_type(scope, binding.value, False, seen)
-            if ty.kind != "function" or not self.functions[ty.name].is_generator:
+            if ty.kind != "function":
                 return UNKNOWN
-            return self._call_type(ty, seen)
+            fn = self.functions[ty.name]
+            if fn.is_generator:
+                return self._call_type(ty, seen)
+            element = self._element_annotation(fn)
+            return UNKNOWN if element is None else self._annotation_type(element, seen | {ty.name})
         if binding.element is None:
             wrapped = self._context_manager_call(scope, binding, seen)
             if wrapped is not None:
                 return wrapped
-            return self._value_type(scope, binding.value, binding.called, seen)
+            return self._bound_value_type(scope, binding, seen)
         if binding.value == Callee("request", ("param",)) and not binding.called:
             member = self.param_function(scope, binding.element)  # ``impl, dsn = request.param``
             return UNKNOWN if member is None else Ty("function", member)
@@ -299,6 +310,75 @@ class Inference(Fixtures):
         if ty.kind != "function" or not self.functions[ty.name].is_generator:
             return None
         return ty
+
+    def _bound_value_type(self, scope: str, binding: Binding, seen: frozenset[str]) -> Ty:
+        """What ``binding``'s value (called or not) denotes; ``stack.enter_context(cm)`` on an
+        ``ExitStack``, what ``with cm as x`` would bind: what ``cm`` denotes (a context manager's
+        call is typed by what it yields)."""
+        value = binding.value
+        if binding.called and value.path and value.path[-1] == sqla.EXIT_STACK_ENTER_METHOD and binding.argument:
+            receiver = self._value_type(scope, value.prefix(len(value.path) - 1), False, seen)
+            if receiver == EXIT_STACK:
+                return self._value_type(scope, binding.argument, False, seen)
+        return self._value_type(scope, value, binding.called, seen)
+
+    def _element_type(self, scope: str, collection: Callee, seen: frozenset[str]) -> Ty:
+        """What every element of the local collection ``collection`` denotes (``for x in xs``),
+        from the function (or enclosing one) that builds it: the type all its ``members`` agree on.
+        Unknown when any is unknown, or when the collection is also bound otherwise, handed to a
+        call (which may fill it), or has a method called on it (``xs.append(g)``), in that function
+        or one nested in it."""
+        if collection.path or collection.calls:
+            return UNKNOWN
+        name = collection.root
+        key = f"{scope}:{name}[]"
+        if key in seen:
+            return UNKNOWN
+        seen = seen | {key}
+        fn = self.functions.get(scope)
+        while fn is not None and fn.kind != "module":
+            members = [m for m in fn.members if m.name == name]
+            if members or any(b.name == name for b in fn.bindings) or any(p.name == name for p in fn.params):
+                break
+            fn = self.functions.get(fn.parent) if fn.parent is not None else None
+        else:
+            return UNKNOWN
+        if any(b.name == name for b in fn.bindings) or any(p.name == name for p in fn.params):
+            return UNKNOWN
+        if any(self._fills(inner, name) for inner in self._nested_in(fn)):
+            return UNKNOWN
+        types = {self._bound_value_type(fn.qualname, m, seen) for m in members}
+        return types.pop() if len(types) == 1 and UNKNOWN not in types else UNKNOWN
+
+    def _nested_in(self, fn: FunctionInfo) -> list[FunctionInfo]:
+        """``fn`` and the functions and lambdas defined inside it."""
+        prefix = f"{fn.qualname}."
+        return [fn, *(f for q, f in self.functions.items() if q.startswith(prefix))]
+
+    @staticmethod
+    def _fills(fn: FunctionInfo, name: str) -> bool:
+        """Whether ``fn`` may change what the collection ``name`` holds: a method called on it, or
+        the collection handed to a call."""
+        return any(
+            (site.callee.root == name and site.callee.path) or any(arg == Callee(name) for _, arg in site.args)
+            for site in fn.calls
+        )
+
+    def _element_annotation(self, fn: FunctionInfo) -> tuple[str, ...] | None:
+        """``(X,)`` for a function annotated to return a collection of one element type
+        (``list[X]``, ``Sequence[X]``, ``set[X]``, ``Iterator[X]``…), whose iteration gives ``X``s;
+        None for anything else (a mapping iterates its keys, ``tuple[A, B]`` has two types)."""
+        names = fn.returns_annotation
+        if len(names) != 2:
+            return None
+        container, element = names
+        qualifier, _, short = container.rpartition(".")
+        own = self._function_module[fn.qualname].module  # a builtin is qualified as a name of its module
+        if short in sqla.BUILTIN_COLLECTIONS and qualifier in (own, "builtins"):
+            return (element,)
+        if short in sqla.TYPING_COLLECTIONS and qualifier in ("typing", "collections.abc", "typing_extensions"):
+            return (element,)
+        return None
 
     def _held_built(self, qualname: str, ty: Ty) -> Ty:
         """What a function returns, seen by its caller: an engine or sessionmaker that held code
@@ -453,6 +533,8 @@ class Inference(Fixtures):
             return Ty(HTTP_CLIENT_KIND)  # its origin is set where it is bound or returned
         if ty == ASYNC_HTTP_CLIENT_CLASS:
             return ASYNC_HTTP_CLIENT
+        if ty == EXIT_STACK_CLASS:
+            return EXIT_STACK
         if ty == DECLARATIVE_BASE_FACTORY:
             return METADATA_OWNER
         if ty.kind == "class":

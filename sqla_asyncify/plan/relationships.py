@@ -150,6 +150,8 @@ class Relationships(Classification):
 
     def _binding_expires(self, scope: str, binding: Binding, seen: frozenset[str]) -> bool | None:
         value = binding.value
+        if binding.iterated and not binding.called:
+            return None  # ``for s in xs``: an element of a collection, not another name for it
         if not binding.called:
             return self.session_expires(scope, value, seen)  # another name for a session
         if value.calls:

@@ -38,6 +38,8 @@ HTTP_CLIENT_CLASS = Ty("http-client-class")  # ``fastapi``/``starlette.testclien
 HTTP_CLIENT_KIND = "http-client"
 ASYNC_HTTP_CLIENT_CLASS = Ty("async-http-client-class")  # ``httpx.AsyncClient``
 ASYNC_HTTP_CLIENT = Ty("async-http-client")  # its request methods are coroutines
+EXIT_STACK_CLASS = Ty("exit-stack-class")  # ``contextlib.ExitStack``
+EXIT_STACK = Ty("exit-stack")  # ``stack.enter_context(cm)`` gives what ``with cm as x`` binds
 
 
 @fast_state

@@ -1,0 +1,4 @@
+CALLS = [
+    ("Bus.dispatch", ["dan"]),
+    ("Bus.dispatch", [""]),
+]
