@@ -23,9 +23,10 @@ from .loading_facts import LoadFacts, RelationshipTarget
 from .loading_facts import collect as collect_loading_facts
 from .names import Callee, QualnameTracker, dotted, interned, resolve_relative
 from .positions import positions
+from .thread_calls import in_place, runner
 from .pickling import fast_state
 
-INDEX_VERSION = 25  # bump when the shape of the index changes (invalidates caches)
+INDEX_VERSION = 26  # bump when the shape of the index changes (invalidates caches)
 #: The collection of a test's ``@pytest.mark.parametrize`` values, followed by the names they bind.
 PARAMETRIZE_PREFIX = "@parametrize:"
 
@@ -85,6 +86,8 @@ class CallSite:
     args: tuple[tuple[str, Callee], ...] = ()
     #: Every argument's key (position as "0", "1"… or keyword), up to a ``*args``.
     arg_keys: tuple[str, ...] = ()
+    #: The first argument when it is a plain string (``patch("app.db.get_db", fake)``).
+    text: str | None = None
 
 
 @fast_state
@@ -1066,6 +1069,34 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
                 iterated=id(node) in self._iterated,
                 args=named_args(node),
                 arg_keys=tuple(key for key, _ in argument_keys(node)),
+                text=_first_string(node),
+            )
+        )
+        self._thread_call(node)
+
+    def _thread_call(self, node: cst.Call) -> None:
+        """``await run_in_threadpool(f, x)`` is also a call ``f(x)``: the one it becomes once ``f``
+        is made async (``thread_calls.py``), awaited or handed on (``gather(...)``) as the runner
+        call is."""
+        name = dotted(node.func)
+        awaited = id(node) in self._awaited
+        if not awaited and id(node) not in self._arguments:
+            return  # a coroutine returned or kept: whoever awaits it is not this function
+        found = runner((self.qualify(name),) if name else (), node.func, awaited)
+        if found is None:
+            return
+        call = in_place(node, found, lambda func: (text := dotted(func)) is not None and self.qualify(text) == sqla.PARTIAL)
+        callee = Callee.of_func(call.func) if call is not None else None
+        if call is None or callee is None:
+            return
+        self._current.calls.append(
+            CallSite(
+                callee,
+                self._line(node),
+                awaited=awaited,
+                argument=id(node) in self._arguments,
+                args=named_args(call),
+                arg_keys=tuple(key for key, _ in argument_keys(call)),
             )
         )
 
@@ -1083,6 +1114,14 @@ def argument_keys(call: cst.Call) -> list[tuple[str, cst.Arg]]:
             position += 1
         found.append((key, arg))
     return found
+
+
+def _first_string(call: cst.Call) -> str | None:
+    if call.args and call.args[0].keyword is None and not call.args[0].star:
+        value = call.args[0].value
+        if isinstance(value, cst.SimpleString) and isinstance(value.evaluated_value, str):
+            return value.evaluated_value
+    return None
 
 
 def named_args(call: cst.Call) -> tuple[tuple[str, Callee], ...]:

@@ -215,6 +215,10 @@ ASYNC_CONTEXT_DECORATORS: dict[str, str] = {
     "contextlib.contextmanager": "asynccontextmanager",
 }
 
+#: Context-manager decorators, sync and async: ``cm = contextmanager(gen)`` (the decorator applied by a
+#: call) makes ``cm`` enter the generator ``gen`` as ``@contextmanager`` on it would.
+CONTEXT_DECORATORS: frozenset[str] = frozenset({*ASYNC_CONTEXT_DECORATORS, "contextlib.asynccontextmanager"})
+
 #: Dunder methods that a coroutine can implement (everything else is a sync protocol).
 ASYNC_DUNDERS: frozenset[str] = frozenset({"__aenter__", "__aexit__", "__anext__", "__call__"})
 
@@ -405,5 +409,32 @@ SYNC_RUNNER_CLASSES: dict[str, tuple[str, ...]] = {
 #: The helper a function made async is run with where a thread or process calls it synchronously,
 #: written into its module (``codemods/entry_runner.py``).
 CALL_RUNNER = "_run_async_call"
-#: The helper awaiting what a call of a value that may be a function made async returns, if awaitable.
+#: The helper awaiting what a call of a value that may be a function made async returns, if a coroutine.
 AWAIT_IF_COROUTINE = "_await_if_coroutine"
+
+#: Coroutine functions that run the function handed to them (first positional argument) in a worker
+#: thread with the arguments after it → their own keyword options, which concern the thread; None:
+#: none, and every keyword goes to the function. Each returns a coroutine of the function's result,
+#: as a call of a coroutine function does (``thread_calls.py``).
+THREAD_RUNNER_COROUTINES: dict[str, frozenset[str] | None] = {
+    "asyncio.to_thread": None,
+    "asyncio.threads.to_thread": None,
+    "starlette.concurrency.run_in_threadpool": None,
+    "fastapi.concurrency.run_in_threadpool": None,  # starlette's, re-exported
+    # (func, *args, abandon_on_cancel=, cancellable=, limiter=): no keyword goes to func
+    "anyio.to_thread.run_sync": frozenset({"abandon_on_cancel", "cancellable", "limiter"}),
+}
+
+#: ``loop.run_in_executor(executor, func, *args)`` (no keywords): the method name, any receiver.
+RUN_IN_EXECUTOR = "run_in_executor"
+
+#: ``functools.partial``: a function handed with some of its arguments bound.
+PARTIAL = "functools.partial"
+
+#: Calls replacing a dotted target with a value for a test: ``patch("app.db.get_db", fake)``, and the
+#: pytest fixtures' ``mocker.patch(...)`` / ``monkeypatch.setattr("app.db.get_db", fake)`` (by
+#: fixture name). A project function standing in for one made async becomes async with it.
+PATCH_CALLS: frozenset[str] = frozenset({"unittest.mock.patch", "mock.patch"})
+PATCH_FIXTURE_CALLS: frozenset[tuple[str, tuple[str, ...]]] = frozenset(
+    {("mocker", ("patch",)), ("monkeypatch", ("setattr",))}
+)

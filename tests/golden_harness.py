@@ -10,7 +10,8 @@ trees. Optional files:
   (trees). The session is the first argument (for ``Class.method``, the constructor's). Each call
   runs on a fresh copy of the seed data: ``before`` with a sync ``Session`` on sqlite, ``after`` with
   an ``AsyncSession`` on aiosqlite; the harness commits after each call, as a caller would.
-  Results (and exceptions by type) and the database contents afterwards must be equal.
+  Results (and exceptions by type) and the database contents afterwards must be equal. A target
+  already ``async def`` in ``before`` (an async handler on a sync session) runs on the thread's loop.
   ``SESSION = {"expire_on_commit": True}`` in it makes the async session keep the sync default
   (a case whose project keeps it); otherwise it is built as the migration builds sessions, with
   ``expire_on_commit=False``.
@@ -277,7 +278,10 @@ def run_sync_side(directory: Path, calls: list[Call], db_path: Path, selects: li
                 engine = create_engine(f"sqlite:///{_fresh_db(db_path)}")
                 with Session(engine) as session, counted_selects() as counted:
                     try:
-                        value = normalize(_resolve(call, session)(*call.args))
+                        value = _resolve(call, session)(*call.args)
+                        if inspect.isawaitable(value):  # async code of the original (a handler) on its sync session
+                            value = loop.run_until_complete(value)
+                        value = normalize(value)
                         session.commit()  # as the caller would: the data left behind is compared too
                     except Exception as exc:
                         value = ("!raised", type(exc).__name__)

@@ -33,6 +33,7 @@ from .run_sync_inspect import RunSyncInspect
 from .selectin_relationships import SelectinRelationships
 from .session_expiry_setting import SessionExpirySetting
 from .session_to_async_session import SessionToAsyncSession
+from .thread_runners import ThreadRunners
 
 CODEMODS: tuple[type[AsyncifyCodemod], ...] = (
     # First: it finds the query sites ``loading.py`` chose by their positions in the input, and
@@ -108,6 +109,11 @@ CODEMODS: tuple[type[AsyncifyCodemod], ...] = (
     # Reports only; before RunSyncCreateAll, which moves lines.
     RollbackExpiry,
     BlockingCalls,
+    # Collapses ``await run_in_threadpool(f, x)`` into ``await f(x)``, which can take lines away from
+    # a call spread over several: after every transformer reporting by line but the last. After
+    # AddAwaits (``f(x)`` arrives awaited by the runner's await) and AsyncioRunEntry (which leaves
+    # it the awaited ``run_in_executor`` calls).
+    ThreadRunners,
     # Last: it turns one line into two (``async with engine.begin() as conn:`` + ``await
     # conn.run_sync(...)``), so every transformer that reports by line runs before it; it writes
     # its own ``await``/``async with`` since the connection it introduces is not in the plan.

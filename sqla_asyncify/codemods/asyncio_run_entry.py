@@ -16,7 +16,9 @@
   ``Process(target=job)``: ``Plan.sync_runner_arguments``) is handed as
   ``functools.partial(_run_async_call, job)``: called there, it runs its coroutine on a new event
   loop in that thread or process, where the sync original ran its body (the runner would otherwise
-  get a coroutine and drop it). Reported like a worker task: each run has a loop of its own.
+  get a coroutine and drop it). Reported like a worker task: each run has a loop of its own. An
+  awaited ``loop.run_in_executor(...)`` is left to ``thread_runners.py``, which awaits the function
+  in place.
 
 The plan leaves out, and reports, entries that do session I/O themselves (``sync-boundary``); it
 reports entries async code also calls directly (``sync-calls-async``): a loop runs there, and the
@@ -27,6 +29,7 @@ Module-level calls outside the guard (import time) are not rewritten: the plan r
 from __future__ import annotations
 
 import libcst as cst
+from libcst.metadata import ParentNodeProvider
 from libcst.codemod.visitors import AddImportsVisitor
 
 from .. import sqla
@@ -135,6 +138,10 @@ class AsyncioRunEntry(AsyncifyCodemod):
         keys = self.plan.sync_runner_arguments(self.context_qualname, callee) if callee is not None else ()
         if not keys or len(original_node.args) != len(updated_node.args):
             return updated_node
+        if callee is not None and callee.path and callee.path[-1] == sqla.RUN_IN_EXECUTOR and isinstance(
+            self.get_metadata(ParentNodeProvider, original_node, None), cst.Await
+        ):
+            return updated_node  # ``await loop.run_in_executor(None, job, x)`` → ``await job(x)``: thread-runners
         args = list(updated_node.args)
         position = 0
         for i, arg in enumerate(original_node.args):

@@ -5,8 +5,10 @@ this transformer flips the keyword. A generator becomes an async generator, whic
 as a dependency; its return annotation follows (``Iterator[X]`` → ``AsyncIterator[X]``,
 ``Generator[X, S, R]`` → ``AsyncGenerator[X, S]``, imported from where the old one came from).
 A ``@contextmanager`` generator becomes an ``@asynccontextmanager`` one (its ``with`` users
-``async with``); a ``@cached_property`` getter, an ``@_cached_async_property`` one (the helper keeps
-the awaited value: ``cached_async_property``). Functions that cannot become async were reported by the plan and stay.
+``async with``), and so does the decorator applied by a call: ``cm = contextmanager(gen)`` →
+``cm = asynccontextmanager(gen)`` (the plan sees ``cm`` as ``gen``); a ``@cached_property`` getter,
+an ``@_cached_async_property`` one (the helper keeps the awaited value: ``cached_async_property``).
+Functions that cannot become async were reported by the plan and stay.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import QualifiedNameProvider
 
 from .. import sqla
+from ..names import Callee
 from .base import AsyncifyCodemod
 from .cached_async_property import cached_async_property_decorator
 
@@ -63,18 +66,42 @@ class MakeAsync(AsyncifyCodemod):
             elif isinstance(decorator.decorator, cst.Attribute):
                 RemoveImportsVisitor.remove_unused_import(self.context, "functools")
             return decorator.with_changes(decorator=cached_async_property_decorator(self.context).decorator)
-        for name in self.qualified_names(original.decorator, sqla.ASYNC_CONTEXT_DECORATORS.keys()):
+        new = self._async_context_decorator(original.decorator, decorator.decorator)
+        return decorator if new is None else decorator.with_changes(decorator=new)
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        """``contextmanager(gen)`` → ``asynccontextmanager(gen)`` where the plan makes ``gen`` an async
+        generator: the decorator applied by a call (the plan sees ``cm = contextmanager(gen)`` as
+        ``gen`` itself, so ``with cm(...)`` became ``async with`` and its function async)."""
+        if len(original_node.args) != 1 or original_node.args[0].keyword is not None or original_node.args[0].star:
+            return updated_node
+        handed = Callee.of(original_node.args[0].value)
+        if handed is None or handed.calls:
+            return updated_node
+        target = self.plan.type_of(self.context_qualname, handed)
+        info = self.plan.functions.get(target.name) if target.kind == "function" else None
+        if info is None or not info.is_generator or not self.plan.becomes_async(target.name):
+            return updated_node
+        new = self._async_context_decorator(original_node.func, updated_node.func)
+        return updated_node if new is None else updated_node.with_changes(func=new)
+
+    def _async_context_decorator(
+        self, original: cst.BaseExpression, expression: cst.BaseExpression
+    ) -> cst.BaseExpression | None:
+        """``contextmanager`` → ``asynccontextmanager`` (``contextlib.…`` keeps its module), read on
+        ``original``, built from ``expression``; None when ``original`` names no such decorator."""
+        for name in self.qualified_names(original, sqla.ASYNC_CONTEXT_DECORATORS.keys()):
             new = sqla.ASYNC_CONTEXT_DECORATORS.get(name)
             if new is None:
                 continue
             module = name.rpartition(".")[0]
-            if isinstance(decorator.decorator, cst.Attribute):
-                return decorator.with_changes(decorator=decorator.decorator.with_changes(attr=cst.Name(new)))
-            if isinstance(decorator.decorator, cst.Name):
+            if isinstance(expression, cst.Attribute):
+                return expression.with_changes(attr=cst.Name(new))
+            if isinstance(expression, cst.Name):
                 AddImportsVisitor.add_needed_import(self.context, module, new)
-                RemoveImportsVisitor.remove_unused_import(self.context, module, decorator.decorator.value)
-                return decorator.with_changes(decorator=cst.Name(new))
-        return decorator
+                RemoveImportsVisitor.remove_unused_import(self.context, module, expression.value)
+                return cst.Name(new)
+        return None
 
     def _async_generator_annotation(
         self, original: cst.BaseExpression, annotation: cst.BaseExpression

@@ -45,6 +45,10 @@ class Fixpoint(Wiring):
         queue: deque[str] = deque()
         for fn in self.functions.values():
             for site in fn.calls:
+                double = self._patch_double(fn, site)
+                if double is not None:
+                    # What patches a function is called as it is: it becomes async with it.
+                    callers.setdefault(double[0], []).append((double[1], site.line))
                 target = self.classify(fn.qualname, site.callee, site.in_with, site.args)
                 if target.is_session_io:
                     fix = METADATA_DDL_FIX if target.kind == "metadata-io" else ""
@@ -82,6 +86,24 @@ class Fixpoint(Wiring):
                 line = next((s.line for s in fn.calls if s.callee == Callee(param)), fn.line)
                 self._mark(fn, Reason("call", runs, line), queue)
         return queue, callers
+
+    def _patch_double(self, fn: FunctionInfo, site: CallSite) -> tuple[str, str] | None:
+        """``patch("app.main.get_db", fake_get_db)`` (``mocker.patch``, ``monkeypatch.setattr`` with a
+        dotted string): (the project function patched, the project function standing in for it)."""
+        if site.text is None or "." not in site.text or not site.args:
+            return None
+        if site.callee.path not in (("patch",), ("setattr",)) and site.callee.root != "patch":
+            return None
+        name = self.qualify(self._function_module[fn.qualname].module, site.callee)
+        if name not in sqla.PATCH_CALLS and (site.callee.root, site.callee.path) not in sqla.PATCH_FIXTURE_CALLS:
+            return None
+        new = next((arg for key, arg in site.args if key in ("1", "new", "value")), None)
+        if new is None:
+            return None
+        patched, double = self.symbol(site.text), self.type_of(fn.qualname, new)
+        if patched.kind != "function" or double.kind != "function" or patched.name == double.name:
+            return None
+        return patched.name, double.name
 
     def _spread_to_builders(self, queue: deque[str], callers: Mapping[str, list[tuple[str, int]]]) -> None:
         """Sync functions handing a session to a class whose ``__init__`` does session I/O

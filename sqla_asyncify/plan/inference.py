@@ -278,6 +278,9 @@ class Inference(Fixtures):
             element = self._element_annotation(fn)
             return UNKNOWN if element is None else self._annotation_type(element, seen | {ty.name})
         if binding.element is None:
+            wrapped = self._context_manager_call(scope, binding, seen)
+            if wrapped is not None:
+                return wrapped
             return self._bound_value_type(scope, binding, seen)
         if binding.value == Callee("request", ("param",)) and not binding.called:
             member = self.param_function(scope, binding.element)  # ``impl, dsn = request.param``
@@ -292,6 +295,21 @@ class Inference(Fixtures):
                 if found != UNKNOWN:
                     return self._held_built(fn.qualname, found)
         return UNKNOWN
+
+    def _context_manager_call(self, scope: str, binding: Binding, seen: frozenset[str]) -> Ty | None:
+        """``cm = contextmanager(gen)``: the decorator applied by a call. ``cm`` denotes the project
+        generator ``gen`` as ``@contextmanager`` on it would: calling it enters ``gen`` (a ``with``
+        on it is a ``with`` on ``gen``, ``as x`` binds what ``gen`` yields). None for any other binding."""
+        if not binding.called or len(binding.args) != 1 or binding.value.calls or scope not in self._function_module:
+            return None
+        module = self._function_module[scope].module
+        if self.qualify(module, binding.value) not in sqla.CONTEXT_DECORATORS:
+            return None
+        root, *path = binding.args[0].split(".")
+        ty = self._value_type(scope, Callee(root, tuple(path)), False, seen)
+        if ty.kind != "function" or not self.functions[ty.name].is_generator:
+            return None
+        return ty
 
     def _bound_value_type(self, scope: str, binding: Binding, seen: frozenset[str]) -> Ty:
         """What ``binding``'s value (called or not) denotes; ``stack.enter_context(cm)`` on an

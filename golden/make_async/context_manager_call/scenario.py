@@ -1,0 +1,4 @@
+CALLS = [
+    ("count_users", ()),
+    ("save_counts", ({"zoe": 30, "yann": 41},)),
+]

@@ -1,0 +1,3 @@
+CALLS = [
+    ("oldest_on", ()),
+]

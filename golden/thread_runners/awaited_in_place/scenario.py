@@ -1,0 +1,4 @@
+CALLS = [
+    ("add_in_threads", ("dave",)),
+    ("save_counts", (["erin", "frank"],)),
+]
