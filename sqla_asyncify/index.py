@@ -25,7 +25,7 @@ from .names import Callee, QualnameTracker, dotted, interned, resolve_relative
 from .positions import positions
 from .pickling import fast_state
 
-INDEX_VERSION = 23  # bump when the shape of the index changes (invalidates caches)
+INDEX_VERSION = 24  # bump when the shape of the index changes (invalidates caches)
 #: The collection of a test's ``@pytest.mark.parametrize`` values, followed by the names they bind.
 PARAMETRIZE_PREFIX = "@parametrize:"
 
@@ -838,6 +838,8 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
                 self._bind(
                     target.value, callee, called, node, args, _expire_on_commit(value), argument=_sole_argument(value)
                 )
+                if self.scope_kind == "module" and (bound := self._typevar_bound(value)) is not None:
+                    self.aliases.append((target.value, self._names_in(bound)))
             elif self.scope_kind == "module":
                 self.aliases.append((target.value, self._names_in(value)))
                 if target.value == "pytest_plugins":
@@ -868,6 +870,14 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
             self._current.local_attr_bindings.append(
                 Binding(f"{target.value.value}.{target.attr.value}", callee, called, self._line(node))
             )
+
+    def _typevar_bound(self, value: cst.BaseExpression) -> cst.BaseExpression | None:
+        """The ``bound=`` of ``TypeVar("T", bound=B)`` (a name, attribute chain or string)."""
+        if not isinstance(value, cst.Call) or (text := dotted(value.func)) is None:
+            return None
+        if self.qualify(text) not in sqla.TYPEVAR_FACTORIES:
+            return None
+        return _keyword_value(value, "bound")
 
     def _fixture_params(self, node: cst.FunctionDef) -> str | None:
         """``params=`` of a ``@pytest.fixture(...)`` decorator: a name as written, ``"@params"`` for
