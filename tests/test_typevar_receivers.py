@@ -97,19 +97,28 @@ def test_a_method_the_base_lacks_resolves_through_its_subclasses_family(tmp_path
     assert "    await x.touch(db)\n" in out
 
 
-def test_unrelated_subclass_methods_are_not_picked(tmp_path: Path) -> None:
+def test_unrelated_subclass_methods_are_not_picked_but_reported(tmp_path: Path) -> None:
     # C.close and D.close share no class: which one runs is not known, so none is assumed
-    out, _ = run(
+    out, report = run(
         """\
         from sqlalchemy.orm import Session
         from models import T
 
         def close_one(db: Session, x: T) -> None:
+            db.flush()
             x.close(db)
+
+        def close_any(db: Session, x, y) -> None:
+            db.flush()
+            x.close(db)
+            y.close()
         """,
         tmp_path,
     )
-    assert "await x.close(db)" not in out
+    assert "    x.close(db)\n" in out and "await x.close" not in out
+    assert "use.py:6 sync-calls-async" in report
+    # an untyped receiver is said only when handed a session
+    assert "use.py:10 sync-calls-async" in report and "use.py:11 sync-calls-async" not in report
 
 
 WRAPPED = """\

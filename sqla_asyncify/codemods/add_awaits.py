@@ -136,9 +136,10 @@ class AddAwaits(AsyncifyCodemod):
         updated_node = updated_node.with_changes(
             func=parenthesized_await(updated_node.func)
         )
-        if not self._needs_await(original_node) or self.is_consumed_as_coroutine(
-            original_node
-        ):
+        if not self._needs_await(original_node):
+            self._report_unresolved_method(original_node)
+            return updated_node
+        if self.is_consumed_as_coroutine(original_node):
             return updated_node
         if not self.in_async_context():
             return updated_node  # the plan reported why this code cannot await
@@ -154,6 +155,31 @@ class AddAwaits(AsyncifyCodemod):
             )
             return updated_node
         return self._awaited(original_node, updated_node)
+
+    def _report_unresolved_method(self, node: cst.Call) -> None:
+        """``x.m(...)`` in async code where ``x``'s class is not known (or several unrelated
+        methods ``m`` of its subclasses may run) while project methods ``m`` become async or stay
+        sync behind ``run_sync``: left as written, and said, rather than guessed."""
+        callee = Callee.of(node.func)
+        if callee is None or not callee.path or not self.in_async_context():
+            return
+        hands_session = any(
+            (value := Callee.of(arg.value)) is not None
+            and not value.calls
+            and self.plan.is_session(self.context_qualname, value)
+            for arg in node.args
+        )
+        candidates = self.plan.unresolved_method_candidates(self.context_qualname, callee, hands_session)
+        if candidates:
+            shown = ", ".join(f"`{q}`" for q in candidates[:3]) + (", …" if len(candidates) > 3 else "")
+            self.report(
+                node,
+                f"`{callee}(...)`: which method runs is not known here, and {shown} become async or "
+                "stay sync behind `run_sync`: left as written",
+                "annotate the receiver with its class (or a TypeVar bound to it) and migrate again, "
+                "or await it / bridge it with `session.run_sync` by hand",
+                rule="sync-calls-async",
+            )
 
     def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
         self._stores.update(_stored_attributes(node.target))
