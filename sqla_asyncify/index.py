@@ -149,6 +149,9 @@ class FunctionInfo:
     #: the name ``xs``, each element that is a name, attribute chain or call of one (a comprehension's
     #: one expression). Kept apart from ``bindings``: an element is not the collection's own value.
     members: tuple[Binding, ...] = ()
+    #: ``obj.attributes[key] = value`` (Alembic's ``Config.attributes``, how a connection is handed to
+    #: its ``env.py``): ``value`` when it is a name or attribute chain, with the line.
+    attributes_stores: tuple[tuple[Callee, int], ...] = ()
 
 
 @fast_state
@@ -207,6 +210,7 @@ class _FunctionBuilder:
     calls: list[CallSite] = field(default_factory=list)
     refs: set[str] = field(default_factory=set)
     reads: dict[Callee, int] = field(default_factory=dict)
+    attributes_stores: list[tuple[Callee, int]] = field(default_factory=list)
     stored: list[tuple[str, int]] = field(default_factory=list)
     collected: list[tuple[str, str, int]] = field(default_factory=list)
     is_generator: bool = False
@@ -219,6 +223,7 @@ class _FunctionBuilder:
             **self.info,  # type: ignore[arg-type]
             refs=tuple(sorted(self.refs)),
             reads=tuple(self.reads.items()),
+            attributes_stores=tuple(self.attributes_stores),
             stored=tuple(sorted(set(self.stored))),
             collected=tuple(sorted(set(self.collected))),
             is_generator=self.is_generator,
@@ -870,6 +875,14 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
             self._current.local_attr_bindings.append(
                 Binding(f"{target.value.value}.{target.attr.value}", callee, called, self._line(node))
             )
+        elif (
+            isinstance(target, cst.Subscript)
+            and isinstance(target.value, cst.Attribute)
+            and target.value.attr.value == "attributes"
+            and callee is not None
+            and not called
+        ):
+            self._current.attributes_stores.append((callee, self._line(node)))
 
     def _typevar_bound(self, value: cst.BaseExpression) -> cst.BaseExpression | None:
         """The ``bound=`` of ``TypeVar("T", bound=B)`` (a name, attribute chain or string)."""

@@ -22,6 +22,7 @@ from .codemods.cached_async_property import add_cached_async_property_helper
 from .codemods.reload_after_commit import add_reload_after_commit_helper
 from .codemods.app_lifespan import add_app_lifespan_helper
 from .codemods.entry_runner import add_entry_runner_helper
+from .codemods.alembic_run_sync import add_alembic_runner_helper
 from .codemods.runtime_url import add_runtime_url_helper
 from .plan import Plan
 from .report import ReportItem
@@ -79,6 +80,7 @@ def rewrite_module(
     tree = add_reload_after_commit_helper(context, tree)
     tree = add_app_lifespan_helper(context, tree)
     tree = add_cached_async_property_helper(context, tree)
+    tree = add_alembic_runner_helper(context, tree)
     if context.scratch.get(AddImportsVisitor.CONTEXT_KEY):
         tree = add_queued_imports(context, tree)
     # A scope analysis of the whole module (is the name still used?): only when one is queued.

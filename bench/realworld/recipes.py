@@ -306,11 +306,11 @@ QUETZ = Recipe(
     notes=(
         "Left (issue 12): the job functions made async reach the workers as values (`func` of "
         "`execute`, `pickle.loads` in `job_wrapper`, `background_task_wrapper(func)`) and are called "
-        "there without `await` (tests/test_jobs, test_workers; not yet reported); the connection "
-        "handed to Alembic through `alembic_config.attributes` is reported (`alembic-connection`, "
-        "test_cli::test_run_migrations); a fixture client used twice as `with client:` cannot become "
-        "`async with` (the second block would reuse a closed client); `public_channel.size` read "
-        "after another session's commit with no query (reported, `populate-existing`)."
+        "there without `await` (tests/test_jobs, test_workers; not yet reported); a fixture client used "
+        "twice as `with client:` cannot become `async with` (the second block would reuse a closed "
+        "client); `public_channel.size` read at the start of a test after a later fixture "
+        "(`package_version`) committed the same session (a bulk `update(synchronize_session=False)`): "
+        "no query re-reads it (the fixture's `expire-on-commit` report covers it, not the read)."
     ),
 )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .add_awaits import AddAwaits
+from .alembic_run_sync import AlembicRunSync
 from .alembic_sync_url import AlembicSyncUrl
 from .async_engine import AsyncEngine
 from .async_for import AsyncFor
@@ -76,6 +77,8 @@ CODEMODS: tuple[type[AsyncifyCodemod], ...] = (
     # not in the plan). Keeps every line where it is (its ``async with`` shares the statement's
     # line) and reports by line, so before SessionToAsyncSession, which can split an import line.
     RunSyncInspect,
+    # Writes its own ``await`` too (on a helper the plan does not know), on the call's own line.
+    AlembicRunSync,
     # TestClient → httpx.AsyncClient where the plan converts it (one loop for tests using the db and
     # HTTP together); the requests on it are awaited by AddAwaits, through the plan, like session calls.
     AsyncHttpClient,

@@ -8,9 +8,11 @@ connection's whole life), and setting or reading a plain attribute on it does no
 Attributes of ``Connection`` or ``AsyncConnection`` themselves (``sqla.CONNECTION_ATTRIBUTES``)
 are left: the async connection has its own forms of those.
 
-A connection handed to Alembic (``cfg.attributes["connection"] = conn``, read by ``env.py``) is
-reported (``alembic-connection``): Alembic runs sync and cannot inspect an ``AsyncConnection``, and
-its commands run where the config is handed on, which this rewrite cannot follow.
+A connection handed to Alembic (``cfg.attributes["connection"] = conn``, read by ``env.py``) stays
+an ``AsyncConnection``: the project's Alembic commands run on its sync connection
+(``alembic_run_sync``). In a project that calls no Alembic command (something outside it runs
+them) the hand-off is reported (``alembic-connection``): Alembic runs sync and cannot inspect an
+``AsyncConnection``.
 """
 
 from __future__ import annotations
@@ -37,11 +39,17 @@ class ConnectionAttributes(AsyncifyCodemod):
                 and not self.in_held_sync()
             ):
                 value = Callee.of(node.value)
-                if value is not None and not value.calls and self.plan.type_of(self.context_qualname, value) == CONNECTION:
+                if (
+                    value is not None
+                    and not value.calls
+                    and self.plan.type_of(self.context_qualname, value) == CONNECTION
+                    and not self.plan.alembic_command_sites
+                ):
                     self.report(
                         node,
                         f"`{value}` becomes an AsyncConnection, handed on in `.attributes` (Alembic's `env.py` reads "
-                        "it there): Alembic runs sync and cannot use it (NoInspectionAvailable)",
+                        "it there) and no Alembic command of the project runs it: Alembic runs sync and cannot use "
+                        "it (NoInspectionAvailable)",
                         "run the Alembic command inside the connection's greenlet: `await conn.run_sync(run_upgrade, cfg)` "
                         "with `def run_upgrade(sync_conn, cfg): cfg.attributes['connection'] = sync_conn; "
                         "command.upgrade(cfg, 'head')`",

@@ -9,7 +9,17 @@ inspection gets a connection of its own, as the engine-bound ``Inspector`` check
     tables = insp.get_table_names()     →     async with insp.connect() as conn: tables = await conn.run_sync(lambda sync_conn: inspect(sync_conn).get_table_names())
 
 The variable keeps its name and now holds the engine being inspected (its annotation is dropped);
-``inspect(engine).m(...)`` used in place converts the same way. The ``async with`` stays on the
+``inspect(engine).m(...)`` used in place converts the same way.
+
+``inspect(conn)`` of a connection that becomes an ``AsyncConnection`` raises the same way. Its
+inspection runs in the connection's own ``run_sync``, no other connection involved::
+
+    tables = inspect(conn).get_table_names()   →   tables = await conn.run_sync(lambda sync_conn: inspect(sync_conn).get_table_names())
+    insp = inspect(conn)                        →   insp = await conn.run_sync(inspect)
+    insp.get_columns("t")                       →   await conn.run_sync(lambda sync_conn: insp.get_columns("t"))
+
+A variable keeps the one ``Inspector`` (bound to the sync connection, its cache kept across calls
+as before), and each call of it runs inside the connection's greenlet, where its I/O can run. The ``async with`` stays on the
 statement's line (the formatter splits it), so no line moves. An inspection used otherwise (passed
 on, returned, stored) is reported and left. The plan makes a function inspecting such an engine
 async (its reason: the inspection); where it cannot, the plan reports why.
@@ -23,7 +33,7 @@ import libcst as cst
 import libcst.matchers as m
 
 from ..names import Callee
-from ..plan import ENGINE
+from ..plan import CONNECTION, ENGINE
 from .base import AsyncifyCodemod
 
 _INSPECT = {"sqlalchemy.inspect", "sqlalchemy.inspection.inspect"}
@@ -44,13 +54,14 @@ class RunSyncInspect(AsyncifyCodemod):
 
     # -- analysis --------------------------------------------------------------------------------
     def _engine_inspected(self, node: cst.BaseExpression) -> tuple[cst.BaseExpression, cst.BaseExpression] | None:
-        """``(E, inspect)`` for ``inspect(E)`` with ``E`` an engine that becomes an AsyncEngine."""
+        """``(E, inspect)`` for ``inspect(E)`` with ``E`` an engine that becomes an AsyncEngine, or a
+        connection that becomes an AsyncConnection (``_is_connection`` tells which)."""
         if not isinstance(node, cst.Call) or len(node.args) != 1 or node.args[0].keyword or node.args[0].star:
             return None
         if not self.qualified_names(node.func, _INSPECT) & _INSPECT:
             return None
         callee = Callee.of(node.args[0].value)
-        if callee is None or self.plan.type_of(self.context_qualname, callee) != ENGINE:
+        if callee is None or self.plan.type_of(self.context_qualname, callee) not in (ENGINE, CONNECTION):
             return None
         return node.args[0].value, node.func
 
@@ -94,6 +105,11 @@ class RunSyncInspect(AsyncifyCodemod):
         names = [name for name, _, _ in found]
         return [f for f in found if names.count(f[0]) == 1]
 
+    def _is_connection(self, inspected: cst.BaseExpression) -> bool:
+        """The inspected expression is a connection (an AsyncConnection after the migration)."""
+        callee = Callee.of(inspected)
+        return callee is not None and self.plan.type_of(self.context_qualname, callee) == CONNECTION
+
     @staticmethod
     def _only_method_receiver(body: cst.CSTNode, name: str) -> bool:
         """Every read of ``name`` is ``name.method(...)`` (the one other occurrence: its binding)."""
@@ -114,13 +130,17 @@ class RunSyncInspect(AsyncifyCodemod):
             target = small.target if isinstance(small, cst.AnnAssign) else small.targets[0].target if isinstance(small, cst.Assign) and len(small.targets) == 1 else None
             value = getattr(small, "value", None)
             if isinstance(target, cst.Name) and target.value in inspectors and value is not None and self._engine_inspected(value) is not None:
-                engine = inspectors[target.value][0]
+                engine, inspect_func = inspectors[target.value]
+                if self._is_connection(engine):  # one Inspector, built on the sync connection
+                    run_sync = cst.Call(cst.Attribute(engine, cst.Name("run_sync")), [cst.Arg(inspect_func)])
+                    return updated_node.with_changes(body=[cst.Assign(targets=[cst.AssignTarget(target)], value=cst.Await(run_sync))])
                 return updated_node.with_changes(body=[cst.Assign(targets=[cst.AssignTarget(target)], value=engine)])
         conn = self.unused_local("conn")
-        rewriter = _UseThroughRunSync(inspectors, conn, self._engine_inspected)
+        rewriter = _UseThroughRunSync(inspectors, conn, self._engine_inspected, self._is_connection)
         body = [s.visit(rewriter) for s in updated_node.body]
         if rewriter.engine is None:
-            return updated_node
+            # only connections inspected (each through its own run_sync), or nothing
+            return updated_node.with_changes(body=body) if rewriter.through_connection else updated_node
         return cst.With(
             items=[cst.WithItem(cst.Call(cst.Attribute(rewriter.engine, cst.Name("connect"))), asname=cst.AsName(cst.Name(conn)))],
             body=cst.SimpleStatementSuite(body=body, trailing_whitespace=updated_node.trailing_whitespace),  # type: ignore[arg-type]
@@ -133,19 +153,34 @@ class _UseThroughRunSync(cst.CSTTransformer):
     """``insp.m(args)`` / ``inspect(E).m(args)`` → ``await conn.run_sync(lambda sync_conn: inspect(sync_conn).m(args))``;
     records the engine the statement's connection comes from (one per statement)."""
 
-    def __init__(self, inspectors: dict[str, tuple[cst.BaseExpression, cst.BaseExpression]], conn: str, inspected: Callable[[cst.BaseExpression], tuple[cst.BaseExpression, cst.BaseExpression] | None]) -> None:
+    def __init__(
+        self,
+        inspectors: dict[str, tuple[cst.BaseExpression, cst.BaseExpression]],
+        conn: str,
+        inspected: Callable[[cst.BaseExpression], tuple[cst.BaseExpression, cst.BaseExpression] | None],
+        is_connection: Callable[[cst.BaseExpression], bool],
+    ) -> None:
         super().__init__()
         self.inspectors = inspectors
         self.conn = conn
         self.inspected = inspected
+        self.is_connection = is_connection
         self.engine: cst.BaseExpression | None = None
+        self.through_connection = False
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         func = updated_node.func
         if not isinstance(func, cst.Attribute):
             return updated_node
         receiver = func.value
+        sync_conn = cst.Name("sync_conn")
         if isinstance(receiver, cst.Name) and receiver.value in self.inspectors:
+            connection = self.inspectors[receiver.value][0]
+            if self.is_connection(connection):
+                # the variable holds an Inspector on the sync connection: call it in its greenlet
+                lam = cst.Lambda(cst.Parameters([cst.Param(sync_conn)]), updated_node)
+                self.through_connection = True
+                return cst.Await(cst.Call(cst.Attribute(connection, cst.Name("run_sync")), [cst.Arg(lam)]))
             engine: cst.BaseExpression = receiver  # the variable now holds the engine
             inspect_func = self.inspectors[receiver.value][1]
         else:
@@ -153,11 +188,15 @@ class _UseThroughRunSync(cst.CSTTransformer):
             if found is None:
                 return updated_node
             engine, inspect_func = found
+            if self.is_connection(engine):  # the connection's own run_sync, no other connection
+                body = updated_node.with_changes(func=func.with_changes(value=cst.Call(inspect_func, [cst.Arg(sync_conn)])))
+                lam = cst.Lambda(cst.Parameters([cst.Param(sync_conn)]), body)
+                self.through_connection = True
+                return cst.Await(cst.Call(cst.Attribute(engine, cst.Name("run_sync")), [cst.Arg(lam)]))
         if self.engine is None:
             self.engine = engine
         elif cst.Module([]).code_for_node(self.engine) != cst.Module([]).code_for_node(engine):
             return updated_node  # a second engine in one statement: its call is left as it was
-        sync_conn = cst.Name("sync_conn")
         inspected = cst.Call(inspect_func, [cst.Arg(sync_conn)])
         body = updated_node.with_changes(func=func.with_changes(value=inspected))
         lam = cst.Lambda(cst.Parameters([cst.Param(sync_conn)]), body)

@@ -20,9 +20,13 @@ from ..index import CallSite, FunctionInfo
 from ..names import Callee
 from ..report import ReportItem
 from .coroutine_factories import keyed_params
-from .types import ENGINE, Reason
+from .types import CONNECTION, ENGINE, Reason
 from .wiring import Wiring
 
+
+#: Alembic's command functions (``command.upgrade(cfg, "head")``): they run ``env.py`` on the
+#: connection ``cfg.attributes`` carries.
+ALEMBIC_COMMANDS = "alembic.command."
 
 #: What to do with ``metadata.create_all(engine)`` where nothing can await it (import time).
 METADATA_DDL_FIX = (
@@ -49,6 +53,10 @@ class Fixpoint(Wiring):
                 elif self._inspects_engine(fn, site):
                     # ``inspect(engine)``: an Inspector's I/O runs through ``AsyncConnection.run_sync``
                     self._mark(fn, Reason("io", f"{site.callee}({site.args[0][1]})", site.line), queue)
+                elif self.runs_alembic_command(fn.qualname, site.callee) and self.entry_framework(fn) is None:
+                    # An Alembic command whose config may carry the AsyncConnection the project
+                    # hands it: it runs inside that connection's ``run_sync`` (``alembic_run_sync``).
+                    self._mark(fn, Reason("io", str(site.callee), site.line), queue)
                 elif target.kind == "function" and self.functions[target.name].is_generator:
                     # Iterating a generator that becomes async needs ``async for``: the loop's
                     # function becomes async with it. A plain call only builds the generator.
@@ -104,14 +112,44 @@ class Fixpoint(Wiring):
                         break
             self._spread(queue, callers)
 
+    @cached_property
+    def alembic_handoffs(self) -> tuple[tuple[str, Callee, int], ...]:
+        """``cfg.attributes[key] = conn`` with ``conn`` a connection that becomes an
+        ``AsyncConnection`` (Alembic's "sharing a connection" recipe): (function, value, line)."""
+        return tuple(
+            (fn.qualname, value, line)
+            for fn in self.functions.values()
+            for value, line in fn.attributes_stores
+            if self.type_of(fn.qualname, value) == CONNECTION
+        )
+
+    def runs_alembic_command(self, scope: str, callee: Callee) -> bool:
+        """A call of an ``alembic.command`` function, in a project that hands Alembic's config an
+        ``AsyncConnection`` somewhere: any command's config may carry it."""
+        if not self.alembic_handoffs or scope not in self._function_module:
+            return False
+        return self.qualify(self._function_module[scope].module, callee).startswith(ALEMBIC_COMMANDS)
+
+    @cached_property
+    def alembic_command_sites(self) -> tuple[tuple[str, int], ...]:
+        """(function, line) of every Alembic command call when the project hands Alembic an
+        ``AsyncConnection`` (empty otherwise)."""
+        return tuple(
+            (fn.qualname, site.line)
+            for fn in self.functions.values()
+            for site in fn.calls
+            if self.runs_alembic_command(fn.qualname, site.callee)
+        )
+
     def _inspects_engine(self, fn: FunctionInfo, site: CallSite) -> bool:
-        """``sqlalchemy.inspect(E)`` with ``E`` an engine that becomes an ``AsyncEngine``."""
+        """``sqlalchemy.inspect(E)`` with ``E`` an engine that becomes an ``AsyncEngine``, or a
+        connection that becomes an ``AsyncConnection``."""
         if not site.args or site.args[0][0] != "0":
             return False
         module = self._function_module[fn.qualname].module
         if self.qualify(module, site.callee) not in ("sqlalchemy.inspect", "sqlalchemy.inspection.inspect"):
             return False
-        return self.type_of(fn.qualname, site.args[0][1]) == ENGINE
+        return self.type_of(fn.qualname, site.args[0][1]) in (ENGINE, CONNECTION)
 
     def _spread(self, queue: deque[str], callers: Mapping[str, list[tuple[str, int]]]) -> None:
         while queue:
