@@ -436,6 +436,9 @@ class Inference(Fixtures):
         if ty.kind in ("instance", "class"):
             method = self._find_method(ty.name, attr)
             if method is None and ty.kind == "instance":
+                found = self._instance_attr_type(ty.name, attr, seen)
+                if found != UNKNOWN:
+                    return found
                 method = self._subclass_method(ty.name, attr)
             if method is not None and ty.kind == "instance" and self._is_property(method):
                 # ``repos.users`` read from an instance: what the getter returns
