@@ -26,7 +26,7 @@ from .positions import positions
 from .thread_calls import in_place, runner
 from .pickling import fast_state
 
-INDEX_VERSION = 26  # bump when the shape of the index changes (invalidates caches)
+INDEX_VERSION = 27  # bump when the shape of the index changes (invalidates caches)
 #: The collection of a test's ``@pytest.mark.parametrize`` values, followed by the names they bind.
 PARAMETRIZE_PREFIX = "@parametrize:"
 
@@ -851,6 +851,8 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
                 self._bind(
                     target.value, callee, called, node, args, _expire_on_commit(value), argument=_sole_argument(value)
                 )
+                if self.scope_kind == "module" and (bound := self._typevar_bound(value)) is not None:
+                    self.aliases.append((target.value, self._names_in(bound)))
             elif self.scope_kind == "module":
                 self.aliases.append((target.value, self._names_in(value)))
                 if target.value == "pytest_plugins":
@@ -889,6 +891,14 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
             and not called
         ):
             self._current.attributes_stores.append((callee, self._line(node)))
+
+    def _typevar_bound(self, value: cst.BaseExpression) -> cst.BaseExpression | None:
+        """The ``bound=`` of ``TypeVar("T", bound=B)`` (a name, attribute chain or string)."""
+        if not isinstance(value, cst.Call) or (text := dotted(value.func)) is None:
+            return None
+        if self.qualify(text) not in sqla.TYPEVAR_FACTORIES:
+            return None
+        return _keyword_value(value, "bound")
 
     def _fixture_params(self, node: cst.FunctionDef) -> str | None:
         """``params=`` of a ``@pytest.fixture(...)`` decorator: a name as written, ``"@params"`` for

@@ -191,6 +191,9 @@ TYPING_COLLECTIONS: frozenset[str] = frozenset(
 #: ``functools.cached_property``: a getter run once per instance, its value kept in ``__dict__``.
 CACHED_PROPERTY_DECORATORS: frozenset[str] = frozenset({"functools.cached_property"})
 
+#: ``T = TypeVar("T", bound=B)``: an annotation ``T`` denotes an instance of ``B`` (or a subclass).
+TYPEVAR_FACTORIES: frozenset[str] = frozenset({"typing.TypeVar", "typing_extensions.TypeVar"})
+
 #: Bases whose instances libraries read attribute by attribute (serialization, ``from_attributes``
 #: validation, ORM state): a property of such a class is read where nothing can await it.
 SERIALIZED_BASE_PREFIXES: tuple[str, ...] = ("pydantic.", "sqlmodel.", "sqlalchemy.", "marshmallow.", "attr.", "attrs.")

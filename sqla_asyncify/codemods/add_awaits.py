@@ -146,7 +146,11 @@ class AddAwaits(AsyncifyCodemod):
         if self.is_consumed_as_coroutine(original_node):
             return updated_node
         if not self._needs_await(original_node):
-            return self._value_call(original_node, updated_node)
+            callee = Callee.of(original_node.func)
+            if callee is not None and self.plan.value_call(self.context_qualname, callee) is not None:
+                return self._value_call(original_node, updated_node)
+            self._report_unresolved_method(original_node)
+            return updated_node
         if not self.in_async_context():
             return updated_node  # the plan reported why this code cannot await
         if self._in_generator[id(original_node)] > 0:
@@ -190,6 +194,31 @@ class AddAwaits(AsyncifyCodemod):
                 awaited[0] += 1
         awaited_call = await_if_coroutine(self.context, updated_node.with_changes(lpar=[], rpar=[]))
         return awaited_call.with_changes(lpar=updated_node.lpar, rpar=updated_node.rpar)
+
+    def _report_unresolved_method(self, node: cst.Call) -> None:
+        """``x.m(...)`` in async code where ``x``'s class is not known (or several unrelated
+        methods ``m`` of its subclasses may run) while project methods ``m`` become async or stay
+        sync behind ``run_sync``: left as written, and said, rather than guessed."""
+        callee = Callee.of(node.func)
+        if callee is None or not callee.path or not self.in_async_context():
+            return
+        hands_session = any(
+            (value := Callee.of(arg.value)) is not None
+            and not value.calls
+            and self.plan.is_session(self.context_qualname, value)
+            for arg in node.args
+        )
+        candidates = self.plan.unresolved_method_candidates(self.context_qualname, callee, hands_session)
+        if candidates:
+            shown = ", ".join(f"`{q}`" for q in candidates[:3]) + (", …" if len(candidates) > 3 else "")
+            self.report(
+                node,
+                f"`{callee}(...)`: which method runs is not known here, and {shown} become async or "
+                "stay sync behind `run_sync`: left as written",
+                "annotate the receiver with its class (or a TypeVar bound to it) and migrate again, "
+                "or await it / bridge it with `session.run_sync` by hand",
+                rule="sync-calls-async",
+            )
 
     def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
         self._stores.update(_stored_attributes(node.target))

@@ -15,6 +15,7 @@ patterns themselves are matched in ``sqla_asyncify/holds.py``; this layer reads 
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterable
 from functools import cached_property
 
 from .. import sqla
@@ -129,6 +130,26 @@ class Boundaries(Classification):
                         replacement,
                         f"held sync: it replaces `{fn.qualname}` (decorated with `@{deco.rsplit('.', 1)[-1]}`), "
                         f"and {why}",
+                    )
+        return found
+
+    def wrapped_by_held(self, wrappers: Iterable[str]) -> dict[str, str]:
+        """Functions a project decorator replaces by one of ``wrappers`` (held sync) → why they
+        must stay sync too: that wrapper calls them itself, synchronously, with the sync session it
+        runs on (``@auto_init() def update(self, session, ...)``); made async, the wrapper would
+        hand its caller an unawaited coroutine, and its own I/O would get an ``AsyncSession``."""
+        wrappers = set(wrappers)
+        found: dict[str, str] = {}
+        for fn in self.functions.values():
+            if fn.kind != "function" or fn.is_async or not fn.decorators or fn.qualname in wrappers:
+                continue
+            for deco in fn.decorators:
+                wrapper = self._returned_function(deco, depth=2)
+                if wrapper in wrappers:
+                    found.setdefault(
+                        fn.qualname,
+                        f"held sync: `@{deco.rsplit('.', 1)[-1]}` puts `{wrapper}` in its place, which is "
+                        "held sync and calls it synchronously",
                     )
         return found
 

@@ -84,6 +84,26 @@ class Classification(Inference):
             return Target("function", ty.name)
         return OTHER
 
+    def unresolved_method_candidates(self, scope: str, callee: Callee, hands_session: bool) -> list[str]:
+        """For a method call ``x.m(...)`` no project function answers: the project methods ``m``
+        that may run there and become async or stay sync behind ``run_sync`` (either way the call
+        cannot stay as written). ``x`` an instance of a class lacking ``m`` whose subclasses answer
+        with methods of several override families: theirs; ``x`` of unknown type handed a session
+        (``hands_session``): every project method so named."""
+        if not callee.path or callee.calls:
+            return []
+        name = callee.path[-1]
+        receiver = self._value_type(scope, callee.prefix(len(callee.path) - 1), False, frozenset())
+        if receiver.kind == "instance" and receiver.name in self.classes:
+            if self._find_method(receiver.name, name) is not None:
+                return []
+            found = {m for sub in self._subclasses.get(receiver.name, ()) if (m := self._find_method(sub, name))}
+        elif receiver == UNKNOWN and hands_session and not (name.startswith("__") and name.endswith("__")):
+            found = {m.qualname for ms in self._methods.values() for m in ms if m.name == name and m.kind == "function"}
+        else:
+            return []
+        return sorted(q for q in found if q in self.to_async or q in self.bridged)
+
     def _ddl_on_async_bind(self, scope: str, callee: Callee, args: tuple[tuple[str, Callee], ...]) -> bool:
         """``<untyped>.metadata.create_all(engine)`` (``models.Base.metadata`` of a module the plan
         cannot read): a ``metadata`` handed an engine or connection that becomes async."""

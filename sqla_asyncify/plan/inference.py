@@ -453,6 +453,11 @@ class Inference(Fixtures):
             return self.symbol(f"{ty.name}.{attr}", seen)
         if ty.kind in ("instance", "class"):
             method = self._find_method(ty.name, attr)
+            if method is None and ty.kind == "instance":
+                found = self._instance_attr_type(ty.name, attr, seen)
+                if found != UNKNOWN:
+                    return found
+                method = self._subclass_method(ty.name, attr)
             if method is not None and ty.kind == "instance" and self._is_property(method):
                 # ``repos.users`` read from an instance: what the getter returns
                 return self._call_type(Ty("function", method), seen)
@@ -473,6 +478,22 @@ class Inference(Fixtures):
         if ty == TRANSACTION:
             return Ty("transaction-method", attr)
         return UNKNOWN
+
+    def _subclass_method(self, cls: str, attr: str) -> str | None:
+        """For an instance typed by a base (an annotation, a ``TypeVar``'s bound) whose class has no
+        ``attr``: the method each project subclass runs for it, when they are all one override
+        family (their members become async, or stay sync, together); None when none defines it or
+        several unrelated methods answer."""
+        found = sorted({m for sub in self._subclasses.get(cls, ()) if (m := self._find_method(sub, attr))})
+        if not found:
+            return None
+        family, queue = {found[0]}, [found[0]]
+        while queue:  # ``overrides`` looks up and down one class: close it over shared bases
+            for member in self.overrides(queue.pop()):
+                if member not in family:
+                    family.add(member)
+                    queue.append(member)
+        return found[0] if all(m in family for m in found) else None
 
     def _is_property(self, qualname: str) -> bool:
         """A ``@property`` / ``@cached_property`` getter: reading the attribute calls it."""
