@@ -304,13 +304,13 @@ QUETZ = Recipe(
     env={"QUETZ_IS_TEST": "1"},
     timing_sensitive=("quetz/tests/test_jobs.py::test_restart_worker_process",),
     notes=(
-        "Left (issue 12): the job functions made async reach the workers as values (`func` of "
-        "`execute`, `pickle.loads` in `job_wrapper`, `background_task_wrapper(func)`) and are called "
-        "there without `await` (tests/test_jobs, test_workers; not yet reported); a fixture client used "
-        "twice as `with client:` cannot become `async with` (the second block would reuse a closed "
-        "client); `public_channel.size` read at the start of a test after a later fixture "
-        "(`package_version`) committed the same session (a bulk `update(synchronize_session=False)`): "
-        "no query re-reads it (the fixture's `expire-on-commit` report covers it, not the read)."
+        "Left (issue 12): ×17 test_jobs: `Supervisor._select_package_versions` builds and returns a "
+        "legacy `Query` (`db.query(...)` across branches) that its async caller iterates (`for version "
+        "in q`); needs the query converted to a `select()` returned to the caller, which executes it "
+        "(reported `query-unsupported`, `sync-calls-async`); ×2 `public_channel.size` read after a "
+        "fixture's unsynchronised bulk update and commit (reported `expire-on-commit` at the update, not "
+        "the read); ×1 a lazy collection appended to after a fixture's commit (`lazy-load`); ×1 a "
+        "fixture's teardown reading an object a rollback expired (reported `rollback-expiry`)."
     ),
 )
 
