@@ -31,6 +31,7 @@ import http.client
 import json
 import os
 import shlex
+import signal
 import socket
 import statistics
 import subprocess
@@ -167,7 +168,9 @@ class App:
         try:
             self.process.wait(10)
         except subprocess.TimeoutExpired:
-            self.process.kill()
+            # A worker still draining a stalled variant's connections: killing only the supervisor
+            # would leave its workers running (orphans holding the port's connections and CPU).
+            os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
 
 
@@ -190,7 +193,8 @@ def start_app(variant: str, folder: Path, url: str, workers: int, logs: Path) ->
     command = [sys.executable, str(HERE / "serve.py"), "app.main:app", "--host", "127.0.0.1", "--port", str(port)]
     command += ["--workers", str(workers), "--log-level", "warning", "--no-access-log"]
     with log_path.open("wb") as out:
-        process = subprocess.Popen(command, cwd=folder, env=env, stdout=out, stderr=subprocess.STDOUT)
+        # A session of its own: stop() can kill the supervisor and its workers together.
+        process = subprocess.Popen(command, cwd=folder, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     app = App(variant, port, process, url, log_path)
     try:
         deadline = time.monotonic() + 60
