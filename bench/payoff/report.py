@@ -116,6 +116,12 @@ def git_head(repo: Path) -> str:
         return "?"
 
 
+def _rps(value: float) -> str:
+    """req/s as a whole number, but a fraction below 10 (a median of a stalled round and one that
+    served a few requests is 0.3, not 0, and the ratio against it reads accordingly)."""
+    return f"{value:.0f}" if value >= 10 or value == 0 else f"{value:.1f}"
+
+
 def _ratio(a: float, b: float, bold: bool = False) -> str:
     if b <= 0:
         return "∞ (stalled)" if a > 0 else "–"
@@ -199,7 +205,7 @@ def write(out: Path, setup: Any, points: list[Any], argv: list[str], notes: list
                 row = {v: table.get((w, rtt, c, v)) for v in names}
                 if not all(row.values()):
                     continue
-                rps = " | ".join(f"{row[v]['rps']:.0f}" for v in names)
+                rps = " | ".join(_rps(row[v]["rps"]) for v in names)
                 p99 = " | ".join("–" if math.isnan(row[v]["p99_ms"]) else f"{row[v]['p99_ms']:.0f} ms" for v in names)
                 errors = "/".join(str(row[v]["errors"]) + (f" ({row[v]['stalled']} stalled)" if row[v]["stalled"] else "") for v in names)
                 ratios = [_ratio(row["migrated"]["rps"], row["sync"]["rps"], bold=True), _ratio(row["migrated"]["rps"], row["blocking"]["rps"])]
