@@ -16,16 +16,34 @@ from .holds import is_migration_script
 from .codemods.imports import add_queued_imports, apply_swaps, into_import_guard
 from .codemods.metadata import TreeMetadata
 from .codemods import matcher_lookup
-from .codemods.checkout_ping import add_checkout_ping_helper
-from .codemods.fifo_pool import add_fifo_pool_helper
-from .codemods.cached_async_property import add_cached_async_property_helper
-from .codemods.reload_after_commit import add_reload_after_commit_helper
-from .codemods.app_lifespan import add_app_lifespan_helper
-from .codemods.entry_runner import add_entry_runner_helper
-from .codemods.alembic_run_sync import add_alembic_runner_helper
-from .codemods.runtime_url import add_runtime_url_helper
+from .codemods import (
+    alembic_run_sync,
+    app_lifespan,
+    cached_async_property,
+    checkout_ping,
+    entry_runner,
+    fifo_pool,
+    reload_after_commit,
+    runtime_url,
+)
+from .codemods.module_helpers import add_queued_helpers
 from .plan import Plan
 from .report import ReportItem
+
+#: The order the helpers a rewrite queued are inserted in; each goes right after the imports, so
+#: the module shows them in reverse: the Alembic runner first, the pool helper last.
+HELPER_ORDER = (
+    fifo_pool.HELPER,
+    checkout_ping.HELPER,
+    runtime_url.HELPER,
+    entry_runner.CALL_HELPER,
+    entry_runner.HELPER,
+    entry_runner.AWAIT_HELPER,
+    reload_after_commit.HELPER,
+    app_lifespan.HELPER,
+    cached_async_property.HELPER,
+    alembic_run_sync.HELPER,
+)
 
 matcher_lookup.install()  # libcst's import visitors look up their (absent) matchers once per class
 
@@ -71,16 +89,8 @@ def rewrite_module(
                 metadata = TreeMetadata(tree)
     # Imports last and once: transformers only queued them (line numbers stay the input's).
     tree = apply_swaps(context, tree)  # in place: ``create_engine`` → ``create_async_engine`` …
-    # Each helper goes right after the imports, so the last added ends up first: the URL helper,
-    # then the ping helper, then the pool helper.
-    tree = add_fifo_pool_helper(context, tree)
-    tree = add_checkout_ping_helper(context, tree)
-    tree = add_runtime_url_helper(context, tree)
-    tree = add_entry_runner_helper(context, tree)
-    tree = add_reload_after_commit_helper(context, tree)
-    tree = add_app_lifespan_helper(context, tree)
-    tree = add_cached_async_property_helper(context, tree)
-    tree = add_alembic_runner_helper(context, tree)
+    tree = checkout_ping.drop_pre_ping(context, tree)
+    tree = add_queued_helpers(context, tree, HELPER_ORDER)
     if context.scratch.get(AddImportsVisitor.CONTEXT_KEY):
         tree = add_queued_imports(context, tree)
     # A scope analysis of the whole module (is the name still used?): only when one is queued.

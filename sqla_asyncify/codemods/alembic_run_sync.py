@@ -39,12 +39,10 @@ from ..names import Callee
 from ..plan import ENGINE
 from ..plan.fixpoint import ALEMBIC_COMMANDS
 from .base import AsyncifyCodemod
-from .module_helpers import insert_after_imports
+from .module_helpers import queue_helper
 
 #: The helper's name in the user's module.
 HELPER = "_run_alembic"
-
-_KEY = "asyncify.alembic_runner"
 
 HELPER_SOURCE = (
     f"async def {HELPER}(command, config, /, *args, **kwargs):\n"
@@ -141,16 +139,9 @@ class AlembicRunSync(AsyncifyCodemod):
 
 def alembic_runner(context: CodemodContext, command: cst.BaseExpression, args: list[cst.Arg]) -> cst.Call:
     """``_run_alembic(command, *args)``; the helper is added to the module when the rewrite ends."""
-    context.scratch[_KEY] = True
+    queue_helper(context, HELPER, HELPER_SOURCE)
     comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
     every = [cst.Arg(command), *args]
     every = [a.with_changes(comma=comma) for a in every[:-1]] + [every[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)]
     return cst.Call(func=cst.Name(HELPER), args=every)
 
-
-def add_alembic_runner_helper(context: CodemodContext, tree: cst.Module) -> cst.Module:
-    """The helper after the module's leading imports, once (a module that has a top-level function
-    of that name keeps its own)."""
-    if not context.scratch.get(_KEY):
-        return tree
-    return insert_after_imports(tree, HELPER, HELPER_SOURCE)

@@ -15,12 +15,10 @@ import libcst as cst
 from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor
 
-from .module_helpers import insert_after_imports
+from .module_helpers import queue_helper
 
 #: The helper's name in the user's module.
 HELPER = "_app_lifespan"
-
-_KEY = "asyncify.app_lifespan"
 
 HELPER_SOURCE = (
     "@asynccontextmanager\n"
@@ -38,15 +36,8 @@ HELPER_SOURCE = (
 def app_lifespan(context: CodemodContext, client: cst.BaseExpression) -> cst.Call:
     """``_app_lifespan(client)``; the helper (and its imports) is added to the module when the
     rewrite ends."""
-    context.scratch[_KEY] = True
+    queue_helper(context, HELPER, HELPER_SOURCE)
     AddImportsVisitor.add_needed_import(context, "contextlib", "asynccontextmanager")
     AddImportsVisitor.add_needed_import(context, "httpx")
     return cst.Call(func=cst.Name(HELPER), args=[cst.Arg(client)])
 
-
-def add_app_lifespan_helper(context: CodemodContext, tree: cst.Module) -> cst.Module:
-    """The helper after the module's leading imports, once (a module that has a top-level function
-    of that name keeps its own)."""
-    if not context.scratch.get(_KEY):
-        return tree
-    return insert_after_imports(tree, HELPER, HELPER_SOURCE)

@@ -16,12 +16,10 @@ from __future__ import annotations
 import libcst as cst
 from libcst.codemod import CodemodContext
 
-from .module_helpers import insert_after_imports
+from .module_helpers import queue_helper
 
 #: The helper's name in the user's module.
 HELPER = "_cached_async_property"
-
-_KEY = "asyncify.cached_async_property"
 
 HELPER_SOURCE = (
     f"def {HELPER}(getter):\n"
@@ -51,13 +49,6 @@ HELPER_SOURCE = (
 
 def cached_async_property_decorator(context: CodemodContext) -> cst.Decorator:
     """``@_cached_async_property``; the helper is added to the module when the rewrite ends."""
-    context.scratch[_KEY] = True
+    queue_helper(context, HELPER, HELPER_SOURCE)
     return cst.Decorator(decorator=cst.Name(HELPER))
 
-
-def add_cached_async_property_helper(context: CodemodContext, tree: cst.Module) -> cst.Module:
-    """The helper after the module's leading imports, once (a module that has a top-level function
-    of that name keeps its own)."""
-    if not context.scratch.get(_KEY):
-        return tree
-    return insert_after_imports(tree, HELPER, HELPER_SOURCE)

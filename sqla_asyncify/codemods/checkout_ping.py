@@ -32,12 +32,10 @@ import libcst as cst
 from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor
 
-from .module_helpers import insert_after_imports
+from .module_helpers import is_queued, queue_helper
 
 #: The helper's name in the user's module.
 HELPER = "_ping_on_checkout"
-
-_KEY = "asyncify.checkout_ping"
 
 HELPER_SOURCE = (
     f"def {HELPER}(engine: AsyncEngine) -> AsyncEngine:\n"
@@ -75,19 +73,16 @@ HELPER_SOURCE = (
 def ping_on_checkout(context: CodemodContext, engine: cst.BaseExpression) -> cst.Call:
     """``_ping_on_checkout(engine)``; the helper (and its ``AsyncEngine`` import) is added to the
     module when the rewrite ends."""
-    context.scratch[_KEY] = True
+    queue_helper(context, HELPER, HELPER_SOURCE)
     AddImportsVisitor.add_needed_import(context, "sqlalchemy.ext.asyncio", "AsyncEngine")
     return cst.Call(func=cst.Name(HELPER), args=[cst.Arg(engine)])
 
 
-def add_checkout_ping_helper(context: CodemodContext, tree: cst.Module) -> cst.Module:
-    """Drop ``pool_pre_ping`` from the engines wrapped in the helper (the helper pings instead) and
-    add the helper after the module's leading imports (once: a module that has a top-level
-    function of that name keeps it)."""
-    if not context.scratch.get(_KEY):
+def drop_pre_ping(context: CodemodContext, tree: cst.Module) -> cst.Module:
+    """Drop ``pool_pre_ping`` from the engines wrapped in the helper (the helper pings instead)."""
+    if not is_queued(context, HELPER):
         return tree
-    tree = tree.visit(_DropPrePing())
-    return insert_after_imports(tree, HELPER, HELPER_SOURCE)
+    return tree.visit(_DropPrePing())
 
 
 class _DropPrePing(cst.CSTTransformer):

@@ -39,12 +39,10 @@ from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor
 
 from .. import sqla
-from .module_helpers import insert_after_imports
+from .module_helpers import queue_helper
 
 #: The helper's name in the user's module.
 HELPER = sqla.ENTRY_RUNNER
-
-_KEY = "asyncify.entry_runner"
 
 HELPER_SOURCE = (
     f"def {HELPER}(coro):\n"
@@ -75,8 +73,6 @@ HELPER_SOURCE = (
 
 CALL_HELPER = sqla.CALL_RUNNER
 
-_CALL_KEY = "asyncify.call_runner"
-
 CALL_HELPER_SOURCE = (
     f"def {CALL_HELPER}(fn, /, *args, **kwargs):\n"
     '    """Call fn, a coroutine function handed to a thread or process that calls it\n'
@@ -94,8 +90,6 @@ CALL_HELPER_SOURCE = (
 
 AWAIT_HELPER = sqla.AWAIT_IF_COROUTINE
 
-_AWAIT_KEY = "asyncify.await_helper"
-
 AWAIT_HELPER_SOURCE = (
     f"async def {AWAIT_HELPER}(value):\n"
     '    """Await value if it is a coroutine (of a function made async, handed here\n'
@@ -112,34 +106,23 @@ AWAIT_HELPER_SOURCE = (
 
 def await_if_coroutine(context: CodemodContext, call: cst.BaseExpression) -> cst.Await:
     """``await _await_if_coroutine(call)``; the helper is added to the module when the rewrite ends."""
-    context.scratch[_AWAIT_KEY] = True
+    queue_helper(context, AWAIT_HELPER, AWAIT_HELPER_SOURCE)
     return cst.Await(expression=cst.Call(func=cst.Name(AWAIT_HELPER), args=[cst.Arg(call)]))
 
 
 def run_on_new_loop(context: CodemodContext, call: cst.BaseExpression) -> cst.Call:
     """``_run_async(call)``; the helper is added to the module when the rewrite ends."""
-    context.scratch[_KEY] = True
+    queue_helper(context, HELPER, HELPER_SOURCE)
     return cst.Call(func=cst.Name(HELPER), args=[cst.Arg(call)])
 
 
 def call_on_new_loop(context: CodemodContext, function: cst.BaseExpression) -> cst.Call:
     """``functools.partial(_run_async_call, function)``: a sync callable running the coroutine
     function; ``functools`` is imported and the helper added to the module when the rewrite ends."""
-    context.scratch[_CALL_KEY] = True
+    queue_helper(context, CALL_HELPER, CALL_HELPER_SOURCE)
     AddImportsVisitor.add_needed_import(context, "functools")
     return cst.Call(
         func=cst.Attribute(cst.Name("functools"), cst.Name("partial")),
         args=[cst.Arg(cst.Name(CALL_HELPER), comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))), cst.Arg(function)],
     )
 
-
-def add_entry_runner_helper(context: CodemodContext, tree: cst.Module) -> cst.Module:
-    """Add the queued helpers after the module's leading imports (once each: a module that has a
-    top-level function of that name keeps it)."""
-    if context.scratch.get(_CALL_KEY):
-        tree = insert_after_imports(tree, CALL_HELPER, CALL_HELPER_SOURCE)
-    if context.scratch.get(_KEY):
-        tree = insert_after_imports(tree, HELPER, HELPER_SOURCE)
-    if context.scratch.get(_AWAIT_KEY):
-        tree = insert_after_imports(tree, AWAIT_HELPER, AWAIT_HELPER_SOURCE)
-    return tree

@@ -35,12 +35,10 @@ import libcst as cst
 from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor
 
-from .module_helpers import insert_after_imports
+from .module_helpers import queue_helper
 
 #: The helper's name in the user's module.
 HELPER = "_fifo_pool"
-
-_KEY = "asyncify.fifo_pool"
 
 HELPER_SOURCE = (
     f"def {HELPER}(engine: AsyncEngine) -> AsyncEngine:\n"
@@ -121,14 +119,7 @@ HELPER_SOURCE = (
 def fifo_pool(context: CodemodContext, engine: cst.BaseExpression) -> cst.Call:
     """``_fifo_pool(engine)``; the helper (and its ``AsyncEngine`` import) is added to the module
     when the rewrite ends."""
-    context.scratch[_KEY] = True
+    queue_helper(context, HELPER, HELPER_SOURCE)
     AddImportsVisitor.add_needed_import(context, "sqlalchemy.ext.asyncio", "AsyncEngine")
     return cst.Call(func=cst.Name(HELPER), args=[cst.Arg(engine)])
 
-
-def add_fifo_pool_helper(context: CodemodContext, tree: cst.Module) -> cst.Module:
-    """The helper after the module's leading imports (once: a module that has a top-level function
-    of that name keeps it)."""
-    if not context.scratch.get(_KEY):
-        return tree
-    return insert_after_imports(tree, HELPER, HELPER_SOURCE)

@@ -1,14 +1,41 @@
-"""Functions asyncify writes into a user's module (the run-time URL helper, the entry-point runner):
-where they go (after the module's docstring and leading imports) and the blank lines around them.
+"""Functions asyncify writes into a user's module (the run-time URL helper, the entry-point runner,
+the pool and ping helpers, …): transformers queue them while they rewrite, and the rewrite adds the
+queued ones when it ends, after the module's docstring and leading imports, with the blank lines
+around them.
 
 Written into the module rather than imported, so the migrated code depends on nothing of asyncify's.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import libcst as cst
+from libcst.codemod import CodemodContext
 
 from .imports import _leading_docstring
+
+_QUEUED = "asyncify.module_helpers"
+
+
+def queue_helper(context: CodemodContext, name: str, source: str) -> None:
+    """Have the rewrite add the function ``source`` (named ``name``) to the module when it ends."""
+    context.scratch.setdefault(_QUEUED, {})[name] = source
+
+
+def is_queued(context: CodemodContext, name: str) -> bool:
+    return name in context.scratch.get(_QUEUED, {})
+
+
+def add_queued_helpers(context: CodemodContext, tree: cst.Module, order: Sequence[str]) -> cst.Module:
+    """The queued helpers after the module's leading imports, inserted in ``order`` (each lands
+    right after the imports, so the last inserted comes first: a fixed order keeps the output
+    the same whichever transformer queued first)."""
+    queued: dict[str, str] = context.scratch.get(_QUEUED, {})
+    for name in order:
+        if name in queued:
+            tree = insert_after_imports(tree, name, queued[name])
+    return tree
 
 
 def insert_after_imports(tree: cst.Module, name: str, source: str) -> cst.Module:

@@ -23,12 +23,10 @@ import libcst as cst
 from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor
 
-from .module_helpers import insert_after_imports
+from .module_helpers import queue_helper
 
 #: The helper's name in the user's module.
 HELPER = "_reload_after_commit"
-
-_KEY = "asyncify.reload_after_commit"
 
 HELPER_SOURCE = (
     f"def {HELPER}(session: AsyncSession, expire: bool) -> None:\n"
@@ -61,14 +59,7 @@ HELPER_SOURCE = (
 def reload_after_commit(context: CodemodContext, session: cst.BaseExpression, value: cst.BaseExpression) -> cst.Expr:
     """``_reload_after_commit(session, value)``; the helper (and its ``AsyncSession`` import) is
     added to the module when the rewrite ends."""
-    context.scratch[_KEY] = True
+    queue_helper(context, HELPER, HELPER_SOURCE)
     AddImportsVisitor.add_needed_import(context, "sqlalchemy.ext.asyncio", "AsyncSession")
     return cst.Expr(cst.Call(func=cst.Name(HELPER), args=[cst.Arg(session), cst.Arg(value)]))
 
-
-def add_reload_after_commit_helper(context: CodemodContext, tree: cst.Module) -> cst.Module:
-    """The helper after the module's leading imports, once (a module that has a top-level function
-    of that name keeps its own)."""
-    if not context.scratch.get(_KEY):
-        return tree
-    return insert_after_imports(tree, HELPER, HELPER_SOURCE)

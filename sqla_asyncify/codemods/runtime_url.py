@@ -23,10 +23,8 @@ import libcst as cst
 from libcst.codemod import CodemodContext
 
 from ..dependencies import DIALECT_ASYNC_DRIVERS, HELPER  # there: the summary reads them without the transformers
-from .module_helpers import insert_after_imports
+from .module_helpers import queue_helper
 
-
-_KEY = "asyncify.runtime_url"
 
 #: ``dialect+driver`` that ``create_async_engine`` accepts as written.
 ASYNC_READY_DRIVERS: tuple[str, ...] = (
@@ -46,7 +44,7 @@ ASYNC_READY_DRIVERS: tuple[str, ...] = (
 
 def runtime_async_url(context: CodemodContext, value: cst.BaseExpression, async_drivers: Mapping[str, str]) -> cst.Call:
     """``_async_database_url(value)``; the helper is added to the module when the rewrite ends."""
-    context.scratch[_KEY] = dict(async_drivers)
+    queue_helper(context, HELPER, helper_source(async_drivers))
     return cst.Call(func=cst.Name(HELPER), args=[cst.Arg(value)])
 
 
@@ -81,11 +79,3 @@ def helper_source(async_drivers: Mapping[str, str]) -> str:
         '    return url.set(drivername=f"{dialect}+{async_drivers[dialect]}")\n'
     )
 
-
-def add_runtime_url_helper(context: CodemodContext, tree: cst.Module) -> cst.Module:
-    """Add the queued helper after the module's leading imports (once: a module that has a
-    top-level function of that name keeps it)."""
-    async_drivers = context.scratch.get(_KEY)
-    if async_drivers is None:
-        return tree
-    return insert_after_imports(tree, HELPER, helper_source(async_drivers))
