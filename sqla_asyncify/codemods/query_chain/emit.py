@@ -339,8 +339,8 @@ def _keep_line_count(new: cst.BaseExpression, missing: int) -> cst.BaseExpressio
     """Put ``missing`` line breaks back in the outermost call with arguments, laid out as by hand
     (always inside its brackets, so always legal; black folds them away): the arguments on lines of
     their own, one level in, with the closing parenthesis on a line of its own; beyond two breaks, the
-    first argument's method chain one call a line (``update(M)`` / ``.where(...)``); beyond those,
-    empty lines after the opening parenthesis."""
+    first argument's method chain broken before its last calls (``.execution_options(...)`` on a line
+    of its own), one a line; beyond those, empty lines after the opening parenthesis."""
     if missing <= 0:
         return new
     if isinstance(new, cst.Call) and new.args:
@@ -365,7 +365,8 @@ def _newline(indent: str, empty: int = 0) -> cst.ParenthesizedWhitespace:
 def _break_call(call: cst.Call, missing: int) -> cst.Call:
     args = list(call.args)
     closing = missing >= 2  # ``)`` on a line of its own
-    links = _chain_dots(args[0].value)[: max(missing - 2, 0)]
+    dots = _chain_dots(args[0].value)
+    links = dots[len(dots) - min(max(missing - 2, 0), len(dots)) :]  # the last ones: options, values
     empty = max(missing - 2 - len(links), 0) if closing else 0
     if links:
         args[0] = args[0].with_changes(value=args[0].value.visit(_BreakBeforeDots(links)))
