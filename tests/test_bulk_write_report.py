@@ -125,6 +125,16 @@ def test_a_commit_in_another_block_keeps_the_report(tmp_path: Path) -> None:
     assert "case.py:13 expire-on-commit" in report
 
 
+@pytest.mark.parametrize("value", ["func.now()", "select(func.max(User.age)).scalar_subquery()"])
+def test_a_value_computed_by_the_database_keeps_the_report(tmp_path: Path, value: str) -> None:
+    # the synchronisation would expire that attribute (not evaluable in Python): a read would load
+    source = COMMITTED.replace('{"age": age}, synchronize_session=False', '{"age": ' + value + "}, synchronize_session=False")
+    source = source.replace("from sqlalchemy import delete, update\n", "from sqlalchemy import delete, func, select, update\n")
+    out, report = run({"case.py": source}, tmp_path)
+    assert out["case.py"].count('synchronize_session="fetch"') == 1  # drop() only
+    assert "case.py:12 expire-on-commit" in report
+
+
 # -- executed: the values the sync commit's expiry reloaded, in fewer statements -------------------
 READER = """\
 from sqlalchemy.orm import Session

@@ -25,10 +25,19 @@ read is reported (``expire-on-commit``) with the fix.
 Deleted objects are left alone (a committed delete detaches them unexpired). Sessions whose origin
 cannot be traced are not followed: the factory's own report covers them.
 
-Bulk writes left unsynchronised (``synchronize_session=False``) under the default policy, in a
-module that commits, are reported (``expire-on-commit``): the sync commit after one expired the
-objects it left stale, the migrated one keeps them (nothing to refresh: which objects the rows are
-is known only at run time).
+Bulk writes left unsynchronised (``synchronize_session=False``) under the default policy: the sync
+commit after one expired the objects it left stale, so every read after the commit saw the rows as
+written; the migrated commit keeps them. Where the next statement of the write's block is
+``commit()`` of the session that ran it (the write a statement of its own), nothing reads the
+objects in between, so synchronising them at the write gives what the sync reads after the commit
+re-SELECTed: the write becomes ``synchronize_session="fetch"`` (the rows matched by the database,
+``UPDATE/DELETE ... RETURNING`` on SQLite and PostgreSQL: no extra statement, and no SELECT per
+object read afterwards), unless a value it writes is visibly an SQL construct (``func.now()``, a
+subquery: not computable in Python, so expired by the synchronisation, and a read would load it).
+Elsewhere, in a module that commits, they are reported
+(``expire-on-commit``): a statement between the write and the commit ran on the stale objects in
+the sync code, and which objects the rows are is known only at run time, so there is nothing to
+refresh.
 
 Commits in called functions (``plan/callee_commits.py``): a call of a project function that commits
 (itself or through its callees) is a commit of the caller's session when it is given that session —
@@ -240,7 +249,7 @@ class ExpireOnCommit(AsyncifyCodemod):
             ):
                 return False
             session, executed = dotted(execute.func.value), execute
-        if session is None:
+        if session is None or _sql_values(write, query_form=executed is write):
             return False
         value: cst.CSTNode | None = self._parent(executed)
         if isinstance(value, cst.Attribute) and value.attr.value == "rowcount":
@@ -596,6 +605,37 @@ def _method_chain(node: cst.BaseExpression) -> tuple[cst.BaseExpression, list[cs
             break
     calls.reverse()
     return cur, calls
+
+
+#: SQL constructs SQLAlchemy cannot compute in Python (``func.now()``, a subquery): a value written
+#: from one is expired by the synchronisation, not set, and a later read would have to load it.
+_SQL_CONSTRUCTS = frozenset({"func", "select", "text", "literal_column", "case", "cast", "type_coerce", "exists", "scalar_subquery", "over"})
+
+
+def _sql_values(write: cst.Call, query_form: bool) -> bool:
+    """Whether a value the bulk update ``write`` sets is visibly an SQL construct: its
+    ``update(values)`` argument (Query form) or the ``values(...)`` of its statement chain."""
+    if query_form:
+        sources = list(write.args[:1]) if _name(write) == "update" else []
+    else:
+        sources = [a for c in _method_chain(write)[1] if _name(c) == "values" for a in c.args]
+    return any(
+        isinstance(n, cst.Name) and n.value in _SQL_CONSTRUCTS
+        for arg in sources
+        for n in _names_in_node(arg.value)
+    )
+
+
+def _names_in_node(node: cst.CSTNode) -> Iterator[cst.Name]:
+    """Every name in ``node``, attribute names included (``func.now`` gives ``func`` and ``now``)."""
+    found: list[cst.Name] = []
+
+    class _Collect(cst.CSTVisitor):
+        def visit_Name(self, name: cst.Name) -> None:
+            found.append(name)
+
+    node.visit(_Collect())
+    return iter(found)
 
 
 def _name(call: cst.Call) -> str:
