@@ -23,7 +23,7 @@ from .loading_facts import LoadFacts, RelationshipTarget
 from .loading_facts import collect as collect_loading_facts
 from .names import Callee, QualnameTracker, dotted, interned, resolve_relative
 from .positions import positions
-from .thread_calls import in_place, runner
+from .thread_calls import handed, in_place, runner
 from .pickling import fast_state
 
 INDEX_VERSION = 27  # bump when the shape of the index changes (invalidates caches)
@@ -147,6 +147,10 @@ class FunctionInfo:
     passed_to: tuple[str, Callee, str, int] | None = None
     #: A lambda whose body is a call (``lambda: f(x)``): that call's callee.
     body_call: Callee | None = None
+    #: A lambda handed alone to a thread runner whose body is one call (``await run_in_threadpool(
+    #: lambda: f(x))``): the enclosing function calls ``f(x)`` in its place once ``f`` is made async
+    #: (``thread_calls.in_place``), so the lambda needs no await of its own.
+    in_thread: bool = False
     #: Attribute chains read in the body (``self.group.cast``, ``repo.items``), with the line of
     #: their first read: where a ``@property`` getter runs. An assignment's target attribute is
     #: stored, not read (``obj.x = v`` reads only ``obj``).
@@ -394,6 +398,8 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
         self._awaited: set[int] = set()
         #: Lambdas handed as arguments, by node id: ``FunctionInfo.passed_to``.
         self._lambda_args: dict[int, tuple[str, Callee, str, int]] = {}
+        #: Lambdas a thread runner call stands in for, by node id: ``FunctionInfo.in_thread``.
+        self._thread_lambdas: set[int] = set()
         self._with_calls: set[int] = set()
         self._iterated: set[int] = set()
         self._arguments: set[int] = set()
@@ -646,6 +652,7 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
                     "params": tuple(interned(Param(p.name.value)) for p in node.params.params),
                     "passed_to": passed_to,
                     "body_call": body_call,
+                    "in_thread": id(node) in self._thread_lambdas,
                 }
             )
         )
@@ -1099,6 +1106,8 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
         callee = Callee.of_func(call.func) if call is not None else None
         if call is None or callee is None:
             return
+        if isinstance(function := handed(node, found), cst.Lambda):
+            self._thread_lambdas.add(id(function))
         self._current.calls.append(
             CallSite(
                 callee,

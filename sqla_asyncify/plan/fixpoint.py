@@ -201,6 +201,8 @@ class Fixpoint(Wiring):
             return  # ``lambda sync_session: held(...)`` inside ``run_sync``: sync code calling sync code
         if fn.kind == "lambda" and self._is_coroutine_factory(fn):
             return  # ``lambda: f(x)`` returns f's coroutine, which the function it is handed to awaits
+        if fn.kind == "lambda" and self._inlined_in_thread(fn, reason):
+            return  # ``run_in_threadpool(lambda: f(x))`` becomes ``f(x)``, awaited where the runner was
         if reason.kind == "call" and fn.qualname not in self._entry_io and self.entry_framework(fn) is not None:
             # A command or task calling code made async: it stays sync and runs the call with
             # ``asyncio.run`` (``_settle_entries`` checks no event loop can be running there).
@@ -263,6 +265,14 @@ class Fixpoint(Wiring):
                     "load the value once in an async method and keep it in an attribute instead",
                 )
             )
+
+    def _inlined_in_thread(self, lam: FunctionInfo, reason: Reason) -> bool:
+        """A lambda a thread runner is handed alone, whose body is its one call, of the function
+        made async that ``reason`` names: the runner call becomes that call (``thread_runners``)."""
+        if not lam.in_thread or reason.kind != "call" or len(lam.calls) != 1 or lam.body_call is None:
+            return False
+        target = self.classify(lam.qualname, lam.body_call)
+        return target.kind == "function" and target.name == reason.detail and not self.functions[target.name].is_generator
 
     def _is_coroutine_factory(self, lam: FunctionInfo) -> bool:
         """A lambda handed for a parameter in ``coroutine_params``."""
