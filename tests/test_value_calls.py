@@ -328,3 +328,125 @@ def test_a_function_handed_to_a_fixtures_worker_is_a_hand_off_and_the_worker_awa
     )
     assert f"{HELPER}func(db))" in out["app/workers.py"]
     assert "tests/test_workers.py:14 awaited-if-coroutine" in report
+
+
+STORES = """\
+    from sqlalchemy.orm import Session
+    from app.models import Job
+
+    class Dao:
+        def __init__(self, db: Session):
+            self.db = db
+
+        def create_channel(self, name):
+            self.db.add(Job(id=len(name)))
+            self.db.commit()
+
+    class DiskStore:
+        def create_channel(self, name):
+            return name
+
+        def add_file(self, name, data):
+            return data
+
+    class MemoryStore:
+        def __init__(self):
+            self.files = {}
+
+        def create_channel(self, name):
+            self.files[name] = {}
+
+        def add_file(self, name, data):
+            self.files[name] = data
+    """
+
+
+def test_a_method_of_a_class_lacking_another_method_called_on_the_receiver_is_not_taken(tmp_path: Path) -> None:
+    out, report = run(
+        {
+            "app/stores.py": STORES
+            + """
+    def fill(db: Session, store, name):
+        store.create_channel(name)
+        store.add_file(name, b"x")
+        db.commit()
+
+    def only_create(db: Session, store, name):
+        store.create_channel(name)
+        db.commit()
+    """,
+        },
+        tmp_path,
+    )
+    stores = out["app/stores.py"]
+    # ``Dao`` has no ``add_file``: ``store`` holds a store, whose ``create_channel`` stays sync
+    assert "    store.create_channel(name)\n    store.add_file(" in stores
+    # nothing else is called on it: it may be a ``Dao``, awaited if what it returns is a coroutine
+    assert f"{HELPER}store.create_channel(name))\n    await db.commit()" in stores
+    assert "app/stores.py:30 awaited-if-coroutine" not in report
+    assert "app/stores.py:35 awaited-if-coroutine" in report
+
+
+def test_a_fixture_value_is_typed_by_what_every_request_of_it_calls(tmp_path: Path) -> None:
+    out, report = run(
+        {
+            "app/stores.py": STORES,
+            "tests/__init__.py": "",
+            "tests/conftest.py": """\
+                import pytest
+                from app.stores import DiskStore, MemoryStore
+
+                @pytest.fixture
+                def disk():
+                    return DiskStore()
+
+                @pytest.fixture
+                def memory():
+                    return MemoryStore()
+
+                @pytest.fixture(params=["disk", "memory"])
+                def any_store(request):
+                    return request.getfixturevalue(request.param)
+                """,
+            "tests/test_stores.py": """\
+                from sqlalchemy.orm import Session
+                from app.models import Job
+
+                def test_create_twice(any_store):
+                    any_store.create_channel("a")
+                    any_store.create_channel("a")
+
+                def test_add(any_store, db: Session):
+                    any_store.create_channel("b")
+                    any_store.add_file("b", b"x")
+                    assert db.query(Job).count() == 0
+                """,
+        },
+        tmp_path,
+    )
+    tests = out["tests/test_stores.py"]
+    assert "async def test_add" in tests
+    assert HELPER not in tests
+    assert '    any_store.create_channel("a")\n    any_store.create_channel("a")' in tests
+    assert not any(r.startswith("tests/test_stores.py") and r.endswith("awaited-if-coroutine") for r in report)
+
+
+def test_a_class_that_may_have_the_other_method_is_still_taken(tmp_path: Path) -> None:
+    out, report = run(
+        {
+            "app/stores.py": STORES.replace(
+                "    class DiskStore:",
+                "    class Mirrored(Dao):\n        def __init__(self, db: Session, sink):\n"
+                "            super().__init__(db)\n            self.add_file = sink\n\n    class DiskStore:",
+            )
+            + """
+    def fill(db: Session, store, name):
+        store.create_channel(name)
+        store.add_file(name, b"x")
+        db.commit()
+    """,
+        },
+        tmp_path,
+    )
+    # ``Mirrored`` instances get ``add_file`` in ``__init__``: the receiver may be one
+    assert f"{HELPER}store.create_channel(name))" in out["app/stores.py"]
