@@ -319,6 +319,45 @@ class Fixpoint(Wiring):
             self.bridged[fn.qualname] = reason
             queue.append(fn.qualname)
 
+    def _report_held_fixture_users(self) -> None:
+        """Held code that pytest calls (a fixture or test kept sync) doing I/O on what a fixture the
+        migration converts hands it (``engine.connect()`` on the ``engine`` fixture, now an
+        ``AsyncEngine``): no caller of the project's can bridge it with ``run_sync``, and bridging
+        by hand (``engine.sync_engine``) fails outside ``run_sync``'s greenlet. Left and reported,
+        once per function and parameter."""
+        for fn in self.functions.values():
+            if fn.qualname not in self.held_sync or fn.kind != "function" or not self._takes_fixtures(fn):
+                continue
+            reported: set[str] = set()
+            for site in fn.calls:
+                target = self.classify(fn.qualname, site.callee, site.in_with, site.args)
+                if target.is_session_io:
+                    used = site.callee
+                elif self._inspects_engine(fn, site):
+                    used = site.args[0][1]
+                else:
+                    continue
+                param = used.root
+                if param in reported or not any(p.name == param for p in fn.params):
+                    continue
+                fixture = self.fixture_for(fn, param)
+                if fixture is None or fixture in self.held_sync:
+                    continue
+                reported.add(param)
+                self.items.append(
+                    ReportItem(
+                        self._function_module[fn.qualname].path,
+                        site.line,
+                        "sync-calls-async",
+                        f"`{fn.qualname}` is {self.held_sync[fn.qualname].removeprefix('held sync: ')} but uses "
+                        f"`{param}` (the `{fixture}` fixture), which the migration makes async: its I/O "
+                        f"here (`{used}`) runs sync on an async object, and pytest, its only caller, cannot "
+                        "bridge it with `run_sync`",
+                        f"migrate `{fn.name}` with `{fixture.rpartition('.')[2]}` (drop its hold), or give it "
+                        "a sync engine or session of its own (`create_engine(url)`)",
+                    )
+                )
+
     # -- queries for transformers and the CLI --------------------------------------------------
     def becomes_async(self, qualname: str) -> bool:
         return qualname in self.to_async
