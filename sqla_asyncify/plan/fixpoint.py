@@ -28,6 +28,13 @@ from .wiring import Wiring
 #: connection ``cfg.attributes`` carries.
 ALEMBIC_COMMANDS = "alembic.command."
 
+#: A lambda run in a worker thread that reaches code made async (not one call alone, which is
+#: called in place: ``thread_runners``).
+THREAD_LAMBDA_FIX = (
+    "call the function made async in place, in the async code around the thread runner "
+    "(`value = await f(x)`, then the rest of the lambda's expression), instead of in a thread"
+)
+
 #: What to do with ``metadata.create_all(engine)`` where nothing can await it (import time).
 METADATA_DDL_FIX = (
     "run it from async startup code (the FastAPI lifespan, an `async def init_models()`): "
@@ -239,6 +246,8 @@ class Fixpoint(Wiring):
                     or (
                         "move its body into an `async def` and run that with `asyncio.run(...)`"
                         if self.entry_framework(fn) is not None
+                        else THREAD_LAMBDA_FIX
+                        if self._handed_to_thread_runner(fn)
                         else "move the I/O out of it, or call it through `await session.run_sync(...)`"
                     ),
                 )
@@ -265,6 +274,17 @@ class Fixpoint(Wiring):
                     "load the value once in an async method and keep it in an attribute instead",
                 )
             )
+
+    def _handed_to_thread_runner(self, lam: FunctionInfo) -> bool:
+        """A lambda handed to ``run_in_threadpool``, ``asyncio.to_thread``, ``anyio.to_thread.run_sync``
+        or a ``run_in_executor``."""
+        if lam.kind != "lambda" or lam.passed_to is None:
+            return False
+        scope, callee, _, _ = lam.passed_to
+        if callee.path and callee.path[-1] == sqla.RUN_IN_EXECUTOR:
+            return True
+        module = self._function_module.get(scope)
+        return module is not None and self.qualify(module.module, callee) in sqla.THREAD_RUNNER_COROUTINES
 
     def _inlined_in_thread(self, lam: FunctionInfo, reason: Reason) -> bool:
         """A lambda a thread runner is handed alone, whose body is its one call, of the function
