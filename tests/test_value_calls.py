@@ -450,3 +450,21 @@ def test_a_class_that_may_have_the_other_method_is_still_taken(tmp_path: Path) -
     )
     # ``Mirrored`` instances get ``add_file`` in ``__init__``: the receiver may be one
     assert f"{HELPER}store.create_channel(name))" in out["app/stores.py"]
+
+
+def test_a_receiver_the_code_probes_is_not_typed_by_its_calls(tmp_path: Path) -> None:
+    out, _ = run(
+        {
+            "app/stores.py": STORES
+            + """
+    def fill(db: Session, store, name):
+        store.create_channel(name)
+        if hasattr(store, "add_file"):
+            store.add_file(name, b"x")
+        db.commit()
+    """,
+        },
+        tmp_path,
+    )
+    # ``hasattr``: the code expects objects without ``add_file`` too, a ``Dao`` among them
+    assert f"{HELPER}store.create_channel(name))" in out["app/stores.py"]

@@ -37,6 +37,9 @@ from .types import UNKNOWN
 
 _BUILTINS = frozenset(dir(builtins))
 
+#: Builtins asking what an object is or has.
+_PROBES = frozenset({"hasattr", "getattr", "isinstance", "type"})
+
 #: Bases that add no attributes an instance could be called with.
 _PLAIN_BASES = frozenset({"object", "abc.ABC", "typing.Generic", "typing.Protocol"})
 
@@ -188,11 +191,12 @@ class ValueCalls(CoroutineFactories):
         value); for ``self.x``, in every method of ``fn``'s class. Empty where that is unclear."""
         if receiver.root in ("self", "cls") and len(receiver.path) == 1 and fn.class_qualname is not None:
             attr = receiver.path[0]
-            if any(b.name == attr for m in self._methods_of(fn.class_qualname) for b in m.bindings):
+            methods = self._methods_of(fn.class_qualname)
+            if any(self._probes(m, receiver) for m in methods):
                 return frozenset()
             return frozenset(
                 site.callee.path[1]
-                for m in self._methods_of(fn.class_qualname)
+                for m in methods
                 for site in m.calls
                 if site.callee.root == receiver.root and len(site.callee.path) == 2 and site.callee.path[0] == attr
                 and not site.callee.calls
@@ -204,8 +208,8 @@ class ValueCalls(CoroutineFactories):
         found: set[str] = set()
         for scope in scopes:
             bound = sum(b.name == receiver.root for b in scope.bindings) + any(p.name == receiver.root for p in scope.params)
-            if bound != 1:
-                return frozenset()  # rebound: calls on the name may be on different objects
+            if bound != 1 or self._probes(scope, receiver):
+                return frozenset()  # rebound (calls on the name may be on different objects), or probed
             found.update(
                 site.callee.path[0]
                 for site in scope.calls
@@ -213,12 +217,31 @@ class ValueCalls(CoroutineFactories):
             )
         return frozenset(found)
 
+    @staticmethod
+    def _probes(fn: FunctionInfo, receiver: Callee) -> bool:
+        """``fn`` asks what ``receiver`` is (``hasattr(x, "m")``, ``getattr``, ``isinstance``,
+        ``type``): a method called on it may be one only some of its classes have."""
+        return any(
+            site.callee.root in _PROBES and not site.callee.path and any(arg == receiver for _, arg in site.args)
+            for site in fn.calls
+        )
+
     def _methods_of(self, class_qualname: str) -> list[FunctionInfo]:
         return [f for f in self.functions.values() if f.class_qualname == class_qualname and f.kind == "function"]
 
     def _fixture_requests(self, fixture: str) -> list[FunctionInfo]:
         """The tests and fixtures whose parameter of the fixture's name pytest hands ``fixture``'s
         value, each only where no ``parametrize`` of that name may hand another value."""
+        cache = self._fixture_requests_found
+        if fixture not in cache:
+            cache[fixture] = self._find_fixture_requests(fixture)
+        return cache[fixture]
+
+    @cached_property
+    def _fixture_requests_found(self) -> dict[str, list[FunctionInfo]]:
+        return {}
+
+    def _find_fixture_requests(self, fixture: str) -> list[FunctionInfo]:
         name = self.functions[fixture].fixture_name or self.functions[fixture].name
         requests = [
             f
