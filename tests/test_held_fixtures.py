@@ -12,7 +12,7 @@ from golden_harness import migrate
 CONFTEST = """\
 import pytest
 from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 
 @pytest.fixture
@@ -49,6 +49,12 @@ def url(engine):  # asyncify: keep-sync -- reads no I/O
 
 
 @pytest.fixture
+def maker(engine):  # asyncify: keep-sync -- legacy
+    print(engine)
+    return sessionmaker(bind=engine)
+
+
+@pytest.fixture
 def db(engine):
     with Session(engine) as session:
         yield session
@@ -77,6 +83,9 @@ def test_held_fixtures_doing_io_on_a_converted_fixture_are_reported_and_left(tmp
     # once per function and parameter, at the first use
     assert f"tests/conftest.py:{line('with engine.begin()')} sync-calls-async" in report
     assert f"tests/conftest.py:{line('inspect(engine)')} sync-calls-async" not in report
+    # handed to SQLAlchemy (a library) whole: a sync sessionmaker bound to an AsyncEngine
+    assert "    return sessionmaker(bind=engine)\n" in code
+    assert f"tests/conftest.py:{line('sessionmaker(bind=engine)')} sync-calls-async" in report
 
 
 def test_held_fixtures_using_no_converted_value_for_io_are_not_reported(tmp_path: Path) -> None:
@@ -86,4 +95,5 @@ def test_held_fixtures_using_no_converted_value_for_io_are_not_reported(tmp_path
     assert not any(r.startswith("tests/conftest.py") and "sync-calls-async" in r for r in report - {
         f"tests/conftest.py:{line('connection = engine.connect()')} sync-calls-async",
         f"tests/conftest.py:{line('with engine.begin()')} sync-calls-async",
+        f"tests/conftest.py:{line('sessionmaker(bind=engine)')} sync-calls-async",
     })

@@ -11,6 +11,7 @@ wiring are settled before it runs (the layers below).
 
 from __future__ import annotations
 
+import builtins
 from collections import deque
 from collections.abc import Mapping
 from functools import cached_property
@@ -27,6 +28,8 @@ from .wiring import Wiring
 #: Alembic's command functions (``command.upgrade(cfg, "head")``): they run ``env.py`` on the
 #: connection ``cfg.attributes`` carries.
 ALEMBIC_COMMANDS = "alembic.command."
+
+_BUILTIN_NAMES = frozenset(dir(builtins))
 
 #: A lambda run in a worker thread that reaches code made async (not one call alone, which is
 #: called in place: ``thread_runners``).
@@ -352,9 +355,12 @@ class Fixpoint(Wiring):
             for site in fn.calls:
                 target = self.classify(fn.qualname, site.callee, site.in_with, site.args)
                 if target.is_session_io:
-                    used = site.callee
+                    used, how = site.callee, f"its I/O here (`{site.callee}`) runs sync on an async object"
                 elif self._inspects_engine(fn, site):
-                    used = site.args[0][1]
+                    used, how = site.args[0][1], f"`{site.callee}` here reads an async object as a sync one"
+                elif (handed := self._handed_outside(fn, site)) is not None:
+                    # ``sessionmaker(bind=engine)``, ``pandas.read_sql(q, engine)``: sync users
+                    used, how = handed, f"`{site.callee}` here is handed an async object as a sync one"
                 else:
                     continue
                 param = used.root
@@ -370,13 +376,22 @@ class Fixpoint(Wiring):
                         site.line,
                         "sync-calls-async",
                         f"`{fn.qualname}` is {self.held_sync[fn.qualname].removeprefix('held sync: ')} but uses "
-                        f"`{param}` (the `{fixture}` fixture), which the migration makes async: its I/O "
-                        f"here (`{used}`) runs sync on an async object, and pytest, its only caller, cannot "
-                        "bridge it with `run_sync`",
+                        f"`{param}` (the `{fixture}` fixture), which the migration makes async: {how}, "
+                        "and pytest, its only caller, cannot bridge it with `run_sync`",
                         f"migrate `{fn.name}` with `{fixture.rpartition('.')[2]}` (drop its hold), or give it "
                         "a sync engine or session of its own (`create_engine(url)`)",
                     )
                 )
+
+    def _handed_outside(self, fn: FunctionInfo, site: CallSite) -> Callee | None:
+        """A parameter of ``fn`` handed whole to a call outside the project (a library: SQLAlchemy's
+        ``Session(engine)``, pandas' ``read_sql(q, engine)``), not to a builtin."""
+        if not site.callee.path and site.callee.root in _BUILTIN_NAMES:
+            return None
+        if self.type_of(fn.qualname, site.callee).kind in ("function", "class"):
+            return None  # project code: followed by the plan
+        params = {p.name for p in fn.params}
+        return next((arg for _, arg in site.args if not arg.path and not arg.calls and arg.root in params), None)
 
     # -- queries for transformers and the CLI --------------------------------------------------
     def becomes_async(self, qualname: str) -> bool:
