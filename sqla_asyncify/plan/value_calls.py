@@ -207,7 +207,9 @@ class ValueCalls(CoroutineFactories):
         scopes = self._fixture_requests(fixture) if fixture is not None else (fn,)
         found: set[str] = set()
         for scope in scopes:
-            bound = sum(b.name == receiver.root for b in scope.bindings) + any(p.name == receiver.root for p in scope.params)
+            # one binding statement (``x = A() if c else B()`` records a binding per branch, one line)
+            lines = {b.line for b in scope.bindings if b.name == receiver.root}
+            bound = len(lines) + any(p.name == receiver.root for p in scope.params)
             if bound != 1 or self._probes(scope, receiver):
                 return frozenset()  # rebound (calls on the name may be on different objects), or probed
             found.update(
