@@ -16,11 +16,12 @@ rewritten; any other is left to ``asyncio-run-entry`` (handed through ``_run_asy
 
 ``functools.partial(f, *p, **q)`` handed in: ``f(*p, *a, **q, **k)`` (the partial's arguments
 first, as it passes them). ``lambda: f(x)`` handed alone, its arguments calling nothing: ``f(x)``
-(the plan leaves that lambda unreported, ``Fixpoint._inlined_in_thread``); any other lambda reaching
-code made async stays, a ``sync-boundary`` item of the plan. Left and reported: a generator function made async (the thread only
-built the generator), and a partial whose arguments the call cannot merge (a keyword given twice,
-or the partial's keywords and the call's positional arguments both running code: putting the
-keywords last would change the order that code runs in).
+(the plan leaves that lambda unreported, ``Fixpoint._inlined_in_thread``); any other lambda
+reaching code made async stays, a ``sync-boundary`` item of the plan. Left and reported: a
+generator function made async (the thread only built the generator), and a partial whose
+arguments the call cannot merge (a keyword given twice, or the partial's keywords and the call's
+positional arguments both running code: putting the keywords last would change the order that
+code runs in).
 """
 
 from __future__ import annotations
