@@ -580,7 +580,7 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         target = node.target
-        if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) and target.value.value == "self" and self._stack:
+        if isinstance(target, cst.Attribute) and m.matches(target.value, m.Name("self")) and self._stack:
             self._current.self_attrs.add(target.attr.value)  # ``self.x: T = v``
         if self.scope_kind == "class" and isinstance(node.target, cst.Name):
             self._class_stack[-1][1].append(

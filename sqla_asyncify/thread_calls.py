@@ -97,9 +97,9 @@ def lambda_call(node: cst.Lambda) -> cst.Call | None:
     attribute chain, whose arguments call nothing (the body is the call, and nothing else runs in
     the thread); None for any other lambda."""
     params = node.params
-    if params.params or params.posonly_params or params.kwonly_params or not isinstance(params.star_arg, cst.MaybeSentinel):
+    if params.params or params.posonly_params or params.kwonly_params or params.star_kwarg is not None:
         return None
-    if params.star_kwarg is not None:
+    if not isinstance(params.star_arg, cst.MaybeSentinel):
         return None
     body = node.body
     if not isinstance(body, cst.Call) or not isinstance(body.func, cst.Name | cst.Attribute):

@@ -295,7 +295,9 @@ class Fixpoint(Wiring):
         if not lam.in_thread or reason.kind != "call" or len(lam.calls) != 1 or lam.body_call is None:
             return False
         target = self.classify(lam.qualname, lam.body_call)
-        return target.kind == "function" and target.name == reason.detail and not self.functions[target.name].is_generator
+        if target.kind != "function" or target.name != reason.detail:
+            return False
+        return not self.functions[target.name].is_generator
 
     def _is_coroutine_factory(self, lam: FunctionInfo) -> bool:
         """A lambda handed for a parameter in ``coroutine_params``."""
