@@ -10,6 +10,8 @@ from pathlib import Path
 from golden_harness import migrate
 
 CONFTEST = """\
+import json
+
 import pytest
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.orm import Session, sessionmaker
@@ -52,6 +54,16 @@ def url(engine):  # asyncify: keep-sync -- reads no I/O
 def maker(engine):  # asyncify: keep-sync -- legacy
     print(engine)
     return sessionmaker(bind=engine)
+
+
+@pytest.fixture
+def settings():
+    return {"url": "sqlite://"}
+
+
+@pytest.fixture
+def other(settings, engine):  # asyncify: keep-sync -- hands on no converted value
+    return json.dumps(settings)
 
 
 @pytest.fixture

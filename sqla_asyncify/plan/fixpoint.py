@@ -21,7 +21,7 @@ from ..index import CallSite, FunctionInfo
 from ..names import Callee
 from ..report import ReportItem
 from .coroutine_factories import keyed_params
-from .types import CONNECTION, ENGINE, Reason
+from .types import CONNECTION, ENGINE, SESSION, SESSIONMAKER, Reason
 from .wiring import Wiring
 
 
@@ -386,14 +386,25 @@ class Fixpoint(Wiring):
                 )
 
     def _handed_outside(self, fn: FunctionInfo, site: CallSite) -> Callee | None:
-        """A parameter of ``fn`` handed whole to a call outside the project (a library: SQLAlchemy's
-        ``Session(engine)``, pandas' ``read_sql(q, engine)``), not to a builtin."""
+        """A parameter of ``fn`` holding an engine, connection, session or sessionmaker, handed
+        whole to a call outside the project (a library: SQLAlchemy's ``Session(engine)``, pandas'
+        ``read_sql(q, engine)``), not to a builtin."""
         if not site.callee.path and site.callee.root in _BUILTIN_NAMES:
             return None
         if self.type_of(fn.qualname, site.callee).kind in ("function", "class"):
             return None  # project code: followed by the plan
         params = {p.name for p in fn.params}
-        return next((arg for _, arg in site.args if not arg.path and not arg.calls and arg.root in params), None)
+        return next(
+            (
+                arg
+                for _, arg in site.args
+                if not arg.path
+                and not arg.calls
+                and arg.root in params
+                and self.type_of(fn.qualname, arg) in (ENGINE, CONNECTION, SESSION, SESSIONMAKER)
+            ),
+            None,
+        )
 
     # -- queries for transformers and the CLI --------------------------------------------------
     def becomes_async(self, qualname: str) -> bool:
