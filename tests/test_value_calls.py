@@ -468,3 +468,24 @@ def test_a_receiver_the_code_probes_is_not_typed_by_its_calls(tmp_path: Path) ->
     )
     # ``hasattr``: the code expects objects without ``add_file`` too, a ``Dao`` among them
     assert f"{HELPER}store.create_channel(name))" in out["app/stores.py"]
+
+
+def test_a_class_binding_the_other_name_in_its_body_is_still_taken(tmp_path: Path) -> None:
+    out, _ = run(
+        {
+            "app/stores.py": STORES.replace(
+                "    class DiskStore:",
+                "    def _sink(self, name, data):\n        return data\n\n"
+                "    class Mirrored(Dao):\n        add_file = _sink\n\n    class DiskStore:",
+            )
+            + """
+    def fill(db: Session, store, name):
+        store.create_channel(name)
+        store.add_file(name, b"x")
+        db.commit()
+    """,
+        },
+        tmp_path,
+    )
+    # ``Mirrored`` (a ``Dao``) binds ``add_file`` in its class body: the receiver may be one
+    assert f"{HELPER}store.create_channel(name))" in out["app/stores.py"]
