@@ -489,3 +489,26 @@ def test_a_class_binding_the_other_name_in_its_body_is_still_taken(tmp_path: Pat
     )
     # ``Mirrored`` (a ``Dao``) binds ``add_file`` in its class body: the receiver may be one
     assert f"{HELPER}store.create_channel(name))" in out["app/stores.py"]
+
+
+def test_an_attribute_of_self_is_typed_by_the_calls_of_its_class_unless_set_in_several_methods(tmp_path: Path) -> None:
+    dispatcher = """
+    class Dispatcher:
+        def __init__(self, store):
+            self.store = store
+
+        def fill(self, db: Session, name):
+            self.store.create_channel(name)
+            db.commit()
+
+        def publish(self, name):
+            return self.store.add_file(name, b"x")
+    """
+    out, _ = run({"app/stores.py": STORES + dispatcher}, tmp_path / "once")
+    assert "        self.store.create_channel(name)\n" in out["app/stores.py"]  # ``Dao`` has no ``add_file``
+    swapped = dispatcher + """
+        def swap(self, store):
+            self.store = store
+    """
+    out, _ = run({"app/stores.py": STORES + swapped}, tmp_path / "twice")
+    assert f"{HELPER}self.store.create_channel(name))" in out["app/stores.py"]

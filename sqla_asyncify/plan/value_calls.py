@@ -192,8 +192,8 @@ class ValueCalls(CoroutineFactories):
         if receiver.root in ("self", "cls") and len(receiver.path) == 1 and fn.class_qualname is not None:
             attr = receiver.path[0]
             methods = self._methods_of(fn.class_qualname)
-            if any(self._probes(m, receiver) for m in methods):
-                return frozenset()
+            if any(self._probes(m, receiver) for m in methods) or sum(attr in m.self_attrs for m in methods) > 1:
+                return frozenset()  # probed, or set in several methods: maybe to different objects
             return frozenset(
                 site.callee.path[1]
                 for m in methods
