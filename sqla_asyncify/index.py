@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import libcst as cst
+import libcst.matchers as m
 from libcst.metadata import PositionProvider
 
 from . import sqla
@@ -23,10 +24,10 @@ from .loading_facts import LoadFacts, RelationshipTarget
 from .loading_facts import collect as collect_loading_facts
 from .names import Callee, QualnameTracker, dotted, interned, resolve_relative
 from .positions import positions
-from .thread_calls import in_place, runner
+from .thread_calls import handed, in_place, runner
 from .pickling import fast_state
 
-INDEX_VERSION = 27  # bump when the shape of the index changes (invalidates caches)
+INDEX_VERSION = 28  # bump when the shape of the index changes (invalidates caches)
 #: The collection of a test's ``@pytest.mark.parametrize`` values, followed by the names they bind.
 PARAMETRIZE_PREFIX = "@parametrize:"
 
@@ -147,6 +148,10 @@ class FunctionInfo:
     passed_to: tuple[str, Callee, str, int] | None = None
     #: A lambda whose body is a call (``lambda: f(x)``): that call's callee.
     body_call: Callee | None = None
+    #: A lambda handed alone to a thread runner whose body is one call (``await run_in_threadpool(
+    #: lambda: f(x))``): the enclosing function calls ``f(x)`` in its place once ``f`` is made async
+    #: (``thread_calls.in_place``), so the lambda needs no await of its own.
+    in_thread: bool = False
     #: Attribute chains read in the body (``self.group.cast``, ``repo.items``), with the line of
     #: their first read: where a ``@property`` getter runs. An assignment's target attribute is
     #: stored, not read (``obj.x = v`` reads only ``obj``).
@@ -155,6 +160,9 @@ class FunctionInfo:
     #: the name ``xs``, each element that is a name, attribute chain or call of one (a comprehension's
     #: one expression). Kept apart from ``bindings``: an element is not the collection's own value.
     members: tuple[Binding, ...] = ()
+    #: Attributes stored on ``self`` in the body (``self.x = ...``, ``self.x: T = ...``), whatever
+    #: the value, sorted: an instance has them besides its class's.
+    self_attrs: tuple[str, ...] = ()
     #: ``obj.attributes[key] = value`` (Alembic's ``Config.attributes``, how a connection is handed to
     #: its ``env.py``): ``value`` when it is a name or attribute chain, with the line.
     attributes_stores: tuple[tuple[Callee, int], ...] = ()
@@ -176,6 +184,9 @@ class ClassInfo:
     #: ``attr = association_proxy("rel", "x")`` in the class body → (attr, "rel"): reading ``attr``
     #: reads relationship ``rel``.
     proxies: tuple[tuple[str, str], ...] = ()
+    #: Names the class body binds other than by ``def`` (``x = ...``, ``x: T``, ``class X``,
+    #: imports), sorted; ``"*"`` when a statement there (``if``, ``for``, ``try``…) may bind more.
+    body_names: tuple[str, ...] = ()
 
 
 @fast_state
@@ -224,6 +235,7 @@ class _FunctionBuilder:
     yields_from: str | None = None
     #: Names declared ``global`` in the function: what it binds to them is a module global.
     global_names: set[str] = field(default_factory=set)
+    self_attrs: set[str] = field(default_factory=set)
 
     def build(self) -> FunctionInfo:
         return FunctionInfo(
@@ -238,6 +250,7 @@ class _FunctionBuilder:
             yields_from=self.yields_from,
             bindings=tuple(self.bindings),
             attr_bindings=tuple(self.attr_bindings),
+            self_attrs=tuple(sorted(self.self_attrs)),
             local_attr_bindings=tuple(self.local_attr_bindings),
             returns=tuple(self.returns),
             members=tuple(self.members),
@@ -394,6 +407,8 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
         self._awaited: set[int] = set()
         #: Lambdas handed as arguments, by node id: ``FunctionInfo.passed_to``.
         self._lambda_args: dict[int, tuple[str, Callee, str, int]] = {}
+        #: Lambdas a thread runner call stands in for, by node id: ``FunctionInfo.in_thread``.
+        self._thread_lambdas: set[int] = set()
         self._with_calls: set[int] = set()
         self._iterated: set[int] = set()
         self._arguments: set[int] = set()
@@ -487,6 +502,7 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
                 relationships,
                 tuple(backrefs),
                 tuple(proxies),
+                _class_body_names(original_node),
             )
         )
         self._pop()
@@ -563,6 +579,9 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
         return None
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        target = node.target
+        if isinstance(target, cst.Attribute) and m.matches(target.value, m.Name("self")) and self._stack:
+            self._current.self_attrs.add(target.attr.value)  # ``self.x: T = v``
         if self.scope_kind == "class" and isinstance(node.target, cst.Name):
             self._class_stack[-1][1].append(
                 (node.target.value, self._names_in(node.annotation.annotation))
@@ -646,6 +665,7 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
                     "params": tuple(interned(Param(p.name.value)) for p in node.params.params),
                     "passed_to": passed_to,
                     "body_call": body_call,
+                    "in_thread": id(node) in self._thread_lambdas,
                 }
             )
         )
@@ -1028,6 +1048,8 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
         """Attributes a statement stores into (``obj.x = v``, ``a.b, c = pair``)."""
         if isinstance(target, cst.Attribute):
             self._stored_attrs.add(id(target))
+            if isinstance(target.value, cst.Name) and target.value.value == "self" and self._stack:
+                self._current.self_attrs.add(target.attr.value)
         elif isinstance(target, cst.Tuple | cst.List):
             for element in target.elements:
                 self._store_attrs(element.value)
@@ -1099,6 +1121,8 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
         callee = Callee.of_func(call.func) if call is not None else None
         if call is None or callee is None:
             return
+        if isinstance(function := handed(node, found), cst.Lambda):
+            self._thread_lambdas.add(id(function))
         self._current.calls.append(
             CallSite(
                 callee,
@@ -1109,6 +1133,42 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
                 arg_keys=tuple(key for key, _ in argument_keys(call)),
             )
         )
+
+
+def _class_body_names(node: cst.ClassDef) -> tuple[str, ...]:
+    """``ClassInfo.body_names``: what the class body binds besides its methods."""
+    names: set[str] = set()
+    body = node.body.body if isinstance(node.body, cst.IndentedBlock) else (node.body,)
+    for stmt in body:
+        if isinstance(stmt, cst.FunctionDef):
+            continue
+        if isinstance(stmt, cst.ClassDef):
+            names.add(stmt.name.value)
+            continue
+        if not isinstance(stmt, cst.SimpleStatementLine | cst.SimpleStatementSuite):
+            return ("*",)  # an ``if``/``for``/``try``/``with`` block: it may bind anything
+        for small in stmt.body:
+            targets: list[cst.BaseExpression] = []
+            if isinstance(small, cst.Assign):
+                targets = [t.target for t in small.targets]
+            elif isinstance(small, cst.AnnAssign | cst.AugAssign):
+                targets = [small.target]
+            elif isinstance(small, cst.Import | cst.ImportFrom):
+                if isinstance(small.names, cst.ImportStar):
+                    return ("*",)
+                for alias in small.names:
+                    bound = alias.asname.name if alias.asname else alias.name
+                    text = dotted(bound)
+                    if text is not None:
+                        names.add(text.split(".")[0])
+            elif isinstance(small, cst.Global | cst.Nonlocal | cst.Del):
+                return ("*",)
+            for target in targets:
+                if isinstance(target, cst.Name):
+                    names.add(target.value)
+                else:
+                    names.update(n.value for n in m.findall(target, m.Name()))  # type: ignore[union-attr]
+    return tuple(sorted(names))
 
 
 def argument_keys(call: cst.Call) -> list[tuple[str, cst.Arg]]:
