@@ -421,6 +421,7 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
         self._collections: dict[int, tuple[str, int]] = {}
         self._yield_statements: set[int] = set()  # ``yield from g`` as a statement of its own
         self._main_guard = 0
+        self._literal_loops = 0  # numbers the loops over literals (``<loop L:N>``)
         self._module_blocks = (
             0  # depth of ``if``/``try``/``with``/loop blocks at module level
         )
@@ -745,8 +746,14 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
         self._bind_loop_target(node.target, node.iter, node)
 
     def _bind_loop_target(self, target: cst.BaseExpression, iterable: cst.BaseExpression, node: cst.CSTNode) -> None:
-        """``for x in f(...)``: ``x`` is what ``f`` yields; ``for x in xs``: an element of ``xs``."""
-        if self.scope_kind not in ("function", "lambda") or not isinstance(target, cst.Name):
+        """``for x in f(...)``: ``x`` is what ``f`` yields; ``for x in xs``: an element of ``xs``;
+        ``for x in [a, b]``, ``for x, y in [(a, b), (c, d)]``: see ``_bind_literal_loop``."""
+        if self.scope_kind not in ("function", "lambda"):
+            return
+        if isinstance(iterable, cst.List | cst.Tuple | cst.Set):
+            self._bind_literal_loop(target, iterable, node)
+            return
+        if not isinstance(target, cst.Name):
             return
         if isinstance(iterable, cst.Call):
             callee = Callee.of_func(iterable.func)
@@ -754,6 +761,52 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
                 self._bind(target.value, callee, True, node, iterated=True)
         elif isinstance(iterable, cst.Name | cst.Attribute) and (callee := Callee.of(iterable)) is not None:
             self._bind(target.value, callee, False, node, iterated=True)
+
+    def _bind_literal_loop(
+        self, target: cst.BaseExpression, iterable: cst.List | cst.Tuple | cst.Set, node: cst.CSTNode
+    ) -> None:
+        """``for x in [a, f()]``: ``x`` is an element of the literal, as for a local collection
+        (``members`` under a name of the loop's own, ``<loop L:N>``, which nothing else binds or
+        fills): the type all its elements agree on. ``for x, y in [(a, b), (c, d)]``: each name an
+        element of the items at its position (``<loop L:N>#0``…); an element that is not a tuple of
+        that length, a starred one, or an item that names nothing (a string) has no known type."""
+        if isinstance(target, cst.Name):
+            names = [target.value]
+        elif isinstance(target, cst.Tuple | cst.List) and all(
+            isinstance(e, cst.Element) and isinstance(e.value, cst.Name) for e in target.elements
+        ):
+            names = [e.value.value for e in target.elements]  # type: ignore[attr-defined]
+        else:
+            return
+        self._literal_loops += 1
+        line = self._line(node)
+        loop = f"<loop {line}:{self._literal_loops}>"
+        collections = [loop] if isinstance(target, cst.Name) else [f"{loop}#{i}" for i in range(len(names))]
+        for element in iterable.elements or [None]:
+            items: list[cst.BaseExpression | None]
+            if not isinstance(element, cst.Element):
+                items = [None] * len(names)  # ``*rest`` (or no element): what it holds is unknown
+            elif isinstance(target, cst.Name):
+                items = [element.value]
+            elif (
+                isinstance(element.value, cst.Tuple | cst.List)
+                and len(element.value.elements) == len(names)
+                and all(isinstance(e, cst.Element) for e in element.value.elements)
+            ):
+                items = [e.value for e in element.value.elements]
+            else:
+                items = [None] * len(names)
+            for collection, item in zip(collections, items):
+                called = isinstance(item, cst.Call)
+                callee = None if item is None else (Callee.of_func(item.func) if isinstance(item, cst.Call) else Callee.of(item))
+                if callee is None or item is None:
+                    callee, called = OPAQUE_MEMBER, False
+                args = tuple(t for a in item.args if (t := dotted(a.value))) if isinstance(item, cst.Call) else ()
+                self._current.members.append(
+                    Binding(collection, callee, called, line, args, False, argument=None if item is None else _sole_argument(item))
+                )
+        for name, collection in zip(names, collections):
+            self._bind(name, Callee(collection), False, node, iterated=True)
 
     def visit_WithItem(self, node: cst.WithItem) -> None:
         if isinstance(node.item, cst.Call):
