@@ -76,7 +76,7 @@ def name_references(tree: cst.Module, names: frozenset[str], every: bool = False
     """Where ``tree`` mentions one of ``names`` other than as a call analysed inside a function:
     a name or attribute read (``handler = svc.build``), or a call outside a function (module
     level, a class body, a lambda), which ``QueryToSelect`` does not read. A ``def`` of the
-    name and a keyword argument so named are no mentions. ``every``: calls in functions too (a
+    name, an import of it and a keyword argument so named are no mentions. ``every``: calls in functions too (a
     file that is not rewritten). ``[(name, line)]``."""
     found: list[tuple[str, int]] = []
     wrapper = cst.MetadataWrapper(tree, unsafe_skip_copy=True)
@@ -99,6 +99,12 @@ def name_references(tree: cst.Module, names: frozenset[str], every: bool = False
 
         def leave_Lambda(self, original_node: cst.Lambda) -> None:
             self.depth += 10_000
+
+        def visit_Import(self, node: cst.Import) -> bool:
+            return False  # importing it is no use; calls under another name are not read (held)
+
+        def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+            return False
 
         def visit_Arg(self, node: cst.Arg) -> None:
             if node.keyword is not None:

@@ -74,6 +74,7 @@ import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor
 
 from ..names import Callee, dotted
+from ..plan import Plan
 from ..plan.types import QueryUse, ReturnedQuery
 from ..walk import contains
 
@@ -102,6 +103,13 @@ _SQLMODEL_SESSIONS = frozenset(
 class QueryToSelect(ChainShape):
     DESCRIPTION = "Rewrite legacy session.query(...) chains into select() executed on the session."
     TRIGGERS = ("query",)
+
+    @classmethod
+    def triggered(cls, plan: Plan, module_name: str, source: str) -> bool:
+        """A ``query`` here, or a call of a function handing back one converted (its caller executes it)."""
+        return super().triggered(plan, module_name, source) or any(
+            qualname.rpartition(".")[2] in source for qualname in plan.returned_queries
+        )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
