@@ -229,3 +229,35 @@ def test_a_second_run_changes_nothing(tmp_path: Path) -> None:
     assert "-> Select" in out["repo.py"]
     # `emails`, which nothing calls, left as it is (two lines down after the first run's imports)
     assert first == {"repo.py:18 query-unsupported"} and report == {"repo.py:20 query-unsupported"}
+
+
+def test_a_builder_handing_its_query_to_a_helper_is_left(tmp_path: Path) -> None:
+    # `paginate` receives the `Query` itself: it would get a `select()` it cannot run
+    repo = """\
+        from sqlalchemy.orm import Session
+        from models import User
+
+        def paginate(q, n):
+            return q.limit(n)
+
+        class Repo:
+            def __init__(self, db: Session):
+                self.db = db
+
+            def listing(self, n: int):
+                q = self.db.query(User).filter(User.age > 1)
+                q = paginate(q, n)
+                return q
+        """
+    out, report = run(
+        """\
+        from repo import Repo
+
+        def names(repo: Repo):
+            return [u.name for u in repo.listing(2)]
+        """,
+        tmp_path,
+        repo=repo,
+    )
+    assert ".query(User).filter(User.age > 1)" in out["repo.py"] and "select(" not in out["repo.py"]
+    assert "repo.py:12 query-unsupported" in report
