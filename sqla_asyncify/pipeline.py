@@ -43,7 +43,7 @@ from .index import INDEX_VERSION, ModuleIndex, index_module
 from .modules import module_names
 from .names import is_package_init, module_name_for
 from . import plan_store
-from .plan import Plan
+from .plan import Plan, QueryUse, ReturnedQuery
 from .prescan import FACTS_VERSION, FileFacts, file_facts, mentions_sqlalchemy, mentions_test_client, relevant_files
 from .report import ReportItem
 from .runconfig import RunConfig
@@ -480,12 +480,18 @@ def analyze(config: RunConfig, progress: Progress | None = None, paths: Sequence
             planned = []
             plan = Plan.build([], held_sync={})
             plan_key = ""
+    returned: ReturnedSettlement = ({}, {})
     if plan_key:
         # A function the plan makes async but whose legacy query cannot be converted would run
         # ``query()`` on an ``AsyncSession``: hold it sync instead (reached through ``run_sync``).
+        # Functions handing back a query their callers all execute exactly convert first
+        # (``returned_queries``): then neither they nor their callers keep one.
         if not isinstance(left, dict):
             assert plan is not None
-            left = _left_queries(planned, plan, cache, plan_key, config.workers)
+            returned, left = _returned_and_left(files, planned, plan, cache, plan_key, held, config.workers)
+        else:
+            found = cache.get("left", key_of("returned-queries", plan_key))
+            returned = found if isinstance(found, tuple) else ({}, {})
         extra = {q: r for q, r in left.items() if q not in held}
         if extra:
             held = {**held, **extra}
@@ -497,6 +503,7 @@ def analyze(config: RunConfig, progress: Progress | None = None, paths: Sequence
             plan = _build_plan([*planned, *side_files], held, config)
             _store_plan(cache, plan_key, plan)
     assert plan is not None
+    plan.returned_queries, plan.returned_query_holds = returned
     stats["plan_s"] = time.perf_counter() - t
     stats.update(
         files=len(files_in),
@@ -542,6 +549,113 @@ def _build_plan(planned: Sequence[ParsedFile], held: dict[str, str], config: Run
         frozen=config.frozen,
         expire_on_commit=config.expire_on_commit,
     )
+
+
+#: ``Plan.returned_queries`` and ``Plan.returned_query_holds``, as settled.
+ReturnedSettlement = tuple[dict[str, ReturnedQuery], dict[str, str]]
+
+
+def _returned_and_left(
+    files: Sequence[ParsedFile],
+    planned: Sequence[ParsedFile],
+    plan: Plan,
+    cache: Cache,
+    plan_key: str,
+    held: Mapping[str, str],
+    jobs: int,
+) -> tuple[ReturnedSettlement, dict[str, str]]:
+    """The functions handing back a query converted (``returned_queries``) and, with them, the
+    left queries. A function converting so, or one calling it, held sync for a query left in it
+    would hand a ``select()`` to code that iterates it sync: it is dropped and the left queries
+    read again (cached under the first plan's key, as the left queries alone are)."""
+    settled, holds = _returned_queries(files, planned, plan)
+    users = {q: plan.returned_query_users(q) for q in settled}
+    left: dict[str, str] = {}
+    for _ in range(4):
+        plan.returned_queries = settled
+        key = key_of(plan_key, "returned", sorted(settled)) if settled else plan_key
+        left = _left_queries(planned, plan, cache, key, jobs)
+        extra = {q for q in left if q not in held}
+        dropped = {q for q in settled if q in extra or users[q] & extra}
+        while True:  # a function handing back what a dropped one returns is dropped with it
+            more = {q for q in settled if q not in dropped and users[q] & dropped}
+            if not more:
+                break
+            dropped |= more
+        if not dropped:
+            break
+        for q in dropped:
+            holds[q] = "it, or a function using what it returns, is held sync for a query left in it"
+        settled = {q: r for q, r in settled.items() if q not in dropped}
+    plan.returned_queries = {}
+    if settled:
+        cache.put("left", key_of("left-queries", plan_key), left)
+    cache.put("left", key_of("returned-queries", plan_key), (settled, holds))
+    return (settled, holds), left
+
+
+def _returned_queries(files: Sequence[ParsedFile], planned: Sequence[ParsedFile], plan: Plan) -> ReturnedSettlement:
+    """Read the sources for ``returned_queries`` (``left_queries.QueryProbe``) and settle it.
+
+    First the modules with a function made async handing back a lazy query: the candidates. Then,
+    until no new candidate appears (a function handing back what a candidate returns is one), every
+    file mentioning a candidate's name: the uses of what they return. A file that is not rewritten
+    (not relevant) mentioning one is a use the rewrite cannot follow."""
+    from .left_queries import name_references
+
+    modules = plan.hands_back_query_modules()
+    if not modules:
+        return {}, {}
+    candidates: dict[str, ReturnedQuery] = {}
+    for f in planned:
+        if f.module_name in modules:
+            candidates.update(_probe_in(f, plan)[0])
+    uses: list[QueryUse] = []
+    mentions: list[tuple[str, str, int]] = []
+    for _ in range(5):
+        if not candidates:
+            return {}, {}
+        names = frozenset(q.rpartition(".")[2] for q in candidates)
+        plan.returned_queries = candidates
+        found: dict[str, ReturnedQuery] = {}
+        uses, mentions = [], []
+        for f in files:
+            if not any(name.encode() in f.source for name in names):
+                continue
+            display = f.index.path or str(f.path)
+            if not f.relevant:
+                try:
+                    tree = _parse(f.source)
+                except (SourceError, RecursionError):
+                    mentions += [(name, display, 0) for name in names if name.encode() in f.source]
+                    continue
+                mentions += [(name, display, line) for name, line in name_references(tree, names, every=True)]
+                continue
+            more, their_uses = _probe_in(f, plan)
+            found.update(more)
+            uses += their_uses
+            mentions += [(name, display, line) for name, line in name_references(f.tree, names)]
+        new = {q: r for q, r in found.items() if candidates.get(q) != r}
+        candidates.update(found)
+        if not new:
+            break
+    plan.returned_queries = {}
+    return plan.settle_returned_queries(candidates, uses, mentions)
+
+
+def _probe_in(f: ParsedFile, plan: Plan) -> tuple[dict[str, ReturnedQuery], list[QueryUse]]:
+    from libcst.codemod import CodemodContext
+
+    from .codemods.query_to_select import QUERY_USES, RETURNED_CANDIDATES
+    from .left_queries import QueryProbe
+
+    context = CodemodContext(filename=f.index.path, full_module_name=f.module_name)
+    try:
+        with _collector_paused():
+            QueryProbe(context, plan, f.module_name, f.index.path, []).decide(f.tree)
+    except Exception:  # noqa: BLE001 - the rewrite reports it for this file; converting nothing is safe
+        return {}, [QueryUse("", q, f.index.path, 0, "its module could not be read") for q in plan.returned_queries]
+    return dict(context.scratch.get(RETURNED_CANDIDATES, {})), list(context.scratch.get(QUERY_USES, []))
 
 
 LEFT_QUERY_REASON = "held sync: its legacy query at line {line} cannot be converted ({problem}); callers reach it through `run_sync`"

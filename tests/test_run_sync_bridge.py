@@ -36,6 +36,9 @@ def test_builders_then_iteration_run_inside_the_bridge(tmp_path: Path) -> None:
 
         def names(repo: Repo):
             return [u.name for u in repo.listing().filter(User.age > 1)]
+
+        def handed(repo: Repo, sink):
+            sink(repo.listing())  # the query leaves: `listing` cannot hand back a `select()` instead
         """,
         tmp_path,
     )

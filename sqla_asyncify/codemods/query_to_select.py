@@ -29,6 +29,14 @@ Converted:
   ``exists``;
 * a query built across statements of one function (``q = db.query(M)``; ``q = q.filter(...)``;
   ``q.all()``): the variable keeps its name and now holds a ``Select``.
+* a query built in one function and handed back un-executed (``return q``), where the plan settled
+  that every use of what it returns executes it exactly (``Plan.returned_queries``,
+  ``plan/returned_queries.py``): the function returns the ``select()`` (a ``-> Query`` annotation
+  becomes ``-> Select``) and each call is the root of a chain in its caller, executed there on the
+  caller's name for the same session (``for v in q:`` → ``for v in
+  db.execute(q).unique().scalars():``, ``q.first()``, ``q.count()``… as for a query of its own).
+  Read for the plan by ``left_queries.QueryProbe`` (``probing``): ``RETURNED_CANDIDATES``,
+  ``QUERY_USES``.
 * ``q1.union(q2, ...)`` / ``union_all`` of one entity → ``select(aliased(M, union(s1, s2).subquery()))``
   (rules §2.2): legacy ``Query._set_op`` wraps the compound in a subquery and adapts the entity, and
   the later ``filter``/``order_by`` criteria, to it. Those criteria name the alias, bound with ``:=``
@@ -65,10 +73,13 @@ from __future__ import annotations
 import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor
 
+from ..names import Callee, dotted
+from ..plan import Plan
+from ..plan.types import QueryUse, ReturnedQuery
 from ..walk import contains
 
 from .query_chain.emit import _keep_line_count, _Renderer
-from .query_chain.model import _class_like, _QueryChain, _VarInfo
+from .query_chain.model import _callee_name, _class_like, _QueryChain, _VarInfo
 from .query_chain.parse import _Scope
 from .query_chain.shape import ChainShape
 
@@ -77,6 +88,10 @@ UNSUPPORTED = "query-unsupported"
 #: query left in it. Such a function cannot run on an ``AsyncSession`` (it has no ``query()``): the
 #: pipeline holds it sync and re-plans, so its callers reach it through ``run_sync``.
 LEFT_QUERIES = "asyncify_left_queries"
+#: ``context.scratch`` keys filled while ``probing``: qualname → ``ReturnedQuery`` of each function
+#: that could hand back its query converted; and the ``QueryUse``s of what such functions return.
+RETURNED_CANDIDATES = "asyncify_returned_candidates"
+QUERY_USES = "asyncify_query_uses"
 #: Marks a chain of a refused query variable: the variable was reported once, at its assignment.
 _VARIABLE_REPORTED = "reported with its variable"
 #: A module importing one of these works with SQLModel sessions (``exec`` + ``sqlmodel.select``, rules §4).
@@ -88,6 +103,13 @@ _SQLMODEL_SESSIONS = frozenset(
 class QueryToSelect(ChainShape):
     DESCRIPTION = "Rewrite legacy session.query(...) chains into select() executed on the session."
     TRIGGERS = ("query",)
+
+    @classmethod
+    def triggered(cls, plan: Plan, module_name: str, source: str) -> bool:
+        """A ``query`` here, or a call of a function handing back one converted (its caller executes it)."""
+        return super().triggered(plan, module_name, source) or any(
+            qualname.rpartition(".")[2] in source for qualname in plan.returned_queries
+        )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -123,24 +145,49 @@ class QueryToSelect(ChainShape):
         self._analyze_function(node)
         return None
 
+    def leave_FunctionDef(
+        self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
+    ) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement] | cst.RemovalSentinel:
+        """``-> Query`` on a function that now hands back a ``select()``: ``-> Select``."""
+        returns = updated_node.returns
+        if (
+            self.scope_qualname in self.plan.returned_queries
+            and returns is not None
+            and (dotted(returns.annotation) or "").rpartition(".")[2] == "Query"
+        ):
+            local, alias = self.import_spelling("sqlalchemy", "Select")
+            AddImportsVisitor.add_needed_import(self.context, "sqlalchemy", "Select", alias)
+            updated_node = updated_node.with_changes(returns=returns.with_changes(annotation=cst.Name(local)))
+            self.changed = True
+        return super().leave_FunctionDef(original_node, updated_node)
+
     # -- function analysis ---------------------------------------------------------------------
     def _analyze_function(self, fn: cst.FunctionDef) -> None:
         """Parse and check every query chain of ``fn``'s own body; queue the convertible ones."""
         scope = _Scope()
         fn.body.visit(scope)
-        if not scope.query_calls:
-            return  # every chain, and every query variable, starts at a ``.query(...)`` call here
+        named = [call for call in scope.calls if self._builder_named(call)]
+        if self.probing and named:
+            self._probe_unresolved(named)
+        if not scope.query_calls and not named:
+            return  # every chain, and every query variable, starts at a ``.query(...)`` call here (or a builder's)
+        self._returning = self.probing or self.scope_qualname in self.plan.returned_queries
         known = self._known_names(fn)
         var_names = self._query_variables(scope)
         chains = self._collect_chains(scope, var_names)
         infos = self._resolve_variables(scope, chains, var_names)
         for chain in chains:
             if chain.var is not None:
-                chain.entities = infos[chain.var].entities
-                chain.session = infos[chain.var].session
+                info = infos[chain.var]
+                chain.entities = info.entities
+                chain.session = info.session
+                chain.builder, chain.kinds, chain.builder_options = info.builder, info.kinds, info.builder_options
             self._check(chain, known, infos)
         self._check_set_ops(chains, infos, scope)
-        self._decide(chains, infos, executable=self.plan.is_async(self.scope_qualname))
+        executable = self.plan.is_async(self.scope_qualname)
+        if self.probing:
+            self._probe(fn, scope, chains, infos, executable)
+        self._decide(chains, infos, executable=executable)
 
     def _decide(self, chains: list[_QueryChain], infos: dict[str, _VarInfo], executable: bool) -> None:
         """Report refused chains and variables; queue the others for conversion."""
@@ -181,6 +228,106 @@ class QueryToSelect(ChainShape):
             if not executable and (chain.executes or chain.var is not None or chain.usage == "assign"):
                 continue  # the plan reports why this code cannot await; it stays a Query
             self._convert[chain.outer] = chain
+
+    # -- probing: what the plan settles ``returned_queries`` from -------------------------------
+    def _probe(
+        self, fn: cst.FunctionDef, scope: _Scope, chains: list[_QueryChain], infos: dict[str, _VarInfo], executable: bool
+    ) -> None:
+        """Record the uses of the query other functions hand back made here, and whether this
+        function could hand back its own query converted (``RETURNED_CANDIDATES``)."""
+        if self._sqlmodel:
+            for chain in chains:
+                chain.problem = chain.problem or "a SQLModel session: the rewrite needs `sqlmodel.select` and `session.exec()`"
+        for info in infos.values():  # the problems as ``_decide`` spreads them, without reporting
+            if info.problem is None and any(c.problem for c in info.chains):
+                info.problem = f"query variable `{info.name}` is used in a form that cannot be converted"
+        changed = True
+        while changed:
+            changed = False
+            for info in infos.values():
+                if info.problem is None and any(infos[o].problem for o in info.linked):
+                    info.problem = f"query variable `{info.name}` is built from or into a variable that cannot be converted"
+                    changed = True
+        owner = {id(c): info for info in infos.values() for c in info.chains if c.usage == "assign" and c.var is None}
+        uses: list[QueryUse] = self.context.scratch.setdefault(QUERY_USES, [])
+        for chain in chains:
+            if chain.builder is None or chain.var is not None:
+                continue
+            info = owner.get(id(chain))
+            problem = (info.problem if info is not None else None) or chain.problem
+            if not executable:
+                problem = problem or "it is used in code that stays sync"
+            returned = chain.usage == "return" or (info is not None and info.returned)
+            uses.append(QueryUse(self.scope_qualname, chain.builder, self.path, self.line_of(chain.root), problem, returned))
+        candidate = self._candidate(fn, scope, chains, infos, executable)
+        if candidate is not None:
+            self.context.scratch.setdefault(RETURNED_CANDIDATES, {})[candidate.qualname] = candidate
+
+    def _candidate(
+        self, fn: cst.FunctionDef, scope: _Scope, chains: list[_QueryChain], infos: dict[str, _VarInfo], executable: bool
+    ) -> ReturnedQuery | None:
+        """This function as one handing back its query converted: every ``return`` hands back a
+        query of this function that converts, all with one select list and one session its callers
+        can name (its parameter, or ``self.<attr>``); no other query here is left as it is."""
+        returned = [c for c in chains if c.usage == "return"]
+        info = self.plan.functions.get(self.scope_qualname)
+        if not returned or not executable or info is None or info.is_generator or fn.decorators:
+            return None
+        if any(c.problem for c in chains) or any(i.problem for i in infos.values()):
+            return None
+        outers = {id(c.outer) for c in returned}
+        if any(r.value is None or id(r.value) not in outers for r in scope.returns):
+            return None
+        kinds = {c.kinds for c in returned}
+        sessions = {self._code(c.session) for c in returned if c.session is not None}
+        if len(kinds) != 1 or None in kinds or len(sessions) != 1 or any(c.session is None for c in returned):
+            return None
+        ref = self._session_ref(fn, returned[0].session)  # type: ignore[arg-type]
+        if ref is None:
+            return None
+        kind = next(iter(kinds))
+        assert kind is not None
+        return ReturnedQuery(self.scope_qualname, self.line_of(fn), kind, any(c.has_options for c in returned), ref)
+
+    def _session_ref(self, fn: cst.FunctionDef, session: cst.BaseExpression) -> tuple[str, str] | None:
+        """How a caller names ``session``: ``("param", name)`` for a parameter never rebound,
+        ``("self", attr)`` for ``self.<attr>`` (directly, or through a local bound once to it)."""
+        info = self.plan.functions[self.scope_qualname]
+        params = [p.name for p in info.params]
+        bound = [b for b in info.bindings if b.name == dotted(session)]
+        is_method = info.class_qualname is not None and params[:1] == ["self"]
+        if isinstance(session, cst.Name) and session.value in params and not bound:
+            return ("param", session.value) if session.value != "self" else None
+        value: str | None = None
+        if isinstance(session, cst.Name) and len(bound) == 1 and len(self._assigned.get(session.value, [])) == 1:
+            value = dotted(self._assigned[session.value][0].value)
+        elif isinstance(session, cst.Attribute):
+            value = dotted(session)
+        head, _, attr = (value or "").partition(".")
+        if is_method and head == "self" and attr.isidentifier() and not any(b.name == "self" for b in info.bindings):
+            return ("self", attr)
+        return None
+
+    def _probe_unresolved(self, named: list[cst.Call]) -> None:
+        """A call named like a function handing back a query that the plan cannot tell is another
+        function's: it may run that one, whose use is then not followed."""
+        uses: list[QueryUse] = self.context.scratch.setdefault(QUERY_USES, [])
+        for call in named:
+            if self._builder_of(call) is not None:
+                continue
+            callee = Callee.of(call.func)
+            target = self.plan.classify(self.context_qualname, callee) if callee is not None else None
+            if target is not None and target.kind == "function":
+                continue  # another function of that name
+            name = _callee_name(call)
+            for qualname in sorted(self.plan.returned_queries):
+                if qualname.rpartition(".")[2] == name:
+                    uses.append(
+                        QueryUse(
+                            self.scope_qualname, qualname, self.path, self.line_of(call),
+                            "a call the plan cannot resolve to a function may run it",
+                        )
+                    )
 
     def _left(self, node: cst.CSTNode, problem: str) -> None:
         left: dict[str, tuple[int, str]] = self.context.scratch.setdefault(LEFT_QUERIES, {})

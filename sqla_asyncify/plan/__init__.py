@@ -37,11 +37,14 @@ its own layer or of layers below it); ``Plan`` combines them into one object:
 * ``own_engines``: ``OwnEngines``, functions handing a connection of an engine they build to sync
   code outside SQLAlchemy (held sync by ``Plan.build``);
 * ``callee_commits``: ``CalleeCommits``, which functions commit a session (themselves or through
-  what they call) and whether what they return is loaded, for reads after such calls.
+  what they call) and whether what they return is loaded, for reads after such calls;
+* ``returned_queries``: ``ReturnedQueries``, which functions handing back a legacy query return a
+  ``select()`` their callers execute (settled by the pipeline after solving, from what
+  ``query-to-select`` reads in the sources).
 
 ``project ← fixtures ← inference ← classify ← boundaries ← wiring ← fixpoint ← entries ← untyped_sessions, http_clients``,
 and ``classify ← relationships``, ``relationships, boundaries ← loading ← callee_commits``,
-``boundaries ← coroutine_factories ← value_calls``. ``Plan._solve`` runs the steps in order.
+``boundaries ← coroutine_factories ← value_calls``, ``fixpoint ← returned_queries``. ``Plan._solve`` runs the steps in order.
 """
 
 from __future__ import annotations
@@ -59,6 +62,7 @@ from .value_calls import ValueCalls
 from .own_engines import OWN_ENGINE_REASON, OwnEngines
 from .project import ProjectIndex
 from .relationships import Relationships
+from .returned_queries import ReturnedQueries
 from .types import (
     ASYNC_HTTP_CLIENT,
     ASYNC_HTTP_CLIENT_CLASS,
@@ -77,6 +81,8 @@ from .types import (
     METADATA_CLASS,
     METADATA_OWNER,
     OTHER,
+    QueryUse,
+    ReturnedQuery,
     SESSION,
     SESSION_CLASS,
     SESSIONMAKER,
@@ -127,7 +133,7 @@ __all__ = [
 STORED_REASON = "held sync: it is stored as a value at {path}:{line} and called where no call site names it"
 
 
-class Plan(UntypedSessions, HttpClients, CalleeCommits, OwnEngines, ValueCalls):
+class Plan(UntypedSessions, HttpClients, CalleeCommits, OwnEngines, ValueCalls, ReturnedQueries):
     """Project-wide answers for the rewrite. Build with ``Plan.build(indexes)``.
 
     The one object transformers, the CLI and the cache see: every layer's methods on one

@@ -16,7 +16,7 @@ from functools import cached_property
 from ..index import Binding, ClassInfo, FunctionInfo, ModuleIndex
 from ..names import Callee
 from ..report import ReportItem
-from .types import Reason
+from .types import Reason, ReturnedQuery
 
 
 @dataclass
@@ -68,6 +68,12 @@ class ProjectIndex:
     #: (``lambda: f(x)`` with ``f`` made async) → {parameter: such an ``f``}: they await those calls
     #: (see ``coroutine_factories.py``).
     coroutine_params: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    #: Functions handing back a legacy query that ``query-to-select`` converts across functions:
+    #: each returns a ``select()`` and every caller executes it (settled by ``returned_queries.py``
+    #: from the transformer's own reading of the sources; empty until the pipeline settles it).
+    returned_queries: Mapping[str, ReturnedQuery] = field(default_factory=dict)
+    #: Candidates for ``returned_queries`` left as they are → why (a use that cannot follow).
+    returned_query_holds: Mapping[str, str] = field(default_factory=dict)
 
     # -- the project by qualname -------------------------------------------------------------------
     @cached_property

@@ -92,3 +92,35 @@ class Reason:
     line: int
     #: For I/O that a boundary cannot await: the fix to report, when a specific one exists.
     fix: str = ""
+
+
+@fast_state
+@dataclass(frozen=True, slots=True)
+class ReturnedQuery:
+    """A function that builds a legacy ``Query`` and hands it back un-executed (``return q``), as
+    ``query-to-select`` reads it: what its consumers need to execute the ``select()`` it returns
+    instead. ``kinds``: "entity"/"column" per select-list item (Rule S); ``has_options``: an
+    ``options(...)`` in it (Rule U); ``session``: how a caller names the session it was built on,
+    ``("param", name)`` for its parameter ``name`` or ``("self", attr)`` for ``self.<attr>``."""
+
+    qualname: str
+    line: int
+    kinds: tuple[str, ...]
+    has_options: bool
+    session: tuple[str, str]
+
+
+@fast_state
+@dataclass(frozen=True, slots=True)
+class QueryUse:
+    """One place that uses what a ``ReturnedQuery`` candidate returns: the call in ``scope`` at
+    ``line`` (or a reference to ``builder`` not called). ``problem``: why it cannot execute the
+    ``select()`` exactly (None: it can); ``returned``: ``scope`` hands it back in turn, so it
+    converts only if ``scope`` does (as a ``ReturnedQuery`` itself)."""
+
+    scope: str
+    builder: str
+    path: str
+    line: int
+    problem: str | None = None
+    returned: bool = False

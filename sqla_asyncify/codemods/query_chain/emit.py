@@ -74,8 +74,10 @@ class _Renderer:
             cur = cst.ensure_type(cur, (cst.Attribute, cst.Subscript)).value  # type: ignore[arg-type]
         nodes.reverse()
         self.link_nodes = nodes
-        #: The ``X.query(...)`` call for a session root; None for a variable.
-        self.root_call: cst.Call | None = cur if isinstance(cur, cst.Call) else None
+        #: The ``X.query(...)`` call for a session root; None for a variable or a builder's call.
+        self.root_call: cst.Call | None = cur if isinstance(cur, cst.Call) and chain.builder is None else None
+        #: A call of a function handing back a ``select()`` (``Plan.returned_queries``): the statement, as called.
+        self.built: cst.BaseExpression | None = cur if chain.builder is not None and chain.var is None else None
         #: The select list for a session root.
         self.root_args: Sequence[cst.Arg] = self.root_call.args if self.root_call is not None else ()
         self.session: cst.BaseExpression = cst.Name("_")
@@ -106,11 +108,13 @@ class _Renderer:
     # -- the statement ---------------------------------------------------------------------------
     def statement(self, upto: int) -> cst.BaseExpression:
         """The ``select()`` (or the query variable) with the builders of ``links[:upto]`` applied."""
-        stmt: cst.BaseExpression = (
-            self.root_call.with_changes(func=self._import("select"))
-            if self.root_call is not None
-            else cst.Name(cst.ensure_type(self.chain.var, str))
-        )
+        stmt: cst.BaseExpression
+        if self.root_call is not None:
+            stmt = self.root_call.with_changes(func=self._import("select"))
+        elif self.built is not None:
+            stmt = self.built
+        else:
+            stmt = cst.Name(cst.ensure_type(self.chain.var, str))
         for i in range(upto):
             stmt = self._builder(stmt, i)
         return stmt

@@ -105,7 +105,7 @@ class _QueryChain:
     session: cst.BaseExpression | None  # X of X.query(...); None for a variable root
     var: str | None  # the query variable the chain starts from
     links: list[_Link]
-    usage: str = ""  # "terminal" | "iter" | "assign" | "argument" | "escape"
+    usage: str = ""  # "terminal" | "iter" | "assign" | "argument" | "return" | "escape"
     #: The chain is a statement of its own (``db.query(M).filter(...).delete()``): its value is unused.
     discarded: bool = False
     #: The select list at the root: the ``query(...)`` arguments, or the variable's.
@@ -127,6 +127,14 @@ class _QueryChain:
     set_alias: str | None = None
     #: ``yield_per(n)`` in a ``for`` statement's iterable: streamed with ``async for``.
     streamed: bool = False
+    #: A chain rooted at a call of a function handing back a query (``Plan.returned_queries``),
+    #: its qualname; the root then is that call, ``session`` the caller's name for its session.
+    builder: str | None = None
+    #: The select list's kinds ("entity"/"column"): given by such a function for its call, or
+    #: found by the checks (``_check``) for a chain of one's own.
+    kinds: tuple[str, ...] | None = None
+    #: ``options(...)`` in such a function's query (Rule U).
+    builder_options: bool = False
     problem: str | None = None
     fix: str = ""
 
@@ -166,6 +174,12 @@ class _VarInfo:
     has_options: bool = False
     #: Variables built from or into this one (``active = base.filter(...)``).
     linked: set[str] = field(default_factory=set)
+    #: Built from a call of a function handing back a query: its qualname, select-list kinds, options.
+    builder: str | None = None
+    kinds: tuple[str, ...] | None = None
+    builder_options: bool = False
+    #: ``return q``: the function hands it back (converted only where ``Plan.returned_queries`` says so).
+    returned: bool = False
     problem: str | None = None
     fix: str = ""
 

@@ -1,7 +1,9 @@
 """Parsing: the query chains of one function body, read off the syntax tree into ``_QueryChain``s.
 
-A chain starts at ``X.query(...)`` where the plan types ``X`` as a session, or at a query variable
-(a name assigned only from such chains); its links are walked up through the parents to the first
+A chain starts at ``X.query(...)`` where the plan types ``X`` as a session, at a call of a function
+the plan says hands back a query converted across functions (``Plan.returned_queries``: the call is
+the root and the caller's name for that function's session the chain's session), or at a query
+variable (a name assigned only from such chains); its links are walked up through the parents to the first
 terminal, and how its outermost node is used (executed, iterated, assigned, handed to ``in_()``,
 escaping) is recorded. Variables get their select list and session, a problem spreading along
 assignments between them. Nothing here decides whether a chain converts (``shape``).
@@ -14,7 +16,8 @@ import libcst.matchers as m
 from libcst.metadata import ParentNodeProvider
 
 from ...dispatch import VisitorDispatch
-from ...names import Callee
+from ...names import Callee, dotted
+from ...plan.types import ReturnedQuery
 from ...walk import descendants
 from ..base import AsyncifyCodemod
 from .model import (
@@ -25,6 +28,7 @@ from .model import (
     _STATEMENT_CONSUMERS,
     _arg_values,
     _callee_name,
+    _class_like,
     _Link,
     _QueryChain,
     _VarInfo,
@@ -37,6 +41,8 @@ class _Scope(VisitorDispatch, cst.CSTVisitor):
 
     def __init__(self) -> None:
         self.query_calls: list[cst.Call] = []
+        self.calls: list[cst.Call] = []
+        self.returns: list[cst.Return] = []
         self.assigns: list[cst.Assign] = []
         self.names: list[cst.Name] = []
         self.nested_names: set[str] = set()
@@ -55,8 +61,12 @@ class _Scope(VisitorDispatch, cst.CSTVisitor):
         return self._enter(node)
 
     def visit_Call(self, node: cst.Call) -> None:
+        self.calls.append(node)
         if m.matches(node.func, m.Attribute(attr=m.Name("query"))):
             self.query_calls.append(node)
+
+    def visit_Return(self, node: cst.Return) -> None:
+        self.returns.append(node)
 
     def visit_Assign(self, node: cst.Assign) -> None:
         self.assigns.append(node)
@@ -65,13 +75,79 @@ class _Scope(VisitorDispatch, cst.CSTVisitor):
         self.names.append(node)
 
 
+#: Why a query handed back (``return q``) is refused where the plan does not convert its function.
+RETURNED_PROBLEM = (
+    "query variable `{name}` escapes the function (returned, passed on or stored) "
+    "and would hold a `Select` instead of a `Query`"
+)
+
+
 class ChainParsing(AsyncifyCodemod):
     """The parsing layer of ``QueryToSelect``: chains and query variables of one function body."""
+
+    #: Reading the sources for ``returned_queries`` (``left_queries.QueryProbe``): every function is
+    #: read as if the plan converted the query it hands back, to tell whether it could.
+    probing = False
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         #: The function being analysed: its single-name assignments, by name.
         self._assigned: dict[str, list[cst.Assign]] = {}
+        #: The function being analysed hands back the query it builds, converted (``return q`` stays).
+        self._returning = False
+        self._builder_names: frozenset[str] | None = None
+
+    def _held_back(self, chain: _QueryChain) -> str:
+        """Why a query this function hands back stays a ``Query`` (``Plan.returned_query_holds``)."""
+        why = self.plan.returned_query_holds.get(self.scope_qualname) if chain.usage == "return" else None
+        return f" (its callers cannot all execute a `select()` instead: {why})" if why else ""
+
+    # -- calls of functions handing back a query -----------------------------------------------
+    def _builder_named(self, call: cst.Call) -> bool:
+        """``call`` calls a name some function of ``Plan.returned_queries`` has (before resolving it)."""
+        if self._builder_names is None:
+            self._builder_names = frozenset(q.rpartition(".")[2] for q in self.plan.returned_queries)
+        return bool(self._builder_names) and _callee_name(call) in self._builder_names
+
+    def _builder_of(self, call: cst.Call) -> ReturnedQuery | None:
+        """What the function ``call`` calls hands back, when the plan converts it across functions."""
+        if not self._builder_named(call):
+            return None
+        callee = Callee.of(call.func)
+        if callee is None:
+            return None
+        target = self.plan.classify(self.context_qualname, callee)
+        return self.plan.returned_queries.get(target.name) if target.kind == "function" else None
+
+    def _builder_session(self, call: cst.Call, built: ReturnedQuery) -> cst.BaseExpression | str:
+        """The caller's name for the session ``built``'s query runs on (a plain name or attribute
+        chain the plan types as a session here, evaluated again where the ``select()`` runs), or
+        why there is none."""
+        kind, name = built.session
+        node: cst.BaseExpression | None = None
+        if any(a.star for a in call.args):
+            return "its arguments are unpacked (`*args`/`**kwargs`): the session it is handed cannot be named"
+        if kind == "param":
+            fn = self.plan.functions[built.qualname]
+            params = [p.name for p in fn.params]
+            node = next((a.value for a in call.args if a.keyword is not None and a.keyword.value == name), None)
+            if node is None and name in params:
+                position = params.index(name)
+                if fn.class_qualname is not None and params[:1] in (["self"], ["cls"]):
+                    receiver = dotted(call.func.value) if isinstance(call.func, cst.Attribute) else None
+                    if receiver is None or _class_like(receiver):
+                        return "a method called other than on an instance: the session it is handed cannot be named"
+                    position -= 1
+                positional = [a.value for a in call.args if a.keyword is None]
+                node = positional[position] if 0 <= position < len(positional) else None
+        elif isinstance(call.func, cst.Attribute) and dotted(call.func.value) is not None:
+            node = cst.Attribute(value=call.func.value.deep_clone(), attr=cst.Name(name))
+        if node is None or dotted(node) is None:
+            return "the session it builds its query on is not handed to it as a plain name here"
+        callee = Callee.of(node)
+        if callee is None or not self.plan.is_session(self.context_qualname, callee):
+            return f"`{dotted(node)}`, the session it builds its query on, is not known to be a session here"
+        return node
 
     def _parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
         return self.get_metadata(ParentNodeProvider, node, None)
@@ -111,6 +187,8 @@ class ChainParsing(AsyncifyCodemod):
         parent = self._parent(outer)
         if isinstance(parent, (cst.For, cst.CompFor)) and parent.iter is outer:
             return "iter"
+        if isinstance(parent, cst.Return) and parent.value is outer:
+            return "return"
         if (
             isinstance(parent, cst.Assign)
             and len(parent.targets) == 1
@@ -157,8 +235,10 @@ class ChainParsing(AsyncifyCodemod):
             if cur.func.attr.value == "query" and self._is_session_query(cur):
                 return True
             if cur.func.attr.value not in _BUILDERS:
-                return False
+                return self._builder_of(cur) is not None
             cur = cur.func.value
+        if isinstance(cur, cst.Call):
+            return self._builder_of(cur) is not None
         return isinstance(cur, cst.Name) and cur is not value and cur.value in var_names
 
     def _collect_chains(self, scope: _Scope, var_names: set[str]) -> list[_QueryChain]:
@@ -168,6 +248,23 @@ class ChainParsing(AsyncifyCodemod):
             if self._is_session_query(call):
                 session = cst.ensure_type(call.func, cst.Attribute).value
                 chains.append(_QueryChain(call, session, None, self._walk_up(call), entities=tuple(_arg_values(call))))
+        for call in scope.calls:
+            built = self._builder_of(call)
+            if built is None:
+                continue
+            found = self._builder_session(call, built)
+            chain = _QueryChain(
+                call,
+                found if isinstance(found, cst.BaseExpression) else None,
+                None,
+                self._walk_up(call),
+                builder=built.qualname,
+                kinds=built.kinds,
+                builder_options=built.has_options,
+            )
+            if isinstance(found, str):
+                chain.problem = f"the query `{built.qualname}` hands back cannot be executed here: {found}"
+            chains.append(chain)
         targets = {id(a.targets[0].target) for name in var_names for a in self._assigned[name]}
         for use in scope.names:
             if use.value not in var_names or id(use) in targets:
@@ -204,16 +301,19 @@ class ChainParsing(AsyncifyCodemod):
                 info.problem = info.problem or f"query variable `{info.name}` is assigned from different queries"
             if roots:
                 info.entities, info.session = roots[0].entities, roots[0].session
+                info.builder, info.kinds, info.builder_options = roots[0].builder, roots[0].kinds, roots[0].builder_options
+                info.has_options |= roots[0].builder_options
+                if roots[0].builder is not None and roots[0].problem:
+                    info.problem = info.problem or roots[0].problem
             for c in info.chains:
                 if c.usage == "assign" and c.var is not None:
                     edges.append((info.name, c.var))
                     info.linked.add(c.var)
                     infos[c.var].linked.add(info.name)
-                if c.usage == "escape":
-                    info.problem = info.problem or (
-                        f"query variable `{info.name}` escapes the function (returned, passed on or stored) "
-                        "and would hold a `Select` instead of a `Query`"
-                    )
+                if c.usage == "return" and self._returning:
+                    info.returned = True
+                elif c.usage in ("escape", "return"):
+                    info.problem = info.problem or RETURNED_PROBLEM.format(name=info.name) + self._held_back(c)
                 for link in c.steps if c.usage == "assign" else ():
                     info.has_join |= link.name in ("join", "outerjoin")
                     info.has_options |= link.name == "options"
@@ -233,6 +333,8 @@ class ChainParsing(AsyncifyCodemod):
                     infos[y].has_options |= infos[x].has_options
                     if infos[y].session is None and infos[x].session is not None:
                         infos[y].entities, infos[y].session = infos[x].entities, infos[x].session
+                        infos[y].builder, infos[y].kinds = infos[x].builder, infos[x].kinds
+                        infos[y].builder_options = infos[x].builder_options
                     changed |= before != (infos[y].problem, infos[y].has_join, infos[y].has_options, infos[y].session)
         for info in infos.values():
             if info.session is None:

@@ -41,6 +41,13 @@ from .model import (
 from .parse import ChainParsing, _Scope
 
 
+#: Links on a query another function hands back that need its entities named here (``filter_by``
+#: targets, a new select list, ``get``/bulk forms, set operations) or stream it: refused.
+_NOT_ACROSS_FUNCTIONS = frozenset(
+    {"with_entities", "add_columns", "add_entity", "filter_by", "yield_per", "get", "delete", "update", *_SET_OPS}
+)
+
+
 def _is_negative_literal(node: cst.BaseExpression | None) -> bool:
     return m.matches(node, m.UnaryOperation(operator=m.Minus())) if node is not None else False
 
@@ -191,11 +198,11 @@ class ChainShape(ChainParsing):
             if link.kind == "attr" and link.name != "statement":
                 refuse(f"`Query.{link.name}` has no exact `select()` rewrite here")
                 return
-        if chain.usage == "escape":
+        if chain.usage == "escape" or (chain.usage == "return" and not self._returning):
             if chain.var is None:
                 refuse(
                     "the query object itself is used (returned, passed on or stored), not executed: "
-                    "after the migration it would be a `Select`",
+                    f"after the migration it would be a `Select`{self._held_back(chain)}",
                     "execute it where it is built, or change its consumers to take a `select()`",
                 )
             return  # a variable's escape is reported with the variable
@@ -205,7 +212,18 @@ class ChainShape(ChainParsing):
         steps = chain.steps
         # the select list
         select_list = list(chain.entities)
-        if chain.var is None and any(a.star for a in chain.root.args):  # type: ignore[attr-defined]
+        if chain.builder is not None:
+            # The query another function hands back: its select list is read there (``kinds``).
+            # What needs the entities named here is not rewritten across functions.
+            names = [link.name for link in chain.links if link.kind == "call"]
+            bad = next((n for n in names if n in _NOT_ACROSS_FUNCTIONS), None)
+            if bad is not None:
+                refuse(
+                    f"`{bad}()` on the query `{chain.builder}` hands back: not rewritten across functions",
+                    f"apply it inside `{chain.builder}`, or rewrite both by hand with `select()`",
+                )
+                return
+        elif chain.var is None and any(a.star for a in chain.root.args):  # type: ignore[attr-defined]
             refuse("a starred select list: cannot tell entities from columns")
             return
         for link in steps:
@@ -215,7 +233,10 @@ class ChainShape(ChainParsing):
                 select_list = _arg_values(call)
             elif link.name in ("add_columns", "add_entity"):
                 select_list += _arg_values(call)
-        kinds = [self._entity_kind(e, known) for e in select_list]
+        if chain.builder is not None and chain.kinds is not None:
+            kinds = list(chain.kinds)
+        else:
+            kinds = [self._entity_kind(e, known) for e in select_list]
         if kinds == ["unknown"] and terminal is not None and terminal.name in _SHAPE_FREE:
             # `get()` and bulk `delete()`/`update()` run only on one entity (legacy raises otherwise),
             # and `count()` counts rows whatever they hold: the result does not depend on the shape
@@ -227,6 +248,7 @@ class ChainShape(ChainParsing):
                 "or a column: the result shape (objects or rows) depends on it"
             )
             return
+        chain.kinds = tuple(kinds)
         chain.s1 = len(kinds) == 1 and kinds[0] == "entity"
         chain.has_entity = "entity" in kinds
         set_ops = [i for i, link in enumerate(steps) if link.name in _SET_OPS]
@@ -271,8 +293,10 @@ class ChainShape(ChainParsing):
                     )
                     return
                 chain.filter_by_targets[i] = target
-        chain.has_options = any(s.name == "options" for s in steps) or bool(
-            chain.var is not None and infos[chain.var].has_options
+        chain.has_options = (
+            any(s.name == "options" for s in steps)
+            or bool(chain.var is not None and infos[chain.var].has_options)
+            or chain.builder_options
         )
         if terminal is None:
             return
@@ -352,7 +376,7 @@ class ChainShape(ChainParsing):
         if len(set_ops) > 1:
             refuse(f"more than one `Query.{name}()` in a chain: each wraps the one before in a subquery", _SET_OP_FIX)
             return False
-        if chain.usage == "assign" or (chain.usage == "argument" and chain.terminal is None):
+        if chain.usage in ("assign", "return") or (chain.usage == "argument" and chain.terminal is None):
             refuse(
                 f"a `Query.{name}()` kept as a query: later criteria on it would need the aliased entity",
                 "execute it where it is built, or rewrite with `aliased(M, union(...).subquery())` by hand",

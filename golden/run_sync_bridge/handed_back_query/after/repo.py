@@ -15,6 +15,6 @@ class UserRepo:
         # a lazy query handed back: callers iterate it, filter it further, count it
         return self.db.sync_session.query(User).filter(User.age > age).order_by(User.id)
 
-    def emails(self, user_id: int):
-        query = self.db.sync_session.query(Address.id, Address.email).filter(Address.user_id == user_id)
+    async def emails(self, user_id: int):
+        query = select(Address.id, Address.email).where(Address.user_id == user_id)
         return query.order_by(Address.id.desc())

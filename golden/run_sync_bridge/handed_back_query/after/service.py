@@ -39,16 +39,9 @@ async def summary(db: AsyncSession) -> dict[str, object]:
             )
         ],
         "emails": list(
-            enumerate(
-                row.email
-                for row in await repo.db.run_sync(
-                    lambda sync_session: list(repo.emails(1))
-                )
-            )
+            enumerate(row.email for row in await repo.db.execute(await repo.emails(1)))
         ),
-        "sorted": sorted(
-            await repo.db.run_sync(lambda sync_session: list(repo.emails(2)))
-        ),
+        "sorted": sorted(await repo.db.execute(await repo.emails(2))),
         "oldest": (await repo.get(4)).name,
     }
 
