@@ -679,9 +679,9 @@ def _populates(call: cst.Call) -> list[str]:
 
 
 def _always_evaluated(statement: cst.SimpleStatementLine) -> set[int]:
-    """Ids of the attribute nodes evaluated every time ``statement`` runs: not those of a branch
-    (``b`` and ``c`` in ``b if a else c``, ``b`` in ``a and b``), of a lambda, or of a
-    comprehension beyond its first iterable."""
+    """Ids of the attribute nodes read every time ``statement`` runs: not an assignment's target
+    (set, not read), nor those of a branch (``b`` and ``c`` in ``b if a else c``, ``b`` in
+    ``a and b``), of a lambda, or of a comprehension beyond its first iterable."""
     found: set[int] = set()
     todo: list[cst.CSTNode] = [statement]
     while todo:
@@ -690,7 +690,12 @@ def _always_evaluated(statement: cst.SimpleStatementLine) -> set[int]:
             found.add(id(node))
         if isinstance(node, cst.Lambda):
             continue
-        if isinstance(node, cst.IfExp):
+        if isinstance(node, (cst.AssignTarget, cst.AnnAssign)) and isinstance(node.target, cst.Attribute):
+            # ``obj.attr = v`` sets it: a column set loads nothing; only ``obj`` is read
+            todo.append(node.target.value)
+            if isinstance(node, cst.AnnAssign):
+                todo.extend(c for c in (node.annotation, node.value) if c is not None)
+        elif isinstance(node, cst.IfExp):
             todo.append(node.test)
         elif isinstance(node, cst.BooleanOperation):
             todo.append(node.left)

@@ -156,3 +156,17 @@ def test_the_migrated_project_is_a_fixed_point(tmp_path: Path) -> None:
     again, _ = migrate(out, tmp_path / "second")
     for path in out:
         assert again[path] == out[path], path
+
+
+def test_a_teardown_write_gets_no_load(tmp_path: Path) -> None:
+    """Setting a column of an expired object loads nothing in sync code: no load before it."""
+    project = _project()
+    conftest = CONFTEST.replace(
+        "    db.execute(delete(Job).where(Job.status == job.status))\n", '    job.status = "done"\n'
+    )
+    assert conftest != CONFTEST
+    project["tests/conftest.py"] = conftest.encode()
+    out, report = migrate(project, tmp_path / "run")
+    teardown = out["tests/conftest.py"].decode().split("yield job")[1]
+    assert "run_sync" not in teardown
+    assert not any(line.startswith("tests/conftest.py") and "greenlet-loads" in line for line in report)

@@ -99,7 +99,7 @@ class Preload:
 @dataclass(frozen=True, slots=True)
 class Decision:
     rel: Rel
-    kind: str  # "untouched" | "options" | "selectin"
+    kind: str  # "untouched" | "options" | "selectin" | "read-loaded" (greenlet-loads only)
     reasons: tuple[str, ...] = ()
 
 
@@ -129,6 +129,8 @@ class Loading:
         self._origin_cache: dict[tuple[str, str], list[Origin]] = {}
         #: (module, line of a read) → the loads run before its statement (``greenlet-loads``).
         self.preloads: dict[tuple[str, int], Preload] = {}
+        #: Relationships some of whose reads those loads serve: (owner, attr) → where.
+        self.read_loaded: dict[tuple[str, str], list[str]] = {}
         self._expiring: bool | None = None
         self._analyse()
         self.decisions = self._decide()
@@ -477,7 +479,12 @@ class Loading:
             return False
         if self.rel_names.intersection(read.path[1:]):
             return False  # a relationship of what it loads: not followed further here
-        return self._preload(scope, read, rel.attr, f"`{read.root}.{rel.attr}` of {committed}")
+        why = f"`{read.root}.{rel.attr}` of {committed}"
+        if not self._preload(scope, read, rel.attr, why):
+            return False
+        where = f"{self.module_of[scope].path}:{read.line}"
+        self.read_loaded.setdefault((rel.owner, rel.attr), []).append(f"loaded before the read at {where} ({why})")
+        return True
 
     def _expiry_possible(self) -> bool:
         """Whether migrated code may expire a session's objects behind a reader's back: a
@@ -765,7 +772,9 @@ class Loading:
                 if key in self.unfollowed:
                     decisions[key] = Decision(rel, "selectin", tuple(dict.fromkeys(self.unfollowed[key])))
                 elif key in by_rel:
-                    decisions[key] = Decision(rel, "options", tuple(dict.fromkeys(by_rel[key])))
+                    decisions[key] = Decision(rel, "options", tuple(dict.fromkeys(by_rel[key] + self.read_loaded.get(key, []))))
+                elif key in self.read_loaded:
+                    decisions[key] = Decision(rel, "read-loaded", tuple(dict.fromkeys(self.read_loaded[key])))
                 else:
                     decisions[key] = Decision(rel, "untouched", ("never read",))
         return decisions
