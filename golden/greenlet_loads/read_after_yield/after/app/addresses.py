@@ -14,6 +14,7 @@ async def temporary_address(db: AsyncSession, email: str) -> AsyncIterator[Addre
     db.add(address)
     await db.commit()
     yield address
+    await db.run_sync(lambda _: address.email)
     await db.execute(delete(Address).where(Address.email == address.email))
     await db.commit()
 
