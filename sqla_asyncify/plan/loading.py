@@ -13,6 +13,10 @@ on the model) runs SQL the sync code never ran; this module decides, from the pr
   chained as the reads and schemas nest (``selectinload(A.books).joinedload(Book.publisher)``);
 * read where the plan cannot follow the objects back to their query: ``lazy="selectin"`` on the
   model, as before (the ``selectin-relationships`` transformer), with the reason.
+* read on a new object another function committed and handed over (returned it, or a pytest
+  fixture yielded it), or, after a generator's ``yield``, on an object it held where migrated code
+  may roll back: no query loads it; the read's own loads run first, in the session's greenlet
+  (``preloads``, written by ``codemods/greenlet_loads.py``), where its statement always reads it.
 
 The rewriting is elsewhere: ``codemods/eager_load_options.py`` adds the options at each site.
 ``Loads``, the plan's layer, builds it once per plan (``plan.loading``), with ``freshness.py``
