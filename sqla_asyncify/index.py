@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import libcst as cst
+import libcst.matchers as m
 from libcst.metadata import PositionProvider
 
 from . import sqla
@@ -23,10 +24,10 @@ from .loading_facts import LoadFacts, RelationshipTarget
 from .loading_facts import collect as collect_loading_facts
 from .names import Callee, QualnameTracker, dotted, interned, resolve_relative
 from .positions import positions
-from .thread_calls import in_place, runner
+from .thread_calls import handed, in_place, runner
 from .pickling import fast_state
 
-INDEX_VERSION = 27  # bump when the shape of the index changes (invalidates caches)
+INDEX_VERSION = 29  # bump when the shape of the index changes (invalidates caches)
 #: The collection of a test's ``@pytest.mark.parametrize`` values, followed by the names they bind.
 PARAMETRIZE_PREFIX = "@parametrize:"
 
@@ -147,6 +148,10 @@ class FunctionInfo:
     passed_to: tuple[str, Callee, str, int] | None = None
     #: A lambda whose body is a call (``lambda: f(x)``): that call's callee.
     body_call: Callee | None = None
+    #: A lambda handed alone to a thread runner whose body is one call (``await run_in_threadpool(
+    #: lambda: f(x))``): the enclosing function calls ``f(x)`` in its place once ``f`` is made async
+    #: (``thread_calls.in_place``), so the lambda needs no await of its own.
+    in_thread: bool = False
     #: Attribute chains read in the body (``self.group.cast``, ``repo.items``), with the line of
     #: their first read: where a ``@property`` getter runs. An assignment's target attribute is
     #: stored, not read (``obj.x = v`` reads only ``obj``).
@@ -155,6 +160,9 @@ class FunctionInfo:
     #: the name ``xs``, each element that is a name, attribute chain or call of one (a comprehension's
     #: one expression). Kept apart from ``bindings``: an element is not the collection's own value.
     members: tuple[Binding, ...] = ()
+    #: Attributes stored on ``self`` in the body (``self.x = ...``, ``self.x: T = ...``), whatever
+    #: the value, sorted: an instance has them besides its class's.
+    self_attrs: tuple[str, ...] = ()
     #: ``obj.attributes[key] = value`` (Alembic's ``Config.attributes``, how a connection is handed to
     #: its ``env.py``): ``value`` when it is a name or attribute chain, with the line.
     attributes_stores: tuple[tuple[Callee, int], ...] = ()
@@ -176,6 +184,9 @@ class ClassInfo:
     #: ``attr = association_proxy("rel", "x")`` in the class body → (attr, "rel"): reading ``attr``
     #: reads relationship ``rel``.
     proxies: tuple[tuple[str, str], ...] = ()
+    #: Names the class body binds other than by ``def`` (``x = ...``, ``x: T``, ``class X``,
+    #: imports), sorted; ``"*"`` when a statement there (``if``, ``for``, ``try``…) may bind more.
+    body_names: tuple[str, ...] = ()
 
 
 @fast_state
@@ -224,6 +235,7 @@ class _FunctionBuilder:
     yields_from: str | None = None
     #: Names declared ``global`` in the function: what it binds to them is a module global.
     global_names: set[str] = field(default_factory=set)
+    self_attrs: set[str] = field(default_factory=set)
 
     def build(self) -> FunctionInfo:
         return FunctionInfo(
@@ -238,6 +250,7 @@ class _FunctionBuilder:
             yields_from=self.yields_from,
             bindings=tuple(self.bindings),
             attr_bindings=tuple(self.attr_bindings),
+            self_attrs=tuple(sorted(self.self_attrs)),
             local_attr_bindings=tuple(self.local_attr_bindings),
             returns=tuple(self.returns),
             members=tuple(self.members),
@@ -394,6 +407,8 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
         self._awaited: set[int] = set()
         #: Lambdas handed as arguments, by node id: ``FunctionInfo.passed_to``.
         self._lambda_args: dict[int, tuple[str, Callee, str, int]] = {}
+        #: Lambdas a thread runner call stands in for, by node id: ``FunctionInfo.in_thread``.
+        self._thread_lambdas: set[int] = set()
         self._with_calls: set[int] = set()
         self._iterated: set[int] = set()
         self._arguments: set[int] = set()
@@ -406,6 +421,7 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
         self._collections: dict[int, tuple[str, int]] = {}
         self._yield_statements: set[int] = set()  # ``yield from g`` as a statement of its own
         self._main_guard = 0
+        self._literal_loops = 0  # numbers the loops over literals (``<loop L:N>``)
         self._module_blocks = (
             0  # depth of ``if``/``try``/``with``/loop blocks at module level
         )
@@ -487,6 +503,7 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
                 relationships,
                 tuple(backrefs),
                 tuple(proxies),
+                _class_body_names(original_node),
             )
         )
         self._pop()
@@ -563,6 +580,9 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
         return None
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        target = node.target
+        if isinstance(target, cst.Attribute) and m.matches(target.value, m.Name("self")) and self._stack:
+            self._current.self_attrs.add(target.attr.value)  # ``self.x: T = v``
         if self.scope_kind == "class" and isinstance(node.target, cst.Name):
             self._class_stack[-1][1].append(
                 (node.target.value, self._names_in(node.annotation.annotation))
@@ -646,6 +666,7 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
                     "params": tuple(interned(Param(p.name.value)) for p in node.params.params),
                     "passed_to": passed_to,
                     "body_call": body_call,
+                    "in_thread": id(node) in self._thread_lambdas,
                 }
             )
         )
@@ -725,8 +746,14 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
         self._bind_loop_target(node.target, node.iter, node)
 
     def _bind_loop_target(self, target: cst.BaseExpression, iterable: cst.BaseExpression, node: cst.CSTNode) -> None:
-        """``for x in f(...)``: ``x`` is what ``f`` yields; ``for x in xs``: an element of ``xs``."""
-        if self.scope_kind not in ("function", "lambda") or not isinstance(target, cst.Name):
+        """``for x in f(...)``: ``x`` is what ``f`` yields; ``for x in xs``: an element of ``xs``;
+        ``for x in [a, b]``, ``for x, y in [(a, b), (c, d)]``: see ``_bind_literal_loop``."""
+        if self.scope_kind not in ("function", "lambda"):
+            return
+        if isinstance(iterable, cst.List | cst.Tuple | cst.Set):
+            self._bind_literal_loop(target, iterable, node)
+            return
+        if not isinstance(target, cst.Name):
             return
         if isinstance(iterable, cst.Call):
             callee = Callee.of_func(iterable.func)
@@ -734,6 +761,52 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
                 self._bind(target.value, callee, True, node, iterated=True)
         elif isinstance(iterable, cst.Name | cst.Attribute) and (callee := Callee.of(iterable)) is not None:
             self._bind(target.value, callee, False, node, iterated=True)
+
+    def _bind_literal_loop(
+        self, target: cst.BaseExpression, iterable: cst.List | cst.Tuple | cst.Set, node: cst.CSTNode
+    ) -> None:
+        """``for x in [a, f()]``: ``x`` is an element of the literal, as for a local collection
+        (``members`` under a name of the loop's own, ``<loop L:N>``, which nothing else binds or
+        fills): the type all its elements agree on. ``for x, y in [(a, b), (c, d)]``: each name an
+        element of the items at its position (``<loop L:N>#0``…); an element that is not a tuple of
+        that length, a starred one, or an item that names nothing (a string) has no known type."""
+        if isinstance(target, cst.Name):
+            names = [target.value]
+        elif isinstance(target, cst.Tuple | cst.List) and all(
+            isinstance(e, cst.Element) and isinstance(e.value, cst.Name) for e in target.elements
+        ):
+            names = [e.value.value for e in target.elements]  # type: ignore[attr-defined]
+        else:
+            return
+        self._literal_loops += 1
+        line = self._line(node)
+        loop = f"<loop {line}:{self._literal_loops}>"
+        collections = [loop] if isinstance(target, cst.Name) else [f"{loop}#{i}" for i in range(len(names))]
+        for element in iterable.elements or [None]:
+            items: list[cst.BaseExpression | None]
+            if not isinstance(element, cst.Element):
+                items = [None] * len(names)  # ``*rest`` (or no element): what it holds is unknown
+            elif isinstance(target, cst.Name):
+                items = [element.value]
+            elif (
+                isinstance(element.value, cst.Tuple | cst.List)
+                and len(element.value.elements) == len(names)
+                and all(isinstance(e, cst.Element) for e in element.value.elements)
+            ):
+                items = [e.value for e in element.value.elements]
+            else:
+                items = [None] * len(names)
+            for collection, item in zip(collections, items):
+                called = isinstance(item, cst.Call)
+                callee = None if item is None else (Callee.of_func(item.func) if isinstance(item, cst.Call) else Callee.of(item))
+                if callee is None or item is None:
+                    callee, called = OPAQUE_MEMBER, False
+                args = tuple(t for a in item.args if (t := dotted(a.value))) if isinstance(item, cst.Call) else ()
+                self._current.members.append(
+                    Binding(collection, callee, called, line, args, False, argument=None if item is None else _sole_argument(item))
+                )
+        for name, collection in zip(names, collections):
+            self._bind(name, Callee(collection), False, node, iterated=True)
 
     def visit_WithItem(self, node: cst.WithItem) -> None:
         if isinstance(node.item, cst.Call):
@@ -1028,6 +1101,8 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
         """Attributes a statement stores into (``obj.x = v``, ``a.b, c = pair``)."""
         if isinstance(target, cst.Attribute):
             self._stored_attrs.add(id(target))
+            if isinstance(target.value, cst.Name) and target.value.value == "self" and self._stack:
+                self._current.self_attrs.add(target.attr.value)
         elif isinstance(target, cst.Tuple | cst.List):
             for element in target.elements:
                 self._store_attrs(element.value)
@@ -1099,6 +1174,8 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
         callee = Callee.of_func(call.func) if call is not None else None
         if call is None or callee is None:
             return
+        if isinstance(function := handed(node, found), cst.Lambda):
+            self._thread_lambdas.add(id(function))
         self._current.calls.append(
             CallSite(
                 callee,
@@ -1109,6 +1186,42 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
                 arg_keys=tuple(key for key, _ in argument_keys(call)),
             )
         )
+
+
+def _class_body_names(node: cst.ClassDef) -> tuple[str, ...]:
+    """``ClassInfo.body_names``: what the class body binds besides its methods."""
+    names: set[str] = set()
+    body = node.body.body if isinstance(node.body, cst.IndentedBlock) else (node.body,)
+    for stmt in body:
+        if isinstance(stmt, cst.FunctionDef):
+            continue
+        if isinstance(stmt, cst.ClassDef):
+            names.add(stmt.name.value)
+            continue
+        if not isinstance(stmt, cst.SimpleStatementLine | cst.SimpleStatementSuite):
+            return ("*",)  # an ``if``/``for``/``try``/``with`` block: it may bind anything
+        for small in stmt.body:
+            targets: list[cst.BaseExpression] = []
+            if isinstance(small, cst.Assign):
+                targets = [t.target for t in small.targets]
+            elif isinstance(small, cst.AnnAssign | cst.AugAssign):
+                targets = [small.target]
+            elif isinstance(small, cst.Import | cst.ImportFrom):
+                if isinstance(small.names, cst.ImportStar):
+                    return ("*",)
+                for alias in small.names:
+                    bound = alias.asname.name if alias.asname else alias.name
+                    text = dotted(bound)
+                    if text is not None:
+                        names.add(text.split(".")[0])
+            elif isinstance(small, cst.Global | cst.Nonlocal | cst.Del):
+                return ("*",)
+            for target in targets:
+                if isinstance(target, cst.Name):
+                    names.add(target.value)
+                else:
+                    names.update(n.value for n in m.findall(target, m.Name()))  # type: ignore[union-attr]
+    return tuple(sorted(names))
 
 
 def argument_keys(call: cst.Call) -> list[tuple[str, cst.Arg]]:

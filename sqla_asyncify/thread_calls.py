@@ -8,7 +8,8 @@ the migrated code's call graph on the first run as on a second one (the sessions
 callers it has).
 
 Pure syntax: the caller says what the runner call's function qualifies to; ``in_place`` builds
-``f(...)`` (``functools.partial(f, *p, **q)`` handed in: ``f(*p, *a, **q, **k)``) or says it cannot.
+``f(...)`` (``functools.partial(f, *p, **q)`` handed in: ``f(*p, *a, **q, **k)``; ``lambda: f(x)``
+handed alone: ``f(x)``, its body) or says it cannot.
 """
 
 from __future__ import annotations
@@ -60,6 +61,11 @@ def in_place(call: cst.Call, found: Runner, is_partial: Callable[[cst.BaseExpres
     if function is None:
         return None
     rest = [a for a in call.args[found.func_index + 1 :] if a.keyword is None or a.keyword.value not in found.own_keywords]
+    if isinstance(function, cst.Lambda):
+        body = lambda_call(function)
+        if body is None or rest:
+            return None
+        return body.with_changes(lpar=call.lpar, rpar=call.rpar)
     if not found.passes_keywords and any(a.keyword is not None or a.star == "**" for a in rest):
         return None  # a keyword the runner rejects: the call fails as it is
     bound: list[cst.Arg] = []
@@ -84,6 +90,23 @@ def in_place(call: cst.Call, found: Runner, is_partial: Callable[[cst.BaseExpres
         lpar=call.lpar,
         rpar=call.rpar,
     )
+
+
+def lambda_call(node: cst.Lambda) -> cst.Call | None:
+    """The body of ``lambda: f(x)``: a lambda of no parameters whose body is one call of a name or
+    attribute chain, whose arguments call nothing (the body is the call, and nothing else runs in
+    the thread); None for any other lambda."""
+    params = node.params
+    if params.params or params.posonly_params or params.kwonly_params or params.star_kwarg is not None:
+        return None
+    if not isinstance(params.star_arg, cst.MaybeSentinel):
+        return None
+    body = node.body
+    if not isinstance(body, cst.Call) or not isinstance(body.func, cst.Name | cst.Attribute):
+        return None
+    if m.findall(body.func, m.Call() | m.Await()) or _runs_code(list(body.args)):
+        return None
+    return body
 
 
 def _merged(bound: list[cst.Arg], given: list[cst.Arg]) -> list[cst.Arg] | None:

@@ -99,6 +99,51 @@ def test_a_partial_is_merged_into_the_call(tmp_path: Path) -> None:
     assert f"case.py:{line_of(body, 'c = await')} thread-runners" in report
 
 
+def test_a_lambda_of_one_call_handed_alone_is_that_call_in_place(tmp_path: Path) -> None:
+    body = """\
+        from starlette.concurrency import run_in_threadpool
+
+
+        async def handler(db: Session):
+            a = await run_in_threadpool(lambda: load(db, 1))
+            b = await asyncio.get_running_loop().run_in_executor(None, lambda: load(db, user_id=2))
+            c = await asyncio.gather(asyncio.to_thread(lambda: load(db, 3)), asyncio.to_thread(lambda: shout("x")))
+            return a, b, c
+        """
+    code, report = migrated(body, tmp_path)
+    assert "a = await load(db, 1)" in code
+    assert "b = await load(db, user_id=2)" in code
+    assert 'c = await asyncio.gather(load(db, 3), asyncio.to_thread(lambda: shout("x")))' in code  # shout stays sync
+    assert "run_in_threadpool" not in code
+    assert "lambda: load" not in code
+    assert not report & {f"case.py:{line_of(body, x)} sync-boundary" for x in ("a = await", "b = await", "c = await")}
+
+
+def test_any_other_lambda_reaching_code_made_async_in_a_thread_is_left_and_reported(tmp_path: Path) -> None:
+    body = """\
+        async def more(db: Session):
+            return await asyncio.to_thread(lambda: load(db, 1).name)
+
+
+        async def handed_args(db: Session):
+            return await asyncio.to_thread(lambda x: load(db, x), 2)
+
+
+        async def nested_call(db: Session):
+            return await asyncio.to_thread(lambda: shout(load(db, 3).name))
+
+
+        async def kept(db: Session):
+            later = asyncio.to_thread(lambda: load(db, 4))
+            return await later
+        """
+    code, report = migrated(body, tmp_path)
+    for text in ("lambda: load(db, 1).name", "lambda x: load(db, x), 2", "lambda: shout(load(db, 3).name)", "lambda: load(db, 4)"):
+        assert text in code
+    for text in ("load(db, 1)", "load(db, x)", "load(db, 3)", "load(db, 4)"):
+        assert f"case.py:{line_of(body, text)} sync-boundary" in report
+
+
 def test_a_coroutine_runner_anywhere_becomes_the_coroutine_call(tmp_path: Path) -> None:
     code, _ = migrated(
         """\

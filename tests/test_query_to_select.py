@@ -268,6 +268,70 @@ def test_rewrite_keeps_the_line_count(tmp_path: Path) -> None:
         assert out.code.count("\n") == parsed.tree.code.count("\n"), before
 
 
+def test_a_bulk_write_whose_count_is_unused_drops_rowcount(tmp_path: Path) -> None:
+    """``q.delete()`` as a statement of its own: its count was unused, ``.rowcount`` of it would be
+    an expression statement doing nothing; kept where the count is used."""
+    out, _ = run(
+        """\
+        from sqlalchemy.orm import Session
+
+        from golden_models import User
+        LIMIT=20  # not black-clean: the file keeps the rewrite's layout
+
+
+        def purge(db: Session) -> int:
+            db.query(User).filter(User.age > 30).delete(synchronize_session="fetch")
+            n = db.query(User).filter(User.age < 20).delete(synchronize_session="fetch")
+            db.commit()
+            return n
+        """,
+        tmp_path,
+    )
+    assert '    await db.execute(delete(User).where(User.age > 30).execution_options(synchronize_session="fetch"))\n' in out
+    assert '    n = (await db.execute(delete(User).where(User.age < 20).execution_options(synchronize_session="fetch"))).rowcount\n' in out
+
+
+def test_line_breaks_kept_for_the_report_lines_are_laid_out_as_by_hand(tmp_path: Path) -> None:
+    """A chain whose terminal's arguments spanned lines becomes one call: the lines it spanned are kept
+    (later reports point at input lines) as a hand-written layout, not as empty lines."""
+    out, _ = run(
+        """\
+        from sqlalchemy.orm import Session
+
+        from golden_models import User
+        LIMIT=20  # not black-clean: the file keeps the rewrite's layout
+
+
+        def rename(db: Session, name: str) -> None:
+            db.query(User).filter(User.age > 30).update(
+                {"name": name}, synchronize_session="fetch"
+            )
+            db.commit()
+
+
+        def rename_older(db: Session, name: str) -> None:
+            db.query(User).filter(User.age > 30).filter(User.name != name).update(
+                {"name": name},
+                synchronize_session="fetch",
+                )
+            db.commit()
+        """,
+        tmp_path,
+    )
+    assert (
+        "    await db.execute(\n"
+        '        update(User).where(User.age > 30).values({"name": name}).execution_options(synchronize_session="fetch")\n'
+        "    )\n"
+        "    await db.commit()\n"
+    ) in out
+    assert (
+        "    await db.execute(\n"
+        '        update(User).where(User.age > 30).where(User.name != name).values({"name": name})\n'
+        '        .execution_options(synchronize_session="fetch")\n'
+        "    )\n"
+    ) in out
+
+
 def test_unions_that_cannot_be_exact_are_reported_and_unchanged(tmp_path: Path) -> None:
     source = """\
         from sqlalchemy.orm import Session

@@ -328,3 +328,187 @@ def test_a_function_handed_to_a_fixtures_worker_is_a_hand_off_and_the_worker_awa
     )
     assert f"{HELPER}func(db))" in out["app/workers.py"]
     assert "tests/test_workers.py:14 awaited-if-coroutine" in report
+
+
+STORES = """\
+    from sqlalchemy.orm import Session
+    from app.models import Job
+
+    class Dao:
+        def __init__(self, db: Session):
+            self.db = db
+
+        def create_channel(self, name):
+            self.db.add(Job(id=len(name)))
+            self.db.commit()
+
+    class DiskStore:
+        def create_channel(self, name):
+            return name
+
+        def add_file(self, name, data):
+            return data
+
+    class MemoryStore:
+        def __init__(self):
+            self.files = {}
+
+        def create_channel(self, name):
+            self.files[name] = {}
+
+        def add_file(self, name, data):
+            self.files[name] = data
+    """
+
+
+def test_a_method_of_a_class_lacking_another_method_called_on_the_receiver_is_not_taken(tmp_path: Path) -> None:
+    out, report = run(
+        {
+            "app/stores.py": STORES
+            + """
+    def fill(db: Session, store, name):
+        store.create_channel(name)
+        store.add_file(name, b"x")
+        db.commit()
+
+    def only_create(db: Session, store, name):
+        store.create_channel(name)
+        db.commit()
+    """,
+        },
+        tmp_path,
+    )
+    stores = out["app/stores.py"]
+    # ``Dao`` has no ``add_file``: ``store`` holds a store, whose ``create_channel`` stays sync
+    assert "    store.create_channel(name)\n    store.add_file(" in stores
+    # nothing else is called on it: it may be a ``Dao``, awaited if what it returns is a coroutine
+    assert f"{HELPER}store.create_channel(name))\n    await db.commit()" in stores
+    assert "app/stores.py:30 awaited-if-coroutine" not in report
+    assert "app/stores.py:35 awaited-if-coroutine" in report
+
+
+def test_a_fixture_value_is_typed_by_what_every_request_of_it_calls(tmp_path: Path) -> None:
+    out, report = run(
+        {
+            "app/stores.py": STORES,
+            "tests/__init__.py": "",
+            "tests/conftest.py": """\
+                import pytest
+                from app.stores import DiskStore, MemoryStore
+
+                @pytest.fixture
+                def disk():
+                    return DiskStore()
+
+                @pytest.fixture
+                def memory():
+                    return MemoryStore()
+
+                @pytest.fixture(params=["disk", "memory"])
+                def any_store(request):
+                    return request.getfixturevalue(request.param)
+                """,
+            "tests/test_stores.py": """\
+                from sqlalchemy.orm import Session
+                from app.models import Job
+
+                def test_create_twice(any_store):
+                    any_store.create_channel("a")
+                    any_store.create_channel("a")
+
+                def test_add(any_store, db: Session):
+                    any_store.create_channel("b")
+                    any_store.add_file("b", b"x")
+                    assert db.query(Job).count() == 0
+                """,
+        },
+        tmp_path,
+    )
+    tests = out["tests/test_stores.py"]
+    assert "async def test_add" in tests
+    assert HELPER not in tests
+    assert '    any_store.create_channel("a")\n    any_store.create_channel("a")' in tests
+    assert not any(r.startswith("tests/test_stores.py") and r.endswith("awaited-if-coroutine") for r in report)
+
+
+def test_a_class_that_may_have_the_other_method_is_still_taken(tmp_path: Path) -> None:
+    out, report = run(
+        {
+            "app/stores.py": STORES.replace(
+                "    class DiskStore:",
+                "    class Mirrored(Dao):\n        def __init__(self, db: Session, sink):\n"
+                "            super().__init__(db)\n            self.add_file = sink\n\n    class DiskStore:",
+            )
+            + """
+    def fill(db: Session, store, name):
+        store.create_channel(name)
+        store.add_file(name, b"x")
+        db.commit()
+    """,
+        },
+        tmp_path,
+    )
+    # ``Mirrored`` instances get ``add_file`` in ``__init__``: the receiver may be one
+    assert f"{HELPER}store.create_channel(name))" in out["app/stores.py"]
+
+
+def test_a_receiver_the_code_probes_is_not_typed_by_its_calls(tmp_path: Path) -> None:
+    out, _ = run(
+        {
+            "app/stores.py": STORES
+            + """
+    def fill(db: Session, store, name):
+        store.create_channel(name)
+        if hasattr(store, "add_file"):
+            store.add_file(name, b"x")
+        db.commit()
+    """,
+        },
+        tmp_path,
+    )
+    # ``hasattr``: the code expects objects without ``add_file`` too, a ``Dao`` among them
+    assert f"{HELPER}store.create_channel(name))" in out["app/stores.py"]
+
+
+def test_a_class_binding_the_other_name_in_its_body_is_still_taken(tmp_path: Path) -> None:
+    out, _ = run(
+        {
+            "app/stores.py": STORES.replace(
+                "    class DiskStore:",
+                "    def _sink(self, name, data):\n        return data\n\n"
+                "    class Mirrored(Dao):\n        add_file = _sink\n\n    class DiskStore:",
+            )
+            + """
+    def fill(db: Session, store, name):
+        store.create_channel(name)
+        store.add_file(name, b"x")
+        db.commit()
+    """,
+        },
+        tmp_path,
+    )
+    # ``Mirrored`` (a ``Dao``) binds ``add_file`` in its class body: the receiver may be one
+    assert f"{HELPER}store.create_channel(name))" in out["app/stores.py"]
+
+
+def test_an_attribute_of_self_is_typed_by_the_calls_of_its_class_unless_set_in_several_methods(tmp_path: Path) -> None:
+    dispatcher = """
+    class Dispatcher:
+        def __init__(self, store):
+            self.store = store
+
+        def fill(self, db: Session, name):
+            self.store.create_channel(name)
+            db.commit()
+
+        def publish(self, name):
+            return self.store.add_file(name, b"x")
+    """
+    out, _ = run({"app/stores.py": STORES + dispatcher}, tmp_path / "once")
+    assert "        self.store.create_channel(name)\n" in out["app/stores.py"]  # ``Dao`` has no ``add_file``
+    swapped = dispatcher + """
+        def swap(self, store):
+            self.store = store
+    """
+    out, _ = run({"app/stores.py": STORES + swapped}, tmp_path / "twice")
+    assert f"{HELPER}self.store.create_channel(name))" in out["app/stores.py"]

@@ -24,6 +24,11 @@ mismatch still raises ``ValueError``, after every item rather than one past the 
 early, a generator kept for later) the pipeline holds the function sync (its async callers reach
 it through ``run_sync``, where the call needs no await); where it stays async anyway, the call is
 reported and left.
+
+A function's decorators and parameter defaults run where its ``def`` runs, not in its body: a call
+or property read there is awaited only when the scope around the ``def`` can await and needs it
+(``@router.delete(...)`` on a method made async stays as written; ``@await ...`` in a class body
+would not even compile), and is never a value call of the function being defined.
 """
 
 from __future__ import annotations
@@ -68,6 +73,41 @@ class AddAwaits(AsyncifyCodemod):
         self._eager: dict[int, tuple[frozenset[int], list[int]]] = {}
         self._rebound: frozenset[str] | None = None
         self._stores: set[int] = set()  # attributes assigned to or deleted: no read of a property
+        # calls and attributes (by id) in a decorator or parameter default → the qualname of the
+        # function (or lambda) being defined: they run in the scope around it
+        self._definition_time: dict[int, str] = {}
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool | None:
+        result = super().visit_FunctionDef(node)
+        self._note_definition_time([d.decorator for d in node.decorators], node.params)
+        return result
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool | None:
+        result = super().visit_Lambda(node)
+        self._note_definition_time([], node.params)
+        return result
+
+    def _note_definition_time(self, decorators: list[cst.BaseExpression], params: cst.Parameters) -> None:
+        defaults = [
+            p.default
+            for p in (*params.posonly_params, *params.params, *params.kwonly_params)
+            if p.default is not None
+        ]
+        for expression in (*decorators, *defaults):
+            for found in m.findall(expression, m.Call() | m.Attribute()):
+                self._definition_time[id(found)] = self.scope_qualname
+
+    def _defined_here(self, node: cst.CSTNode) -> bool:
+        """``node`` is in a decorator or parameter default of the function being visited (not in
+        a lambda nested there, whose own scope is being visited)."""
+        return self._definition_time.get(id(node)) == self.scope_qualname
+
+    def _enclosing_async(self) -> str | None:
+        """The function around the ``def`` being visited, when it is (or becomes) ``async def``."""
+        if len(self._scopes) < 2:
+            return None
+        kind, qualname = self._scopes[-2]
+        return qualname if kind == "function" and self.plan.is_async(qualname) else None
 
     def visit_Call(self, node: cst.Call) -> None:
         if (
@@ -120,13 +160,15 @@ class AddAwaits(AsyncifyCodemod):
             self._rebound = bound_names(self.module)
         return func.value not in self._rebound
 
-    def _needs_await(self, node: cst.Call) -> bool:
+    def _needs_await(self, node: cst.Call, scope: str | None = None) -> bool:
+        """Whether the call returns a coroutine when made in ``scope`` (default: the context)."""
+        scope = scope or self.context_qualname
         callee = Callee.of(node.func)
         if callee is None:
             return False
-        if not callee.path and callee.root in self.plan.coroutine_params.get(self.context_qualname, {}):
+        if not callee.path and callee.root in self.plan.coroutine_params.get(scope, {}):
             return True  # a parameter always handed a lambda running code made async
-        target = self.plan.classify(self.context_qualname, callee)
+        target = self.plan.classify(scope, callee)
         if (
             target.is_awaited
         ):  # session, engine and connection coroutines (rules §1.1, §1.4, §1.5)
@@ -145,6 +187,11 @@ class AddAwaits(AsyncifyCodemod):
         )
         if self.is_consumed_as_coroutine(original_node):
             return updated_node
+        if id(original_node) in self._definition_time:
+            if self._defined_here(original_node) and (scope := self._enclosing_async()):
+                if self._needs_await(original_node, scope):
+                    return self._awaited(original_node, updated_node)
+            return updated_node  # run where the ``def`` runs, which cannot await (or need not)
         if not self._needs_await(original_node):
             callee = Callee.of(original_node.func)
             if callee is not None and self.plan.value_call(self.context_qualname, callee) is not None:
@@ -262,12 +309,20 @@ class AddAwaits(AsyncifyCodemod):
     def _reads_async_property(self, node: cst.Attribute) -> bool:
         """``obj.prop`` read (not stored, not already awaited) in async code, with ``prop`` a
         ``@property`` getter the plan makes async (sync readers were reported by the plan)."""
-        if id(node) in self._stores or not self.in_async_context():
+        scope = self.context_qualname
+        if id(node) in self._definition_time:
+            enclosing = self._enclosing_async() if self._defined_here(node) else None
+            if enclosing is None:
+                return False
+            scope = enclosing
+        elif not self.in_async_context():
+            return False
+        if id(node) in self._stores:
             return False
         callee = Callee.of(node)
         if callee is None:
             return False
-        getter = self.plan.property_read(self.context_qualname, callee)
+        getter = self.plan.property_read(scope, callee)
         if getter is None or not self.plan.becomes_async(getter):
             return False
         return not isinstance(self.get_metadata(ParentNodeProvider, node, None), cst.Await)

@@ -25,10 +25,19 @@ read is reported (``expire-on-commit``) with the fix.
 Deleted objects are left alone (a committed delete detaches them unexpired). Sessions whose origin
 cannot be traced are not followed: the factory's own report covers them.
 
-Bulk writes left unsynchronised (``synchronize_session=False``) under the default policy, in a
-module that commits, are reported (``expire-on-commit``): the sync commit after one expired the
-objects it left stale, the migrated one keeps them (nothing to refresh: which objects the rows are
-is known only at run time).
+Bulk writes left unsynchronised (``synchronize_session=False``) under the default policy: the sync
+commit after one expired the objects it left stale, so every read after the commit saw the rows as
+written; the migrated commit keeps them. Where the next statement of the write's block is
+``commit()`` of the session that ran it (the write a statement of its own), nothing reads the
+objects in between, so synchronising them at the write gives what the sync reads after the commit
+re-SELECTed: the write becomes ``synchronize_session="fetch"`` (the rows matched by the database,
+``UPDATE/DELETE ... RETURNING`` on SQLite and PostgreSQL: no extra statement, and no SELECT per
+object read afterwards), unless a value it writes is visibly an SQL construct (``func.now()``, a
+subquery: not computable in Python, so expired by the synchronisation, and a read would load it).
+Elsewhere, in a module that commits, they are reported
+(``expire-on-commit``): a statement between the write and the commit ran on the stale objects in
+the sync code, and which objects the rows are is known only at run time, so there is nothing to
+refresh.
 
 Commits in called functions (``plan/callee_commits.py``): a call of a project function that commits
 (itself or through its callees) is a commit of the caller's session when it is given that session —
@@ -170,6 +179,8 @@ class ExpireOnCommit(AsyncifyCodemod):
         #: A name read later in the statement of a call that committed (original node) →
         #: ``(session, object)``: refreshed in place.
         self._inline: dict[cst.Name, tuple[str, str, bool]] = {}
+        #: ``synchronize_session=False`` arguments (original nodes) of bulk writes a commit follows: ``"fetch"``.
+        self._synchronise: set[cst.Arg] = set()
 
     # -- analysis ------------------------------------------------------------------------------
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool | None:
@@ -182,21 +193,30 @@ class ExpireOnCommit(AsyncifyCodemod):
         return None
 
     def visit_Call(self, node: cst.Call) -> None:
-        """A bulk write left unsynchronised (``synchronize_session=False``) under the default
-        policy: reported, since the commit that used to fix its objects no longer expires them."""
+        """A bulk write left unsynchronised (``synchronize_session=False``) under the default policy:
+        the commit that used to expire its objects no longer does. Synchronised at the write
+        (``"fetch"``) when the next statement commits its session; reported otherwise."""
         if self.plan.keeps_expiry or not self.plan.becomes_async(self.scope_qualname):
             return
         if not isinstance(node.func, cst.Attribute) or node.func.attr.value not in _BULK_WRITE_METHODS:
             return
-        if not any(
-            a.keyword is not None and a.keyword.value == "synchronize_session" and m.matches(a.value, m.Name("False"))
-            for a in node.args
-        ):
+        unsynchronised = next(
+            (
+                a
+                for a in node.args
+                if a.keyword is not None and a.keyword.value == "synchronize_session" and m.matches(a.value, m.Name("False"))
+            ),
+            None,
+        )
+        if unsynchronised is None:
             return
         root, _ = _method_chain(node)
         session = Callee.of(root) if isinstance(root, (cst.Name, cst.Attribute)) else None
         if session is not None and self.plan.session_expires(self.scope_qualname, session) is True:
             return  # still expires: a read after the commit re-loads (refreshed above)
+        if self._committed_next(node):
+            self._synchronise.add(unsynchronised)
+            return
         self.report(
             node,
             "a bulk write with `synchronize_session=False` leaves the session's objects of the rows it "
@@ -204,6 +224,51 @@ class ExpireOnCommit(AsyncifyCodemod):
             "the new values; with `expire_on_commit=False` they keep the old ones",
             "`synchronize_session=\"fetch\"` (the objects take the new values at the statement), or "
             "`await session.refresh(obj)` before reading one after the commit",
+        )
+
+    def _committed_next(self, write: cst.Call) -> bool:
+        """Whether the statement of bulk write ``write`` is the write alone (``q.update(...)``,
+        ``n = q.delete(...)``, ``db.execute(update(M)...)``, ``.rowcount`` of it) and the next statement
+        of its block is ``commit()`` of the session that runs it: nothing reads the objects between
+        the write and the commit, after which the sync session re-read them all from the database."""
+        executed = write
+        root, calls = _method_chain(write)
+        if calls and _name(calls[0]) == "query" and _name(write) in ("update", "delete"):
+            session = dotted(root)  # ``db.query(M).filter(...).update(...)``
+        else:  # ``db.execute(update(M)....execution_options(synchronize_session=False))``
+            if not (isinstance(root, cst.Call) and (dotted(root.func) or "").rsplit(".", 1)[-1] in ("update", "delete")):
+                return False
+            arg = self._parent(write)
+            execute = self._parent(arg) if isinstance(arg, cst.Arg) else None
+            if not (
+                isinstance(execute, cst.Call)
+                and isinstance(execute.func, cst.Attribute)
+                and execute.func.attr.value == "execute"
+                and len(execute.args) == 1
+                and execute.args[0] is arg
+            ):
+                return False
+            session, executed = dotted(execute.func.value), execute
+        if session is None or _sql_values(write, query_form=executed is write):
+            return False
+        value: cst.CSTNode | None = self._parent(executed)
+        if isinstance(value, cst.Attribute) and value.attr.value == "rowcount":
+            value = self._parent(value)
+        line = self._parent(value) if isinstance(value, (cst.Expr, cst.Assign, cst.AnnAssign)) else None
+        if not isinstance(line, cst.SimpleStatementLine) or len(line.body) != 1:
+            return False
+        block = self._parent(line)
+        body = list(getattr(block, "body", ()))
+        after = body[body.index(line) + 1] if line in body and body.index(line) + 1 < len(body) else None
+        if not isinstance(after, cst.SimpleStatementLine) or len(after.body) != 1:
+            return False
+        commit = after.body[0].value if isinstance(after.body[0], cst.Expr) else None
+        return (
+            isinstance(commit, cst.Call)
+            and not commit.args
+            and isinstance(commit.func, cst.Attribute)
+            and commit.func.attr.value == "commit"
+            and dotted(commit.func.value) == session
         )
 
     # -- what the plan says about calls of project functions -------------------------------------
@@ -484,6 +549,12 @@ class ExpireOnCommit(AsyncifyCodemod):
         return cur
 
     # -- rewriting -----------------------------------------------------------------------------
+    def leave_Arg(self, original_node: cst.Arg, updated_node: cst.Arg) -> cst.Arg:
+        if original_node not in self._synchronise:
+            return updated_node
+        self.changed = True
+        return updated_node.with_changes(value=cst.SimpleString('"fetch"'))
+
     def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.BaseExpression:
         found = self._inline.get(original_node)
         if found is None:
@@ -534,6 +605,37 @@ def _method_chain(node: cst.BaseExpression) -> tuple[cst.BaseExpression, list[cs
             break
     calls.reverse()
     return cur, calls
+
+
+#: SQL constructs SQLAlchemy cannot compute in Python (``func.now()``, a subquery): a value written
+#: from one is expired by the synchronisation, not set, and a later read would have to load it.
+_SQL_CONSTRUCTS = frozenset({"func", "select", "text", "literal_column", "case", "cast", "type_coerce", "exists", "scalar_subquery", "over"})
+
+
+def _sql_values(write: cst.Call, query_form: bool) -> bool:
+    """Whether a value the bulk update ``write`` sets is visibly an SQL construct: its
+    ``update(values)`` argument (Query form) or the ``values(...)`` of its statement chain."""
+    if query_form:
+        sources = list(write.args[:1]) if _name(write) == "update" else []
+    else:
+        sources = [a for c in _method_chain(write)[1] if _name(c) == "values" for a in c.args]
+    return any(
+        isinstance(n, cst.Name) and n.value in _SQL_CONSTRUCTS
+        for arg in sources
+        for n in _names_in_node(arg.value)
+    )
+
+
+def _names_in_node(node: cst.CSTNode) -> Iterator[cst.Name]:
+    """Every name in ``node``, attribute names included (``func.now`` gives ``func`` and ``now``)."""
+    found: list[cst.Name] = []
+
+    class _Collect(cst.CSTVisitor):
+        def visit_Name(self, name: cst.Name) -> None:
+            found.append(name)
+
+    node.visit(_Collect())
+    return iter(found)
 
 
 def _name(call: cst.Call) -> str:

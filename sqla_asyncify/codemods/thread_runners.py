@@ -15,10 +15,13 @@ go with it. ``run_in_executor`` returns a future, scheduled at once: only one aw
 rewritten; any other is left to ``asyncio-run-entry`` (handed through ``_run_async_call``).
 
 ``functools.partial(f, *p, **q)`` handed in: ``f(*p, *a, **q, **k)`` (the partial's arguments
-first, as it passes them). Left and reported: a generator function made async (the thread only
-built the generator), and a partial whose arguments the call cannot merge (a keyword given twice,
-or the partial's keywords and the call's positional arguments both running code: putting the
-keywords last would change the order that code runs in).
+first, as it passes them). ``lambda: f(x)`` handed alone, its arguments calling nothing: ``f(x)``
+(the plan leaves that lambda unreported, ``Fixpoint._inlined_in_thread``); any other lambda
+reaching code made async stays, a ``sync-boundary`` item of the plan. Left and reported: a
+generator function made async (the thread only built the generator), and a partial whose
+arguments the call cannot merge (a keyword given twice, or the partial's keywords and the call's
+positional arguments both running code: putting the keywords last would change the order that
+code runs in).
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from libcst.metadata import ParentNodeProvider
 
 from .. import sqla
 from ..names import Callee
-from ..thread_calls import handed, in_place, runner
+from ..thread_calls import handed, in_place, lambda_call, runner
 from .base import AsyncifyCodemod
 
 GENERATOR_REASON = (
@@ -65,6 +68,15 @@ class ThreadRunners(AsyncifyCodemod):
             return updated_node
         partial = isinstance(value, cst.Call) and self._is_partial(value.func)
         function = value.args[0].value if partial and value.args else value  # type: ignore[union-attr]
+        if isinstance(value, cst.Lambda):
+            body = lambda_call(value)
+            handed_on = isinstance(self.get_metadata(ParentNodeProvider, original_node, None), cst.Arg)
+            if body is None or not (awaited or handed_on):
+                # Any other lambda calling code made async is a ``sync-boundary`` item of the plan
+                # (as is one whose runner call is kept for later: the index reads only those awaited
+                # or handed on as calls of the body, ``Index._thread_call``).
+                return updated_node
+            function = body.func
         target = self._made_async(function)
         if target is None:
             return updated_node

@@ -292,6 +292,7 @@ class Plan(UntypedSessions, HttpClients, CalleeCommits, OwnEngines, ValueCalls):
         self._convert_http_clients(queue, callers)
         self._settle_entries(callers)
         self._report_untyped_session_params()
+        self._report_held_fixture_users()
 
 
 def _held_boundary(plan: Plan, qualname: str, why: str, consequence: str, fix: str) -> ReportItem:

@@ -11,6 +11,7 @@ wiring are settled before it runs (the layers below).
 
 from __future__ import annotations
 
+import builtins
 from collections import deque
 from collections.abc import Mapping
 from functools import cached_property
@@ -20,13 +21,22 @@ from ..index import CallSite, FunctionInfo
 from ..names import Callee
 from ..report import ReportItem
 from .coroutine_factories import keyed_params
-from .types import CONNECTION, ENGINE, Reason
+from .types import CONNECTION, ENGINE, SESSION, SESSIONMAKER, Reason
 from .wiring import Wiring
 
 
 #: Alembic's command functions (``command.upgrade(cfg, "head")``): they run ``env.py`` on the
 #: connection ``cfg.attributes`` carries.
 ALEMBIC_COMMANDS = "alembic.command."
+
+_BUILTIN_NAMES = frozenset(dir(builtins))
+
+#: A lambda run in a worker thread that reaches code made async (not one call alone, which is
+#: called in place: ``thread_runners``).
+THREAD_LAMBDA_FIX = (
+    "call the function made async in place, in the async code around the thread runner "
+    "(`value = await f(x)`, then the rest of the lambda's expression), instead of in a thread"
+)
 
 #: What to do with ``metadata.create_all(engine)`` where nothing can await it (import time).
 METADATA_DDL_FIX = (
@@ -201,6 +211,8 @@ class Fixpoint(Wiring):
             return  # ``lambda sync_session: held(...)`` inside ``run_sync``: sync code calling sync code
         if fn.kind == "lambda" and self._is_coroutine_factory(fn):
             return  # ``lambda: f(x)`` returns f's coroutine, which the function it is handed to awaits
+        if fn.kind == "lambda" and self._inlined_in_thread(fn, reason):
+            return  # ``run_in_threadpool(lambda: f(x))`` becomes ``f(x)``, awaited where the runner was
         if reason.kind == "call" and fn.qualname not in self._entry_io and self.entry_framework(fn) is not None:
             # A command or task calling code made async: it stays sync and runs the call with
             # ``asyncio.run`` (``_settle_entries`` checks no event loop can be running there).
@@ -237,6 +249,8 @@ class Fixpoint(Wiring):
                     or (
                         "move its body into an `async def` and run that with `asyncio.run(...)`"
                         if self.entry_framework(fn) is not None
+                        else THREAD_LAMBDA_FIX
+                        if self._handed_to_thread_runner(fn)
                         else "move the I/O out of it, or call it through `await session.run_sync(...)`"
                     ),
                 )
@@ -263,6 +277,27 @@ class Fixpoint(Wiring):
                     "load the value once in an async method and keep it in an attribute instead",
                 )
             )
+
+    def _handed_to_thread_runner(self, lam: FunctionInfo) -> bool:
+        """A lambda handed to ``run_in_threadpool``, ``asyncio.to_thread``, ``anyio.to_thread.run_sync``
+        or a ``run_in_executor``."""
+        if lam.kind != "lambda" or lam.passed_to is None:
+            return False
+        scope, callee, _, _ = lam.passed_to
+        if callee.path and callee.path[-1] == sqla.RUN_IN_EXECUTOR:
+            return True
+        module = self._function_module.get(scope)
+        return module is not None and self.qualify(module.module, callee) in sqla.THREAD_RUNNER_COROUTINES
+
+    def _inlined_in_thread(self, lam: FunctionInfo, reason: Reason) -> bool:
+        """A lambda a thread runner is handed alone, whose body is its one call, of the function
+        made async that ``reason`` names: the runner call becomes that call (``thread_runners``)."""
+        if not lam.in_thread or reason.kind != "call" or len(lam.calls) != 1 or lam.body_call is None:
+            return False
+        target = self.classify(lam.qualname, lam.body_call)
+        if target.kind != "function" or target.name != reason.detail:
+            return False
+        return not self.functions[target.name].is_generator
 
     def _is_coroutine_factory(self, lam: FunctionInfo) -> bool:
         """A lambda handed for a parameter in ``coroutine_params``."""
@@ -308,6 +343,68 @@ class Fixpoint(Wiring):
                 return  # it needs no session from its callers: they call it as they are
             self.bridged[fn.qualname] = reason
             queue.append(fn.qualname)
+
+    def _report_held_fixture_users(self) -> None:
+        """Held code that pytest calls (a fixture or test kept sync) doing I/O on what a fixture the
+        migration converts hands it (``engine.connect()`` on the ``engine`` fixture, now an
+        ``AsyncEngine``): no caller of the project's can bridge it with ``run_sync``, and bridging
+        by hand (``engine.sync_engine``) fails outside ``run_sync``'s greenlet. Left and reported,
+        once per function and parameter."""
+        for fn in self.functions.values():
+            if fn.qualname not in self.held_sync or fn.kind != "function" or not self._takes_fixtures(fn):
+                continue
+            reported: set[str] = set()
+            for site in fn.calls:
+                target = self.classify(fn.qualname, site.callee, site.in_with, site.args)
+                if target.is_session_io:
+                    used, how = site.callee, f"its I/O here (`{site.callee}`) runs sync on an async object"
+                elif self._inspects_engine(fn, site):
+                    used, how = site.args[0][1], f"`{site.callee}` here reads an async object as a sync one"
+                elif (handed := self._handed_outside(fn, site)) is not None:
+                    # ``sessionmaker(bind=engine)``, ``pandas.read_sql(q, engine)``: sync users
+                    used, how = handed, f"`{site.callee}` here is handed an async object as a sync one"
+                else:
+                    continue
+                param = used.root
+                if param in reported or not any(p.name == param for p in fn.params):
+                    continue
+                fixture = self.fixture_for(fn, param)
+                if fixture is None or fixture in self.held_sync:
+                    continue
+                reported.add(param)
+                self.items.append(
+                    ReportItem(
+                        self._function_module[fn.qualname].path,
+                        site.line,
+                        "sync-calls-async",
+                        f"`{fn.qualname}` is {self.held_sync[fn.qualname].removeprefix('held sync: ')} but uses "
+                        f"`{param}` (the `{fixture}` fixture), which the migration makes async: {how}, "
+                        "and pytest, its only caller, cannot bridge it with `run_sync`",
+                        f"migrate `{fn.name}` with `{fixture.rpartition('.')[2]}` (drop its hold), or give it "
+                        "a sync engine or session of its own (`create_engine(url)`)",
+                    )
+                )
+
+    def _handed_outside(self, fn: FunctionInfo, site: CallSite) -> Callee | None:
+        """A parameter of ``fn`` holding an engine, connection, session or sessionmaker, handed
+        whole to a call outside the project (a library: SQLAlchemy's ``Session(engine)``, pandas'
+        ``read_sql(q, engine)``), not to a builtin."""
+        if not site.callee.path and site.callee.root in _BUILTIN_NAMES:
+            return None
+        if self.type_of(fn.qualname, site.callee).kind in ("function", "class"):
+            return None  # project code: followed by the plan
+        params = {p.name for p in fn.params}
+        return next(
+            (
+                arg
+                for _, arg in site.args
+                if not arg.path
+                and not arg.calls
+                and arg.root in params
+                and self.type_of(fn.qualname, arg) in (ENGINE, CONNECTION, SESSION, SESSIONMAKER)
+            ),
+            None,
+        )
 
     # -- queries for transformers and the CLI --------------------------------------------------
     def becomes_async(self, qualname: str) -> bool:

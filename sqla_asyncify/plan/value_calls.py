@@ -14,7 +14,8 @@ before.
 A method called on a receiver the plan cannot type (``manager.execute(job)``, ``manager`` handed
 in untyped, or ``self.manager``) runs any project method of that name: when several project classes
 define it (a protocol: workers, strategies) and one of them is made async, its result is awaited
-the same way.
+the same way, unless that class lacks another method the code calls on the same receiver (duck
+typing: the receiver holds something else, ``_methods_called_on``, ``_has_attribute``).
 
 Values handed to calls outside the project (``Depends(get_user)``, ``add_api_route(path, f)``) are
 the library's to call: those accept coroutine functions. A function handed to a thread or process
@@ -28,13 +29,19 @@ from __future__ import annotations
 import builtins
 from functools import cached_property
 
-from ..index import FunctionInfo
+from ..index import PARAMETRIZE_PREFIX, FunctionInfo
 from ..report import ReportItem
 from ..names import Callee
 from .coroutine_factories import CoroutineFactories, keyed_params
 from .types import UNKNOWN
 
 _BUILTINS = frozenset(dir(builtins))
+
+#: Builtins asking what an object is or has.
+_PROBES = frozenset({"hasattr", "getattr", "isinstance", "type"})
+
+#: Bases that add no attributes an instance could be called with.
+_PLAIN_BASES = frozenset({"object", "abc.ABC", "typing.Generic", "typing.Protocol"})
 
 #: Report rule of a value call awaited if what it returns is a coroutine, and of a hand-off.
 RULE = "awaited-if-coroutine"
@@ -157,12 +164,112 @@ class ValueCalls(CoroutineFactories):
             return None
         if not self._untyped(scope, callee.prefix(len(callee.path) - 1)):
             return None
+        # Duck typing: the receiver holds an object of a class having every method the code calls
+        # on it; one made async in classes (its own, subclasses inheriting it) lacking another of
+        # them is some other method.
+        used = self._methods_called_on(fn, callee.prefix(len(callee.path) - 1))
         owners = sorted(
             f.qualname
             for f in self.functions.values()
-            if f.name == method and f.class_qualname is not None and self._made_async(f.qualname)
+            if f.name == method
+            and f.class_qualname is not None
+            and self._made_async(f.qualname)
+            and any(
+                all(self._has_attribute(c, name) for name in used)
+                for c in self.classes
+                if c == f.class_qualname or self._find_method(c, method) == f.qualname
+            )
         )
+        if not owners:
+            return None
         return f"the plan cannot type `{callee.prefix(len(callee.path) - 1)}`, and `{owners[0]}` is made async"
+
+    def _methods_called_on(self, fn: FunctionInfo, receiver: Callee) -> frozenset[str]:
+        """Methods called on ``receiver`` (an untyped parameter or local of ``fn``, or ``self.x``)
+        wherever it holds the same object: in ``fn`` (a name bound once there); for a fixture's
+        value, in every test and fixture requesting it (pytest hands each the same fixture's
+        value); for ``self.x``, in every method of ``fn``'s class. Empty where that is unclear."""
+        if receiver.root in ("self", "cls") and len(receiver.path) == 1 and fn.class_qualname is not None:
+            attr = receiver.path[0]
+            methods = self._methods_of(fn.class_qualname)
+            if any(self._probes(m, receiver) for m in methods) or sum(attr in m.self_attrs for m in methods) > 1:
+                return frozenset()  # probed, or set in several methods: maybe to different objects
+            return frozenset(
+                site.callee.path[1]
+                for m in methods
+                for site in m.calls
+                if site.callee.root == receiver.root and len(site.callee.path) == 2 and site.callee.path[0] == attr
+                and not site.callee.calls
+            )
+        if receiver.path:
+            return frozenset()
+        fixture = self.fixture_for(fn, receiver.root) if any(p.name == receiver.root for p in fn.params) else None
+        scopes = self._fixture_requests(fixture) if fixture is not None else (fn,)
+        found: set[str] = set()
+        for scope in scopes:
+            # one binding statement (``x = A() if c else B()`` records a binding per branch, one line)
+            lines = {b.line for b in scope.bindings if b.name == receiver.root}
+            bound = len(lines) + any(p.name == receiver.root for p in scope.params)
+            if bound != 1 or self._probes(scope, receiver):
+                return frozenset()  # rebound (calls on the name may be on different objects), or probed
+            found.update(
+                site.callee.path[0]
+                for site in scope.calls
+                if site.callee.root == receiver.root and len(site.callee.path) == 1 and not site.callee.calls
+            )
+        return frozenset(found)
+
+    @staticmethod
+    def _probes(fn: FunctionInfo, receiver: Callee) -> bool:
+        """``fn`` asks what ``receiver`` is (``hasattr(x, "m")``, ``getattr``, ``isinstance``,
+        ``type``): a method called on it may be one only some of its classes have."""
+        return any(
+            site.callee.root in _PROBES and not site.callee.path and any(arg == receiver for _, arg in site.args)
+            for site in fn.calls
+        )
+
+    def _methods_of(self, class_qualname: str) -> list[FunctionInfo]:
+        return [f for f in self.functions.values() if f.class_qualname == class_qualname and f.kind == "function"]
+
+    def _fixture_requests(self, fixture: str) -> list[FunctionInfo]:
+        """The tests and fixtures whose parameter of the fixture's name pytest hands ``fixture``'s
+        value, each only where no ``parametrize`` of that name may hand another value."""
+        cache = self._fixture_requests_found
+        if fixture not in cache:
+            cache[fixture] = self._find_fixture_requests(fixture)
+        return cache[fixture]
+
+    @cached_property
+    def _fixture_requests_found(self) -> dict[str, list[FunctionInfo]]:
+        return {}
+
+    def _find_fixture_requests(self, fixture: str) -> list[FunctionInfo]:
+        name = self.functions[fixture].fixture_name or self.functions[fixture].name
+        requests = [
+            f
+            for f in self.functions.values()
+            if f.kind == "function" and any(p.name == name for p in f.params) and self.fixture_for(f, name) == fixture
+        ]
+        return [f for f in requests if not any(c.startswith(PARAMETRIZE_PREFIX) and name in c for c, _, _ in f.collected)]
+
+    def _has_attribute(self, class_qualname: str, name: str) -> bool:
+        """An instance of project class ``class_qualname`` may have attribute ``name``: a method or
+        a name its body binds, in it or a base, an attribute a method sets on ``self``, or anything
+        (a base outside the project, ``__getattr__``)."""
+        for c in self._mro(class_qualname):
+            info = self.classes[c]
+            if "*" in info.body_names or name in info.body_names or any(a == name for a, _ in info.annotations):
+                return True
+            if any(base not in self.classes and base not in _PLAIN_BASES for base in self.class_bases(c)):
+                return True
+            for method in self._methods_of(c):
+                if method.name in (name, "__getattr__", "__getattribute__"):
+                    return True
+                if name in method.self_attrs or any(
+                    site.callee.root == "setattr" or site.callee.path[:1] == ("__dict__",) for site in method.calls
+                ):
+                    return True
+        return False
 
     def _local_value(self, fn: FunctionInfo, name: str) -> bool:
         """``name`` is a value bound in the code, not a definition: a parameter or a local of ``fn``

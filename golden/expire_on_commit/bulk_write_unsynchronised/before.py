@@ -6,13 +6,15 @@ from golden_models import User
 
 def rename_older(db: Session, age: int, name: str) -> int:
     count = db.query(User).filter(User.age > age).update({"name": name}, synchronize_session=False)
-    db.commit()
     return count
 
 
-def set_age(db: Session, user_id: int, age: int) -> None:
+def set_age(db: Session, user_id: int, age: int) -> int:
+    user = db.get(User, user_id)
     db.execute(update(User).where(User.id == user_id).values(age=age).execution_options(synchronize_session=False))
+    seen = user.age
     db.commit()
+    return seen
 
 
 def set_age_synchronised(db: Session, user_id: int, age: int) -> None:

@@ -11,14 +11,12 @@ async def rename_or_add(session: AsyncSession, name, new_name, upsert):
     if user is None:
         session.add(User(name=new_name, age=1))
     elif upsert:
-        (
-            await session.execute(
-                update(User)
-                .where(existing.whereclause)
-                .values({"name": new_name})
-                .execution_options(synchronize_session="evaluate")
-            )
-        ).rowcount
+        await session.execute(
+            update(User)
+            .where(existing.whereclause)
+            .values({"name": new_name})
+            .execution_options(synchronize_session="evaluate")
+        )
     await session.commit()
     return user is None
 

@@ -287,7 +287,8 @@ class _Renderer:
         return _attr_call(self.session, "get", args)
 
     def _bulk(self, name: str, call: cst.Call) -> cst.BaseExpression:
-        """``session.execute(delete(M).where(...)…)`` / ``update(M).where(...).values(v)…``, ``.rowcount``;
+        """``session.execute(delete(M).where(...)…)`` / ``update(M).where(...).values(v)…``, ``.rowcount``
+        (the count ``Query.delete()``/``update()`` returned) unless the statement drops it;
         on a query variable ``q``, ``delete(M).where(q.whereclause)…``."""
         if self.chain.var is None:
             stmt: cst.BaseExpression = cst.Call(func=self._import(name), args=[_bare(self.root_args[0])])
@@ -310,6 +311,8 @@ class _Renderer:
             sync = positional[0].value if positional else keywords.get("synchronize_session")
         if sync is not None:
             stmt = self._on(stmt, "execution_options", [_kwarg("synchronize_session", sync)])
+        if self.chain.discarded:
+            return self._execute(stmt)  # the count sync returned was unused
         return cst.Attribute(value=self._execute(stmt), attr=cst.Name("rowcount"))
 
 
@@ -333,21 +336,64 @@ class _Repoint(cst.CSTTransformer):
 
 
 def _keep_line_count(new: cst.BaseExpression, missing: int) -> cst.BaseExpression:
-    """Put ``missing`` line breaks back, right after the opening parenthesis of the outermost call
-    with arguments (always inside brackets, so always legal; black folds them away)."""
+    """Put ``missing`` line breaks back in the outermost call with arguments, laid out as by hand
+    (always inside its brackets, so always legal; black folds them away): the arguments on lines of
+    their own, one level in, with the closing parenthesis on a line of its own; beyond two breaks, the
+    first argument's method chain broken before its last calls (``.execution_options(...)`` on a line
+    of its own), one a line; beyond those, empty lines after the opening parenthesis."""
     if missing <= 0:
         return new
     if isinstance(new, cst.Call) and new.args:
-        return new.with_changes(
-            whitespace_before_args=cst.ParenthesizedWhitespace(
-                first_line=cst.TrailingWhitespace(),
-                empty_lines=[cst.EmptyLine(indent=False)] * (missing - 1),
-                indent=True,
-                last_line=cst.SimpleWhitespace(""),
-            )
-        )
+        return _break_call(new, missing)
     if isinstance(new, cst.Call):
         return new.with_changes(func=_keep_line_count(new.func, missing))
     if isinstance(new, (cst.Attribute, cst.Subscript)):
         return new.with_changes(value=_keep_line_count(new.value, missing))
     return new
+
+
+def _newline(indent: str, empty: int = 0) -> cst.ParenthesizedWhitespace:
+    """A line break, ``empty`` empty lines, then the statement's indentation plus ``indent``."""
+    return cst.ParenthesizedWhitespace(
+        first_line=cst.TrailingWhitespace(),
+        empty_lines=[cst.EmptyLine(indent=False)] * empty,
+        indent=True,
+        last_line=cst.SimpleWhitespace(indent),
+    )
+
+
+def _break_call(call: cst.Call, missing: int) -> cst.Call:
+    args = list(call.args)
+    closing = missing >= 2  # ``)`` on a line of its own
+    dots = _chain_dots(args[0].value)
+    links = dots[len(dots) - min(max(missing - 2, 0), len(dots)) :]  # the last ones: options, values
+    empty = max(missing - 2 - len(links), 0) if closing else 0
+    if links:
+        args[0] = args[0].with_changes(value=args[0].value.visit(_BreakBeforeDots(links)))
+    if closing:
+        args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT, whitespace_after_arg=_newline(""))
+    return call.with_changes(whitespace_before_args=_newline("    ", empty), args=args)
+
+
+def _chain_dots(node: cst.BaseExpression) -> list[cst.Dot]:
+    """The dots of a method chain (``a(...).b(...).c(...)``), first to last, each before a call."""
+    dots: list[cst.Dot] = []
+    cur = node
+    while isinstance(cur, cst.Call) and isinstance(cur.func, cst.Attribute) and isinstance(cur.func.value, cst.Call):
+        dots.append(cur.func.dot)
+        cur = cur.func.value
+    dots.reverse()
+    return dots
+
+
+class _BreakBeforeDots(cst.CSTTransformer):
+    """A line break, one level in, before each of the given dots (by identity)."""
+
+    def __init__(self, dots: Sequence[cst.Dot]) -> None:
+        super().__init__()
+        self._dots = {id(d) for d in dots}
+
+    def leave_Dot(self, original_node: cst.Dot, updated_node: cst.Dot) -> cst.Dot:
+        if id(original_node) in self._dots:
+            return updated_node.with_changes(whitespace_before=_newline("    "))
+        return updated_node

@@ -106,6 +106,8 @@ class _QueryChain:
     var: str | None  # the query variable the chain starts from
     links: list[_Link]
     usage: str = ""  # "terminal" | "iter" | "assign" | "argument" | "escape"
+    #: The chain is a statement of its own (``db.query(M).filter(...).delete()``): its value is unused.
+    discarded: bool = False
     #: The select list at the root: the ``query(...)`` arguments, or the variable's.
     entities: tuple[cst.BaseExpression, ...] = ()
     #: Text of the entity ``filter_by`` targets, per link index.

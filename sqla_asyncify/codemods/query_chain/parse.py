@@ -180,6 +180,7 @@ class ChainParsing(AsyncifyCodemod):
             chains.append(_QueryChain(use, None, use.value, self._walk_up(use)))
         for chain in chains:
             chain.usage = self._usage(chain, var_names)
+            chain.discarded = isinstance(self._parent(chain.outer), cst.Expr)
         return chains
 
     def _resolve_variables(

@@ -27,7 +27,7 @@ async def renamed(db: AsyncSession, user_id: int) -> list[str]:
         update(User)
         .where(User.id == user_id)
         .values(name="renamed")
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session="fetch")
     )
     await db.commit()
     return [old, (await find(db, user_id)).name]

@@ -1,0 +1,4 @@
+CALLS = [
+    ("names_by_label", []),
+    ("rename_twice", []),
+]

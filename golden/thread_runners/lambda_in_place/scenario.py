@@ -1,0 +1,3 @@
+CALLS = [
+    ("add_in_threads", ("dave",)),
+]
