@@ -482,7 +482,8 @@ def _plan(config: RunConfig, color: str, recording: run_cache.Recording) -> None
     decisions = the_plan.loading.decisions
     if decisions:
         console.print("\nRelationships (what loads each after the migration):")
-        labels = {"untouched": "left lazy", "options": "loaded by the queries that read it", "selectin": 'lazy="selectin"'}
+        labels = {"untouched": "left lazy", "options": "loaded by the queries that read it", "selectin": 'lazy="selectin"',
+                  "read-loaded": "left lazy, loaded where it is read (greenlet-loads)"}
         for (owner, attr), decision in sorted(decisions.items()):
             module = next((m for m in the_plan.modules.values() if any(c.qualname == owner for c in m.classes)), None)
             where = f"{module.path}:{next(c.line for c in module.classes if c.qualname == owner)}" if module else owner

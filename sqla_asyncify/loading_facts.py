@@ -87,6 +87,10 @@ class Read:
     root: str
     path: tuple[str, ...]
     line: int
+    #: Evaluated whenever its simple statement runs (not in a compound statement's header, a
+    #: branch of ``if``-``else`` or ``and``/``or``, a comprehension's body, a lambda): a load run
+    #: just before the statement runs exactly when the read would.
+    plain: bool = False
 
 
 @fast_state
@@ -132,6 +136,11 @@ class LoadFacts:
     #: Every name the function binds (assignments, loop and ``with`` targets, unpacking…): one with
     #: no flow above holds objects from somewhere the plan cannot say.
     bound: tuple[str, ...] = ()
+    #: Lines of its ``yield`` expressions; what one yields is a flow of ``"<yield>"`` (a fixture's
+    #: value: the code after it is the fixture's teardown, run after the test).
+    yields: tuple[int, ...] = ()
+    #: ``x.run_sync(lambda _: obj.attr)`` loads (``greenlet-loads``): (name, attribute, line).
+    loads: tuple[tuple[str, str, int], ...] = ()
 
 
 @fast_state
@@ -157,13 +166,15 @@ class _Builder:
         self.flushes: list[tuple[Callee, int]] = []
         self.writes: list[int] = []
         self.bound: set[str] = set()
+        self.yields: list[int] = []
+        self.loads: list[tuple[str, str, int]] = []
         self.statements: dict[str, QuerySite] = {}  # ``stmt = select(M)…`` / ``q = db.query(M)``
 
     def build(self) -> LoadFacts:
         return LoadFacts(
             tuple(self.flows), tuple(self.reads), tuple(self.passes), tuple(self.serialized), self.response_model,
             tuple(self.refreshes), tuple(self.commits), tuple(self.flushes), tuple(self.writes),
-            tuple(sorted(self.bound)),
+            tuple(sorted(self.bound)), tuple(self.yields), tuple(self.loads),
         )
 
 
@@ -214,6 +225,7 @@ class LoadingFacts(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
         self.primary_keys: dict[str, tuple[str, ...]] = {}
         self._stack: list[_Builder] = [_Builder()]
         self._handled: set[int] = set()  # attribute nodes already recorded as part of a longer read
+        self._plain: set[int] = set()  # attribute nodes a simple statement always evaluates
 
     def _line(self, node: cst.CSTNode) -> int:
         return self.get_metadata(PositionProvider, node).start.line
@@ -493,6 +505,13 @@ class LoadingFacts(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
         if node.value is not None and self.scope_kind in ("function", "lambda"):
             self._flow("<return>", node.value, self._line(node))
 
+    def visit_Yield(self, node: cst.Yield) -> None:
+        if self.scope_kind != "function" or isinstance(node.value, cst.From):
+            return
+        self._b.yields.append(self._line(node))
+        if node.value is not None:
+            self._flow("<yield>", node.value, self._line(node))
+
     def visit_For(self, node: cst.For) -> None:
         self._loop(node.target, node.iter, self._line(node))
 
@@ -509,6 +528,9 @@ class LoadingFacts(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
                 self._flow(target.value, iterable, line)
 
     # -- reads, passes, serialization ----------------------------------------------------------
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
+        self._plain.update(_always_evaluated(node))
+
     def visit_Attribute(self, node: cst.Attribute) -> None:
         if id(node) in self._handled:
             return
@@ -519,7 +541,24 @@ class LoadingFacts(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
         while isinstance(inner, (cst.Attribute, cst.Subscript)):
             self._handled.add(id(inner))
             inner = inner.value
-        self._b.reads.append(Read(chain[0], chain[1], self._line(node)))
+        self._b.reads.append(Read(chain[0], chain[1], self._line(node), id(node) in self._plain))
+
+    def _greenlet_load(self, node: cst.Call) -> None:
+        """``x.run_sync(lambda _: obj.rel)`` / ``(…, …)``: the reads a ``greenlet-loads`` load runs
+        (``loads``), already loaded for the reads after it; not reads of their own."""
+        if not (isinstance(node.func, cst.Attribute) and node.func.attr.value == "run_sync" and len(node.args) == 1):
+            return
+        fn = node.args[0].value
+        if not isinstance(fn, cst.Lambda) or len(fn.params.params) != 1 or fn.params.params[0].name.value != "_":
+            return
+        items = [e.value for e in fn.body.elements] if isinstance(fn.body, cst.Tuple) else [fn.body]
+        reads = [i for i in items if isinstance(i, cst.Attribute) and isinstance(i.value, cst.Name)]
+        if len(reads) != len(items):
+            return
+        for read in reads:
+            assert isinstance(read.value, cst.Name)
+            self._handled.add(id(read))
+            self._b.loads.append((read.value.value, read.attr.value, self._line(node)))
 
     def visit_Call(self, node: cst.Call) -> None:
         loader = node.func.attr if isinstance(node.func, cst.Attribute) else node.func
@@ -527,6 +566,7 @@ class LoadingFacts(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
             # ``selectinload(Order.items)`` names a relationship: it reads no object's attribute
             for arg in node.args:
                 self._handled.update(id(n) for n in descendants(arg.value) if isinstance(n, cst.Attribute))
+        self._greenlet_load(node)
         callee = Callee.of(node.func)
         if callee is None:
             return
@@ -636,6 +676,34 @@ def _populates(call: cst.Call) -> list[str]:
     if any(a.keyword is not None and a.keyword.value == "populate_existing" for a in call.args):
         return [POPULATES]
     return []
+
+
+def _always_evaluated(statement: cst.SimpleStatementLine) -> set[int]:
+    """Ids of the attribute nodes read every time ``statement`` runs: not an assignment's target
+    (set, not read), nor those of a branch (``b`` and ``c`` in ``b if a else c``, ``b`` in
+    ``a and b``), of a lambda, or of a comprehension beyond its first iterable."""
+    found: set[int] = set()
+    todo: list[cst.CSTNode] = [statement]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, cst.Attribute):
+            found.add(id(node))
+        if isinstance(node, cst.Lambda):
+            continue
+        if isinstance(node, (cst.AssignTarget, cst.AnnAssign)) and isinstance(node.target, cst.Attribute):
+            # ``obj.attr = v`` sets it: a column set loads nothing; only ``obj`` is read
+            todo.append(node.target.value)
+            if isinstance(node, cst.AnnAssign):
+                todo.extend(c for c in (node.annotation, node.value) if c is not None)
+        elif isinstance(node, cst.IfExp):
+            todo.append(node.test)
+        elif isinstance(node, cst.BooleanOperation):
+            todo.append(node.left)
+        elif isinstance(node, (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)):
+            todo.append(node.for_in.iter)
+        else:
+            todo.extend(node.children)
+    return found
 
 
 def _executes(value: cst.BaseExpression) -> bool:

@@ -25,6 +25,9 @@ CASES = {
     # fixtures from a `pytest_plugins` module: sessions joined into an external transaction on one
     # connection (begun and rolled back by hand), an attribute of the project's own on it
     "external_transaction_plugin": (GOLDEN / "async_tests" / "external_transaction_plugin", "2 passed"),
+    # a fixture's new object (committed by the function that built it): a test appends to its
+    # never-loaded collection; a test rolls the session back and the fixture's teardown reads it
+    "fixture_objects": (GOLDEN / "greenlet_loads" / "fixture_objects", "3 passed"),
 }
 
 

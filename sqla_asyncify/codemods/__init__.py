@@ -22,6 +22,7 @@ from .connection_attributes import ConnectionAttributes
 from .create_all import RunSyncCreateAll
 from .eager_load_options import EagerLoadOptions
 from .engine_events import EngineEvents
+from .greenlet_loads import GreenletLoads
 from .expire_on_commit import ExpireOnCommit
 from .make_async import MakeAsync
 from .mock_specs import MockSpecs
@@ -42,6 +43,10 @@ CODEMODS: tuple[type[AsyncifyCodemod], ...] = (
     EagerLoadOptions,
     # Same positions, same line: ``.populate_existing()`` on the queries that follow a commit.
     PopulateExisting,
+    # After the two that find sites by column (it writes a load at the start of a statement's
+    # line, ``await db.run_sync(...); stmt``), before ExpireOnCommit and AddAwaits: the load is
+    # written awaited, on the input's lines.
+    GreenletLoads,
     # Report lines are the input's: no transformer before RunSyncCreateAll adds or removes a line
     # (QueryToSelect keeps a rewritten chain's line count; imports are applied after all of them).
     # AsyncWith first: it asks the plan about ``with SessionLocal()`` / ``with Session(engine)`` /

@@ -5,6 +5,8 @@ every object of the session whatever that setting: a later ``obj.attr`` — in t
 caller that catches the exception it re-raises — must reload, and under asyncio that raises
 ``MissingGreenlet`` (rules §3.2). Nothing is rewritten (which reads follow cannot be known from
 here); each rollback in a function being made async is reported as ``rollback-expiry`` with the fix.
+Reads after a generator's ``yield`` (a fixture's teardown, a context manager's exit) of the objects
+it held get their reload run first by ``greenlet-loads``.
 Code already async is not reported again, so ``--check`` passes once the migration is done; test
 modules and conftests are not reported (a fixture's teardown rollback is followed by no read).
 """

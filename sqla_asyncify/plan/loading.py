@@ -13,6 +13,10 @@ on the model) runs SQL the sync code never ran; this module decides, from the pr
   chained as the reads and schemas nest (``selectinload(A.books).joinedload(Book.publisher)``);
 * read where the plan cannot follow the objects back to their query: ``lazy="selectin"`` on the
   model, as before (the ``selectin-relationships`` transformer), with the reason.
+* read on a new object another function committed and handed over (returned it, or a pytest
+  fixture yielded it), or, after a generator's ``yield``, on an object it held where migrated code
+  may roll back: no query loads it; the read's own loads run first, in the session's greenlet
+  (``preloads``, written by ``codemods/greenlet_loads.py``), where its statement always reads it.
 
 The rewriting is elsewhere: ``codemods/eager_load_options.py`` adds the options at each site.
 ``Loads``, the plan's layer, builds it once per plan (``plan.loading``), with ``freshness.py``
@@ -29,7 +33,7 @@ from typing import TYPE_CHECKING
 
 from .. import sqla
 from ..index import FunctionInfo, ModuleIndex
-from ..loading_facts import Flow, LoadFacts, QuerySite
+from ..loading_facts import Flow, LoadFacts, QuerySite, Read
 from ..names import Callee
 from .boundaries import Boundaries
 from .relationships import Relationships
@@ -84,11 +88,22 @@ class SiteLoads:
     chains: dict[tuple[Rel, ...], list[str]] = field(default_factory=dict)
 
 
+@dataclass
+class Preload:
+    """Loads a statement's sync form runs inside attribute reads, run first in the session's
+    greenlet (``await db.run_sync(lambda _: (obj.rel, …))``): ``touches`` as (name, attribute)."""
+
+    scope: str
+    session: str
+    touches: list[tuple[str, str]] = field(default_factory=list)
+    whys: list[str] = field(default_factory=list)
+
+
 @fast_state
 @dataclass(frozen=True, slots=True)
 class Decision:
     rel: Rel
-    kind: str  # "untouched" | "options" | "selectin"
+    kind: str  # "untouched" | "options" | "selectin" | "read-loaded" (greenlet-loads only)
     reasons: tuple[str, ...] = ()
 
 
@@ -116,6 +131,11 @@ class Loading:
         self.unfollowed: dict[tuple[str, str], list[str]] = {}
         self._callers: dict[str, list[tuple[str, object]]] | None = None
         self._origin_cache: dict[tuple[str, str], list[Origin]] = {}
+        #: (module, line of a read) → the loads run before its statement (``greenlet-loads``).
+        self.preloads: dict[tuple[str, int], Preload] = {}
+        #: Relationships some of whose reads those loads serve: (owner, attr) → where.
+        self.read_loaded: dict[tuple[str, str], list[str]] = {}
+        self._expiring: bool | None = None
         self._analyse()
         self.decisions = self._decide()
 
@@ -239,6 +259,9 @@ class Loading:
             return [Origin("none")]
         if ty.kind not in ("unknown", "instance"):
             return [Origin("none")]  # a session, an engine…
+        fixture = self.plan.fixture_for(fn, var)
+        if fixture is not None:
+            return self._fixture_origins(fixture, depth)
         index = [p.name for p in fn.params].index(var)
         if fn.class_qualname and fn.params and fn.params[0].name in ("self", "cls"):
             index -= 1
@@ -250,6 +273,18 @@ class Loading:
         if not found:
             return [Origin("unknown", reason=f"parameter `{var}` of `{scope}`: no call the plan can see passes it")]
         return found
+
+    def _fixture_origins(self, fixture: str, depth: int) -> list[Origin]:
+        """What a pytest fixture hands a test: what it yields (or, without a yield, returns)."""
+        facts = self.facts.get(fixture)
+        if facts is None:
+            return [Origin("unknown", reason=f"what fixture `{fixture}` gives")]
+        var = "<yield>" if facts.yields else "<return>"
+        found: list[Origin] = []
+        for flow in facts.flows:
+            if flow.var == var and flow.key is None and flow.element is None:
+                found += [replace(o, hop=None) for o in self._flow_origins(fixture, flow, depth + 1)]
+        return found or [Origin("unknown", reason=f"what fixture `{fixture}` gives")]
 
     def _refreshed(self, scope: str, var: str, line: int) -> Origin | None:
         """``db.refresh(var)`` before ``line``: it reloads ``var`` without loader options, leaving its
@@ -387,13 +422,19 @@ class Loading:
         for scope, facts in self.facts.items():
             path = self.module_of[scope].path
             for read in facts.reads:
+                if self._loaded_before(facts, read):
+                    continue
+                self._after_yield(scope, facts, read)
                 if not self.rel_names.intersection(read.path):
                     continue
                 where = f"{path}:{read.line}"
                 refreshed = self._refreshed(scope, read.root, read.line)
                 for origin in [refreshed] if refreshed is not None else self.origins(scope, read.root):
                     if origin.kind == "new":
-                        origin = self._after_commit(origin, scope, read.line)
+                        committed = self._after_commit(origin, scope, read.line)
+                        if committed.kind == "unknown" and self._new_elsewhere(scope, origin, read, committed.reason):
+                            continue
+                        origin = committed
                     self._need(origin, read.path, f"read `{read.root}.{'.'.join(read.path)}` at {where}", where)
             for item in facts.serialized:
                 where = f"{path}:{item.line}"
@@ -402,6 +443,95 @@ class Loading:
                         origin = self._after_commit(origin, scope, item.line)
                     self._serialize(origin, item.path, item.schema, where)
             self._route(scope, facts, path)
+
+    @staticmethod
+    def _loaded_before(facts: LoadFacts, read: Read) -> bool:
+        """A read a ``greenlet-loads`` load before it covers, with no commit or flush between (the
+        migrated code read again: it needs nothing more)."""
+        saving = [n for _, n in (*facts.commits, *facts.flushes)]
+        return any(
+            name == read.root and attr == read.path[0] and line <= read.line
+            and not any(line < n <= read.line for n in saving)
+            for name, attr, line in facts.loads
+        )
+
+    def _preload(self, scope: str, read: Read, attr: str, why: str) -> bool:
+        """Whether ``read.root.attr`` can be loaded right before the read's statement, in the
+        session's greenlet (then it is: ``preloads``)."""
+        if not read.plain or not self.plan.is_async(scope) or self._held(scope):
+            return False
+        session = self.session_in(scope)
+        if session is None:
+            return False
+        key = (self.module_of[scope].module, read.line)
+        preload = self.preloads.setdefault(key, Preload(scope, session))
+        if (read.root, attr) not in preload.touches:
+            preload.touches.append((read.root, attr))
+        preload.whys.append(why)
+        return True
+
+    def _new_elsewhere(self, scope: str, origin: Origin, read: Read, committed: str) -> bool:
+        """A new object's relationship read in a function other than the one that built it and
+        committed (or flushed) it — which handed it over (returned it, or yielded it as a pytest
+        fixture): nothing loaded it (rules §3.6), and no refresh can go at that commit, which
+        serves other callers too. Sync code lazy-loads it at the read; the same load runs right
+        before the read's statement, in the greenlet (the relationship stays lazy)."""
+        if origin.scope == scope:
+            return False
+        rel = self.rel_of(origin.reason, read.path[0])
+        if rel is None or (rel.owner, rel.attr) not in self.lazy:
+            return False
+        if self.rel_names.intersection(read.path[1:]):
+            return False  # a relationship of what it loads: not followed further here
+        why = f"`{read.root}.{rel.attr}` of {committed}"
+        if not self._preload(scope, read, rel.attr, why):
+            return False
+        where = f"{self.module_of[scope].path}:{read.line}"
+        self.read_loaded.setdefault((rel.owner, rel.attr), []).append(f"loaded before the read at {where} ({why})")
+        return True
+
+    def _expiry_possible(self) -> bool:
+        """Whether migrated code may expire a session's objects behind a reader's back: a
+        ``rollback()``, ``expire()`` or ``expire_all()`` of a session in code made async."""
+        if self._expiring is None:
+            self._expiring = any(
+                call.callee.path and call.callee.path[-1] in ("rollback", "expire", "expire_all")
+                and self.plan.is_async(fn.qualname)
+                and self.plan.is_session(fn.qualname, call.callee.prefix(len(call.callee.path) - 1))
+                for fn in self.plan.functions.values() for call in fn.calls
+            )
+        return self._expiring
+
+    def _after_yield(self, scope: str, facts: LoadFacts, read: Read) -> None:
+        """An attribute read, after a ``yield``, of a mapped object the generator held before it
+        (a fixture's teardown, a context manager's exit): the code it yielded to (the test, the
+        ``with`` body) may have rolled the session back, expiring every object, which sync code
+        reloads at this read and async code cannot. The read's loads run first, in the greenlet:
+        the same SELECT where the object is expired, none where it is not."""
+        if not facts.yields or read.line <= min(facts.yields) or not self._expiry_possible():
+            return
+        if any(f.var == read.root and f.line > min(facts.yields) for f in facts.flows):
+            return  # bound again after the yield
+        attr = read.path[0]
+        classes = set()
+        for origin in self.origins(scope, read.root):
+            if origin.kind == "new":
+                classes.add(origin.reason)
+            elif origin.kind == "site":
+                classes.add(self._walk_entity(origin, ()))
+            else:
+                return
+        if not classes or None in classes or any(self._method(c, attr) for c in classes if c):
+            return
+        self._preload(scope, read, attr, f"`{read.root}` held across the yield at line {min(facts.yields)}")
+
+    def _method(self, cls: str, attr: str) -> bool:
+        """Whether ``attr`` of ``cls`` is a function of the class (a method or property): reading
+        it runs code, not a load."""
+        return any(f"{c}.{attr}" in self.plan.functions for c in self.plan._mro(cls))
+
+    def preload(self, module: str, line: int) -> Preload | None:
+        return self.preloads.get((module, line))
 
     def _route(self, scope: str, facts: LoadFacts, path: str) -> None:
         fn = self._fn(scope)
@@ -646,7 +776,9 @@ class Loading:
                 if key in self.unfollowed:
                     decisions[key] = Decision(rel, "selectin", tuple(dict.fromkeys(self.unfollowed[key])))
                 elif key in by_rel:
-                    decisions[key] = Decision(rel, "options", tuple(dict.fromkeys(by_rel[key])))
+                    decisions[key] = Decision(rel, "options", tuple(dict.fromkeys(by_rel[key] + self.read_loaded.get(key, []))))
+                elif key in self.read_loaded:
+                    decisions[key] = Decision(rel, "read-loaded", tuple(dict.fromkeys(self.read_loaded[key])))
                 else:
                     decisions[key] = Decision(rel, "untouched", ("never read",))
         return decisions
