@@ -131,3 +131,49 @@ def test_the_assignment_becomes_the_helper_false_stays_and_several_targets_are_r
     assert set(items) == {(5, "expire-on-commit"), (15, "expire-on-commit")}
     assert HELPER in items[(5, "expire-on-commit")]
     assert "has no effect" in items[(15, "expire-on-commit")]
+
+
+def _sync_delete(url: str) -> tuple[list[int], int]:
+    """The sync original: a pet deleted through the session, the owner's loaded collection read
+    after the commit (expired by it, reloaded), then the owner refreshed and the deleted pet read."""
+    with Session(create_engine(url)) as db:
+        owner = db.execute(select(Owner)).scalar_one()
+        gone = owner.pets[1]
+        db.delete(gone)
+        db.commit()
+        pets = [p.id for p in owner.pets]
+        db.refresh(owner)
+        return pets, gone.id
+
+
+async def _async_delete(url: str, expire: bool | None) -> tuple[list[int], int]:
+    engine = create_async_engine(url.replace("sqlite", "sqlite+aiosqlite"))
+    async with AsyncSession(engine, expire_on_commit=False) as db:
+        if expire is not None:
+            reload_after_commit()(db, expire)
+        owner = (await db.execute(select(Owner))).scalar_one()
+        gone = owner.pets[1]
+        await db.delete(gone)
+        await db.commit()
+        pets = [p.id for p in owner.pets]  # no I/O: the collection in memory
+        await db.refresh(owner)
+        result = pets, gone.id  # the deleted pet, not reached by the refresh, keeps its values
+    await engine.dispose()
+    return result
+
+
+@pytest.mark.asyncio
+async def test_a_loaded_collection_drops_what_the_commit_deleted(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'a.db'}"
+    _seed(url)
+    assert _sync_delete(url) == ([1], 2)
+    other = f"sqlite:///{tmp_path / 'b.db'}"
+    _seed(other)
+    assert await _async_delete(other, True) == ([1], 2)
+
+
+@pytest.mark.asyncio
+async def test_without_the_helper_the_collection_keeps_the_deleted_object(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'a.db'}"
+    _seed(url)
+    assert (await _async_delete(url, None))[0] == [1, 2]

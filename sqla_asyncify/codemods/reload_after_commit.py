@@ -9,6 +9,9 @@ helper, written once into the module (after its imports), registers two listener
 ``sync_session``:
 
 * ``after_commit``: while the value given is true, the session's objects are now stale;
+* ``persistent_to_deleted`` / ``after_rollback``: the objects the session deletes, until it commits
+  or rolls back; at the commit, each loaded collection drops those objects (``set_committed_value``,
+  no SQL), as the sync session's expired collection, reloaded, no longer held them;
 * ``do_orm_execute``: every ORM ``SELECT`` of a stale session runs with ``populate_existing``: the
   rows overwrite the objects already in the session, collections and eager-loaded relationships
   included, as the sync session re-read the objects it had expired.
@@ -32,10 +35,13 @@ HELPER_SOURCE = (
     f"def {HELPER}(session: AsyncSession, expire: bool) -> None:\n"
     '    """expire_on_commit=expire, as this session\'s queries see it: after a commit,\n'
     "    each ORM query re-reads the rows of the objects it returns (populate_existing),\n"
-    "    as the sync session re-read the objects it had expired. Nothing is expired:\n"
-    "    attributes read without a query keep their values. Added by asyncify.\n"
+    "    as the sync session re-read the objects it had expired, and loaded collections\n"
+    "    drop the objects the commit deleted. Nothing is expired: attributes read\n"
+    "    without a query keep their values. Added by asyncify.\n"
     '    """\n'
     "    from sqlalchemy import event\n"
+    "    from sqlalchemy.orm.attributes import instance_state, set_committed_value\n"
+    "    from sqlalchemy.orm.collections import collection_adapter\n"
     "\n"
     "    info = session.sync_session.info\n"
     '    info["asyncify_expire_on_commit"] = bool(expire)\n'
@@ -43,10 +49,31 @@ HELPER_SOURCE = (
     "        return\n"
     '    info["asyncify_reload_listeners"] = True\n'
     "\n"
+    '    @event.listens_for(session.sync_session, "persistent_to_deleted")\n'
+    "    def deleted(sync_session, instance):\n"
+    '        sync_session.info.setdefault("asyncify_deleted", []).append(instance)\n'
+    "\n"
+    '    @event.listens_for(session.sync_session, "after_rollback")\n'
+    "    def rolled_back(sync_session):\n"
+    '        sync_session.info.pop("asyncify_deleted", None)\n'
+    "\n"
     '    @event.listens_for(session.sync_session, "after_commit")\n'
     "    def committed(sync_session):\n"
-    '        if sync_session.info.get("asyncify_expire_on_commit"):\n'
-    '            sync_session.info["asyncify_stale"] = True\n'
+    '        gone = sync_session.info.pop("asyncify_deleted", [])\n'
+    '        if not sync_session.info.get("asyncify_expire_on_commit"):\n'
+    "            return\n"
+    '        sync_session.info["asyncify_stale"] = True\n'
+    "        # the sync commit expired loaded collections: reloaded, they no longer held the rows it\n"
+    "        # deleted; drop those objects from them (no SQL)\n"
+    "        gone_ids = {id(obj) for obj in gone}\n"
+    "        for obj in list(sync_session.identity_map.values()) if gone_ids else ():\n"
+    "            state = instance_state(obj)\n"
+    "            for rel in state.mapper.relationships:\n"
+    "                loaded = state.dict.get(rel.key) if rel.uselist else None\n"
+    "                members = list(collection_adapter(loaded)) if loaded is not None else []\n"
+    "                if any(id(member) in gone_ids for member in members):\n"
+    "                    kept = [member for member in members if id(member) not in gone_ids]\n"
+    "                    set_committed_value(obj, rel.key, kept)\n"
     "\n"
     '    @event.listens_for(session.sync_session, "do_orm_execute")\n'
     "    def reload(orm_execute_state):\n"
