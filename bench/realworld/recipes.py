@@ -304,13 +304,12 @@ QUETZ = Recipe(
     env={"QUETZ_IS_TEST": "1"},
     timing_sensitive=("quetz/tests/test_jobs.py::test_restart_worker_process",),
     notes=(
-        "Left (issue 12): ×17 test_jobs: `Supervisor._select_package_versions` builds and returns a "
-        "legacy `Query` (`db.query(...)` across branches) that its async caller iterates (`for version "
-        "in q`); needs the query converted to a `select()` returned to the caller, which executes it "
-        "(reported `query-unsupported`, `sync-calls-async`); ×2 `public_channel.size` read after a "
-        "fixture's unsynchronised bulk update and commit (reported `expire-on-commit` at the update, not "
-        "the read); ×1 a lazy collection appended to after a fixture's commit (`lazy-load`); ×1 a "
-        "fixture's teardown reading an object a rollback expired (reported `rollback-expiry`)."
+        "Passes at the baseline count since session 8 (queries handed back across functions, bulk "
+        "writes synchronised before a commit, greenlet loads for fixture objects and teardowns, "
+        "collections dropping what a commit deleted). Seen failing only under heavy load (load "
+        "average ~9 on 2 cores): test_jobs::test_run_periodic_package_version_job (its second run must "
+        "start within 1 s; migrated only, passes alone) and test_jobs::test_restart_worker_process "
+        "(both runs)."
     ),
 )
 
@@ -447,7 +446,10 @@ MEALIE = Recipe(
     # the migrated suite took 1437 s on a quiet machine (the baseline 598 s): 1500 s cut it off under load
     timeout=3600,
     notes=(
-        "Left (issue 12): a `@cached_property` handing an async property's value to a constructor "
+        "Left (issue 12): `update_many`'s loop variable over query rows is untyped, so a model's sync "
+        "`update(session=...)` is handed the AsyncSession; `BaseMigrator.__init__` does session I/O "
+        "(reported sync-boundary: needs an async factory); "
+        "a `@cached_property` handing an async property's value to a constructor "
         "(`RecipeService(..., self.household)`: reported sync-boundary, the coroutine still handed); "
         "`entry.update(...)` on an object typed only by a TypeVar, whose method family became async "
         "(not awaited, the update never runs); class-valued test parameters whose `__exit__` does "
