@@ -189,8 +189,9 @@ class QueryToSelect(ChainShape):
             self._probe(fn, scope, chains, infos, executable)
         self._decide(chains, infos, executable=executable)
 
-    def _decide(self, chains: list[_QueryChain], infos: dict[str, _VarInfo], executable: bool) -> None:
-        """Report refused chains and variables; queue the others for conversion."""
+    def _spread_problems(self, chains: list[_QueryChain], infos: dict[str, _VarInfo]) -> None:
+        """Mark what cannot convert: every chain on a SQLModel session; a variable one of whose
+        chains cannot; and, to a fixpoint, a variable built from or into one that cannot."""
         if self._sqlmodel:
             for chain in chains:
                 chain.problem = chain.problem or "a SQLModel session: the rewrite needs `sqlmodel.select` and `session.exec()`"
@@ -208,6 +209,10 @@ class QueryToSelect(ChainShape):
                 if info.problem is None and bad is not None:
                     info.problem = f"query variable `{info.name}` is built from or into `{bad}`, which cannot be converted"
                     changed = True
+
+    def _decide(self, chains: list[_QueryChain], infos: dict[str, _VarInfo], executable: bool) -> None:
+        """Report refused chains and variables; queue the others for conversion."""
+        self._spread_problems(chains, infos)
         for info in infos.values():
             if info.problem is not None:  # one bad use: the variable stays a Query everywhere
                 self.report(info.assigns[0], f"{info.problem}; left unchanged", "convert it by hand to a `select()` statement", UNSUPPORTED)
@@ -235,19 +240,7 @@ class QueryToSelect(ChainShape):
     ) -> None:
         """Record the uses of the query other functions hand back made here, and whether this
         function could hand back its own query converted (``RETURNED_CANDIDATES``)."""
-        if self._sqlmodel:
-            for chain in chains:
-                chain.problem = chain.problem or "a SQLModel session: the rewrite needs `sqlmodel.select` and `session.exec()`"
-        for info in infos.values():  # the problems as ``_decide`` spreads them, without reporting
-            if info.problem is None and any(c.problem for c in info.chains):
-                info.problem = f"query variable `{info.name}` is used in a form that cannot be converted"
-        changed = True
-        while changed:
-            changed = False
-            for info in infos.values():
-                if info.problem is None and any(infos[o].problem for o in info.linked):
-                    info.problem = f"query variable `{info.name}` is built from or into a variable that cannot be converted"
-                    changed = True
+        self._spread_problems(chains, infos)  # as ``_decide`` spreads them, without reporting
         owner = {id(c): info for info in infos.values() for c in info.chains if c.usage == "assign" and c.var is None}
         uses: list[QueryUse] = self.context.scratch.setdefault(QUERY_USES, [])
         for chain in chains:
