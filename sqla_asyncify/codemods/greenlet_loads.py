@@ -49,9 +49,10 @@ class GreenletLoads(AsyncifyCodemod):
                 loaded = set()
                 continue
             parts = list(original.body)
-            if parts and LOAD_MARK.search(cst.Module([]).code_for_node(parts[0])):
+            first = cst.Module([]).code_for_node(parts[0]) if parts else ""
+            if LOAD_MARK.search(first):
                 # a second run: the load written by the first (black may have put it on a line of its own)
-                loaded |= set(re.findall(r"(\w+)\.(\w+)", cst.Module([]).code_for_node(parts[0]).partition("lambda _:")[2]))
+                loaded |= set(re.findall(r"(\w+)\.(\w+)", first.partition("lambda _:")[2]))
                 parts = parts[1:]
             touches, session, whys = self._touches(original)
             wanted = [t for t in touches if t not in loaded]
