@@ -33,6 +33,28 @@ def medians(points: list[Any]) -> dict[tuple[int, int, int, str], dict[str, floa
     return out
 
 
+def rounds_of(points: list[Any], workers: int, rtt: int, clients: int, variant: str) -> dict[int, Any]:
+    """round number → that round's point of one variant at one point of the matrix."""
+    return {
+        p.round: p
+        for p in points
+        if (p.workers, p.rtt_ms, p.clients, p.variant) == (workers, rtt, clients, variant)
+    }
+
+
+def paired(points: list[Any], workers: int, rtt: int, clients: int, a: str, b: str, metric: str = "rps") -> list[tuple[float, float]]:
+    """(a, b) of ``metric`` round by round: the variants of a round ran minutes apart, alternated, so a
+    round's pair shares the machine's state better than two medians do."""
+    left, right = rounds_of(points, workers, rtt, clients, a), rounds_of(points, workers, rtt, clients, b)
+    return [(getattr(left[r], metric), getattr(right[r], metric)) for r in sorted(left.keys() & right.keys())]
+
+
+def _ahead(pairs: list[tuple[float, float]], lower_is_better: bool = False) -> str:
+    """"k/n": the rounds in which the first of each pair did better."""
+    better = sum(1 for a, b in pairs if (a < b if lower_is_better else a > b))
+    return f"{better}/{len(pairs)}"
+
+
 def summarize(points: list[Any], clients: int, rtt: int, workers: int) -> dict[str, Any]:
     table = medians(points)
     rps = {v: table[(workers, rtt, clients, v)]["rps"] for v in VARIANTS if (workers, rtt, clients, v) in table}
@@ -195,9 +217,12 @@ def write(out: Path, setup: Any, points: list[Any], argv: list[str], notes: list
         "below) counts as 0 req/s and is named in the last column; latencies and work per request are over "
         "the rounds that served.",
         "",
-        "| workers | +delay | clients | " + " | ".join(names) + " | migrated/sync | migrated/blocking | "
+        "`rounds ahead`: in how many rounds the migrated app served more requests than the sync app "
+        "(the two ran back to back in each round).",
+        "",
+        "| workers | +delay | clients | " + " | ".join(names) + " | migrated/sync | rounds ahead | migrated/blocking | "
         + ("cleaned/sync | " if "cleaned" in names else "") + " | ".join(f"p99 {v}" for v in names) + " | errors " + "/".join(v[0] for v in names) + " |",
-        "|" + "---|" * (3 + 2 * len(names) + 3 + ("cleaned" in names)),
+        "|" + "---|" * (3 + 2 * len(names) + 4 + ("cleaned" in names)),
     ]
     for w in setup.workers:
         for rtt in setup.rtts:
@@ -208,10 +233,15 @@ def write(out: Path, setup: Any, points: list[Any], argv: list[str], notes: list
                 rps = " | ".join(_rps(row[v]["rps"]) for v in names)
                 p99 = " | ".join("–" if math.isnan(row[v]["p99_ms"]) else f"{row[v]['p99_ms']:.0f} ms" for v in names)
                 errors = "/".join(str(row[v]["errors"]) + (f" ({row[v]['stalled']} stalled)" if row[v]["stalled"] else "") for v in names)
-                ratios = [_ratio(row["migrated"]["rps"], row["sync"]["rps"], bold=True), _ratio(row["migrated"]["rps"], row["blocking"]["rps"])]
+                ratios = [
+                    _ratio(row["migrated"]["rps"], row["sync"]["rps"], bold=True),
+                    _ahead(paired(points, w, rtt, c, "migrated", "sync")),
+                    _ratio(row["migrated"]["rps"], row["blocking"]["rps"]),
+                ]
                 if "cleaned" in names:
                     ratios.append(_ratio(row["cleaned"]["rps"], row["sync"]["rps"]))
                 lines.append(f"| {w} | {rtt} ms | {c} | {rps} | {' | '.join(ratios)} | {p99} | {errors} |")
+    lines += ["", *targets(setup, points, table)]
     lines += [
         "",
         "## Work per request under load (median): statements, rows, CPU",
@@ -247,3 +277,92 @@ def write(out: Path, setup: Any, points: list[Any], argv: list[str], notes: list
             lines.append(f"* {v} / {endpoint}: " + "; ".join(f"`{t[:90].replace(chr(10), ' ')}`" for t in texts))
     lines += notes
     out.write_text("\n".join(lines) + "\n")
+
+
+def _rounds_text(pairs: list[tuple[float, float]], unit: str = "") -> str:
+    return ", ".join(f"{a:.0f}/{b:.0f}{unit}" for a, b in pairs)
+
+
+def targets(setup: Any, points: list[Any], table: dict[tuple[int, int, int, str], dict[str, float]]) -> list[str]:
+    """The issue's targets, checked against this run's figures (medians; rounds as migrated/other)."""
+    lines = ["## Against the issue's targets (this run)", ""]
+
+    def cell(w: int, rtt: int, c: int, v: str) -> dict[str, float] | None:
+        return table.get((w, rtt, c, v))
+
+    def verdict(ok: bool) -> str:
+        return "**met**" if ok else "**not met**"
+
+    if 50 in setup.clients and 1 in setup.rtts:
+        parts, oks = [], []
+        for w in setup.workers:
+            m, s = cell(w, 1, 50, "migrated"), cell(w, 1, 50, "sync")
+            if m and s and s["rps"] > 0:
+                oks.append(m["rps"] / s["rps"] >= 1.3)
+                parts.append(f"{w} worker(s) {m['rps'] / s['rps']:.2f}× (rounds {_rounds_text(paired(points, w, 1, 50, 'migrated', 'sync'))} req/s)")
+        lines.append(f"* migrated ≥ 1.3× sync at 50 clients, +1 ms: {verdict(all(oks))}: " + "; ".join(parts) + ".")
+    below, total, lowest = [], 0, None
+    for w in setup.workers:
+        for rtt in setup.rtts:
+            for c in setup.clients:
+                m, s = cell(w, rtt, c, "migrated"), cell(w, rtt, c, "sync")
+                if not (m and s):
+                    continue
+                total += 1
+                ratio = m["rps"] / s["rps"] if s["rps"] > 0 else math.inf
+                if lowest is None or ratio < lowest[0]:
+                    lowest = (ratio, w, rtt, c)
+                if ratio < 1.0:
+                    pairs = paired(points, w, rtt, c, "migrated", "sync")
+                    below.append(f"{ratio:.2f}× at {w} worker(s), +{rtt} ms, {c} client(s) (rounds {_rounds_text(pairs)} req/s, ahead in {_ahead(pairs)})")
+    if total and lowest:
+        low = f"lowest {lowest[0]:.2f}× ({lowest[1]} worker(s), +{lowest[2]} ms, {lowest[3]} client(s))"
+        lines.append(
+            f"* migrated never below 1.0× sync: {verdict(not below)} ({total - len(below)} of {total} points at or above; {low})"
+            + (": " + "; ".join(below) if below else "") + "."
+        )
+    if 50 in setup.clients and 5 in setup.rtts:
+        parts, oks = [], []
+        for w in setup.workers:
+            m, b = cell(w, 5, 50, "migrated"), cell(w, 5, 50, "blocking")
+            if m and b:
+                oks.append(b["rps"] == 0 or m["rps"] / b["rps"] >= 5)
+                shown = "∞ (the blocking app stalled)" if b["rps"] == 0 else f"{m['rps'] / b['rps']:.1f}×"
+                parts.append(f"{w} worker(s) {shown} ({m['rps']:.0f} against {_rps(b['rps'])} req/s)")
+        lines.append(f"* migrated ≥ 5× blocking at 50 clients, +5 ms: {verdict(all(oks))}: " + "; ".join(parts) + ".")
+    if 50 in setup.clients:
+        parts, misses = [], 0
+        for w in setup.workers:
+            for rtt in setup.rtts:
+                m, s = cell(w, rtt, 50, "migrated"), cell(w, rtt, 50, "sync")
+                if not (m and s) or math.isnan(s["p99_ms"]):
+                    continue
+                worse = m["p99_ms"] > s["p99_ms"]
+                misses += worse
+                pairs = paired(points, w, rtt, 50, "migrated", "sync", "p99_ms")
+                parts.append(
+                    f"{w} worker(s) +{rtt} ms: {m['p99_ms']:.0f} against {s['p99_ms']:.0f} ms"
+                    + (f" (**worse**; rounds {_rounds_text(pairs, ' ms')}, lower in {_ahead(pairs, lower_is_better=True)})" if worse else "")
+                )
+        lines.append(f"* p99 at 50 clients no worse than sync: {verdict(not misses)}: " + "; ".join(parts) + ".")
+    if setup.probes.get("sync") and setup.probes.get("migrated"):
+        unequal = [
+            f"{endpoint} ({setup.probes['migrated'][endpoint][0]:g} / {setup.probes['migrated'][endpoint][1]:g} against "
+            f"{sync[0]:g} / {sync[1]:g})"
+            for endpoint, sync in setup.probes["sync"].items()
+            if tuple(setup.probes["migrated"][endpoint][:2]) != tuple(sync[:2])
+        ]
+        loaded = [r for (w, rtt, c, v), r in table.items() if v in ("sync", "migrated") and r["stalled"] < r["rounds"]]
+        spread = (
+            f"; under load {min(r['statements_per_req'] for r in loaded):.2f}–{max(r['statements_per_req'] for r in loaded):.2f} "
+            f"statements and {min(r['rows_per_req'] for r in loaded):.1f}–{max(r['rows_per_req'] for r in loaded):.1f} rows per "
+            "request, both apps (the mix of endpoints varies by window)"
+            if loaded
+            else ""
+        )
+        lines.append(
+            f"* statements and rows per request equal to sync: {verdict(not unequal)}: "
+            + (f"per endpoint (table below) unequal at {', '.join(unequal)}" if unequal else "every endpoint the same, one request at a time (table below)")
+            + spread + "."
+        )
+    return lines

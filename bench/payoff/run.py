@@ -280,16 +280,25 @@ def run_load(app: App, clients: int, warmup: float, duration: float, seed: int, 
     return result
 
 
+#: Seconds for a request's trailing statements to reach pg_stat_statements (see probe).
+SETTLE = 0.5
+
+
 def probe(app: App, counters: Counters, repeat: int = 20) -> dict[str, tuple[float, float, list[str]]]:
     """Per endpoint: statements and rows per request, and the statements' texts (sequential requests)."""
     out = {}
     for name, (method, path, body) in ENDPOINTS.items():
         _request(app.port, method, path, body)  # warm: prepared statements, pool
+        # A request's last statements (its session's ROLLBACK, and with asyncpg the SELECT whose
+        # portal that closes) can reach the database after its response: let them land on the
+        # right side of the reset and of the read, or one request leaks into the next count.
+        time.sleep(SETTLE)
         counters.reset()
         for _ in range(repeat):
             status, _ = _request(app.port, method, path, body)
             if status != 200:
                 raise RuntimeError(f"{app.variant} {method} {path}: {status}")
+        time.sleep(SETTLE)
         statements, rows, texts = counters.read()
         out[name] = (statements / repeat, rows / repeat, sorted(f"{c / repeat:g}x {q}" for q, (c, _) in texts.items()))
     return out
@@ -358,6 +367,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     import report  # noqa: PLC0415
 
+    # Stopped with SIGTERM (kill, a CI timeout): unwind through the finally below, so PostgreSQL,
+    # the proxy and the apps stop with the run instead of outliving it.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     setup.load_start = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     work = Path(tempfile.mkdtemp(prefix="payoff-"))
     logs = work / "logs"

@@ -1,0 +1,96 @@
+"""The payoff report's verdicts on the issue's targets (``bench/payoff/report.py``).
+
+The figures below are written by hand: a run in which one 1-client point falls below the sync app, one
+p99 is worse, and one endpoint runs an extra statement must say so, naming each point and its rounds.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from types import SimpleNamespace
+
+BENCH = Path(__file__).resolve().parent.parent / "bench" / "payoff"
+sys.path.insert(0, str(BENCH))
+
+import report  # noqa: E402
+
+
+@dataclass
+class P:  # the fields of run.Point the report reads
+    variant: str
+    rtt_ms: int
+    workers: int
+    clients: int
+    round: int
+    requests: int
+    errors: int
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    statements_per_req: float = 3.3
+    rows_per_req: float = 8.5
+    app_cpu_ms_per_req: float = 2.0
+    db_cpu_ms_per_req: float = 1.0
+
+
+def _points(rps: dict[tuple[int, int, str], tuple[float, float]], p99: dict[tuple[int, int, str], tuple[float, float]]) -> list[P]:
+    """Two rounds per (rtt, clients, variant), one worker: req/s and p99 as given per round."""
+    out = []
+    for (rtt, clients, variant), per_round in rps.items():
+        for round_, value in enumerate(per_round, start=1):
+            latency = p99.get((rtt, clients, variant), (50.0, 50.0))[round_ - 1]
+            out.append(P(variant, rtt, 1, clients, round_, int(value * 5), 0, value, latency / 3, latency))
+    return out
+
+
+def _setup(probes: dict[str, dict[str, tuple[float, float, list[str]]]]) -> SimpleNamespace:
+    return SimpleNamespace(clients=[1, 50], rtts=[1, 5], workers=[1], probes=probes)
+
+
+EQUAL = {"lookup": (3.0, 1.0, []), "write": (6.0, 2.0, [])}
+
+RPS = {
+    (1, 1, "sync"): (100, 104), (1, 1, "blocking"): (100, 100), (1, 1, "migrated"): (98, 99),  # 0.97×
+    (1, 50, "sync"): (300, 320), (1, 50, "blocking"): (0, 0), (1, 50, "migrated"): (420, 440),  # 1.39×
+    (5, 1, "sync"): (40, 40), (5, 1, "blocking"): (40, 40), (5, 1, "migrated"): (41, 41),
+    (5, 50, "sync"): (300, 300), (5, 50, "blocking"): (50, 70), (5, 50, "migrated"): (330, 330),  # 5.5× blocking
+}
+P99 = {(1, 50, "sync"): (250, 270), (1, 50, "migrated"): (240, 250), (5, 50, "sync"): (220, 224), (5, 50, "migrated"): (226, 250)}
+
+
+def _targets(rps=RPS, p99=P99, probes=None) -> str:
+    points = _points(rps, p99)
+    probes = probes or {"sync": EQUAL, "migrated": EQUAL}
+    return "\n".join(report.targets(_setup(probes), points, report.medians(points)))
+
+
+def test_each_target_is_checked_and_a_miss_names_its_point_and_rounds() -> None:
+    text = _targets()
+    assert "* migrated ≥ 1.3× sync at 50 clients, +1 ms: **met**: 1 worker(s) 1.39× (rounds 420/300, 440/320 req/s)." in text
+    assert (
+        "* migrated never below 1.0× sync: **not met** (3 of 4 points at or above; lowest 0.97× (1 worker(s), +1 ms, 1 client(s))): "
+        "0.97× at 1 worker(s), +1 ms, 1 client(s) (rounds 98/100, 99/104 req/s, ahead in 0/2)." in text
+    )
+    assert "* migrated ≥ 5× blocking at 50 clients, +5 ms: **met**: 1 worker(s) 5.5× (330 against 60 req/s)." in text
+    assert (
+        "* p99 at 50 clients no worse than sync: **not met**: 1 worker(s) +1 ms: 245 against 260 ms; "
+        "1 worker(s) +5 ms: 238 against 222 ms (**worse**; rounds 226/220 ms, 250/224 ms, lower in 0/2)." in text
+    )
+    assert "* statements and rows per request equal to sync: **met**: every endpoint the same" in text
+
+
+def test_all_met_and_a_stalled_blocking_app_counts_as_met() -> None:
+    rps = {**RPS, (1, 1, "migrated"): (104, 105), (5, 50, "blocking"): (0, 0)}
+    p99 = {**P99, (5, 50, "migrated"): (200, 210)}
+    text = _targets(rps, p99)
+    assert "**not met**" not in text
+    assert "1 worker(s) ∞ (the blocking app stalled) (330 against 0 req/s)" in text
+    assert "migrated never below 1.0× sync: **met** (4 of 4 points at or above; lowest 1.02×" in text
+
+
+def test_an_endpoint_with_another_statement_count_is_named() -> None:
+    migrated = {**EQUAL, "write": (7.0, 2.0, [])}
+    text = _targets(probes={"sync": EQUAL, "migrated": migrated})
+    assert "equal to sync: **not met**: per endpoint (table below) unequal at write (7 / 2 against 6 / 2)" in text
