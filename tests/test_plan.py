@@ -736,6 +736,11 @@ def import_one(session: Session, key: int):
 def import_picked(session: Session, kind: str, key: int):
     table = {"csv": CsvImporter}
     return table[kind](repo=Repo(session), key=key)
+
+
+class Standalone(Importer):
+    def __init__(self):
+        self.found = None
 """
 
 
@@ -751,6 +756,7 @@ def test_init_calling_code_made_async_is_reported_with_its_construction_sites() 
     assert "Construction sites: app.py:28 `Importer(...)`" in reason
     assert "app.py:32 `CsvImporter` stored as a value" in reason
     assert "`app.CsvImporter`" in reason
+    assert "Standalone" not in reason  # its own ``__init__`` never runs ``Importer.__init__``
     assert "run_sync" not in items[0].fix.split("`run_sync` cannot help")[0]
     assert "await Importer.create(...)" in items[0].fix
     # Not also reported with the run_sync fix, which cannot call an async function.

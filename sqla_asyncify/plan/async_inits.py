@@ -37,10 +37,29 @@ FIX = (
 )
 
 
+def _chains_up(plan: Plan, cls: str) -> bool:
+    """``cls`` has no ``__init__`` of its own, or its ``__init__`` calls ``super().__init__`` or a
+    base's ``__init__`` by name."""
+    init = plan.functions.get(f"{cls}.__init__")
+    if init is None:
+        return True
+    return any(
+        site.callee.path[-1:] == ("__init__",)
+        and (site.callee.root == "super" or any(b.rsplit(".", 1)[-1] == site.callee.root for b in plan.class_bases(cls)))
+        for site in init.calls
+    )
+
+
 def _family(plan: Plan, cls: str) -> list[str]:
-    """``cls`` and its project subclasses: building any of them runs ``cls.__init__``
-    (subclasses chain to it with ``super().__init__``, or inherit it)."""
-    return [cls, *plan._subclasses.get(cls, ())]
+    """``cls`` and the project subclasses whose construction runs ``cls.__init__``: each class
+    from the subclass up to ``cls`` inherits ``__init__`` or chains to its base's."""
+    family = [cls]
+    for sub in plan._subclasses.get(cls, ()):
+        mro = plan._mro(sub)
+        between = mro[: mro.index(cls)] if cls in mro else []
+        if between and all(_chains_up(plan, c) for c in between):
+            family.append(sub)
+    return family
 
 
 def _where(plan: Plan, qualname: str, line: int) -> str:
