@@ -17,6 +17,12 @@ class Repository(Generic[M]):
         query = select(self.model)
         return query.order_by(self.model.id)
 
+    async def create(self, **data) -> tuple:
+        row = await self.session.run_sync(lambda sync_session: self.model(session=sync_session, **data))
+        self.session.add(row)
+        await self.session.commit()
+        return row.id, row.name, row.seen
+
     async def update_many(self, ids: list[int], name: str) -> list[tuple]:
         stmt = self._query().where(self.model.id.in_(ids))
         rows = (await self.session.execute(stmt)).unique().scalars().all()
@@ -48,3 +54,7 @@ async def rename_first(db: AsyncSession, name: str) -> tuple:
 
 async def rename_older(db: AsyncSession, age: int, name: str) -> list:
     return await Repository(db, User).update_older(age, name)
+
+
+async def create_user(db: AsyncSession, name: str) -> tuple:
+    return await Repository(db, User).create(id=5, name=name, age=20)

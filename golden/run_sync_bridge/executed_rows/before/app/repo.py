@@ -17,6 +17,12 @@ class Repository(Generic[M]):
         query = select(self.model)
         return query.order_by(self.model.id)
 
+    def create(self, **data) -> tuple:
+        row = self.model(session=self.session, **data)
+        self.session.add(row)
+        self.session.commit()
+        return row.id, row.name, row.seen
+
     def update_many(self, ids: list[int], name: str) -> list[tuple]:
         stmt = self._query().where(self.model.id.in_(ids))
         rows = self.session.execute(stmt).unique().scalars().all()
@@ -48,3 +54,7 @@ def rename_first(db: Session, name: str) -> tuple:
 
 def rename_older(db: Session, age: int, name: str) -> list:
     return Repository(db, User).update_older(age, name)
+
+
+def create_user(db: Session, name: str) -> tuple:
+    return Repository(db, User).create(id=5, name=name, age=20)
