@@ -27,7 +27,7 @@ from .positions import positions
 from .thread_calls import handed, in_place, runner
 from .pickling import fast_state
 
-INDEX_VERSION = 30  # bump when the shape of the index changes (invalidates caches)
+INDEX_VERSION = 31  # bump when the shape of the index changes (invalidates caches)
 #: The collection of a test's ``@pytest.mark.parametrize`` values, followed by the names they bind.
 PARAMETRIZE_PREFIX = "@parametrize:"
 
@@ -69,6 +69,13 @@ class Binding:
     #: ``for name in f(...)`` (or ``async for``): ``name`` is what the generator ``f`` yields;
     #: ``for name in xs`` (not called, a comprehension's ``for`` too): an element ``xs`` holds.
     iterated: bool = False
+    #: For a value that executes a statement (``db.execute(stmt).scalars().all()``,
+    #: ``db.scalars(stmt)``): that statement, when it names something (``stmt``, ``select(M)``,
+    #: ``self._query().where(...)``), so the plan can type the rows by the statement's entity.
+    statement: Callee | None = None
+    #: ``select(X)`` at the root of the value (``select(X).where(...)``), or of the statement it
+    #: executes: ``X`` as written (a name or attribute chain).
+    selected: str | None = None
 
 
 @fast_state
@@ -258,6 +265,28 @@ class _FunctionBuilder:
             members=tuple(self.members),
             calls=tuple(self.calls),
         )
+
+
+def _executed_node(value: cst.BaseExpression) -> cst.BaseExpression | None:
+    """The first positional argument of the outermost ``execute``/``scalars``/``scalar`` call in
+    the call chain ``value`` (``db.execute(stmt).unique().scalars().all()`` → ``stmt``)."""
+    node = value
+    while isinstance(node, cst.Call | cst.Attribute):
+        if isinstance(node, cst.Call):
+            func = node.func
+            if isinstance(func, cst.Attribute) and func.attr.value in sqla.STATEMENT_EXECUTORS and node.args:
+                arg = node.args[0]
+                return None if arg.keyword is not None or arg.star else arg.value
+            node = func
+        else:
+            node = node.value
+    return None
+
+
+def _executed_statement(value: cst.BaseExpression) -> Callee | None:
+    """``Binding.statement`` of a value."""
+    node = _executed_node(value)
+    return None if node is None else Callee.of(node)
 
 
 def _sole_argument(value: cst.BaseExpression) -> Callee | None:
@@ -760,7 +789,15 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
         if isinstance(iterable, cst.Call):
             callee = Callee.of_func(iterable.func)
             if callee is not None:
-                self._bind(target.value, callee, True, node, iterated=True)
+                self._bind(
+                    target.value,
+                    callee,
+                    True,
+                    node,
+                    iterated=True,
+                    statement=_executed_statement(iterable),
+                    selected=self._selected(iterable),
+                )
         elif isinstance(iterable, cst.Name | cst.Attribute) and (callee := Callee.of(iterable)) is not None:
             self._bind(target.value, callee, False, node, iterated=True)
 
@@ -924,7 +961,15 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
                     else ()
                 )
                 self._bind(
-                    target.value, callee, called, node, args, argument=_sole_argument(value), **_session_keywords(value)
+                    target.value,
+                    callee,
+                    called,
+                    node,
+                    args,
+                    argument=_sole_argument(value),
+                    statement=_executed_statement(value),
+                    selected=self._selected(value),
+                    **_session_keywords(value),
                 )
                 if self.scope_kind == "module" and (bound := self._typevar_bound(value)) is not None:
                     self.aliases.append((target.value, self._names_in(bound)))
@@ -966,6 +1011,21 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
             and not called
         ):
             self._current.attributes_stores.append((callee, self._line(node)))
+
+    def _selected(self, value: cst.BaseExpression) -> str | None:
+        """``Binding.selected``: ``X`` of the ``select(X)`` the value's statement starts from."""
+        node = _executed_node(value) or value
+        while isinstance(node, cst.Call):
+            func = node.func
+            if isinstance(func, cst.Attribute) and func.attr.value in sqla.SELECT_BUILDERS:
+                node = func.value
+                continue
+            text = dotted(func)
+            if text is None or self.qualify(text) not in sqla.SELECT_FUNCTIONS or not node.args:
+                return None
+            arg = node.args[0]
+            return None if arg.keyword is not None or arg.star else dotted(arg.value)
+        return None
 
     def _typevar_bound(self, value: cst.BaseExpression) -> cst.BaseExpression | None:
         """The ``bound=`` of ``TypeVar("T", bound=B)`` (a name, attribute chain or string)."""
@@ -1027,6 +1087,8 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
         element: int | None = None,
         iterated: bool = False,
         argument: Callee | None = None,
+        statement: Callee | None = None,
+        selected: str | None = None,
     ) -> None:
         binding = Binding(
             name,
@@ -1040,6 +1102,8 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
             element=element,
             iterated=iterated,
             argument=argument,
+            statement=statement,
+            selected=selected,
         )
         if self.scope_kind == "function" and name in self._current.global_names:
             # ``global SessionLocal`` then ``SessionLocal = sessionmaker(...)`` in an init function.
@@ -1069,6 +1133,8 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
                     called,
                     self._line(node),
                     element=element,
+                    statement=_executed_statement(value),
+                    selected=self._selected(value),
                     **_session_keywords(value),
                 )
             )

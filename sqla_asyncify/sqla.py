@@ -441,3 +441,35 @@ PATCH_CALLS: frozenset[str] = frozenset({"unittest.mock.patch", "mock.patch"})
 PATCH_FIXTURE_CALLS: frozenset[tuple[str, tuple[str, ...]]] = frozenset(
     {("mocker", ("patch",)), ("monkeypatch", ("setattr",))}
 )
+
+#: Session methods that execute a statement handed as their first argument (``Binding.statement``).
+STATEMENT_EXECUTORS: frozenset[str] = frozenset({"execute", "scalars", "scalar"})
+#: ``select(M)``: a statement whose rows (``.scalars()``) are ``M`` instances.
+SELECT_FUNCTIONS: frozenset[str] = frozenset(
+    {"sqlalchemy.select", "sqlalchemy.future.select", "sqlalchemy.sql.select", "sqlalchemy.sql.expression.select", "sqlmodel.select"}
+)
+#: ``Select`` methods that return a statement of the same entity (``select(M).where(...)``).
+SELECT_BUILDERS: frozenset[str] = frozenset(
+    {
+        "where", "filter", "filter_by", "options", "order_by", "limit", "offset", "join", "outerjoin",
+        "join_from", "outerjoin_from", "select_from", "distinct", "execution_options", "group_by", "having",
+        "params", "correlate", "with_for_update", "slice", "fetch", "prefix_with", "suffix_with",
+    }
+)
+#: What a result-method call gives, from what it is called on (``Result`` / ``ScalarResult``):
+#: "result", "scalars" (an iterable of entities), "rows" (a list of them), "entity" (one, or None).
+RESULT_STEPS: dict[tuple[str, str], str] = {
+    ("result", "unique"): "result",
+    ("result", "scalars"): "scalars",
+    ("result", "scalar_one"): "entity",
+    ("result", "scalar_one_or_none"): "entity",
+    ("result", "scalar"): "entity",
+    ("scalars", "unique"): "scalars",
+    ("scalars", "all"): "rows",
+    ("scalars", "fetchall"): "rows",
+    ("scalars", "first"): "entity",
+    ("scalars", "one"): "entity",
+    ("scalars", "one_or_none"): "entity",
+}
+#: What each executor gives (``db.execute(stmt)`` is a ``Result``, ``db.scalar(stmt)`` one entity).
+EXECUTOR_RESULTS: dict[str, str] = {"execute": "result", "scalars": "scalars", "scalar": "entity"}

@@ -140,8 +140,11 @@ class RunSyncBridge(AsyncifyCodemod):
         """The class ``node`` builds (or the class-valued name it calls) when its constructor does
         session I/O, else None."""
         built = self.plan.type_of(self.context_qualname, callee)
-        if built.kind == "class":
-            return built.name if self.plan.constructs_with_io(built.name) else None
+        if built.kind == "class" and self.plan.constructs_with_io(built.name):
+            return built.name
+        if built.kind == "class" and not any(self.plan.constructs_with_io(sub) for sub in self.plan._subclasses.get(built.name, ())):
+            return None
+        # a base (``type[M]``, ``M`` bound to it) some of whose subclasses do: as a class-valued name
         if callee.calls or not self.plan.any_constructs_with_io:
             return None
         name = dotted(node.func)

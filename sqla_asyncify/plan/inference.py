@@ -244,6 +244,10 @@ class Inference(Fixtures):
             # ``Callable[[], Session]`` (the index keeps what it returns, not its parameters)
             rest = [name for name in names if name not in sqla.CALLABLE_TYPES]
             return SESSIONMAKER if self._annotation_type(rest, seen) == SESSION else UNKNOWN
+        if len(names) == 2 and any(self._is_type_annotation(name) for name in names):
+            # ``type[M]`` / ``type[T]`` (``T`` bound to ``M``): the class ``M`` itself
+            inner = self._annotation_type([n for n in names if not self._is_type_annotation(n)], seen)
+            return Ty("class", inner.name) if inner.kind == "instance" and inner.name in self.classes else UNKNOWN
         found = UNKNOWN
         for name in names:
             if name in sqla.SESSION_CLASSES:
@@ -261,13 +265,25 @@ class Inference(Fixtures):
                 found = ty
         return found
 
+    def _is_type_annotation(self, name: str) -> bool:
+        """``type`` (a builtin, qualified as a name of its module) or ``typing.Type``."""
+        qualifier, _, short = name.rpartition(".")
+        if name in ("typing.Type", "typing_extensions.Type", "builtins.type"):
+            return True
+        return short == "type" and qualifier in self.modules and name not in self.classes and name not in self._globals
+
     def binding_type(self, scope: str, binding: Binding, seen: frozenset[str] = frozenset()) -> Ty:
         """What a binding's name denotes; for ``a, b = f()``, the element ``f`` returns there;
         for ``for x in f()``, what the generator ``f`` yields, or an element of the collection it
         is annotated to return (``-> list[Listener]``); for ``for x in xs`` over a local collection,
         what its elements agree on (other iterables: unknown)."""
+        if binding.statement is not None:
+            executed = self._executed_type(scope, binding, seen)
+            if executed != UNKNOWN:
+                return executed
         if binding.iterated and not binding.called:
-            return self._element_type(scope, binding.value, seen)  # ``for x in xs``
+            element = self._element_type(scope, binding.value, seen)  # ``for x in xs``
+            return element if element != UNKNOWN else self._row_type(scope, binding.value, seen)
         if binding.iterated:
             ty = self._value_type(scope, binding.value, False, seen)
             if ty.kind != "function":
@@ -349,6 +365,87 @@ class Inference(Fixtures):
             return UNKNOWN
         types = {self._bound_value_type(fn.qualname, m, seen) for m in members}
         return types.pop() if len(types) == 1 and UNKNOWN not in types else UNKNOWN
+
+    # -- rows of an executed statement ---------------------------------------------------------
+    def _executed_type(self, scope: str, binding: Binding, seen: frozenset[str]) -> Ty:
+        """``db.execute(stmt)[.unique()].scalars().all()`` → ``Ty("rows", M)`` (a list of ``M``),
+        ``….scalars().first()`` / ``.scalar_one()`` / ``db.scalar(stmt)`` → an ``M`` instance, and
+        ``for x in db.scalars(stmt)`` → an ``M`` instance, when ``db`` is a session and ``stmt``'s
+        entity is the class ``M`` (``_statement_entity``). Unknown for any other chain (``.first()``
+        of a ``Result`` is a ``Row``, not an entity)."""
+        value = binding.value
+        called = (*value.calls, len(value.path)) if binding.called else value.calls
+        executors = [i for i, attr in enumerate(value.path) if attr in sqla.STATEMENT_EXECUTORS and i + 1 in called]
+        if not executors:
+            return UNKNOWN
+        k = executors[0]
+        if self._value_type(scope, value.prefix(k), False, seen) != SESSION:
+            return UNKNOWN
+        state = sqla.EXECUTOR_RESULTS[value.path[k]]
+        for j in range(k + 1, len(value.path)):
+            if j + 1 not in called:
+                return UNKNOWN
+            state = sqla.RESULT_STEPS.get((state, value.path[j]), "")
+        if binding.iterated:
+            state = "entity" if state in ("scalars", "rows") else ""
+        if state not in ("entity", "rows"):
+            return UNKNOWN
+        entity = self._statement_entity(scope, binding, seen)
+        if entity is None:
+            return UNKNOWN
+        return Ty("instance" if state == "entity" else "rows", entity)
+
+    def _row_type(self, scope: str, collection: Callee, seen: frozenset[str]) -> Ty:
+        """``for x in rows`` where every binding of the local ``rows`` is one executed statement's
+        rows of the same entity: an instance of that entity."""
+        fn = self.functions.get(scope)
+        if fn is None or collection.path or collection.calls:
+            return UNKNOWN
+        if any(p.name == collection.root for p in fn.params):
+            return UNKNOWN
+        types = {self.binding_type(scope, b, seen) for b in fn.bindings if b.name == collection.root}
+        if len(types) != 1:
+            return UNKNOWN
+        ty = types.pop()
+        return Ty("instance", ty.name) if ty.kind == "rows" else UNKNOWN
+
+    def _statement_entity(self, scope: str, binding: Binding, seen: frozenset[str]) -> str | None:
+        """The class whose instances the statement of ``binding`` selects (the statement it
+        executes, or its value): ``select(M)`` and builders on it (``.where(...)``,
+        ``.options(...)``), a local bound to one, a function returning one (its returns agree). ``M``
+        is a class, or what a ``type[T]`` annotation names (a ``TypeVar``'s bound). None when unknown."""
+        if binding.selected is not None:
+            root, *path = binding.selected.split(".")
+            ty = self._value_type(scope, Callee(root, tuple(path)), False, seen)
+            return ty.name if ty.kind == "class" else None
+        stmt = binding.statement if binding.statement is not None else self._whole(binding)
+        key = f"{scope}:stmt:{stmt}"
+        if key in seen:
+            return None
+        seen = seen | {key}
+        while stmt.path and stmt.path[-1] in sqla.SELECT_BUILDERS and len(stmt.path) in stmt.calls:
+            stmt = stmt.prefix(len(stmt.path) - 1)
+        if not stmt.calls:
+            fn = self.functions.get(scope)
+            if stmt.path or fn is None or any(p.name == stmt.root for p in fn.params):
+                return None
+            bindings = [b for b in fn.bindings if b.name == stmt.root]
+            found = {self._statement_entity(scope, b, seen) for b in bindings}
+            return found.pop() if len(found) == 1 else None
+        if len(stmt.path) not in stmt.calls:
+            return None
+        ty = self._value_type(scope, Callee(stmt.root, stmt.path, stmt.calls[:-1]), False, seen)
+        if ty.kind != "function" or ty.name in seen:
+            return None
+        fn = self.functions[ty.name]
+        found = {self._statement_entity(fn.qualname, ret, seen | {ty.name}) for ret in fn.returns if ret.element is None}
+        return found.pop() if len(found) == 1 else None
+
+    @staticmethod
+    def _whole(binding: Binding) -> Callee:
+        """A binding's value as one expression: its call included in ``calls``."""
+        value = binding.value
+        return Callee(value.root, value.path, (*value.calls, len(value.path))) if binding.called else value
 
     def _nested_in(self, fn: FunctionInfo) -> list[FunctionInfo]:
         """``fn`` and the functions and lambdas defined inside it."""
