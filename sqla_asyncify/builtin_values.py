@@ -10,7 +10,8 @@ does not rebind it), a qualname from ``collections``/``typing``, or one of the l
 value that is a builtin whatever its exact class (``"literal"``: a string or number literal, or a
 method of one; ``"loads"``: what a parser of JSON/YAML/query strings returns;
 ``"method:<name>"``: what a library method of that name returns, provided no project function
-is so named). ``""``: not provable.
+is so named; ``"returns:<callee>"``: what the project function called so returns, when its return
+annotation names a builtin, the plan resolving the callee). ``""``: not provable.
 """
 
 from __future__ import annotations
@@ -54,6 +55,13 @@ DICT_METHODS = frozenset({"model_dump"})
 LITERAL = "literal"
 LOADS = "loads"
 METHOD_PREFIX = "method:"
+RETURNS_PREFIX = "returns:"
+
+
+def settled(kind: str) -> str:
+    """``kind`` when it needs no check by the plan: an operand other than the first of an
+    operation is not kept, so it could not be checked."""
+    return "" if kind.startswith((METHOD_PREFIX, RETURNS_PREFIX)) else kind
 
 Qualify = Callable[[str], str | None]
 
@@ -75,10 +83,10 @@ def value_kind(value: cst.BaseExpression, qualify: Qualify) -> str:
         left = value_kind(value.left, qualify)
         if left == LITERAL and isinstance(value.operator, cst.Modulo):
             return LITERAL  # ``"%s" % x``
-        return left if left and value_kind(value.right, qualify) else ""
+        return left if left and settled(value_kind(value.right, qualify)) else ""
     if isinstance(value, cst.IfExp):
         body = value_kind(value.body, qualify)
-        return body if body and value_kind(value.orelse, qualify) else ""
+        return body if body and settled(value_kind(value.orelse, qualify)) else ""
     if isinstance(value, cst.Call):
         return _call_kind(value, qualify)
     return ""
@@ -95,11 +103,11 @@ def _call_kind(call: cst.Call, qualify: Qualify) -> str:
     if text is None:
         return ""
     qualname = qualify(text)
-    if qualname is None:
-        return text if text in BUILTIN_CLASSES else ""
+    if qualname is None and text in BUILTIN_CLASSES:
+        return text
     if qualname in COLLECTION_CLASSES:
         return qualname
-    return LOADS if qualname in LOADERS else ""
+    return LOADS if qualname in LOADERS else RETURNS_PREFIX + text
 
 
 def annotation_kind(annotation: cst.BaseExpression, qualify: Qualify) -> str:

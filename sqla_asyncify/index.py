@@ -19,7 +19,7 @@ import libcst.matchers as m
 from libcst.metadata import PositionProvider
 
 from . import sqla
-from .builtin_values import annotation_kind, value_kind
+from .builtin_values import annotation_kind, settled, value_kind
 from .dispatch import VisitorDispatch
 from .loading_facts import LoadFacts, RelationshipTarget
 from .loading_facts import collect as collect_loading_facts
@@ -116,6 +116,8 @@ class FunctionInfo:
     calls: tuple[CallSite, ...] = ()
     #: Absolute qualnames in the return annotation.
     returns_annotation: tuple[str, ...] = ()
+    #: The builtin kind the return annotation names (``-> dict``, ``builtin_values``), "" otherwise.
+    returns_builtin: str = ""
     #: ``# asyncify: keep-sync -- <reason>`` on the function: the reason ("" when none is given).
     keep_sync: str | None = None
     #: Every name or attribute chain read in the body (``SessionLocal``, ``database.engine``), sorted:
@@ -479,7 +481,8 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
             names = [(n.value, "") for n in m.findall(target, m.Name()) if _stored_name(target, n)]
         for name, k in names:
             if self.scope_kind == "function" and name in self._current.global_names:
-                self._stack[0].stores.append((name, k))
+                # a callee named there resolves in the function, not the module: not checked
+                self._stack[0].stores.append((name, settled(k)))
             else:
                 self._current.stores.append((name, k))
 
@@ -677,6 +680,7 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
                     "returns_annotation": (
                         self._names_in(node.returns.annotation) if node.returns else ()
                     ),
+                    "returns_builtin": annotation_kind(node.returns.annotation, self._imported) if node.returns else "",
                     "keep_sync": keep_sync_pragma(node),
                     "fixture_name": self._fixture_name(node),
                     "fixture_params": self._fixture_params(node),
@@ -964,7 +968,7 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
 
     def leave_AnnAssign(self, original_node: cst.AnnAssign) -> None:
         if original_node.value is not None:
-            kind = self._kind(original_node.value) or annotation_kind(original_node.annotation.annotation, self._imported)
+            kind = annotation_kind(original_node.annotation.annotation, self._imported) or self._kind(original_node.value)
             self._store(original_node.target, kind)
             self._assign(original_node.target, original_node.value, original_node)
             if isinstance(original_node.target, cst.Name):

@@ -45,11 +45,12 @@ def imported(text: str) -> str | None:
         ("[] if flag else [1]", "list"),
         # not proven
         ("q.model_dump() | extra", ""),
-        ("load()", ""),
-        ("Dict()", ""),  # a typing alias, not a constructor
+        ("load()", "returns:load"),  # proven only if the project's ``load`` is annotated so
+        ("Dict()", "returns:Dict"),  # a typing alias, not a constructor
         ("x", ""),
         ("[] if flag else x", ""),
-        ("obj.get('a')", ""),
+        ("obj.get('a')", "returns:obj.get"),
+        ("{} | load()", ""),  # only the first operand's check is kept
     ],
 )
 def test_value_kind(source: str, kind: str) -> None:
@@ -178,6 +179,9 @@ def test_builtin_receivers_are_not_wrapped_and_an_untyped_one_is(tmp_path: Path)
 
         DEFAULTS = {"job": 1}
 
+        def convert(data) -> dict[str, int]:
+            return dict(data)
+
         def save(db: Session, target, changes: dict[str, int], text: str, q, **extra):
             data = {}
             data.update(changes)
@@ -190,6 +194,8 @@ def test_builtin_receivers_are_not_wrapped_and_an_untyped_one_is(tmp_path: Path)
             loaded.update(data)
             dumped = q.model_dump()
             dumped.update(data)
+            converted = convert(data)
+            converted.update(data)
             target.update(1)
             db.commit()
         """,
@@ -198,7 +204,7 @@ def test_builtin_receivers_are_not_wrapped_and_an_untyped_one_is(tmp_path: Path)
     assert out.count(HELPER) == 1
     assert f"{HELPER}target.update(1))" in out
     assert "data.update(changes)\n" in out and "dumped.update(data)\n" in out
-    assert {r for r in report if r.startswith("app/service.py")} == {"app/service.py:19 awaited-if-coroutine"}
+    assert {r for r in report if r.startswith("app/service.py")} == {"app/service.py:24 awaited-if-coroutine"}
 
 
 @pytest.mark.parametrize(
@@ -210,6 +216,8 @@ def test_builtin_receivers_are_not_wrapped_and_an_untyped_one_is(tmp_path: Path)
         "data = rows[0]",
         "data = dict()\n    helper = 1",  # ``dict`` rebound by the module (below)
         "data = undefined_name",
+        "data = load()",  # ``load`` has no return annotation
+        "data = build()",  # ``-> dict`` on a generator function: what it returns is a generator
     ],
 )
 def test_receivers_not_proven_builtin_stay_wrapped(body: str, tmp_path: Path) -> None:
@@ -220,7 +228,10 @@ from sqlalchemy.orm import Session
 from app.accounts import Folder
 
 {shadow}def load():
-    return Folder()
+    return rows_of()
+
+def build() -> dict:
+    yield {{}}
 
 def save(db: Session, rows):
     {body}

@@ -31,7 +31,7 @@ from __future__ import annotations
 import builtins
 from functools import cached_property
 
-from ..builtin_values import BUILTIN_CLASSES, LITERAL, LOADS, METHOD_PREFIX
+from ..builtin_values import BUILTIN_CLASSES, LITERAL, LOADS, METHOD_PREFIX, RETURNS_PREFIX
 from ..index import PARAMETRIZE_PREFIX, FunctionInfo
 from ..report import ReportItem
 from ..names import Callee
@@ -220,6 +220,18 @@ class ValueCalls(CoroutineFactories):
             return True
         if kind.startswith(METHOD_PREFIX):
             return kind.removeprefix(METHOD_PREFIX) not in self._function_names
+        if kind.startswith(RETURNS_PREFIX):
+            # ``data = self.convert(x)`` with ``def convert(...) -> dict``: a plain function's
+            # value (awaited where it is made async), not a generator's
+            root, *path = kind.removeprefix(RETURNS_PREFIX).split(".")
+            target = self.classify(scope.qualname, Callee(root, tuple(path)))
+            called = self.functions.get(target.name) if target.kind == "function" else None
+            return (
+                called is not None
+                and not called.is_generator
+                and bool(called.returns_builtin)
+                and self._proven(called, called.returns_builtin)
+            )
         if not kind or kind.rsplit(".", 1)[-1] in self._subclassed_builtins:
             return False
         if kind in BUILTIN_CLASSES:
