@@ -57,7 +57,14 @@ def required_packages(changed_sources: Iterable[bytes]) -> list[str]:
             needed.add(DRIVER_PACKAGES[match.group(1).decode()])
         if b"pytest_asyncio" in source or b"pytest.mark.asyncio" in source:
             needed.update(PYTEST_ASYNCIO if b"loop_scope=" in source else ("pytest-asyncio",))
-    return sorted(needed)
+    # one file needing ``pytest-asyncio`` and another ``pytest-asyncio>=0.24``: the bound covers both
+    bounded = {_project_name(r) for r in needed if _project_name(r) != r}
+    return sorted(r for r in needed if r not in bounded)
+
+
+def _project_name(requirement: str) -> str:
+    """``pytest-asyncio>=0.24`` → ``pytest-asyncio``; ``sqlalchemy[asyncio]>=2.0`` → ``sqlalchemy``."""
+    return re.split(r"[\[<>=!~;\s]", requirement, maxsplit=1)[0]
 
 
 #: A database a sync URL or a settings class names: ``postgresql://``, ``scheme="postgresql"``,

@@ -62,6 +62,8 @@ class Binding:
     top_level: bool = True
     #: The ``expire_on_commit=`` argument of the call, as written (``"True"``); None when absent.
     expire_on_commit: str | None = None
+    #: The ``autoflush=`` argument of the call, as written; None when absent.
+    autoflush: str | None = None
     #: Tuple unpacking: ``a, b = f()`` binds ``a`` to element 0 of what ``f()`` returns; a
     #: ``return x, y`` records element 0 and 1. None: the whole value.
     element: int | None = None
@@ -876,7 +878,7 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
                     callee,
                     True,
                     node,
-                    expire_on_commit=_expire_on_commit(node.item),
+                    **_session_keywords(node.item),
                 )
         elif node.asname and isinstance(node.asname.name, cst.Name) and isinstance(node.item, (cst.Name, cst.Attribute)):
             # ``with client as c``: ``c`` is what ``__enter__`` returns, taken to be ``client`` itself
@@ -987,7 +989,7 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
                     else ()
                 )
                 self._bind(
-                    target.value, callee, called, node, args, _expire_on_commit(value), argument=_sole_argument(value)
+                    target.value, callee, called, node, args, argument=_sole_argument(value), **_session_keywords(value)
                 )
                 if self.scope_kind == "module" and (bound := self._typevar_bound(value)) is not None:
                     self.aliases.append((target.value, self._names_in(bound)))
@@ -1086,6 +1088,7 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
         node: cst.CSTNode,
         args: tuple[str, ...] = (),
         expire_on_commit: str | None = None,
+        autoflush: str | None = None,
         element: int | None = None,
         iterated: bool = False,
         argument: Callee | None = None,
@@ -1098,6 +1101,7 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
             args,
             self._module_blocks == 0,
             expire_on_commit=expire_on_commit,
+            autoflush=autoflush,
             element=element,
             iterated=iterated,
             argument=argument,
@@ -1129,8 +1133,8 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
                     callee,
                     called,
                     self._line(node),
-                    expire_on_commit=_expire_on_commit(value),
                     element=element,
+                    **_session_keywords(value),
                 )
             )
 
@@ -1395,10 +1399,9 @@ def _string_values(value: cst.BaseExpression) -> list[str]:
     ]
 
 
-def _expire_on_commit(value: cst.BaseExpression) -> str | None:
-    """The ``expire_on_commit=`` argument of a call, as written (session factories and sessions)."""
-    return (
-        _keyword_code(value, "expire_on_commit")
-        if isinstance(value, cst.Call)
-        else None
-    )
+def _session_keywords(value: cst.BaseExpression) -> dict[str, str | None]:
+    """The ``expire_on_commit=`` and ``autoflush=`` arguments of a call, as written (session
+    factories and sessions), as ``Binding`` fields."""
+    if not isinstance(value, cst.Call):
+        return {"expire_on_commit": None, "autoflush": None}
+    return {"expire_on_commit": _keyword_code(value, "expire_on_commit"), "autoflush": _keyword_code(value, "autoflush")}

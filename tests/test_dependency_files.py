@@ -47,6 +47,9 @@ def test_required_packages_have_the_minimum_versions_the_emitted_code_needs() ->
     # The async twin of an engine kept sync names its driver apart from the URL.
     twin = b'async_engine = create_async_engine(make_url(URL).set(drivername="postgresql+asyncpg"))\n'
     assert required_packages([twin]) == ["asyncpg", "sqlalchemy[asyncio]>=2.0"]
+    # one test file needing pytest-asyncio, another its loop_scope=: the bound alone, not both
+    plain = b"@pytest.mark.asyncio\nasync def test_y(): ...\n"
+    assert required_packages([plain, tests]) == ["pytest-asyncio>=0.24", "pytest>=8.2", "sqlalchemy[asyncio]>=2.0"]
 
 
 def test_pep621_multiline_array_and_test_extra(tmp_path: Path) -> None:

@@ -105,6 +105,76 @@ def test_session_origins(tmp_path: Path, policy: str) -> None:
     assert got == expected
 
 
+def test_session_autoflush_is_traced_to_where_the_session_is_built(tmp_path: Path) -> None:
+    """``autoflush=`` as written on the factory or the session; SQLAlchemy's default (True) without
+    it; None where the session's origin is not known (a parameter nothing provides)."""
+    from sqla_asyncify.names import Callee
+
+    plan = plan_of(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/db.py": """\
+                from sqlalchemy import create_engine
+                from sqlalchemy.orm import Session, sessionmaker
+                engine = create_engine("sqlite://")
+                Manual = sessionmaker(engine, autoflush=False)
+                Auto = sessionmaker(engine)
+                def get_db():
+                    db = Manual()
+                    try:
+                        yield db
+                    finally:
+                        db.close()
+                """,
+            "pkg/use.py": """\
+                from fastapi import Depends
+                from sqlalchemy.orm import Session
+                from .db import Auto, Manual, engine, get_db
+                def a(db: Session = Depends(get_db)): db.commit()
+                def b():
+                    with Auto() as db: db.commit()
+                def c():
+                    with Session(engine, autoflush=False) as db: db.commit()
+                def d():
+                    with Session(engine) as db: db.commit()
+                def e(db: Session): db.commit()
+                def f():
+                    with Manual.begin() as db: db.commit()
+                """,
+        },
+        "false",
+    )
+    expected = {"a": False, "b": True, "c": False, "d": True, "e": None, "f": False}
+    got = {name: plan.session_autoflushes(f"pkg.use.{name}", Callee("db")) for name in expected}
+    assert got == expected
+
+
+def test_unsynchronised_bulk_write_on_a_session_without_autoflush_is_reported_not_fetched(tmp_path: Path) -> None:
+    """``"fetch"`` would expire a change pending on a matched object's attribute the write sets,
+    which the sync commit flushed after the write: under ``autoflush=False`` it is not added."""
+    source = """\
+        from sqlalchemy import create_engine
+        from sqlalchemy.orm import sessionmaker
+        from golden_models import User
+        Manual = sessionmaker(create_engine("sqlite://"), autoflush=False)
+        Auto = sessionmaker(create_engine("sqlite://"))
+        def manual(age):
+            with Manual() as db:
+                db.query(User).filter(User.age > age).update({"age": age}, synchronize_session=False)
+                db.commit()
+        def auto(age):
+            with Auto() as db:
+                db.query(User).filter(User.age > age).update({"age": age}, synchronize_session=False)
+                db.commit()
+        """
+    out, report = run(source, tmp_path)
+    manual, auto = out.split("async def auto")
+    assert 'execution_options(synchronize_session=False)' in manual
+    assert 'execution_options(synchronize_session="fetch")' in auto
+    assert "case.py:8 expire-on-commit" in report and "case.py:12 expire-on-commit" not in report
+
+
 # -- what is reported rather than refreshed, and what is left alone ----------------------------------
 def run(source: str, tmp_path: Path) -> tuple[str, set[str]]:
     out, report = migrate({"case.py": textwrap.dedent(source).encode()}, tmp_path / "run")

@@ -7,7 +7,6 @@ p99 is worse, and one endpoint runs an extra statement must say so, naming each 
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -17,31 +16,13 @@ sys.path.insert(0, str(BENCH))
 import report  # noqa: E402
 
 
-@dataclass
-class P:  # the fields of run.Point the report reads
-    variant: str
-    rtt_ms: int
-    workers: int
-    clients: int
-    round: int
-    requests: int
-    errors: int
-    rps: float
-    p50_ms: float
-    p99_ms: float
-    statements_per_req: float = 3.3
-    rows_per_req: float = 8.5
-    app_cpu_ms_per_req: float = 2.0
-    db_cpu_ms_per_req: float = 1.0
-
-
-def _points(rps: dict[tuple[int, int, str], tuple[float, float]], p99: dict[tuple[int, int, str], tuple[float, float]]) -> list[P]:
+def _points(rps: dict[tuple[int, int, str], tuple[float, float]], p99: dict[tuple[int, int, str], tuple[float, float]]) -> list[report.Point]:
     """Two rounds per (rtt, clients, variant), one worker: req/s and p99 as given per round."""
     out = []
     for (rtt, clients, variant), per_round in rps.items():
         for round_, value in enumerate(per_round, start=1):
             latency = p99.get((rtt, clients, variant), (50.0, 50.0))[round_ - 1]
-            out.append(P(variant, rtt, 1, clients, round_, int(value * 5), 0, value, latency / 3, latency))
+            out.append(report.Point(variant, rtt, 1, clients, round_, int(value * 5), 0, value, latency / 3, latency, 3.3, 8.5, 2.0, 1.0))
     return out
 
 

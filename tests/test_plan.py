@@ -139,10 +139,11 @@ def test_boundaries_stop_the_spread_and_are_reported_with_the_chain() -> None:
     )
     reported = {(item.line, item.rule) for item in plan.items}
     # a property is no boundary: its getter becomes async, its reads ``await`` (test_async_properties)
-    assert reported == {(7, "sync-boundary"), (9, "async-property"), (11, "sync-boundary"), (16, "sync-boundary")}
+    # ``__init__`` calling code made async: ``async-init`` (test_init_calling_code_made_async_...)
+    assert reported == {(7, "async-init"), (9, "async-property"), (11, "sync-boundary"), (16, "sync-boundary")}
     assert plan.becomes_async("m.C.p")
     init = next(i for i in plan.items if i.line == 7)
-    assert "`m.C.__init__` must stay sync" in init.reason and "m.load -> db.scalar" in init.reason
+    assert "`m.C.__init__` stays sync" in init.reason and "m.load -> db.scalar" in init.reason
     assert plan.becomes_async("m.outer.inner")  # a closure can be async; its caller then awaits it
     assert not plan.becomes_async("m.outer")  # returning the function does not call it
 
@@ -700,3 +701,63 @@ def test_a_base_class_re_exported_by_a_star_import_is_followed() -> None:
         }
     )
     assert plan.chain("views.View.run") == ["views.View.run", "pkg.base.Repo.save", "self.db.flush"]
+
+
+ASYNC_INIT_APP = """
+from sqlalchemy.orm import Session
+
+
+class Repo:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def get_one(self, key: int):
+        return self.session.get(object, key)
+
+
+class Importer:
+    def __init__(self, repo: Repo, key: int):
+        self.repo = repo
+        found = repo.get_one(key)
+        if not found:
+            raise LookupError(key)
+        self.found = found
+
+
+class CsvImporter(Importer):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+
+
+def import_one(session: Session, key: int):
+    return Importer(Repo(session), key)
+
+
+def import_picked(session: Session, kind: str, key: int):
+    table = {"csv": CsvImporter}
+    return table[kind](repo=Repo(session), key=key)
+
+
+class Standalone(Importer):
+    def __init__(self):
+        self.found = None
+"""
+
+
+def test_init_calling_code_made_async_is_reported_with_its_construction_sites() -> None:
+    # ``get_one`` becomes async: the call in ``__init__`` would return an unawaited coroutine.
+    plan = build({"app": ASYNC_INIT_APP})
+    assert "app.Repo.get_one" in plan.to_async
+    assert "app.Importer.__init__" not in plan.to_async
+    items = [i for i in plan.items if i.rule == "async-init"]
+    assert [(i.path, i.line) for i in items] == [("app.py", 16)]
+    reason = items[0].reason
+    assert "`app.Repo.get_one`" in reason and "app.py:16 now returns a coroutine" in reason
+    assert "Construction sites: app.py:28 `Importer(...)`" in reason
+    assert "app.py:32 `CsvImporter` stored as a value" in reason
+    assert "`app.CsvImporter`" in reason
+    assert "Standalone" not in reason  # its own ``__init__`` never runs ``Importer.__init__``
+    assert "run_sync" not in items[0].fix.split("`run_sync` cannot help")[0]
+    assert "await Importer.create(...)" in items[0].fix
+    # Not also reported with the run_sync fix, which cannot call an async function.
+    assert not [i for i in plan.items if i.rule == "sync-boundary" and "Importer" in i.reason]

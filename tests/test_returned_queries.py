@@ -261,3 +261,20 @@ def test_a_builder_handing_its_query_to_a_helper_is_left(tmp_path: Path) -> None
     )
     assert ".query(User).filter(User.age > 1)" in out["repo.py"] and "select(" not in out["repo.py"]
     assert "repo.py:12 query-unsupported" in report
+
+
+def test_the_query_import_goes_with_its_last_use(tmp_path: Path) -> None:
+    """``-> Query`` became ``-> Select``: the import of ``Query`` is dropped where nothing else in the
+    module names it, and kept where something does."""
+    consumer = """\
+        from repo import Repo
+
+        def names(repo: Repo):
+            return [u.name for u in repo.listing(20)]
+        """
+    out, _ = run(consumer, tmp_path)
+    assert "-> Select:" in out["repo.py"]
+    assert "import Query" not in out["repo.py"] and "Query," not in out["repo.py"]
+    still_named = REPO.replace("    def emails(", "    LEGACY = Query\n\n    def emails(")
+    out, _ = run(consumer, tmp_path, repo=still_named)
+    assert "-> Select:" in out["repo.py"] and "import Query" in out["repo.py"]

@@ -8,10 +8,33 @@ import platform
 import statistics
 import subprocess
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 VARIANTS = ("sync", "blocking", "migrated", "cleaned")
+
+
+@dataclass
+class Point:
+    """One variant at one point of the matrix in one round (what ``run.py`` measures)."""
+
+    variant: str
+    rtt_ms: int
+    workers: int
+    clients: int
+    round: int
+    requests: int
+    errors: int
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    statements_per_req: float
+    rows_per_req: float
+    app_cpu_ms_per_req: float
+    db_cpu_ms_per_req: float
+
+
 METRICS = ("rps", "p50_ms", "p99_ms", "statements_per_req", "rows_per_req", "app_cpu_ms_per_req", "db_cpu_ms_per_req")
 
 

@@ -48,7 +48,9 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 sys.path.insert(0, str(HERE))
 
+import report  # noqa: E402
 import variants  # noqa: E402
+from report import Point  # noqa: E402
 from pgserver import Postgres  # noqa: E402
 
 DB = "payoff"
@@ -234,24 +236,6 @@ def launch(setup: "Setup", variant: str, folder: Path, url: str, workers: int, l
 
 
 # -- one measurement -----------------------------------------------------------------------------------
-@dataclass
-class Point:
-    variant: str
-    rtt_ms: int
-    workers: int
-    clients: int
-    round: int
-    requests: int
-    errors: int
-    rps: float
-    p50_ms: float
-    p99_ms: float
-    statements_per_req: float
-    rows_per_req: float
-    app_cpu_ms_per_req: float
-    db_cpu_ms_per_req: float
-
-
 def run_load(app: App, clients: int, warmup: float, duration: float, seed: int, counters: Counters, pg_pid: int,
              workers: int = 1) -> dict[str, Any]:
     command = [sys.executable, str(HERE / "load.py"), "--port", str(app.port), "--clients", str(clients)]
@@ -346,8 +330,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--from-json", type=Path, help="only write the report from the --json of an earlier run")
     args = parser.parse_args(argv)
     if args.from_json:
-        import report  # noqa: PLC0415
-
         data = json.loads(args.from_json.read_text())
         setup = Setup(**{**data["setup"], "measured_rtt": {int(k): v for k, v in data["setup"]["measured_rtt"].items()}})
         points = [Point(**p) for p in data["points"]]
@@ -365,8 +347,6 @@ def main(argv: list[str] | None = None) -> int:
         duration=args.duration if args.duration is not None else (8.0 if args.quick else 10.0),
         quick=args.quick,
     )
-    import report  # noqa: PLC0415
-
     # Stopped with SIGTERM (kill, a CI timeout): unwind through the finally below, so PostgreSQL,
     # the proxy and the apps stop with the run instead of outliving it.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))

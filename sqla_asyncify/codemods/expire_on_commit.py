@@ -33,8 +33,11 @@ objects in between, so synchronising them at the write gives what the sync reads
 re-SELECTed: the write becomes ``synchronize_session="fetch"`` (the rows matched by the database,
 ``UPDATE/DELETE ... RETURNING`` on SQLite and PostgreSQL: no extra statement, and no SELECT per
 object read afterwards), unless a value it writes is visibly an SQL construct (``func.now()``, a
-subquery: not computable in Python, so expired by the synchronisation, and a read would load it).
-Elsewhere, in a module that commits, they are reported
+subquery: not computable in Python, so expired by the synchronisation, and a read would load it),
+or the session is built with ``autoflush=False`` (``Plan.session_autoflushes``): a change pending
+on a matched object was flushed by the sync commit after the write, and won; the synchronisation
+would expire it instead (``_apply_update_set_values_to_objects`` in SQLAlchemy's
+``bulk_persistence.py``). Elsewhere, in a module that commits, they are reported
 (``expire-on-commit``): a statement between the write and the commit ran on the stale objects in
 the sync code, and which objects the rows are is known only at run time, so there is nothing to
 refresh.
@@ -214,7 +217,20 @@ class ExpireOnCommit(AsyncifyCodemod):
         session = Callee.of(root) if isinstance(root, (cst.Name, cst.Attribute)) else None
         if session is not None and self.plan.session_expires(self.scope_qualname, session) is True:
             return  # still expires: a read after the commit re-loads (refreshed above)
-        if self._committed_next(node):
+        committing = self._session_committing_next(node)
+        if committing is not None and self._autoflushes(committing) is False:
+            self.report(
+                node,
+                "a bulk write with `synchronize_session=False` on a session with `autoflush=False`: the sync "
+                "commit after it flushed any change still pending on its objects (that value won over the "
+                "write's) and then expired them; `synchronize_session=\"fetch\"` would instead drop a pending "
+                "change of an attribute the write sets (SQLAlchemy expires it), so it is not added, and with "
+                "`expire_on_commit=False` the objects keep their old values after the commit",
+                "`await session.refresh(obj)` before reading one after the commit, or, where no change can be "
+                "pending on these objects, `synchronize_session=\"fetch\"`",
+            )
+            return
+        if committing is not None:
             self._synchronise.add(unsynchronised)
             return
         self.report(
@@ -226,18 +242,23 @@ class ExpireOnCommit(AsyncifyCodemod):
             "`await session.refresh(obj)` before reading one after the commit",
         )
 
-    def _committed_next(self, write: cst.Call) -> bool:
-        """Whether the statement of bulk write ``write`` is the write alone (``q.update(...)``,
-        ``n = q.delete(...)``, ``db.execute(update(M)...)``, ``.rowcount`` of it) and the next statement
-        of its block is ``commit()`` of the session that runs it: nothing reads the objects between
-        the write and the commit, after which the sync session re-read them all from the database."""
+    def _autoflushes(self, session: str) -> bool | None:
+        """Whether the session named ``session`` (``db``) autoflushes; None when not traceable."""
+        return None if "." in session else self.plan.session_autoflushes(self.scope_qualname, Callee(session))
+
+    def _session_committing_next(self, write: cst.Call) -> str | None:
+        """The session (as written) whose ``commit()`` is the next statement, when the statement of
+        bulk write ``write`` is the write alone (``q.update(...)``, ``n = q.delete(...)``,
+        ``db.execute(update(M)...)``, ``.rowcount`` of it) and that session runs it: nothing reads the
+        objects between the write and the commit, after which the sync session re-read them all from
+        the database. None otherwise."""
         executed = write
         root, calls = _method_chain(write)
         if calls and _name(calls[0]) == "query" and _name(write) in ("update", "delete"):
             session = dotted(root)  # ``db.query(M).filter(...).update(...)``
         else:  # ``db.execute(update(M)....execution_options(synchronize_session=False))``
             if not (isinstance(root, cst.Call) and (dotted(root.func) or "").rsplit(".", 1)[-1] in ("update", "delete")):
-                return False
+                return None
             arg = self._parent(write)
             execute = self._parent(arg) if isinstance(arg, cst.Arg) else None
             if not (
@@ -247,29 +268,30 @@ class ExpireOnCommit(AsyncifyCodemod):
                 and len(execute.args) == 1
                 and execute.args[0] is arg
             ):
-                return False
+                return None
             session, executed = dotted(execute.func.value), execute
         if session is None or _sql_values(write, query_form=executed is write):
-            return False
+            return None
         value: cst.CSTNode | None = self._parent(executed)
         if isinstance(value, cst.Attribute) and value.attr.value == "rowcount":
             value = self._parent(value)
         line = self._parent(value) if isinstance(value, (cst.Expr, cst.Assign, cst.AnnAssign)) else None
         if not isinstance(line, cst.SimpleStatementLine) or len(line.body) != 1:
-            return False
+            return None
         block = self._parent(line)
         body = list(getattr(block, "body", ()))
         after = body[body.index(line) + 1] if line in body and body.index(line) + 1 < len(body) else None
         if not isinstance(after, cst.SimpleStatementLine) or len(after.body) != 1:
-            return False
+            return None
         commit = after.body[0].value if isinstance(after.body[0], cst.Expr) else None
-        return (
+        committed = (
             isinstance(commit, cst.Call)
             and not commit.args
             and isinstance(commit.func, cst.Attribute)
             and commit.func.attr.value == "commit"
             and dotted(commit.func.value) == session
         )
+        return session if committed else None
 
     # -- what the plan says about calls of project functions -------------------------------------
     def _call_target(self, call: cst.Call) -> str | None:

@@ -71,7 +71,7 @@ reports those as ``sync-boundary``.
 from __future__ import annotations
 
 import libcst as cst
-from libcst.codemod.visitors import AddImportsVisitor
+from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 
 from ..names import Callee, dotted
 from ..plan import Plan
@@ -157,6 +157,9 @@ class QueryToSelect(ChainShape):
         ):
             local, alias = self.import_spelling("sqlalchemy", "Select")
             AddImportsVisitor.add_needed_import(self.context, "sqlalchemy", "Select", alias)
+            if isinstance(returns.annotation, cst.Name):  # its import, if this was its last use
+                for module in ("sqlalchemy.orm", "sqlalchemy.orm.query"):
+                    RemoveImportsVisitor.remove_unused_import(self.context, module, "Query")
             updated_node = updated_node.with_changes(returns=returns.with_changes(annotation=cst.Name(local)))
             self.changed = True
         return super().leave_FunctionDef(original_node, updated_node)

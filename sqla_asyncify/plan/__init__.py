@@ -53,6 +53,7 @@ from collections.abc import Iterable, Mapping
 
 from ..index import ModuleIndex
 from ..report import ReportItem
+from .async_inits import report_async_inits
 from .entries import EntryPoints
 from .untyped_sessions import UntypedSessions
 from .fixpoint import METADATA_DDL_FIX
@@ -299,6 +300,7 @@ class Plan(UntypedSessions, HttpClients, CalleeCommits, OwnEngines, ValueCalls, 
         self._settle_entries(callers)
         self._report_untyped_session_params()
         self._report_held_fixture_users()
+        report_async_inits(self)
 
 
 def _held_boundary(plan: Plan, qualname: str, why: str, consequence: str, fix: str) -> ReportItem:

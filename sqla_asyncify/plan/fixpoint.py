@@ -233,6 +233,11 @@ class Fixpoint(Wiring):
             # Not one calling code made async: no sync session makes that call work.
             if reason.kind == "call" and reason.detail in self.to_async:
                 self._inits_calling_async.add(fn.qualname)
+                # The call now returns a coroutine nothing awaits: reported with the class's
+                # construction sites once the plan is solved (``async_inits``).
+                self.async_init_calls.setdefault(fn.qualname, []).append(reason)
+                self.io_inits.add(fn.qualname)
+                return
             self.io_inits.add(fn.qualname)
         if why_not is not None:
             if (fn.qualname, reason.line) in self._reported:

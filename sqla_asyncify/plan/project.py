@@ -44,6 +44,8 @@ class ProjectIndex:
     io_inits: set[str] = field(default_factory=set)
     #: Of those, the ones that also call a function made async: never built through ``run_sync``.
     _inits_calling_async: set[str] = field(default_factory=set, repr=False)
+    #: ``__init__`` qualname → the calls in it of functions made async (reported by ``async_inits``).
+    async_init_calls: dict[str, list[Reason]] = field(default_factory=dict)
     #: (function, line) pairs already reported, so each boundary is reported once.
     _reported: set[tuple[str, int]] = field(default_factory=set, repr=False)
     #: Entry points doing session I/O themselves: not wrapped, reported as boundaries.

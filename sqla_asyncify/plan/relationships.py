@@ -2,14 +2,15 @@
 
 ``relationships`` follows a class's project bases and the ``backref=``s other classes declare on
 it; ``session_expires`` traces where a session comes from (``Session(...)``, a sessionmaker and its
-``expire_on_commit=``, a dependency such as ``get_db``) under the ``expire-on-commit`` policy. Read
-by the ``expire-on-commit`` transformer (and ``keeps_expiry`` by the sessionmaker conversions); the
-fixpoint never asks.
+``expire_on_commit=``, a dependency such as ``get_db``) under the ``expire-on-commit`` policy, and
+``session_autoflushes`` its ``autoflush=`` the same way. Read by the ``expire-on-commit`` transformer
+(and ``keeps_expiry`` by the sessionmaker conversions); the fixpoint never asks.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cached_property
 
 from .. import sqla
@@ -19,8 +20,23 @@ from .classify import Classification
 from .types import SESSION_CLASS, SESSIONMAKER, Ty
 
 
+@dataclass(frozen=True, slots=True)
+class _Setting:
+    """A boolean setting of sessions, traced to where a session is built: the ``Binding`` field
+    holding its keyword as written, and its value where the keyword is absent."""
+
+    keyword: str
+    session: bool | None  # ``Session(...)``: after the migration
+    sync_maker: bool | None  # ``sessionmaker(...)``: after the migration
+    async_maker: bool | None  # ``async_sessionmaker(...)``
+
+
+#: ``autoflush=``: SQLAlchemy's default (True) everywhere; the migration carries the keyword as written.
+_AUTOFLUSH = _Setting("autoflush", True, True, True)
+
+
 def _expires(argument: str | None, default: bool | None) -> bool | None:
-    """``expire_on_commit=<argument>`` as written → its value; an expression we cannot read → None."""
+    """``<setting>=<argument>`` as written → its value; an expression we cannot read → None."""
     if argument is None:
         return default
     return {"True": True, "False": False}.get(argument)
@@ -73,7 +89,7 @@ class Relationships(Classification):
         return found
 
     # -- expiry on commit: where a session comes from --------------------------------------------
-    def session_expires(self, scope: str, callee: Callee, _seen: frozenset[str] = frozenset()) -> bool | None:
+    def session_expires(self, scope: str, callee: Callee) -> bool | None:
         """Whether the session ``callee`` denotes in ``scope`` still expires its objects on commit
         after the migration: True when it is built by ``Session(...)`` or by a session factory given
         ``expire_on_commit=True`` (theirs, kept); False for ``expire_on_commit=False`` and for a
@@ -82,6 +98,21 @@ class Relationships(Classification):
         it comes from cannot be traced (an attribute, an annotated parameter, a scoped session).
         A test's or fixture's parameter is the pytest fixture of that name; a closure's free name,
         its enclosing function's."""
+        return self._session_setting(scope, callee, self._expiry, frozenset())
+
+    def session_autoflushes(self, scope: str, callee: Callee) -> bool | None:
+        """Whether the session ``callee`` denotes in ``scope`` flushes pending changes before its
+        queries and bulk writes (``autoflush=``, traced as ``session_expires`` traces expiry):
+        None when where it comes from cannot be traced."""
+        return self._session_setting(scope, callee, _AUTOFLUSH, frozenset())
+
+    @property
+    def _expiry(self) -> _Setting:
+        """``expire_on_commit=``: a sync ``Session(...)``/``sessionmaker(...)`` without it is given
+        False by the migration unless the policy keeps expiry; SQLAlchemy's async default is True."""
+        return _Setting("expire_on_commit", self.keeps_expiry, self.keeps_expiry, True)
+
+    def _session_setting(self, scope: str, callee: Callee, setting: _Setting, _seen: frozenset[str]) -> bool | None:
         if callee.path or callee.calls:
             return None
         fn = self.functions.get(scope)
@@ -99,12 +130,12 @@ class Relationships(Classification):
                     module = self._function_module[scope].module
                     visible = [q for q in self._visible_fixtures(module, param.name) if q != scope and self._fixture_visible_from(q, module)]
                     providers = visible[:1]
-                return _agree(self._provider_expires(q, seen) for q in providers)
+                return _agree(self._provider_setting(q, setting, seen) for q in providers)
         bindings = [b for b in fn.bindings if b.name == callee.root]
         if not bindings:
             # a closure's session is its enclosing function's (``def _new(): crud.create(db, ...)``)
-            return self.session_expires(fn.parent, callee, seen) if fn.parent is not None else None
-        return _agree(self._binding_expires(scope, b, seen) for b in bindings)
+            return self._session_setting(fn.parent, callee, setting, seen) if fn.parent is not None else None
+        return _agree(self._binding_setting(scope, b, setting, seen) for b in bindings)
 
     @cached_property
     def _attributes_read(self) -> dict[str, str]:
@@ -140,29 +171,27 @@ class Relationships(Classification):
         """Whether converted sessionmakers keep expiring on commit (``expire-on-commit = "keep"``)."""
         return self.expire_on_commit == "keep"
 
-    def _provider_expires(self, qualname: str, seen: frozenset[str]) -> bool | None:
-        """For a function returning or yielding a session (``get_db``): whether that session expires."""
+    def _provider_setting(self, qualname: str, setting: _Setting, seen: frozenset[str]) -> bool | None:
+        """For a function returning or yielding a session (``get_db``): that session's ``setting``."""
         fn = self.functions.get(qualname)
         whole = [b for b in fn.returns if b.element is None] if fn is not None else []
         if not whole:
             return None
-        return _agree(self._binding_expires(qualname, b, seen) for b in whole)
+        return _agree(self._binding_setting(qualname, b, setting, seen) for b in whole)
 
-    def _binding_expires(self, scope: str, binding: Binding, seen: frozenset[str]) -> bool | None:
+    def _binding_setting(self, scope: str, binding: Binding, setting: _Setting, seen: frozenset[str]) -> bool | None:
         value = binding.value
         if binding.iterated and not binding.called:
             return None  # ``for s in xs``: an element of a collection, not another name for it
         if not binding.called:
-            return self.session_expires(scope, value, seen)  # another name for a session
+            return self._session_setting(scope, value, setting, seen)  # another name for a session
         if value.calls:
             return None
         ty = self.type_of(scope, value)
         if ty == SESSION_CLASS:
-            # ``Session(engine)`` is given ``expire_on_commit=False`` like a sessionmaker, unless the
-            # policy keeps expiry.
-            return _expires(binding.expire_on_commit, default=self.keeps_expiry)
+            return _expires(getattr(binding, setting.keyword), default=setting.session)
         if ty.kind == "function":
-            return self._provider_expires(ty.name, seen)
+            return self._provider_setting(ty.name, setting, seen)
         if ty == SESSIONMAKER or ty == Ty("sessionmaker-method", "begin"):
             maker = value if ty == SESSIONMAKER else value.prefix(len(value.path) - 1)
             found = self._factory_binding(scope, maker)
@@ -172,10 +201,14 @@ class Relationships(Classification):
             if factory.value.calls or not factory.called:
                 return None
             qualname = self.qualify(module, factory.value)
-            # ``sessionmaker(...)`` without the keyword is given ``expire_on_commit=False`` by the
-            # migration, unless the policy keeps expiry.
-            default = self.keeps_expiry if qualname in sqla.SYNC_SESSIONMAKERS else True if qualname in sqla.ASYNC_SESSIONMAKERS else None
-            return _expires(factory.expire_on_commit, default)
+            default = (
+                setting.sync_maker
+                if qualname in sqla.SYNC_SESSIONMAKERS
+                else setting.async_maker
+                if qualname in sqla.ASYNC_SESSIONMAKERS
+                else None
+            )
+            return _expires(getattr(factory, setting.keyword), default)
         return None
 
     def _factory_binding(self, scope: str, callee: Callee) -> tuple[str, Binding] | None:

@@ -212,8 +212,11 @@ class _Renderer:
                 res = self._unique(self._execute(stmt), "iter")
                 return self._on(res, "scalars") if chain.s1 else res
             return stmt  # assigned to a query variable, or handed to in_()/exists()
-        stmt = self.statement(len(chain.links) - 1)
         last = self.link_nodes[-1]
+        if terminal.kind == "call" and terminal.name in ("delete", "update"):
+            # built from the entity, not from the select() (rendering that would import select unused)
+            return self._bulk(terminal.name, cst.ensure_type(last, cst.Call))
+        stmt = self.statement(len(chain.links) - 1)
         if terminal.kind == "attr":  # .statement
             return stmt
         if terminal.kind == "index":
@@ -247,8 +250,6 @@ class _Renderer:
             return _attr_call(self.session, "scalar", [cst.Arg(sel)])
         if name == "get":
             return self._get(call)
-        if name in ("delete", "update"):
-            return self._bulk(name, call)
         raise AssertionError(name)
 
     def _index(self, stmt: cst.BaseExpression, sub: cst.Subscript) -> cst.BaseExpression:

@@ -1,4 +1,3 @@
-from sqlalchemy.orm import Query
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from golden_models import Address, User
