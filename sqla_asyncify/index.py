@@ -19,6 +19,7 @@ import libcst.matchers as m
 from libcst.metadata import PositionProvider
 
 from . import sqla
+from .builtin_values import annotation_kind, settled, value_kind
 from .dispatch import VisitorDispatch
 from .loading_facts import LoadFacts, RelationshipTarget
 from .loading_facts import collect as collect_loading_facts
@@ -41,6 +42,9 @@ class Param:
     annotation: tuple[str, ...] = ()
     #: Absolute qualname of ``X`` in a ``= Depends(X)`` default.
     depends: str | None = None
+    #: The builtin kind the parameter provably holds (``builtin_values``): from its annotation
+    #: (``data: dict[str, Any]``), ``"dict"`` for ``**kwargs``, ``"tuple"`` for ``*args``; "" otherwise.
+    builtin: str = ""
 
 
 @fast_state
@@ -121,6 +125,8 @@ class FunctionInfo:
     calls: tuple[CallSite, ...] = ()
     #: Absolute qualnames in the return annotation.
     returns_annotation: tuple[str, ...] = ()
+    #: The builtin kind the return annotation names (``-> dict``, ``builtin_values``), "" otherwise.
+    returns_builtin: str = ""
     #: ``# asyncify: keep-sync -- <reason>`` on the function: the reason ("" when none is given).
     keep_sync: str | None = None
     #: Every name or attribute chain read in the body (``SessionLocal``, ``database.engine``), sorted:
@@ -175,6 +181,12 @@ class FunctionInfo:
     #: ``obj.attributes[key] = value`` (Alembic's ``Config.attributes``, how a connection is handed to
     #: its ``env.py``): ``value`` when it is a name or attribute chain, with the line.
     attributes_stores: tuple[tuple[Callee, int], ...] = ()
+    #: Every store to a plain name in this scope (``x = v``, ``x: T = v``, ``x += v``, loop and
+    #: ``with`` targets, ``:=``, ``except … as x``, imports, nested ``def``/``class``; for the module
+    #: scope also a function's stores to a name it declares ``global``), with the builtin kind the
+    #: stored value provably has (``builtin_values``; "" when not provable). A ``nonlocal`` declaration
+    #: is a store of "" in the function declaring it and in the one owning the name.
+    stores: tuple[tuple[str, str], ...] = ()
 
 
 @fast_state
@@ -245,6 +257,7 @@ class _FunctionBuilder:
     #: Names declared ``global`` in the function: what it binds to them is a module global.
     global_names: set[str] = field(default_factory=set)
     self_attrs: set[str] = field(default_factory=set)
+    stores: list[tuple[str, str]] = field(default_factory=list)
 
     def build(self) -> FunctionInfo:
         return FunctionInfo(
@@ -260,6 +273,7 @@ class _FunctionBuilder:
             bindings=tuple(self.bindings),
             attr_bindings=tuple(self.attr_bindings),
             self_attrs=tuple(sorted(self.self_attrs)),
+            stores=tuple(sorted(set(self.stores))),
             local_attr_bindings=tuple(self.local_attr_bindings),
             returns=tuple(self.returns),
             members=tuple(self.members),
@@ -478,8 +492,34 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
     def _current(self) -> _FunctionBuilder:
         return self._stack[-1]
 
+    def _imported(self, text: str) -> str | None:
+        """Absolute qualname of a dotted name whose root is imported; None otherwise."""
+        root, _, rest = text.partition(".")
+        base = self.imports.get(root)
+        return None if base is None else (f"{base}.{rest}" if rest else base)
+
+    def _kind(self, value: cst.BaseExpression) -> str:
+        return value_kind(value, self._imported)
+
+    def _store(self, target: cst.CSTNode, kind: str = "") -> None:
+        """Note the names ``target`` stores to (``FunctionInfo.stores``): a plain name with
+        ``kind``, each name unpacked from a tuple or list with "" (its element is not proven)."""
+        if self.scope_kind == "class":
+            return  # a class body's names are attributes, no function's locals
+        if isinstance(target, cst.Name):
+            names = [(target.value, kind)]
+        else:
+            names = [(n.value, "") for n in m.findall(target, m.Name()) if _stored_name(target, n)]
+        for name, k in names:
+            if self.scope_kind == "function" and name in self._current.global_names:
+                # a callee named there resolves in the function, not the module: not checked
+                self._stack[0].stores.append((name, settled(k)))
+            else:
+                self._current.stores.append((name, k))
+
     # -- imports -------------------------------------------------------------------------------
     def visit_Import(self, node: cst.Import) -> bool:
+        self._store_imports(node)
         self._import(node)
         return False
 
@@ -508,8 +548,18 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
                 local = alias.asname.name.value
             self.imports[local] = f"{base}.{name}" if base else name
 
+    def _store_imports(self, node: cst.Import | cst.ImportFrom) -> None:
+        if isinstance(node.names, cst.ImportStar):
+            return
+        for alias in node.names:
+            if alias.asname is not None:
+                self._store(alias.asname.name)
+            elif (text := dotted(alias.name)) is not None:
+                self._store(cst.Name(text.split(".")[0]))
+
     # -- scopes --------------------------------------------------------------------------------
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self._store(node.name)
         self._not_refs.add(id(node.name))
         self._push("class", node.name.value)
         self._class_stack.append((self.scope_qualname, []))
@@ -620,6 +670,7 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
             )
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._store(node.name)
         self._not_refs.add(id(node.name))
         enclosing_class = self.scope_qualname if self.scope_kind == "class" else None
         parent = self.function_qualname
@@ -631,9 +682,9 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
             *node.params.kwonly_params,
         ):
             params.append(self._param(p))
-        for star in (node.params.star_arg, node.params.star_kwarg):
+        for star, kind in ((node.params.star_arg, "tuple"), (node.params.star_kwarg, "dict")):
             if isinstance(star, cst.Param):
-                params.append(interned(Param(star.name.value)))
+                params.append(interned(Param(star.name.value, builtin=kind)))
         decorators = tuple(
             self.qualify(text)
             for d in node.decorators
@@ -660,6 +711,7 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
                     "returns_annotation": (
                         self._names_in(node.returns.annotation) if node.returns else ()
                     ),
+                    "returns_builtin": annotation_kind(node.returns.annotation, self._imported) if node.returns else "",
                     "keep_sync": keep_sync_pragma(node),
                     "fixture_name": self._fixture_name(node),
                     "fixture_params": self._fixture_params(node),
@@ -714,7 +766,8 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
             if func and self.qualify(func).endswith("Depends"):
                 target = dotted(p.default.args[0].value)
                 depends = self.qualify(target) if target else None
-        return interned(Param(p.name.value, annotation, depends))
+        builtin = annotation_kind(p.annotation.annotation, self._imported) if p.annotation else ""
+        return interned(Param(p.name.value, annotation, depends, builtin))
 
     # -- references ----------------------------------------------------------------------------
     def visit_Name(self, node: cst.Name) -> None:
@@ -739,6 +792,7 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
         return False
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:  # type: ignore[override]
+        self._store_imports(node)
         self._import_from(node)
         return False
 
@@ -768,11 +822,13 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
             self._not_refs.add(id(node.keyword))
 
     def visit_For(self, node: cst.For) -> None:
+        self._store(node.target)
         self._iterated.add(id(node.iter))
         self._bind_loop_target(node.target, node.iter, node)
         self._not_stored(node.target)  # ``for f, arg in pairs``: names bound, not stored
 
     def visit_CompFor(self, node: cst.CompFor) -> None:
+        self._store(node.target)
         self._iterated.add(id(node.iter))
         self._bind_loop_target(node.target, node.iter, node)
 
@@ -848,6 +904,8 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
             self._bind(name, Callee(collection), False, node, iterated=True)
 
     def visit_WithItem(self, node: cst.WithItem) -> None:
+        if node.asname is not None:
+            self._store(node.asname.name)
         if isinstance(node.item, cst.Call):
             self._with_calls.add(id(node.item))
             callee = Callee.of_func(node.item.func)
@@ -867,6 +925,9 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
                 self._bind(node.asname.name.value, callee, False, node)
 
     def visit_Assign(self, node: cst.Assign) -> None:
+        kind = self._kind(node.value)
+        for target in node.targets:
+            self._store(target.target, kind)
         for target in node.targets:
             self._assign(target.target, node.value, node)
         if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
@@ -906,6 +967,8 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
             self._current.members.append(member)
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        # ``x += v`` keeps a builtin ``x`` one when ``v`` is one too (else ``v.__radd__`` decides)
+        self._store(node.target, self._kind(node.value))
         if isinstance(node.target, cst.Name) and isinstance(node.operator, cst.AddAssign):
             self._collect(node.value, node.target.value)  # ``X += [...]``
         if isinstance(node.target, cst.Name):
@@ -944,6 +1007,8 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
 
     def leave_AnnAssign(self, original_node: cst.AnnAssign) -> None:
         if original_node.value is not None:
+            kind = annotation_kind(original_node.annotation.annotation, self._imported) or self._kind(original_node.value)
+            self._store(original_node.target, kind)
             self._assign(original_node.target, original_node.value, original_node)
             if isinstance(original_node.target, cst.Name):
                 self._members(original_node.target.value, original_node.value, original_node)
@@ -1143,6 +1208,30 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
         if self.scope_kind == "function":
             self._current.global_names.update(item.name.value for item in node.names)
 
+    def visit_Nonlocal(self, node: cst.Nonlocal) -> None:
+        # stores through it go to an enclosing function's name: none of them can be proven there
+        for builder in self._stack[1:]:
+            builder.stores.extend((item.name.value, "") for item in node.names)
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        self._store(node.target, self._kind(node.value))
+
+    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        if node.name is not None:
+            self._store(node.name.name)
+
+    def visit_MatchAs(self, node: cst.MatchAs) -> None:
+        if node.name is not None:
+            self._store(node.name)
+
+    def visit_MatchStar(self, node: cst.MatchStar) -> None:
+        if node.name is not None:
+            self._store(node.name)
+
+    def visit_MatchMapping(self, node: cst.MatchMapping) -> None:
+        if node.rest is not None:
+            self._store(node.rest)
+
     def visit_Return(self, node: cst.Return) -> None:
         self._not_stored(node.value)
         self._returned(node.value, node)
@@ -1256,6 +1345,18 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
                 arg_keys=tuple(key for key, _ in argument_keys(call)),
             )
         )
+
+
+def _stored_name(target: cst.CSTNode, name: cst.Name) -> bool:
+    """``name`` (found in an assignment or loop target) is a name stored to, not one read to reach
+    the real target (``a[i], b.x = ...`` stores to neither ``a``, ``i`` nor ``b``)."""
+    if target is name:
+        return True
+    if isinstance(target, cst.Tuple | cst.List):
+        return any(_stored_name(e.value, name) for e in target.elements)
+    if isinstance(target, cst.StarredElement):
+        return _stored_name(target.value, name)
+    return False
 
 
 def _class_body_names(node: cst.ClassDef) -> tuple[str, ...]:

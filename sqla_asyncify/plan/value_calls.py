@@ -15,7 +15,9 @@ A method called on a receiver the plan cannot type (``manager.execute(job)``, ``
 in untyped, or ``self.manager``) runs any project method of that name: when several project classes
 define it (a protocol: workers, strategies) and one of them is made async, its result is awaited
 the same way, unless that class lacks another method the code calls on the same receiver (duck
-typing: the receiver holds something else, ``_methods_called_on``, ``_has_attribute``).
+typing: the receiver holds something else, ``_methods_called_on``, ``_has_attribute``) or the
+receiver provably holds a builtin (``builtin_value``: ``data = {}``, ``params: dict[str, Any]``,
+``**kwargs``, ``x.model_dump()``), whose ``update``/``items``/``get`` are the builtin's.
 
 Values handed to calls outside the project (``Depends(get_user)``, ``add_api_route(path, f)``) are
 the library's to call: those accept coroutine functions. A function handed to a thread or process
@@ -29,6 +31,7 @@ from __future__ import annotations
 import builtins
 from functools import cached_property
 
+from ..builtin_values import BUILTIN_CLASSES, LITERAL, LOADS, METHOD_PREFIX, RETURNS_PREFIX
 from ..index import PARAMETRIZE_PREFIX, FunctionInfo
 from ..report import ReportItem
 from ..names import Callee
@@ -162,8 +165,11 @@ class ValueCalls(CoroutineFactories):
         plain = not receiver_path or (len(receiver_path) == 1 and callee.root in ("self", "cls"))
         if not plain or method not in self._made_async_method_names or not self._local_value(fn, callee.root):
             return None
-        if not self._untyped(scope, callee.prefix(len(callee.path) - 1)):
+        receiver = callee.prefix(len(callee.path) - 1)
+        if not self._untyped(scope, receiver):
             return None
+        if not receiver.path and self.builtin_value(fn, receiver.root):
+            return None  # ``data.update(...)`` on ``data = {}``: the builtin's method
         # Duck typing: the receiver holds an object of a class having every method the code calls
         # on it; one made async in classes (its own, subclasses inheriting it) lacking another of
         # them is some other method.
@@ -183,6 +189,64 @@ class ValueCalls(CoroutineFactories):
         if not owners:
             return None
         return f"the plan cannot type `{callee.prefix(len(callee.path) - 1)}`, and `{owners[0]}` is made async"
+
+    def builtin_value(self, fn: FunctionInfo, name: str) -> bool:
+        """``name`` read in ``fn`` provably holds a builtin (a ``dict``, ``list``, ``str``…): in the
+        scope it belongs to (``fn``, an enclosing function, the module), every store to it and the
+        parameter it may be are proven (``FunctionInfo.stores``, ``Param.builtin``)."""
+        current: FunctionInfo | None = fn
+        while current is not None:
+            kinds = [k for n, k in current.stores if n == name]
+            kinds += [p.builtin for p in current.params if p.name == name]
+            if kinds:
+                return all(self._proven(current, kind) for kind in kinds)
+            current = self._enclosing_scope(current)
+        return False  # bound nowhere in the project's code: a builtin's own name, or a star import's
+
+    def _enclosing_scope(self, fn: FunctionInfo) -> FunctionInfo | None:
+        """The scope a name not bound in ``fn`` is looked up in: the enclosing function, else the module."""
+        if fn.kind == "module":
+            return None
+        if fn.parent:
+            return self.functions.get(fn.parent)
+        module = self._function_module.get(fn.qualname)
+        return None if module is None else self.functions.get(f"{module.module}.<module>")
+
+    def _proven(self, scope: FunctionInfo, kind: str) -> bool:
+        """A value of builtin ``kind`` (``builtin_values``) stored in ``scope`` is one: a builtin
+        class's name is not rebound, no project class derives from it, no project method named
+        as a ``dict``-returning library method."""
+        if kind in (LITERAL, LOADS):
+            return True
+        if kind.startswith(METHOD_PREFIX):
+            return kind.removeprefix(METHOD_PREFIX) not in self._function_names
+        if kind.startswith(RETURNS_PREFIX):
+            # ``data = self.convert(x)`` with ``def convert(...) -> dict``: a plain function's
+            # value (awaited where it is made async), not a generator's
+            root, *path = kind.removeprefix(RETURNS_PREFIX).split(".")
+            target = self.classify(scope.qualname, Callee(root, tuple(path)))
+            called = self.functions.get(target.name) if target.kind == "function" else None
+            return (
+                called is not None
+                and not called.is_generator
+                and bool(called.returns_builtin)
+                and self._proven(called, called.returns_builtin)
+            )
+        if not kind or kind.rsplit(".", 1)[-1] in self._subclassed_builtins:
+            return False
+        if kind in BUILTIN_CLASSES:
+            return self.global_of(scope.qualname, kind) is None
+        return True  # ``collections.defaultdict``, ``typing.Dict``: the import resolved it
+
+    @cached_property
+    def _function_names(self) -> frozenset[str]:
+        return frozenset(f.name for f in self.functions.values())
+
+    @cached_property
+    def _subclassed_builtins(self) -> frozenset[str]:
+        """Last components of project classes' bases (``dict``, ``defaultdict``): such a builtin's
+        annotation or constructor may stand for a project subclass, whose methods may be made async."""
+        return frozenset(base.rsplit(".", 1)[-1] for c in self.classes.values() for base in c.bases)
 
     def _methods_called_on(self, fn: FunctionInfo, receiver: Callee) -> frozenset[str]:
         """Methods called on ``receiver`` (an untyped parameter or local of ``fn``, or ``self.x``)
