@@ -28,7 +28,7 @@ from .positions import positions
 from .thread_calls import handed, in_place, runner
 from .pickling import fast_state
 
-INDEX_VERSION = 31  # bump when the shape of the index changes (invalidates caches)
+INDEX_VERSION = 32  # bump when the shape of the index changes (invalidates caches)
 #: The collection of a test's ``@pytest.mark.parametrize`` values, followed by the names they bind.
 PARAMETRIZE_PREFIX = "@parametrize:"
 
