@@ -504,6 +504,13 @@ def analyze(config: RunConfig, progress: Progress | None = None, paths: Sequence
             _store_plan(cache, plan_key, plan)
     assert plan is not None
     plan.returned_queries, plan.returned_query_holds = returned
+    # A module the pre-scan's spread did not reach (imported two steps away from relevant code) but
+    # indexed for the plan, which makes one of its functions async: rewritten too, or its callers
+    # would await a function left sync.
+    for f in files:
+        if not f.relevant and any(plan.becomes_async(fn.qualname) for fn in f.index.functions):
+            f.relevant = True
+            planned.append(f)
     stats["plan_s"] = time.perf_counter() - t
     stats.update(
         files=len(files_in),

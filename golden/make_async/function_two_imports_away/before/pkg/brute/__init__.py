@@ -1,0 +1,3 @@
+from .process import parse
+
+__all__ = ["parse"]
