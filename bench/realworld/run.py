@@ -520,7 +520,7 @@ def render_doc(results: dict[str, dict[str, object]]) -> str:
     for name in sorted(results):
         r = results[name]["latest"]
         assert isinstance(r, dict)
-        rules = ", ".join(f"{k} {v}" for k, v in r["rules"].items()) or "—"
+        rules = ", ".join(f"{k} {v}" for k, v in sorted(r["rules"].items())) or "—"
         left = ", ".join(f"`{k}` {v}" for k, v in r["leftovers"].items() if v) or "—"
         lines.append(
             f"| {r['repo']} ({name}) | {r['sha']} | {r['database'].split(' ')[0]} | "
