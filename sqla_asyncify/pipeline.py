@@ -416,7 +416,8 @@ def analyze(config: RunConfig, progress: Progress | None = None, paths: Sequence
     stats["indexed"] = len(todo)
 
     # Modules relevant code imports without being relevant themselves (Pydantic schemas a route
-    # serializes with): indexed for the plan (``loading.py`` reads their fields), never rewritten.
+    # serializes with, helpers): indexed for the plan (``loading.py`` reads their fields), rewritten
+    # only where the plan makes one of their functions async.
     side = _imported_side_modules(indexes, modules, relevant, errors)
     side_indexes: dict[int, ModuleIndex] = {}
     side_keys = {i: key_of("index", INDEX_VERSION, digest, hashes[i], modules[i], packages[i]) for i in side}
@@ -447,7 +448,9 @@ def analyze(config: RunConfig, progress: Progress | None = None, paths: Sequence
     # Plan the relevant files (cached by everything it reads).
     t = time.perf_counter()
     planned = [f for f in files if f.relevant]
-    side_files = [f for f in files if not f.relevant and f.index.classes]
+    # Their classes (schemas) and functions (a helper handed an object whose session becomes
+    # async: the plan makes it async, and it is rewritten, below).
+    side_files = [f for f in files if not f.relevant and (f.index.classes or f.index.functions)]
     held = _held_sync(planned, config.keep_sync)
     plan_key = key_of(
         "plan",
@@ -506,7 +509,7 @@ def analyze(config: RunConfig, progress: Progress | None = None, paths: Sequence
     plan.returned_queries, plan.returned_query_holds = returned
     # A module the pre-scan's spread did not reach (imported two steps away from relevant code) but
     # indexed for the plan, which makes one of its functions async: rewritten too, or its callers
-    # would await a function left sync.
+    # would await a function left sync (or, unplanned, it would call one made async unawaited).
     for f in files:
         if not f.relevant and any(plan.becomes_async(fn.qualname) for fn in f.index.functions):
             f.relevant = True

@@ -19,9 +19,9 @@ SQLAlchemy. So before anything reaches libcst:
    becomes async) without naming SQLAlchemy either.
 
 Only relevant files are parsed with libcst, indexed, planned and rewritten; the others are reported
-unchanged, byte-identical by construction — except a module that relevant code imports and that
-defines classes (a schema), indexed for the plan: where the plan makes one of its functions async
-(it reaches a session through what it is handed), it is rewritten too (``pipeline.analyze``). The spread is conservative: ``import a.b`` makes the file
+unchanged, byte-identical by construction — except a module that relevant code imports (a schema,
+a helper), indexed for the plan: where the plan makes one of its functions async (it reaches a
+session through what it is handed), it is rewritten too (``pipeline.analyze``). The spread is conservative: ``import a.b`` makes the file
 relevant if *any* relevant module lives under ``a`` (the bound name ``a`` reaches them all), and
 ``from a import b`` if ``a`` or anything under ``a.b`` is relevant.
 

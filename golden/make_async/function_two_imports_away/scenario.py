@@ -3,6 +3,9 @@
 # indexed for the plan only (it defines a class). The plan makes its `parse` async (it reaches the
 # session through `parser.matcher.find_unit`): the module is rewritten too, where it used to be left
 # sync while `parse_one` awaited it (TypeError: object Parsed can't be used in 'await' expression).
+# `pkg/brute/units.py` defines no class: it was not even planned, so `unit_of` stayed sync and its
+# `unit` called `find_unit`, made async, without awaiting it (a coroutine, always truthy).
 CALLS = [
     ("pkg.parser:Brute.parse_one", ("kg",)),
+    ("pkg.parser:Brute.unit_of", ("kg",)),
 ]

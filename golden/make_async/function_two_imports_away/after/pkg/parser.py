@@ -19,3 +19,6 @@ class Brute:
 
     async def parse_one(self, x):
         return (await brute.parse(x, self)).unit
+
+    async def unit_of(self, x):
+        return await brute.unit(x, self)

@@ -19,3 +19,6 @@ class Brute:
 
     def parse_one(self, x):
         return brute.parse(x, self).unit
+
+    def unit_of(self, x):
+        return brute.unit(x, self)

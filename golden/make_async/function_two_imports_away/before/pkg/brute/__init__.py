@@ -1,3 +1,4 @@
 from .process import parse
+from .units import unit
 
-__all__ = ["parse"]
+__all__ = ["parse", "unit"]

@@ -1,0 +1,2 @@
+async def unit(s, parser):
+    return s if await parser.matcher.find_unit(s) else ""

@@ -1,0 +1,2 @@
+def unit(s, parser):
+    return s if parser.matcher.find_unit(s) else ""
