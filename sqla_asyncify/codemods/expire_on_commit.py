@@ -243,8 +243,9 @@ class ExpireOnCommit(AsyncifyCodemod):
         )
 
     def _autoflushes(self, session: str) -> bool | None:
-        """Whether the session named ``session`` (``db``) autoflushes; None when not traceable."""
-        return None if "." in session else self.plan.session_autoflushes(self.scope_qualname, Callee(session))
+        """Whether the session named ``session`` (``db``, ``self.db``) autoflushes; None when not traceable."""
+        root, *path = session.split(".")
+        return self.plan.session_autoflushes(self.scope_qualname, Callee(root, tuple(path)))
 
     def _session_committing_next(self, write: cst.Call) -> str | None:
         """The session (as written) whose ``commit()`` is the next statement, when the statement of

@@ -266,14 +266,23 @@ class ProjectIndex:
         """The line of a module-level binding, as indexed (the input's)."""
         return self._globals[qualname][1].line
 
+    @cached_property
+    def _methods_by_class(self) -> dict[str, list[FunctionInfo]]:
+        """Class qualname → the functions defined directly in its body (``class_qualname`` is set
+        for those only), in index order."""
+        found: dict[str, list[FunctionInfo]] = {}
+        for q, f in self.functions.items():
+            if f.class_qualname is not None and q.rpartition(".")[0] == f.class_qualname:
+                found.setdefault(f.class_qualname, []).append(f)
+        return found
+
+    def class_methods(self, class_qualname: str) -> list[FunctionInfo]:
+        """The methods defined directly in a class."""
+        return self._methods_by_class.get(class_qualname, [])
+
     def methods_of(self, class_qualname: str) -> list[str]:
         """Names of the methods defined directly in a class."""
-        prefix = f"{class_qualname}."
-        return [
-            q[len(prefix) :]
-            for q, f in self.functions.items()
-            if f.class_qualname == class_qualname and q.startswith(prefix) and "." not in q[len(prefix) :]
-        ]
+        return [f.name for f in self.class_methods(class_qualname)]
 
     def path_of(self, qualname: str) -> str:
         return self._function_module[qualname].path

@@ -173,7 +173,7 @@ class ValueCalls(CoroutineFactories):
         # Duck typing: the receiver holds an object of a class having every method the code calls
         # on it; one made async in classes (its own, subclasses inheriting it) lacking another of
         # them is some other method.
-        used = self._methods_called_on(fn, callee.prefix(len(callee.path) - 1))
+        used = self._methods_called_on(fn, receiver)
         owners = sorted(
             f.qualname
             for f in self.functions.values()
@@ -255,7 +255,7 @@ class ValueCalls(CoroutineFactories):
         value); for ``self.x``, in every method of ``fn``'s class. Empty where that is unclear."""
         if receiver.root in ("self", "cls") and len(receiver.path) == 1 and fn.class_qualname is not None:
             attr = receiver.path[0]
-            methods = self._methods_of(fn.class_qualname)
+            methods = self.class_methods(fn.class_qualname)
             if any(self._probes(m, receiver) for m in methods) or sum(attr in m.self_attrs for m in methods) > 1:
                 return frozenset()  # probed, or set in several methods: maybe to different objects
             return frozenset(
@@ -292,9 +292,6 @@ class ValueCalls(CoroutineFactories):
             for site in fn.calls
         )
 
-    def _methods_of(self, class_qualname: str) -> list[FunctionInfo]:
-        return [f for f in self.functions.values() if f.class_qualname == class_qualname and f.kind == "function"]
-
     def _fixture_requests(self, fixture: str) -> list[FunctionInfo]:
         """The tests and fixtures whose parameter of the fixture's name pytest hands ``fixture``'s
         value, each only where no ``parametrize`` of that name may hand another value."""
@@ -326,7 +323,7 @@ class ValueCalls(CoroutineFactories):
                 return True
             if any(base not in self.classes and base not in _PLAIN_BASES for base in self.class_bases(c)):
                 return True
-            for method in self._methods_of(c):
+            for method in self.class_methods(c):
                 if method.name in (name, "__getattr__", "__getattribute__"):
                     return True
                 if name in method.self_attrs or any(
