@@ -337,6 +337,18 @@ METADATA_OWNERS: frozenset[str] = frozenset(
     {"sqlmodel.SQLModel", "sqlalchemy.orm.DeclarativeBase", "sqlalchemy.orm.DeclarativeBaseNoMeta"}
 )
 
+#: Calls building an ``Inspector`` on a bind: on an AsyncEngine or AsyncConnection they raise or
+#: return one whose I/O yields coroutines, so they run through ``AsyncConnection.run_sync``.
+INSPECTION_CALLS: frozenset[str] = frozenset(
+    {
+        "sqlalchemy.inspect",
+        "sqlalchemy.inspection.inspect",
+        "sqlalchemy.Inspector.from_engine",
+        "sqlalchemy.engine.Inspector.from_engine",
+        "sqlalchemy.engine.reflection.Inspector.from_engine",
+    }
+)
+
 #: ``MetaData`` methods that run DDL on a bind: after the migration, through ``conn.run_sync``.
 METADATA_DDL_METHODS: frozenset[str] = frozenset({"create_all", "drop_all", "reflect"})
 

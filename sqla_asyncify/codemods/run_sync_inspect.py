@@ -32,11 +32,12 @@ from collections.abc import Callable
 import libcst as cst
 import libcst.matchers as m
 
+from .. import sqla
 from ..names import Callee
 from ..plan import CONNECTION, ENGINE
 from .base import AsyncifyCodemod
 
-_INSPECT = {"sqlalchemy.inspect", "sqlalchemy.inspection.inspect"}
+_INSPECT = sqla.INSPECTION_CALLS
 _FIX = (
     "inspect through a connection: `async with engine.connect() as conn: "
     "await conn.run_sync(lambda sync_conn: inspect(sync_conn).get_table_names())`"
@@ -45,12 +46,15 @@ _FIX = (
 
 class RunSyncInspect(AsyncifyCodemod):
     DESCRIPTION = "inspect(engine) on an AsyncEngine → async with engine.connect(): await conn.run_sync(...)."
-    TRIGGERS = ("inspect",)
+    TRIGGERS = ("inspect", "from_engine")
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         # per function being rewritten: inspector variable name → engine expression
         self._inspectors: list[dict[str, tuple[cst.BaseExpression, cst.BaseExpression]]] = []
+        # per function: the blocks open here, ``with E.begin()/E.connect() as conn`` → (E's code, conn)
+        self._blocks: list[list[tuple[str, cst.Name]]] = []
+        self._opened: list[int] = []  # per ``with`` being visited: how many blocks it opened
 
     # -- analysis --------------------------------------------------------------------------------
     def _engine_inspected(self, node: cst.BaseExpression) -> tuple[cst.BaseExpression, cst.BaseExpression] | None:
@@ -61,21 +65,74 @@ class RunSyncInspect(AsyncifyCodemod):
         if not self.qualified_names(node.func, _INSPECT) & _INSPECT:
             return None
         callee = Callee.of(node.args[0].value)
-        if callee is None or self.plan.type_of(self.context_qualname, callee) not in (ENGINE, CONNECTION):
+        kind = None if callee is None else self.plan.type_of(self.context_qualname, callee)
+        if kind not in (ENGINE, CONNECTION):
             return None
+        if kind == ENGINE and self._blocks:
+            # inside ``with E.begin() as conn``: the block's connection, its transaction
+            code = _code(node.args[0].value)
+            conn = next((c for e, c in reversed(self._blocks[-1]) if e == code), None)
+            if conn is not None:
+                return conn, node.func
         return node.args[0].value, node.func
+
+    def _block_of(self, item: cst.WithItem) -> tuple[str, cst.Name] | None:
+        """``E.begin() as conn`` / ``E.connect() as conn`` with ``E`` an engine that becomes an
+        AsyncEngine and ``conn`` its AsyncConnection: (E's code, conn)."""
+        call, asname = item.item, item.asname
+        if not (
+            isinstance(call, cst.Call)
+            and isinstance(call.func, cst.Attribute)
+            and call.func.attr.value in ("begin", "connect")
+            and not call.args
+            and asname is not None
+            and isinstance(asname.name, cst.Name)
+        ):
+            return None
+        engine = Callee.of(call.func.value)
+        conn = Callee.of(asname.name)
+        if engine is None or conn is None or self.plan.type_of(self.context_qualname, engine) != ENGINE:
+            return None
+        if self.plan.type_of(self.context_qualname, conn) != CONNECTION:
+            return None
+        return _code(call.func.value), asname.name
+
+    def _enclosing_block(self, fn: cst.FunctionDef, name: str, binding: cst.Call, engine: cst.BaseExpression) -> cst.Name | None:
+        """The connection of the innermost ``with E.begin()/E.connect() as conn`` block of ``fn`` over
+        the inspected engine that holds the binding and every use of ``name``."""
+        code = _code(engine)
+        uses = len(m.findall(fn.body, m.Name(name)))
+        found = None
+        for block in m.findall(fn.body, m.With()):
+            block = cst.ensure_type(block, cst.With)
+            for item in block.items:
+                opened = self._block_of(item)
+                if opened is None or opened[0] != code:
+                    continue
+                inside = m.findall(block.body, m.Call())
+                if any(c is binding for c in inside) and len(m.findall(block.body, m.Name(name))) == uses:
+                    found = opened[1]  # findall walks outer blocks first: the last is the innermost
+        return found
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool | None:
         super().visit_FunctionDef(node)
+        self._blocks.append([])  # a nested function's own: the enclosing blocks may be closed when it runs
         inspectors: dict[str, tuple[cst.BaseExpression, cst.BaseExpression]] = {}
         if self.in_async_context():
             bound: set[int] = set()
             for name, found, value in self._bindings(node):
                 bound.add(id(value))
-                if self._only_method_receiver(node.body, name):
-                    inspectors[name] = found
-                else:
+                if not self._only_method_receiver(node.body, name):
                     self.report(value, f"the inspection `{name}` of an AsyncEngine is used other than to call its methods", _FIX)
+                    continue
+                if not self._is_connection(found[0]):
+                    conn = self._enclosing_block(node, name, value, found[0])
+                    if conn is not None:  # one Inspector on the block's connection, as for ``inspect(conn)``
+                        found = (conn, found[1])
+                    elif not self._only_in_simple_statements(node.body, name):
+                        self.report(value, f"the inspection `{name}` of an AsyncEngine is called in a compound statement's header", _FIX)
+                        continue
+                inspectors[name] = found
             receivers = {id(cst.ensure_type(c, cst.Call).func.value) for c in m.findall(node.body, m.Call(func=m.Attribute()))}  # type: ignore[attr-defined]
             for call in m.findall(node.body, m.Call()):
                 if id(call) not in bound and id(call) not in receivers and self._engine_inspected(cst.ensure_type(call, cst.Call)):
@@ -89,7 +146,21 @@ class RunSyncInspect(AsyncifyCodemod):
         self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
     ) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement] | cst.RemovalSentinel:
         self._inspectors.pop()
+        self._blocks.pop()
         return super().leave_FunctionDef(original_node, updated_node)
+
+    def visit_With(self, node: cst.With) -> None:
+        if self._blocks and self.in_async_context():
+            self._blocks[-1].extend(b for b in map(self._block_of, node.items) if b is not None)
+            self._opened.append(sum(self._block_of(i) is not None for i in node.items))
+        else:
+            self._opened.append(0)
+
+    def leave_With(self, original_node: cst.With, updated_node: cst.With) -> cst.BaseStatement:
+        opened = self._opened.pop()
+        if opened:
+            del self._blocks[-1][-opened:]
+        return updated_node
 
     def _bindings(self, fn: cst.FunctionDef) -> list[tuple[str, tuple[cst.BaseExpression, cst.BaseExpression], cst.Call]]:
         """``name = inspect(E)`` / ``name: T = inspect(E)`` in ``fn``'s body: one binding per name."""
@@ -109,6 +180,14 @@ class RunSyncInspect(AsyncifyCodemod):
         """The inspected expression is a connection (an AsyncConnection after the migration)."""
         callee = Callee.of(inspected)
         return callee is not None and self.plan.type_of(self.context_qualname, callee) == CONNECTION
+
+    @staticmethod
+    def _only_in_simple_statements(body: cst.CSTNode, name: str) -> bool:
+        """Every call on ``name`` is in a simple statement line (where a connection of its own can be
+        opened on the statement's line), none in a compound statement's header."""
+        calls = m.Call(func=m.Attribute(value=m.Name(name)))
+        inside = sum(len(m.findall(line, calls)) for line in m.findall(body, m.SimpleStatementLine()))
+        return inside == len(m.findall(body, calls))
 
     @staticmethod
     def _only_method_receiver(body: cst.CSTNode, name: str) -> bool:
@@ -147,6 +226,31 @@ class RunSyncInspect(AsyncifyCodemod):
             asynchronous=cst.Asynchronous(),
             leading_lines=updated_node.leading_lines,
         )
+
+    def _header(self, original: cst.BaseExpression, expression: cst.BaseExpression) -> cst.BaseExpression:
+        """A compound statement's header (a loop's iterable, a condition): inspections through a
+        connection's ``run_sync`` in place; one that needs a connection of its own is reported."""
+        if not self._inspectors or not self.in_async_context():
+            return expression
+        rewriter = _UseThroughRunSync(self._inspectors[-1], "conn", self._engine_inspected, self._is_connection)
+        rewritten = expression.visit(rewriter)
+        if rewriter.engine is not None:
+            self.report(original, "`inspect()` of an AsyncEngine in a compound statement's header: left as it is", _FIX)
+            return expression
+        return cst.ensure_type(rewritten, cst.BaseExpression)
+
+    def leave_For(self, original_node: cst.For, updated_node: cst.For) -> cst.BaseStatement:
+        return updated_node.with_changes(iter=self._header(original_node.iter, updated_node.iter))
+
+    def leave_If(self, original_node: cst.If, updated_node: cst.If) -> cst.BaseStatement:
+        return updated_node.with_changes(test=self._header(original_node.test, updated_node.test))
+
+    def leave_While(self, original_node: cst.While, updated_node: cst.While) -> cst.BaseStatement:
+        return updated_node.with_changes(test=self._header(original_node.test, updated_node.test))
+
+
+def _code(node: cst.CSTNode) -> str:
+    return cst.Module([]).code_for_node(node)
 
 
 class _UseThroughRunSync(cst.CSTTransformer):

@@ -174,12 +174,12 @@ class Fixpoint(Wiring):
         )
 
     def _inspects_engine(self, fn: FunctionInfo, site: CallSite) -> bool:
-        """``sqlalchemy.inspect(E)`` with ``E`` an engine that becomes an ``AsyncEngine``, or a
-        connection that becomes an ``AsyncConnection``."""
+        """``sqlalchemy.inspect(E)`` / ``Inspector.from_engine(E)`` with ``E`` an engine that becomes
+        an ``AsyncEngine``, or a connection that becomes an ``AsyncConnection``."""
         if not site.args or site.args[0][0] != "0":
             return False
         module = self._function_module[fn.qualname].module
-        if self.qualify(module, site.callee) not in ("sqlalchemy.inspect", "sqlalchemy.inspection.inspect"):
+        if self.qualify(module, site.callee) not in sqla.INSPECTION_CALLS:
             return False
         return self.type_of(fn.qualname, site.args[0][1]) in (ENGINE, CONNECTION)
 

@@ -1,0 +1,27 @@
+"""Reflection inside a transaction block: the engine's Inspector
+(``Inspector.from_engine``) and an in-place ``inspect(engine)`` read the schema,
+and the tables found are dropped in the block."""
+
+from sqlalchemy import create_engine, inspect
+from sqlalchemy.engine.reflection import Inspector
+from sqlalchemy.orm import Session
+from sqlalchemy.schema import DropTable, MetaData, Table
+
+
+def drop_all(db: Session):
+    engine = create_engine(db.get_bind().url)
+    with engine.begin() as connection:
+        inspector = Inspector.from_engine(engine)
+        meta = MetaData()
+        tables = []
+        references = []
+        for table_name in sorted(inspector.get_table_names()):
+            for fkey in inspector.get_foreign_keys(table_name):
+                references.append((table_name, fkey["referred_table"]))
+            tables.append(Table(table_name, meta))
+        if inspect(engine).has_table("users"):
+            for table in tables:
+                connection.execute(DropTable(table))
+    remaining = inspect(engine).get_table_names()
+    engine.dispose()
+    return [t.name for t in tables], references, remaining
