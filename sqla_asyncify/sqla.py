@@ -349,6 +349,9 @@ INSPECTION_CALLS: frozenset[str] = frozenset(
     }
 )
 
+#: ``Table`` classes: ``Table(name, metadata, autoload_with=bind)`` reflects the table on ``bind``.
+TABLE_CLASSES: frozenset[str] = frozenset({"sqlalchemy.Table", "sqlalchemy.schema.Table", "sqlalchemy.sql.schema.Table"})
+
 #: ``MetaData`` methods that run DDL on a bind: after the migration, through ``conn.run_sync``.
 METADATA_DDL_METHODS: frozenset[str] = frozenset({"create_all", "drop_all", "reflect"})
 

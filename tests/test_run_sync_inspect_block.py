@@ -91,3 +91,41 @@ def test_an_engine_inspector_in_a_loop_header_outside_a_block_is_reported(tmp_pa
     assert "for name in insp.get_table_names():" in out  # left as it was, and reported
     assert "insp = inspect(engine)" in out
     assert report == {"schema.py:10 run-sync-inspect"}, report  # count()'s binding; names() is converted
+
+
+TABLES = """\
+    from sqlalchemy import MetaData, Table, create_engine
+
+    engine = create_engine("sqlite://")
+
+    def in_block():
+        meta = MetaData()
+        with engine.connect() as conn:
+            users = Table("users", meta, autoload_with=engine)
+            return [c.name for c in users.columns]
+
+    def on_engine():
+        return [c.name for c in Table("users", MetaData(), autoload_with=engine).columns]
+
+    def on_connection():
+        with engine.connect() as conn:
+            return Table("users", MetaData(), autoload_with=conn).columns["id"]
+    """
+
+
+def test_a_table_reflected_on_a_bind_that_becomes_async_runs_in_run_sync(tmp_path: Path) -> None:
+    out, report = run(TABLES, tmp_path)
+    for name in ("in_block", "on_engine", "on_connection"):
+        assert f"async def {name}():" in out
+    # inside the block over the engine: the block's connection
+    assert 'users = await conn.run_sync(lambda sync_conn: Table("users", meta, autoload_with=sync_conn))' in out
+    # the engine: a connection of its own for the statement, the awaited value parenthesized
+    assert (
+        "async with engine.connect() as conn: return [c.name for c in (await conn.run_sync(lambda sync_conn: "
+        'Table("users", MetaData(), autoload_with=sync_conn))).columns]'
+    ) in out
+    # a connection: its own run_sync
+    assert (
+        'return (await conn.run_sync(lambda sync_conn: Table("users", MetaData(), autoload_with=sync_conn))).columns["id"]'
+    ) in out
+    assert not report, report

@@ -20,7 +20,24 @@ inspection runs in the connection's own ``run_sync``, no other connection involv
 
 A variable keeps the one ``Inspector`` (bound to the sync connection, its cache kept across calls
 as before), and each call of it runs inside the connection's greenlet, where its I/O can run. The ``async with`` stays on the
-statement's line (the formatter splits it), so no line moves. An inspection used otherwise (passed
+statement's line (the formatter splits it), so no line moves.
+
+``Inspector.from_engine(E)`` is an inspection like ``inspect(E)``. An engine inspected inside a
+block holding one of its connections (``with E.begin() as conn`` / ``with E.connect() as conn``)
+is inspected through that connection, as ``inspect(conn)`` is: no second connection while the
+block holds one, the reflection in the block's transaction, in the order written::
+
+    with engine.begin() as conn:                     async with engine.begin() as conn:
+        insp = Inspector.from_engine(engine)     →       insp = await conn.run_sync(Inspector.from_engine)
+        for t in insp.get_table_names(): ...             for t in await conn.run_sync(lambda sync_conn: insp.get_table_names()): ...
+
+Calls through a connection need no statement of their own, so they are converted in loop headers
+and conditions too; an engine's inspector called there outside such a block would need a
+connection held across the whole statement: reported and left.
+
+``Table(..., autoload_with=B)`` reflects on ``B`` the same way: in a connection's ``run_sync``
+(``lambda sync_conn: Table(..., autoload_with=sync_conn)``), on a connection of its own for the
+statement when ``B`` is an engine outside a block holding one of its connections. An inspection used otherwise (passed
 on, returned, stored) is reported and left. The plan makes a function inspecting such an engine
 async (its reason: the inspection); where it cannot, the plan reports why.
 """
@@ -35,6 +52,7 @@ import libcst.matchers as m
 from .. import sqla
 from ..names import Callee
 from ..plan import CONNECTION, ENGINE
+from .add_awaits import parenthesized_await
 from .base import AsyncifyCodemod
 
 _INSPECT = sqla.INSPECTION_CALLS
@@ -45,8 +63,8 @@ _FIX = (
 
 
 class RunSyncInspect(AsyncifyCodemod):
-    DESCRIPTION = "inspect(engine) on an AsyncEngine → async with engine.connect(): await conn.run_sync(...)."
-    TRIGGERS = ("inspect", "from_engine")
+    DESCRIPTION = "inspect(engine) / Table(autoload_with=engine) on an AsyncEngine → await conn.run_sync(...)."
+    TRIGGERS = ("inspect", "from_engine", "autoload_with")
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -68,13 +86,29 @@ class RunSyncInspect(AsyncifyCodemod):
         kind = None if callee is None else self.plan.type_of(self.context_qualname, callee)
         if kind not in (ENGINE, CONNECTION):
             return None
+        return self._in_block(node.args[0].value, kind), node.func
+
+    def _in_block(self, bind: cst.BaseExpression, kind: str | None) -> cst.BaseExpression:
+        """``bind``, or for an engine inside an open ``with bind.begin() as conn`` block, ``conn``:
+        the block's connection, its transaction."""
         if kind == ENGINE and self._blocks:
-            # inside ``with E.begin() as conn``: the block's connection, its transaction
-            code = _code(node.args[0].value)
+            code = _code(bind)
             conn = next((c for e, c in reversed(self._blocks[-1]) if e == code), None)
             if conn is not None:
-                return conn, node.func
-        return node.args[0].value, node.func
+                return conn
+        return bind
+
+    def _table_reflected(self, node: cst.Call) -> cst.BaseExpression | None:
+        """``B`` of ``Table(..., autoload_with=B)`` with ``B`` an engine or connection that becomes
+        async (an engine of an open block: that block's connection)."""
+        bind = next((a.value for a in node.args if a.keyword is not None and a.keyword.value == "autoload_with"), None)
+        if bind is None or not self.qualified_names(node.func, sqla.TABLE_CLASSES) & sqla.TABLE_CLASSES:
+            return None
+        callee = Callee.of(bind)
+        kind = None if callee is None else self.plan.type_of(self.context_qualname, callee)
+        if kind not in (ENGINE, CONNECTION):
+            return None
+        return self._in_block(bind, kind)
 
     def _block_of(self, item: cst.WithItem) -> tuple[str, cst.Name] | None:
         """``E.begin() as conn`` / ``E.connect() as conn`` with ``E`` an engine that becomes an
@@ -215,7 +249,7 @@ class RunSyncInspect(AsyncifyCodemod):
                     return updated_node.with_changes(body=[cst.Assign(targets=[cst.AssignTarget(target)], value=cst.Await(run_sync))])
                 return updated_node.with_changes(body=[cst.Assign(targets=[cst.AssignTarget(target)], value=engine)])
         conn = self.unused_local("conn")
-        rewriter = _UseThroughRunSync(inspectors, conn, self._engine_inspected, self._is_connection)
+        rewriter = _UseThroughRunSync(inspectors, conn, self._engine_inspected, self._table_reflected, self._is_connection)
         body = [s.visit(rewriter) for s in updated_node.body]
         if rewriter.engine is None:
             # only connections inspected (each through its own run_sync), or nothing
@@ -232,7 +266,7 @@ class RunSyncInspect(AsyncifyCodemod):
         connection's ``run_sync`` in place; one that needs a connection of its own is reported."""
         if not self._inspectors or not self.in_async_context():
             return expression
-        rewriter = _UseThroughRunSync(self._inspectors[-1], "conn", self._engine_inspected, self._is_connection)
+        rewriter = _UseThroughRunSync(self._inspectors[-1], "conn", self._engine_inspected, self._table_reflected, self._is_connection)
         rewritten = expression.visit(rewriter)
         if rewriter.engine is not None:
             self.report(original, "`inspect()` of an AsyncEngine in a compound statement's header: left as it is", _FIX)
@@ -262,18 +296,23 @@ class _UseThroughRunSync(cst.CSTTransformer):
         inspectors: dict[str, tuple[cst.BaseExpression, cst.BaseExpression]],
         conn: str,
         inspected: Callable[[cst.BaseExpression], tuple[cst.BaseExpression, cst.BaseExpression] | None],
+        table_reflected: Callable[[cst.Call], cst.BaseExpression | None],
         is_connection: Callable[[cst.BaseExpression], bool],
     ) -> None:
         super().__init__()
         self.inspectors = inspectors
         self.conn = conn
         self.inspected = inspected
+        self.table_reflected = table_reflected
         self.is_connection = is_connection
         self.engine: cst.BaseExpression | None = None
         self.through_connection = False
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         func = updated_node.func
+        bind = self.table_reflected(original_node)
+        if bind is not None:
+            return self._reflect_table(updated_node, bind)
         if not isinstance(func, cst.Attribute):
             return updated_node
         receiver = func.value
@@ -304,4 +343,26 @@ class _UseThroughRunSync(cst.CSTTransformer):
         inspected = cst.Call(inspect_func, [cst.Arg(sync_conn)])
         body = updated_node.with_changes(func=func.with_changes(value=inspected))
         lam = cst.Lambda(cst.Parameters([cst.Param(sync_conn)]), body)
+        return cst.Await(cst.Call(cst.Attribute(cst.Name(self.conn), cst.Name("run_sync")), [cst.Arg(lam)]))
+
+    # an ``await`` written above, used as a primary: ``(await conn.run_sync(...)).columns``
+    def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.BaseExpression:
+        return updated_node.with_changes(value=parenthesized_await(updated_node.value))
+
+    def leave_Subscript(self, original_node: cst.Subscript, updated_node: cst.Subscript) -> cst.BaseExpression:
+        return updated_node.with_changes(value=parenthesized_await(updated_node.value))
+
+    def _reflect_table(self, call: cst.Call, bind: cst.BaseExpression) -> cst.BaseExpression:
+        """``Table(..., autoload_with=B)`` → ``await conn.run_sync(lambda sync_conn: Table(..., autoload_with=sync_conn))``
+        on B when it is a connection, else on the statement's connection of B (an engine)."""
+        sync_conn = cst.Name("sync_conn")
+        args = [a.with_changes(value=sync_conn) if a.keyword is not None and a.keyword.value == "autoload_with" else a for a in call.args]
+        lam = cst.Lambda(cst.Parameters([cst.Param(sync_conn)]), call.with_changes(args=args))
+        if self.is_connection(bind):
+            self.through_connection = True
+            return cst.Await(cst.Call(cst.Attribute(bind, cst.Name("run_sync")), [cst.Arg(lam)]))
+        if self.engine is None:
+            self.engine = bind
+        elif _code(self.engine) != _code(bind):
+            return call  # a second engine in one statement: its call is left as it was
         return cst.Await(cst.Call(cst.Attribute(cst.Name(self.conn), cst.Name("run_sync")), [cst.Arg(lam)]))

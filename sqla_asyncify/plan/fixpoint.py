@@ -64,9 +64,9 @@ class Fixpoint(Wiring):
                     fix = METADATA_DDL_FIX if target.kind == "metadata-io" else ""
                     detail = str(site.callee) if not site.in_with else f"with {site.callee}()"
                     self._mark(fn, Reason("io", detail, site.line, fix), queue)
-                elif self._inspects_engine(fn, site):
+                elif (bind := self._inspected_bind(fn, site)) is not None:
                     # ``inspect(engine)``: an Inspector's I/O runs through ``AsyncConnection.run_sync``
-                    self._mark(fn, Reason("io", f"{site.callee}({site.args[0][1]})", site.line), queue)
+                    self._mark(fn, Reason("io", f"{site.callee}({bind})", site.line), queue)
                 elif self.runs_alembic_command(fn.qualname, site.callee) and self.entry_framework(fn) is None:
                     # An Alembic command whose config may carry the AsyncConnection the project
                     # hands it: it runs inside that connection's ``run_sync`` (``alembic_run_sync``).
@@ -173,15 +173,21 @@ class Fixpoint(Wiring):
             if self.runs_alembic_command(fn.qualname, site.callee)
         )
 
-    def _inspects_engine(self, fn: FunctionInfo, site: CallSite) -> bool:
-        """``sqlalchemy.inspect(E)`` / ``Inspector.from_engine(E)`` with ``E`` an engine that becomes
-        an ``AsyncEngine``, or a connection that becomes an ``AsyncConnection``."""
-        if not site.args or site.args[0][0] != "0":
-            return False
-        module = self._function_module[fn.qualname].module
-        if self.qualify(module, site.callee) not in sqla.INSPECTION_CALLS:
-            return False
-        return self.type_of(fn.qualname, site.args[0][1]) in (ENGINE, CONNECTION)
+    def _inspected_bind(self, fn: FunctionInfo, site: CallSite) -> Callee | None:
+        """``E`` of ``sqlalchemy.inspect(E)`` / ``Inspector.from_engine(E)`` / ``Table(...,
+        autoload_with=E)`` with ``E`` an engine that becomes an ``AsyncEngine``, or a connection that
+        becomes an ``AsyncConnection``: reflection, which runs through ``run_sync``."""
+        qualified = self.qualify(self._function_module[fn.qualname].module, site.callee)
+        if qualified in sqla.INSPECTION_CALLS:
+            key = "0"
+        elif qualified in sqla.TABLE_CLASSES:
+            key = "autoload_with"
+        else:
+            return None
+        bind = next((callee for k, callee in site.args if k == key), None)
+        if bind is None or self.type_of(fn.qualname, bind) not in (ENGINE, CONNECTION):
+            return None
+        return bind
 
     def _spread(self, queue: deque[str], callers: Mapping[str, list[tuple[str, int]]]) -> None:
         while queue:
@@ -363,8 +369,8 @@ class Fixpoint(Wiring):
                 target = self.classify(fn.qualname, site.callee, site.in_with, site.args)
                 if target.is_session_io:
                     used, how = site.callee, f"its I/O here (`{site.callee}`) runs sync on an async object"
-                elif self._inspects_engine(fn, site):
-                    used, how = site.args[0][1], f"`{site.callee}` here reads an async object as a sync one"
+                elif (bind := self._inspected_bind(fn, site)) is not None:
+                    used, how = bind, f"`{site.callee}` here reads an async object as a sync one"
                 elif (handed := self._handed_outside(fn, site)) is not None:
                     # ``sessionmaker(bind=engine)``, ``pandas.read_sql(q, engine)``: sync users
                     used, how = handed, f"`{site.callee}` here is handed an async object as a sync one"

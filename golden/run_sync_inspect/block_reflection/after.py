@@ -1,6 +1,7 @@
 """Reflection inside a transaction block: the engine's Inspector
 (``Inspector.from_engine``) and an in-place ``inspect(engine)`` read the schema,
-and the tables found are dropped in the block."""
+and the tables found are dropped in the block; tables reflected with ``autoload_with``
+an engine (inside and outside its block) and a connection."""
 
 from sqlalchemy import inspect
 from sqlalchemy.engine.reflection import Inspector
@@ -71,3 +72,20 @@ async def drop_all(db: AsyncSession):
         )
     await engine.dispose()
     return [t.name for t in tables], references, remaining
+
+
+async def reflected_columns(db: AsyncSession):
+    engine = create_async_engine(_async_database_url(db.get_bind().url))
+    async with engine.connect() as connection:
+        users = await connection.run_sync(
+            lambda sync_conn: Table("users", MetaData(), autoload_with=sync_conn)
+        )
+        addresses = await connection.run_sync(
+            lambda sync_conn: Table("addresses", MetaData(), autoload_with=sync_conn)
+        )
+    async with engine.connect() as conn:
+        again = await conn.run_sync(
+            lambda sync_conn: Table("users", MetaData(), autoload_with=sync_conn)
+        )
+    await engine.dispose()
+    return [[c.name for c in t.columns] for t in (users, addresses, again)]
