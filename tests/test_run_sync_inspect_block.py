@@ -129,3 +129,30 @@ def test_a_table_reflected_on_a_bind_that_becomes_async_runs_in_run_sync(tmp_pat
         'return (await conn.run_sync(lambda sync_conn: Table("users", MetaData(), autoload_with=sync_conn))).columns["id"]'
     ) in out
     assert not report, report
+
+
+EXPORTER = """\
+    from sqlalchemy import create_engine, text
+
+    class Exporter:
+        def __init__(self, url: str) -> None:
+            self.engine = create_engine(url)
+
+        def drop_all(self) -> None:
+            from sqlalchemy.engine.reflection import Inspector
+            from sqlalchemy.schema import DropTable, MetaData, Table
+
+            with self.engine.begin() as connection:
+                inspector = Inspector.from_engine(self.engine)
+                meta = MetaData()
+                for table_name in inspector.get_table_names():
+                    connection.execute(DropTable(Table(table_name, meta)))
+    """
+
+
+def test_an_attribute_engine_inspected_with_a_local_import(tmp_path: Path) -> None:
+    out, report = run(EXPORTER, tmp_path)
+    assert "async def drop_all(self) -> None:" in out
+    assert "inspector = await connection.run_sync(Inspector.from_engine)" in out
+    assert "for table_name in await connection.run_sync(lambda sync_conn: inspector.get_table_names()):" in out
+    assert not report, report
