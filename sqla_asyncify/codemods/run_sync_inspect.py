@@ -37,9 +37,11 @@ connection held across the whole statement: reported and left.
 
 ``Table(..., autoload_with=B)`` reflects on ``B`` the same way: in a connection's ``run_sync``
 (``lambda sync_conn: Table(..., autoload_with=sync_conn)``), on a connection of its own for the
-statement when ``B`` is an engine outside a block holding one of its connections. An inspection used otherwise (passed
-on, returned, stored) is reported and left. The plan makes a function inspecting such an engine
-async (its reason: the inspection); where it cannot, the plan reports why.
+statement when ``B`` is an engine outside a block holding one of its connections.
+
+An inspection used otherwise (passed on, returned, stored) is reported and left. The plan makes a
+function inspecting such an engine async (its reason: the inspection); where it cannot, the plan
+reports why.
 """
 
 from __future__ import annotations
