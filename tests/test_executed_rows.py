@@ -59,6 +59,12 @@ class Repo(Generic[M]):
             pass
         return [a for a in self.session.execute(select(Address)).scalars()]
 
+    def indexed(self):
+        rows = self.session.execute(select(User)).scalars().all()
+        first = rows[0]
+        a, b = rows
+        return first, a, b
+
 
 def unknown(db: Session, other, stmt):
     row = db.execute(select(User)).first()
@@ -104,6 +110,13 @@ def test_iterating_a_scalar_result_gives_entities() -> None:
     scope = "app.repo.Repo.iterated"
     assert plan.name_type(scope, "user") == USER
     assert plan.name_type(scope, "a") == ADDRESS
+
+
+def test_an_element_of_rows_by_index_or_unpacking_is_an_entity() -> None:
+    plan = _plan()
+    scope = "app.repo.Repo.indexed"
+    assert plan.name_type(scope, "first") == USER
+    assert plan.name_type(scope, "a") == USER and plan.name_type(scope, "b") == USER
 
 
 def test_a_type_annotation_names_the_class_of_the_typevar_bound() -> None:

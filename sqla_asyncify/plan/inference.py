@@ -310,8 +310,11 @@ class Inference(Fixtures):
         if item != UNKNOWN:
             return item  # ``a, b = pair`` with ``pair: tuple[A, B]``; ``a = pair[0]``
         fn = self._returner(scope, binding.value, binding.called, seen)
+        if fn is None and not binding.called:
+            element = self._element_type(scope, binding.value, seen)  # of a local collection
+            return element if element != UNKNOWN else self._row_type(scope, binding.value, seen)
         if fn is None:
-            return UNKNOWN if binding.called else self._element_type(scope, binding.value, seen)
+            return UNKNOWN
         for ret in fn.returns:
             if ret.element == binding.element:
                 found = self._value_type(fn.qualname, ret.value, ret.called, seen | {fn.qualname})
