@@ -136,3 +136,25 @@ def test_rows_of_unknown_shape_receiver_or_entity_stay_unknown() -> None:
     assert plan.name_type(scope, "elsewhere") == UNKNOWN  # not a session
     assert plan.name_type(scope, "handed") == UNKNOWN  # a statement handed in
     assert plan.name_type(scope, "m") == UNKNOWN  # bound to rows of two entities
+
+
+def test_a_name_rebound_to_its_own_element_is_no_endless_loop() -> None:
+    plan = build(
+        {
+            "app.models": MODELS,
+            "app.use": """
+            from sqlalchemy import select
+            from sqlalchemy.orm import Session
+            from app.models import User
+            def first(db: Session, data):
+                rows = db.execute(select(User)).scalars().all()
+                rows = rows[0]
+                data = data[0]
+                for item in item:
+                    pass
+                return rows, data
+            """,
+        }
+    )
+    assert plan.name_type("app.use.first", "data") == UNKNOWN
+    plan.name_type("app.use.first", "rows")  # answered, whatever it is

@@ -515,10 +515,12 @@ class Inference(Fixtures):
         """``for x in rows`` where every binding of the local ``rows`` is one executed statement's
         rows of the same entity: an instance of that entity."""
         fn = self.functions.get(scope)
-        if fn is None or collection.path or collection.calls:
-            return UNKNOWN
+        key = f"{scope}:{collection}[rows]"
+        if fn is None or collection.path or collection.calls or key in seen:
+            return UNKNOWN  # ``rows = rows[0]``: defined by itself
         if any(p.name == collection.root for p in fn.params):
             return UNKNOWN
+        seen = seen | {key}
         types = {self.binding_type(scope, b, seen) for b in fn.bindings if b.name == collection.root}
         if len(types) != 1:
             return UNKNOWN
