@@ -20,6 +20,7 @@ from libcst.metadata import PositionProvider
 
 from . import sqla
 from .builtin_values import annotation_kind, settled, value_kind
+from .containers import Shape, container_shape
 from .dispatch import VisitorDispatch
 from .loading_facts import LoadFacts, RelationshipTarget
 from .loading_facts import collect as collect_loading_facts
@@ -28,7 +29,7 @@ from .positions import positions
 from .thread_calls import handed, in_place, runner
 from .pickling import fast_state
 
-INDEX_VERSION = 32  # bump when the shape of the index changes (invalidates caches)
+INDEX_VERSION = 33  # bump when the shape of the index changes (invalidates caches)
 #: The collection of a test's ``@pytest.mark.parametrize`` values, followed by the names they bind.
 PARAMETRIZE_PREFIX = "@parametrize:"
 
@@ -45,6 +46,9 @@ class Param:
     #: The builtin kind the parameter provably holds (``builtin_values``): from its annotation
     #: (``data: dict[str, Any]``), ``"dict"`` for ``**kwargs``, ``"tuple"`` for ``*args``; "" otherwise.
     builtin: str = ""
+    #: The annotation's elements when it is a container of known ones (``tuple[Repo, Model]``,
+    #: ``list[User]``; ``containers.py``), None otherwise.
+    shape: Shape | None = None
 
 
 @fast_state
@@ -65,7 +69,8 @@ class Binding:
     #: The ``autoflush=`` argument of the call, as written; None when absent.
     autoflush: str | None = None
     #: Tuple unpacking: ``a, b = f()`` binds ``a`` to element 0 of what ``f()`` returns; a
-    #: ``return x, y`` records element 0 and 1. None: the whole value.
+    #: ``return x, y`` records element 0 and 1; a subscript by a whole number, ``a = xs[0]``
+    #: (``xs[-1]``: -1), element 0 of ``xs``. None: the whole value.
     element: int | None = None
     #: For a call of one argument that is a name, attribute chain or call of one: that argument
     #: (``stack.enter_context(cm(db))`` → ``cm(db)``, the call kept in ``Callee.calls``).
@@ -127,6 +132,9 @@ class FunctionInfo:
     returns_annotation: tuple[str, ...] = ()
     #: The builtin kind the return annotation names (``-> dict``, ``builtin_values``), "" otherwise.
     returns_builtin: str = ""
+    #: The return annotation's elements when it is a container of known ones (``-> tuple[A, B]``,
+    #: ``-> Iterator[A]``: ``containers.py``), None otherwise.
+    returns_shape: Shape | None = None
     #: ``# asyncify: keep-sync -- <reason>`` on the function: the reason ("" when none is given).
     keep_sync: str | None = None
     #: Every name or attribute chain read in the body (``SessionLocal``, ``database.engine``), sorted:
@@ -301,6 +309,25 @@ def _executed_statement(value: cst.BaseExpression) -> Callee | None:
     """``Binding.statement`` of a value."""
     node = _executed_node(value)
     return None if node is None else Callee.of(node)
+
+
+def _indexed(value: cst.BaseExpression) -> tuple[Callee, bool, int] | None:
+    """``xs[0]``, ``xs[-1]``, ``f()[1]``: what is subscripted, whether it is a call, and the
+    whole-number index (``Binding.element``); None for any other value (``xs[i]``, ``xs[1:]``)."""
+    if not isinstance(value, cst.Subscript) or len(value.slice) != 1:
+        return None
+    index = value.slice[0].slice
+    if not isinstance(index, cst.Index):
+        return None
+    number, sign = index.value, 1
+    if isinstance(number, cst.UnaryOperation) and isinstance(number.operator, cst.Minus):
+        number, sign = number.expression, -1
+    if not isinstance(number, cst.Integer):
+        return None
+    inner = value.value
+    called = isinstance(inner, cst.Call)
+    callee = Callee.of_func(inner.func) if isinstance(inner, cst.Call) else Callee.of(inner)
+    return None if callee is None else (callee, called, sign * int(number.value, 0))
 
 
 def _sole_argument(value: cst.BaseExpression) -> Callee | None:
@@ -712,6 +739,7 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
                         self._names_in(node.returns.annotation) if node.returns else ()
                     ),
                     "returns_builtin": annotation_kind(node.returns.annotation, self._imported) if node.returns else "",
+                    "returns_shape": self._shape(node.returns.annotation) if node.returns else None,
                     "keep_sync": keep_sync_pragma(node),
                     "fixture_name": self._fixture_name(node),
                     "fixture_params": self._fixture_params(node),
@@ -767,7 +795,11 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
                 target = dotted(p.default.args[0].value)
                 depends = self.qualify(target) if target else None
         builtin = annotation_kind(p.annotation.annotation, self._imported) if p.annotation else ""
-        return interned(Param(p.name.value, annotation, depends, builtin))
+        shape = self._shape(p.annotation.annotation) if p.annotation else None
+        return interned(Param(p.name.value, annotation, depends, builtin, shape))
+
+    def _shape(self, annotation: cst.BaseExpression) -> Shape | None:
+        return container_shape(annotation, self._imported, self._names_in)
 
     # -- references ----------------------------------------------------------------------------
     def visit_Name(self, node: cst.Name) -> None:
@@ -840,6 +872,9 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
         if isinstance(iterable, cst.List | cst.Tuple | cst.Set):
             self._bind_literal_loop(target, iterable, node)
             return
+        if (enumerated := self._enumerated(target, iterable)) is not None:
+            self._bind(enumerated[0], enumerated[1], False, node, iterated=True)  # ``for i, x in enumerate(xs)``
+            return
         if not isinstance(target, cst.Name):
             return
         if isinstance(iterable, cst.Call):
@@ -856,6 +891,23 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
                 )
         elif isinstance(iterable, cst.Name | cst.Attribute) and (callee := Callee.of(iterable)) is not None:
             self._bind(target.value, callee, False, node, iterated=True)
+
+    def _enumerated(self, target: cst.BaseExpression, iterable: cst.BaseExpression) -> tuple[str, Callee] | None:
+        """``for i, x in enumerate(xs)`` (the builtin, ``start=`` or not): ``x`` and ``xs``, when
+        ``xs`` is a name or attribute chain; None for any other loop."""
+        if not (isinstance(target, cst.Tuple | cst.List) and len(target.elements) == 2 and isinstance(iterable, cst.Call)):
+            return None
+        item = target.elements[1]
+        func = iterable.func
+        if not (isinstance(item, cst.Element) and isinstance(item.value, cst.Name)):
+            return None
+        if not (isinstance(func, cst.Name) and func.value == "enumerate" and self._imported("enumerate") is None):
+            return None
+        first = iterable.args[0] if iterable.args else None
+        if first is None or first.keyword is not None or first.star:
+            return None
+        collection = Callee.of(first.value) if isinstance(first.value, cst.Name | cst.Attribute) else None
+        return None if collection is None else (item.value.value, collection)
 
     def _bind_literal_loop(
         self, target: cst.BaseExpression, iterable: cst.List | cst.Tuple | cst.Set, node: cst.CSTNode
@@ -1038,6 +1090,8 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
                 )
                 if self.scope_kind == "module" and (bound := self._typevar_bound(value)) is not None:
                     self.aliases.append((target.value, self._names_in(bound)))
+            elif self.scope_kind == "function" and (item := _indexed(value)) is not None:
+                self._bind(target.value, item[0], item[1], node, element=item[2])  # ``unit = units[0]``
             elif self.scope_kind == "module":
                 self.aliases.append((target.value, self._names_in(value)))
                 if target.value == "pytest_plugins":

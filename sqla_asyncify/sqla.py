@@ -367,6 +367,12 @@ PARAMETRIZE_DECORATOR = "pytest.mark.parametrize"
 #: Sync ASGI test clients: they run the app on an event loop of their own, in a thread.
 TEST_CLIENT_CLASSES: frozenset[str] = frozenset({"fastapi.testclient.TestClient", "starlette.testclient.TestClient"})
 
+#: Library functions returning one element of their one argument (``random.choice(users)``): the
+#: value is typed as any element of the argument (``containers.py``).
+ELEMENT_PICKERS: frozenset[str] = frozenset({"random.choice", "secrets.choice"})
+#: Builtins doing so (``next(it)``), unless the module defines the name.
+BUILTIN_ELEMENT_PICKERS: frozenset[str] = frozenset({"next"})
+
 #: ``contextlib.ExitStack``: ``stack.enter_context(cm)`` returns what ``with cm as x`` binds.
 EXIT_STACK_CLASSES: frozenset[str] = frozenset({"contextlib.ExitStack"})
 EXIT_STACK_ENTER_METHOD = "enter_context"

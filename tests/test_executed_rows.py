@@ -59,6 +59,12 @@ class Repo(Generic[M]):
             pass
         return [a for a in self.session.execute(select(Address)).scalars()]
 
+    def indexed(self):
+        rows = self.session.execute(select(User)).scalars().all()
+        first = rows[0]
+        a, b = rows
+        return first, a, b
+
 
 def unknown(db: Session, other, stmt):
     row = db.execute(select(User)).first()
@@ -106,6 +112,13 @@ def test_iterating_a_scalar_result_gives_entities() -> None:
     assert plan.name_type(scope, "a") == ADDRESS
 
 
+def test_an_element_of_rows_by_index_or_unpacking_is_an_entity() -> None:
+    plan = _plan()
+    scope = "app.repo.Repo.indexed"
+    assert plan.name_type(scope, "first") == USER
+    assert plan.name_type(scope, "a") == USER and plan.name_type(scope, "b") == USER
+
+
 def test_a_type_annotation_names_the_class_of_the_typevar_bound() -> None:
     plan = _plan()
     from sqla_asyncify.names import Callee
@@ -123,3 +136,25 @@ def test_rows_of_unknown_shape_receiver_or_entity_stay_unknown() -> None:
     assert plan.name_type(scope, "elsewhere") == UNKNOWN  # not a session
     assert plan.name_type(scope, "handed") == UNKNOWN  # a statement handed in
     assert plan.name_type(scope, "m") == UNKNOWN  # bound to rows of two entities
+
+
+def test_a_name_rebound_to_its_own_element_is_no_endless_loop() -> None:
+    plan = build(
+        {
+            "app.models": MODELS,
+            "app.use": """
+            from sqlalchemy import select
+            from sqlalchemy.orm import Session
+            from app.models import User
+            def first(db: Session, data):
+                rows = db.execute(select(User)).scalars().all()
+                rows = rows[0]
+                data = data[0]
+                for item in item:
+                    pass
+                return rows, data
+            """,
+        }
+    )
+    assert plan.name_type("app.use.first", "data") == UNKNOWN
+    plan.name_type("app.use.first", "rows")  # answered, whatever it is

@@ -13,6 +13,7 @@ from functools import cached_property
 from typing import ClassVar
 
 from .. import sqla
+from ..containers import TUPLE, Shape
 from ..index import Binding, FunctionInfo, Param
 from ..names import SUBSCRIPT, Callee
 from .fixtures import Fixtures
@@ -283,6 +284,8 @@ class Inference(Fixtures):
                 return executed
         if binding.iterated and not binding.called:
             element = self._element_type(scope, binding.value, seen)  # ``for x in xs``
+            if element == UNKNOWN:
+                element = self._item_type(scope, binding.value, False, None, seen)  # ``xs: list[X]``
             return element if element != UNKNOWN else self._row_type(scope, binding.value, seen)
         if binding.iterated:
             ty = self._value_type(scope, binding.value, False, seen)
@@ -292,7 +295,9 @@ class Inference(Fixtures):
             if fn.is_generator:
                 return self._call_type(ty, seen)
             element = self._element_annotation(fn)
-            return UNKNOWN if element is None else self._annotation_type(element, seen | {ty.name})
+            if element is None:
+                return self._item_type(scope, binding.value, True, None, seen)  # ``-> tuple[X, X]``
+            return self._annotation_type(element, seen | {ty.name})
         if binding.element is None:
             wrapped = self._context_manager_call(scope, binding, seen)
             if wrapped is not None:
@@ -301,16 +306,37 @@ class Inference(Fixtures):
         if binding.value == Callee("request", ("param",)) and not binding.called:
             member = self.param_function(scope, binding.element)  # ``impl, dsn = request.param``
             return UNKNOWN if member is None else Ty("function", member)
-        ty = self._value_type(scope, binding.value, False, seen)
-        if not binding.called or ty.kind != "function" or ty.name in seen:
+        item = self._item_type(scope, binding.value, binding.called, binding.element, seen)
+        if item != UNKNOWN:
+            return item  # ``a, b = pair`` with ``pair: tuple[A, B]``; ``a = pair[0]``
+        fn = self._returner(scope, binding.value, binding.called, seen)
+        if fn is None and not binding.called:
+            element = self._element_type(scope, binding.value, seen)  # of a local collection
+            return element if element != UNKNOWN else self._row_type(scope, binding.value, seen)
+        if fn is None:
             return UNKNOWN
-        fn = self.functions[ty.name]
         for ret in fn.returns:
             if ret.element == binding.element:
-                found = self._value_type(fn.qualname, ret.value, ret.called, seen | {ty.name})
+                found = self._value_type(fn.qualname, ret.value, ret.called, seen | {fn.qualname})
                 if found != UNKNOWN:
                     return self._held_built(fn.qualname, found)
         return UNKNOWN
+
+    def _returner(self, scope: str, value: Callee, called: bool, seen: frozenset[str]) -> FunctionInfo | None:
+        """The project function whose ``return`` (or ``yield``) hands back ``value``: the function
+        called, or, for an unannotated parameter of a test or fixture, the fixture pytest hands
+        it. None for anything else."""
+        if called:
+            ty = self._value_type(scope, value, False, seen)
+            return self.functions[ty.name] if ty.kind == "function" and ty.name not in seen else None
+        fn = self.functions.get(scope)
+        if fn is None or value.path or value.calls:
+            return None
+        param = next((p for p in fn.params if p.name == value.root), None)
+        if param is None or param.annotation or param.depends is not None:
+            return None
+        fixture = self.fixture_for(fn, value.root) if fn.kind == "function" else None
+        return None if fixture is None or fixture in seen else self.functions[fixture]
 
     def _context_manager_call(self, scope: str, binding: Binding, seen: frozenset[str]) -> Ty | None:
         """``cm = contextmanager(gen)``: the decorator applied by a call. ``cm`` denotes the project
@@ -330,8 +356,11 @@ class Inference(Fixtures):
     def _bound_value_type(self, scope: str, binding: Binding, seen: frozenset[str]) -> Ty:
         """What ``binding``'s value (called or not) denotes; ``stack.enter_context(cm)`` on an
         ``ExitStack``, what ``with cm as x`` would bind: what ``cm`` denotes (a context manager's
-        call is typed by what it yields)."""
+        call is typed by what it yields); ``random.choice(xs)``, ``next(it)``: an element of the
+        argument."""
         value = binding.value
+        if binding.called and binding.argument is not None and self._picks_element(scope, value):
+            return self._any_element(scope, binding.argument, seen)
         if binding.called and value.path and value.path[-1] == sqla.EXIT_STACK_ENTER_METHOD and binding.argument:
             receiver = self._value_type(scope, value.prefix(len(value.path) - 1), False, seen)
             if receiver == EXIT_STACK:
@@ -366,6 +395,93 @@ class Inference(Fixtures):
         types = {self._bound_value_type(fn.qualname, m, seen) for m in members}
         return types.pop() if len(types) == 1 and UNKNOWN not in types else UNKNOWN
 
+    # -- elements of typed containers ----------------------------------------------------------
+    def _item_type(self, scope: str, value: Callee, called: bool, position: int | None, seen: frozenset[str]) -> Ty:
+        """What the element at ``position`` (None: any element) of the container ``value`` (called
+        or not) denotes, by the annotation of its elements (``_shape_of``): ``tuple[A, B]`` gives
+        ``A`` at 0, ``list[A]`` gives ``A`` anywhere. Any element of a tuple whose items differ is
+        the type they all agree on."""
+        shape = self._shape_of(scope, value, called, seen)
+        if shape is None:
+            return UNKNOWN
+        item = shape.item(position)
+        if item is not None:
+            return self._annotation_type(item.names, seen)
+        if position is None and shape.kind == TUPLE:
+            types = {self._annotation_type(i.names, seen) for i in shape.items}
+            return types.pop() if len(types) == 1 else UNKNOWN
+        return UNKNOWN
+
+    def _shape_of(self, scope: str, value: Callee, called: bool, seen: frozenset[str]) -> Shape | None:
+        """The container annotation of ``value`` in ``scope``, when its elements are known: a
+        parameter annotated so (``units: tuple[Repo, Unit]``), or for an unannotated one of a test
+        or fixture, what its fixture is annotated to return (a generator fixture: to yield,
+        ``-> Iterator[tuple[Repo, Unit]]``); a call of a function annotated to return one; a local
+        every binding of which is one of those (or an element of one that is itself a container).
+        None otherwise (an attribute, an unannotated local collection: ``_element_type``)."""
+        key = f"{scope}:{value}{'()' if called else ''}:shape"
+        if key in seen:
+            return None
+        seen = seen | {key}
+        if called:
+            ty = self._value_type(scope, value, False, seen)
+            return self.functions[ty.name].returns_shape if ty.kind == "function" else None
+        fn = self.functions.get(scope)
+        if fn is None or fn.kind == "module" or value.path or value.calls:
+            return None
+        name = value.root
+        param = next((p for p in fn.params if p.name == name), None)
+        if param is not None:
+            if param.shape is not None or param.annotation or param.depends is not None:
+                return param.shape
+            fixture = self.fixture_for(fn, name) if fn.kind == "function" else None
+            return None if fixture is None else self._fixture_shape(self.functions[fixture])
+        bindings = [b for b in fn.bindings if b.name == name]
+        if not bindings:
+            return self._shape_of(fn.parent, value, False, seen) if fn.parent is not None else None
+        shapes = {self._binding_shape(scope, b, seen) for b in bindings}
+        return shapes.pop() if len(shapes) == 1 else None
+
+    def _binding_shape(self, scope: str, binding: Binding, seen: frozenset[str]) -> Shape | None:
+        """``_shape_of`` the name a binding binds: its value's, or, for an element taken out of a
+        container (``pair = pairs[0]``, ``for pair in pairs``), that element's when a container."""
+        whole = self._shape_of(scope, binding.value, binding.called, seen)
+        if binding.element is None and not binding.iterated:
+            return whole
+        if whole is None:
+            return None
+        item = whole.item(None if binding.iterated else binding.element)
+        return item if item is not None and item.kind else None
+
+    @staticmethod
+    def _fixture_shape(fixture: FunctionInfo) -> Shape | None:
+        """The container annotation of what a fixture hands a test: its return annotation, or
+        what a generator fixture's annotation says it yields (``Iterator[X]``, ``Generator[X, …]``)."""
+        shape = fixture.returns_shape
+        if shape is None or not fixture.is_generator:
+            return shape
+        item = shape.item(None)
+        return item if item is not None and item.kind else None
+
+    def _picks_element(self, scope: str, value: Callee) -> bool:
+        """A call of a library function returning one element of its argument
+        (``random.choice(xs)``, ``next(it)``), not shadowed in ``scope``'s module."""
+        if scope not in self._function_module or value.calls:
+            return False
+        module = self._function_module[scope].module
+        qualname = self.qualify(module, value)
+        if qualname in sqla.ELEMENT_PICKERS:
+            return True
+        shadowed = f"{module}.{value.root}" in self.functions or f"{module}.{value.root}" in self._globals
+        return not value.path and value.root in sqla.BUILTIN_ELEMENT_PICKERS and qualname == value.root and not shadowed
+
+    def _any_element(self, scope: str, argument: Callee, seen: frozenset[str]) -> Ty:
+        """What any element of ``argument`` (a name, attribute chain or call) denotes."""
+        called = bool(argument.calls) and argument.calls[-1] == len(argument.path)
+        value = Callee(argument.root, argument.path, argument.calls[:-1]) if called else argument
+        item = self._item_type(scope, value, called, None, seen)
+        return item if item != UNKNOWN or called else self._element_type(scope, value, seen)
+
     # -- rows of an executed statement ---------------------------------------------------------
     def _executed_type(self, scope: str, binding: Binding, seen: frozenset[str]) -> Ty:
         """``db.execute(stmt)[.unique()].scalars().all()`` → ``Ty("rows", M)`` (a list of ``M``),
@@ -399,10 +515,12 @@ class Inference(Fixtures):
         """``for x in rows`` where every binding of the local ``rows`` is one executed statement's
         rows of the same entity: an instance of that entity."""
         fn = self.functions.get(scope)
-        if fn is None or collection.path or collection.calls:
-            return UNKNOWN
+        key = f"{scope}:{collection}[rows]"
+        if fn is None or collection.path or collection.calls or key in seen:
+            return UNKNOWN  # ``rows = rows[0]``: defined by itself
         if any(p.name == collection.root for p in fn.params):
             return UNKNOWN
+        seen = seen | {key}
         types = {self.binding_type(scope, b, seen) for b in fn.bindings if b.name == collection.root}
         if len(types) != 1:
             return UNKNOWN

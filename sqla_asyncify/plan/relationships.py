@@ -181,8 +181,8 @@ class Relationships(Classification):
 
     def _binding_setting(self, scope: str, binding: Binding, setting: _Setting, seen: frozenset[str]) -> bool | None:
         value = binding.value
-        if binding.iterated and not binding.called:
-            return None  # ``for s in xs``: an element of a collection, not another name for it
+        if (binding.iterated or binding.element is not None) and not binding.called:
+            return None  # ``for s in xs``, ``s = xs[0]``: an element of a collection, not another name for it
         if not binding.called:
             return self._session_setting(scope, value, setting, seen)  # another name for a session
         if value.calls:
