@@ -16,7 +16,7 @@ from libcst.metadata import ParentNodeProvider
 
 from ..class_lookups import ClassLookup, lookup_calls
 from ..names import Callee
-from ..plan.async_factories import ASYNC_INIT, CREATE, RULE
+from ..plan.async_factories import ASYNC_INIT, CREATE
 from .add_awaits import parenthesized_await
 from .base import AsyncifyCodemod
 
@@ -92,7 +92,6 @@ class AsyncFactory(AsyncifyCodemod):
                 f"its body is `async def {ASYNC_INIT}`",
                 f"code outside the project building it with `{root.rsplit('.', 1)[-1]}(...)` must call "
                 f"`await {root.rsplit('.', 1)[-1]}.{CREATE}(...)` instead",
-                rule=RULE,
             )
         return updated_node.with_changes(name=cst.Name(ASYNC_INIT), asynchronous=cst.Asynchronous())
 

@@ -36,8 +36,6 @@ if TYPE_CHECKING:
     from ..index import FunctionInfo
     from .fixpoint import Fixpoint
 
-RULE = "async-factory"
-
 #: The names the rewrite adds to the family's root class.
 CREATE = "create"
 ASYNC_INIT = "_async_init"

@@ -12,6 +12,9 @@ site the plan resolves (``Importer(...)``, a subclass's), every place the class 
 used as a value (stored in a collection or dict, handed to a call: built where no call site names
 it), and the fix that keeps behaviour: an async factory awaited at each construction site.
 
+Where every construction is known, the fixpoint converts the family instead (``async_factories``);
+what is reported here is what it could not.
+
 Analysis only (the plan's items); ``Plan._solve`` calls ``report_async_inits`` once solved.
 """
 
