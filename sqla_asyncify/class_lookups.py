@@ -139,9 +139,19 @@ def _lookup(name: cst.Name, ancestors: tuple[cst.CSTNode, ...]) -> cst.CSTNode |
         and parent.attr.value == "get"
         and len(ancestors) >= 2
         and _called(parent, ancestors[-2])
+        and _no_default(ancestors[-2])
     ):
         return ancestors[-2]
     return None
+
+
+def _no_default(call: cst.CSTNode) -> bool:
+    """``T.get(k)`` or ``T.get(k, None)``: a miss gives ``None``, never another class."""
+    assert isinstance(call, cst.Call)
+    args = call.args
+    return len(args) == 1 or (
+        len(args) == 2 and isinstance(args[1].value, cst.Name) and args[1].value.value == "None" and not args[1].keyword
+    )
 
 
 def _only_called_or_tested(name: str, uses: _Uses, targets: set[int]) -> bool:

@@ -47,6 +47,7 @@ def test_a_table_picked_then_tested_and_called_is_closed() -> None:
         "table = {}\n    table[kind]()",  # the name bound twice
         "x = table[kind]\n    x = B\n    x()",  # the picked name bound twice
         "for table in ts:\n        pass",  # a loop target rebinds it
+        "x = table.get(kind, B)\n    x()",  # a miss gives another class
     ],
 )
 def test_a_table_used_any_other_way_is_open(use: str) -> None:

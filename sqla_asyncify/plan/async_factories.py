@@ -93,7 +93,8 @@ def _sites(plan: Fixpoint, family: set[str], inits: set[str]) -> list[tuple[str,
                 or any(site.callee == Callee(p) for ps in tables.values() for p in ps)
             ):
                 sites.add((fn.qualname, site.line))
-        covered = {v for table, values, _ in fn.class_lookups if table in tables for v in values}
+        # the table's values, and the names a picked class is bound to (tested, called)
+        covered = {v for table, values, picked in fn.class_lookups if table in tables for v in (*values, *picked)}
         for ref in fn.value_refs:
             if ref not in covered and _is_family(plan, fn, ref, family):
                 return None  # read as a value (stored, handed on, returned): built where no call names it

@@ -18,6 +18,7 @@ class Base:
 
 class Importer(Base):
     async def _async_init(self, repo: Repo, user_id: int, tag: str):
+        self.repo = repo
         self.tag = tag
         user = await repo.get_one(user_id)
         if not user:
@@ -34,6 +35,9 @@ class Importer(Base):
 
     def owner(self) -> str:
         return f"{self.tag}:{self.user.name}:{'/'.join(self.steps)}"
+
+    async def refreshed_name(self) -> str:
+        return (await self.repo.get_one(self.user.id)).name
 
 
 class CsvImporter(Importer):
@@ -53,7 +57,8 @@ async def owner_of(session: AsyncSession, kind: str, user_id: int) -> str:
     if constructor is None:
         raise ValueError(kind)
     importer = await constructor.create(**args)
-    return importer.owner()
+    name = await importer.refreshed_name()
+    return f"{importer.owner()}={name}"
 
 
 async def direct_owner(session: AsyncSession, user_id: int) -> str:

@@ -18,6 +18,7 @@ class Base:
 
 class Importer(Base):
     def __init__(self, repo: Repo, user_id: int, tag: str):
+        self.repo = repo
         self.tag = tag
         user = repo.get_one(user_id)
         if not user:
@@ -27,6 +28,9 @@ class Importer(Base):
 
     def owner(self) -> str:
         return f"{self.tag}:{self.user.name}:{'/'.join(self.steps)}"
+
+    def refreshed_name(self) -> str:
+        return self.repo.get_one(self.user.id).name
 
 
 class CsvImporter(Importer):
@@ -46,7 +50,8 @@ def owner_of(session: Session, kind: str, user_id: int) -> str:
     if constructor is None:
         raise ValueError(kind)
     importer = constructor(**args)
-    return importer.owner()
+    name = importer.refreshed_name()
+    return f"{importer.owner()}={name}"
 
 
 def direct_owner(session: Session, user_id: int) -> str:
