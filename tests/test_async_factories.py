@@ -81,6 +81,7 @@ def test_value_refs_are_class_reads_that_may_build_it_elsewhere() -> None:
 
 APP = """
 from sqlalchemy.orm import Session
+from somewhere import Model
 
 
 class Repo:
@@ -140,6 +141,7 @@ def test_a_family_built_only_where_calls_name_it_becomes_an_async_factory() -> N
         (("        super().__init__(**kwargs)", "        Importer.__init__(self, **kwargs)"), "chained by name"),
         (("class JsonImporter(Importer):\n    pass", "class JsonImporter(Importer):\n    pass\n\n\nclass Standalone(Importer):\n    def __init__(self):\n        self.found = None"), "a subclass built without it"),
         (("class JsonImporter(Importer):\n    pass", "class JsonImporter(Importer):\n    def __new__(cls, **kwargs):\n        raise TypeError(kwargs)"), "its own __new__"),
+        (("class Importer:", "class Importer(Model):"), "a library base"),
         (("class JsonImporter(Importer):\n    pass", "class JsonImporter(Importer):\n    pass\n\n\nclass Holder:\n    def __init__(self, session: Session):\n        self.held = Importer(Repo(session), 1)"), "built in a sync __init__"),
         (("    return Importer(Repo(session), key)", "    return (lambda: Importer(Repo(session), key))()"), "built in a lambda"),
         (("    constructor = table.get(kind)", "    constructor = table.get(kind)\n    print(table)"), "the table read as a value"),
@@ -150,4 +152,4 @@ def test_a_family_with_a_construction_that_is_not_known_is_left_and_reported(cha
     plan = build({"app": APP.replace(*change)})
     assert plan.factories == {}, why
     assert "app.Importer.__init__" not in plan.to_async
-    assert [i.line for i in plan.items if i.rule == "async-init"] == [16]
+    assert [i.line for i in plan.items if i.rule == "async-init"] == [17]

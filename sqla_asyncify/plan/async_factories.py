@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..names import Callee
-from .async_inits import _family
+from .async_inits import family_of
 
 if TYPE_CHECKING:
     from ..index import FunctionInfo
@@ -39,6 +39,10 @@ if TYPE_CHECKING:
 #: The names the rewrite adds to the family's root class.
 CREATE = "create"
 ASYNC_INIT = "_async_init"
+
+
+#: Bases outside the project that build instances as ``object`` does.
+_PLAIN_BASES = frozenset({"object", "abc.ABC", "typing.Generic"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +119,7 @@ def factory_for(plan: Fixpoint, cls: str) -> Factory | None:
     root_init = plan.functions.get(f"{cls}.__init__")
     if not _plain_init(root_init) or root_init is None or root_init.keep_sync is not None:
         return None
-    family = _family(plan, cls)
+    family = family_of(plan, cls)
     if set(plan._subclasses.get(cls, ())) - set(family):
         return None  # a subclass built without this ``__init__``: it would inherit a wrong ``create``
     inits = [f"{c}.__init__" for c in family if f"{c}.__init__" in plan.functions]
@@ -129,6 +133,8 @@ def factory_for(plan: Fixpoint, cls: str) -> Factory | None:
         for owner in plan._mro(c):
             if any(f"{owner}.{name}" in plan.functions for name in ("__new__", CREATE, ASYNC_INIT)):
                 return None  # a ``__new__`` of its own, or the names the rewrite adds are taken
+            if any(base not in plan.classes and base not in _PLAIN_BASES for base in plan.class_bases(owner)):
+                return None  # a library base (an ORM model, a pydantic model) may build instances its own way
     sites = _sites(plan, set(family), set(inits))
     if sites is None:
         return None
