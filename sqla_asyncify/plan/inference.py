@@ -484,10 +484,11 @@ class Inference(Fixtures):
 
     def _table_pick(self, scope: str, callee: Callee, called: bool, seen: frozenset[str]) -> Ty | None:
         """``table[k]`` or ``table.get(k)`` (called) on a closed class table of ``scope``
-        (``FunctionInfo.class_lookups``): the project class its values share (the nearest class
-        every value derives from or is), called or not; None for anything else."""
+        (``FunctionInfo.class_lookups``) whose values are classes built through an async factory
+        (``factories``): the project class they share (the nearest class every value derives from
+        or is), called or not; None for anything else (other tables keep their types unknown)."""
         fn = self.functions.get(scope)
-        if fn is None or not fn.class_lookups or len(callee.path) != 1 or 0 in callee.calls:
+        if not self.factories or fn is None or not fn.class_lookups or len(callee.path) != 1 or 0 in callee.calls:
             return None
         if callee.path[0] == SUBSCRIPT:
             instance = called or 1 in callee.calls
@@ -502,7 +503,7 @@ class Inference(Fixtures):
         for value in values:
             root, *rest = value.split(".")
             ty = self._value_type(scope, Callee(root, tuple(rest)), False, seen)
-            if ty.kind != "class":
+            if ty.kind != "class" or not any(ty.name in f.family for f in self.factories.values()):
                 return None
             classes.append(ty.name)
         shared = next((c for c in self._mro(classes[0]) if all(c in self._mro(other) for other in classes[1:])), None)
