@@ -153,3 +153,10 @@ def test_a_family_with_a_construction_that_is_not_known_is_left_and_reported(cha
     assert plan.factories == {}, why
     assert "app.Importer.__init__" not in plan.to_async
     assert [i.line for i in plan.items if i.rule == "async-init"] == [17]
+
+
+def test_a_family_built_nowhere_in_the_project_is_left_and_reported() -> None:
+    # Code the project does not show builds it (a library's API): no construction to await.
+    plan = build({"app": APP.split("\n\ndef import_one")[0]})
+    assert plan.factories == {}
+    assert [i.line for i in plan.items if i.rule == "async-init"] == [17]

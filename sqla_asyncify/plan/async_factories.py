@@ -136,8 +136,8 @@ def factory_for(plan: Fixpoint, cls: str) -> Factory | None:
             if any(base not in plan.classes and base not in _PLAIN_BASES for base in plan.class_bases(owner)):
                 return None  # a library base (an ORM model, a pydantic model) may build instances its own way
     sites = _sites(plan, set(family), set(inits))
-    if sites is None:
-        return None
+    if not sites:
+        return None  # unknown, or built nowhere the project shows: by code it does not (a library's API)
     for scope, _ in sites:
         fn = plan.functions[scope]
         if fn.is_async:
