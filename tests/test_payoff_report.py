@@ -75,3 +75,52 @@ def test_an_endpoint_with_another_statement_count_is_named() -> None:
     migrated = {**EQUAL, "write": (7.0, 2.0, [])}
     text = _targets(probes={"sync": EQUAL, "migrated": migrated})
     assert "equal to sync: **not met**: per endpoint (table below) unequal at write (7 / 2 against 6 / 2)" in text
+
+
+# -- one client, the variants' requests interleaved ----------------------------------------------------
+def test_interleaved_figures_are_paired_request_by_request() -> None:
+    # Four requests, each sent to both apps: the migrated app answers three of them faster; sync's
+    # latencies sum to 40 ms, the migrated app's to 32 ms: 1.25× sync's req/s.
+    latencies = {"sync": [10.0, 12.0, 8.0, 10.0], "migrated": [8.0, 9.0, 9.0, 6.0]}
+    sync, migrated = report.interleaved(latencies, {"migrated": 1}, rtt=1, workers=2)
+    assert (migrated.variant, migrated.rtt_ms, migrated.workers, migrated.requests, migrated.errors) == ("migrated", 1, 2, 4, 1)
+    assert migrated.mean_ms == 8.0 and migrated.rps == 125.0
+    assert migrated.vs_sync == 1.25
+    assert migrated.faster_share == 0.75
+    assert migrated.vs_sync_low <= 1.25 <= migrated.vs_sync_high
+    # The interval is over resamples of the pairs: never wider than the most extreme single pair.
+    assert migrated.vs_sync_low >= 8.0 / 9.0 and migrated.vs_sync_high <= 10.0 / 6.0
+    assert (sync.vs_sync, sync.faster_share) == (1.0, 0.0)
+
+
+def test_unpaired_latencies_are_refused() -> None:
+    import pytest
+
+    with pytest.raises(ValueError, match="not paired"):
+        report.interleaved({"sync": [1.0, 2.0], "migrated": [1.0]}, {}, rtt=0, workers=1)
+
+
+def _together(vs_sync: float, low: float, high: float) -> list[report.Interleaved]:
+    return [
+        report.Interleaved("sync", 1, 1, 900, 0, 10.0, 9.0, 20.0, 1.0, 1.0, 1.0, 0.0),
+        report.Interleaved("migrated", 1, 1, 900, 0, 10.0 / vs_sync, 8.9, 20.0, vs_sync, low, high, 0.6),
+    ]
+
+
+def test_a_one_client_point_measured_interleaved_is_judged_by_the_paired_ratio() -> None:
+    # The rounds put +1 ms, 1 client at 0.97× (RPS above); interleaved, the same point is 1.02×.
+    points = _points(RPS, P99)
+    text = "\n".join(report.targets(_setup({"sync": EQUAL, "migrated": EQUAL}), points, report.medians(points), _together(1.02, 1.01, 1.03)))
+    assert (
+        "* migrated never below 1.0× sync: **met** (4 of 4 points at or above; lowest 1.02× (1 worker(s), +1 ms, 1 client(s))). "
+        "One client judged by the interleaved measurement (section above): 1 worker(s) +1 ms 1.020× (1.010–1.030; rounds' medians 0.97×)." in text
+    )
+
+
+def test_an_interleaved_point_below_sync_is_named_with_its_interval_and_rounds() -> None:
+    points = _points(RPS, P99)
+    text = "\n".join(report.targets(_setup({"sync": EQUAL, "migrated": EQUAL}), points, report.medians(points), _together(0.99, 0.98, 1.005)))
+    assert (
+        "0.99× at 1 worker(s), +1 ms, 1 client(s) (interleaved, 95 % interval 0.980–1.005; rounds 98/100, 99/104 req/s, ahead in 0/2)" in text
+    )
+    assert "**not met** (3 of 4 points" in text

@@ -11,6 +11,13 @@ database and app counters at those two lines), then one JSON line with what comp
 window: requests, errors (non-2xx or broken connection), req/s and latency percentiles. Bounded:
 loopback only, at most 500 clients and 300 seconds.
 
+``--interleave PORT,PORT,...`` (one client): the same request goes to every app in turn, the order
+rotated from one request to the next, each app over its own keep-alive connection, one request in
+flight at a time. The apps never compete, and a drift of the machine (another process, the CPU's
+clock) touches them alike: at one client the apps differ by a fraction of a millisecond per request,
+less than rounds minutes apart vary, and only a paired measurement resolves it. The JSON then holds,
+per port, the latencies (ms) of the window, request by request in the same order for every port.
+
 ``--balance N`` (the app runs N uvicorn workers): during the warm-up a client whose connection
 landed on a worker already holding its share (``ceil(clients / N)``, known from the response's
 ``x-worker`` header, see ``serve.py``) reconnects, so every variant is measured with the same even
@@ -25,6 +32,8 @@ import json
 import random
 import sys
 import time
+
+from report import percentile  # this folder is on the path: the script's own
 
 CATEGORIES = [f"cat{i:02d}" for i in range(20)]
 N_USERS = 1_000
@@ -116,11 +125,48 @@ async def client(port: int, rng: random.Random, stats: Stats) -> None:
         writer.close()
 
 
-def percentile(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+async def interleave(ports: list[int], warmup: float, duration: float, seed: int) -> dict[str, object]:
+    """One client sending each request to every app in turn (see the module's docstring)."""
+    rng = random.Random(seed * 1000)
+    streams = [await asyncio.open_connection("127.0.0.1", port) for port in ports]
+    latencies: list[list[float]] = [[] for _ in ports]
+    errors = [0] * len(ports)
+    start = time.perf_counter()
+    measuring = False
+    turn = 0
+    while True:
+        now = time.perf_counter()
+        if not measuring and now - start >= warmup:
+            measuring, start = True, now
+            print("WINDOW START", flush=True)
+        elif measuring and now - start >= duration:
+            break
+        request = request_for(pick(rng), rng)
+        timings = [0.0] * len(ports)
+        complete = True
+        for k in range(len(ports)):
+            i = (turn + k) % len(ports)  # rotated: no app always first (cold caches) or last
+            reader, writer = streams[i]
+            began = time.perf_counter()
+            try:
+                writer.write(request)
+                status, _ = await read_response(reader)
+            except (OSError, asyncio.IncompleteReadError, ValueError):
+                writer.close()
+                streams[i] = await asyncio.open_connection("127.0.0.1", ports[i])
+                status, complete = 599, False
+            timings[i] = (time.perf_counter() - began) * 1000
+            if measuring and status >= 300:
+                errors[i] += 1
+        turn += 1
+        if measuring and complete:  # a request some app did not answer has no pair: left out
+            for i, ms in enumerate(timings):
+                latencies[i].append(ms)
+    window = time.perf_counter() - start
+    print("WINDOW END", flush=True)
+    for _, writer in streams:
+        writer.close()
+    return {"window_s": window, "ports": {str(port): {"latencies_ms": latencies[i], "errors": errors[i]} for i, port in enumerate(ports)}}
 
 
 async def main(args: argparse.Namespace) -> dict[str, float]:
@@ -155,13 +201,20 @@ async def main(args: argparse.Namespace) -> dict[str, float]:
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--port", type=int)
     parser.add_argument("--clients", type=int, default=10)
     parser.add_argument("--warmup", type=float, default=3.0)
     parser.add_argument("--duration", type=float, default=10.0)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--interleave", help="comma-separated ports: one client, each request to every app in turn")
     parser.add_argument("--balance", type=int, default=1, help="the app's uvicorn workers: spread the connections evenly over them")
     args = parser.parse_args()
     if not 1 <= args.clients <= 500 or args.warmup + args.duration > 300:
         sys.exit("load.py: at most 500 clients and 300 seconds")
-    print(json.dumps(asyncio.run(main(args))), flush=True)
+    if (args.port is None) == (args.interleave is None):
+        sys.exit("load.py: --port or --interleave, one of them")
+    if args.interleave:
+        ports = [int(p) for p in args.interleave.split(",")]
+        print(json.dumps(asyncio.run(interleave(ports, args.warmup, args.duration, args.seed))), flush=True)
+    else:
+        print(json.dumps(asyncio.run(main(args))), flush=True)

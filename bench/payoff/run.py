@@ -17,6 +17,8 @@ Needs the ``bench`` extra (``pip install -e '.[bench]'``). What it does, all on 
    process) against each variant in turn, the order rotated every round: warm-up, then a fixed window
    in which it counts requests, errors and latencies, while this process reads the app's and the
    database's CPU time (``/proc``) and ``pg_stat_statements`` at the window's start and end;
+   then, at one client, starts all variants at once and sends each request to every app in turn
+   (``load.py --interleave``): a paired measurement, finer than the rounds' drift (see report.py);
 6. writes the table, a plot, the commands and the machine to ``docs/payoff.md``.
 
 The migrated app must start with the unchanged ``DATABASE_URL``: if it does not, that is recorded as a
@@ -264,6 +266,23 @@ def run_load(app: App, clients: int, warmup: float, duration: float, seed: int, 
     return result
 
 
+def run_interleaved(apps: list[App], warmup: float, duration: float, rtt: int, workers: int) -> list[report.Interleaved]:
+    """One client, each request to every app in turn (``load.py --interleave``): the paired figures."""
+    command = [sys.executable, str(HERE / "load.py"), "--interleave", ",".join(str(a.port) for a in apps)]
+    command += ["--warmup", str(warmup), "--duration", str(duration)]
+    done = subprocess.run(command, stdout=subprocess.PIPE, text=True)
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    if done.returncode != 0 or not lines:
+        raise RuntimeError("the interleaved load generator failed")
+    ports = json.loads(lines[-1])["ports"]
+    latencies = {a.variant: ports[str(a.port)]["latencies_ms"] for a in apps}
+    errors = {a.variant: ports[str(a.port)]["errors"] for a in apps}
+    return report.interleaved(latencies, errors, rtt, workers)
+
+
+#: Requests per endpoint before the probe counts: enough to reach every worker's first connection
+#: (asyncpg introspects types on connecting; uvicorn's workers take connections in no set order).
+WARM = 8
 #: Seconds for a request's trailing statements to reach pg_stat_statements (see probe).
 SETTLE = 0.5
 
@@ -272,7 +291,8 @@ def probe(app: App, counters: Counters, repeat: int = 20) -> dict[str, tuple[flo
     """Per endpoint: statements and rows per request, and the statements' texts (sequential requests)."""
     out = {}
     for name, (method, path, body) in ENDPOINTS.items():
-        _request(app.port, method, path, body)  # warm: prepared statements, pool
+        for _ in range(WARM):  # warm: prepared statements, pool (each worker: requests land on any)
+            _request(app.port, method, path, body)
         # A request's last statements (its session's ROLLBACK, and with asyncpg the SELECT whose
         # portal that closes) can reach the database after its response: let them land on the
         # right side of the reset and of the read, or one request leaks into the next count.
@@ -333,8 +353,10 @@ def main(argv: list[str] | None = None) -> int:
         data = json.loads(args.from_json.read_text())
         setup = Setup(**{**data["setup"], "measured_rtt": {int(k): v for k, v in data["setup"]["measured_rtt"].items()}})
         points = [Point(**p) for p in data["points"]]
+        together = [report.Interleaved(**i) for i in data.get("interleaved", [])]
         findings = HERE / "findings.md"
-        report.write(args.out, setup, points, data.get("argv", sys.argv), ["", *findings.read_text().splitlines()] if findings.exists() else [])
+        notes = ["", *findings.read_text().splitlines()] if findings.exists() else []
+        report.write(args.out, setup, points, data.get("argv", sys.argv), notes, together)
         return 0
     if args.quick:
         args.clients, args.rtts, args.workers = "50", "1", "1"
@@ -363,6 +385,7 @@ def main(argv: list[str] | None = None) -> int:
 
     pg = Postgres.start(free_port())
     points: list[Point] = []
+    together: list[report.Interleaved] = []  # one client, the variants interleaved
     loads: list[float] = []
     proxy: subprocess.Popen[bytes] | None = None
     apps: list[App] = []
@@ -415,6 +438,18 @@ def main(argv: list[str] | None = None) -> int:
                                 f"stmt/req {point.statements_per_req:.2f} rows/req {point.rows_per_req:.1f} "
                                 f"cpu {point.app_cpu_ms_per_req:.2f}+{point.db_cpu_ms_per_req:.2f} ms/req load {loads[-1]:.1f}"
                                 + (f" split {'/'.join(map(str, result['split']))}" if workers > 1 else ""))
+                if 1 in setup.clients:
+                    # One client, the variants' requests interleaved (see load.py): all apps up at once.
+                    apps = [launch(setup, v, folders[v], url, workers, logs) for v in names]
+                    found = run_interleaved(apps, setup.warmup, setup.duration * setup.rounds, rtt, workers)
+                    for app in apps:
+                        app.stop()
+                    apps = []
+                    together.extend(found)
+                    for one in found:
+                        log(f"payoff: rtt={rtt} w={workers} c=1 interleaved {one.variant:9s} {one.rps:7.1f} req/s "
+                            f"mean {one.mean_ms:6.2f} p50 {one.p50_ms:6.2f} p99 {one.p99_ms:6.1f} ms "
+                            f"vs sync {one.vs_sync:.3f}× ({one.vs_sync_low:.3f}–{one.vs_sync_high:.3f}) faster in {one.faster_share:.0%}")
             proxy.terminate()
             proxy.wait()
             proxy = None
@@ -427,11 +462,12 @@ def main(argv: list[str] | None = None) -> int:
 
     setup.machine, setup.tool = report.machine(), report.git_head(REPO)
     if args.json:
-        args.json.write_text(json.dumps({"setup": asdict(setup), "points": [asdict(p) for p in points], "argv": sys.argv}, indent=1))
+        raw = {"setup": asdict(setup), "points": [asdict(p) for p in points], "interleaved": [asdict(i) for i in together], "argv": sys.argv}
+        args.json.write_text(json.dumps(raw, indent=1))
     if not args.quick:
         findings = HERE / "findings.md"
         notes = ["", *findings.read_text().splitlines()] if findings.exists() else []
-        report.write(args.out, setup, points, sys.argv, notes)
+        report.write(args.out, setup, points, sys.argv, notes, together)
         log(f"payoff: wrote {args.out}")
     summary = report.summarize(points, 50 if 50 in setup.clients else setup.clients[-1], 1 if 1 in setup.rtts else setup.rtts[0], setup.workers[0])
     if summary.get("cleaned") and summary.get("sync"):

@@ -36,6 +36,7 @@ from .selectin_relationships import SelectinRelationships
 from .session_expiry_setting import SessionExpirySetting
 from .session_to_async_session import SessionToAsyncSession
 from .thread_runners import ThreadRunners
+from .validate_in_greenlet import ValidateInGreenlet
 
 CODEMODS: tuple[type[AsyncifyCodemod], ...] = (
     # First: it finds the query sites ``loading.py`` chose by their positions in the input, and
@@ -74,6 +75,8 @@ CODEMODS: tuple[type[AsyncifyCodemod], ...] = (
     # Before AddAwaits, which awaits the ``session.run_sync(...)`` it emits; after QueryToSelect,
     # so a legacy query in the call's arguments is already a ``select``.
     RunSyncBridge,
+    # Same: its ``session.run_sync(lambda _: schema.model_validate(obj))`` is awaited by AddAwaits.
+    ValidateInGreenlet,
     # Awaits after every transformer that produces session calls (query-to-select emits
     # ``db.execute(select(...))``, which add-awaits then awaits and parenthesizes).
     AddAwaits,

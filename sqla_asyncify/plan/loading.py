@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 
 from .. import sqla
 from ..index import FunctionInfo, ModuleIndex
-from ..loading_facts import Flow, LoadFacts, QuerySite, Read
+from ..loading_facts import Flow, LoadFacts, QuerySite, Read, Serialized
 from ..names import Callee
 from .boundaries import Boundaries
 from .relationships import Relationships
@@ -99,6 +99,18 @@ class Preload:
     whys: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Validation:
+    """``schema.model_validate(root…)`` with a schema the plan cannot name (``self.schema``, a
+    parameter): which attributes it reads, and so which loads, is unknown; the whole call runs in
+    the session's greenlet (``await session.run_sync(lambda _: …)``, ``validate-in-greenlet``)."""
+
+    scope: str
+    session: str
+    schema: tuple[str, ...]
+    root: str
+
+
 @fast_state
 @dataclass(frozen=True, slots=True)
 class Decision:
@@ -133,6 +145,8 @@ class Loading:
         self._origin_cache: dict[tuple[str, str], list[Origin]] = {}
         #: (module, line of a read) → the loads run before its statement (``greenlet-loads``).
         self.preloads: dict[tuple[str, int], Preload] = {}
+        #: (module, line) → validations of objects with a schema the plan cannot name.
+        self.validations: dict[tuple[str, int], list[Validation]] = {}
         #: Relationships some of whose reads those loads serve: (owner, attr) → where.
         self.read_loaded: dict[tuple[str, str], list[str]] = {}
         self._expiring: bool | None = None
@@ -438,11 +452,29 @@ class Loading:
                     self._need(origin, read.path, f"read `{read.root}.{'.'.join(read.path)}` at {where}", where)
             for item in facts.serialized:
                 where = f"{path}:{item.line}"
+                self._unnamed_schema(scope, item)
                 for origin in self.origins(scope, item.root):
                     if origin.kind == "new":
                         origin = self._after_commit(origin, scope, item.line)
                     self._serialize(origin, item.path, item.schema, where)
             self._route(scope, facts, path)
+
+    def _unnamed_schema(self, scope: str, item: Serialized) -> None:
+        """A validation whose schema resolves to no class (``self.schema.model_validate(obj)``): the
+        relationships and expired columns it reads cannot be loaded by a query's options, so in
+        async code with a session at hand the call runs where the sync reads' loads can run."""
+        if not item.schema or any(self._resolve_class(name) is not None for name in item.schema):
+            return
+        if not self.plan.is_async(scope) or self._held(scope):
+            return
+        fn = self.plan.functions.get(scope)
+        if fn is None or self.plan.builtin_value(fn, item.root):
+            return  # a dict, a list…: no attribute of it loads
+        session = self.session_in(scope)
+        if session is not None:
+            self.validations.setdefault((self.module_of[scope].module, item.line), []).append(
+                Validation(scope, session, item.schema, item.root)
+            )
 
     @staticmethod
     def _loaded_before(facts: LoadFacts, read: Read) -> bool:
