@@ -20,6 +20,7 @@ from libcst.metadata import PositionProvider
 
 from . import sqla
 from .builtin_values import annotation_kind, settled, value_kind
+from .class_lookups import class_lookups
 from .containers import Shape, container_shape
 from .dispatch import VisitorDispatch
 from .loading_facts import LoadFacts, RelationshipTarget
@@ -29,7 +30,7 @@ from .positions import positions
 from .thread_calls import handed, in_place, runner
 from .pickling import fast_state
 
-INDEX_VERSION = 33  # bump when the shape of the index changes (invalidates caches)
+INDEX_VERSION = 34  # bump when the shape of the index changes (invalidates caches)
 #: The collection of a test's ``@pytest.mark.parametrize`` values, followed by the names they bind.
 PARAMETRIZE_PREFIX = "@parametrize:"
 
@@ -155,6 +156,13 @@ class FunctionInfo:
     #: Names or attribute chains that are values of a dict literal (``{"sync": sync_all}``), with
     #: their line: a function stored so is looked up and called where no call site names it.
     dict_values: tuple[tuple[str, int], ...] = ()
+    #: Closed class tables (``class_lookups``): a local dict of names used only to pick one and
+    #: call it, as (table, its values as written, the local names bound to a picked value).
+    class_lookups: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = ()
+    #: Names and attribute chains read as values, sorted: not called, not in an annotation, not a
+    #: class's base, not the class ``isinstance``/``issubclass`` checks against. A class read so
+    #: may be built where no call names it.
+    value_refs: tuple[str, ...] = ()
     #: ``@pytest.fixture(params=NAME)``: NAME as written; ``"@params"`` for a literal list.
     fixture_params: str | None = None
     #: ``yield from`` in the body: "statement" when every one is a statement of its own,
@@ -266,11 +274,13 @@ class _FunctionBuilder:
     global_names: set[str] = field(default_factory=set)
     self_attrs: set[str] = field(default_factory=set)
     stores: list[tuple[str, str]] = field(default_factory=list)
+    value_refs: set[str] = field(default_factory=set)
 
     def build(self) -> FunctionInfo:
         return FunctionInfo(
             **self.info,  # type: ignore[arg-type]
             refs=tuple(sorted(self.refs)),
+            value_refs=tuple(sorted(self.value_refs)),
             reads=tuple(self.reads.items()),
             attributes_stores=tuple(self.attributes_stores),
             stored=tuple(sorted(set(self.stored))),
@@ -488,6 +498,10 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
             set()
         )  # Name nodes that are not reads (keywords, def names…)
         self._unstored: set[int] = set()  # elements of returned tuples and of unpacking targets
+        #: Reads that are not values (``FunctionInfo.value_refs``): called names, class bases,
+        #: classes checked by ``isinstance``; and the depth of annotations being visited.
+        self._not_values: set[int] = set()
+        self._annotations = 0
         self._stored_attrs: set[int] = set()  # ``obj.x`` assigned to or deleted: ``obj`` alone is read
         #: Elements (and items of tuple elements) of a literal bound to a name: (collection, position).
         self._collections: dict[int, tuple[str, int]] = {}
@@ -586,6 +600,7 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
 
     # -- scopes --------------------------------------------------------------------------------
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self._not_values.update(id(base.value) for base in node.bases)
         self._store(node.name)
         self._not_refs.add(id(node.name))
         self._push("class", node.name.value)
@@ -758,7 +773,10 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
                 self._collect(parametrized[1], f"{PARAMETRIZE_PREFIX}{','.join(parametrized[0])}")
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
-        self.functions.append(self._stack.pop().build())
+        builder = self._stack.pop()
+        if builder.dict_values:
+            builder.info["class_lookups"] = tuple((c.table, c.values, c.picked) for c in class_lookups(original_node.body))
+        self.functions.append(builder.build())
         self._pop()
 
     def visit_Lambda(self, node: cst.Lambda) -> None:
@@ -805,6 +823,17 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
     def visit_Name(self, node: cst.Name) -> None:
         if id(node) not in self._not_refs:
             self._current.refs.add(node.value)
+            self._value_ref(node, node.value)
+
+    def _value_ref(self, node: cst.CSTNode, text: str) -> None:
+        if id(node) not in self._not_values and not self._annotations:
+            self._current.value_refs.add(text)
+
+    def visit_Annotation(self, node: cst.Annotation) -> None:
+        self._annotations += 1
+
+    def leave_Annotation(self, original_node: cst.Annotation) -> None:
+        self._annotations -= 1
 
     def visit_Attribute(self, node: cst.Attribute) -> bool:
         read = Callee.of(node.value if id(node) in self._stored_attrs else node)
@@ -813,6 +842,8 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
         text = dotted(node)
         if text is not None:  # ``database.engine``: the chain, not its parts
             self._current.refs.add(text)
+            if id(node) not in self._stored_attrs:
+                self._value_ref(node, text)
             return False
         self._not_refs.add(id(node.attr))
         return True
@@ -1335,6 +1366,11 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
+        self._not_values.add(id(func))
+        if isinstance(func, cst.Name) and func.value in ("isinstance", "issubclass") and len(node.args) == 2:
+            checked = node.args[1].value
+            elements = checked.elements if isinstance(checked, cst.Tuple) else [cst.Element(checked)]
+            self._not_values.update(id(e.value) for e in elements)
         if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and node.args:
             if func.attr.value == "extend":
                 self._collect(node.args[0].value, func.value.value)

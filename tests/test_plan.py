@@ -605,10 +605,12 @@ def test_a_constructors_own_io_method_stays_sync_and_the_object_is_built_in_run_
 def test_a_constructor_helper_calling_code_made_async_is_not_held() -> None:
     source = WORKER.replace("self.reset = self._reset()", "self.reset = self._audit()")
     plan = build({"m": source})
-    # holding ``_audit`` would hold ``audit`` too: left reported at the boundary instead
+    # holding ``_audit`` would hold ``audit`` too: not held, nor built through ``run_sync``; its one
+    # construction (``make``) is known, so the class is built through an awaited async factory
     assert "m.Worker._audit" not in plan.held_sync
     assert not plan.constructs_with_io("m.Worker")
-    assert not plan.is_async("m.make")
+    assert "m.Worker" in plan.factories and plan.is_async("m.Worker.__init__")
+    assert plan.is_async("m.make") and plan.is_async("m.start")
 
 
 def test_a_session_typed_by_callers_types_the_parameters_it_is_handed_to() -> None:

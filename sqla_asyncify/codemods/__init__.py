@@ -6,6 +6,7 @@ from .add_awaits import AddAwaits
 from .alembic_run_sync import AlembicRunSync
 from .alembic_sync_url import AlembicSyncUrl
 from .async_engine import AsyncEngine
+from .async_factory import AsyncFactory
 from .async_for import AsyncFor
 from .async_http_client import AsyncHttpClient
 from .async_pool import AsyncPool
@@ -79,6 +80,10 @@ CODEMODS: tuple[type[AsyncifyCodemod], ...] = (
     # Awaits after every transformer that produces session calls (query-to-select emits
     # ``db.execute(select(...))``, which add-awaits then awaits and parenthesizes).
     AddAwaits,
+    # After AddAwaits, which awaited the calls inside the ``__init__`` methods the plan makes
+    # async (it reads them by their input names): renames them ``_async_init``, adds ``create``,
+    # and writes its own ``await`` on each construction (a class call the plan does not await).
+    AsyncFactory,
     # ``async for`` over generators made async: asks the plan about project functions only, so
     # anywhere after the renamers works; beside AddAwaits, the other consumer of what became async.
     AsyncFor,

@@ -26,6 +26,8 @@ its own layer or of layers below it); ``Plan`` combines them into one object:
 * ``boundaries``: ``Boundaries``, what cannot be async, and the held set's closure;
 * ``wiring``: ``Wiring``, session wiring kept sync for held code and its async twins;
 * ``fixpoint``: ``Fixpoint``, which functions become async, bridges to held code, chains;
+* ``async_factories``: which constructors calling code made async become async factories (asked
+  by the fixpoint; every construction known), the rest reported by ``async_inits``;
 * ``entries`` / ``http_clients``: ``EntryPoints`` / ``HttpClients``, settled after the fixpoint;
 * ``untyped_sessions``: ``UntypedSessions``, sessions handed to untyped parameters of sync code (reported);
 * ``loading`` (with ``freshness``): ``Loads``, what loads each relationship per query site, and the

@@ -12,6 +12,9 @@ site the plan resolves (``Importer(...)``, a subclass's), every place the class 
 used as a value (stored in a collection or dict, handed to a call: built where no call site names
 it), and the fix that keeps behaviour: an async factory awaited at each construction site.
 
+Where every construction is known, the fixpoint converts the family instead (``async_factories``);
+what is reported here is what it could not.
+
 Analysis only (the plan's items); ``Plan._solve`` calls ``report_async_inits`` once solved.
 """
 
@@ -50,7 +53,7 @@ def _chains_up(plan: Plan, cls: str) -> bool:
     )
 
 
-def _family(plan: Plan, cls: str) -> list[str]:
+def family_of(plan: Plan, cls: str) -> list[str]:
     """``cls`` and the project subclasses whose construction runs ``cls.__init__``: each class
     from the subclass up to ``cls`` inherits ``__init__`` or chains to its base's."""
     family = [cls]
@@ -93,7 +96,7 @@ def report_async_inits(plan: Plan) -> None:
     """One ``async-init`` item per call of a function made async in a sync ``__init__``."""
     for init, reasons in sorted(plan.async_init_calls.items()):
         cls = init.removesuffix(".__init__")
-        family = _family(plan, cls)
+        family = family_of(plan, cls)
         built, values = _construction_sites(plan, set(family))
         sites = "; ".join(built) if built else "none found"
         unresolved = (

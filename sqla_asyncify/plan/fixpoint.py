@@ -20,6 +20,7 @@ from .. import sqla
 from ..index import CallSite, FunctionInfo
 from ..names import Callee
 from ..report import ReportItem
+from .async_factories import factory_for
 from .coroutine_factories import keyed_params
 from .types import CONNECTION, ENGINE, SESSION, SESSIONMAKER, Reason
 from .wiring import Wiring
@@ -237,6 +238,8 @@ class Fixpoint(Wiring):
             # A constructor doing session I/O stays sync; async code that builds its class hands
             # it a sync session through ``run_sync`` (``constructs_with_io``), as held code gets one.
             # Not one calling code made async: no sync session makes that call work.
+            if reason.kind == "call" and reason.detail in self.to_async and self._make_factory(fn, reason, queue):
+                return
             if reason.kind == "call" and reason.detail in self.to_async:
                 self._inits_calling_async.add(fn.qualname)
                 # The call now returns a coroutine nothing awaits: reported with the class's
@@ -288,6 +291,31 @@ class Fixpoint(Wiring):
                     "load the value once in an async method and keep it in an attribute instead",
                 )
             )
+
+    def _make_factory(self, init: FunctionInfo, reason: Reason, queue: deque[str]) -> bool:
+        """``init`` (a sync ``__init__`` calling a function made async) and its family's become
+        ``async def _async_init``, built through an awaited ``create`` where every construction is
+        known (``async_factories``): they join the async set and each function building one is
+        marked as a caller. False when the family cannot convert whole (reported instead)."""
+        root = self.factory_inits.get(init.qualname)
+        if root is None:
+            if init.class_qualname is None:
+                return False
+            factory = factory_for(self, init.class_qualname)
+            if factory is None:
+                return False
+            self.factories[factory.root] = factory
+            self.factory_inits.update(dict.fromkeys(factory.inits, factory.root))
+        else:
+            factory = self.factories[root]
+        self.to_async[init.qualname] = reason
+        queue.append(init.qualname)
+        root_init = f"{factory.root}.__init__"
+        for other in factory.inits:
+            self._mark(self.functions[other], Reason("call", root_init, self.functions[other].line), queue)
+        for scope, line in factory.sites:
+            self._mark(self.functions[scope], Reason("call", root_init, line), queue)
+        return True
 
     def _handed_to_thread_runner(self, lam: FunctionInfo) -> bool:
         """A lambda handed to ``run_in_threadpool``, ``asyncio.to_thread``, ``anyio.to_thread.run_sync``

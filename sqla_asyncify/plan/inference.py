@@ -600,7 +600,40 @@ class Inference(Fixtures):
         builds for itself stays sync (the rewrite leaves it), so it is no async wiring."""
         return UNKNOWN if ty in (ENGINE, SESSIONMAKER) and qualname in self.held_sync else ty
 
+    def _table_pick(self, scope: str, callee: Callee, called: bool, seen: frozenset[str]) -> Ty | None:
+        """``table[k]`` or ``table.get(k)`` (called) on a closed class table of ``scope``
+        (``FunctionInfo.class_lookups``) whose values are classes built through an async factory
+        (``factories``): the project class they share (the nearest class every value derives from
+        or is), called or not; None for anything else (other tables keep their types unknown)."""
+        fn = self.functions.get(scope)
+        if not self.factories or fn is None or not fn.class_lookups or len(callee.path) != 1 or 0 in callee.calls:
+            return None
+        if callee.path[0] == SUBSCRIPT:
+            instance = called or 1 in callee.calls
+        elif callee.path[0] == "get" and (called or 1 in callee.calls):
+            instance = called and 1 in callee.calls
+        else:
+            return None
+        values = next((v for table, v, _ in fn.class_lookups if table == callee.root), None)
+        if values is None:
+            return None
+        classes = []
+        for value in values:
+            root, *rest = value.split(".")
+            ty = self._value_type(scope, Callee(root, tuple(rest)), False, seen)
+            if ty.kind != "class" or not any(ty.name in f.family for f in self.factories.values()):
+                return None
+            classes.append(ty.name)
+        shared = next((c for c in self._mro(classes[0]) if all(c in self._mro(other) for other in classes[1:])), None)
+        if shared is None:
+            return None
+        ty = Ty("class", shared)
+        return self._call_type(ty, seen) if instance else ty
+
     def _value_type(self, scope: str, callee: Callee, called: bool, seen: frozenset[str]) -> Ty:
+        picked = self._table_pick(scope, callee, called, seen)
+        if picked is not None:
+            return picked
         if callee.root == "super" and 0 in callee.calls and callee.path:
             ty = self._super_type(scope, seen)  # ``super().update(...)``: the base's method
         elif callee.root == "request" and callee.path == ("param",) and not callee.calls and (

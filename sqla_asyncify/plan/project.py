@@ -12,11 +12,15 @@ from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from ..index import Binding, ClassInfo, FunctionInfo, ModuleIndex
 from ..names import Callee
 from ..report import ReportItem
 from .types import Reason, ReturnedQuery
+
+if TYPE_CHECKING:
+    from .async_factories import Factory
 
 
 @dataclass
@@ -46,6 +50,10 @@ class ProjectIndex:
     _inits_calling_async: set[str] = field(default_factory=set, repr=False)
     #: ``__init__`` qualname → the calls in it of functions made async (reported by ``async_inits``).
     async_init_calls: dict[str, list[Reason]] = field(default_factory=dict)
+    #: Classes whose construction becomes ``await Cls.create(...)`` (``async_factories``): root → factory.
+    factories: dict[str, Factory] = field(default_factory=dict)
+    #: The ``__init__`` methods of those families (each becomes ``async def _async_init``) → their root.
+    factory_inits: dict[str, str] = field(default_factory=dict)
     #: (function, line) pairs already reported, so each boundary is reported once.
     _reported: set[tuple[str, int]] = field(default_factory=set, repr=False)
     #: Entry points doing session I/O themselves: not wrapped, reported as boundaries.
