@@ -198,6 +198,10 @@ TYPEVAR_FACTORIES: frozenset[str] = frozenset({"typing.TypeVar", "typing_extensi
 #: validation, ORM state): a property of such a class is read where nothing can await it.
 SERIALIZED_BASE_PREFIXES: tuple[str, ...] = ("pydantic.", "sqlmodel.", "sqlalchemy.", "marshmallow.", "attr.", "attrs.")
 
+#: Registering an event listener: the decorator form and the call form (``event.listen(target, name, fn)``).
+LISTENS_FOR = "sqlalchemy.event.listens_for"
+EVENT_LISTEN = "sqlalchemy.event.listen"
+
 SYNC_ONLY_DECORATORS: frozenset[str] = frozenset(
     {
         "property",
@@ -208,7 +212,7 @@ SYNC_ONLY_DECORATORS: frozenset[str] = frozenset(
         "sqlalchemy.ext.hybrid.hybrid_property",
         "sqlalchemy.ext.hybrid.hybrid_method",
         "sqlalchemy.orm.reconstructor",
-        "sqlalchemy.event.listens_for",
+        LISTENS_FOR,
     }
 )
 

@@ -205,7 +205,7 @@ class AsyncifyCodemod(TransformerDispatch, QualnameTracker, Codemod, cst.CSTTran
         """Inside a function registered with ``@event.listens_for(...)``: SQLAlchemy calls it
         synchronously, with the sync session or connection, so sessions there stay sync."""
         fn = self.plan.functions.get(self.function_qualname or "")
-        return fn is not None and "sqlalchemy.event.listens_for" in fn.decorators
+        return fn is not None and sqla.LISTENS_FOR in fn.decorators
 
     def in_async_context(self) -> bool:
         """Whether code here runs inside a function that is (or becomes) ``async def``."""

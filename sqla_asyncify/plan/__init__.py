@@ -294,6 +294,7 @@ class Plan(UntypedSessions, HttpClients, CalleeCommits, OwnEngines, ValueCalls, 
         """Held code and its wiring first (they stop the spread), then the async fixpoint from
         direct I/O up through callers, then the test clients it converts (which spread further),
         then which sync entry points can run what they call under ``asyncio.run``."""
+        self._hold_event_listeners()
         self._keep_sync_wiring()
         queue, callers = self._seed()
         self._spread(queue, callers)

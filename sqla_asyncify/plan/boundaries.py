@@ -24,6 +24,10 @@ from .classify import Classification
 from .types import METADATA_OWNER
 
 
+#: Why an event listener is held sync (``_hold_event_listeners``).
+LISTENER_HELD = "held sync: an event listener (SQLAlchemy calls it synchronously, with the sync session or connection)"
+
+
 class Boundaries(Classification):
     """``boundary_reason``, ``entry_framework``, the held set's closure, and questions about it."""
 
@@ -225,6 +229,28 @@ class Boundaries(Classification):
         return found
 
     # -- held code ---------------------------------------------------------------------------------
+    def _hold_event_listeners(self) -> None:
+        """SQLAlchemy calls an event listener synchronously, with the sync ``Session`` or
+        ``Connection`` behind an async one and inside its greenlet, where sync I/O on them works.
+        So a listener is held sync, and with it (``_hold_callees``) what it calls: made async, a
+        callee's coroutine would be dropped by the listener, its work silently skipped. Async
+        callers of such a callee reach it through ``run_sync``, as they reach any held code.
+        Listeners: ``@event.listens_for(...)`` and ``event.listen(target, name, fn)``."""
+        held = dict(self.held_sync)
+        for fn in self.functions.values():
+            if fn.kind == "function" and not fn.is_async and sqla.LISTENS_FOR in fn.decorators:
+                held.setdefault(fn.qualname, LISTENER_HELD)
+            module = self._function_module.get(fn.qualname)
+            for site in fn.calls if module is not None else ():
+                if self.qualify(module.module, site.callee) != sqla.EVENT_LISTEN:
+                    continue
+                handed = dict(site.args)
+                target = handed.get("2") or handed.get("fn")
+                qualname = self.global_of(fn.qualname, str(target)) if target is not None else None
+                if qualname in self.functions and not self.functions[qualname].is_async:
+                    held.setdefault(qualname, LISTENER_HELD)
+        self.held_sync = held
+
     def _hold_callees(self) -> None:
         """Held code keeps calling what it calls, sync: a project function called from a held one
         is held too (async callers reach it through ``run_sync`` like the held code itself), and so
