@@ -236,10 +236,10 @@ class Boundaries(Classification):
         callee's coroutine would be dropped by the listener, its work silently skipped. Async
         callers of such a callee reach it through ``run_sync``, as they reach any held code.
         Listeners: ``@event.listens_for(...)`` and ``event.listen(target, name, fn)``."""
-        held = dict(self.held_sync)
+        listeners = set()
         for fn in self.functions.values():
             if fn.kind == "function" and not fn.is_async and sqla.LISTENS_FOR in fn.decorators:
-                held.setdefault(fn.qualname, LISTENER_HELD)
+                listeners.add(fn.qualname)
             module = self._function_module.get(fn.qualname)
             for site in fn.calls if module is not None else ():
                 if self.qualify(module.module, site.callee) != sqla.EVENT_LISTEN:
@@ -248,8 +248,18 @@ class Boundaries(Classification):
                 target = handed.get("2") or handed.get("fn")
                 qualname = self.global_of(fn.qualname, str(target)) if target is not None else None
                 if qualname in self.functions and not self.functions[qualname].is_async:
-                    held.setdefault(qualname, LISTENER_HELD)
-        self.held_sync = held
+                    listeners.add(qualname)
+        # Only a listener that calls project code or uses a session: holding one that only reads
+        # an engine global (a pool-metrics listener) would keep that wiring sync for it.
+        held = {q: LISTENER_HELD for q in sorted(listeners) if self._calls_project_or_session(q)}
+        self.held_sync = {**held, **self.held_sync}
+
+    def _calls_project_or_session(self, qualname: str) -> bool:
+        for site in self.functions[qualname].calls:
+            kind = self.classify(qualname, site.callee, site.in_with, site.args).kind
+            if kind == "function" or kind.startswith("session"):
+                return True
+        return False
 
     def _hold_callees(self) -> None:
         """Held code keeps calling what it calls, sync: a project function called from a held one
