@@ -112,7 +112,7 @@ def test_a_one_client_point_measured_interleaved_is_judged_by_the_paired_ratio()
     points = _points(RPS, P99)
     text = "\n".join(report.targets(_setup({"sync": EQUAL, "migrated": EQUAL}), points, report.medians(points), _together(1.02, 1.01, 1.03)))
     assert (
-        "* migrated never below 1.0× sync: **met** (4 of 4 points at or above; lowest 1.02× (1 worker(s), +1 ms, 1 client(s))). "
+        "* migrated never below 1.0× sync: **met** (4 of 4 points at or above; lowest 1.020× (1 worker(s), +1 ms, 1 client(s))). "
         "One client judged by the interleaved measurement (section above): 1 worker(s) +1 ms 1.020× (1.010–1.030; rounds' medians 0.97×)." in text
     )
 
@@ -121,6 +121,6 @@ def test_an_interleaved_point_below_sync_is_named_with_its_interval_and_rounds()
     points = _points(RPS, P99)
     text = "\n".join(report.targets(_setup({"sync": EQUAL, "migrated": EQUAL}), points, report.medians(points), _together(0.99, 0.98, 1.005)))
     assert (
-        "0.99× at 1 worker(s), +1 ms, 1 client(s) (interleaved, 95 % interval 0.980–1.005; rounds 98/100, 99/104 req/s, ahead in 0/2)" in text
+        "0.990× at 1 worker(s), +1 ms, 1 client(s) (interleaved, 95 % interval 0.980–1.005; rounds 98/100, 99/104 req/s, ahead in 0/2)" in text
     )
     assert "**not met** (3 of 4 points" in text

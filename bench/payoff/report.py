@@ -452,13 +452,13 @@ def targets(setup: Any, points: list[Any], table: dict[tuple[int, int, int, str]
                         f"{w} worker(s) +{rtt} ms {one.vs_sync:.3f}× ({one.vs_sync_low:.3f}–{one.vs_sync_high:.3f}; rounds' medians {rounds_ratio:.2f}×)"
                     )
                 if lowest is None or ratio < lowest[0]:
-                    lowest = (ratio, w, rtt, c)
+                    lowest = (ratio, w, rtt, c, 3 if one is not None else 2)
                 if ratio < 1.0:
                     pairs = paired(points, w, rtt, c, "migrated", "sync")
                     how = f"interleaved, 95 % interval {one.vs_sync_low:.3f}–{one.vs_sync_high:.3f}; " if one is not None else ""
-                    below.append(f"{ratio:.2f}× at {w} worker(s), +{rtt} ms, {c} client(s) ({how}rounds {_rounds_text(pairs)} req/s, ahead in {_ahead(pairs)})")
+                    below.append(f"{ratio:.{3 if one is not None else 2}f}× at {w} worker(s), +{rtt} ms, {c} client(s) ({how}rounds {_rounds_text(pairs)} req/s, ahead in {_ahead(pairs)})")
     if total and lowest:
-        low = f"lowest {lowest[0]:.2f}× ({lowest[1]} worker(s), +{lowest[2]} ms, {lowest[3]} client(s))"
+        low = f"lowest {lowest[0]:.{lowest[4]}f}× ({lowest[1]} worker(s), +{lowest[2]} ms, {lowest[3]} client(s))"
         lines.append(
             f"* migrated never below 1.0× sync: {verdict(not below)} ({total - len(below)} of {total} points at or above; {low})"
             + (": " + "; ".join(below) if below else "") + "."
