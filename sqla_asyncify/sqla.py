@@ -181,13 +181,6 @@ ENTRY_RUNNER = "_run_async"
 #: ``@property`` as written (the getter runs at each read of the attribute).
 PROPERTY_DECORATORS: frozenset[str] = frozenset({"property", "builtins.property"})
 
-#: Collections of one element type, as written in an annotation: iterating ``list[X]`` gives ``X``s.
-BUILTIN_COLLECTIONS: frozenset[str] = frozenset({"list", "set", "frozenset", "tuple"})
-TYPING_COLLECTIONS: frozenset[str] = frozenset(
-    {"List", "Set", "FrozenSet", "Tuple", "Sequence", "MutableSequence", "AbstractSet", "MutableSet",
-     "Collection", "Iterable", "Iterator", "Reversible"}
-)
-
 #: ``functools.cached_property``: a getter run once per instance, its value kept in ``__dict__``.
 CACHED_PROPERTY_DECORATORS: frozenset[str] = frozenset({"functools.cached_property"})
 

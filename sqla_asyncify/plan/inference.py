@@ -294,10 +294,7 @@ class Inference(Fixtures):
             fn = self.functions[ty.name]
             if fn.is_generator:
                 return self._call_type(ty, seen)
-            element = self._element_annotation(fn)
-            if element is None:
-                return self._item_type(scope, binding.value, True, None, seen)  # ``-> tuple[X, X]``
-            return self._annotation_type(element, seen | {ty.name})
+            return self._item_type(scope, binding.value, True, None, seen)  # ``-> list[X]``, ``-> tuple[X, X]``
         if binding.element is None:
             wrapped = self._context_manager_call(scope, binding, seen)
             if wrapped is not None:
@@ -578,22 +575,6 @@ class Inference(Fixtures):
             (site.callee.root == name and site.callee.path) or any(arg == Callee(name) for _, arg in site.args)
             for site in fn.calls
         )
-
-    def _element_annotation(self, fn: FunctionInfo) -> tuple[str, ...] | None:
-        """``(X,)`` for a function annotated to return a collection of one element type
-        (``list[X]``, ``Sequence[X]``, ``set[X]``, ``Iterator[X]``…), whose iteration gives ``X``s;
-        None for anything else (a mapping iterates its keys, ``tuple[A, B]`` has two types)."""
-        names = fn.returns_annotation
-        if len(names) != 2:
-            return None
-        container, element = names
-        qualifier, _, short = container.rpartition(".")
-        own = self._function_module[fn.qualname].module  # a builtin is qualified as a name of its module
-        if short in sqla.BUILTIN_COLLECTIONS and qualifier in (own, "builtins"):
-            return (element,)
-        if short in sqla.TYPING_COLLECTIONS and qualifier in ("typing", "collections.abc", "typing_extensions"):
-            return (element,)
-        return None
 
     def _held_built(self, qualname: str, ty: Ty) -> Ty:
         """What a function returns, seen by its caller: an engine or sessionmaker that held code
