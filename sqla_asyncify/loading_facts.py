@@ -19,13 +19,15 @@ from dataclasses import dataclass, replace
 import libcst as cst
 from libcst.metadata import CodeRange, PositionProvider
 
+from . import sqla
 from .dispatch import VisitorDispatch
 from .names import Callee, QualnameTracker, dotted, target_names
 from .walk import descendants
 from .pickling import fast_state
 
-#: Session methods that execute a statement built elsewhere (``db.scalars(select(M)…)``).
-EXECUTING_METHODS = frozenset({"execute", "scalars", "scalar", "exec"})
+#: Session methods that execute a statement built elsewhere (``db.scalars(select(M)…)``), SQLModel's
+#: ``exec`` among them.
+EXECUTING_METHODS = sqla.STATEMENT_EXECUTORS | {"exec"}
 #: Builtins that hand back (a view of) the objects they are given.
 PASS_THROUGH = frozenset({"sorted", "list", "reversed", "tuple", "set"})
 #: Attributes of a result or query that hand back its objects, not attributes of them.
