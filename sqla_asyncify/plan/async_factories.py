@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..names import Callee
-from .async_inits import family_of
+from .async_inits import family_of, of_family
 
 if TYPE_CHECKING:
     from ..index import FunctionInfo
@@ -74,12 +74,11 @@ def _chains_by_super_only(plan: Fixpoint, init: FunctionInfo) -> bool:
 
 def _table_types(plan: Fixpoint, fn: FunctionInfo, family: set[str]) -> dict[str, tuple[str, ...]]:
     """Closed class tables of ``fn`` all of whose values are classes of ``family``: table → picked names."""
-    found = {}
-    for table, values, picked in fn.class_lookups:
-        types = [plan.type_of(fn.qualname, Callee(v.split(".")[0], tuple(v.split(".")[1:]))) for v in values]
-        if all(t.kind == "class" and t.name in family for t in types):
-            found[table] = picked
-    return found
+    return {
+        table: picked
+        for table, values, picked in fn.class_lookups
+        if all(of_family(plan, fn.qualname, v, family) for v in values)
+    }
 
 
 def _sites(plan: Fixpoint, family: set[str], inits: set[str]) -> list[tuple[str, int]] | None:
@@ -89,8 +88,7 @@ def _sites(plan: Fixpoint, family: set[str], inits: set[str]) -> list[tuple[str,
     for fn in plan.functions.values():
         tables = _table_types(plan, fn, family) if fn.class_lookups else {}
         for site in fn.calls:
-            ty = plan.type_of(fn.qualname, site.callee)
-            if ty.kind == "class" and ty.name in family and not site.callee.calls:
+            if not site.callee.calls and of_family(plan, fn.qualname, site.callee, family):
                 sites.add((fn.qualname, site.line))
             elif tables and not site.callee.calls and (
                 (site.callee.root in tables and site.callee.path in (("[]",), ("get",)))
@@ -100,17 +98,11 @@ def _sites(plan: Fixpoint, family: set[str], inits: set[str]) -> list[tuple[str,
         # the table's values, and the names a picked class is bound to (tested, called)
         covered = {v for table, values, picked in fn.class_lookups if table in tables for v in (*values, *picked)}
         for ref in fn.value_refs:
-            if ref not in covered and _is_family(plan, fn, ref, family):
+            if ref not in covered and of_family(plan, fn.qualname, ref, family):
                 return None  # read as a value (stored, handed on, returned): built where no call names it
     if any(scope in inits for scope, _ in sites):
         return None
     return sorted(sites)
-
-
-def _is_family(plan: Fixpoint, fn: FunctionInfo, ref: str, family: set[str]) -> bool:
-    root, *rest = ref.split(".")
-    ty = plan.type_of(fn.qualname, Callee(root, tuple(rest)))
-    return ty.kind == "class" and ty.name in family
 
 
 def factory_for(plan: Fixpoint, cls: str) -> Factory | None:

@@ -65,6 +65,16 @@ def family_of(plan: Plan, cls: str) -> list[str]:
     return family
 
 
+def of_family(plan: Plan, scope: str, written: Callee | str, family: set[str]) -> bool:
+    """What ``written`` (a callee, or a name or attribute chain as text) denotes in ``scope`` is a
+    class of ``family`` (not called: the class itself)."""
+    if isinstance(written, str):
+        root, *rest = written.split(".")
+        written = Callee(root, tuple(rest))
+    ty = plan.type_of(scope, written)
+    return ty.kind == "class" and ty.name in family
+
+
 def _where(plan: Plan, qualname: str, line: int) -> str:
     return f"{plan.path_of(qualname)}:{line}"
 
@@ -77,17 +87,13 @@ def _construction_sites(plan: Plan, family: set[str]) -> tuple[list[str], list[s
     for fn in plan.functions.values():
         path = plan.path_of(fn.qualname)
         for site in fn.calls:
-            ty = plan.type_of(fn.qualname, site.callee)
-            if ty.kind == "class" and ty.name in family and not site.callee.calls:
+            if not site.callee.calls and of_family(plan, fn.qualname, site.callee, family):
                 built.add((path, site.line, f"`{site.callee}(...)`"))
             for _, arg in site.args:
-                arg_ty = plan.type_of(fn.qualname, arg)
-                if arg_ty.kind == "class" and arg_ty.name in family:
+                if of_family(plan, fn.qualname, arg, family):
                     values.add((path, site.line, f"`{arg}` handed to `{site.callee}`"))
         for ref, line in (*fn.stored, *fn.dict_values):
-            root, *rest = ref.split(".")
-            ty = plan.type_of(fn.qualname, Callee(root, tuple(rest)))
-            if ty.kind == "class" and ty.name in family:
+            if of_family(plan, fn.qualname, ref, family):
                 values.add((path, line, f"`{ref}` stored as a value"))
     return [f"{p}:{n} {what}" for p, n, what in sorted(built)], [f"{p}:{n} {what}" for p, n, what in sorted(values)]
 
