@@ -158,6 +158,24 @@ def measure_rtt(port: int, samples: int = 200) -> float:
     return statistics.median(timings)
 
 
+def create_database(pg: Postgres, sync_app: Path) -> None:
+    """The bench database on ``pg``, with ``pg_stat_statements``, seeded through the sync variant's models."""
+    admin = psycopg2.connect(pg.dsn("postgres"))
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f"CREATE DATABASE {DB}")
+    admin.close()
+    for dbname in ("postgres", DB):  # the counters read it from "postgres"
+        with psycopg2.connect(pg.dsn(dbname)) as conn, conn.cursor() as cursor:
+            cursor.execute("CREATE EXTENSION pg_stat_statements")
+    direct_url = f"postgresql+psycopg2://postgres@127.0.0.1:{pg.port}/{DB}"
+    os.environ["DATABASE_URL"] = direct_url
+    sys.path.insert(0, str(sync_app))
+    import seed  # noqa: PLC0415 - needs the sync variant importable
+
+    log(f"payoff: seeded {seed.seed(direct_url, pg.dsn(DB))}")
+
+
 # -- the apps ------------------------------------------------------------------------------------------
 @dataclass
 class App:
@@ -390,20 +408,7 @@ def main(argv: list[str] | None = None) -> int:
     proxy: subprocess.Popen[bytes] | None = None
     apps: list[App] = []
     try:
-        admin = psycopg2.connect(pg.dsn("postgres"))
-        admin.autocommit = True
-        with admin.cursor() as cursor:
-            cursor.execute(f"CREATE DATABASE {DB}")
-        admin.close()
-        for dbname in ("postgres", DB):  # the counters read it from "postgres"
-            with psycopg2.connect(pg.dsn(dbname)) as conn, conn.cursor() as cursor:
-                cursor.execute("CREATE EXTENSION pg_stat_statements")
-        direct_url = f"postgresql+psycopg2://postgres@127.0.0.1:{pg.port}/{DB}"
-        os.environ["DATABASE_URL"] = direct_url
-        sys.path.insert(0, str(folders["sync"]))
-        import seed  # noqa: PLC0415 - needs the sync variant importable
-
-        log(f"payoff: seeded {seed.seed(direct_url, pg.dsn(DB))}")
+        create_database(pg, folders["sync"])
         counters = Counters(pg)
         pg_pid = pg.server_pids()[0]
         for rtt in setup.rtts:
