@@ -140,6 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rtt", type=float, default=5.0, help="added delay per round trip, ms")
     parser.add_argument("--requests", type=int, default=200, help="per endpoint, and in the mix")
+    parser.add_argument("--server", choices=sorted(run.SERVERS), default="asyncio", help="uvicorn's event loop (run.SERVERS)")
     parser.add_argument("--asyncify", help="command that runs asyncify (default: this interpreter's -m sqla_asyncify)")
     args = parser.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="roundtrips-"))
@@ -157,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
             flights[name] = proxy.counting(port, pg.port, args.rtt)
             measured.append(run.measure_rtt(port))
             url = f"postgresql+psycopg2://postgres@127.0.0.1:{port}/{run.DB}"
-            app = run.start_app(name, folders[name], url, 1, work / "logs")
+            app = run.start_app(name, folders[name], url, 1, work / "logs", args.server)
             if app is None:
                 raise RuntimeError(f"{name} did not start: see {work / 'logs'}")
             apps.append(app)
@@ -169,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
                 for client in clients.values():
                     client.send(method, path, body)
         endpoints = [(kind, *run.ENDPOINTS[kind]) for kind in run.ENDPOINTS for _ in range(args.requests)]
-        out = [f"# Round trips per request, +{args.rtt:g} ms (SELECT 1 through the proxy: {rtt_ms:.2f} ms)", ""]
+        out = [f"# Round trips per request, +{args.rtt:g} ms (SELECT 1 through the proxy: {rtt_ms:.2f} ms), uvicorn on {args.server}", ""]
         out += table("One endpoint at a time (the same request repeated)", interleave(endpoints, clients, flights, pids), rtt_ms)
         out += [""] + table("load.py's mix", interleave(mix(args.requests), clients, flights, pids), rtt_ms)
         print("\n".join(out))

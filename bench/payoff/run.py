@@ -206,14 +206,21 @@ def _request(port: int, method: str, path: str, body: bytes | None = None, timeo
         conn.close()
 
 
-def start_app(variant: str, folder: Path, url: str, workers: int, logs: Path) -> App | None:
+#: uvicorn's event loop and HTTP parser, named: with ``--loop auto`` uvicorn takes uvloop and httptools
+#: whenever they happen to be installed, and the figures would change with the machine's packages.
+#: ``asyncio`` (the standard library's loop, h11) is what the matrix measures; ``uvloop`` is what
+#: ``uvicorn[standard]`` installs (``roundtrips.py --server uvloop``: needs ``pip install uvloop httptools``).
+SERVERS = {"asyncio": ["--loop", "asyncio", "--http", "h11"], "uvloop": ["--loop", "uvloop", "--http", "httptools"]}
+
+
+def start_app(variant: str, folder: Path, url: str, workers: int, logs: Path, server: str = "asyncio") -> App | None:
     """uvicorn (``serve.py``) on ``folder``'s ``app.main:app``; None when it does not come up serving ``/users/1``."""
     port = free_port()
     log_path = logs / f"{variant}-w{workers}-{port}.log"
     env = {**os.environ, "DATABASE_URL": url}
     # uvicorn's command line through serve.py: TCP_NODELAY also with --workers N (see there).
     command = [sys.executable, str(HERE / "serve.py"), "app.main:app", "--host", "127.0.0.1", "--port", str(port)]
-    command += ["--workers", str(workers), "--log-level", "warning", "--no-access-log"]
+    command += ["--workers", str(workers), "--log-level", "warning", "--no-access-log", *SERVERS[server]]
     with log_path.open("wb") as out:
         # A session of its own: stop() can kill the supervisor and its workers together.
         process = subprocess.Popen(command, cwd=folder, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
