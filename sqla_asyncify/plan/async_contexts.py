@@ -35,8 +35,6 @@ from .types import EXIT_STACK, UNKNOWN
 if TYPE_CHECKING:
     from .fixpoint import Fixpoint
 
-RULE = "async-context"
-
 #: Sync protocol method → its async counterpart.
 ASYNC_NAMES = {"__enter__": "__aenter__", "__exit__": "__aexit__"}
 

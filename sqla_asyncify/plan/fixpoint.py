@@ -20,7 +20,7 @@ from .. import sqla
 from ..index import CallSite, FunctionInfo
 from ..names import Callee
 from ..report import ReportItem
-from .async_contexts import ASYNC_NAMES, RULE as ASYNC_CONTEXT, context_for, entered_type
+from .async_contexts import ASYNC_NAMES, context_for, entered_type
 from .async_factories import factory_for
 from .coroutine_factories import keyed_params
 from .types import CONNECTION, ENGINE, SESSION, SESSIONMAKER, Reason
@@ -339,7 +339,7 @@ class Fixpoint(Wiring):
                         ReportItem(
                             self._function_module[method.qualname].path,
                             reason.line,
-                            ASYNC_CONTEXT,
+                            "async-context",
                             f"`{method.qualname}` stays sync (`with` calls it synchronously) but reaches code made "
                             f"async ({' -> '.join(self.chain_from(reason))}): its call now returns a coroutine "
                             f"never awaited; left untouched, not made an async context manager: {found}",
@@ -357,7 +357,7 @@ class Fixpoint(Wiring):
                 ReportItem(
                     self._function_module[method.qualname].path,
                     method.line,
-                    ASYNC_CONTEXT,
+                    "async-context",
                     f"`{method.qualname}` reaches code made async ({' -> '.join(self.chain_from(reason))}): "
                     f"{built} become async context managers (`__aenter__`/`__aexit__`), entered with "
                     f"`async with` at the {len(found.sites)} `with` statements entering one",
