@@ -497,6 +497,8 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
         #: Lambdas a thread runner call stands in for, by node id: ``FunctionInfo.in_thread``.
         self._thread_lambdas: set[int] = set()
         self._with_calls: set[int] = set()
+        #: Items of ``async with`` statements: already async context managers, not ``entered``.
+        self._async_with_items: set[int] = set()
         self._iterated: set[int] = set()
         self._arguments: set[int] = set()
         self._not_refs: set[int] = (
@@ -991,6 +993,10 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
         for name, collection in zip(names, collections):
             self._bind(name, Callee(collection), False, node, iterated=True)
 
+    def visit_With(self, node: cst.With) -> None:
+        if node.asynchronous is not None:
+            self._async_with_items.update(id(item) for item in node.items)
+
     def visit_WithItem(self, node: cst.WithItem) -> None:
         if node.asname is not None:
             self._store(node.asname.name)
@@ -1006,7 +1012,8 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
                     **_session_keywords(node.item),
                 )
         elif isinstance(node.item, (cst.Name, cst.Attribute)) and (callee := Callee.of(node.item)) is not None:
-            self._current.entered.append((callee, self._line(node)))
+            if id(node) not in self._async_with_items:
+                self._current.entered.append((callee, self._line(node)))
             if node.asname and isinstance(node.asname.name, cst.Name):
                 # ``with client as c``: ``c`` is what ``__enter__`` returns, taken to be ``client`` itself
                 # as for the calls above (a session, a connection, a test client return themselves)

@@ -96,6 +96,6 @@ def test_a_library_base_is_not_converted() -> None:
 def test_the_index_records_entered_names() -> None:
     import libcst as cst
 
-    index = index_module(cst.parse_module("def f(a, b):\n    with a, b.c as d, open(x):\n        pass\n"), "m", "m.py")
+    index = index_module(cst.parse_module("async def f(a, b, e):\n    with a, b.c as d, open(x):\n        async with e:\n            pass\n"), "m", "m.py")
     fn = next(f for f in index.functions if f.qualname == "m.f")
     assert [(str(c), line) for c, line in fn.entered] == [("a", 2), ("b.c", 2)]
