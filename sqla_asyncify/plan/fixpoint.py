@@ -251,9 +251,9 @@ class Fixpoint(Wiring):
             self.io_inits.add(fn.qualname)
         if why_not is not None and fn.name in ASYNC_NAMES and fn.class_qualname is not None and fn.qualname not in self.held_sync:
             # ``with`` calls them synchronously: the family becomes async context managers entered
-            # with ``async with`` where every entry is known, else it is reported as it is.
-            if self._make_async_context(fn, reason, queue):
-                return
+            # with ``async with`` where every entry is known, else it is left and reported.
+            self._make_async_context(fn, reason, queue)
+            return
         if why_not is not None:
             if (fn.qualname, reason.line) in self._reported:
                 return
@@ -323,11 +323,12 @@ class Fixpoint(Wiring):
             self._mark(self.functions[scope], Reason("call", root_init, line), queue)
         return True
 
-    def _make_async_context(self, method: FunctionInfo, reason: Reason, queue: deque[str]) -> bool:
+    def _make_async_context(self, method: FunctionInfo, reason: Reason, queue: deque[str]) -> None:
         """``method`` (a sync ``__enter__``/``__exit__`` reaching code made async) and its family's
         become ``async def __aenter__``/``__aexit__`` where every ``with`` entering one is known
         (``async_contexts``): they join the async set and each function holding such a ``with`` is
-        marked as a caller. False, with an ``async-context`` item, when the family cannot convert."""
+        marked as a caller. When the family cannot convert, ``method`` stays as it is, reported
+        (``async-context``: why, instead of a ``sync-boundary`` whose ``run_sync`` fix cannot work)."""
         root = self.context_methods.get(method.qualname)
         if root is None:
             assert method.class_qualname is not None
@@ -348,7 +349,7 @@ class Fixpoint(Wiring):
                             f"`{method.name}`",
                         )
                     )
-                return True
+                return
             self.contexts[found.root] = found
             self.context_methods.update(dict.fromkeys(found.methods, found.root))
             context = found
@@ -372,7 +373,6 @@ class Fixpoint(Wiring):
             self._mark(self.functions[other], Reason("call", method.qualname, self.functions[other].line), queue)
         for scope, line in context.sites:
             self._mark(self.functions[scope], Reason("call", method.qualname, line), queue)
-        return True
 
     def _handed_to_thread_runner(self, lam: FunctionInfo) -> bool:
         """A lambda handed to ``run_in_threadpool``, ``asyncio.to_thread``, ``anyio.to_thread.run_sync``
