@@ -30,7 +30,7 @@ from .positions import positions
 from .thread_calls import handed, in_place, runner
 from .pickling import fast_state
 
-INDEX_VERSION = 34  # bump when the shape of the index changes (invalidates caches)
+INDEX_VERSION = 35  # bump when the shape of the index changes (invalidates caches)
 #: The collection of a test's ``@pytest.mark.parametrize`` values, followed by the names they bind.
 PARAMETRIZE_PREFIX = "@parametrize:"
 
@@ -197,6 +197,9 @@ class FunctionInfo:
     #: ``obj.attributes[key] = value`` (Alembic's ``Config.attributes``, how a connection is handed to
     #: its ``env.py``): ``value`` when it is a name or attribute chain, with the line.
     attributes_stores: tuple[tuple[Callee, int], ...] = ()
+    #: ``with`` items that are a name or attribute chain (``with case:``, ``with self.lock as l:``),
+    #: with the line: an object entered as a context manager where no call builds it.
+    entered: tuple[tuple[Callee, int], ...] = ()
     #: Every store to a plain name in this scope (``x = v``, ``x: T = v``, ``x += v``, loop and
     #: ``with`` targets, ``:=``, ``except … as x``, imports, nested ``def``/``class``; for the module
     #: scope also a function's stores to a name it declares ``global``), with the builtin kind the
@@ -265,6 +268,7 @@ class _FunctionBuilder:
     refs: set[str] = field(default_factory=set)
     reads: dict[Callee, int] = field(default_factory=dict)
     attributes_stores: list[tuple[Callee, int]] = field(default_factory=list)
+    entered: list[tuple[Callee, int]] = field(default_factory=list)
     stored: list[tuple[str, int]] = field(default_factory=list)
     dict_values: list[tuple[str, int]] = field(default_factory=list)
     collected: list[tuple[str, str, int]] = field(default_factory=list)
@@ -283,6 +287,7 @@ class _FunctionBuilder:
             value_refs=tuple(sorted(self.value_refs)),
             reads=tuple(self.reads.items()),
             attributes_stores=tuple(self.attributes_stores),
+            entered=tuple(self.entered),
             stored=tuple(sorted(set(self.stored))),
             dict_values=tuple(sorted(set(self.dict_values))),
             collected=tuple(sorted(set(self.collected))),
@@ -492,6 +497,8 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
         #: Lambdas a thread runner call stands in for, by node id: ``FunctionInfo.in_thread``.
         self._thread_lambdas: set[int] = set()
         self._with_calls: set[int] = set()
+        #: Items of ``async with`` statements: already async context managers, not ``entered``.
+        self._async_with_items: set[int] = set()
         self._iterated: set[int] = set()
         self._arguments: set[int] = set()
         self._not_refs: set[int] = (
@@ -986,6 +993,10 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
         for name, collection in zip(names, collections):
             self._bind(name, Callee(collection), False, node, iterated=True)
 
+    def visit_With(self, node: cst.With) -> None:
+        if node.asynchronous is not None:
+            self._async_with_items.update(id(item) for item in node.items)
+
     def visit_WithItem(self, node: cst.WithItem) -> None:
         if node.asname is not None:
             self._store(node.asname.name)
@@ -1000,11 +1011,12 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
                     node,
                     **_session_keywords(node.item),
                 )
-        elif node.asname and isinstance(node.asname.name, cst.Name) and isinstance(node.item, (cst.Name, cst.Attribute)):
-            # ``with client as c``: ``c`` is what ``__enter__`` returns, taken to be ``client`` itself
-            # as for the calls above (a session, a connection, a test client return themselves)
-            callee = Callee.of(node.item)
-            if callee is not None:
+        elif isinstance(node.item, (cst.Name, cst.Attribute)) and (callee := Callee.of(node.item)) is not None:
+            if id(node) not in self._async_with_items:
+                self._current.entered.append((callee, self._line(node)))
+            if node.asname and isinstance(node.asname.name, cst.Name):
+                # ``with client as c``: ``c`` is what ``__enter__`` returns, taken to be ``client`` itself
+                # as for the calls above (a session, a connection, a test client return themselves)
                 self._bind(node.asname.name.value, callee, False, node)
 
     def visit_Assign(self, node: cst.Assign) -> None:

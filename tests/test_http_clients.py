@@ -121,3 +121,28 @@ def test_a_test_called_as_a_helper_decides_its_client_from_its_fixture() -> None
     assert "test_post" in plan.kept_http_clients["tests.test_read.test_read:c"]
     assert not plan.becomes_async("tests.test_post.test_post")
     assert plan.classify("tests.test_post.test_post", Callee("client", ("post",))).kind != "http-io"
+
+
+def test_a_client_handed_to_a_constructor_converts_what_the_object_sends() -> None:
+    case = (
+        "from fastapi.testclient import TestClient\n"
+        "from app.main import count\n"
+        "class Case:\n"
+        "    def __init__(self, db, client: TestClient):\n"
+        "        self.db = db\n"
+        "        self.client = client\n"
+        "    def get_all(self):\n"
+        "        return self.client.get('/things')\n"
+        "class SubCase(Case):\n"
+        "    pass\n"
+        "def test_case(db, client):\n"
+        "    case_type: type[Case] = SubCase\n"
+        "    case = case_type(db, client)\n"
+        "    assert count(db) == 1\n"
+        "    assert case.get_all().status_code == 200\n"
+    )
+    plan = build({"app.main": APP, "tests.conftest": CONFTEST, "tests.test_case": case})
+    assert "tests.test_case.Case.__init__:client" in plan.http_clients
+    # ``self.client`` is the converted client: its request is awaited, the sender async
+    assert plan.classify("tests.test_case.Case.get_all", Callee("self", ("client", "get"))).kind == "http-io"
+    assert plan.becomes_async("tests.test_case.Case.get_all")

@@ -19,6 +19,9 @@ CASES = {
     "client_forms": (GOLDEN / "async_http_client" / "client_forms", "5 passed"),
     # a helper taking `client: TestClient`, called by tests and a sync fixture: converts with the client
     "client_helper": (GOLDEN / "async_http_client" / "client_helper", "4 passed"),
+    # a test-case class built with the client (kept in `self.client`) and entered with `with`, its
+    # `__exit__` cleaning up through code made async: an async context manager, the cleanup awaited
+    "client_in_context_case": (GOLDEN / "async_http_client" / "client_in_context_case", "2 passed"),
     # `with client:` on a fixture's client (twice, and through a helper): the app's lifespan around
     # each block, the client left open as TestClient left it
     "lifespan_block": (GOLDEN / "async_http_client" / "lifespan_block", "2 passed"),

@@ -4,7 +4,8 @@ Sessions (``with SessionLocal() as s``, ``with Session(engine) as s``, ``with s:
 transactions (``with s.begin():``, ``with s.begin_nested():``, ``with SessionLocal.begin() as s:``),
 engine connections (``with engine.begin() as conn:``, ``with engine.connect() as conn:``) and
 connection transactions (``with conn.begin():``), and project ``@contextmanager`` generators the
-plan makes async (``@asynccontextmanager`` now): the plan classifies each item
+plan makes async (``@asynccontextmanager`` now), and instances of project classes whose
+``__enter__``/``__exit__`` the plan makes ``__aenter__``/``__aexit__`` (``plan/async_contexts.py``): the plan classifies each item
 (``Plan.classify(..., in_with=True)``), and the functions holding them are async per the plan.
 
 A ``with`` whose items are partly async context managers and partly sync ones (``with
@@ -37,13 +38,18 @@ class AsyncWith(AsyncifyCodemod):
             if callee is None:
                 return False
             target = self.plan.classify(self.context_qualname, callee, in_with=True)
+            if self.plan.enters_async_context(self.context_qualname, callee, True):
+                return True  # an instance of a class made an async context manager (``__aenter__``)
             if target.kind == "function":
                 # A ``@contextmanager`` generator made async is an ``@asynccontextmanager`` now.
                 info = self.plan.functions.get(target.name)
                 return info is not None and info.is_generator and self.plan.becomes_async(target.name)
             return target.is_async_context
         callee = Callee.of(expr)  # ``with session:`` — an AsyncSession is an async context manager
-        return callee is not None and self.plan.is_session(self.context_qualname, callee)
+        return callee is not None and (
+            self.plan.is_session(self.context_qualname, callee)
+            or self.plan.enters_async_context(self.context_qualname, callee, False)
+        )
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func

@@ -8,6 +8,8 @@ A ``@contextmanager`` generator becomes an ``@asynccontextmanager`` one (its ``w
 ``async with``), and so does the decorator applied by a call: ``cm = contextmanager(gen)`` →
 ``cm = asynccontextmanager(gen)`` (the plan sees ``cm`` as ``gen``); a ``@cached_property`` getter,
 an ``@_cached_async_property`` one (the helper keeps the awaited value: ``cached_async_property``).
+A class's ``__enter__``/``__exit__`` the plan makes async become ``__aenter__``/``__aexit__``
+(``plan/async_contexts.py``; ``async-with`` enters its instances with ``async with``).
 Functions that cannot become async were reported by the plan and stay.
 """
 
@@ -19,6 +21,7 @@ from libcst.metadata import QualifiedNameProvider
 
 from .. import sqla
 from ..names import Callee
+from ..plan.async_contexts import ASYNC_NAMES
 from .base import AsyncifyCodemod
 from .cached_async_property import cached_async_property_decorator
 
@@ -49,6 +52,9 @@ class MakeAsync(AsyncifyCodemod):
             self._async_decorator(o, u, cached) for o, u in zip(original_node.decorators, updated_node.decorators)
         ]
         updated_node = updated_node.with_changes(asynchronous=cst.Asynchronous(), decorators=decorators)
+        if qualname in self.plan.context_methods:
+            # ``async with`` awaits ``__aenter__``/``__aexit__`` where ``with`` called these
+            updated_node = updated_node.with_changes(name=cst.Name(ASYNC_NAMES[updated_node.name.value]))
         info = self.plan.functions.get(qualname)
         if info is not None and info.is_generator and original_node.returns is not None and updated_node.returns is not None:
             returns = self._async_generator_annotation(original_node.returns.annotation, updated_node.returns.annotation)

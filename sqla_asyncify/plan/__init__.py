@@ -28,6 +28,8 @@ its own layer or of layers below it); ``Plan`` combines them into one object:
 * ``fixpoint``: ``Fixpoint``, which functions become async, bridges to held code, chains;
 * ``async_factories``: which constructors calling code made async become async factories (asked
   by the fixpoint; every construction known), the rest reported by ``async_inits``;
+* ``async_contexts``: which classes whose ``__enter__``/``__exit__`` reach code made async become
+  async context managers (asked by the fixpoint; every ``with`` entering one known), else reported;
 * ``entries`` / ``http_clients``: ``EntryPoints`` / ``HttpClients``, settled after the fixpoint;
 * ``untyped_sessions``: ``UntypedSessions``, sessions handed to untyped parameters of sync code (reported);
 * ``loading`` (with ``freshness``): ``Loads``, what loads each relationship per query site, and the

@@ -20,6 +20,7 @@ from .. import sqla
 from ..index import CallSite, FunctionInfo
 from ..names import Callee
 from ..report import ReportItem
+from .async_contexts import ASYNC_NAMES, context_for, entered_type
 from .async_factories import factory_for
 from .coroutine_factories import keyed_params
 from .types import CONNECTION, ENGINE, SESSION, SESSIONMAKER, Reason
@@ -248,6 +249,11 @@ class Fixpoint(Wiring):
                 self.io_inits.add(fn.qualname)
                 return
             self.io_inits.add(fn.qualname)
+        if why_not is not None and fn.name in ASYNC_NAMES and fn.class_qualname is not None and fn.qualname not in self.held_sync:
+            # ``with`` calls them synchronously: the family becomes async context managers entered
+            # with ``async with`` where every entry is known, else it is left and reported.
+            self._make_async_context(fn, reason, queue)
+            return
         if why_not is not None:
             if (fn.qualname, reason.line) in self._reported:
                 return
@@ -316,6 +322,57 @@ class Fixpoint(Wiring):
         for scope, line in factory.sites:
             self._mark(self.functions[scope], Reason("call", root_init, line), queue)
         return True
+
+    def _make_async_context(self, method: FunctionInfo, reason: Reason, queue: deque[str]) -> None:
+        """``method`` (a sync ``__enter__``/``__exit__`` reaching code made async) and its family's
+        become ``async def __aenter__``/``__aexit__`` where every ``with`` entering one is known
+        (``async_contexts``): they join the async set and each function holding such a ``with`` is
+        marked as a caller. When the family cannot convert, ``method`` stays as it is, reported
+        (``async-context``: why, instead of a ``sync-boundary`` whose ``run_sync`` fix cannot work)."""
+        root = self.context_methods.get(method.qualname)
+        if root is None:
+            assert method.class_qualname is not None
+            found = context_for(self, method.class_qualname)
+            if isinstance(found, str):
+                if (method.qualname, reason.line) not in self._reported:
+                    self._reported.add((method.qualname, reason.line))
+                    self.items.append(
+                        ReportItem(
+                            self._function_module[method.qualname].path,
+                            reason.line,
+                            "async-context",
+                            f"`{method.qualname}` stays sync (`with` calls it synchronously) but reaches code made "
+                            f"async ({' -> '.join(self.chain_from(reason))}): its call now returns a coroutine "
+                            f"never awaited; left untouched, not made an async context manager: {found}",
+                            f"make the class an async context manager (`async def {ASYNC_NAMES[method.name]}`, each "
+                            "call awaited) and enter it with `async with` everywhere, or move the I/O out of "
+                            f"`{method.name}`",
+                        )
+                    )
+                return
+            self.contexts[found.root] = found
+            self.context_methods.update(dict.fromkeys(found.methods, found.root))
+            context = found
+            built = ", ".join(f"`{c.rsplit('.', 1)[-1]}`" for c in found.family)
+            self.items.append(
+                ReportItem(
+                    self._function_module[method.qualname].path,
+                    method.line,
+                    "async-context",
+                    f"`{method.qualname}` reaches code made async ({' -> '.join(self.chain_from(reason))}): "
+                    f"{built} become async context managers (`__aenter__`/`__aexit__`), entered with "
+                    f"`async with` at the {len(found.sites)} `with` statements entering one",
+                    "code outside the project entering one with `with` must use `async with` instead",
+                )
+            )
+        else:
+            context = self.contexts[root]
+        self.to_async[method.qualname] = reason
+        queue.append(method.qualname)
+        for other in context.methods:
+            self._mark(self.functions[other], Reason("call", method.qualname, self.functions[other].line), queue)
+        for scope, line in context.sites:
+            self._mark(self.functions[scope], Reason("call", method.qualname, line), queue)
 
     def _handed_to_thread_runner(self, lam: FunctionInfo) -> bool:
         """A lambda handed to ``run_in_threadpool``, ``asyncio.to_thread``, ``anyio.to_thread.run_sync``
@@ -446,6 +503,14 @@ class Fixpoint(Wiring):
         )
 
     # -- queries for transformers and the CLI --------------------------------------------------
+    def enters_async_context(self, scope: str, callee: Callee, called: bool) -> bool:
+        """``with callee`` (``with callee(...)`` when ``called``) in ``scope`` enters an instance of a
+        class made an async context manager (``contexts``)."""
+        if not self.contexts:
+            return False
+        cls = entered_type(self, scope, callee, called)
+        return bool(cls) and any(cls in c.family for c in self.contexts.values())
+
     def becomes_async(self, qualname: str) -> bool:
         return qualname in self.to_async
 

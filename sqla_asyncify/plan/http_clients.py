@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import builtins
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 from .. import sqla
-from ..index import CallSite, FunctionInfo
+from ..index import CallSite, FunctionInfo, Param
 from ..names import Callee
 from .fixpoint import Fixpoint
 from .types import ASYNC_HTTP_CLIENT, HTTP_CLIENT_CLASS, HTTP_CLIENT_KIND, Reason, Ty
@@ -47,6 +47,9 @@ class HttpClients(Fixpoint):
             if not new:
                 return
             self.http_clients |= new
+            # ``self.client = client`` with ``client`` a parameter just converted: attribute types
+            # worked out before it typed that parameter unknown
+            self.__dict__.pop("_attr_types", None)
             for fn in self.functions.values():
                 for site in fn.calls:
                     if site.in_with and self.http_client_built_with(fn.qualname, site) in new:
@@ -134,16 +137,18 @@ class HttpClients(Fixpoint):
         return kept
 
     def _client_parameters(self, converted: set[str]) -> set[str]:
-        """Parameters (origin ``function:param``) of project functions that are handed a converted
-        client: a helper ``def login(client: TestClient)`` called with the client of an async test
-        receives an ``httpx.AsyncClient`` and converts with it (its requests are awaited). Only
+        """Parameters (origin ``function:param``) of project functions (and of the ``__init__`` a
+        construction runs) that are handed a converted client: a helper ``def login(client:
+        TestClient)`` called with the client of an async test receives an ``httpx.AsyncClient`` and
+        converts with it (its requests are awaited), and so does ``self.client`` of an object built
+        with it. Only
         parameters whose own type is not known otherwise (an annotation says ``TestClient``), and not
         a parameter pytest fills with a fixture (a test other tests also call as a helper): that
         fixture's client decides, as ``name_type`` reads it."""
         found: set[str] = set()
         for fn in self.functions.values():
             for site in fn.calls:
-                for callee, param, arg in self.bound_arguments(fn.qualname, site):
+                for callee, param, arg in (*self.bound_arguments(fn.qualname, site), *self._init_arguments(fn.qualname, site)):
                     ty = self.type_of(fn.qualname, arg)
                     if ty.kind != HTTP_CLIENT_KIND or ty.name not in converted:
                         continue
@@ -152,6 +157,23 @@ class HttpClients(Fixpoint):
                     if self.name_type(callee.qualname, param.name).kind in (HTTP_CLIENT_KIND, "unknown"):
                         found.add(f"{callee.qualname}:{param.name}")
         return found
+
+    def _init_arguments(self, scope: str, site: CallSite) -> Iterator[tuple[FunctionInfo, Param, Callee]]:
+        """For a construction of a project class (``Case(db, client)``, ``case_type(db, client)``
+        with ``case_type: type[Case]``): each plain-name argument with the ``__init__`` parameter it
+        binds, so a client handed to a constructor and kept in ``self.client`` converts with it."""
+        if not site.args or site.callee.calls:
+            return
+        ty = self.type_of(scope, site.callee)
+        init = self._find_method(ty.name, "__init__") if ty.kind == "class" and ty.name in self.classes else None
+        info = self.functions.get(init) if init is not None else None
+        if info is None or info.kind != "function" or not info.params or info.params[0].name != "self":
+            return
+        params = info.params[1:]
+        for key, arg in site.args:
+            param = params[int(key)] if key.isdigit() and int(key) < len(params) else next((p for p in params if p.name == key), None)
+            if param is not None:
+                yield info, param, arg
 
     def is_http_client(self, scope: str, callee: Callee) -> bool:
         """Whether ``callee`` (not called) is an HTTP client whose requests are awaited after the rewrite."""

@@ -20,6 +20,7 @@ from ..report import ReportItem
 from .types import Reason, ReturnedQuery
 
 if TYPE_CHECKING:
+    from .async_contexts import AsyncContext
     from .async_factories import Factory
 
 
@@ -54,6 +55,10 @@ class ProjectIndex:
     factories: dict[str, Factory] = field(default_factory=dict)
     #: The ``__init__`` methods of those families (each becomes ``async def _async_init``) → their root.
     factory_inits: dict[str, str] = field(default_factory=dict)
+    #: Context managers made async (``async_contexts``): root → family.
+    contexts: dict[str, AsyncContext] = field(default_factory=dict)
+    #: Their ``__enter__``/``__exit__`` methods (each becomes ``__aenter__``/``__aexit__``) → their root.
+    context_methods: dict[str, str] = field(default_factory=dict)
     #: (function, line) pairs already reported, so each boundary is reported once.
     _reported: set[tuple[str, int]] = field(default_factory=set, repr=False)
     #: Entry points doing session I/O themselves: not wrapped, reported as boundaries.
