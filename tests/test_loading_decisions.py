@@ -173,3 +173,25 @@ def test_a_greenlet_lambda_ignoring_its_session_gives_its_body_s_value() -> None
         """)
     assert ("a", "schema.model_validate") in flows
     assert ("b", "db.run_sync") in flows
+
+
+REPOSITORIES = """\
+from sqlalchemy.orm import Session
+
+
+def add(repos, user_id: int) -> None:
+    repos.addresses.create({"user_id": user_id})
+
+
+def first(holder) -> object:
+    return holder.addresses.index(0)
+"""
+
+
+def test_a_method_no_collection_has_reads_no_collection(tmp_path: Path) -> None:
+    files = {"app/service.py": REPOSITORIES.replace("    return holder.addresses.index(0)\n", "    return None\n")}
+    assert _decision(tmp_path, files) == "untouched"  # `repos.addresses.create`: a repository's
+
+
+def test_a_collection_method_reads_the_collection(tmp_path: Path) -> None:
+    assert _decision(tmp_path, {"app/service.py": REPOSITORIES}) == "selectin"  # `holder.addresses.index`

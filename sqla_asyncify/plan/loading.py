@@ -51,6 +51,9 @@ PYDANTIC_RESULTS = frozenset({
     "parse_raw", "model_dump", "model_dump_json",
 })
 _MAX_DEPTH = 12
+#: What can follow a collection relationship in an attribute path (``user.addresses.append``): the
+#: methods of the list, set or dict it loads as. ``repos.addresses.get_one`` reads no collection.
+COLLECTION_ATTRS = frozenset(n for t in (list, set, dict) for n in dir(t) if not n.startswith("__"))
 
 
 @fast_state
@@ -735,12 +738,20 @@ class Loading:
         if origin.kind == "unknown":
             for i, attr in enumerate(path):
                 for owner, rel in self.named(attr):
+                    if i + 1 < len(path) and self._not_a_collection(owner, rel, path[i + 1]):
+                        continue
                     if i == 0 or self._reached(path[:i], owner):
                         self.unfollowed.setdefault((owner, rel), []).append(f"{why}, on {origin.reason}")
             return
         chain = self._rel_chain(origin, path)
         if chain:
             self._add(origin, chain, why)
+
+    def _not_a_collection(self, owner: str, attr: str, then: str) -> bool:
+        """``x.<attr>.<then>`` cannot read collection relationship ``owner.attr``: ``then`` is no
+        method of the collection (a repository's ``repos.users.get_one`` named like ``Group.users``)."""
+        rel = self.rels.get(owner, {}).get(attr)
+        return rel is not None and rel.collection is True and then not in COLLECTION_ATTRS
 
     def _reached(self, path: tuple[str, ...], owner: str) -> bool:
         return any(r.target == owner for attrs in self.rels.values() for r in attrs.values() if r.attr == path[-1])
