@@ -158,6 +158,24 @@ def measure_rtt(port: int, samples: int = 200) -> float:
     return statistics.median(timings)
 
 
+def create_database(pg: Postgres, sync_app: Path) -> None:
+    """The bench database on ``pg``, with ``pg_stat_statements``, seeded through the sync variant's models."""
+    admin = psycopg2.connect(pg.dsn("postgres"))
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f"CREATE DATABASE {DB}")
+    admin.close()
+    for dbname in ("postgres", DB):  # the counters read it from "postgres"
+        with psycopg2.connect(pg.dsn(dbname)) as conn, conn.cursor() as cursor:
+            cursor.execute("CREATE EXTENSION pg_stat_statements")
+    direct_url = f"postgresql+psycopg2://postgres@127.0.0.1:{pg.port}/{DB}"
+    os.environ["DATABASE_URL"] = direct_url
+    sys.path.insert(0, str(sync_app))
+    import seed  # noqa: PLC0415 - needs the sync variant importable
+
+    log(f"payoff: seeded {seed.seed(direct_url, pg.dsn(DB))}")
+
+
 # -- the apps ------------------------------------------------------------------------------------------
 @dataclass
 class App:
@@ -188,14 +206,21 @@ def _request(port: int, method: str, path: str, body: bytes | None = None, timeo
         conn.close()
 
 
-def start_app(variant: str, folder: Path, url: str, workers: int, logs: Path) -> App | None:
+#: uvicorn's event loop and HTTP parser, named: with ``--loop auto`` uvicorn takes uvloop and httptools
+#: whenever they happen to be installed, and the figures would change with the machine's packages.
+#: ``asyncio`` (the standard library's loop, h11) is what the matrix measures; ``uvloop`` is what
+#: ``uvicorn[standard]`` installs (``roundtrips.py --server uvloop``: needs ``pip install uvloop httptools``).
+SERVERS = {"asyncio": ["--loop", "asyncio", "--http", "h11"], "uvloop": ["--loop", "uvloop", "--http", "httptools"]}
+
+
+def start_app(variant: str, folder: Path, url: str, workers: int, logs: Path, server: str = "asyncio") -> App | None:
     """uvicorn (``serve.py``) on ``folder``'s ``app.main:app``; None when it does not come up serving ``/users/1``."""
     port = free_port()
     log_path = logs / f"{variant}-w{workers}-{port}.log"
     env = {**os.environ, "DATABASE_URL": url}
     # uvicorn's command line through serve.py: TCP_NODELAY also with --workers N (see there).
     command = [sys.executable, str(HERE / "serve.py"), "app.main:app", "--host", "127.0.0.1", "--port", str(port)]
-    command += ["--workers", str(workers), "--log-level", "warning", "--no-access-log"]
+    command += ["--workers", str(workers), "--log-level", "warning", "--no-access-log", *SERVERS[server]]
     with log_path.open("wb") as out:
         # A session of its own: stop() can kill the supervisor and its workers together.
         process = subprocess.Popen(command, cwd=folder, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
@@ -390,20 +415,7 @@ def main(argv: list[str] | None = None) -> int:
     proxy: subprocess.Popen[bytes] | None = None
     apps: list[App] = []
     try:
-        admin = psycopg2.connect(pg.dsn("postgres"))
-        admin.autocommit = True
-        with admin.cursor() as cursor:
-            cursor.execute(f"CREATE DATABASE {DB}")
-        admin.close()
-        for dbname in ("postgres", DB):  # the counters read it from "postgres"
-            with psycopg2.connect(pg.dsn(dbname)) as conn, conn.cursor() as cursor:
-                cursor.execute("CREATE EXTENSION pg_stat_statements")
-        direct_url = f"postgresql+psycopg2://postgres@127.0.0.1:{pg.port}/{DB}"
-        os.environ["DATABASE_URL"] = direct_url
-        sys.path.insert(0, str(folders["sync"]))
-        import seed  # noqa: PLC0415 - needs the sync variant importable
-
-        log(f"payoff: seeded {seed.seed(direct_url, pg.dsn(DB))}")
+        create_database(pg, folders["sync"])
         counters = Counters(pg)
         pg_pid = pg.server_pids()[0]
         for rtt in setup.rtts:

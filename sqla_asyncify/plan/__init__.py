@@ -193,21 +193,27 @@ class Plan(UntypedSessions, HttpClients, CalleeCommits, OwnEngines, ValueCalls, 
             for qualname, why in plan.decorator_replacements().items()
             if qualname in plan.to_async and qualname not in held
         }
+        wrappers = {
+            qualname: why
+            for qualname, why in plan.wrappers_of_sync().items()
+            if qualname in plan.to_async and qualname not in held and qualname not in replacements
+        }
         # What those held wrappers (or ones held before) decorate runs inside them: sync as well.
         wrapped = {
             qualname: why
-            for qualname, why in plan.wrapped_by_held({*replacements, *held}).items()
+            for qualname, why in plan.wrapped_by_held({*replacements, *wrappers, *held}).items()
             if qualname in plan.to_async and qualname not in held and qualname not in replacements
+            and qualname not in wrappers
         }
         # A constructor's own helpers stay sync with it: it runs them inside ``run_sync``.
         init_helpers = {q: why for q, why in plan.init_helpers().items() if q not in held}
-        if stored or own_engines or replacements or init_helpers or wrapped:
-            chains = {q: " -> ".join(plan.chain(q)[1:]) for q in (*stored, *replacements, *wrapped)}
+        if stored or own_engines or replacements or wrappers or init_helpers or wrapped:
+            chains = {q: " -> ".join(plan.chain(q)[1:]) for q in (*stored, *replacements, *wrappers, *wrapped)}
             # Its callers are not call sites the plan sees: it stays sync, with the wiring it
             # reads (``_keep_sync_wiring``), rather than hand them a coroutine they never await.
             plan = cls.build(
                 indexes_list,
-                {**held, **stored, **own_engines, **replacements, **init_helpers, **wrapped},
+                {**held, **stored, **own_engines, **replacements, **wrappers, **init_helpers, **wrapped},
                 async_drivers,
                 frozen,
                 expire_on_commit,
@@ -222,6 +228,17 @@ class Plan(UntypedSessions, HttpClients, CalleeCommits, OwnEngines, ValueCalls, 
                         "an AsyncSession handed to it fails there",
                         "move the I/O out of the constructor: load what it needs in an async function "
                         "before building the object, or build it inside `await session.run_sync(...)`",
+                    )
+                )
+            for qualname, why in sorted(wrappers.items()):
+                plan.items.append(
+                    _held_boundary(
+                        plan,
+                        qualname,
+                        why,
+                        f", with the session wiring it reads, though it reaches session I/O: {chains[qualname]}",
+                        "annotate the session the wrapper hands the decorated function (`db: Session`): "
+                        "its I/O is then converted, it becomes `async def`, and the wrapper awaits it",
                     )
                 )
             for qualname, why in sorted(wrapped.items()):

@@ -137,6 +137,27 @@ class Boundaries(Classification):
                     )
         return found
 
+    def wrappers_of_sync(self) -> dict[str, str]:
+        """Wrappers a project decorator puts in place of a function that stays sync, made async
+        themselves (their own session I/O: ``@with_session`` opening the session it hands the
+        function) → why they must stay sync: the decorated function's callers call the wrapper
+        and would get a coroutine they never await, and the wrapper would hand the function an
+        ``AsyncSession`` it uses synchronously. Held, the wrapper keeps its sync session (held
+        code keeps the wiring it reads), and what it decorates runs as it did."""
+        found: dict[str, str] = {}
+        for fn in self.functions.values():
+            if fn.kind != "function" or fn.is_async or not fn.decorators or fn.qualname in self.to_async:
+                continue
+            for deco in fn.decorators:
+                wrapper = self._returned_function(deco, depth=2)
+                if wrapper is not None and wrapper != fn.qualname and wrapper in self.to_async:
+                    found.setdefault(
+                        wrapper,
+                        f"held sync: it replaces `{fn.qualname}` (decorated with `@{deco.rsplit('.', 1)[-1]}`), "
+                        "which stays sync, so its callers call the wrapper without awaiting it",
+                    )
+        return found
+
     def wrapped_by_held(self, wrappers: Iterable[str]) -> dict[str, str]:
         """Functions a project decorator replaces by one of ``wrappers`` (held sync) → why they
         must stay sync too: that wrapper calls them itself, synchronously, with the sync session it

@@ -15,6 +15,11 @@ function by name (an awaited sync result would raise ``TypeError``), and the fun
 with the parameter but call it (read its attributes: ``func.__name__``). Otherwise the lambdas are
 reported as before (``sync-boundary``).
 
+A project decorator's ``wrapper`` calling the function it replaces (``fn(db, *args)``, ``fn`` the
+decorator's parameter, read by nothing but the call and ``functools.wraps``) is the same case:
+when every function the decorator is applied to is made async, the wrapper awaits the call, so
+what it does after it (commit, close, a ``finally``) runs after the work, as before.
+
 ``Plan.build`` finds them after a first solve (``find_coroutine_params``) and solves again with them:
 the fixpoint marks each such function async (``_seed``) and leaves the lambdas unreported.
 """
@@ -26,6 +31,9 @@ from collections.abc import Mapping
 from ..index import FunctionInfo
 from ..names import Callee
 from .boundaries import Boundaries
+
+#: ``@functools.wraps(func)`` on a wrapper: reads ``func``'s attributes, hands it nowhere.
+WRAPS = frozenset({"functools.wraps", "wraps"})
 
 
 def keyed_params(receiver: FunctionInfo, callee: Callee) -> list[tuple[str, str]]:
@@ -78,14 +86,44 @@ class CoroutineFactories(Boundaries):
         for (qualname, param), runs in sorted(handed.items()):
             if runs and all(r is not None for r in runs) and self.boundary_reason(self.functions[qualname]) is None:
                 found.setdefault(qualname, {})[param] = str(runs[0])
+        for (wrapper, param), decorated in sorted(self._decorated_params().items()):
+            # A decorator's wrapper calling the function it replaces: when every function it
+            # decorates is made async, it awaits the call, so its own code (the commit after the
+            # work, a ``finally``) runs after the work as before, not before a coroutine is run.
+            if all(d in to_async and not self.functions[d].is_generator for d in decorated):
+                if self.boundary_reason(self.functions[wrapper]) is None:
+                    found.setdefault(wrapper, {})[param] = decorated[0]
         return found
 
-    def _only_called_params(self, fn: FunctionInfo) -> frozenset[str]:
+    def _decorated_params(self) -> dict[tuple[str, str], list[str]]:
+        """(wrapper, the decorator's parameter it calls) → the project functions that decorator
+        replaces by that wrapper (``@with_session def f`` with ``with_session(fn)`` returning
+        ``wrapper``, which calls ``fn(...)`` and does nothing else with it)."""
+        found: dict[tuple[str, str], list[str]] = {}
+        for fn in self.functions.values():
+            if fn.kind != "function" or fn.is_async or not fn.decorators:
+                continue
+            for deco in fn.decorators:
+                wrapper = self._returned_function(deco, depth=2)
+                inner = self.functions.get(wrapper) if wrapper is not None else None
+                outer = self.functions.get(inner.parent) if inner is not None and inner.parent else None
+                if inner is None or outer is None or inner.is_async or not outer.params or wrapper == fn.qualname:
+                    continue
+                param = outer.params[0].name
+                if param in self._only_called_params(inner, closure=param):
+                    found.setdefault((inner.qualname, param), []).append(fn.qualname)
+        return found
+
+    def _only_called_params(self, fn: FunctionInfo, closure: str | None = None) -> frozenset[str]:
         """Parameters of ``fn`` it only calls (or reads an attribute of): never hands on, binds,
-        returns or stores."""
+        returns or stores. ``closure``: also that name of an enclosing function's, when ``fn``
+        has no parameter of its own by that name."""
         names = {p.name for p in fn.params}
+        if closure is not None and closure not in names:
+            names.add(closure)
         called = {site.callee.root for site in fn.calls if not site.callee.path and site.callee.root in names}
-        escaping = {callee.root for site in fn.calls for _, callee in site.args}
+        # ``functools.wraps(func)`` only copies its attributes (``__name__``, ``__doc__``).
+        escaping = {callee.root for site in fn.calls if str(site.callee) not in WRAPS for _, callee in site.args}
         escaping |= {b.value.root for b in (*fn.bindings, *fn.returns) if not b.called}
         escaping |= {b.name for b in fn.bindings}  # rebound: a call of the name may call something else
         escaping |= {ref.split(".", 1)[0] for ref, _ in fn.stored}
