@@ -23,6 +23,7 @@ from .builtin_values import annotation_kind, settled, value_kind
 from .class_lookups import class_lookups
 from .containers import Shape, container_shape
 from .dispatch import VisitorDispatch
+from .kwarg_dicts import constant_dicts, spreads_constant_dicts
 from .loading_facts import LoadFacts, RelationshipTarget
 from .loading_facts import collect as collect_loading_facts
 from .names import Callee, QualnameTracker, dotted, interned, resolve_relative
@@ -473,6 +474,8 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
         self._scope_init(module_name)
         self.path = path
         self.is_package = is_package
+        self._module: cst.Module | None = None
+        self._literal_dicts: dict[str, frozenset[str]] | None = None
         self.imports: dict[str, str] = {}
         self.star_imports: list[str] = []  # ``from .m import *``: absolute module names
         self.functions: list[FunctionInfo] = []
@@ -668,13 +671,19 @@ class Indexer(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
                     or self.qualify(func) not in sqla.RELATIONSHIP_FUNCTIONS
                 ):
                     continue
-                if any(a.star == "**" for a in value.args):
+                if any(a.star == "**" for a in value.args) and not spreads_constant_dicts(value, self._constant_dicts(), "lazy"):
                     yield target.value, "**"  # ``**kwargs`` may set lazy: unknown
                     continue
                 yield target.value, _keyword_code(value, "lazy")
                 backref = self._backref(value)
                 if backref is not None:
                     backrefs.append(backref)
+
+    def _constant_dicts(self) -> dict[str, frozenset[str]]:
+        """The module's constant keyword dicts (``kwarg_dicts``), read once, on first need."""
+        if self._literal_dicts is None:
+            self._literal_dicts = constant_dicts(self._module) if self._module is not None else {}
+        return self._literal_dicts
 
     def _backref(self, relationship: cst.Call) -> tuple[str, str, str | None] | None:
         """``relationship("Address", backref="user")`` → ``("Address", "user", None)``;
@@ -1535,6 +1544,7 @@ def index_module(module: cst.Module, module_name: str, path: Path | str, is_pack
     indexer = Indexer(module_name, str(path), is_package)
     table = positions(module)
     indexer.metadata = {PositionProvider: table}  # what MetadataWrapper.visit resolves
+    indexer._module = module
     module.visit(indexer)
     indexer.metadata = {}
     functions = [*indexer.functions, indexer._stack[0].build()]

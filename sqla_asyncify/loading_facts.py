@@ -213,6 +213,26 @@ def _unwrap(node: cst.BaseExpression) -> cst.BaseExpression:
             return node
 
 
+def _greenlet_value(call: cst.Call) -> cst.BaseExpression | None:
+    """``session.run_sync(lambda _: expr)`` whose lambda uses none of its parameters (as the
+    migration writes a validation or a load run in the session's greenlet) → ``expr``: the call
+    gives what ``expr`` gives. A lambda using its sync session is left: its statements run on a
+    session the plan does not know by that name."""
+    if not (isinstance(call.func, cst.Attribute) and call.func.attr.value == "run_sync"):
+        return None
+    if len(call.args) != 1 or call.args[0].keyword is not None or call.args[0].star:
+        return None
+    lam = call.args[0].value
+    if not isinstance(lam, cst.Lambda):
+        return None
+    p = lam.params
+    params = {x.name.value for x in (*p.posonly_params, *p.params, *p.kwonly_params)}
+    params |= {x.name.value for x in (p.star_arg, p.star_kwarg) if isinstance(x, cst.Param)}
+    if any(isinstance(n, cst.Name) and n.value in params for n in descendants(lam.body)):
+        return None
+    return lam.body
+
+
 class LoadingFacts(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
     """Collects ``LoadFacts`` per function qualname (qualnames as the index names them)."""
 
@@ -422,6 +442,10 @@ class LoadingFacts(VisitorDispatch, QualnameTracker, cst.CSTVisitor):
         value = _unwrap(value)
         if isinstance(value, (cst.ListComp, cst.SetComp, cst.GeneratorExp)):
             value = _unwrap(value.elt)  # ``[f(x) for x in …]`` holds what ``f(x)`` gives
+        inner = _greenlet_value(value) if isinstance(value, cst.Call) else None
+        if inner is not None:
+            self._flow(var, inner, line, element, key)
+            return
         if isinstance(value, cst.Dict) and var == "<return>":
             for el in value.elements:
                 if isinstance(el, cst.DictElement) and isinstance(el.key, cst.SimpleString):

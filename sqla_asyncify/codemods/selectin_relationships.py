@@ -35,12 +35,12 @@ loads lazily and is left, as is one whose name is read nowhere.
 from __future__ import annotations
 
 import libcst as cst
-import libcst.matchers as m
 from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import ParentNodeProvider, QualifiedNameProvider
 
 from ..plan.loading import Decision
 from ..sqla import DEFERRABLE_COLUMN_FUNCTIONS, DEFERRED_FUNCTIONS, RELATIONSHIP_FUNCTIONS, SQLMODEL_RELATIONSHIP_FUNCTIONS
+from ..kwarg_dicts import constant_dicts, spreads_constant_dicts
 from .base import AsyncifyCodemod, keyword_arg
 
 LAZY_DEFAULTS = frozenset({"'select'", '"select"', "True"})
@@ -140,18 +140,11 @@ class SelectinRelationships(AsyncifyCodemod):
         return target.value if isinstance(target, cst.Name) and self.scope_kind == "class" else None
 
     def _spreads_known_dicts(self, node: cst.Call) -> bool:
-        """Every ``**name`` of the call spreads a dict literal bound once in the module with
-        string keys only, none of them ``lazy``, and read nowhere else (so nothing changes it):
-        the relationship's strategy is then the lazy default, as without the spread."""
+        """Every ``**name`` of the call spreads a module constant dict without ``lazy``
+        (``kwarg_dicts.spreads_constant_dicts``, as the index reads it): the lazy default."""
         if getattr(self, "_literal_dicts", None) is None:
-            self._literal_dicts = _constant_dicts(self.module)  # once per module, on first need
-        for arg in node.args:
-            if arg.star == "**":
-                if not isinstance(arg.value, cst.Name) or arg.value.value not in self._literal_dicts:
-                    return False
-                if "lazy" in self._literal_dicts[arg.value.value]:
-                    return False
-        return True
+            self._literal_dicts = constant_dicts(self.module)  # once per module, on first need
+        return spreads_constant_dicts(node, self._literal_dicts, "lazy")
 
     def _report_selectin(self, node: cst.Call, what: str, target: str, decision: Decision | None) -> None:
         why = f" ({'; '.join(decision.reasons[:3])})" if decision is not None else ""
@@ -287,45 +280,3 @@ def _last_comma(kept: cst.Comma | cst.MaybeSentinel, removed: cst.Comma | cst.Ma
     ):
         return kept.with_changes(whitespace_after=kept.whitespace_after.with_changes(last_line=removed.whitespace_after.last_line))
     return removed
-
-
-def _constant_dicts(module: cst.Module) -> dict[str, frozenset[str]]:
-    """Names bound once in the module (at any level) to a dict literal with string keys only, whose
-    every other occurrence is a ``**name`` argument → the dict's keys."""
-    bound: dict[str, list[cst.Dict | None]] = {}
-    for target in m.findall(module, m.AssignTarget() | m.AnnAssign() | m.AugAssign() | m.NamedExpr() | m.For()):
-        name = getattr(target, "target", None)
-        if isinstance(name, cst.Name):
-            parent_value = None
-            if isinstance(target, cst.AnnAssign) and isinstance(target.value, cst.Dict):
-                parent_value = target.value
-            bound.setdefault(name.value, []).append(parent_value)
-    for assign in m.findall(module, m.Assign(targets=[m.AssignTarget(target=m.Name())], value=m.Dict())):
-        assign = cst.ensure_type(assign, cst.Assign)
-        name = cst.ensure_type(assign.targets[0].target, cst.Name).value
-        values = bound.get(name, [])
-        if values == [None]:
-            bound[name] = [cst.ensure_type(assign.value, cst.Dict)]
-    spread = [
-        cst.ensure_type(arg, cst.Arg).value
-        for arg in m.findall(module, m.Arg(star="**", value=m.Name()))
-    ]
-    spread_counts: dict[str, int] = {}
-    for name in spread:
-        spread_counts[cst.ensure_type(name, cst.Name).value] = spread_counts.get(cst.ensure_type(name, cst.Name).value, 0) + 1
-    found: dict[str, frozenset[str]] = {}
-    for name, values in bound.items():
-        if len(values) != 1 or values[0] is None or name not in spread_counts:
-            continue
-        keys = []
-        for element in values[0].elements:
-            if not isinstance(element, cst.DictElement) or not isinstance(element.key, cst.SimpleString):
-                break
-            key = element.key.evaluated_value
-            if not isinstance(key, str):
-                break
-            keys.append(key)
-        else:
-            if len(m.findall(module, m.Name(name))) == 1 + spread_counts[name]:
-                found[name] = frozenset(keys)
-    return found

@@ -43,7 +43,17 @@ if TYPE_CHECKING:
     from .freshness import Freshness
 
 LAZY_DEFAULT = frozenset({None, "True", '"select"', "'select'"})
+#: Pydantic's builders and dumps: ``Schema.model_validate(obj)`` gives a pydantic object (its
+#: attributes are its fields, copied at validation), ``obj.model_dump()`` a dict; neither is a mapped
+#: object whose attribute read loads, unless ``Schema`` is a SQLModel table model.
+PYDANTIC_RESULTS = frozenset({
+    "model_validate", "model_validate_json", "model_validate_strings", "model_construct", "from_orm", "parse_obj",
+    "parse_raw", "model_dump", "model_dump_json",
+})
 _MAX_DEPTH = 12
+#: What can follow a collection relationship in an attribute path (``user.addresses.append``): the
+#: methods of the list, set or dict it loads as. ``repos.addresses.get_one`` reads no collection.
+COLLECTION_ATTRS = frozenset(n for t in (list, set, dict) for n in dir(t) if not n.startswith("__"))
 
 
 @fast_state
@@ -380,7 +390,8 @@ class Loading:
 
     def _flow_origins(self, scope: str, flow: Flow, depth: int) -> list[Origin]:
         if flow.kind == "query" and flow.site is not None and self._held(scope):
-            return [Origin("unknown", reason=f"a query in `{scope}`, held sync")]
+            # ``scope`` set: a read in this same held function loads lazily as before (``_sync_read``)
+            return [Origin("unknown", scope, reason=f"a query in `{scope}`, held sync")]
         if flow.kind == "query" and flow.site is not None:
             if flow.site.form != "select" and (
                 flow.site.session is None or not self.plan.is_session(scope, flow.site.session)
@@ -401,6 +412,8 @@ class Loading:
                     return [Origin("new", scope, reason=ty.name, line=flow.line)]
                 return [Origin("none")]
             target = self._target(scope, flow.callee)
+            if target is None and self._pydantic_result(scope, flow.callee):
+                return [Origin("none")]
             if target is None:
                 return [Origin("unknown", reason=f"the result of `{flow.callee}()` (line {flow.line})")]
             hop = (scope, flow.var, flow.line, target) if flow.var != "<return>" and flow.element is None else None
@@ -411,6 +424,25 @@ class Loading:
         if flow.kind == "unpacked":
             return [Origin("unknown", reason=f"`{flow.var}` unpacked at line {flow.line} from what is not a call")]
         return [Origin("unknown", reason=f"line {flow.line}")]
+
+    def _pydantic_result(self, scope: str, callee: Callee) -> bool:
+        """``Schema.model_validate(...)``, ``obj.model_dump()`` and the like (``PYDANTIC_RESULTS``)
+        give no mapped object: ``Schema`` resolves to a class that is no model, or the plan cannot
+        name it (``self.schema``, a parameter) in a project with no SQLModel model (whose table
+        classes ``model_validate`` builds too)."""
+        if not callee.path or callee.path[-1] not in PYDANTIC_RESULTS:
+            return False
+        if callee.path[-1].startswith("model_dump"):
+            return True  # a dict or a JSON string, whatever the receiver
+        receiver = callee.prefix(len(callee.path) - 1)
+        cls = None if receiver.calls else self._resolve_class(self.plan.qualify(self.module_of[scope].module, receiver))
+        if cls is not None:
+            return not self.is_model(cls)
+        return not self._sqlmodel_models
+
+    @cached_property
+    def _sqlmodel_models(self) -> bool:
+        return any(self._dumps_fields_only(c) for c in self.rels)
 
     def _return_origins(self, scope: str, element: int | None, depth: int) -> list[Origin]:
         facts = self.facts.get(scope)
@@ -449,6 +481,8 @@ class Loading:
                         if committed.kind == "unknown" and self._new_elsewhere(scope, origin, read, committed.reason):
                             continue
                         origin = committed
+                    if self._sync_read(scope, origin):
+                        continue
                     self._need(origin, read.path, f"read `{read.root}.{'.'.join(read.path)}` at {where}", where)
             for item in facts.serialized:
                 where = f"{path}:{item.line}"
@@ -456,8 +490,18 @@ class Loading:
                 for origin in self.origins(scope, item.root):
                     if origin.kind == "new":
                         origin = self._after_commit(origin, scope, item.line)
+                    if self._sync_read(scope, origin):
+                        continue
                     self._serialize(origin, item.path, item.schema, where)
             self._route(scope, facts, path)
+
+    def _sync_read(self, scope: str, origin: Origin) -> bool:
+        """A read in held sync code of the objects a query of that same function gave (a data
+        migration's ``session.query(M).all()`` then ``m.rel``): it runs where the query ran, with
+        its session usable synchronously, so it loads lazily as before and needs no loader. A
+        model-level strategy would change every query of the model instead (those of old schemas
+        in Alembic migrations too), for a read that never needed it."""
+        return origin.kind == "unknown" and origin.scope == scope and self._held(scope)
 
     def _unnamed_schema(self, scope: str, item: Serialized) -> None:
         """A validation whose schema resolves to no class (``self.schema.model_validate(obj)``): the
@@ -694,12 +738,20 @@ class Loading:
         if origin.kind == "unknown":
             for i, attr in enumerate(path):
                 for owner, rel in self.named(attr):
+                    if i + 1 < len(path) and self._not_a_collection(owner, rel, path[i + 1]):
+                        continue
                     if i == 0 or self._reached(path[:i], owner):
                         self.unfollowed.setdefault((owner, rel), []).append(f"{why}, on {origin.reason}")
             return
         chain = self._rel_chain(origin, path)
         if chain:
             self._add(origin, chain, why)
+
+    def _not_a_collection(self, owner: str, attr: str, then: str) -> bool:
+        """``x.<attr>.<then>`` cannot read collection relationship ``owner.attr``: ``then`` is no
+        method of the collection (a repository's ``repos.users.get_one`` named like ``Group.users``)."""
+        rel = self.rels.get(owner, {}).get(attr)
+        return rel is not None and rel.collection is True and then not in COLLECTION_ATTRS
 
     def _reached(self, path: tuple[str, ...], owner: str) -> bool:
         return any(r.target == owner for attrs in self.rels.values() for r in attrs.values() if r.attr == path[-1])
