@@ -31,7 +31,7 @@ from .positions import positions
 from .thread_calls import handed, in_place, runner
 from .pickling import fast_state
 
-INDEX_VERSION = 35  # bump when the shape of the index changes (invalidates caches)
+INDEX_VERSION = 36  # bump when the shape of the index changes (invalidates caches)
 #: The collection of a test's ``@pytest.mark.parametrize`` values, followed by the names they bind.
 PARAMETRIZE_PREFIX = "@parametrize:"
 
