@@ -190,6 +190,14 @@ class Fixpoint(Wiring):
             return None
         return bind
 
+    @cached_property
+    def _replaced_by(self) -> dict[str, list[str]]:
+        """A decorator's wrapper → the project functions it replaces (``decorated``)."""
+        found: dict[str, list[str]] = {}
+        for qualname, (wrapper, _) in sorted(self.decorated.items()):
+            found.setdefault(wrapper, []).append(qualname)
+        return found
+
     def _spread(self, queue: deque[str], callers: Mapping[str, list[tuple[str, int]]]) -> None:
         while queue:
             callee = queue.popleft()
@@ -199,6 +207,11 @@ class Fixpoint(Wiring):
             # override and the reverse, so when one becomes async (or is bridged) they all do.
             for member in self.overrides(callee):
                 other = self.functions[member]
+                self._mark(other, Reason("call", callee, other.line), queue)
+            # A decorator's wrapper made async awaits the functions it replaces (``coroutine_params``),
+            # all of them: each becomes async with it, even one without I/O of its own.
+            for replaced in self._replaced_by.get(callee, ()):
+                other = self.functions[replaced]
                 self._mark(other, Reason("call", callee, other.line), queue)
             # Functions stored together in a fixture's ``params=`` are awaited where the fixture
             # calls ``request.param``: all of them, so they become async together.
