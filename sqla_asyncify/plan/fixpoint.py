@@ -209,10 +209,13 @@ class Fixpoint(Wiring):
                 other = self.functions[member]
                 self._mark(other, Reason("call", callee, other.line), queue)
             # A decorator's wrapper made async awaits the functions it replaces (``coroutine_params``),
-            # all of them: each becomes async with it, even one without I/O of its own.
-            for replaced in self._replaced_by.get(callee, ()):
+            # all of them: each becomes async with it, even one without I/O of its own. A held
+            # wrapper (bridged) calls them as they are; one replacing ``__init__`` is held
+            # (``decorator_replacements``) and reported there.
+            for replaced in self._replaced_by.get(callee, ()) if callee in self.to_async else ():
                 other = self.functions[replaced]
-                self._mark(other, Reason("call", callee, other.line), queue)
+                if self._sync_protocol_reason(other) is None:
+                    self._mark(other, Reason("call", callee, other.line), queue)
             # Functions stored together in a fixture's ``params=`` are awaited where the fixture
             # calls ``request.param``: all of them, so they become async together.
             for member in sorted(self.stored_families.get(callee, ())):
