@@ -239,8 +239,8 @@ class Plan(UntypedSessions, HttpClients, CalleeCommits, OwnEngines, ValueCalls, 
                         qualname,
                         why,
                         f", with the session wiring it reads, though it reaches session I/O: {chains[qualname]}",
-                        "annotate the session the wrapper hands the decorated function (`db: Session`): "
-                        "its I/O is then converted, it becomes `async def`, and the wrapper awaits it",
+                        "the function it replaces stays sync for the reason reported at it; once it can "
+                        "become async, the wrapper becomes async with it and awaits it",
                     )
                 )
             for qualname, why in sorted(wrapped.items()):

@@ -128,7 +128,7 @@ class Boundaries(Classification):
             if why is None:
                 continue
             for deco in fn.decorators:
-                replacement = self._returned_function(deco, depth=2)
+                replacement = self.returned_function(deco, depth=2)
                 if replacement is not None and replacement != fn.qualname:
                     found.setdefault(
                         replacement,
@@ -138,18 +138,19 @@ class Boundaries(Classification):
         return found
 
     def wrappers_of_sync(self) -> dict[str, str]:
-        """Wrappers a project decorator puts in place of a function that stays sync, made async
-        themselves (their own session I/O: ``@with_session`` opening the session it hands the
-        function) → why they must stay sync: the decorated function's callers call the wrapper
-        and would get a coroutine they never await, and the wrapper would hand the function an
-        ``AsyncSession`` it uses synchronously. Held, the wrapper keeps its sync session (held
-        code keeps the wiring it reads), and what it decorates runs as it did."""
+        """Wrappers a project decorator puts in place of a function that stays sync (held: stored
+        as a value, kept sync by the user), made async themselves (their own session I/O:
+        ``@with_session`` opening the session it hands the function) → why they must stay sync:
+        the decorated function's callers call the wrapper and would get a coroutine they never
+        await, and the wrapper would hand the function an ``AsyncSession`` it uses synchronously.
+        Held, the wrapper keeps its sync session (held code keeps the wiring it reads), and what
+        it decorates runs as it did. (Otherwise the functions it replaces become async with it.)"""
         found: dict[str, str] = {}
         for fn in self.functions.values():
             if fn.kind != "function" or fn.is_async or not fn.decorators or fn.qualname in self.to_async:
                 continue
             for deco in fn.decorators:
-                wrapper = self._returned_function(deco, depth=2)
+                wrapper = self.returned_function(deco, depth=2)
                 if wrapper is not None and wrapper != fn.qualname and wrapper in self.to_async:
                     found.setdefault(
                         wrapper,
@@ -169,7 +170,7 @@ class Boundaries(Classification):
             if fn.kind != "function" or fn.is_async or not fn.decorators or fn.qualname in wrappers:
                 continue
             for deco in fn.decorators:
-                wrapper = self._returned_function(deco, depth=2)
+                wrapper = self.returned_function(deco, depth=2)
                 if wrapper in wrappers:
                     found.setdefault(
                         fn.qualname,
@@ -210,18 +211,6 @@ class Boundaries(Classification):
         if fn.name.startswith("__") and fn.name.endswith("__") and fn.name not in sqla.ASYNC_DUNDERS:
             return f"`{fn.name}` is a sync protocol method"
         return None
-
-    def _returned_function(self, qualname: str, depth: int) -> str | None:
-        """The nested function ``qualname`` returns, followed through a factory (a decorator
-        returning a decorator) up to ``depth`` levels; None when it returns none."""
-        fn = self.functions.get(qualname)
-        if fn is None or fn.kind != "function" or depth == 0:
-            return None
-        nested = [f"{qualname}.{b.value.root}" for b in fn.returns if not b.called and not b.value.path]
-        nested = [q for q in nested if q in self.functions and self.functions[q].kind == "function"]
-        if len(set(nested)) != 1:
-            return None
-        return self._returned_function(nested[0], depth - 1) or nested[0]
 
     def imports_without_loop(self, module: str) -> bool:
         """Whether ``module``'s module-level code runs where no event loop runs: a test module, a
@@ -335,7 +324,7 @@ class Boundaries(Classification):
             return False
         if init.qualname in self.io_inits:
             return True
-        return any(self._returned_function(deco, depth=2) in self.bridged for deco in init.decorators)
+        return any(self.returned_function(deco, depth=2) in self.bridged for deco in init.decorators)
 
     @cached_property
     def any_constructs_with_io(self) -> bool:

@@ -32,9 +32,6 @@ from ..index import FunctionInfo
 from ..names import Callee
 from .boundaries import Boundaries
 
-#: ``@functools.wraps(func)`` on a wrapper: reads ``func``'s attributes, hands it nowhere.
-WRAPS = frozenset({"functools.wraps", "wraps"})
-
 
 def keyed_params(receiver: FunctionInfo, callee: Callee) -> list[tuple[str, str]]:
     """(argument key, parameter name) for each parameter of ``receiver`` as called through
@@ -97,33 +94,19 @@ class CoroutineFactories(Boundaries):
 
     def _decorated_params(self) -> dict[tuple[str, str], list[str]]:
         """(wrapper, the decorator's parameter it calls) → the project functions that decorator
-        replaces by that wrapper (``@with_session def f`` with ``with_session(fn)`` returning
-        ``wrapper``, which calls ``fn(...)`` and does nothing else with it)."""
+        replaces by that wrapper (``decorated``)."""
         found: dict[tuple[str, str], list[str]] = {}
-        for fn in self.functions.values():
-            if fn.kind != "function" or fn.is_async or not fn.decorators:
-                continue
-            for deco in fn.decorators:
-                wrapper = self._returned_function(deco, depth=2)
-                inner = self.functions.get(wrapper) if wrapper is not None else None
-                outer = self.functions.get(inner.parent) if inner is not None and inner.parent else None
-                if inner is None or outer is None or inner.is_async or not outer.params or wrapper == fn.qualname:
-                    continue
-                param = outer.params[0].name
-                if param in self._only_called_params(inner, closure=param):
-                    found.setdefault((inner.qualname, param), []).append(fn.qualname)
+        for qualname, (wrapper, param) in sorted(self.decorated.items()):
+            if not self.functions[wrapper].is_async:
+                found.setdefault((wrapper, param), []).append(qualname)
         return found
 
-    def _only_called_params(self, fn: FunctionInfo, closure: str | None = None) -> frozenset[str]:
+    def _only_called_params(self, fn: FunctionInfo) -> frozenset[str]:
         """Parameters of ``fn`` it only calls (or reads an attribute of): never hands on, binds,
-        returns or stores. ``closure``: also that name of an enclosing function's, when ``fn``
-        has no parameter of its own by that name."""
+        returns or stores."""
         names = {p.name for p in fn.params}
-        if closure is not None and closure not in names:
-            names.add(closure)
         called = {site.callee.root for site in fn.calls if not site.callee.path and site.callee.root in names}
-        # ``functools.wraps(func)`` only copies its attributes (``__name__``, ``__doc__``).
-        escaping = {callee.root for site in fn.calls if str(site.callee) not in WRAPS for _, callee in site.args}
+        escaping = {callee.root for site in fn.calls for _, callee in site.args}
         escaping |= {b.value.root for b in (*fn.bindings, *fn.returns) if not b.called}
         escaping |= {b.name for b in fn.bindings}  # rebound: a call of the name may call something else
         escaping |= {ref.split(".", 1)[0] for ref, _ in fn.stored}

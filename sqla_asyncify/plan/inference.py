@@ -14,7 +14,7 @@ from typing import ClassVar
 
 from .. import sqla
 from ..containers import TUPLE, Shape
-from ..index import Binding, FunctionInfo, Param
+from ..index import Binding, CallSite, FunctionInfo, Param
 from ..names import SUBSCRIPT, Callee
 from .fixtures import Fixtures
 from .types import (
@@ -190,10 +190,23 @@ class Inference(Fixtures):
         return found
 
     def _caller_typing_round(self) -> dict[str, Ty]:
-        """One round of ``_caller_instance_params``, reading the answer of the one before."""
+        """One round of ``_caller_instance_params``, reading the answer of the one before.
+
+        A function a project decorator replaces (``decorated``) is called by its callers through
+        the decorator's wrapper: their arguments are the wrapper's, and type the function's
+        parameters only where the wrapper hands them on in place (``fn(db, *args)`` with ``db``
+        the wrapper's first parameter). The wrapper's own call of it (``fn(db, *args)`` with
+        ``db = SessionLocal()``) types them too: it is a call of every function it replaces."""
         passed: dict[str, Ty | None] = {}
+        by_wrapper: dict[tuple[str, str], list[str]] = {}
+        for qualname, key in self.decorated.items():
+            by_wrapper.setdefault(key, []).append(qualname)
         for fn in self.functions.values():
             for site in fn.calls:
+                if not site.callee.path and (fn.qualname, site.callee.root) in by_wrapper:
+                    for replaced in by_wrapper[(fn.qualname, site.callee.root)]:
+                        self._bind_call(fn, site, self.functions[replaced], False, passed, only_bound=True)
+                    continue
                 target = self._value_type(fn.qualname, site.callee, False, frozenset())
                 if target.kind == "class" and not site.callee.calls:
                     callee = self.functions.get(f"{target.name}.__init__")  # ``Worker(db, queue)``
@@ -201,28 +214,52 @@ class Inference(Fixtures):
                     callee = self.functions.get(target.name) if target.kind == "function" else None
                 if callee is None or callee.kind != "function" or self._takes_fixtures(callee):
                     continue
-                params = list(callee.params)
-                bound_self = site.callee.path or target.kind == "class"
-                if callee.class_qualname and params and params[0].name in ("self", "cls") and bound_self:
-                    params = params[1:]
-                bound: dict[str, Callee] = {}
-                for key, arg in site.args:
-                    param = params[int(key)] if key.isdigit() and int(key) < len(params) else (
-                        None if key.isdigit() else next((p for p in params if p.name == key), None)
-                    )
-                    if param is not None:
-                        bound[param.name] = arg
-                for param in params:
-                    if param.annotation or param.depends is not None:
-                        continue
-                    key = f"{callee.qualname}:{param.name}"
-                    arg = bound.get(param.name)
-                    ty = UNKNOWN if arg is None else self._value_type(fn.qualname, arg, False, frozenset())
-                    if (ty.kind != "instance" and ty != SESSION) or passed.get(key, ty) != ty:
-                        passed[key] = None
-                    else:
-                        passed[key] = ty
+                if callee.qualname in self.decorated and not self._hands_on_in_place(callee.qualname):
+                    continue
+                self._bind_call(fn, site, callee, bool(site.callee.path or target.kind == "class"), passed)
         return {key: ty for key, ty in passed.items() if ty is not None}
+
+    def _hands_on_in_place(self, qualname: str) -> bool:
+        """The wrapper replacing ``qualname`` calls it with its own leading parameters, in order
+        (``def wrapper(db, *args): fn(db, *args)``): a caller's arguments reach it where they are."""
+        wrapper, param = self.decorated[qualname]
+        inner = self.functions[wrapper]
+        calls = [site for site in inner.calls if site.callee.root == param and not site.callee.path]
+        if len(calls) != 1:
+            return False
+        positional = [arg for key, arg in calls[0].args if key.isdigit()]
+        return all(
+            i < len(inner.params) and not arg.path and not arg.calls and arg.root == inner.params[i].name
+            for i, arg in enumerate(positional)
+        )
+
+    def _bind_call(self, fn: FunctionInfo, site: CallSite, callee: FunctionInfo, bound_self: bool,
+                   passed: dict[str, Ty | None], only_bound: bool = False) -> None:
+        """What ``site`` in ``fn`` hands each unannotated parameter of ``callee``, into ``passed``
+        (``None`` once two calls disagree or one hands something unknown). ``only_bound``: the
+        parameters it names only (a wrapper's call, whose ``*args`` carry the rest)."""
+        params = list(callee.params)
+        if callee.class_qualname and params and params[0].name in ("self", "cls") and bound_self:
+            params = params[1:]
+        bound: dict[str, Callee] = {}
+        for key, arg in site.args:
+            param = params[int(key)] if key.isdigit() and int(key) < len(params) else (
+                None if key.isdigit() else next((p for p in params if p.name == key), None)
+            )
+            if param is not None:
+                bound[param.name] = arg
+        for param in params:
+            if param.annotation or param.depends is not None:
+                continue
+            key = f"{callee.qualname}:{param.name}"
+            arg = bound.get(param.name)
+            if arg is None and only_bound:
+                continue
+            ty = UNKNOWN if arg is None else self._value_type(fn.qualname, arg, False, frozenset())
+            if (ty.kind != "instance" and ty != SESSION) or passed.get(key, ty) != ty:
+                passed[key] = None
+            else:
+                passed[key] = ty
 
     def _fixture_type(self, module: str, name: str, seen: frozenset[str]) -> Ty:
         """The fixture visible from ``module``: its own module's first, then a ``conftest``'s."""

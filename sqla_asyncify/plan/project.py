@@ -299,3 +299,55 @@ class ProjectIndex:
 
     def path_of(self, qualname: str) -> str:
         return self._function_module[qualname].path
+
+    def returned_function(self, qualname: str, depth: int) -> str | None:
+        """The nested function ``qualname`` returns, followed through a factory (a decorator
+        returning a decorator) up to ``depth`` levels; None when it returns none."""
+        fn = self.functions.get(qualname)
+        if fn is None or fn.kind != "function" or depth == 0:
+            return None
+        nested = [f"{qualname}.{b.value.root}" for b in fn.returns if not b.called and not b.value.path]
+        nested = [q for q in nested if q in self.functions and self.functions[q].kind == "function"]
+        if len(set(nested)) != 1:
+            return None
+        return self.returned_function(nested[0], depth - 1) or nested[0]
+
+    @cached_property
+    def decorated(self) -> dict[str, tuple[str, str]]:
+        """Project function → (the ``wrapper`` a project decorator puts in its place, the
+        decorator's parameter the wrapper calls it through): ``@with_session def f`` with
+        ``with_session(fn)`` returning ``wrapper``, which calls ``fn(...)``. The first such
+        decorator of a function (the one applied last, which its callers call)."""
+        found: dict[str, tuple[str, str]] = {}
+        for fn in self.functions.values():
+            if fn.kind != "function" or fn.is_async or not fn.decorators:
+                continue
+            for deco in fn.decorators:
+                wrapper = self.returned_function(deco, depth=2)
+                inner = self.functions.get(wrapper) if wrapper is not None else None
+                outer = self.functions.get(inner.parent) if inner is not None and inner.parent else None
+                if inner is None or outer is None or not outer.params or wrapper == fn.qualname:
+                    continue
+                param = outer.params[0].name
+                if _only_calls(inner, param):
+                    found[fn.qualname] = (inner.qualname, param)
+                break
+        return found
+
+
+#: ``@functools.wraps(func)`` on a wrapper: reads ``func``'s attributes, hands it nowhere.
+WRAPS = frozenset({"functools.wraps", "wraps"})
+
+
+def _only_calls(fn: FunctionInfo, name: str) -> bool:
+    """``fn`` calls ``name`` and does nothing else with it: never hands it on (but to
+    ``functools.wraps``), binds, returns or stores it, or calls a method of it."""
+    if not any(site.callee.root == name and not site.callee.path for site in fn.calls):
+        return False
+    return not (
+        any(arg.root == name for site in fn.calls if str(site.callee) not in WRAPS for _, arg in site.args)
+        or any(site.callee.root == name and site.callee.path for site in fn.calls)
+        or any(b.value.root == name and not b.called for b in (*fn.bindings, *fn.returns))
+        or any(b.name == name for b in fn.bindings)
+        or any(ref.split(".", 1)[0] == name for ref, _ in fn.stored)
+    )

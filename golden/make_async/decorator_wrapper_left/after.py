@@ -9,9 +9,9 @@ engine = create_engine("sqlite:///app.db")
 SessionLocal = sessionmaker(bind=engine)
 
 
-# The wrapper opens the session it hands the functions it decorates, which take it unannotated:
-# the plan cannot see their I/O, so they stay sync, and the wrapper, which replaces them, stays sync
-# with them, and with the session factory it reads (reported). Nothing changes.
+# The function the wrapper replaces is stored as a value and called where nothing awaits it: it stays
+# sync (reported), and the wrapper, which its callers call in its place, stays sync with it, and with
+# the session factory it reads (reported). Nothing changes.
 def with_session(fn):
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
@@ -33,5 +33,4 @@ def rename(db, user_id: int, name: str) -> str:
     return user.name
 
 
-def handle_rename(user_id: int) -> str:
-    return rename(user_id, "renamed")
+HANDLERS = [rename]
