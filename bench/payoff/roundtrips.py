@@ -172,7 +172,11 @@ def main(argv: list[str] | None = None) -> int:
         endpoints = [(kind, *run.ENDPOINTS[kind]) for kind in run.ENDPOINTS for _ in range(args.requests)]
         out = [f"# Round trips per request, +{args.rtt:g} ms (SELECT 1 through the proxy: {rtt_ms:.2f} ms), uvicorn on {args.server}", ""]
         out += table("One endpoint at a time (the same request repeated)", interleave(endpoints, clients, flights, pids), rtt_ms)
+        opened = {name: flights[name].connections for name in COMPARED}
         out += [""] + table("load.py's mix", interleave(mix(args.requests), clients, flights, pids), rtt_ms)
+        out += ["", "Connections each app opened: " + ", ".join(
+            f"{name} {opened[name]} before the mix, {flights[name].connections} after" for name in COMPARED
+        )]
         print("\n".join(out))
     finally:
         for app in apps:
