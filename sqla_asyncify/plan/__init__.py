@@ -204,8 +204,7 @@ class Plan(UntypedSessions, HttpClients, CalleeCommits, OwnEngines, ValueCalls, 
         wrapped = {
             qualname: why
             for qualname, why in plan.wrapped_by_held({*replacements, *wrappers, *held}).items()
-            if qualname in plan.to_async and qualname not in held and qualname not in replacements
-            and qualname not in wrappers
+            if qualname in plan.to_async and qualname not in held
         }
         # A constructor's own helpers stay sync with it: it runs them inside ``run_sync``.
         init_helpers = {q: why for q, why in plan.init_helpers().items() if q not in held}

@@ -14,6 +14,7 @@ from .. import sqla
 from ..index import CallSite, FunctionInfo, Param
 from ..names import Callee
 from .inference import Inference
+from .project import bind_arguments
 from .types import (
     ASYNC_HTTP_CLIENT,
     CONNECTION,
@@ -163,13 +164,8 @@ class Classification(Inference):
             params = list(member.params)
             if member.class_qualname and params and params[0].name in ("self", "cls") and site.callee.path:
                 params = params[1:]
-            for key, arg in site.args:
-                if key.isdigit():
-                    param = params[int(key)] if int(key) < len(params) else None
-                else:
-                    param = next((p for p in params if p.name == key), None)
-                if param is not None:
-                    yield member, param, arg
+            for param, arg in bind_arguments(params, site.args):
+                yield member, param, arg
 
     @cached_property
     def _class_parameters(self) -> frozenset[str]:

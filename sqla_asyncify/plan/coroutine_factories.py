@@ -83,22 +83,14 @@ class CoroutineFactories(Boundaries):
         for (qualname, param), runs in sorted(handed.items()):
             if runs and all(r is not None for r in runs) and self.boundary_reason(self.functions[qualname]) is None:
                 found.setdefault(qualname, {})[param] = str(runs[0])
-        for (wrapper, param), decorated in sorted(self._decorated_params().items()):
+        for wrapper, replaced in sorted(self.replaced_by.items()):
             # A decorator's wrapper calling the function it replaces: when every function it
             # decorates is made async, it awaits the call, so its own code (the commit after the
             # work, a ``finally``) runs after the work as before, not before a coroutine is run.
-            if all(d in to_async and not self.functions[d].is_generator for d in decorated):
-                if self.boundary_reason(self.functions[wrapper]) is None:
-                    found.setdefault(wrapper, {})[param] = decorated[0]
-        return found
-
-    def _decorated_params(self) -> dict[tuple[str, str], list[str]]:
-        """(wrapper, the decorator's parameter it calls) → the project functions that decorator
-        replaces by that wrapper (``decorated``)."""
-        found: dict[tuple[str, str], list[str]] = {}
-        for qualname, (wrapper, param) in sorted(self.decorated.items()):
-            if not self.functions[wrapper].is_async:
-                found.setdefault((wrapper, param), []).append(qualname)
+            if self.functions[wrapper].is_async or self.boundary_reason(self.functions[wrapper]) is not None:
+                continue
+            if all(d in to_async and not self.functions[d].is_generator for d in replaced):
+                found.setdefault(wrapper, {})[self.decorated[replaced[0]][1]] = replaced[0]
         return found
 
     def _only_called_params(self, fn: FunctionInfo) -> frozenset[str]:

@@ -191,14 +191,6 @@ class Fixpoint(Wiring):
             return None
         return bind
 
-    @cached_property
-    def _replaced_by(self) -> dict[str, list[str]]:
-        """A decorator's wrapper → the project functions it replaces (``decorated``)."""
-        found: dict[str, list[str]] = {}
-        for qualname, (wrapper, _) in sorted(self.decorated.items()):
-            found.setdefault(wrapper, []).append(qualname)
-        return found
-
     def _spread(self, queue: deque[str], callers: Mapping[str, list[tuple[str, int]]]) -> None:
         while queue:
             callee = queue.popleft()
@@ -213,7 +205,7 @@ class Fixpoint(Wiring):
             # all of them: each becomes async with it, even one without I/O of its own. A held
             # wrapper (bridged) calls them as they are; one replacing ``__init__`` is held
             # (``decorator_replacements``) and reported there.
-            for replaced in self._replaced_by.get(callee, ()) if callee in self.to_async else ():
+            for replaced in self.replaced_by.get(callee, ()) if callee in self.to_async else ():
                 other = self.functions[replaced]
                 if self._sync_protocol_reason(other) is None:
                     self._mark(other, Reason("call", callee, other.line), queue)

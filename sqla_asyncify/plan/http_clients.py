@@ -20,6 +20,7 @@ from .. import sqla
 from ..index import CallSite, FunctionInfo, Param
 from ..names import Callee
 from .fixpoint import Fixpoint
+from .project import bind_arguments
 from .types import ASYNC_HTTP_CLIENT, HTTP_CLIENT_CLASS, HTTP_CLIENT_KIND, Reason, Ty
 
 
@@ -169,11 +170,8 @@ class HttpClients(Fixpoint):
         info = self.functions.get(init) if init is not None else None
         if info is None or info.kind != "function" or not info.params or info.params[0].name != "self":
             return
-        params = info.params[1:]
-        for key, arg in site.args:
-            param = params[int(key)] if key.isdigit() and int(key) < len(params) else next((p for p in params if p.name == key), None)
-            if param is not None:
-                yield info, param, arg
+        for param, arg in bind_arguments(info.params[1:], site.args):
+            yield info, param, arg
 
     def is_http_client(self, scope: str, callee: Callee) -> bool:
         """Whether ``callee`` (not called) is an HTTP client whose requests are awaited after the rewrite."""

@@ -17,6 +17,7 @@ from ..containers import TUPLE, Shape
 from ..index import Binding, CallSite, FunctionInfo, Param
 from ..names import SUBSCRIPT, Callee
 from .fixtures import Fixtures
+from .project import bind_arguments
 from .types import (
     ASYNC_HTTP_CLIENT,
     ASYNC_HTTP_CLIENT_CLASS,
@@ -198,14 +199,13 @@ class Inference(Fixtures):
         the wrapper's first parameter). The wrapper's own call of it (``fn(db, *args)`` with
         ``db = SessionLocal()``) types them too: it is a call of every function it replaces."""
         passed: dict[str, Ty | None] = {}
-        by_wrapper: dict[tuple[str, str], list[str]] = {}
-        for qualname, key in self.decorated.items():
-            by_wrapper.setdefault(key, []).append(qualname)
         for fn in self.functions.values():
+            replaced = self.replaced_by.get(fn.qualname, ())
+            through = self.decorated[replaced[0]][1] if replaced else None  # the decorator's parameter
             for site in fn.calls:
-                if not site.callee.path and (fn.qualname, site.callee.root) in by_wrapper:
-                    for replaced in by_wrapper[(fn.qualname, site.callee.root)]:
-                        self._bind_call(fn, site, self.functions[replaced], False, passed, only_bound=True)
+                if through is not None and not site.callee.path and site.callee.root == through:
+                    for qualname in replaced:
+                        self._bind_call(fn, site, self.functions[qualname], False, passed, only_bound=True)
                     continue
                 target = self._value_type(fn.qualname, site.callee, False, frozenset())
                 if target.kind == "class" and not site.callee.calls:
@@ -241,13 +241,7 @@ class Inference(Fixtures):
         params = list(callee.params)
         if callee.class_qualname and params and params[0].name in ("self", "cls") and bound_self:
             params = params[1:]
-        bound: dict[str, Callee] = {}
-        for key, arg in site.args:
-            param = params[int(key)] if key.isdigit() and int(key) < len(params) else (
-                None if key.isdigit() else next((p for p in params if p.name == key), None)
-            )
-            if param is not None:
-                bound[param.name] = arg
+        bound = {param.name: arg for param, arg in bind_arguments(params, site.args)}
         for param in params:
             if param.annotation or param.depends is not None:
                 continue

@@ -9,12 +9,12 @@ and where a name leads through imports and re-exports. It knows nothing of sessi
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from ..index import Binding, ClassInfo, FunctionInfo, ModuleIndex
+from ..index import Binding, ClassInfo, FunctionInfo, ModuleIndex, Param
 from ..names import Callee
 from ..report import ReportItem
 from .types import Reason, ReturnedQuery
@@ -334,6 +334,14 @@ class ProjectIndex:
                 break
         return found
 
+    @cached_property
+    def replaced_by(self) -> dict[str, tuple[str, ...]]:
+        """A decorator's wrapper → the project functions it replaces (``decorated`` inverted)."""
+        found: dict[str, tuple[str, ...]] = {}
+        for qualname, (wrapper, _) in sorted(self.decorated.items()):
+            found[wrapper] = (*found.get(wrapper, ()), qualname)
+        return found
+
 
 #: ``@functools.wraps(func)`` on a wrapper: reads ``func``'s attributes, hands it nowhere.
 WRAPS = frozenset({"functools.wraps", "wraps"})
@@ -351,3 +359,15 @@ def _only_calls(fn: FunctionInfo, name: str) -> bool:
         or any(b.name == name for b in fn.bindings)
         or any(ref.split(".", 1)[0] == name for ref, _ in fn.stored)
     )
+
+
+def bind_arguments(params: Sequence[Param], args: Sequence[tuple[str, Callee]]) -> Iterator[tuple[Param, Callee]]:
+    """Each argument of a call (keyed by position, ``"0"``, or by name) with the parameter of
+    ``params`` it binds; arguments binding none (past the last position, an unknown name) left out."""
+    for key, arg in args:
+        if key.isdigit():
+            param = params[int(key)] if int(key) < len(params) else None
+        else:
+            param = next((p for p in params if p.name == key), None)
+        if param is not None:
+            yield param, arg
