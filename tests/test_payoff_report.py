@@ -124,3 +124,41 @@ def test_an_interleaved_point_below_sync_is_named_with_its_interval_and_rounds()
         "0.990× at 1 worker(s), +1 ms, 1 client(s) (interleaved, 95 % interval 0.980–1.005; rounds 98/100, 99/104 req/s, ahead in 0/2)" in text
     )
     assert "**not met** (3 of 4 points" in text
+
+
+def _alternated(sync_slices: list[float], migrated_slices: list[float], sync_p99: float, migrated_p99: float) -> report.Alternated:
+    def port(slices: list[float], p99: float) -> dict[str, object]:
+        return {"rps": sum(slices) / len(slices), "p99_ms": p99, "slices_rps": slices, "by_endpoint": {"write": [100.0, p99]}}
+
+    return report.alternated({"sync": port(sync_slices, sync_p99), "migrated": port(migrated_slices, migrated_p99)}, 5, 1, 50)
+
+
+def test_alternated_figures_pair_each_turn_with_its_neighbour() -> None:
+    alt = _alternated([300, 200, 300, 200], [330, 260, 390, 180], 240, 230)
+    assert alt.ratio == (330 + 260 + 390 + 180) / 1000
+    assert alt.slices == 4 and alt.slices_ahead == 3  # 180 < 200: the last turn behind
+    assert alt.ratio_low < alt.ratio < alt.ratio_high
+    # A resample of pairs: bounded by the ratios of the pairs themselves (0.9 to 1.3).
+    assert 0.9 <= alt.ratio_low and alt.ratio_high <= 1.3
+
+
+def test_a_fifty_client_point_measured_alternated_is_judged_by_it() -> None:
+    # The rounds put +5 ms, 50 clients' p99 worse (226/250 against 220/224 ms, P99 above) and the
+    # ratio at 1.10×; alternated, both apps measured over the same stretch: p99 218 against 225 ms.
+    points = _points(RPS, P99)
+    alt = _alternated([300, 290, 310, 300], [345, 330, 350, 349], 225, 218)
+    text = "\n".join(report.targets(_setup({"sync": EQUAL, "migrated": EQUAL}), points, report.medians(points), None, [alt]))
+    assert "* p99 at 50 clients no worse than sync: **met**" in text
+    assert "1 worker(s) +5 ms: 218 against 225 ms alternated (rounds' medians 238 against 222 ms" in text
+    assert "50 clients judged by the alternated measurement (section above)." in text
+    worse = _alternated([300, 290, 310, 300], [345, 330, 350, 349], 225, 260)
+    text = "\n".join(report.targets(_setup({"sync": EQUAL, "migrated": EQUAL}), points, report.medians(points), None, [worse]))
+    assert "* p99 at 50 clients no worse than sync: **not met**" in text
+    assert "260 against 225 ms alternated (**worse**" in text
+
+
+def test_the_alternated_ratio_decides_the_1_3_target_at_one_millisecond() -> None:
+    points = _points(RPS, P99)  # rounds: 1.39× at +1 ms, 50 clients
+    below = report.Alternated(1, 1, 50, 8, 300.0, 360.0, 1.2, 1.1, 1.3, 6, 300.0, 290.0, {}, {})
+    text = "\n".join(report.targets(_setup({"sync": EQUAL, "migrated": EQUAL}), points, report.medians(points), None, [below]))
+    assert "* migrated ≥ 1.3× sync at 50 clients, +1 ms: **not met**: 1 worker(s) 1.20× alternated (95 % interval 1.10–1.30; rounds' medians 1.39×" in text

@@ -79,24 +79,31 @@ async def read_response(reader: asyncio.StreamReader) -> tuple[int, str]:
 class Stats:
     def __init__(self) -> None:
         self.latencies: list[float] = []
+        self.kinds: list[str] = []  # the endpoint of each latency
         self.errors = 0
         self.measuring = False
         self.stop = False
         # Balancing: how many connections each worker holds, and each worker's share.
         self.held: dict[str, int] = {}
         self.share = 0
+        # Alternating mode (--alternate): clients send only while the gate is open.
+        self.gate: asyncio.Event | None = None
 
 
 async def client(port: int, rng: random.Random, stats: Stats) -> None:
     reader = writer = None
     worker = ""  # the worker this connection landed on, once known
     while not stats.stop:
+        if stats.gate is not None and not stats.gate.is_set():
+            await stats.gate.wait()
+            continue
         try:
             if writer is None:
                 reader, writer = await asyncio.open_connection("127.0.0.1", port)
             assert reader is not None
             started = time.perf_counter()
-            writer.write(request_for(pick(rng), rng))
+            kind = pick(rng)
+            writer.write(request_for(kind, rng))
             status, served_by = await read_response(reader)
             elapsed = time.perf_counter() - started
             if stats.share and not worker and served_by:
@@ -109,6 +116,7 @@ async def client(port: int, rng: random.Random, stats: Stats) -> None:
                 stats.held[worker] = stats.held.get(worker, 0) + 1
             if stats.measuring and not stats.stop:
                 stats.latencies.append(elapsed)
+                stats.kinds.append(kind)
                 if status >= 300:
                     stats.errors += 1
         except (OSError, asyncio.IncompleteReadError, ValueError):
@@ -169,6 +177,93 @@ async def interleave(ports: list[int], warmup: float, duration: float, seed: int
     return {"window_s": window, "ports": {str(port): {"latencies_ms": latencies[i], "errors": errors[i]} for i, port in enumerate(ports)}}
 
 
+def summary(stats: Stats, window: float) -> dict[str, object]:
+    """What completed inside the measured window: counts, req/s, latency percentiles, per endpoint."""
+    ok = len(stats.latencies) - stats.errors
+    return {
+        "window_s": window,
+        "requests": len(stats.latencies),
+        "errors": stats.errors,
+        "rps": ok / window if window else 0.0,
+        "p50_ms": percentile(stats.latencies, 0.50) * 1000,
+        "p99_ms": percentile(stats.latencies, 0.99) * 1000,
+        # Per endpoint (p50, p99) ms: where the tail is (a write makes twice a read's round trips).
+        "by_endpoint": {
+            kind: [percentile(mine, 0.50) * 1000, percentile(mine, 0.99) * 1000]
+            for kind, _ in MIX
+            if (mine := [ms for ms, k in zip(stats.latencies, stats.kinds) if k == kind])
+        },
+    }
+
+
+async def alternate(ports: list[int], clients: int, warmup: float, duration: float, slice_s: float, settle: float,
+                    seed: int, balance: int) -> dict[str, object]:
+    """``clients`` closed-loop clients per app, the load switched from app to app every ``slice_s``
+    seconds (the order rotated), each slice measured after ``settle`` seconds (the previous app's
+    requests in flight finish, this one's queue fills). Every app sees the same request sequence per
+    client, and the machine's drift over the run (see the module's docstring) touches all alike."""
+    apps = [Stats() for _ in ports]
+    for stats in apps:
+        stats.gate = asyncio.Event()
+        stats.share = -(-clients // balance) if balance > 1 else 0
+    tasks = [
+        asyncio.create_task(client(port, random.Random(seed * 1000 + c), stats))
+        for port, stats in zip(ports, apps)
+        for c in range(clients)
+    ]
+    n = len(ports)
+    slices = max(1, round(duration / slice_s / n)) * n  # the same number of slices per app
+    measured = [0.0] * n
+    per_slice: list[list[float]] = [[] for _ in ports]  # each slice's req/s, per app
+    turn = 0
+
+    def open_gate(i: int) -> None:
+        for k, stats in enumerate(apps):
+            if k == i:
+                stats.gate.set()  # type: ignore[union-attr]
+            else:
+                stats.gate.clear()  # type: ignore[union-attr]
+
+    began = time.perf_counter()
+    while time.perf_counter() - began < warmup or turn < n:  # every app warmed (and balanced), in turn
+        open_gate(turn % n)
+        await asyncio.sleep(slice_s)
+        turn += 1
+    splits = [sorted(stats.held.values(), reverse=True) for stats in apps]
+    print("WINDOW START", flush=True)
+    started = time.perf_counter()
+    for k in range(slices):
+        i = (turn + k) % n
+        stats = apps[i]
+        open_gate(i)
+        await asyncio.sleep(settle)
+        done_before = len(stats.latencies) - stats.errors
+        stats.measuring, opened = True, time.perf_counter()
+        await asyncio.sleep(slice_s - settle)
+        stats.measuring = False
+        spent = time.perf_counter() - opened
+        measured[i] += spent
+        per_slice[i].append((len(stats.latencies) - stats.errors - done_before) / spent)
+    window = time.perf_counter() - started
+    print("WINDOW END", flush=True)
+    for stats in apps:
+        stats.stop = True
+        stats.gate.set()  # type: ignore[union-attr]
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    return {
+        "clients": clients,
+        "window_s": window,
+        "slice_s": slice_s,
+        "settle_s": settle,
+        "ports": {
+            str(port): {**summary(stats, measured[i]), "slices_rps": per_slice[i], "split": splits[i]}
+            for i, (port, stats) in enumerate(zip(ports, apps))
+        },
+    }
+
+
 async def main(args: argparse.Namespace) -> dict[str, float]:
     stats = Stats()
     if args.balance > 1:
@@ -186,17 +281,7 @@ async def main(args: argparse.Namespace) -> dict[str, float]:
     for task in tasks:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
-    ok = len(stats.latencies) - stats.errors
-    return {
-        "clients": args.clients,
-        "window_s": window,
-        "requests": len(stats.latencies),
-        "errors": stats.errors,
-        "rps": ok / window,
-        "p50_ms": percentile(stats.latencies, 0.50) * 1000,
-        "p99_ms": percentile(stats.latencies, 0.99) * 1000,
-        "split": split,
-    }
+    return {"clients": args.clients, **summary(stats, window), "split": split}
 
 
 if __name__ == "__main__":
@@ -208,12 +293,21 @@ if __name__ == "__main__":
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--interleave", help="comma-separated ports: one client, each request to every app in turn")
     parser.add_argument("--balance", type=int, default=1, help="the app's uvicorn workers: spread the connections evenly over them")
+    parser.add_argument("--alternate", help="comma-separated ports: --clients clients per app, the load switched between the apps")
+    parser.add_argument("--slice", type=float, default=2.5, help="--alternate: seconds per app per turn")
+    parser.add_argument("--settle", type=float, default=0.6, help="--alternate: seconds of each turn left unmeasured")
     args = parser.parse_args()
     if not 1 <= args.clients <= 500 or args.warmup + args.duration > 300:
         sys.exit("load.py: at most 500 clients and 300 seconds")
-    if (args.port is None) == (args.interleave is None):
-        sys.exit("load.py: --port or --interleave, one of them")
-    if args.interleave:
+    if sum(x is not None for x in (args.port, args.interleave, args.alternate)) != 1:
+        sys.exit("load.py: --port, --interleave or --alternate, one of them")
+    if args.alternate:
+        if not 0 <= args.settle < args.slice:
+            sys.exit("load.py: --settle must be shorter than --slice")
+        ports = [int(p) for p in args.alternate.split(",")]
+        found = alternate(ports, args.clients, args.warmup, args.duration, args.slice, args.settle, args.seed, args.balance)
+        print(json.dumps(asyncio.run(found)), flush=True)
+    elif args.interleave:
         ports = [int(p) for p in args.interleave.split(",")]
         print(json.dumps(asyncio.run(interleave(ports, args.warmup, args.duration, args.seed))), flush=True)
     else:

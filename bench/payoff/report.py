@@ -84,6 +84,51 @@ def interleaved(latencies: dict[str, list[float]], errors: dict[str, int], rtt: 
     return out
 
 
+@dataclass
+class Alternated:
+    """The sync and the migrated app at one point with many clients, the load switched between them
+    every few seconds (``load.py --alternate``): both measured through the same stretch of the run."""
+
+    rtt_ms: int
+    workers: int
+    clients: int
+    slices: int  # per app
+    sync_rps: float
+    migrated_rps: float
+    #: migrated/sync req/s, with its 95 % bootstrap interval (slices resampled, each with its neighbour).
+    ratio: float
+    ratio_low: float
+    ratio_high: float
+    slices_ahead: int  # turns in which the migrated app served more than the sync turn beside it
+    sync_p99_ms: float
+    migrated_p99_ms: float
+    #: per endpoint (p50, p99) ms of each app
+    sync_by_endpoint: dict[str, list[float]]
+    migrated_by_endpoint: dict[str, list[float]]
+
+
+def alternated(ports: dict[str, dict[str, Any]], rtt: int, workers: int, clients: int, resamples: int = 1000) -> Alternated:
+    """``ports``: the alternating load generator's result per variant ("sync", "migrated")."""
+    import random
+
+    sync, migrated = ports["sync"], ports["migrated"]
+    pairs = list(zip(sync["slices_rps"], migrated["slices_rps"]))
+    if not pairs:
+        raise ValueError("no slices measured")
+    rng = random.Random(0)
+    draws = sorted(
+        sum(m for _, m in picked) / sum(s for s, _ in picked)
+        for picked in ([pairs[rng.randrange(len(pairs))] for _ in pairs] for _ in range(resamples))
+    )
+    return Alternated(
+        rtt, workers, clients, len(pairs), sync["rps"], migrated["rps"],
+        migrated["rps"] / sync["rps"] if sync["rps"] else math.inf,
+        draws[int(0.025 * resamples)], draws[int(0.975 * resamples) - 1],
+        sum(1 for s, m in pairs if m > s), sync["p99_ms"], migrated["p99_ms"],
+        sync.get("by_endpoint", {}), migrated.get("by_endpoint", {}),
+    )
+
+
 def percentile(values: list[float], q: float) -> float:
     """The value below which a share ``q`` of ``values`` lies (nan without values)."""
     if not values:
@@ -165,6 +210,28 @@ def machine() -> str:
     )
 
 
+def speed_probe(times: int = 20, loops: int = 1_000_000) -> list[float]:
+    """ms of a fixed pure-Python loop, timed ``times`` times in a row: how steady the machine's speed
+    is (on a shared virtual machine it is not, and a CPU-bound point follows it)."""
+    import time
+
+    found = []
+    for _ in range(times):
+        started, total = time.perf_counter(), 0
+        for k in range(loops):
+            total += k
+        found.append((time.perf_counter() - started) * 1000)
+    return found
+
+
+def speed_text(found: list[float]) -> str:
+    if not found:
+        return ""
+    middle = statistics.median(found)
+    return (f"a fixed pure-Python loop timed {len(found)} times in a row before the run took "
+            f"{min(found) / middle:.2f}× to {max(found) / middle:.2f}× its median ({middle:.0f} ms)")
+
+
 def versions() -> str:
     from importlib.metadata import version
 
@@ -232,11 +299,13 @@ def _ratio(a: float, b: float, bold: bool = False) -> str:
 
 
 def write(out: Path, setup: Any, points: list[Any], argv: list[str], notes: list[str] | None = None,
-          together: list[Interleaved] | None = None) -> None:
+          together: list[Interleaved] | None = None, alternating: list[Alternated] | None = None) -> None:
     """``out`` (markdown) and its plot beside it; ``notes``: lines appended as they are; ``together``:
-    the one-client figures with the variants' requests interleaved."""
+    the one-client figures with the variants' requests interleaved; ``alternating``: the many-client
+    figures with the load switched between the sync and the migrated app."""
     notes = notes or []
     together = together or []
+    alternating = alternating or []
     names = list(setup.variants)
     table = medians(points)
     png = out.with_suffix(".png")
@@ -325,7 +394,8 @@ def write(out: Path, setup: Any, points: list[Any], argv: list[str], notes: list
                     ratios.append(_ratio(row["cleaned"]["rps"], row["sync"]["rps"]))
                 lines.append(f"| {w} | {rtt} ms | {c} | {rps} | {' | '.join(ratios)} | {p99} | {errors} |")
     lines += _interleaved_section(setup, together, points)
-    lines += ["", *targets(setup, points, table, together)]
+    lines += _alternated_section(alternating, points, getattr(setup, "speed_ms", []))
+    lines += ["", *targets(setup, points, table, together, alternating)]
     lines += [
         "",
         "## Work per request under load (median): statements, rows, CPU",
@@ -401,6 +471,43 @@ def _interleaved_section(setup: Any, together: list[Interleaved], points: list[A
     return lines
 
 
+def _alternated_section(alternating: list[Alternated], points: list[Any], speed: list[float]) -> list[str]:
+    if not alternating:
+        return []
+    first = alternating[0]
+    lines = [
+        "",
+        f"## {first.clients} clients, the sync and the migrated app alternated",
+        "",
+        "Where both apps use all of the machine's CPU, their req/s follow its speed, and that speed moves"
+        + (f" ({speed_text(speed)})" if speed else "")
+        + ": rounds run minutes apart differ by as much as the apps do. "
+        "So these points are also measured paired: both apps up at once, the same "
+        f"{first.clients} clients (the same request sequence per client) switched from one app to the other "
+        "every few seconds, the order rotated, each app's turn measured after the other app's requests "
+        "in flight have finished. `turns ahead`: in how many turns the migrated app served more than in "
+        "the sync app's turn beside it; the interval is a 95 % bootstrap over those pairs of turns.",
+        "",
+        "| workers | +delay | turns per app | sync req/s | migrated req/s | migrated/sync | 95 % interval | turns ahead "
+        "| p99 sync | p99 migrated | p50 / p99 per endpoint, sync | p50 / p99 per endpoint, migrated | rounds' medians: migrated/sync |",
+        "|" + "---|" * 13,
+    ]
+    table = medians(points)
+    for a in alternating:
+        m, s = table.get((a.workers, a.rtt_ms, a.clients, "migrated")), table.get((a.workers, a.rtt_ms, a.clients, "sync"))
+        rounds = _ratio(m["rps"], s["rps"]) if m and s and s["rps"] > 0 else "–"
+
+        def per_endpoint(found: dict[str, list[float]]) -> str:
+            return ", ".join(f"{k} {v[0]:.0f}/{v[1]:.0f}" for k, v in found.items())
+
+        lines.append(
+            f"| {a.workers} | {a.rtt_ms} ms | {a.slices} | {a.sync_rps:.0f} | {a.migrated_rps:.0f} | **{a.ratio:.2f}×** | "
+            f"{a.ratio_low:.2f}–{a.ratio_high:.2f} | {a.slices_ahead}/{a.slices} | {a.sync_p99_ms:.0f} ms | {a.migrated_p99_ms:.0f} ms | "
+            f"{per_endpoint(a.sync_by_endpoint)} | {per_endpoint(a.migrated_by_endpoint)} | {rounds} |"
+        )
+    return lines
+
+
 def _drift(points: list[Any]) -> float:
     """The largest relative distance of a one-client round's req/s from its variant's median."""
     groups: dict[tuple[int, int, str], list[float]] = defaultdict(list)
@@ -415,10 +522,12 @@ def _rounds_text(pairs: list[tuple[float, float]], unit: str = "") -> str:
 
 
 def targets(setup: Any, points: list[Any], table: dict[tuple[int, int, int, str], dict[str, float]],
-            together: list[Interleaved] | None = None) -> list[str]:
+            together: list[Interleaved] | None = None, alternating: list[Alternated] | None = None) -> list[str]:
     """The issue's targets, checked against this run's figures (medians; rounds as migrated/other). A
-    one-client point measured interleaved is judged by that paired ratio, its rounds' shown beside."""
+    point measured paired (one client interleaved, many clients alternated) is judged by that paired
+    measurement, its rounds' medians shown beside."""
     paired_at = {(i.workers, i.rtt_ms): i for i in together or [] if i.variant == "migrated"}
+    alternated_at = {(a.workers, a.rtt_ms, a.clients): a for a in alternating or []}
     lines = ["## Against the issue's targets (this run)", ""]
 
     def cell(w: int, rtt: int, c: int, v: str) -> dict[str, float] | None:
@@ -431,9 +540,16 @@ def targets(setup: Any, points: list[Any], table: dict[tuple[int, int, int, str]
         parts, oks = [], []
         for w in setup.workers:
             m, s = cell(w, 1, 50, "migrated"), cell(w, 1, 50, "sync")
-            if m and s and s["rps"] > 0:
+            alt = alternated_at.get((w, 1, 50))
+            rounds = f"rounds {_rounds_text(paired(points, w, 1, 50, 'migrated', 'sync'))} req/s"
+            if alt is not None:
+                oks.append(alt.ratio >= 1.3)
+                shown = f"{m['rps'] / s['rps']:.2f}×" if m and s and s["rps"] > 0 else "–"
+                parts.append(f"{w} worker(s) {alt.ratio:.2f}× alternated (95 % interval {alt.ratio_low:.2f}–{alt.ratio_high:.2f}; "
+                             f"rounds' medians {shown}, {rounds})")
+            elif m and s and s["rps"] > 0:
                 oks.append(m["rps"] / s["rps"] >= 1.3)
-                parts.append(f"{w} worker(s) {m['rps'] / s['rps']:.2f}× (rounds {_rounds_text(paired(points, w, 1, 50, 'migrated', 'sync'))} req/s)")
+                parts.append(f"{w} worker(s) {m['rps'] / s['rps']:.2f}× ({rounds})")
         lines.append(f"* migrated ≥ 1.3× sync at 50 clients, +1 ms: {verdict(all(oks))}: " + "; ".join(parts) + ".")
     below, total, lowest = [], 0, None
     interleaved_seen: list[str] = []
@@ -446,11 +562,14 @@ def targets(setup: Any, points: list[Any], table: dict[tuple[int, int, int, str]
                 total += 1
                 ratio = rounds_ratio = m["rps"] / s["rps"] if s["rps"] > 0 else math.inf
                 one = paired_at.get((w, rtt)) if c == 1 else None
+                alt = alternated_at.get((w, rtt, c))
                 if one is not None:
                     ratio = one.vs_sync
                     interleaved_seen.append(
                         f"{w} worker(s) +{rtt} ms {one.vs_sync:.3f}× ({one.vs_sync_low:.3f}–{one.vs_sync_high:.3f}; rounds' medians {rounds_ratio:.2f}×)"
                     )
+                elif alt is not None:
+                    ratio = alt.ratio
                 if lowest is None or ratio < lowest[0]:
                     lowest = (ratio, w, rtt, c, 3 if one is not None else 2)
                 if ratio < 1.0:
@@ -463,6 +582,7 @@ def targets(setup: Any, points: list[Any], table: dict[tuple[int, int, int, str]
             f"* migrated never below 1.0× sync: {verdict(not below)} ({total - len(below)} of {total} points at or above; {low})"
             + (": " + "; ".join(below) if below else "") + "."
             + (" One client judged by the interleaved measurement (section above): " + "; ".join(interleaved_seen) + "." if interleaved_seen else "")
+            + (f" {next(iter(alternated_at))[2]} clients judged by the alternated measurement (section above)." if alternated_at else "")
         )
     if 50 in setup.clients and 5 in setup.rtts:
         parts, oks = [], []
@@ -478,14 +598,25 @@ def targets(setup: Any, points: list[Any], table: dict[tuple[int, int, int, str]
         for w in setup.workers:
             for rtt in setup.rtts:
                 m, s = cell(w, rtt, 50, "migrated"), cell(w, rtt, 50, "sync")
+                alt = alternated_at.get((w, rtt, 50))
+                pairs = paired(points, w, rtt, 50, "migrated", "sync", "p99_ms")
+                rounds = f"rounds {_rounds_text(pairs, ' ms')}, lower in {_ahead(pairs, lower_is_better=True)}"
+                if alt is not None:
+                    worse = alt.migrated_p99_ms > alt.sync_p99_ms
+                    shown = f"{m['p99_ms']:.0f} against {s['p99_ms']:.0f} ms" if m and s and not math.isnan(s["p99_ms"]) else "–"
+                    parts.append(
+                        f"{w} worker(s) +{rtt} ms: {alt.migrated_p99_ms:.0f} against {alt.sync_p99_ms:.0f} ms alternated"
+                        + (" (**worse**; " if worse else " (") + f"rounds' medians {shown}; {rounds})"
+                    )
+                    misses += worse
+                    continue
                 if not (m and s) or math.isnan(s["p99_ms"]):
                     continue
                 worse = m["p99_ms"] > s["p99_ms"]
                 misses += worse
-                pairs = paired(points, w, rtt, 50, "migrated", "sync", "p99_ms")
                 parts.append(
                     f"{w} worker(s) +{rtt} ms: {m['p99_ms']:.0f} against {s['p99_ms']:.0f} ms"
-                    + (f" (**worse**; rounds {_rounds_text(pairs, ' ms')}, lower in {_ahead(pairs, lower_is_better=True)})" if worse else "")
+                    + (f" (**worse**; {rounds})" if worse else "")
                 )
         lines.append(f"* p99 at 50 clients no worse than sync: {verdict(not misses)}: " + "; ".join(parts) + ".")
     if setup.probes.get("sync") and setup.probes.get("migrated"):

@@ -305,6 +305,18 @@ def run_interleaved(apps: list[App], warmup: float, duration: float, rtt: int, w
     return report.interleaved(latencies, errors, rtt, workers)
 
 
+def run_alternated(apps: list[App], clients: int, warmup: float, duration: float, rtt: int, workers: int) -> report.Alternated:
+    """The sync and the migrated app, the same clients switched between them (``load.py --alternate``)."""
+    command = [sys.executable, str(HERE / "load.py"), "--alternate", ",".join(str(a.port) for a in apps), "--clients", str(clients)]
+    command += ["--warmup", str(warmup), "--duration", str(duration), "--balance", str(workers)]
+    done = subprocess.run(command, stdout=subprocess.PIPE, text=True)
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    if done.returncode != 0 or not lines:
+        raise RuntimeError("the alternating load generator failed")
+    ports = json.loads(lines[-1])["ports"]
+    return report.alternated({a.variant: ports[str(a.port)] for a in apps}, rtt, workers, clients)
+
+
 #: Requests per endpoint before the probe counts: enough to reach every worker's first connection
 #: (asyncpg introspects types on connecting; uvicorn's workers take connections in no set order).
 WARM = 8
@@ -353,6 +365,7 @@ class Setup:
     load_start: str = ""  # the load average when the run started
     load_during: str = ""  # the 1-minute load average after each point: min–max
     tool: str = ""  # the asyncify commit the run measured
+    speed_ms: list[float] = field(default_factory=list)  # report.speed_probe() before the run
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -370,6 +383,9 @@ def main(argv: list[str] | None = None) -> int:
         help="command that runs asyncify (default: this interpreter's `-m sqla_asyncify`), e.g. "
         "'env PYTHONPATH=/path/to/checkout python -m sqla_asyncify' to measure another version of the tool",
     )
+    parser.add_argument("--alternate-clients", type=int, default=50,
+                        help="also measure the sync and the migrated app at this many clients with the load switched between them (0: not)")
+    parser.add_argument("--alternate-seconds", type=float, default=40, help="the alternated measurement's window per point")
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "payoff.md")
     parser.add_argument("--json", type=Path, help="also write the raw points here")
     parser.add_argument("--from-json", type=Path, help="only write the report from the --json of an earlier run")
@@ -379,9 +395,10 @@ def main(argv: list[str] | None = None) -> int:
         setup = Setup(**{**data["setup"], "measured_rtt": {int(k): v for k, v in data["setup"]["measured_rtt"].items()}})
         points = [Point(**p) for p in data["points"]]
         together = [report.Interleaved(**i) for i in data.get("interleaved", [])]
+        alternating = [report.Alternated(**a) for a in data.get("alternated", [])]
         findings = HERE / "findings.md"
         notes = ["", *findings.read_text().splitlines()] if findings.exists() else []
-        report.write(args.out, setup, points, data.get("argv", sys.argv), notes, together)
+        report.write(args.out, setup, points, data.get("argv", sys.argv), notes, together, alternating)
         return 0
     if args.quick:
         args.clients, args.rtts, args.workers = "50", "1", "1"
@@ -398,6 +415,8 @@ def main(argv: list[str] | None = None) -> int:
     # the proxy and the apps stop with the run instead of outliving it.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     setup.load_start = " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    setup.speed_ms = report.speed_probe()
+    log(f"payoff: machine speed: {report.speed_text(setup.speed_ms)}")
     work = Path(tempfile.mkdtemp(prefix="payoff-"))
     logs = work / "logs"
     logs.mkdir()
@@ -411,6 +430,7 @@ def main(argv: list[str] | None = None) -> int:
     pg = Postgres.start(free_port())
     points: list[Point] = []
     together: list[report.Interleaved] = []  # one client, the variants interleaved
+    alternating: list[report.Alternated] = []  # many clients, the load switched between sync and migrated
     loads: list[float] = []
     proxy: subprocess.Popen[bytes] | None = None
     apps: list[App] = []
@@ -462,6 +482,18 @@ def main(argv: list[str] | None = None) -> int:
                         log(f"payoff: rtt={rtt} w={workers} c=1 interleaved {one.variant:9s} {one.rps:7.1f} req/s "
                             f"mean {one.mean_ms:6.2f} p50 {one.p50_ms:6.2f} p99 {one.p99_ms:6.1f} ms "
                             f"vs sync {one.vs_sync:.3f}× ({one.vs_sync_low:.3f}–{one.vs_sync_high:.3f}) faster in {one.faster_share:.0%}")
+                if args.alternate_clients and not args.quick:
+                    # Many clients, the load switched between sync and migrated every few seconds: a
+                    # CPU-bound point follows the machine's speed, which drifts between rounds.
+                    apps = [launch(setup, v, folders[v], url, workers, logs) for v in ("sync", "migrated")]
+                    alt = run_alternated(apps, args.alternate_clients, setup.warmup, args.alternate_seconds, rtt, workers)
+                    for app in apps:
+                        app.stop()
+                    apps = []
+                    alternating.append(alt)
+                    log(f"payoff: rtt={rtt} w={workers} c={alt.clients} alternated sync {alt.sync_rps:7.1f} migrated {alt.migrated_rps:7.1f} req/s "
+                        f"{alt.ratio:.3f}× ({alt.ratio_low:.3f}–{alt.ratio_high:.3f}) ahead {alt.slices_ahead}/{alt.slices} "
+                        f"p99 {alt.sync_p99_ms:.0f}/{alt.migrated_p99_ms:.0f} ms")
             proxy.terminate()
             proxy.wait()
             proxy = None
@@ -474,12 +506,13 @@ def main(argv: list[str] | None = None) -> int:
 
     setup.machine, setup.tool = report.machine(), report.git_head(REPO)
     if args.json:
-        raw = {"setup": asdict(setup), "points": [asdict(p) for p in points], "interleaved": [asdict(i) for i in together], "argv": sys.argv}
+        raw = {"setup": asdict(setup), "points": [asdict(p) for p in points], "interleaved": [asdict(i) for i in together],
+               "alternated": [asdict(a) for a in alternating], "argv": sys.argv}
         args.json.write_text(json.dumps(raw, indent=1))
     if not args.quick:
         findings = HERE / "findings.md"
         notes = ["", *findings.read_text().splitlines()] if findings.exists() else []
-        report.write(args.out, setup, points, sys.argv, notes, together)
+        report.write(args.out, setup, points, sys.argv, notes, together, alternating)
         log(f"payoff: wrote {args.out}")
     summary = report.summarize(points, 50 if 50 in setup.clients else setup.clients[-1], 1 if 1 in setup.rtts else setup.rtts[0], setup.workers[0])
     if summary.get("cleaned") and summary.get("sync"):
