@@ -524,8 +524,8 @@ def _rounds_text(pairs: list[tuple[float, float]], unit: str = "") -> str:
 def targets(setup: Any, points: list[Any], table: dict[tuple[int, int, int, str], dict[str, float]],
             together: list[Interleaved] | None = None, alternating: list[Alternated] | None = None) -> list[str]:
     """The issue's targets, checked against this run's figures (medians; rounds as migrated/other). A
-    point measured paired (one client interleaved, many clients alternated) is judged by that paired
-    measurement, its rounds' medians shown beside."""
+    ratio measured paired (one client interleaved, many clients alternated) is judged by that paired
+    measurement, its rounds' medians shown beside; the p99 by the rounds, the alternated one beside."""
     paired_at = {(i.workers, i.rtt_ms): i for i in together or [] if i.variant == "migrated"}
     alternated_at = {(a.workers, a.rtt_ms, a.clients): a for a in alternating or []}
     lines = ["## Against the issue's targets (this run)", ""]
@@ -599,24 +599,19 @@ def targets(setup: Any, points: list[Any], table: dict[tuple[int, int, int, str]
             for rtt in setup.rtts:
                 m, s = cell(w, rtt, 50, "migrated"), cell(w, rtt, 50, "sync")
                 alt = alternated_at.get((w, rtt, 50))
-                pairs = paired(points, w, rtt, 50, "migrated", "sync", "p99_ms")
-                rounds = f"rounds {_rounds_text(pairs, ' ms')}, lower in {_ahead(pairs, lower_is_better=True)}"
-                if alt is not None:
-                    worse = alt.migrated_p99_ms > alt.sync_p99_ms
-                    shown = f"{m['p99_ms']:.0f} against {s['p99_ms']:.0f} ms" if m and s and not math.isnan(s["p99_ms"]) else "–"
-                    parts.append(
-                        f"{w} worker(s) +{rtt} ms: {alt.migrated_p99_ms:.0f} against {alt.sync_p99_ms:.0f} ms alternated"
-                        + (" (**worse**; " if worse else " (") + f"rounds' medians {shown}; {rounds})"
-                    )
-                    misses += worse
-                    continue
                 if not (m and s) or math.isnan(s["p99_ms"]):
                     continue
+                # Judged by the rounds: a steady load. The alternated turns start all clients at once
+                # on an app that idled, which shapes the tail (their p99 shown beside, not judged).
                 worse = m["p99_ms"] > s["p99_ms"]
                 misses += worse
+                pairs = paired(points, w, rtt, 50, "migrated", "sync", "p99_ms")
+                beside = f"alternated {alt.migrated_p99_ms:.0f} against {alt.sync_p99_ms:.0f} ms" if alt is not None else ""
+                detail = [f"rounds {_rounds_text(pairs, ' ms')}, lower in {_ahead(pairs, lower_is_better=True)}"] if worse else []
+                detail += [beside] if beside else []
                 parts.append(
                     f"{w} worker(s) +{rtt} ms: {m['p99_ms']:.0f} against {s['p99_ms']:.0f} ms"
-                    + (f" (**worse**; {rounds})" if worse else "")
+                    + (" (**worse**" + "".join(f"; {d}" for d in detail) + ")" if worse else (f" ({beside})" if beside else ""))
                 )
         lines.append(f"* p99 at 50 clients no worse than sync: {verdict(not misses)}: " + "; ".join(parts) + ".")
     if setup.probes.get("sync") and setup.probes.get("migrated"):
