@@ -9,8 +9,13 @@ plan makes async (``@asynccontextmanager`` now), and instances of project classe
 (``Plan.classify(..., in_with=True)``), and the functions holding them are async per the plan.
 
 A ``with`` whose items are partly async context managers and partly sync ones (``with
-SessionLocal() as s, open(path) as f:``) cannot be one statement: it is reported and left. So is
-one in code that cannot await (module level, a function held sync): the plan reported that already.
+SessionLocal() as s, open(path) as f:``) cannot be one statement; ``with A, B:`` is ``with A:``
+holding ``with B:`` (the language reference says so: entered in order, exited in reverse, an
+exception seen by each), so it is split where the kind changes, each run of items its own
+statement, nested in order: ``async with SessionLocal() as s:`` holding ``with open(path) as f:``.
+Leaving it whole would leave the async items in a sync ``with``, which raises ``TypeError``. A
+``with`` in code that cannot await (module level, a function held sync) is left: the plan reported
+that already.
 
 ``stack.enter_context(cm)`` on a ``contextlib.ExitStack``, with ``cm`` a context manager that
 becomes async, enters it as ``with`` would, and an ``ExitStack`` cannot: it is reported and left
@@ -76,13 +81,33 @@ class AsyncWith(AsyncifyCodemod):
         if not self.in_async_context():
             return updated_node  # the plan reported why this code cannot await
         if not all(flags):
-            sync_items = ", ".join(
-                cst.Module([]).code_for_node(item.item) for item, is_async in zip(original_node.items, flags) if not is_async
-            )
-            self.report(
-                original_node,
-                f"`with` mixes async context managers with sync ones ({sync_items}): one `async with` cannot hold both",
-                "split it: `async with <session/connection items>:` with a nested `with <the other items>:` inside",
-            )
-            return updated_node
+            return _split(updated_node, flags)
         return updated_node.with_changes(asynchronous=cst.Asynchronous())
+
+
+def _split(node: cst.With, flags: list[bool]) -> cst.With:
+    """``node`` as nested statements, one per run of consecutive items of one kind (``flags``: the
+    item is an async context manager), the outermost first: ``with A, B, C:`` with only ``B`` async
+    is ``with A:`` / ``async with B:`` / ``with C:``."""
+    runs: list[tuple[bool, list[cst.WithItem]]] = []
+    for item, is_async in zip(node.items, flags):
+        if runs and runs[-1][0] == is_async:
+            runs[-1][1].append(item)
+        else:
+            runs.append((is_async, [item]))
+
+    def items(run: list[cst.WithItem]) -> list[cst.WithItem]:
+        # The run's last item ends the statement's item list: no comma after it.
+        return [*run[:-1], run[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)]
+
+    body: cst.BaseSuite = node.body
+    for is_async, run in reversed(runs[1:]):
+        inner = cst.With(items=items(run), body=body, asynchronous=cst.Asynchronous() if is_async else None)
+        body = cst.IndentedBlock(body=[inner])
+    is_async, run = runs[0]
+    outer = items(run)
+    if node.lpar is not cst.MaybeSentinel.DEFAULT and len(outer) == 1:
+        # ``with (A() as a, B() as b):`` split to one item: the parentheses would read as A()'s own.
+        return node.with_changes(items=outer, body=body, asynchronous=cst.Asynchronous() if is_async else None,
+                                 lpar=cst.MaybeSentinel.DEFAULT, rpar=cst.MaybeSentinel.DEFAULT)
+    return node.with_changes(items=outer, body=body, asynchronous=cst.Asynchronous() if is_async else None)

@@ -11,9 +11,10 @@ lock = threading.Lock()
 
 
 async def export(path):
-    with SessionLocal() as session, open(path, "w") as out:
-        for user in await session.scalars(select(User)):
-            out.write(user.name)
+    async with SessionLocal() as session:
+        with open(path, "w") as out:
+            for user in await session.scalars(select(User)):
+                out.write(user.name)
 
 
 def read_config(path):
