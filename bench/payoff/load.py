@@ -18,6 +18,12 @@ clock) touches them alike: at one client the apps differ by a fraction of a mill
 less than rounds minutes apart vary, and only a paired measurement resolves it. The JSON then holds,
 per port, the latencies (ms) of the window, request by request in the same order for every port.
 
+``--alternate PORT,PORT --clients N`` (many clients): N clients per app, the same request sequence
+per client at every app, the load switched from app to app every ``--slice`` seconds (the order
+rotated); each turn is measured after ``--settle`` seconds, once the other app's requests in flight
+have finished and this one's queue has filled. The JSON then holds, per port, the figures of its
+turns together and each turn's req/s (``slices_rps``): the turns of the apps side by side pair up.
+
 ``--balance N`` (the app runs N uvicorn workers): during the warm-up a client whose connection
 landed on a worker already holding its share (``ceil(clients / N)``, known from the response's
 ``x-worker`` header, see ``serve.py``) reconnects, so every variant is measured with the same even

@@ -19,6 +19,9 @@ Needs the ``bench`` extra (``pip install -e '.[bench]'``). What it does, all on 
    database's CPU time (``/proc``) and ``pg_stat_statements`` at the window's start and end;
    then, at one client, starts all variants at once and sends each request to every app in turn
    (``load.py --interleave``): a paired measurement, finer than the rounds' drift (see report.py);
+   and at 50 clients starts the sync and the migrated app at once and switches the same clients
+   between them in turns of a few seconds (``load.py --alternate``): CPU-bound points follow the
+   machine's speed, which drifts between rounds;
 6. writes the table, a plot, the commands and the machine to ``docs/payoff.md``.
 
 The migrated app must start with the unchanged ``DATABASE_URL``: if it does not, that is recorded as a
