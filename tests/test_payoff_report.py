@@ -6,6 +6,7 @@ p99 is worse, and one endpoint runs an extra statement must say so, naming each 
 
 from __future__ import annotations
 
+import math
 import sys
 from pathlib import Path
 from types import SimpleNamespace
@@ -160,3 +161,12 @@ def test_the_alternated_ratio_decides_the_1_3_target_at_one_millisecond() -> Non
     below = report.Alternated(1, 1, 50, 8, 300.0, 360.0, 1.2, 1.1, 1.3, 6, 300.0, 290.0, {}, {})
     text = "\n".join(report.targets(_setup({"sync": EQUAL, "migrated": EQUAL}), points, report.medians(points), None, [below]))
     assert "* migrated ≥ 1.3× sync at 50 clients, +1 ms: **not met**: 1 worker(s) 1.20× alternated (95 % interval 1.10–1.30; rounds' medians 1.39×" in text
+
+
+def test_the_bench_cpu_median_leaves_out_rounds_that_did_not_record_it() -> None:
+    points = _points({(1, 50, "sync"): (300, 320)}, {})
+    assert math.isnan(report.medians(points)[(1, 1, 50, "sync")]["bench_cpu_ms_per_req"])
+    points[0].bench_cpu_ms_per_req = 0.6
+    assert report.medians(points)[(1, 1, 50, "sync")]["bench_cpu_ms_per_req"] == 0.6
+    points[1].bench_cpu_ms_per_req = 0.8
+    assert report.medians(points)[(1, 1, 50, "sync")]["bench_cpu_ms_per_req"] == 0.7

@@ -33,6 +33,9 @@ class Point:
     rows_per_req: float
     app_cpu_ms_per_req: float
     db_cpu_ms_per_req: float
+    #: The bench's own processes per request: the delay proxy and the load generator (nan: not
+    #: recorded, a run before they were). On a CPU-bound machine they take from both apps alike.
+    bench_cpu_ms_per_req: float = float("nan")
 
 
 @dataclass
@@ -137,7 +140,8 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-METRICS = ("rps", "p50_ms", "p99_ms", "statements_per_req", "rows_per_req", "app_cpu_ms_per_req", "db_cpu_ms_per_req")
+METRICS = ("rps", "p50_ms", "p99_ms", "statements_per_req", "rows_per_req", "app_cpu_ms_per_req", "db_cpu_ms_per_req",
+           "bench_cpu_ms_per_req")
 
 
 def medians(points: list[Any]) -> dict[tuple[int, int, int, str], dict[str, float]]:
@@ -149,13 +153,19 @@ def medians(points: list[Any]) -> dict[tuple[int, int, int, str], dict[str, floa
     for key, group in groups.items():
         # req/s counts every round (a stalled one served 0); the rest only rounds that served.
         served = [p for p in group if p.requests > 0]
-        row = {metric: statistics.median(getattr(p, metric) for p in served) if served else float("nan") for metric in METRICS}
+        row = {metric: _median([getattr(p, metric) for p in served]) for metric in METRICS}
         row["rps"] = statistics.median(p.rps for p in group)
         row["errors"] = sum(p.errors for p in group)
         row["rounds"] = len(group)
         row["stalled"] = len(group) - len(served)
         out[key] = row
     return out
+
+
+def _median(values: list[float]) -> float:
+    """The median of the values recorded (nan ones left out; nan when none is)."""
+    recorded = [v for v in values if not math.isnan(v)]
+    return statistics.median(recorded) if recorded else float("nan")
 
 
 def rounds_of(points: list[Any], workers: int, rtt: int, clients: int, variant: str) -> dict[int, Any]:
@@ -400,8 +410,11 @@ def write(out: Path, setup: Any, points: list[Any], argv: list[str], notes: list
         "",
         "## Work per request under load (median): statements, rows, CPU",
         "",
-        "| workers | +delay | clients | variant | statements | rows | app CPU ms | PostgreSQL CPU ms | p50 ms |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "`bench CPU ms`: the delay proxy's and the load generator's, per request, on the same cores (–: a run "
+        "from before the bench recorded it).",
+        "",
+        "| workers | +delay | clients | variant | statements | rows | app CPU ms | PostgreSQL CPU ms | bench CPU ms | p50 ms |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for w in setup.workers:
         for rtt in setup.rtts:
@@ -411,7 +424,9 @@ def write(out: Path, setup: Any, points: list[Any], argv: list[str], notes: list
                     if r and r["stalled"] < r["rounds"]:
                         lines.append(
                             f"| {w} | {rtt} ms | {c} | {v} | {r['statements_per_req']:.2f} | {r['rows_per_req']:.1f} | "
-                            f"{r['app_cpu_ms_per_req']:.2f} | {r['db_cpu_ms_per_req']:.2f} | {r['p50_ms']:.1f} |"
+                            f"{r['app_cpu_ms_per_req']:.2f} | {r['db_cpu_ms_per_req']:.2f} | "
+                            + ("–" if math.isnan(r["bench_cpu_ms_per_req"]) else f"{r['bench_cpu_ms_per_req']:.2f}")
+                            + f" | {r['p50_ms']:.1f} |"
                         )
     lines += [
         "",

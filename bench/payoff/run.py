@@ -267,7 +267,7 @@ def launch(setup: "Setup", variant: str, folder: Path, url: str, workers: int, l
 
 # -- one measurement -----------------------------------------------------------------------------------
 def run_load(app: App, clients: int, warmup: float, duration: float, seed: int, counters: Counters, pg_pid: int,
-             workers: int = 1) -> dict[str, Any]:
+             workers: int = 1, proxy_pid: int | None = None) -> dict[str, Any]:
     command = [sys.executable, str(HERE / "load.py"), "--port", str(app.port), "--clients", str(clients)]
     command += ["--warmup", str(warmup), "--duration", str(duration), "--seed", str(seed), "--balance", str(workers)]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
@@ -278,9 +278,9 @@ def run_load(app: App, clients: int, warmup: float, duration: float, seed: int, 
         line = line.strip()
         if line == "WINDOW START":
             counters.reset()
-            marks["start"] = (tree_cpu(app.process.pid), tree_cpu(pg_pid))
+            marks["start"] = (tree_cpu(app.process.pid), tree_cpu(pg_pid), _bench_cpu(process.pid, proxy_pid))
         elif line == "WINDOW END":
-            marks["end"] = (tree_cpu(app.process.pid), tree_cpu(pg_pid))
+            marks["end"] = (tree_cpu(app.process.pid), tree_cpu(pg_pid), _bench_cpu(process.pid, proxy_pid))
             statements, rows, _ = counters.read()
         elif line.startswith("{"):
             result = json.loads(line)
@@ -291,7 +291,13 @@ def run_load(app: App, clients: int, warmup: float, duration: float, seed: int, 
     result["rows_per_req"] = rows / done
     result["app_cpu_ms_per_req"] = (marks["end"][0] - marks["start"][0]) * 1000 / done
     result["db_cpu_ms_per_req"] = (marks["end"][1] - marks["start"][1]) * 1000 / done
+    result["bench_cpu_ms_per_req"] = (marks["end"][2] - marks["start"][2]) * 1000 / done if proxy_pid else float("nan")
     return result
+
+
+def _bench_cpu(load_pid: int, proxy_pid: int | None) -> float:
+    """CPU seconds of the load generator and the delay proxy: the bench's share of the cores."""
+    return tree_cpu(load_pid) + (tree_cpu(proxy_pid) if proxy_pid else 0.0)
 
 
 def run_interleaved(apps: list[App], warmup: float, duration: float, rtt: int, workers: int) -> list[report.Interleaved]:
@@ -459,19 +465,21 @@ def main(argv: list[str] | None = None) -> int:
                             apps = [app]
                             if variant not in setup.probes:
                                 setup.probes[variant] = probe(app, counters)
-                            result = run_load(app, clients, setup.warmup, setup.duration, round_ + 1, counters, pg_pid, workers)
+                            result = run_load(app, clients, setup.warmup, setup.duration, round_ + 1, counters, pg_pid, workers,
+                                              proxy.pid)
                             app.stop()
                             apps = []
                             point = Point(variant, rtt, workers, clients, round_ + 1, int(result["requests"]), int(result["errors"]),
                                           result["rps"], result["p50_ms"], result["p99_ms"], result["statements_per_req"],
-                                          result["rows_per_req"], result["app_cpu_ms_per_req"], result["db_cpu_ms_per_req"])
+                                          result["rows_per_req"], result["app_cpu_ms_per_req"], result["db_cpu_ms_per_req"],
+                                          result["bench_cpu_ms_per_req"])
                             points.append(point)
                             loads.append(os.getloadavg()[0])
                             setup.load_during = f"{min(loads):.1f}–{max(loads):.1f}"
                             log(f"payoff: rtt={rtt} w={workers} c={clients} r={round_ + 1} {variant:9s} {point.rps:7.1f} req/s "
                                 f"p50 {point.p50_ms:6.1f} p99 {point.p99_ms:7.1f} ms err {point.errors} "
                                 f"stmt/req {point.statements_per_req:.2f} rows/req {point.rows_per_req:.1f} "
-                                f"cpu {point.app_cpu_ms_per_req:.2f}+{point.db_cpu_ms_per_req:.2f} ms/req load {loads[-1]:.1f}"
+                                f"cpu {point.app_cpu_ms_per_req:.2f}+{point.db_cpu_ms_per_req:.2f} (bench {point.bench_cpu_ms_per_req:.2f}) ms/req load {loads[-1]:.1f}"
                                 + (f" split {'/'.join(map(str, result['split']))}" if workers > 1 else ""))
                 if 1 in setup.clients:
                     # One client, the variants' requests interleaved (see load.py): all apps up at once.
