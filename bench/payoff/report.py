@@ -68,23 +68,31 @@ class Interleaved:
 def interleaved(latencies: dict[str, list[float]], errors: dict[str, int], rtt: int, workers: int,
                 resamples: int = 1000) -> list[Interleaved]:
     """The variants' figures from paired latencies (ms, request i of every variant is the same request)."""
-    import random
-
     sync = latencies["sync"]
     n = len(sync)
-    rng = random.Random(0)  # the interval must not move from one report of the same run to the next
-    draws = [[rng.randrange(n) for _ in range(n)] for _ in range(resamples)] if n else []
     out = []
     for variant, own in latencies.items():
         if len(own) != n or not n:
             raise ValueError(f"{variant}: {len(own)} latencies against sync's {n}: not paired")
-        ratios = sorted(sum(sync[i] for i in draw) / sum(own[i] for i in draw) for draw in draws)
+        low, high = ratio_interval(sync, own, resamples)
         out.append(Interleaved(
             variant, rtt, workers, n, errors.get(variant, 0), statistics.fmean(own), percentile(own, 0.5), percentile(own, 0.99),
-            sum(sync) / sum(own), ratios[int(0.025 * resamples)], ratios[int(0.975 * resamples) - 1],
-            sum(1 for a, b in zip(own, sync) if a < b) / n,
+            sum(sync) / sum(own), low, high, sum(1 for a, b in zip(own, sync) if a < b) / n,
         ))
     return out
+
+
+def ratio_interval(numerator: list[float], denominator: list[float], resamples: int = 1000) -> tuple[float, float]:
+    """95 % bootstrap interval of ``sum(numerator) / sum(denominator)`` over paired samples: the
+    pairs (``numerator[i]``, ``denominator[i]``) resampled together. Seeded: the interval must not
+    move from one report of the same run to the next."""
+    import random
+
+    n = len(numerator)
+    rng = random.Random(0)
+    draws = [[rng.randrange(n) for _ in range(n)] for _ in range(resamples)]
+    ratios = sorted(sum(numerator[i] for i in draw) / sum(denominator[i] for i in draw) for draw in draws)
+    return ratios[int(0.025 * resamples)], ratios[int(0.975 * resamples) - 1]
 
 
 @dataclass
@@ -112,21 +120,14 @@ class Alternated:
 
 def alternated(ports: dict[str, dict[str, Any]], rtt: int, workers: int, clients: int, resamples: int = 1000) -> Alternated:
     """``ports``: the alternating load generator's result per variant ("sync", "migrated")."""
-    import random
-
     sync, migrated = ports["sync"], ports["migrated"]
     pairs = list(zip(sync["slices_rps"], migrated["slices_rps"]))
     if not pairs:
         raise ValueError("no slices measured")
-    rng = random.Random(0)
-    draws = sorted(
-        sum(m for _, m in picked) / sum(s for s, _ in picked)
-        for picked in ([pairs[rng.randrange(len(pairs))] for _ in pairs] for _ in range(resamples))
-    )
+    low, high = ratio_interval([m for _, m in pairs], [s for s, _ in pairs], resamples)
     return Alternated(
         rtt, workers, clients, len(pairs), sync["rps"], migrated["rps"],
-        migrated["rps"] / sync["rps"] if sync["rps"] else math.inf,
-        draws[int(0.025 * resamples)], draws[int(0.975 * resamples) - 1],
+        migrated["rps"] / sync["rps"] if sync["rps"] else math.inf, low, high,
         sum(1 for s, m in pairs if m > s), sync["p99_ms"], migrated["p99_ms"],
         sync.get("by_endpoint", {}), migrated.get("by_endpoint", {}),
     )
@@ -404,7 +405,7 @@ def write(out: Path, setup: Any, points: list[Any], argv: list[str], notes: list
                     ratios.append(_ratio(row["cleaned"]["rps"], row["sync"]["rps"]))
                 lines.append(f"| {w} | {rtt} ms | {c} | {rps} | {' | '.join(ratios)} | {p99} | {errors} |")
     lines += _interleaved_section(setup, together, points)
-    lines += _alternated_section(alternating, points, getattr(setup, "speed_ms", []))
+    lines += _alternated_section(alternating, table, getattr(setup, "speed_ms", []))
     lines += ["", *targets(setup, points, table, together, alternating)]
     lines += [
         "",
@@ -486,7 +487,12 @@ def _interleaved_section(setup: Any, together: list[Interleaved], points: list[A
     return lines
 
 
-def _alternated_section(alternating: list[Alternated], points: list[Any], speed: list[float]) -> list[str]:
+def _per_endpoint(found: dict[str, list[float]]) -> str:
+    return ", ".join(f"{k} {v[0]:.0f}/{v[1]:.0f}" for k, v in found.items())
+
+
+def _alternated_section(alternating: list[Alternated], table: dict[tuple[int, int, int, str], dict[str, float]],
+                        speed: list[float]) -> list[str]:
     if not alternating:
         return []
     first = alternating[0]
@@ -507,18 +513,13 @@ def _alternated_section(alternating: list[Alternated], points: list[Any], speed:
         "| p99 sync | p99 migrated | p50 / p99 per endpoint, sync | p50 / p99 per endpoint, migrated | rounds' medians: migrated/sync |",
         "|" + "---|" * 13,
     ]
-    table = medians(points)
     for a in alternating:
         m, s = table.get((a.workers, a.rtt_ms, a.clients, "migrated")), table.get((a.workers, a.rtt_ms, a.clients, "sync"))
         rounds = _ratio(m["rps"], s["rps"]) if m and s and s["rps"] > 0 else "–"
-
-        def per_endpoint(found: dict[str, list[float]]) -> str:
-            return ", ".join(f"{k} {v[0]:.0f}/{v[1]:.0f}" for k, v in found.items())
-
         lines.append(
             f"| {a.workers} | {a.rtt_ms} ms | {a.slices} | {a.sync_rps:.0f} | {a.migrated_rps:.0f} | **{a.ratio:.2f}×** | "
             f"{a.ratio_low:.2f}–{a.ratio_high:.2f} | {a.slices_ahead}/{a.slices} | {a.sync_p99_ms:.0f} ms | {a.migrated_p99_ms:.0f} ms | "
-            f"{per_endpoint(a.sync_by_endpoint)} | {per_endpoint(a.migrated_by_endpoint)} | {rounds} |"
+            f"{_per_endpoint(a.sync_by_endpoint)} | {_per_endpoint(a.migrated_by_endpoint)} | {rounds} |"
         )
     return lines
 

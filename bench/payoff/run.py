@@ -96,17 +96,26 @@ def _children() -> dict[int, list[int]]:
 def tree_cpu(root: int) -> float:
     """User + system CPU seconds of a process and all its descendants: the live ones, and those that
     exited and were reaped (their parent's cutime/cstime; PostgreSQL backends come and go)."""
-    tree, total, todo = _children(), 0.0, [root]
-    tick = os.sysconf("SC_CLK_TCK")
-    while todo:
-        pid = todo.pop()
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += sum(int(f) for f in fields[11:15]) / tick
-        todo.extend(tree.get(pid, []))
-    return total
+    return trees_cpu([root])[0]
+
+
+def trees_cpu(roots: list[int]) -> list[float]:
+    """``tree_cpu`` of each root, from one reading of the process table (the counters are read at
+    a window's edges, while the load runs: one pass over ``/proc``, not one per root)."""
+    tree, tick = _children(), os.sysconf("SC_CLK_TCK")
+    found = []
+    for root in roots:
+        total, todo = 0.0, [root]
+        while todo:
+            pid = todo.pop()
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += sum(int(f) for f in fields[11:15]) / tick
+            todo.extend(tree.get(pid, []))
+        found.append(total)
+    return found
 
 
 # -- the database side ---------------------------------------------------------------------------------
@@ -272,15 +281,17 @@ def run_load(app: App, clients: int, warmup: float, duration: float, seed: int, 
     command += ["--warmup", str(warmup), "--duration", str(duration), "--seed", str(seed), "--balance", str(workers)]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     assert process.stdout is not None
-    marks: dict[str, tuple[float, float]] = {}
+    # CPU seconds at the window's edges: the app, PostgreSQL, and the bench (load generator + proxy).
+    roots = [app.process.pid, pg_pid, process.pid, *([proxy_pid] if proxy_pid else [])]
+    marks: dict[str, list[float]] = {}
     result: dict[str, float] = {}
     for line in process.stdout:
         line = line.strip()
         if line == "WINDOW START":
             counters.reset()
-            marks["start"] = (tree_cpu(app.process.pid), tree_cpu(pg_pid), _bench_cpu(process.pid, proxy_pid))
+            marks["start"] = trees_cpu(roots)
         elif line == "WINDOW END":
-            marks["end"] = (tree_cpu(app.process.pid), tree_cpu(pg_pid), _bench_cpu(process.pid, proxy_pid))
+            marks["end"] = trees_cpu(roots)
             statements, rows, _ = counters.read()
         elif line.startswith("{"):
             result = json.loads(line)
@@ -291,24 +302,24 @@ def run_load(app: App, clients: int, warmup: float, duration: float, seed: int, 
     result["rows_per_req"] = rows / done
     result["app_cpu_ms_per_req"] = (marks["end"][0] - marks["start"][0]) * 1000 / done
     result["db_cpu_ms_per_req"] = (marks["end"][1] - marks["start"][1]) * 1000 / done
-    result["bench_cpu_ms_per_req"] = (marks["end"][2] - marks["start"][2]) * 1000 / done if proxy_pid else float("nan")
+    bench = sum(marks["end"][2:]) - sum(marks["start"][2:])
+    result["bench_cpu_ms_per_req"] = bench * 1000 / done if proxy_pid else float("nan")
     return result
 
 
-def _bench_cpu(load_pid: int, proxy_pid: int | None) -> float:
-    """CPU seconds of the load generator and the delay proxy: the bench's share of the cores."""
-    return tree_cpu(load_pid) + (tree_cpu(proxy_pid) if proxy_pid else 0.0)
+def _paired_load(mode: str, apps: list[App], *options: str) -> dict[str, Any]:
+    """``load.py --<mode>`` over ``apps`` (all up at once): its result per port."""
+    command = [sys.executable, str(HERE / "load.py"), f"--{mode}", ",".join(str(a.port) for a in apps), *options]
+    done = subprocess.run(command, stdout=subprocess.PIPE, text=True)
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    if done.returncode != 0 or not lines:
+        raise RuntimeError(f"the load generator failed (--{mode})")
+    return json.loads(lines[-1])["ports"]
 
 
 def run_interleaved(apps: list[App], warmup: float, duration: float, rtt: int, workers: int) -> list[report.Interleaved]:
     """One client, each request to every app in turn (``load.py --interleave``): the paired figures."""
-    command = [sys.executable, str(HERE / "load.py"), "--interleave", ",".join(str(a.port) for a in apps)]
-    command += ["--warmup", str(warmup), "--duration", str(duration)]
-    done = subprocess.run(command, stdout=subprocess.PIPE, text=True)
-    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
-    if done.returncode != 0 or not lines:
-        raise RuntimeError("the interleaved load generator failed")
-    ports = json.loads(lines[-1])["ports"]
+    ports = _paired_load("interleave", apps, "--warmup", str(warmup), "--duration", str(duration))
     latencies = {a.variant: ports[str(a.port)]["latencies_ms"] for a in apps}
     errors = {a.variant: ports[str(a.port)]["errors"] for a in apps}
     return report.interleaved(latencies, errors, rtt, workers)
@@ -316,13 +327,8 @@ def run_interleaved(apps: list[App], warmup: float, duration: float, rtt: int, w
 
 def run_alternated(apps: list[App], clients: int, warmup: float, duration: float, rtt: int, workers: int) -> report.Alternated:
     """The sync and the migrated app, the same clients switched between them (``load.py --alternate``)."""
-    command = [sys.executable, str(HERE / "load.py"), "--alternate", ",".join(str(a.port) for a in apps), "--clients", str(clients)]
-    command += ["--warmup", str(warmup), "--duration", str(duration), "--balance", str(workers)]
-    done = subprocess.run(command, stdout=subprocess.PIPE, text=True)
-    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
-    if done.returncode != 0 or not lines:
-        raise RuntimeError("the alternating load generator failed")
-    ports = json.loads(lines[-1])["ports"]
+    ports = _paired_load("alternate", apps, "--clients", str(clients), "--warmup", str(warmup), "--duration", str(duration),
+                         "--balance", str(workers))
     return report.alternated({a.variant: ports[str(a.port)] for a in apps}, rtt, workers, clients)
 
 
