@@ -9,6 +9,8 @@ through this module, so the plan decides for every relationship the transformer 
 
 from __future__ import annotations
 
+from collections import Counter
+
 import libcst as cst
 import libcst.matchers as m
 
@@ -30,13 +32,11 @@ def constant_dicts(module: cst.Module) -> dict[str, frozenset[str]]:
         values = bound.get(name, [])
         if values == [None]:
             bound[name] = [cst.ensure_type(assign.value, cst.Dict)]
-    spread = [
-        cst.ensure_type(arg, cst.Arg).value
+    spread_counts = Counter(
+        cst.ensure_type(cst.ensure_type(arg, cst.Arg).value, cst.Name).value
         for arg in m.findall(module, m.Arg(star="**", value=m.Name()))
-    ]
-    spread_counts: dict[str, int] = {}
-    for name in spread:
-        spread_counts[cst.ensure_type(name, cst.Name).value] = spread_counts.get(cst.ensure_type(name, cst.Name).value, 0) + 1
+    )
+    name_counts: Counter[str] | None = None  # every Name's occurrences, counted once on first need
     found: dict[str, frozenset[str]] = {}
     for name, values in bound.items():
         if len(values) != 1 or values[0] is None or name not in spread_counts:
@@ -50,7 +50,9 @@ def constant_dicts(module: cst.Module) -> dict[str, frozenset[str]]:
                 break
             keys.append(key)
         else:
-            if len(m.findall(module, m.Name(name))) == 1 + spread_counts[name]:
+            if name_counts is None:
+                name_counts = Counter(cst.ensure_type(n, cst.Name).value for n in m.findall(module, m.Name()))
+            if name_counts[name] == 1 + spread_counts[name]:
                 found[name] = frozenset(keys)
     return found
 

@@ -24,6 +24,8 @@ becomes async, enters it as ``with`` would, and an ``ExitStack`` cannot: it is r
 
 from __future__ import annotations
 
+import itertools
+
 import libcst as cst
 
 from .. import sqla
@@ -89,25 +91,24 @@ def _split(node: cst.With, flags: list[bool]) -> cst.With:
     """``node`` as nested statements, one per run of consecutive items of one kind (``flags``: the
     item is an async context manager), the outermost first: ``with A, B, C:`` with only ``B`` async
     is ``with A:`` / ``async with B:`` / ``with C:``."""
-    runs: list[tuple[bool, list[cst.WithItem]]] = []
-    for item, is_async in zip(node.items, flags):
-        if runs and runs[-1][0] == is_async:
-            runs[-1][1].append(item)
-        else:
-            runs.append((is_async, [item]))
+    runs = [
+        (is_async, [item for item, _ in run])
+        for is_async, run in itertools.groupby(zip(node.items, flags), key=lambda pair: pair[1])
+    ]
 
     def items(run: list[cst.WithItem]) -> list[cst.WithItem]:
         # The run's last item ends the statement's item list: no comma after it.
         return [*run[:-1], run[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)]
 
+    def asynchronous(is_async: bool) -> cst.Asynchronous | None:
+        return cst.Asynchronous() if is_async else None
+
     body: cst.BaseSuite = node.body
     for is_async, run in reversed(runs[1:]):
-        inner = cst.With(items=items(run), body=body, asynchronous=cst.Asynchronous() if is_async else None)
-        body = cst.IndentedBlock(body=[inner])
+        body = cst.IndentedBlock(body=[cst.With(items=items(run), body=body, asynchronous=asynchronous(is_async))])
     is_async, run = runs[0]
-    outer = items(run)
-    if node.lpar is not cst.MaybeSentinel.DEFAULT and len(outer) == 1:
+    outer = node.with_changes(items=items(run), body=body, asynchronous=asynchronous(is_async))
+    if len(run) == 1:
         # ``with (A() as a, B() as b):`` split to one item: the parentheses would read as A()'s own.
-        return node.with_changes(items=outer, body=body, asynchronous=cst.Asynchronous() if is_async else None,
-                                 lpar=cst.MaybeSentinel.DEFAULT, rpar=cst.MaybeSentinel.DEFAULT)
-    return node.with_changes(items=outer, body=body, asynchronous=cst.Asynchronous() if is_async else None)
+        outer = outer.with_changes(lpar=cst.MaybeSentinel.DEFAULT, rpar=cst.MaybeSentinel.DEFAULT)
+    return outer
